@@ -1,0 +1,135 @@
+"""The actor catalogue: default attributes of each bloc and its countries.
+
+A scenario lists the blocs it simulates (EU, CN, US by default) and may override
+any attribute here, or define a new bloc in full. "EU" means Europe as in the
+sources (EU27 plus NO, CH, UK). A country whose code is itself a simulated bloc
+(e.g. UK in `uk_own_bloc`) leaves its parent bloc and becomes that bloc.
+
+Agent counts are at realistic scale (scale factor 1.0).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from .schema import spec
+
+FIELDS = ("vision", "nlp", "robotics", "data_mining", "networking", "other")
+# How sensitive each field is as dual-use (assumption: vision, robotics and telecom
+# are the fields named in export-control and research-security guidance).
+DUAL_USE = (1.0, 0.5, 1.0, 0.5, 0.8, 0.2)
+SECTORS = ("software", "corporate_lab", "chipmaker")
+STAGES = ("seed", "A", "B", "C", "D", "E+", "listed")
+RISKS = ("none", "military", "security")
+INVESTOR_TYPES = ("venture", "corporate", "state")
+
+
+@dataclass
+class CountrySpec:
+    """A country inside a bloc: its agent counts and how strongly its researchers tie abroad."""
+
+    institutions: int = spec(100, lo=0, source="assumption: order of magnitude of AI-active institutions")
+    firms: int = spec(100, lo=0, source="assumption")
+    investors: int = spec(20, lo=0, source="assumption")
+    research_weight: float = spec(1.0, lo=0, source="assumption: relative output per institution")
+    # Multiplier on the rate at which this country's researchers start ties with each bloc.
+    affinity: dict[str, float] = spec(factory=dict, source="calibrated to C6 (UK ~47%, DE ~12% of EU-CN papers)")
+
+
+@dataclass
+class BlocSpec:
+    """A bloc (government) and what it governs: market, budget, research base, firms."""
+
+    name: str = spec("", source="label")
+    market_size: float = spec(1.0, lo=0, source="assumption: GDP in EUR tn, order of magnitude")
+    public_ai_budget_eur_bn: float = spec(1.0, lo=0, source="assumption: yearly public AI spending")
+    security_concern: float = spec(0.3, lo=0, hi=1, source="assumption")
+    openness: float = spec(0.7, lo=0, hi=1, source="assumption")
+    values: float = spec(0.5, lo=0, hi=1, source="assumption: position on a rights-vs-state-control axis")
+    research_growth: float = spec(0.03, lo=-0.5, hi=1, source="calibrated to C13 (CN output grows fastest)")
+    paper_rate: float = spec(6.0, lo=0, source="calibrated to C4, C5: mean papers per institution and quarter")
+    capability: float = spec(0.5, lo=0, source="assumption: 2017 frontier capability, US = 1")
+    rd_growth: float = spec(0.08, lo=-0.5, hi=1, source="assumption: yearly knowledge growth with full compute")
+    chip_supply_share: float = spec(0.0, lo=0, hi=1, source="G1: US firms supply most advanced AI chips")
+    chip_capacity: float = spec(0.0, lo=0, hi=1, source="assumption: domestic advanced-chip self-sufficiency")
+    chip_investment_eur_bn: float = spec(0.0, lo=0, source="G4: China's USD 47 bn semiconductor push")
+    compute_stock: float = spec(1.0, lo=0, source="assumption: compute volume, US 2017 = 1")
+    round_size: float = spec(1.0, lo=0, source="calibrated to I6: mean round size multiplier")
+    round_rate: float = spec(0.085, lo=0, hi=1, source="I1, I2: rounds per firm and quarter")
+    patent_propensity: float = spec(1.0, lo=0, source="G3: China files most AI patent families")
+    military_share: float = spec(0.0, lo=0, hi=1, source="C7: share of research capacity in military-linked institutions")
+    security_share: float = spec(0.0, lo=0, hi=1, source="assumption: public-security-linked institutions")
+    field_mix: list[float] = spec(factory=lambda: [0.22, 0.15, 0.14, 0.14, 0.15, 0.20], lo=0,
+                                  source="C10: vision largest joint field; robotics EU strength")
+    countries: dict[str, CountrySpec] = spec(factory=dict, source="MERICS counts, see catalogue")
+
+
+def _c(inst, firms, inv, weight=1.0, **affinity) -> CountrySpec:
+    return CountrySpec(institutions=inst, firms=firms, investors=inv, research_weight=weight, affinity=affinity)
+
+
+CATALOGUE: dict[str, BlocSpec] = {
+    # Europe as in MERICS: 3,765 funded AI firms; 527 German institutions with CN co-authors.
+    "EU": BlocSpec(
+        name="Europe (EU27+NO+CH+UK)", market_size=20.0, public_ai_budget_eur_bn=4.0,
+        security_concern=0.3, openness=0.8, values=0.8, research_growth=0.0, paper_rate=6.0,
+        capability=0.55, rd_growth=0.05, chip_supply_share=0.03, chip_capacity=0.03, compute_stock=0.35,
+        round_size=1.0, round_rate=0.09, patent_propensity=0.6,
+        field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],
+        countries={
+            "UK": _c(620, 1300, 160, 1.1, CN=2.6, US=1.3),
+            "DE": _c(530, 650, 90, 1.0, CN=0.75, US=1.0),
+            "FR": _c(420, 600, 90, 1.0, CN=0.55, US=1.0),
+            "IT": _c(380, 250, 40, 0.9, CN=0.6, US=0.9),
+            "ES": _c(330, 250, 40, 0.9, CN=0.55, US=0.9),
+            "NL": _c(180, 200, 40, 1.1, CN=0.6, US=1.1),
+            "CH": _c(120, 150, 40, 1.3, CN=0.7, US=1.2),
+            "other": _c(900, 400, 60, 0.8, CN=0.35, US=0.8),
+        },
+    ),
+    # China: 1,194 funded AI firms (MERICS); Seven Sons and PLA universities carry ~44% of EU-CN papers.
+    "CN": BlocSpec(
+        name="China", market_size=17.0, public_ai_budget_eur_bn=8.0, security_concern=0.7, openness=0.5,
+        values=0.1, research_growth=0.11, paper_rate=7.5, capability=0.6, rd_growth=0.08,
+        chip_supply_share=0.05, chip_capacity=0.08, chip_investment_eur_bn=43.0, compute_stock=0.4,
+        round_size=7.0, round_rate=0.075, patent_propensity=3.0, military_share=0.42, security_share=0.06,
+        field_mix=[0.30, 0.12, 0.07, 0.13, 0.20, 0.18],
+        countries={"CN": _c(1500, 1200, 300, 1.0, EU=1.0, US=1.4)},
+    ),
+    "US": BlocSpec(
+        name="United States", market_size=25.0, public_ai_budget_eur_bn=6.0, security_concern=0.5,
+        openness=0.7, values=0.6, research_growth=0.02, paper_rate=8.0, capability=1.0, rd_growth=0.06,
+        chip_supply_share=0.85, chip_capacity=0.6, compute_stock=1.0, round_size=3.0, round_rate=0.09,
+        patent_propensity=0.8, field_mix=[0.22, 0.20, 0.10, 0.15, 0.13, 0.20],
+        countries={"US": _c(1800, 5000, 900, 1.0, EU=1.0, CN=1.6)},
+    ),
+    # Defined so that a scenario can make them actors of their own.
+    "UK": BlocSpec(
+        name="United Kingdom", market_size=3.0, public_ai_budget_eur_bn=1.0, security_concern=0.35,
+        openness=0.8, values=0.7, research_growth=0.0, paper_rate=6.6, capability=0.6, rd_growth=0.05,
+        chip_supply_share=0.01, chip_capacity=0.01, compute_stock=0.1, round_size=1.3, round_rate=0.09,
+        patent_propensity=0.6, field_mix=[0.22, 0.18, 0.14, 0.14, 0.12, 0.20],
+        countries={"UK": _c(620, 1300, 160, 1.1, CN=2.6, US=1.3, EU=1.5)},
+    ),
+    "JP": BlocSpec(
+        name="Japan", market_size=4.0, public_ai_budget_eur_bn=1.5, security_concern=0.5, openness=0.6,
+        values=0.65, research_growth=0.01, paper_rate=5.0, capability=0.5, rd_growth=0.05,
+        chip_supply_share=0.03, chip_capacity=0.1, compute_stock=0.2, round_size=1.5, round_rate=0.07,
+        patent_propensity=1.2, field_mix=[0.22, 0.12, 0.22, 0.12, 0.14, 0.18],
+        countries={"JP": _c(400, 600, 80, 1.0, CN=0.8, US=1.2, EU=0.8)},
+    ),
+}
+
+
+def resolve(blocs: list[str], overrides: dict[str, BlocSpec]) -> dict[str, BlocSpec]:
+    """The BlocSpec of every simulated bloc: catalogue entry, then scenario overrides.
+
+    A country that is itself a simulated bloc leaves its parent bloc.
+    """
+    out = {}
+    for code in blocs:
+        out[code] = copy.deepcopy(overrides.get(code) or CATALOGUE[code])
+    for code, bloc in out.items():
+        bloc.countries = {c: s for c, s in bloc.countries.items() if c == code or c not in out}
+    return out

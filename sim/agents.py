@@ -1,0 +1,139 @@
+"""The actors, as Mesa agents.
+
+Blocs are few and act one by one. Institutions, firms and investors are many: each
+agent knows its row in arrays owned by its kind (`model.inst`, `model.firms`,
+`model.investors`), and the mechanisms act on whole arrays at once. The agent
+objects give a readable view of one actor (`firm.capital`, `inst.risk`) for
+inspection, the app and tests.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from .actors import FIELDS, INVESTOR_TYPES, RISKS, SECTORS, STAGES
+
+
+class RowAgent(mesa.Agent):
+    """An agent whose state lives in row `row` of its kind's arrays."""
+
+    kind = ""
+
+    def __init__(self, model, row: int):
+        super().__init__(model)
+        self.row = row
+
+    @property
+    def arrays(self):
+        return getattr(self.model, self.kind)
+
+    @property
+    def bloc(self) -> str:
+        return self.model.blocs[self.arrays.bloc[self.row]]
+
+    @property
+    def country(self) -> str:
+        return self.model.countries[self.arrays.country[self.row]]
+
+
+class Institution(RowAgent):
+    """A university or research institute: research capacity, field mix, prestige, risk profile."""
+
+    kind = "inst"
+
+    @property
+    def capacity(self) -> float:
+        return float(self.arrays.capacity[self.row])
+
+    @property
+    def prestige(self) -> float:
+        return float(self.arrays.prestige[self.row])
+
+    @property
+    def field_mix(self) -> dict[str, float]:
+        return dict(zip(FIELDS, self.arrays.mix[self.row].tolist()))
+
+    @property
+    def risk(self) -> str:
+        return RISKS[self.arrays.risk[self.row]]
+
+
+class Firm(RowAgent):
+    """An AI company, corporate lab or chipmaker: stage, capital, capability, compute, standards."""
+
+    kind = "firms"
+
+    @property
+    def sector(self) -> str:
+        return SECTORS[self.arrays.sector[self.row]]
+
+    @property
+    def stage(self) -> str:
+        return STAGES[self.arrays.stage[self.row]]
+
+    @property
+    def capital(self) -> float:
+        return float(self.arrays.capital[self.row])
+
+    @property
+    def capability(self) -> float:
+        return float(self.arrays.knowledge[self.row])
+
+    @property
+    def risk(self) -> str:
+        return RISKS[self.arrays.risk[self.row]]
+
+    @property
+    def compute(self) -> float:
+        return float(self.model.bloc_state.compute_access[self.arrays.bloc[self.row]])
+
+    @property
+    def standards(self) -> list[str]:
+        return [self.model.blocs[r] for r in np.flatnonzero(self.arrays.complies[self.row])]
+
+
+class Investor(RowAgent):
+    """A venture, corporate or state fund: capital, stage preference, risk appetite."""
+
+    kind = "investors"
+
+    @property
+    def type(self) -> str:
+        return INVESTOR_TYPES[self.arrays.type[self.row]]
+
+    @property
+    def capital(self) -> float:
+        return float(self.arrays.capital[self.row])
+
+    @property
+    def stage_preference(self) -> str:
+        return ("early", "growth", "late")[self.arrays.stage_group[self.row]]
+
+    @property
+    def risk_appetite(self) -> float:
+        return float(self.arrays.risk_appetite[self.row])
+
+
+class Bloc(mesa.Agent):
+    """A government: market, budget, regime, stance, and the levers it sets.
+
+    Each step it may adapt its levers by the behavioural rules its scenario enables.
+    """
+
+    def __init__(self, model, index: int, code: str, spec):
+        super().__init__(model)
+        self.index, self.code, self.spec = index, code, spec
+
+    @property
+    def capability(self) -> float:
+        return float(self.model.bloc_state.capability[self.index])
+
+    @property
+    def compute_access(self) -> float:
+        return float(self.model.bloc_state.compute_access[self.index])
+
+    def adapt(self) -> None:
+        from .mechanisms import behaviour
+
+        behaviour.adapt(self.model, self.index)

@@ -1,0 +1,87 @@
+"""Hydra structured configs: one dataclass per config group, registered in the ConfigStore.
+
+Groups mirror the code: `scale` (how many agents), `output` (what a run writes),
+`params` (one section per mechanism module), `policies` (one section per lever family;
+a lever set here is added to the scenario as a measure at `policies.start`).
+The scenario itself is data: a name in `scenarios/` or a path to a YAML file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from hydra.core.config_store import ConfigStore
+
+from .mechanisms import behaviour, capability, collaboration, compute, investment, standards
+from . import population
+from .policies import FAMILIES
+from .schema import spec
+
+
+@dataclass
+class ScaleConfig:
+    name: str = spec("realistic", source="label")
+    factor: float = spec(1.0, lo=0.001, hi=64.0, source="agents per real-world actor in the catalogue")
+
+
+@dataclass
+class OutputConfig:
+    plots: bool = spec(True, source="write PNG plots")
+    dpi: int = spec(110, lo=30, hi=600, source="plot resolution")
+    tables: list[str] = spec(factory=lambda: ["timeseries", "countries", "deals", "institutions"],
+                             choices=("timeseries", "countries", "deals", "institutions"), source="tables written")
+
+
+@dataclass
+class ParamsConfig:
+    population: population.Params = field(default_factory=population.Params)
+    collaboration: collaboration.Params = field(default_factory=collaboration.Params)
+    investment: investment.Params = field(default_factory=investment.Params)
+    standards: standards.Params = field(default_factory=standards.Params)
+    compute: compute.Params = field(default_factory=compute.Params)
+    capability: capability.Params = field(default_factory=capability.Params)
+    behaviour: behaviour.Params = field(default_factory=behaviour.Params)
+
+
+def _optional(cls):
+    """The command-line form of a measure: every field optional and unset (None) by default."""
+    fields = [(f.name, Optional[Any] if f.type in ("list[str]",) else Optional[_resolve(f.type)],
+               dataclasses.field(default=None, metadata=f.metadata)) for f in dataclasses.fields(cls)]
+    return dataclasses.make_dataclass(f"{cls.__module__.rsplit('.', 1)[-1].title().replace('_', '')}Lever", fields)
+
+
+def _resolve(t):
+    names = {"str": str, "float": float, "int": int, "bool": bool, "Optional[float]": float, "Optional[str]": str}
+    return names.get(t, Any) if isinstance(t, str) else t
+
+
+LEVER_CONFIGS = {name: _optional(module.Measure) for name, module in FAMILIES.items()}
+
+
+def _policies_config():
+    fields = [("start", str, dataclasses.field(default="2025Q1", metadata={"source": "first quarter after history"}))]
+    fields += [(name, cls, dataclasses.field(default_factory=cls)) for name, cls in LEVER_CONFIGS.items()]
+    return dataclasses.make_dataclass("PoliciesConfig", fields)
+
+
+PoliciesConfig = _policies_config()
+
+
+@dataclass
+class EntangleConfig:
+    scenario: str = spec("baseline", source="a name in scenarios/ or a path to a scenario YAML file")
+    seed: int = spec(0, lo=0, source="all randomness flows from this seed")
+    end: Optional[str] = spec(None, source="cut the run at this period (default: the scenario's end)")
+    scale: ScaleConfig = field(default_factory=ScaleConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    params: ParamsConfig = field(default_factory=ParamsConfig)
+    policies: PoliciesConfig = field(default_factory=PoliciesConfig)
+
+
+def register() -> None:
+    cs = ConfigStore.instance()
+    cs.store(name="entangle_schema", node=EntangleConfig)
+    cs.store(group="scale", name="scale_schema", node=ScaleConfig)
+    cs.store(group="output", name="output_schema", node=OutputConfig)

@@ -1,0 +1,12 @@
+"""One error type for bad input, printed as a single line naming the key."""
+
+
+class ConfigError(ValueError):
+    """Bad user input: `key` is the dotted path, `allowed` says what would be accepted."""
+
+    def __init__(self, key: str, problem: str, allowed: str = ""):
+        self.key, self.problem, self.allowed = key, problem, allowed
+        text = f"{key}: {problem}"
+        if allowed:
+            text += f"; allowed: {allowed}"
+        super().__init__(text)

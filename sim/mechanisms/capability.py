@@ -1,0 +1,75 @@
+"""Capability growth: firms' knowledge stocks grow with R&D money, compute and spillovers;
+institutions' research capacity grows with their bloc's research funding.
+
+A firm's growth rate is its bloc's R&D productivity scaled by its capital (R&D it
+can pay for), the bloc's compute relative to the leader, access to frontier models,
+knowledge spillovers from co-authored research and its own papers, less what
+compliance costs. A bloc's capability index is the geometric mean of its top-decile
+firms' knowledge (US 2017 = 1). Public programmes' compute raises the bloc's compute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..schema import spec
+
+
+@dataclass
+class Params:
+    compute_elasticity: float = spec(0.5, lo=0, hi=3, source="assumption: scaling laws, sub-linear returns to compute")
+    capital_elasticity: float = spec(0.15, lo=0, hi=2, source="assumption: better-funded firms grow faster")
+    capital_ref_eur_m: float = spec(20.0, lo=0.01, source="assumption: capital at which R&D runs at the bloc rate")
+    model_access_weight: float = spec(0.3, lo=0, hi=1, source="assumption: share of growth from frontier-model access")
+    paper_learning: float = spec(0.002, lo=0, hi=1, source="assumption: growth per co-authored paper of a firm")
+    frontier_rate: float = spec(0.02, lo=0, hi=10, source="calibrated to G2: notable models per frontier firm and quarter")
+    frontier_exponent: float = spec(3.0, lo=0, hi=10, source="calibrated to G2: models concentrate at the frontier")
+    patent_rate: float = spec(10.0, lo=0, source="G3: patent families per unit knowledge and year, before propensity")
+
+
+def setup(model) -> None:
+    s, f = model.bloc_state, model.firms
+    s.capability = index(model)
+    s.entrant_knowledge = np.array([np.percentile(f.knowledge[f.bloc == b], 20) if (f.bloc == b).any() else 0.01
+                                    for b in range(model.n_blocs)])
+    s.knowledge0_us = f.knowledge[f.bloc == model.blocs.index("US")].sum() if "US" in model.blocs else \
+        f.knowledge.sum()
+
+
+def index(model) -> np.ndarray:
+    f, out = model.firms, np.zeros(model.n_blocs)
+    for b in range(model.n_blocs):  # blocs are few; each partition is O(n)
+        k = f.knowledge[f.bloc == b]
+        if len(k):
+            top = np.partition(k, len(k) - max(1, len(k) // 10))[-max(1, len(k) // 10):]
+            out[b] = np.exp(np.log(np.maximum(top, 1e-12)).mean())
+    return out
+
+
+def step(model) -> None:
+    f, p, s, lv, fl = model.firms, model.params.capability, model.bloc_state, model.levers, model.flows
+    specs = list(model.bloc_specs.values())
+    compute = s.compute_access * s.compute_stock
+    compute_term = (compute / compute.max()) ** p.compute_elasticity
+    models_lost = (s.chip_supply @ lv.effective_export("models"))  # frontier models come with chip leaders
+    model_term = 1 - p.model_access_weight * np.clip(models_lost, 0, 1)
+    rd = np.array([b.rd_growth for b in specs]) / 4
+    capital_term = np.clip((np.maximum(f.capital, 1e-6) / p.capital_ref_eur_m) ** p.capital_elasticity, 0.3, 1.5)
+    compliance = (f.complies * lv.compliance_cost[None, :]).sum(axis=1)
+    growth = (rd[f.bloc] * compute_term[f.bloc] * model_term[f.bloc] * capital_term
+              * (1 - compliance) + fl.spillover[f.bloc] / 4 + p.paper_learning * fl.firm_papers)
+    # Research capacity grows with each bloc's research funding and talent pipeline (C13).
+    research = np.array([b.research_growth for b in specs]) / 4
+    model.inst.capacity *= 1 + research[model.inst.bloc]
+    before = f.knowledge.copy()
+    f.knowledge *= 1 + growth
+    s.capability = index(model)
+    fl.new_knowledge = np.bincount(f.bloc, weights=f.knowledge - before, minlength=model.n_blocs)
+    # Notable models: expected output rises steeply with capability, needs compute.
+    frontier = np.bincount(f.bloc, weights=np.maximum(f.knowledge, 0) ** p.frontier_exponent,
+                           minlength=model.n_blocs)
+    fl.frontier_models = model.rng.poisson(p.frontier_rate * frontier * s.compute_access)
+    fl.patents = p.patent_rate / 4 * np.array([b.patent_propensity for b in specs]) * \
+        np.bincount(f.bloc, weights=f.knowledge, minlength=model.n_blocs)

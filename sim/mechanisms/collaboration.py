@@ -1,0 +1,257 @@
+"""Research collaboration: who co-authors with whom abroad, the papers they write, what flows back.
+
+Authors are institutions and firms (corporate labs write most firm papers). Ties
+are individual and cross-bloc; domestic co-authorship is part of each author's
+home output. Each quarter an author starts new foreign ties at a rate that grows
+with its capacity, its country's affinity to the partner bloc and, above all, its
+existing ties there (individual initiative begets more ties), cut by mobility
+restrictions. The partner is drawn within the partner bloc and field, weighted by
+capacity, prestige and existing ties (no all-pairs search). Screening, entity-list
+bans, personnel screening and technical-assistance controls on either side can stop
+a tie; bans and screening also end existing ones. Each tie writes papers, cited
+more than home papers, carrying knowledge both ways and, with military- or
+security-linked partners in dual-use fields, exposure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..actors import DUAL_USE, FIELDS
+from ..schema import spec
+from .sampling import Buckets
+
+F = len(FIELDS)
+
+
+@dataclass
+class Params:
+    tie_rate: float = spec(0.0009, lo=0, hi=1, source="calibrated to C4, C5: new foreign ties per unit capacity")
+    tie_memory: float = spec(0.052, lo=0, hi=1, source="calibrated to C2: new ties per existing tie and quarter")
+    tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
+    ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
+    screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
+    papers_per_tie: float = spec(0.35, lo=0, hi=10, source="assumption: ~1.4 papers per tie and year")
+    field_match: float = spec(0.85, lo=0, hi=1, source="assumption: most ties are within a field")
+    prestige_weight: float = spec(1.0, lo=0, hi=5, source="assumption: partners sought for reputation")
+    degree_weight: float = spec(0.6, lo=0, hi=2, source="calibrated to C9: heavy-tailed ties")
+    risk_screening: list[float] = spec(factory=lambda: [0.15, 1.0, 0.8], lo=0, hi=1,
+                                       source="assumption: screening weight on none/military/security partners")
+    sector_research: list[float] = spec(factory=lambda: [1.0, 12.0, 2.0], lo=0,
+                                        source="calibrated to C8: papers per quarter per unit capability by sector")
+    international_citation_bonus: float = spec(0.35, lo=0, hi=5, source="C11: co-authored papers are cited more")
+    spillover: float = spec(0.05, lo=0, hi=1, source="assumption: knowledge gained per co-authored share of output")
+
+
+class Authors:
+    """Static attributes of every author (institutions first, then firms) and the partner-choice buckets."""
+
+    def __init__(self, model):
+        inst, firms = model.inst, model.firms
+        self.n_inst = len(inst)
+        self.bloc = np.concatenate([inst.bloc, firms.bloc])
+        self.country = np.concatenate([inst.country, firms.country])
+        self.risk = np.concatenate([inst.risk, firms.risk]).astype(np.int64)
+        self.is_firm = np.arange(len(self.bloc)) >= self.n_inst
+        self.mix = np.vstack([inst.mix, firms.mix])
+        self.cum_mix = np.cumsum(self.mix, axis=1)
+        n = len(self.bloc)
+        rows = np.repeat(np.arange(n), F)
+        self.buckets = Buckets(self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows)
+        self.cap_ref = float(inst.capacity.mean())
+
+    def __len__(self):
+        return len(self.bloc)
+
+
+@dataclass
+class Ties:
+    a: np.ndarray
+    b: np.ndarray
+    field: np.ndarray
+    strength: np.ndarray
+
+    @classmethod
+    def empty(cls):
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+
+    def keep(self, mask):
+        for name in ("a", "b", "field", "strength"):
+            setattr(self, name, getattr(self, name)[mask])
+
+
+def capacity(model) -> np.ndarray:
+    """Papers per quarter each author can write: institutions' capacity, firms' from capability."""
+    f, p = model.firms, model.params.collaboration
+    firm_cap = np.asarray(p.sector_research)[f.sector] * f.knowledge
+    return np.concatenate([model.inst.capacity, firm_cap])
+
+
+def setup(model) -> None:
+    p = model.params.collaboration
+    model.authors = Authors(model)
+    model.ties = Ties.empty()
+    model.author_papers = np.zeros((len(model.authors), model.n_blocs))  # cumulative papers with each bloc
+    specs = list(model.bloc_specs.values())
+    model.affinity = np.ones((len(model.countries), model.n_blocs))
+    for ci, cname in enumerate(model.countries):
+        for spec_ in specs:
+            if cname in spec_.countries:
+                for code, v in spec_.countries[cname].affinity.items():
+                    if code in model.blocs:
+                        model.affinity[ci, model.blocs.index(code)] = v
+    # Start from the stock of ties the 2017 formation rate sustains.
+    _form(model, capacity(model), scale=1.0 / max(p.tie_decay - p.tie_memory, 0.01), with_memory=False)
+
+
+def _mobility(model) -> np.ndarray:
+    lv = model.levers
+    restricted = np.maximum(lv.mobility, lv.mobility.T)
+    return 1.0 - (1.0 - restricted) * (1.0 - lv.shock_mobility)
+
+
+def _form(model, cap, scale=1.0, with_memory=True) -> None:
+    rng, p, au, lv, ties = model.rng, model.params.collaboration, model.authors, model.levers, model.ties
+    n, nb = len(au), model.n_blocs
+    openness = np.array([s.openness for s in model.bloc_specs.values()])
+    pair_open = np.sqrt(np.outer(openness, openness)) * (1.0 - _mobility(model))
+    rate = p.tie_rate * cap[:, None] * model.affinity[au.country]
+    if with_memory:
+        deg = np.bincount(ties.a * nb + au.bloc[ties.b], minlength=n * nb) + \
+            np.bincount(ties.b * nb + au.bloc[ties.a], minlength=n * nb)
+        rate = rate + p.tie_memory * deg.reshape(n, nb)
+    rate *= pair_open[au.bloc] * scale
+    rate[np.arange(n), au.bloc] = 0.0
+    counts = rng.poisson(rate).ravel()
+    idx = np.repeat(np.arange(counts.size), counts)
+    x, j = idx // nb, idx % nb
+    if len(x) == 0:
+        return
+    # The tie's field: mostly the initiator's own, else any field the partner bloc works in.
+    own = (rng.random(len(x))[:, None] > au.cum_mix[x]).sum(axis=1).clip(0, F - 1)
+    bloc_mix = np.cumsum([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()], axis=1)
+    other = (rng.random(len(x))[:, None] > bloc_mix[j]).sum(axis=1).clip(0, F - 1)
+    field = np.where(rng.random(len(x)) < p.field_match, own, other)
+    deg_all = np.bincount(ties.a, minlength=n) + np.bincount(ties.b, minlength=n)
+    prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
+    w = cap * prestige ** p.prestige_weight * (1.0 + deg_all) ** p.degree_weight
+    y = au.buckets.sample(rng, j * F + field, (w[:, None] * au.mix).ravel())
+    ok = y >= 0
+    x, y, field = x[ok], y[ok], field[ok]
+    accept = _pass_screening(model, x, y, field)
+    x, y, field = x[accept], y[accept], field[accept]
+    _merge(model, x, y, field)
+
+
+def _pass_screening(model, x, y, field) -> np.ndarray:
+    """Whether a proposed tie survives both sides' research security and assistance controls."""
+    lv, au, p = model.levers, model.authors, model.params.collaboration
+    bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
+    du = np.asarray(DUAL_USE)[field]
+    risk_w = np.asarray(p.risk_screening)
+    assist = lv.effective_export("assistance")
+
+    def side(i, j, rj):
+        return ((1 - lv.screening[i, j] * risk_w[rj]) * (1 - lv.ban_military[i, j] * (rj == 1))
+                * (1 - lv.ban_security[i, j] * (rj == 2)) * (1 - lv.personnel[i, j] * du)
+                * (1 - assist[i, j] * du))
+
+    prob = side(bx, by, ry) * side(by, bx, rx)
+    return model.rng.random(len(x)) < prob
+
+
+def _merge(model, x, y, field) -> None:
+    """Add accepted ties; a pair already tied is strengthened instead."""
+    ties, n = model.ties, len(model.authors)
+    lo, hi = np.minimum(x, y), np.maximum(x, y)
+    new_keys = lo * n + hi
+    keys = np.minimum(ties.a, ties.b) * n + np.maximum(ties.a, ties.b)
+    order = np.argsort(keys, kind="stable")
+    pos = np.searchsorted(keys[order], new_keys)
+    exists = (pos < len(keys)) & (keys[order][np.minimum(pos, len(keys) - 1)] == new_keys) if len(keys) else \
+        np.zeros(len(new_keys), bool)
+    np.add.at(ties.strength, order[pos[exists]], 1.0)
+    uniq, first, count = np.unique(new_keys[~exists], return_index=True, return_counts=True)
+    sel = np.flatnonzero(~exists)[first]
+    ties.a = np.concatenate([ties.a, x[sel]])
+    ties.b = np.concatenate([ties.b, y[sel]])
+    ties.field = np.concatenate([ties.field, field[sel]])
+    ties.strength = np.concatenate([ties.strength, count.astype(float)])
+
+
+def _decay(model) -> None:
+    rng, p, lv, au, ties = model.rng, model.params.collaboration, model.levers, model.authors, model.ties
+    ba, bb, ra, rb = au.bloc[ties.a], au.bloc[ties.b], au.risk[ties.a], au.risk[ties.b]
+    risk_w = np.asarray(p.risk_screening)
+    banned = (lv.ban_military[ba, bb] * (rb == 1) + lv.ban_military[bb, ba] * (ra == 1)
+              + lv.ban_security[ba, bb] * (rb == 2) + lv.ban_security[bb, ba] * (ra == 2))
+    screened = lv.screening[ba, bb] * risk_w[rb] + lv.screening[bb, ba] * risk_w[ra]
+    end = p.tie_decay / np.sqrt(ties.strength) + p.ban_cut * banned + p.screening_cut * screened
+    survive = rng.random(len(ties.a)) >= end
+    exited = getattr(model.flows, "exited_firms", None)
+    if exited is not None and len(exited):
+        gone = np.zeros(len(au), bool)
+        gone[au.n_inst + exited] = True
+        survive &= ~(gone[ties.a] | gone[ties.b])
+    ties.keep(survive)
+
+
+def step(model) -> None:
+    cap = capacity(model)
+    _form(model, cap)
+    _decay(model)
+    _write_papers(model, cap)
+
+
+def _write_papers(model, cap) -> None:
+    rng, p, au, ties, lv = model.rng, model.params.collaboration, model.authors, model.ties, model.levers
+    nb, nc = model.n_blocs, len(model.countries)
+    productivity = 1.0 - lv.shock_productivity
+    x, y = ties.a, ties.b
+    lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
+    papers = rng.poisson(lam).astype(float)
+    bx, by = au.bloc[x], au.bloc[y]
+    pair = bx * nb + by
+
+    def sym(weights, extra=1):
+        m = np.bincount(pair * extra + (ties.field if extra > 1 else 0), weights=weights, minlength=nb * nb * extra)
+        m = m.reshape(nb, nb, extra) if extra > 1 else m.reshape(nb, nb)
+        return m + m.swapaxes(0, 1)
+
+    prestige = np.concatenate([model.inst.prestige, np.ones(len(model.firms))])
+    impact = np.sqrt(prestige[x] * prestige[y]) * (1 + p.international_citation_bonus)
+    fl = model.flows
+    fl.papers = sym(papers)
+    fl.papers_field = sym(papers, F)
+    fl.papers_military = sym(papers * ((au.risk[x] == 1) | (au.risk[y] == 1)))
+    fl.papers_security = sym(papers * ((au.risk[x] == 2) | (au.risk[y] == 2)))
+    fl.papers_corporate = sym(papers * (au.is_firm[x] | au.is_firm[y]))
+    fl.citations = sym(papers * impact)
+    # Home output (single-bloc papers), per country, and its citation impact.
+    home_country = rng.poisson(np.bincount(au.country, weights=cap, minlength=nc) * productivity).astype(float)
+    fl.home_country = home_country
+    fl.home = np.bincount(model.country_bloc, weights=home_country, minlength=nb)
+    inst = model.inst
+    fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * inst.prestige, minlength=nb) / \
+        np.maximum(np.bincount(inst.bloc, weights=inst.capacity, minlength=nb), 1e-9)
+    with_bloc = np.bincount(x * nb + by, weights=papers, minlength=len(au) * nb) + \
+        np.bincount(y * nb + bx, weights=papers, minlength=len(au) * nb)
+    model.author_papers += with_bloc.reshape(len(au), nb)
+    fl.country_with = (np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
+                       + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)).reshape(nc, nb)
+    fl.ties = np.bincount(pair, minlength=nb * nb).reshape(nb, nb)
+    fl.ties = fl.ties + fl.ties.T
+    # Knowledge flows both ways, more from a more capable partner; exposure in dual-use fields.
+    total = fl.home + fl.papers.sum(axis=1)
+    cap_b = model.bloc_state.capability
+    gain = np.clip(cap_b[None, :] / np.maximum(cap_b[:, None], 1e-9), 0.5, 2.0)
+    models_cut = lv.effective_export("models").T  # [receiver, issuer]
+    fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
+    du = np.asarray(DUAL_USE)[ties.field] * papers
+    exp_w = np.bincount(bx, weights=du * (au.risk[y] > 0), minlength=nb) + \
+        np.bincount(by, weights=du * (au.risk[x] > 0), minlength=nb)
+    fl.exposure = exp_w / np.maximum(total, 1e-9)
+    fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]),
+                                 minlength=len(au))[au.n_inst:]

@@ -1,0 +1,68 @@
+"""Compute and export controls.
+
+Advanced chips come mostly from US firms (G1). A bloc's compute access is the share
+of its demand it can buy: uncontrolled foreign supply, controlled supply that
+leaks through evasion, and its own domestic capacity. A bloc cut off invests in
+domestic substitution; that capacity arrives only after a build lag, and more
+slowly when chip-making tools are controlled too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..schema import spec
+
+
+@dataclass
+class Params:
+    rest_of_world_supply: float = spec(0.07, lo=0, hi=1, source="G1: NVIDIA ~70%, AMD and Intel follow; rest uncontrolled")
+    substitution_rate: float = spec(0.5, lo=0, hi=10, source="assumption: EUR bn per quarter and unit shortfall per EUR tn of market")
+    capacity_per_eur_bn: float = spec(0.006, lo=0, hi=1, source="G4: USD 47 bn buys China some self-sufficiency over a decade")
+    build_quarters: int = spec(10, lo=1, hi=40, source="assumption: fabs take 2-3 years to come online")
+    capacity_depreciation: float = spec(0.01, lo=0, hi=1, source="assumption: nodes age out in ~25 years")
+    compute_growth: float = spec(0.35, lo=0, hi=2, source="assumption: yearly growth of AI compute volume")
+    compute_per_eur_bn: float = spec(0.004, lo=0, hi=1, source="assumption: public compute per EUR bn, US 2017 stock = 1")
+    tool_supply: dict[str, float] = spec(factory=lambda: {"US": 0.45, "EU": 0.3, "JP": 0.2},
+                                         source="assumption: lithography (NL), deposition/etch (US, JP)")
+
+
+def setup(model) -> None:
+    s, n = model.bloc_state, model.n_blocs
+    s.pipeline = np.zeros((model.params.compute.build_quarters, n))
+    s.chip_capacity = np.array([b.chip_capacity for b in model.bloc_specs.values()])
+    s.compute_stock = np.array([b.compute_stock for b in model.bloc_specs.values()])
+    s.chip_supply = np.array([b.chip_supply_share for b in model.bloc_specs.values()])
+    s.tool_supply = np.array([model.params.compute.tool_supply.get(c, 0.0) for c in model.blocs])
+    update_access(model)
+
+
+def update_access(model) -> None:
+    s, p, lv = model.bloc_state, model.params.compute, model.levers
+    lost = lv.effective_export("chips")            # [issuer, target]
+    available = s.chip_supply @ (1.0 - lost)        # supply reaching each target from every issuer
+    available -= s.chip_supply                      # a bloc's own supply is its domestic capacity
+    s.foreign_access = np.clip(available + p.rest_of_world_supply, 0, 1)
+    s.compute_access = np.clip(s.foreign_access + s.chip_capacity, 0, 1)
+
+
+def step(model) -> None:
+    s, p, lv = model.bloc_state, model.params.compute, model.levers
+    update_access(model)
+    shortfall = 1.0 - np.clip(s.foreign_access + s.chip_supply, 0, 1)  # what imports no longer cover
+    market = np.array([b.market_size for b in model.bloc_specs.values()])
+    baseline = np.array([b.chip_investment_eur_bn for b in model.bloc_specs.values()]) / 40.0  # over a decade
+    s.chip_investment = baseline + p.substitution_rate * shortfall * market * (1.0 - s.chip_capacity)
+    # Controlled tools make each euro of substitution buy less capacity.
+    tools_lost = s.tool_supply @ lv.effective_export("tools") - s.tool_supply * np.diag(lv.effective_export("tools"))
+    s.pipeline[-1] += s.chip_investment * p.capacity_per_eur_bn * np.clip(1.0 - tools_lost, 0, 1)
+    arrived, s.pipeline = s.pipeline[0], np.roll(s.pipeline, -1, axis=0)
+    s.pipeline[-1] = 0.0
+    s.chip_capacity = np.clip(s.chip_capacity * (1 - p.capacity_depreciation) + arrived, 0, 1)
+    s.compute_stock *= 1.0 + p.compute_growth / 4 * s.compute_access
+    for prog in lv.programmes.values():
+        if prog.quarters_left > 0:
+            s.compute_stock[prog.bloc] += prog.quarterly_eur_bn * prog.compute_share * p.compute_per_eur_bn
+    update_access(model)

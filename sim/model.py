@@ -1,0 +1,105 @@
+"""The Entangle model: it builds the actors and orders each quarter's step."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import mesa
+import numpy as np
+
+from . import periods, population
+from .agents import Bloc, Firm, Institution, Investor
+from .config import ParamsConfig
+from .levers import Levers
+from .mechanisms import capability, collaboration, compute, investment, standards
+from .metrics import Recorder
+from .policies import FAMILIES
+from .scenario import Scenario
+
+
+class EntangleModel(mesa.Model):
+    """EU, China and the US (or any configured blocs) trading research ties, capital and standards.
+
+    Parameters: a validated `Scenario`, the scale factor (agents per real-world actor),
+    the seed, and the mechanisms' parameters.
+    """
+
+    def __init__(self, scenario: Scenario, scale: float = 1.0, seed: int = 0, params: ParamsConfig | None = None):
+        super().__init__(rng=np.random.default_rng(seed))
+        self.scenario, self.scale, self.seed = scenario, scale, seed
+        self.params = params or ParamsConfig()
+        self.blocs = scenario.blocs
+        self.n_blocs = len(self.blocs)
+        self.bloc_specs = scenario.bloc_specs
+        self.quarter = scenario.start
+        self.levers = Levers(self.n_blocs)
+        self.bloc_state = SimpleNamespace()
+        self.flows = SimpleNamespace()
+        self.injected: list[tuple[str, str, object]] = []  # measures added while running (app, events)
+
+        self.inst, self.firms, self.investors, self.countries = population.build(
+            self.rng, self.bloc_specs, scale, self.params.population)
+        self.country_bloc = np.array([next(b for b, s in enumerate(self.bloc_specs.values()) if c in s.countries)
+                                      for c in self.countries])
+        for i, (code, spec_) in enumerate(self.bloc_specs.items()):
+            Bloc(self, i, code, spec_)
+        Institution.create_agents(self, len(self.inst), row=list(range(len(self.inst))))
+        Firm.create_agents(self, len(self.firms), row=list(range(len(self.firms))))
+        Investor.create_agents(self, len(self.investors), row=list(range(len(self.investors))))
+
+        self._apply_due()                       # levers in force at the start
+        for mechanism in (compute, investment, capability, standards, collaboration):
+            mechanism.setup(self)
+        self.bloc_state.capability_last_year = self.bloc_state.capability.copy()
+        self._history = [self.bloc_state.capability.copy()]
+        self.recorder = Recorder(self)
+
+    # --- calendar -----------------------------------------------------------------
+    @property
+    def period(self) -> str:
+        return periods.label(self.quarter)
+
+    @property
+    def years_elapsed(self) -> float:
+        return (self.quarter - self.scenario.start) / 4
+
+    @property
+    def blocs_set(self) -> mesa.agent.AgentSet:
+        return self.agents_by_type[Bloc]
+
+    # --- policy -------------------------------------------------------------------
+    def apply_measure(self, family: str, measure, key: str = "injected") -> None:
+        """Put a validated measure in force now (the app's sliders and events use this)."""
+        FAMILIES[family].apply(self.levers, measure, self.blocs, key)
+        self.injected.append((self.period, family, measure))
+
+    def _apply_due(self) -> None:
+        for family, measure, key in self.scenario.measures.get(self.quarter, []):
+            FAMILIES[family].apply(self.levers, measure, self.blocs, key)
+
+    # --- the step -----------------------------------------------------------------
+    def step(self) -> None:
+        """One quarter: measures due, bloc adaptation, then compute, capital, research, standards, capability."""
+        if self.quarter > self.scenario.start:
+            self._apply_due()
+        self.blocs_set.do("adapt")
+        compute.step(self)
+        investment.step(self)
+        collaboration.step(self)
+        standards.step(self)
+        capability.step(self)
+        for prog in self.levers.programmes.values():
+            prog.quarters_left -= 1
+        self.recorder.collect(self)
+        self._history.append(self.bloc_state.capability.copy())
+        self.bloc_state.capability_last_year = self._history[max(0, len(self._history) - 5)]
+        self.quarter += 1
+        if self.quarter > self.scenario.end:
+            self.running = False
+
+    def run(self, progress=None) -> "EntangleModel":
+        while self.running:
+            self.step()
+            if progress:
+                progress()
+        return self

@@ -1,0 +1,81 @@
+"""The plots of a single run, readable at a glance."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .io import save_figure  # noqa: E402
+
+
+def _pairs(blocs):
+    return ["_".join(p) for p in combinations(sorted(blocs), 2)]
+
+
+def _x(ts: pd.DataFrame):
+    return ts["year"] + (ts["quarter"] - 1) / 4
+
+
+def _panel(ax, ts, columns, title, ylabel, labels=None):
+    for col, label in zip(columns, labels or columns):
+        if col in ts:
+            ax.plot(_x(ts), ts[col], label=label, lw=2)
+    ax.set_title(title, fontsize=12, loc="left")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, frameon=False)
+
+
+def _figure(ncols, title):
+    fig, axes = plt.subplots(1, ncols, figsize=(6.2 * ncols, 4.2), constrained_layout=True, squeeze=False)
+    fig.suptitle(title, fontsize=13, x=0.01, ha="left")
+    return fig, axes[0]
+
+
+def write_all(ts: pd.DataFrame, blocs: list[str], out: Path, title: str, dpi: int = 110) -> list[Path]:
+    out = Path(out)
+    pairs = _pairs(blocs)
+    written = []
+
+    fig, (a, b) = _figure(2, f"Research collaboration: {title}")
+    _panel(a, ts, [f"papers_{p}" for p in pairs], "Co-authored papers per quarter", "papers",
+           [p.replace("_", "–") for p in pairs])
+    _panel(b, ts, [f"share_{x}_output_with_{y}" for x in blocs for y in blocs if x != y and "CN" in (x, y)],
+           "Share of output co-authored with", "share",
+           [f"{x} with {y}" for x in blocs for y in blocs if x != y and "CN" in (x, y)])
+    written.append(save_figure(fig, out / "papers.png", dpi=dpi))
+    plt.close(fig)
+
+    fig, (a, b, c) = _figure(3, f"Capability and compute: {title}")
+    _panel(a, ts, [f"capability_{x}" for x in blocs], "Capability index (US 2017 = 1)", "index", blocs)
+    _panel(b, ts, [f"compute_access_{x}" for x in blocs], "Compute access", "share of demand met", blocs)
+    _panel(c, ts, [f"chip_capacity_{x}" for x in blocs], "Domestic advanced-chip capacity", "self-sufficiency",
+           blocs)
+    written.append(save_figure(fig, out / "capability.png", dpi=dpi))
+    plt.close(fig)
+
+    directed = [(x, y) for x in blocs for y in blocs if x != y]
+    fig, (a, b) = _figure(2, f"Cross-border investment: {title}")
+    _panel(a, ts, [f"deals_{x}_to_{y}" for x, y in directed], "Deals per quarter (investor → target)", "deals",
+           [f"{x}→{y}" for x, y in directed])
+    cap = ts[[f"capital_{x}_to_{y}" for x, y in directed]] / 1e9
+    cap.insert(0, "year", ts["year"]), cap.insert(1, "quarter", ts["quarter"])
+    _panel(b, cap, [f"capital_{x}_to_{y}" for x, y in directed], "Capital per quarter", "EUR bn",
+           [f"{x}→{y}" for x, y in directed])
+    written.append(save_figure(fig, out / "investment.png", dpi=dpi))
+    plt.close(fig)
+
+    fig, (a, b) = _figure(2, f"Standards: {title}")
+    _panel(a, ts, [f"alignment_{p}" for p in pairs], "Bloc-to-bloc alignment", "0 = none, 1 = full",
+           [p.replace("_", "–") for p in pairs])
+    _panel(b, ts, [f"compliance_share_{x}" for x in blocs], "Firms complying with each regime", "share of all firms",
+           [f"{x} regime" for x in blocs])
+    written.append(save_figure(fig, out / "standards.png", dpi=dpi))
+    plt.close(fig)
+    return written

@@ -1,0 +1,39 @@
+"""Export controls: an issuer restricts what it supplies to a target.
+
+Scopes: chips (advanced AI accelerators), tools (chip-making equipment, which slows
+the target's domestic substitution), models (access to frontier models and their
+weights, which slows spillovers), assistance (technical assistance, which cuts
+research ties in dual-use fields). Evasion is the share of controlled supply that
+still reaches the target (smuggling, cloud access, stockpiles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..levers import SCOPES
+from ..schema import spec
+
+FAMILY = "export_controls"
+
+
+@dataclass
+class Measure:
+    issuer: str = spec("US", source="the US controls most advanced-chip supply (G1)")
+    target: str = spec("CN", source="the historical target (FACTS timeline 2022Q4)")
+    scope: list[str] = spec(factory=lambda: ["chips"], choices=SCOPES, source="FACTS timeline 2022Q4")
+    stringency: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    evasion: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+
+
+def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
+    from . import bloc_indices
+
+    for i in bloc_indices(m.issuer, blocs, f"{key}.issuer"):
+        for j in bloc_indices(m.target, blocs, f"{key}.target", exclude=i):
+            if m.stringency is not None:
+                for s in m.scope:
+                    levers.export[SCOPES.index(s), i, j] = m.stringency
+            if m.evasion is not None:
+                levers.evasion[i, j] = m.evasion

@@ -1,0 +1,36 @@
+"""Investment screening: a bloc reviews inbound deals from, and outbound deals into, a partner bloc.
+
+Deals at or above the threshold are reviewed; a reviewed deal is blocked with
+probability stringency (times the target's sensitivity: chipmakers and dual-use labs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..schema import spec
+
+FAMILY = "investment_screening"
+
+
+@dataclass
+class Measure:
+    bloc: str = spec("EU", source="the screening bloc")
+    partner: str = spec("all", source="the investors' (inbound) or targets' (outbound) bloc")
+    inbound: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    outbound: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    threshold_eur_m: Optional[float] = spec(None, lo=0.0, source="scenario: EUR m at or above which deals are reviewed")
+
+
+def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
+    from . import bloc_indices
+
+    for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
+        if m.threshold_eur_m is not None:
+            levers.threshold_eur_m[i] = m.threshold_eur_m
+        for j in bloc_indices(m.partner, blocs, f"{key}.partner", exclude=i):
+            if m.inbound is not None:
+                levers.inbound[i, j] = m.inbound
+            if m.outbound is not None:
+                levers.outbound[i, j] = m.outbound

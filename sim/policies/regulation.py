@@ -1,0 +1,31 @@
+"""AI regulation: each bloc's regime (its AI standard), its compliance cost and strictness.
+
+Compliance cost is the share of R&D a firm spends to comply; strictness places the
+regime on the governance axis that standards alignment compares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..schema import spec
+
+FAMILY = "regulation"
+
+
+@dataclass
+class Measure:
+    bloc: str = spec("EU", source="the regulating bloc")
+    compliance_cost: Optional[float] = spec(None, lo=0.0, hi=0.5, source="scenario")
+    strictness: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+
+
+def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
+    from . import bloc_indices
+
+    for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
+        if m.compliance_cost is not None:
+            levers.compliance_cost[i] = m.compliance_cost
+        if m.strictness is not None:
+            levers.strictness[i] = m.strictness

@@ -1,0 +1,39 @@
+"""De-risking and research security: what a bloc screens in research ties with a partner bloc.
+
+screening: review of proposed ties, weighted by the partner's risk profile;
+ban_military / ban_security: entity-list bans on military- or public-security-linked
+partners (also ends existing ties); personnel: screening of visiting researchers in
+dual-use fields; mobility: visa and travel restrictions that cut new ties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..schema import spec
+
+FAMILY = "research_security"
+LEVERS = ("screening", "ban_military", "ban_security", "personnel", "mobility")
+
+
+@dataclass
+class Measure:
+    bloc: str = spec("EU", source="the bloc that screens")
+    partner: str = spec("CN", source="the bloc screened; 'all' for every other bloc")
+    screening: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    ban_military: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    ban_security: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    personnel: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    mobility: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+
+
+def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
+    from . import bloc_indices
+
+    for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
+        for j in bloc_indices(m.partner, blocs, f"{key}.partner", exclude=i):
+            for name in LEVERS:
+                value = getattr(m, name)
+                if value is not None:
+                    getattr(levers, name)[i, j] = value

@@ -1,0 +1,209 @@
+"""Scenario files: actors, initial levers, a dated timeline of measures, behavioural rules.
+
+A scenario is plain YAML data, validated field by field; it can never make Hydra or
+Python instantiate anything. A scenario may `extends:` another one and add to it:
+its levers and timeline measures come after the parent's, its actors override the
+parent's field by field.
+
+    name: us_chip_controls
+    extends: baseline
+    timeline:
+      2025Q2:
+        export_controls: {issuer: US, target: CN, scope: [chips, tools], stringency: 0.95}
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from . import periods
+from .actors import CATALOGUE, BlocSpec, resolve
+from .errors import ConfigError
+from .policies import FAMILIES
+from .schema import build, spec
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO_DIRS = (Path.cwd() / "scenarios", ROOT / "scenarios")
+
+
+@dataclass
+class Behaviour:
+    tighten_on_gap: bool = spec(False, source="scenario")
+    retaliation: bool = spec(False, source="scenario")
+    join_agreements: bool = spec(False, source="scenario")
+
+
+@dataclass
+class ScenarioFile:
+    name: str = ""
+    description: str = ""
+    extends: Optional[str] = None
+    start: str = "2017Q1"
+    end: str = "2035Q4"
+    blocs: list[str] = field(default_factory=lambda: ["EU", "CN", "US"])
+    actors: dict[str, Any] = field(default_factory=dict)
+    levers: dict[str, Any] = field(default_factory=dict)
+    timeline: dict[str, Any] = field(default_factory=dict)
+    behaviour: Behaviour = field(default_factory=Behaviour)
+
+
+@dataclass
+class Scenario:
+    """A validated scenario, ready for the model: measures keyed by quarter index."""
+
+    name: str
+    description: str
+    start: int
+    end: int
+    blocs: list[str]
+    bloc_specs: dict[str, BlocSpec]
+    measures: dict[int, list[tuple[str, Any, str]]]  # quarter -> [(family, measure, key)]
+    behaviour: Behaviour
+    source: str = ""
+
+    def add(self, quarter: int, family: str, measure, key: str) -> None:
+        self.measures.setdefault(quarter, []).append((family, measure, key))
+
+
+def available() -> list[str]:
+    names = set()
+    for d in SCENARIO_DIRS:
+        names |= {p.stem for p in d.glob("*.yaml")}
+    return sorted(names)
+
+
+def find(name_or_path: str) -> Path:
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml"):
+        if p.is_file():
+            return p
+        raise ConfigError("scenario", f"file '{name_or_path}' not found", "a scenario name or an existing .yaml file")
+    for d in SCENARIO_DIRS:
+        if (d / f"{name_or_path}.yaml").is_file():
+            return d / f"{name_or_path}.yaml"
+    raise ConfigError("scenario", f"unknown scenario '{name_or_path}'", ", ".join(available()) + " or a .yaml path")
+
+
+def _read(path: Path, key: str = "scenario") -> dict:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(key, f"{path.name}{where} is not valid YAML") from None
+    if not isinstance(data, dict):
+        raise ConfigError(key, f"{path.name} must hold a mapping", "keys " + ", ".join(ScenarioFile.__annotations__))
+    return data
+
+
+def _raw(name_or_path: str, seen=()) -> dict:
+    path = find(name_or_path)
+    data = _read(path)
+    data.setdefault("name", path.stem)
+    parent = data.get("extends")
+    if parent:
+        if parent in seen:
+            raise ConfigError("scenario.extends", f"'{parent}' extends itself in a cycle")
+        base = _raw(str(parent), seen + (parent,))
+        merged = copy.deepcopy(base)
+        for k, v in data.items():
+            if k == "timeline" and isinstance(v, dict):
+                tl = merged.setdefault("timeline", {}) or {}
+                for period, measures in v.items():
+                    tl[period] = _concat(tl.get(period), measures)
+                merged["timeline"] = tl
+            elif k == "levers" and isinstance(v, dict):
+                lv = merged.setdefault("levers", {}) or {}
+                for fam, m in v.items():
+                    lv[fam] = _as_list(lv.get(fam)) + _as_list(m)
+                merged["levers"] = lv
+            elif k in ("actors", "behaviour") and isinstance(v, dict):
+                merged[k] = _deep_merge(merged.get(k) or {}, v)
+            else:
+                merged[k] = v
+        data = merged
+    data["_path"] = str(path)
+    return data
+
+
+def _as_list(v):
+    return [] if v is None else (list(v) if isinstance(v, list) else [v])
+
+
+def _concat(a, b):
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return b if a is None else a if b is None else b
+    out = dict(a)
+    for fam, m in b.items():
+        out[fam] = _as_list(a.get(fam)) + _as_list(m)
+    return out
+
+
+def _deep_merge(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def parse_measures(family: str, value: Any, blocs: list[str], key: str) -> list:
+    """Validate one family's measure (or list of measures) against its dataclass."""
+    if family not in FAMILIES:
+        raise ConfigError(key, f"unknown lever family '{family}'", ", ".join(FAMILIES))
+    module = FAMILIES[family]
+    out = []
+    items = _as_list(value)
+    for n, item in enumerate(items):
+        k = f"{key}[{n}]" if len(items) > 1 else key
+        m = build(module.Measure, item, k + ".")
+        # Dry-run on scratch levers so an unknown bloc fails now, not mid-run.
+        from .levers import Levers
+        module.apply(Levers(len(blocs)), m, blocs, k)
+        out.append(m)
+    return out
+
+
+def load(name_or_path: str, end: str | None = None) -> Scenario:
+    raw = _raw(name_or_path)
+    path = raw.pop("_path")
+    sf: ScenarioFile = build(ScenarioFile, raw, "scenario.")
+    start = periods.parse(sf.start, "scenario.start")
+    stop = periods.parse(end or sf.end, "end" if end else "scenario.end")
+    if stop < start:
+        raise ConfigError("scenario.end", f"{sf.end} is before start {sf.start}", f"a period after {sf.start}")
+    if len(sf.blocs) < 2 or len(set(sf.blocs)) != len(sf.blocs):
+        raise ConfigError("scenario.blocs", f"{sf.blocs} needs two or more distinct blocs")
+    overrides = {}
+    for code, data in sf.actors.items():
+        if code not in sf.blocs:
+            raise ConfigError(f"scenario.actors.{code}", "is not in scenario.blocs", ", ".join(sf.blocs))
+        base = copy.deepcopy(CATALOGUE.get(code, BlocSpec(name=code)))
+        overrides[code] = build(base, data, f"scenario.actors.{code}.")
+    for code in sf.blocs:
+        if code not in CATALOGUE and code not in overrides:
+            raise ConfigError("scenario.blocs", f"bloc '{code}' is not in the catalogue",
+                              f"{', '.join(CATALOGUE)}, or define it under scenario.actors.{code}")
+    specs = resolve(sf.blocs, overrides)
+    scen = Scenario(sf.name, sf.description, start, stop, list(sf.blocs), specs, {}, sf.behaviour, path)
+    for family, value in (sf.levers or {}).items():
+        for m in parse_measures(family, value, sf.blocs, f"scenario.levers.{family}"):
+            scen.add(start, family, m, f"scenario.levers.{family}")
+    for period, entry in (sf.timeline or {}).items():
+        key = f"scenario.timeline.{period}"
+        q = periods.parse(period, key)
+        if end and q > stop:
+            continue  # the run was cut short on the command line: later measures never come due
+        if not start <= q <= stop:
+            raise ConfigError(key, "lies outside the run",
+                              f"periods from {periods.label(start)} to {periods.label(stop)}")
+        if not isinstance(entry, dict):
+            raise ConfigError(key, "must map lever families to measures", ", ".join(FAMILIES))
+        for family, value in entry.items():
+            for m in parse_measures(family, value, sf.blocs, f"{key}.{family}"):
+                scen.add(q, family, m, f"{key}.{family}")
+    return scen
