@@ -23,7 +23,7 @@ class Params:
     capital_elasticity: float = spec(0.15, lo=0, hi=2, source="assumption: better-funded firms grow faster")
     capital_ref_eur_m: float = spec(20.0, lo=0.01, source="assumption: capital at which R&D runs at the bloc rate")
     model_access_weight: float = spec(0.3, lo=0, hi=1, source="assumption: share of growth from frontier-model access")
-    paper_learning: float = spec(0.002, lo=0, hi=1, source="assumption: growth per co-authored paper of a firm")
+    paper_learning: float = spec(0.002, lo=0, hi=1, source="assumption: growth per log co-authored papers of a firm")
     frontier_rate: float = spec(0.02, lo=0, hi=10, source="calibrated to G2: notable models per frontier firm and quarter")
     frontier_exponent: float = spec(3.0, lo=0, hi=10, source="calibrated to G2: models concentrate at the frontier")
     patent_rate: float = spec(10.0, lo=0, source="G3: patent families per unit knowledge and year, before propensity")
@@ -59,7 +59,7 @@ def step(model) -> None:
     capital_term = np.clip((np.maximum(f.capital, 1e-6) / p.capital_ref_eur_m) ** p.capital_elasticity, 0.3, 1.5)
     compliance = (f.complies * lv.compliance_cost[None, :]).sum(axis=1)
     growth = (rd[f.bloc] * compute_term[f.bloc] * model_term[f.bloc] * capital_term
-              * (1 - compliance) + fl.spillover[f.bloc] / 4 + p.paper_learning * fl.firm_papers)
+              * (1 - compliance) + fl.spillover[f.bloc] / 4 + p.paper_learning * np.log1p(fl.firm_papers))
     # Research capacity grows with each bloc's research funding and talent pipeline (C13).
     research = np.array([b.research_growth for b in specs]) / 4
     model.inst.capacity *= 1 + research[model.inst.bloc]
@@ -67,9 +67,9 @@ def step(model) -> None:
     f.knowledge *= 1 + growth
     s.capability = index(model)
     fl.new_knowledge = np.bincount(f.bloc, weights=f.knowledge - before, minlength=model.n_blocs)
-    # Notable models: expected output rises steeply with capability, needs compute.
-    frontier = np.bincount(f.bloc, weights=np.maximum(f.knowledge, 0) ** p.frontier_exponent,
-                           minlength=model.n_blocs)
+    # Notable models: firms near the world frontier make them, steeply more the closer they are.
+    closeness = np.minimum(f.knowledge / max(s.capability.max(), 1e-12), 10.0) ** p.frontier_exponent
+    frontier = np.bincount(f.bloc, weights=closeness, minlength=model.n_blocs)
     fl.frontier_models = model.rng.poisson(p.frontier_rate * frontier * s.compute_access)
     fl.patents = p.patent_rate / 4 * np.array([b.patent_propensity for b in specs]) * \
         np.bincount(f.bloc, weights=f.knowledge, minlength=model.n_blocs)
