@@ -24,7 +24,7 @@ class Params:
     build_quarters: int = spec(10, lo=1, hi=40, source="assumption: fabs take 2-3 years to come online")
     capacity_depreciation: float = spec(0.01, lo=0, hi=1, source="assumption: nodes age out in ~25 years")
     compute_growth: float = spec(0.35, lo=0, hi=2, source="assumption: yearly growth of AI compute volume")
-    compute_per_eur_bn: float = spec(0.004, lo=0, hi=1, source="assumption: public compute per EUR bn, US 2017 stock = 1")
+    compute_per_eur_bn: float = spec(0.004, lo=0, hi=1, source="assumption: public compute per EUR bn, as a share of the frontier stock")
     tool_supply: dict[str, float] = spec(factory=lambda: {"US": 0.45, "EU": 0.3, "JP": 0.2},
                                          source="assumption: lithography (NL), deposition/etch (US, JP)")
 
@@ -42,16 +42,16 @@ def setup(model) -> None:
 def update_access(model) -> None:
     s, p, lv = model.bloc_state, model.params.compute, model.levers
     lost = lv.effective_export("chips")            # [issuer, target]
-    available = s.chip_supply @ (1.0 - lost)        # supply reaching each target from every issuer
-    available -= s.chip_supply                      # a bloc's own supply is its domestic capacity
-    s.foreign_access = np.clip(available + p.rest_of_world_supply, 0, 1)
-    s.compute_access = np.clip(s.foreign_access + s.chip_capacity, 0, 1)
+    foreign = s.chip_supply @ (1.0 - lost) - s.chip_supply * (1.0 - np.diag(lost))  # from every other bloc
+    s.foreign_access = np.clip(foreign + p.rest_of_world_supply, 0, 1)
+    # At home a bloc buys its own firms' chips, or what its domestic fabs make, whichever is more.
+    s.compute_access = np.clip(s.foreign_access + np.maximum(s.chip_supply, s.chip_capacity), 0, 1)
 
 
 def step(model) -> None:
     s, p, lv = model.bloc_state, model.params.compute, model.levers
     update_access(model)
-    shortfall = 1.0 - np.clip(s.foreign_access + s.chip_supply, 0, 1)  # what imports no longer cover
+    shortfall = 1.0 - np.clip(s.foreign_access + s.chip_supply, 0, 1)  # what controls cut off
     market = np.array([b.market_size for b in model.bloc_specs.values()])
     baseline = np.array([b.chip_investment_eur_bn for b in model.bloc_specs.values()]) / 40.0  # over a decade
     s.chip_investment = baseline + p.substitution_rate * shortfall * market * (1.0 - s.chip_capacity)
@@ -61,8 +61,10 @@ def step(model) -> None:
     arrived, s.pipeline = s.pipeline[0], np.roll(s.pipeline, -1, axis=0)
     s.pipeline[-1] = 0.0
     s.chip_capacity = np.clip(s.chip_capacity * (1 - p.capacity_depreciation) + arrived, 0, 1)
+    frontier = s.compute_stock.max()
     s.compute_stock *= 1.0 + p.compute_growth / 4 * s.compute_access
+    # Public compute (gigafactories): a euro buys a share of today's frontier stock, as chips get cheaper.
     for prog in lv.programmes.values():
         if prog.quarters_left > 0:
-            s.compute_stock[prog.bloc] += prog.quarterly_eur_bn * prog.compute_share * p.compute_per_eur_bn
+            s.compute_stock[prog.bloc] += prog.quarterly_eur_bn * prog.compute_share * p.compute_per_eur_bn * frontier
     update_access(model)
