@@ -13,7 +13,7 @@ import hydra
 from hydra import compose, initialize_config_dir
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.errors import HydraException
+from hydra.errors import HydraException, MissingConfigException
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
@@ -33,6 +33,9 @@ if not OmegaConf.has_resolver("slug"):
 def _one_line(err: Exception) -> str:
     if isinstance(err, ConfigError):
         return str(err)
+    if isinstance(err, MissingConfigException) and err.missing_cfg_file:
+        group, _, option = str(err.missing_cfg_file).rpartition("/")
+        return str(ConfigError(group or "config", f"no option '{option}'", ", ".join(err.options or [])))
     cause = err.__cause__ or err.__context__
     if isinstance(cause, ConfigError):
         return str(cause)
@@ -65,6 +68,12 @@ def _override_sets(args: list[str]) -> list[list[str]]:
     return sets
 
 
+def compose_config(overrides: list[str] = ()):
+    """The config `python -m sim <overrides>` would run with (for scripts, tests and the app)."""
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
+        return compose(config_name="config", overrides=list(overrides))
+
+
 def precheck(argv: list[str]) -> None:
     """Validate the composed config and scenario for every value a sweep will take."""
     from .run import prepare
@@ -74,8 +83,7 @@ def precheck(argv: list[str]) -> None:
         return
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
         for ov in _override_sets(overrides):
-            cfg = compose(config_name="config", overrides=ov)
-            prepare(cfg)
+            prepare(compose(config_name="config", overrides=ov))
 
 
 @hydra.main(config_path=CONFIG_DIR, config_name="config", version_base=None)

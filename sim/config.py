@@ -83,5 +83,3 @@ class EntangleConfig:
 def register() -> None:
     cs = ConfigStore.instance()
     cs.store(name="entangle_schema", node=EntangleConfig)
-    cs.store(group="scale", name="scale_schema", node=ScaleConfig)
-    cs.store(group="output", name="output_schema", node=OutputConfig)

@@ -175,7 +175,8 @@ def load(name_or_path: str, end: str | None = None) -> Scenario:
     start = periods.parse(sf.start, "scenario.start")
     stop = periods.parse(end or sf.end, "end" if end else "scenario.end")
     if stop < start:
-        raise ConfigError("scenario.end", f"{sf.end} is before start {sf.start}", f"a period after {sf.start}")
+        key = "end" if end else "scenario.end"
+        raise ConfigError(key, f"{end or sf.end} is before the start {sf.start}", f"a period from {sf.start} on")
     if len(sf.blocs) < 2 or len(set(sf.blocs)) != len(sf.blocs):
         raise ConfigError("scenario.blocs", f"{sf.blocs} needs two or more distinct blocs")
     overrides = {}

@@ -11,7 +11,7 @@ import dataclasses
 from typing import Any
 
 from omegaconf import OmegaConf
-from omegaconf.errors import ConfigKeyError, OmegaConfBaseException, ValidationError
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException, ValidationError
 
 from .errors import ConfigError
 
@@ -74,7 +74,7 @@ def omegaconf_error(err: OmegaConfBaseException, prefix: str = "", cls=None) -> 
     """Turn an OmegaConf error into a one-line ConfigError naming the key."""
     key = prefix + (getattr(err, "full_key", None) or "")
     msg = str(getattr(err, "msg", err)).splitlines()[0]
-    if isinstance(err, ConfigKeyError):
+    if isinstance(err, (ConfigKeyError, ConfigAttributeError)):
         parent = getattr(err, "object_type", None) or cls
         allowed = field_names(parent) if parent and dataclasses.is_dataclass(parent) else ""
         return ConfigError(key.rstrip("."), "unknown key", allowed)
