@@ -1,0 +1,40 @@
+"""Actors are Mesa agents that carry their state through their row in their kind's arrays."""
+
+import mesa
+
+from conftest import run
+from sim.agents import Bloc, Firm, Institution, Investor
+from sim.actors import STAGES
+
+
+def test_each_kind_is_an_agentset_matching_its_arrays(classroom):
+    m = classroom
+    assert isinstance(m, mesa.Model)
+    assert len(m.agents_by_type[Institution]) == len(m.inst)
+    assert len(m.agents_by_type[Firm]) == len(m.firms)
+    assert len(m.agents_by_type[Investor]) == len(m.investors)
+    assert [b.code for b in m.agents_by_type[Bloc]] == ["EU", "CN", "US"]
+
+
+def test_agents_read_their_own_row(classroom):
+    firm = classroom.agents_by_type[Firm][5]
+    assert firm.capital == classroom.firms.capital[firm.row]
+    assert firm.stage in STAGES and firm.bloc in classroom.blocs and firm.bloc in firm.standards
+    inst = classroom.agents_by_type[Institution][0]
+    assert abs(sum(inst.field_mix.values()) - 1) < 1e-9 and inst.risk in ("none", "military", "security")
+    cn = [i for i in classroom.agents_by_type[Institution] if i.bloc == "CN"]
+    assert {i.risk for i in cn} >= {"none", "military"}
+
+
+def test_agent_counts_grow_linearly_with_scale():
+    small, large = run("seed=0", "end=2017Q1", "scale.factor=0.1"), run("seed=0", "end=2017Q1", "scale.factor=0.4")
+    ratio = len(large.firms) / len(small.firms)
+    assert 3.5 < ratio < 4.5
+
+
+def test_realistic_scale_has_the_sources_magnitudes():
+    m = run("seed=0", "end=2017Q1", scale="realistic")
+    firms_by_bloc = {b: int((m.firms.bloc == i).sum()) for i, b in enumerate(m.blocs)}
+    assert 3500 <= firms_by_bloc["EU"] <= 4100 and 1100 <= firms_by_bloc["CN"] <= 1300
+    de = m.countries.index("DE")
+    assert 450 <= int((m.inst.country == de).sum()) <= 600

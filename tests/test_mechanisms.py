@@ -1,0 +1,149 @@
+"""Each mechanism does what the brief says it does, seen from the outcomes a user reads."""
+
+import numpy as np
+import pandas as pd
+
+from conftest import mean_over_seeds, run, timeseries
+from sim.mechanisms import compute
+from sim.mechanisms.sampling import Buckets
+from sim.policies import FAMILIES
+
+
+# --- partner choice ---------------------------------------------------------------------------
+def test_bucket_sampling_draws_in_proportion_to_weight_within_the_group():
+    rng = np.random.default_rng(0)
+    groups = np.array([0, 1, 0, 1, 2, 0])
+    weights = np.array([1.0, 1.0, 3.0, 0.0, 5.0, 0.0])
+    rows = Buckets(groups, 4).sample(rng, np.zeros(20000, int), weights)
+    assert set(rows) == {0, 2} and abs((rows == 2).mean() - 0.75) < 0.02
+    assert (Buckets(groups, 4).sample(rng, np.array([3, 1]), weights) == [-1, 1]).all()
+
+
+# --- compute and export controls ----------------------------------------------------------------
+def test_chip_controls_cut_the_targets_access_and_evasion_restores_part_of_it():
+    model = run("seed=0", "end=2017Q2")
+    cn, us = model.blocs.index("CN"), model.blocs.index("US")
+    model.levers.export[:, us, cn] = 0.0
+    compute.update_access(model)
+    free = model.bloc_state.compute_access[cn]
+    model.levers.export[0, us, cn], model.levers.evasion[us, cn] = 1.0, 0.0
+    compute.update_access(model)
+    cut = model.bloc_state.compute_access[cn]
+    model.levers.evasion[us, cn] = 0.5
+    compute.update_access(model)
+    leaky = model.bloc_state.compute_access[cn]
+    assert cut < leaky < free and model.bloc_state.compute_access[us] == 1.0
+
+
+def test_tool_controls_slow_domestic_substitution():
+    tools = ("policies.export_controls.scope=[tools]", "policies.export_controls.issuer=all")
+    with_tools = mean_over_seeds("chip_capacity_CN", range(2030, 2033), *tools, "policies.export_controls.stringency=1")
+    without = mean_over_seeds("chip_capacity_CN", range(2030, 2033), *tools, "policies.export_controls.stringency=0")
+    assert with_tools < without
+
+
+# --- collaboration ------------------------------------------------------------------------------
+def test_ties_are_heavy_tailed_few_institutions_write_most_joint_papers():
+    inst = run("seed=0", "scale.factor=0.3").recorder.institutions(run("seed=0", "scale.factor=0.3"))
+    eu = np.sort(inst.loc[inst["bloc"] == "EU", "papers_with_CN"].to_numpy())[::-1]
+    top_decile = eu[: len(eu) // 10].sum() / eu.sum()
+    assert top_decile > 0.4 and np.median(eu) < eu.mean()
+
+
+def test_pandemic_style_shock_cuts_joint_papers_while_it_lasts():
+    shock = ("policies.start=2026Q1", "policies.shocks.mobility=0.9", "policies.shocks.productivity=0.3")
+    assert mean_over_seeds("papers_CN_EU", [2026], *shock) < mean_over_seeds("papers_CN_EU", [2026])
+
+
+def test_international_papers_are_cited_more_than_home_papers():
+    ts = timeseries("seed=0", "end=2022Q4")
+    assert ts["citation_CN_EU"].mean() > ts["citation_EU_domestic"].mean()
+
+
+def test_personnel_screening_and_mobility_restrictions_cut_new_ties():
+    base = ("policies.research_security.bloc=EU", "policies.research_security.partner=CN")
+    cut = mean_over_seeds("ties_CN_EU", range(2028, 2031), *base, "policies.research_security.personnel=1",
+                          "policies.research_security.mobility=0.9")
+    assert cut < 0.8 * mean_over_seeds("ties_CN_EU", range(2028, 2031))
+
+
+# --- investment ---------------------------------------------------------------------------------
+def test_outbound_screening_cuts_deals_out_of_the_screening_bloc():
+    base = ("policies.investment_screening.bloc=US", "policies.investment_screening.partner=CN",
+            "policies.investment_screening.threshold_eur_m=0")
+    assert mean_over_seeds("deals_US_to_CN", range(2026, 2031), *base, "policies.investment_screening.outbound=1") < \
+        mean_over_seeds("deals_US_to_CN", range(2026, 2031), *base, "policies.investment_screening.outbound=0")
+
+
+def test_screened_deals_are_recorded_as_reviewed_and_some_blocked():
+    model = run("seed=0", "scale.factor=0.3", "end=2024Q4")
+    deals = model.recorder.deals(model)
+    cn_into_eu = deals[(deals["investor_bloc"] == "CN") & (deals["target_bloc"] == "EU") & (deals["year"] >= 2024)]
+    assert cn_into_eu["reviewed"].any()
+    assert (deals["amount_eur"][~deals["blocked"]] > 0).all()
+
+
+# --- standards ----------------------------------------------------------------------------------
+def test_costly_regime_attracts_fewer_foreign_firms():
+    costly = ("policies.regulation.bloc=EU", "policies.regulation.compliance_cost=0.5")
+    years = range(2028, 2031)
+    assert mean_over_seeds("cross_compliance_US_with_EU", years, *costly) < \
+        mean_over_seeds("cross_compliance_US_with_EU", years)
+
+
+def test_diverging_strictness_lowers_alignment():
+    years = range(2029, 2032)
+    close = mean_over_seeds("alignment_EU_US", years, "policies.regulation.bloc=US", "policies.regulation.strictness=0.85")
+    far = mean_over_seeds("alignment_EU_US", years, "policies.regulation.bloc=US", "policies.regulation.strictness=0.0")
+    assert far < close
+
+
+# --- capability ---------------------------------------------------------------------------------
+def test_compliance_costs_slow_capability_growth():
+    costly = ("policies.regulation.bloc=CN", "policies.regulation.compliance_cost=0.4")
+    assert mean_over_seeds("capability_CN", range(2030, 2033), *costly) < \
+        mean_over_seeds("capability_CN", range(2030, 2033))
+
+
+# --- behavioural rules --------------------------------------------------------------------------
+def _scenario(tmp_path, behaviour):
+    path = tmp_path / "rules.yaml"
+    path.write_text(f"extends: baseline\nbehaviour: {behaviour}\n")
+    return f"scenario={path}"
+
+
+def test_leader_tightens_controls_when_rival_closes_the_gap(tmp_path):
+    ts = timeseries(_scenario(tmp_path, "{tighten_on_gap: true}"), "seed=0", "params.behaviour.gap_threshold=0.95")
+    before_2022_controls = ts["year"] <= 2021
+    # China grows faster than the US before 2022, so the US tightens beyond the scheduled 0.15.
+    assert ts.loc[before_2022_controls, "lever_export_chips_US_to_CN"].max() > 0.5
+    base = timeseries("seed=0")
+    assert base.loc[before_2022_controls, "lever_export_chips_US_to_CN"].max() <= 0.15
+
+
+def test_target_retaliates_by_screening_the_issuer(tmp_path):
+    ts = timeseries(_scenario(tmp_path, "{retaliation: true}"), "seed=0")
+    assert ts["lever_inbound_CN_from_US"].iloc[-1] > 0.3 and ts["lever_screening_CN_on_US"].iloc[-1] > 0.3
+    assert timeseries("seed=0")["lever_screening_CN_on_US"].iloc[-1] == 0.0
+
+
+def test_blocs_join_agreements_when_influence_outweighs_values_distance(tmp_path):
+    model = run(_scenario(tmp_path, "{join_agreements: true}"), "seed=0", "params.behaviour.values_weight=0.0")
+    assert any(name.startswith("auto_") for name in model.levers.agreements)
+
+
+# --- injected measures (what the app and events use) --------------------------------------------
+def test_measure_injected_mid_run_takes_effect_from_the_next_step():
+    from sim.cli import compose_config
+    from sim.run import build_model
+
+    model = build_model(compose_config(["scale=classroom", "seed=0", "end=2026Q4"]))
+    while model.period != "2025Q1":
+        model.step()
+    measure = FAMILIES["export_controls"].Measure(issuer="US", target="CN", scope=["chips"], stringency=1.0,
+                                                   evasion=0.0)
+    model.apply_measure("export_controls", measure)
+    model.step()
+    ts = pd.DataFrame(model.recorder.rows)
+    assert ts["lever_export_chips_US_to_CN"].iloc[-1] == 1.0
+    assert ts["compute_access_CN"].iloc[-1] < ts["compute_access_CN"].iloc[-2]
