@@ -9,6 +9,7 @@ The scenario itself is data: a name in `scenarios/` or a path to a YAML file.
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -47,14 +48,11 @@ class ParamsConfig:
 
 def _optional(cls):
     """The command-line form of a measure: every field optional and unset (None) by default."""
-    fields = [(f.name, Optional[Any] if f.type in ("list[str]",) else Optional[_resolve(f.type)],
-               dataclasses.field(default=None, metadata=f.metadata)) for f in dataclasses.fields(cls)]
-    return dataclasses.make_dataclass(f"{cls.__module__.rsplit('.', 1)[-1].title().replace('_', '')}Lever", fields)
-
-
-def _resolve(t):
-    names = {"str": str, "float": float, "int": int, "bool": bool, "Optional[float]": float, "Optional[str]": str}
-    return names.get(t, Any) if isinstance(t, str) else t
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, Optional[hints[f.name]], dataclasses.field(default=None, metadata=f.metadata))
+              for f in dataclasses.fields(cls)]
+    name = cls.__module__.rsplit(".", 1)[-1].title().replace("_", "") + "Lever"
+    return dataclasses.make_dataclass(name, fields)
 
 
 LEVER_CONFIGS = {name: _optional(module.Measure) for name, module in FAMILIES.items()}

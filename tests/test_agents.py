@@ -14,6 +14,8 @@ def test_each_kind_is_an_agentset_matching_its_arrays(classroom):
     assert len(m.agents_by_type[Firm]) == len(m.firms)
     assert len(m.agents_by_type[Investor]) == len(m.investors)
     assert [b.code for b in m.agents_by_type[Bloc]] == ["EU", "CN", "US"]
+    us = m.agents_by_type[Bloc][2]
+    assert us.levers["CN"]["export_chips"] == m.levers.export[0, 2, 1] > 0.5
 
 
 def test_agents_read_their_own_row(classroom):
