@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .io import save_figure  # noqa: E402
 
@@ -22,10 +23,13 @@ def _x(ts: pd.DataFrame):
     return ts["year"] + (ts["quarter"] - 1) / 4
 
 
-def _panel(ax, ts, columns, title, ylabel, labels=None):
+def _panel(ax, ts, columns, title, ylabel, labels=None, yearly=False):
+    """One panel; `yearly` shows flows as rolling four-quarter sums, which small scales make readable."""
     for col, label in zip(columns, labels or columns):
         if col in ts:
-            ax.plot(_x(ts), ts[col], label=label, lw=2)
+            y = ts[col].rolling(4, min_periods=4).sum() if yearly else ts[col]
+            ax.plot(_x(ts), y, label=label, lw=2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, fontsize=12, loc="left")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
@@ -44,8 +48,8 @@ def write_all(ts: pd.DataFrame, blocs: list[str], out: Path, title: str, dpi: in
     written = []
 
     fig, (a, b) = _figure(2, f"Research collaboration: {title}")
-    _panel(a, ts, [f"papers_{p}" for p in pairs], "Co-authored papers per quarter", "papers",
-           [p.replace("_", "–") for p in pairs])
+    _panel(a, ts, [f"papers_{p}" for p in pairs], "Co-authored papers (past four quarters)", "papers per year",
+           [p.replace("_", "–") for p in pairs], yearly=True)
     _panel(b, ts, [f"share_{x}_output_with_{y}" for x in blocs for y in blocs if x != y and "CN" in (x, y)],
            "Share of output co-authored with", "share",
            [f"{x} with {y}" for x in blocs for y in blocs if x != y and "CN" in (x, y)])
@@ -62,12 +66,12 @@ def write_all(ts: pd.DataFrame, blocs: list[str], out: Path, title: str, dpi: in
 
     directed = [(x, y) for x in blocs for y in blocs if x != y]
     fig, (a, b) = _figure(2, f"Cross-border investment: {title}")
-    _panel(a, ts, [f"deals_{x}_to_{y}" for x, y in directed], "Deals per quarter (investor → target)", "deals",
-           [f"{x}→{y}" for x, y in directed])
+    _panel(a, ts, [f"deals_{x}_to_{y}" for x, y in directed], "Cross-border deals (investor → target)",
+           "deals per year", [f"{x}→{y}" for x, y in directed], yearly=True)
     cap = ts[[f"capital_{x}_to_{y}" for x, y in directed]] / 1e9
     cap.insert(0, "year", ts["year"]), cap.insert(1, "quarter", ts["quarter"])
-    _panel(b, cap, [f"capital_{x}_to_{y}" for x, y in directed], "Capital per quarter", "EUR bn",
-           [f"{x}→{y}" for x, y in directed])
+    _panel(b, cap, [f"capital_{x}_to_{y}" for x, y in directed], "Cross-border capital", "EUR bn per year",
+           [f"{x}→{y}" for x, y in directed], yearly=True)
     written.append(save_figure(fig, out / "investment.png", dpi=dpi))
     plt.close(fig)
 
