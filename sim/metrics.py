@@ -65,6 +65,9 @@ class Recorder:
             row[f"compute_stock_{code}"] = s.compute_stock[b]
             row[f"chip_capacity_{code}"] = s.chip_capacity[b]
             row[f"chip_investment_eur_bn_{code}"] = s.chip_investment[b]
+            # Share of the world's advanced-chip supply from this bloc's firms (G1); the rest is uncontrolled.
+            row[f"chip_supply_share_{code}"] = s.chip_supply[b] / (s.chip_supply.sum()
+                                                                   + model.params.compute.rest_of_world_supply)
             row[f"compliance_share_{code}"] = model.firms.complies[:, b].mean()
             row[f"exposure_{code}"] = fl.exposure[b]
             row[f"spillover_{code}"] = fl.spillover[b]
