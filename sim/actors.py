@@ -48,7 +48,7 @@ class BlocSpec:
     openness: float = spec(0.7, lo=0, hi=1, source="assumption")
     values: float = spec(0.5, lo=0, hi=1, source="assumption: position on a rights-vs-state-control axis")
     research_growth: float = spec(0.03, lo=-0.5, hi=1, source="calibrated to C13 (CN output grows fastest)")
-    paper_rate: float = spec(6.0, lo=0, source="calibrated to C4, C5: mean papers per institution and quarter")
+    paper_rate: float = spec(2.4, lo=0, source="calibrated to C4, C5: mean papers per institution and quarter")
     capability: float = spec(0.5, lo=0, source="assumption: 2017 frontier capability, US = 1")
     rd_growth: float = spec(0.08, lo=-0.5, hi=1, source="assumption: yearly knowledge growth with full compute")
     chip_supply_share: float = spec(0.0, lo=0, hi=1, source="G1: US firms supply most advanced AI chips")
@@ -73,33 +73,33 @@ CATALOGUE: dict[str, BlocSpec] = {
     # Europe as in MERICS: 3,765 funded AI firms; 527 German institutions with CN co-authors.
     "EU": BlocSpec(
         name="Europe (EU27+NO+CH+UK)", market_size=20.0, public_ai_budget_eur_bn=4.0,
-        security_concern=0.3, openness=0.8, values=0.8, research_growth=0.0, paper_rate=6.0,
+        security_concern=0.3, openness=0.8, values=0.8, research_growth=0.0, paper_rate=2.4,
         capability=0.55, rd_growth=0.05, chip_supply_share=0.03, chip_capacity=0.03, compute_stock=0.35,
-        round_size=1.0, round_rate=0.09, patent_propensity=0.6,
+        round_size=1.0, round_rate=0.085, patent_propensity=0.6,
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],
         countries={
-            "UK": _c(620, 1300, 160, 1.1, CN=2.6, US=1.3),
-            "DE": _c(530, 650, 90, 1.0, CN=0.75, US=1.0),
-            "FR": _c(420, 600, 90, 1.0, CN=0.55, US=1.0),
+            "UK": _c(620, 1550, 160, 1.1, CN=6.0, US=1.3),
+            "DE": _c(530, 720, 90, 1.0, CN=0.45, US=1.0),
+            "FR": _c(420, 520, 90, 1.0, CN=0.55, US=1.0),
             "IT": _c(380, 250, 40, 0.9, CN=0.6, US=0.9),
             "ES": _c(330, 250, 40, 0.9, CN=0.55, US=0.9),
             "NL": _c(180, 200, 40, 1.1, CN=0.6, US=1.1),
             "CH": _c(120, 150, 40, 1.3, CN=0.7, US=1.2),
-            "other": _c(900, 400, 60, 0.8, CN=0.35, US=0.8),
+            "other": _c(900, 260, 60, 0.8, CN=0.35, US=0.8),
         },
     ),
     # China: 1,194 funded AI firms (MERICS); Seven Sons and PLA universities carry ~44% of EU-CN papers.
     "CN": BlocSpec(
         name="China", market_size=17.0, public_ai_budget_eur_bn=8.0, security_concern=0.7, openness=0.5,
-        values=0.1, research_growth=0.11, paper_rate=7.5, capability=0.6, rd_growth=0.08,
+        values=0.1, research_growth=0.16, paper_rate=5.0, capability=0.6, rd_growth=0.08,
         chip_supply_share=0.05, chip_capacity=0.08, chip_investment_eur_bn=43.0, compute_stock=0.4,
-        round_size=7.0, round_rate=0.075, patent_propensity=3.0, military_share=0.42, security_share=0.06,
+        round_size=9.5, round_rate=0.072, patent_propensity=3.0, military_share=0.2, security_share=0.06,
         field_mix=[0.30, 0.12, 0.07, 0.13, 0.20, 0.18],
         countries={"CN": _c(1500, 1200, 300, 1.0, EU=1.0, US=1.4)},
     ),
     "US": BlocSpec(
         name="United States", market_size=25.0, public_ai_budget_eur_bn=6.0, security_concern=0.5,
-        openness=0.7, values=0.6, research_growth=0.02, paper_rate=8.0, capability=1.0, rd_growth=0.06,
+        openness=0.7, values=0.6, research_growth=0.02, paper_rate=3.2, capability=1.0, rd_growth=0.06,
         chip_supply_share=0.85, chip_capacity=0.6, compute_stock=1.0, round_size=3.0, round_rate=0.09,
         patent_propensity=0.8, field_mix=[0.22, 0.20, 0.10, 0.15, 0.13, 0.20],
         countries={"US": _c(1800, 5000, 900, 1.0, EU=1.0, CN=1.6)},
@@ -107,14 +107,14 @@ CATALOGUE: dict[str, BlocSpec] = {
     # Defined so that a scenario can make them actors of their own.
     "UK": BlocSpec(
         name="United Kingdom", market_size=3.0, public_ai_budget_eur_bn=1.0, security_concern=0.35,
-        openness=0.8, values=0.7, research_growth=0.0, paper_rate=6.6, capability=0.6, rd_growth=0.05,
+        openness=0.8, values=0.7, research_growth=0.0, paper_rate=2.64, capability=0.6, rd_growth=0.05,
         chip_supply_share=0.01, chip_capacity=0.01, compute_stock=0.1, round_size=1.3, round_rate=0.09,
         patent_propensity=0.6, field_mix=[0.22, 0.18, 0.14, 0.14, 0.12, 0.20],
         countries={"UK": _c(620, 1300, 160, 1.1, CN=2.6, US=1.3, EU=1.5)},
     ),
     "JP": BlocSpec(
         name="Japan", market_size=4.0, public_ai_budget_eur_bn=1.5, security_concern=0.5, openness=0.6,
-        values=0.65, research_growth=0.01, paper_rate=5.0, capability=0.5, rd_growth=0.05,
+        values=0.65, research_growth=0.01, paper_rate=2.0, capability=0.5, rd_growth=0.05,
         chip_supply_share=0.03, chip_capacity=0.1, compute_stock=0.2, round_size=1.5, round_rate=0.07,
         patent_propensity=1.2, field_mix=[0.22, 0.12, 0.22, 0.12, 0.14, 0.18],
         countries={"JP": _c(400, 600, 80, 1.0, CN=0.8, US=1.2, EU=0.8)},
