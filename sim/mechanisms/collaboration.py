@@ -28,14 +28,14 @@ F = len(FIELDS)
 
 @dataclass
 class Params:
-    tie_rate: float = spec(0.0015, lo=0, hi=1, source="calibrated to C4, C5: new foreign ties per unit capacity")
+    tie_rate: float = spec(0.0045, lo=0, hi=1, source="calibrated to C4, C5: new foreign ties per unit capacity")
     tie_memory: float = spec(0.06, lo=0, hi=1, source="calibrated to C2: new ties per existing tie and quarter")
-    initial_stock_quarters: float = spec(30.0, lo=0, hi=400, source="calibrated to C2, C4 (tried 10-100): the 2017 tie stock as quarters of formation")
+    initial_stock_quarters: float = spec(60.0, lo=0, hi=400, source="calibrated to C2, C4 (tried 10-100): the 2017 tie stock as quarters of formation")
     capacity_exponent: float = spec(0.4, lo=0, hi=2, source="calibrated to C9 (tried 0.3-1): ties grow sub-linearly with capacity, so most institutions have a few")
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
-    papers_per_tie: float = spec(0.2, lo=0, hi=10, source="assumption: ~1.4 papers per tie and year")
+    papers_per_tie: float = spec(0.033, lo=0, hi=10, source="assumption: ~1.4 papers per tie and year")
     field_match: float = spec(0.85, lo=0, hi=1, source="assumption: most ties are within a field")
     prestige_weight: float = spec(1.0, lo=0, hi=5, source="assumption: partners sought for reputation")
     degree_weight: float = spec(0.6, lo=0, hi=2, source="calibrated to C9: heavy-tailed ties")

@@ -1,0 +1,126 @@
+"""Each FACTS.md target's metric on a small hand-made set of tables with a known answer."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.validation import targets as T
+
+YEARS = range(2017, 2024)
+PAPERS = {2017: 100, 2018: 130, 2019: 160, 2020: 170, 2021: 220, 2022: 250, 2023: 260}   # per quarter
+CN_TOTAL = {2017: 1600, 2018: 1800, 2019: 2000, 2020: 2300, 2021: 2750, 2022: 3200, 2023: 3400}
+
+
+def _ts():
+    rows = []
+    for y in YEARS:
+        for q in range(4):
+            p = PAPERS[y]
+            row = {"period": f"{y}Q{q + 1}", "year": y, "quarter": q + 1, "papers_CN_EU": p,
+                   "papers_total_EU": 2000.0, "papers_total_CN": CN_TOTAL[y], "papers_total_US": 3000.0,
+                   "share_CN_EU_military_linked": 0.44, "share_CN_EU_corporate": 0.2,
+                   "papers_CN_EU_vision": 0.3 * p, "papers_CN_EU_networking": 0.1 * p,
+                   "citation_CN_EU": 2.0, "citation_EU_domestic": 1.0, "papers_CN_US": 300.0,
+                   "deals_total_EU": 100.0, "deals_total_CN": 90.0,
+                   "capital_total_CN": 2.5e9, "capital_total_EU": 1e9, "chip_supply_share_US": 0.85,
+                   "frontier_models_US": 15.0, "frontier_models_CN": 3.75}
+            for f in ("nlp", "robotics", "data_mining", "other"):
+                row[f"papers_CN_EU_{f}"] = 0.15 * p
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _countries():
+    rows = []
+    for y in range(2017, 2023):
+        for c, n in (("UK", 47), ("DE", 12), ("FR", 10), ("other", 31)):
+            rows.append({"year": y, "country": c, "bloc": "EU", "papers_with_CN": n,
+                         "papers_with_US": 400.0 if c == "UK" else 100.0})
+        rows.append({"year": y, "country": "CN", "bloc": "CN", "papers_with_CN": 0.0, "papers_with_US": 999.0})
+    return pd.DataFrame(rows)
+
+
+def _deals():
+    rows = []
+    per_year = {2017: 9, 2018: 10, 2019: 10, 2020: 10, 2021: 10, 2022: 22}
+    k = 0
+    for y, n in per_year.items():
+        for _ in range(n):
+            country = "UK" if k < 30 else "DE" if k < 45 else "FR"
+            rows.append((y, "CN", "EU", country, False))
+            k += 1
+    rows.append((2018, "CN", "EU", "UK", True))   # blocked: not a deal
+    rows.append((2023, "CN", "EU", "UK", False))  # after the window
+    rows += [(2019, "EU", "CN", "CN", False)] * 81 + [(2020, "US", "CN", "CN", False)] * 367
+    return pd.DataFrame(rows, columns=["year", "investor_bloc", "target_bloc", "target_country", "blocked"])
+
+
+def _inst():
+    papers = [100, 40, 5, 3, 2, 1, 8, 20, 0, 0]
+    return pd.DataFrame({"country": ["DE"] * 10 + ["FR"], "papers_with_CN": papers + [5000]})
+
+
+@pytest.fixture
+def tables():
+    return {"ts": _ts(), "countries": _countries(), "deals": _deals(), "inst": _inst(), "scale": 1.0}
+
+
+def test_research_targets(tables):
+    v = T.evaluate(tables)
+    assert v["C1"]["papers_2017_2022"] == pytest.approx(4 * 1030)
+    assert v["C2"]["ratio_2021_2017"] == pytest.approx(2.2)
+    assert v["C3"]["growth_2019_2020"] == pytest.approx(170 / 160 - 1) and T.BY_ID["C3"].check(v["C3"])
+    assert v["C4"] == pytest.approx({"share_2017": 0.05, "share_2021": 0.11})
+    assert v["C5"]["share_2017"] == pytest.approx(100 / 1600) and v["C5"]["share_2021"] == pytest.approx(0.08)
+    assert v["C5"]["growth_cn_share"] < v["C5"]["growth_eu_share"]
+    assert v["C6"] == pytest.approx({"share_UK": 0.47, "share_DE": 0.12, "DE_rank": 2.0})
+    assert v["C7"]["share_military"] == pytest.approx(0.44)
+    assert v["C8"]["share_corporate"] == pytest.approx(0.2)
+    assert v["C9"]["share_below_10"] == pytest.approx(5 / 8) and v["C9"]["top_over_second"] == pytest.approx(2.5)
+    assert v["C10"] == pytest.approx({"vision_largest": 1.0, "share_vision_networking": 0.4})
+    assert v["C11"] == pytest.approx({"citation_EU_CN": 2.0, "citation_EU_only": 1.0})
+    assert v["C12"]["ratio_UScn_to_UKus"] == pytest.approx(3.0)
+    assert v["C13"] == pytest.approx({"growth_CN": 2.0, "growth_US": 1.0, "growth_EU": 1.0})
+    for tid in ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12", "C13"):
+        assert T.BY_ID[tid].check(v[tid]) == (tid != "C1"), tid   # C1: 4,120 papers is far below 36,951
+
+
+def test_investment_and_compute_targets(tables):
+    v = T.evaluate(tables)
+    assert v["I1"] == pytest.approx({"share": 71 / 2400, "deals": 71, "transactions": 2400})
+    assert v["I2"]["share"] == pytest.approx(81 / 2160)
+    assert v["I3"]["share"] == pytest.approx(367 / 2160)
+    assert v["I4"]["ratio_2022_2017"] == pytest.approx(22 / 9)
+    assert v["I5"] == pytest.approx({"share_UK": 30 / 71, "share_DE": 15 / 71})
+    assert v["I6"]["ratio_CN_EU_2023"] == pytest.approx(2.5)
+    assert v["G1"]["us_supply_share"] == pytest.approx(0.85)
+    assert v["G2"]["ratio_US_CN_2023"] == pytest.approx(4.0)
+    assert not T.BY_ID["I1"].check(v["I1"])   # 3% of European deals is outside [0.8%, 1.6%]
+    for tid in ("I2", "I3", "I4", "I5", "I6", "G1", "G2"):
+        assert T.BY_ID[tid].check(v[tid]), tid
+
+
+def test_deal_counts_are_scaled_to_real_world(tables):
+    """A deals row is one model deal: at scale 0.5 each stands for two real-world deals."""
+    tables["scale"] = 0.5
+    v = T.evaluate(tables)
+    assert v["I1"]["deals"] == pytest.approx(142)
+    assert v["I1"]["share"] == pytest.approx(142 / 2400)
+
+
+def test_every_facts_target_has_a_row():
+    ids = [t.id for t in T.TARGETS]
+    assert ids == [f"C{i}" for i in range(1, 14)] + [f"I{i}" for i in range(1, 7)] + ["G1", "G2"]
+
+
+def test_summary_takes_medians_over_seeds(tables):
+    from sim.validation.report import summarize_targets
+
+    runs = []
+    for k in (0.9, 1.0, 1.1):
+        t = dict(tables, ts=tables["ts"].assign(share_CN_EU_military_linked=0.44 * k))
+        runs.append(T.evaluate(t))
+    row = next(r for r in summarize_targets(runs) if r["id"] == "C7")
+    assert row["_med"]["share_military"] == pytest.approx(0.44)
+    assert row["_lo"]["share_military"] < 0.44 < row["_hi"]["share_military"]
+    assert np.isfinite(row["_hi"]["share_military"]) and row["in_band"]
