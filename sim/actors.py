@@ -91,7 +91,7 @@ CATALOGUE: dict[str, BlocSpec] = {
     # China: 1,194 funded AI firms (MERICS); Seven Sons and PLA universities carry ~44% of EU-CN papers.
     "CN": BlocSpec(
         name="China", market_size=17.0, public_ai_budget_eur_bn=8.0, security_concern=0.7, openness=0.5,
-        values=0.1, research_growth=0.16, paper_rate=6.0, capability=0.6, rd_growth=0.08,
+        values=0.1, research_growth=0.12, paper_rate=6.0, capability=0.6, rd_growth=0.08,
         chip_supply_share=0.05, chip_capacity=0.08, chip_investment_eur_bn=43.0, compute_stock=0.4,
         round_size=9.5, round_rate=0.072, patent_propensity=3.0, military_share=0.24, security_share=0.06,
         field_mix=[0.30, 0.12, 0.07, 0.13, 0.20, 0.18],

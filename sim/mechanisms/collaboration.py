@@ -35,13 +35,13 @@ class Params:
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
-    papers_per_tie: float = spec(0.033, lo=0, hi=10, source="assumption: ~1.4 papers per tie and year")
+    papers_per_tie: float = spec(0.06, lo=0, hi=10, source="assumption: ~1.4 papers per tie and year")
     field_match: float = spec(0.85, lo=0, hi=1, source="assumption: most ties are within a field")
     prestige_weight: float = spec(1.0, lo=0, hi=5, source="assumption: partners sought for reputation")
     degree_weight: float = spec(0.6, lo=0, hi=2, source="calibrated to C9: heavy-tailed ties")
     risk_screening: list[float] = spec(factory=lambda: [0.15, 1.0, 0.8], lo=0, hi=1,
                                        source="assumption: screening weight on none/military/security partners")
-    sector_research: list[float] = spec(factory=lambda: [3.2, 38.4, 6.4], lo=0,
+    sector_research: list[float] = spec(factory=lambda: [2.0, 24.0, 4.0], lo=0,
                                         source="calibrated to C8: papers per quarter per unit capability by sector")
     international_citation_bonus: float = spec(0.35, lo=0, hi=5, source="C11: co-authored papers are cited more")
     spillover: float = spec(0.05, lo=0, hi=1, source="assumption: knowledge gained per co-authored share of output")
