@@ -18,7 +18,7 @@ from .schema import spec
 class Params:
     """How the initial population is drawn."""
 
-    capacity_sigma: float = spec(1.0, lo=0, hi=3, source="calibrated to C9: 70% of DE institutions < 10 EU-CN papers")
+    capacity_sigma: float = spec(1.0, lo=0, hi=3, source="calibrated to C6, C9 (tried 1.0-1.8): DE 70% < 10 papers")
     knowledge_sigma: float = spec(0.8, lo=0, hi=3, source="assumption: firm capability spread within a bloc")
     sector_shares: list[float] = spec(factory=lambda: [0.86, 0.1, 0.04], lo=0, hi=1,
                                       source="assumption: software, corporate labs, chipmakers")

@@ -109,7 +109,8 @@ def validate(opts: dict, progress: bool = True) -> dict:
     prepare(make_config(opts["scenario"], seeds[0], factor, end))   # bad scenario: fail before any run
     jobs = [(history_job, (opts["scenario"], s, factor, end, None)) for s in seeds]
     if directions:
-        jobs += [(lever_job, (opts["scenario"], s, factor, end, None, i)) for s in seeds for i in range(len(DIRECTIONS))]
+        jobs += [(lever_job, (opts["scenario"], s, factor, end, None, i))
+                 for s in seeds for i in range(len(DIRECTIONS))]
     t0 = time.perf_counter()
     history, levered = {}, []
     with ProcessPoolExecutor(max_workers=opts["workers"]) as pool:
@@ -163,6 +164,9 @@ def main(argv=None) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except Exception as err:  # a run failed: say so in one line; the report folder was not written
+        print(f"error: validation runs failed: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
     rows, dirs = result["rows"], result["directions"]
     n_in = sum(r["in_band"] for r in rows)
     print(f"{n_in} of {len(rows)} targets in band ({result['meta']['seeds']} seeds, scale {result['meta']['scale']}, "

@@ -25,7 +25,7 @@ class Params:
     model_access_weight: float = spec(0.3, lo=0, hi=1, source="assumption: share of growth from frontier-model access")
     paper_learning: float = spec(0.002, lo=0, hi=1, source="assumption: growth per log co-authored papers of a firm")
     frontier_rate: float = spec(0.02, lo=0, hi=10, source="calibrated to G2: notable models per frontier firm and quarter")
-    frontier_exponent: float = spec(0.3, lo=0, hi=10, source="calibrated to G2: models concentrate at the frontier")
+    frontier_exponent: float = spec(0.3, lo=0, hi=10, source="calibrated to G2 (tried 0.3-3): models concentrate at the frontier")
     patent_rate: float = spec(10.0, lo=0, source="G3: patent families per unit knowledge and year, before propensity")
 
 

@@ -28,21 +28,23 @@ F = len(FIELDS)
 
 @dataclass
 class Params:
-    tie_rate: float = spec(0.0045, lo=0, hi=1, source="calibrated to C4, C5: new foreign ties per unit capacity")
-    tie_memory: float = spec(0.06, lo=0, hi=1, source="calibrated to C2: new ties per existing tie and quarter")
-    initial_stock_quarters: float = spec(60.0, lo=0, hi=400, source="calibrated to C2, C4 (tried 10-100): the 2017 tie stock as quarters of formation")
-    capacity_exponent: float = spec(0.4, lo=0, hi=2, source="calibrated to C9 (tried 0.3-1): ties grow sub-linearly with capacity, so most institutions have a few")
+    tie_rate: float = spec(0.0045, lo=0, hi=1, source="calibrated to C4, C5 (tried 0.0003-0.012): new foreign ties per unit capacity")
+    tie_memory: float = spec(0.06, lo=0, hi=1, source="calibrated to C2 (tried 0.052-0.09): new ties per existing tie and quarter")
+    initial_stock_quarters: float = spec(60.0, lo=0, hi=400,
+                                         source="calibrated to C2, C4 (tried 30-60): 2017 tie stock in quarters of formation")
+    capacity_exponent: float = spec(0.4, lo=0, hi=2,
+                                    source="calibrated to C9 (tried 0.2-1): ties grow sub-linearly with capacity")
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
-    papers_per_tie: float = spec(0.06, lo=0, hi=10, source="assumption: ~1.4 papers per tie and year")
+    papers_per_tie: float = spec(0.06, lo=0, hi=10, source="calibrated to C1, C9 (tried 0.033-0.35): many weak ties")
     field_match: float = spec(0.85, lo=0, hi=1, source="assumption: most ties are within a field")
     prestige_weight: float = spec(1.0, lo=0, hi=5, source="assumption: partners sought for reputation")
     degree_weight: float = spec(0.6, lo=0, hi=2, source="calibrated to C9: heavy-tailed ties")
     risk_screening: list[float] = spec(factory=lambda: [0.15, 1.0, 0.8], lo=0, hi=1,
                                        source="assumption: screening weight on none/military/security partners")
     sector_research: list[float] = spec(factory=lambda: [2.0, 24.0, 4.0], lo=0,
-                                        source="calibrated to C8: papers per quarter per unit capability by sector")
+                                        source="calibrated to C8 (tried x1-x8 of [1, 12, 2]): papers per quarter per unit capability")
     international_citation_bonus: float = spec(0.35, lo=0, hi=5, source="C11: co-authored papers are cited more")
     spillover: float = spec(0.05, lo=0, hi=1, source="assumption: knowledge gained per co-authored share of output")
 
@@ -142,7 +144,8 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     field = np.where(rng.random(len(x)) < p.field_match, own, other)
     deg_all = np.bincount(ties.a, minlength=n) + np.bincount(ties.b, minlength=n)
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
-    w = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent * prestige ** p.prestige_weight * (1.0 + deg_all) ** p.degree_weight
+    w = (au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent * prestige ** p.prestige_weight
+         * (1.0 + deg_all) ** p.degree_weight)
     y = au.buckets.sample(rng, j * F + field, (w[:, None] * au.mix).ravel())
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]

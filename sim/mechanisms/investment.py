@@ -26,7 +26,7 @@ class Params:
     investors_per_round: float = spec(1.4, lo=0, hi=10, source="assumption: 2-3 investors per AI round")
     reach: dict[str, float] = spec(factory=lambda: {
         "CN_EU": 0.0011, "CN_US": 0.01, "EU_CN": 0.08, "EU_US": 0.05, "US_CN": 0.09, "US_EU": 0.10},
-        lo=0, hi=1, source="calibrated to I1, I2, I3: foreign reach before screening; others 0.02")
+        lo=0, hi=1, source="calibrated to I1, I2, I3 (tried CN_EU 0.0011-0.0045, EU_CN 0.012-0.09, US_CN 0.085-0.11)")
     default_reach: float = spec(0.02, lo=0, hi=1, source="assumption")
     outbound_deterrence: float = spec(0.7, lo=0, hi=1, source="assumption: screened deals are mostly not attempted")
     state_investor_sensitivity: float = spec(1.5, lo=0, hi=5, source="assumption: state funds draw more scrutiny")
@@ -35,8 +35,8 @@ class Params:
     burn_rate: float = spec(0.06, lo=0, hi=1, source="assumption: share of capital spent per quarter")
     refill_rate: float = spec(0.15, lo=0, hi=1, source="assumption: funds raise new capital towards their target")
     tech_transfer: float = spec(0.02, lo=0, hi=1, source="assumption: influence gained per EUR bn invested abroad")
-    round_growth: float = spec(0.05, lo=-1, hi=1, source="calibrated to I1, I2, I4 (tried 0-0.12): yearly growth of round rates")
-    reach_growth: float = spec(0.16, lo=0, hi=1, source="calibrated to I4 (tried 0-0.2): yearly widening of cross-border investor networks")
+    round_growth: float = spec(0.05, lo=-1, hi=1, source="calibrated to I1, I2, I4 (tried 0-0.05): yearly growth of rounds")
+    reach_growth: float = spec(0.16, lo=0, hi=1, source="calibrated to I4 (tried 0-0.16): yearly widening of foreign reach")
     reach_ceiling: float = spec(2.5, lo=1, hi=100, source="assumption: networks saturate at 2.5x their 2017 reach")
 
 

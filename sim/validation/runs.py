@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Callable
-
 import numpy as np
 
 from ..config import EntangleConfig
@@ -47,7 +45,8 @@ DIRECTIONS = [
                 < _year(b, "compute_access_CN", 2026)),
                ("CN capability growth 2025-28 slows", lambda b, l: _growth(l, "capability_CN")
                 < _growth(b, "capability_CN")),
-               ("CN chip capacity rises (2030)", lambda b, l: _year(l, "chip_capacity_CN") > _year(b, "chip_capacity_CN"))]),
+               ("CN chip capacity rises (2030)", lambda b, l: _year(l, "chip_capacity_CN")
+                > _year(b, "chip_capacity_CN"))]),
     Direction("Stricter EU research security on China",
               {"research_security": {"bloc": "EU", "partner": "CN", "screening": 0.8, "ban_military": 0.8}},
               [("fewer EU-CN papers (2030)", lambda b, l: _year(l, "papers_CN_EU") < _year(b, "papers_CN_EU")),
@@ -129,5 +128,3 @@ def judge_directions(base: dict, levered: list[dict]) -> list[dict]:
 def directions_available(scenario_end: str) -> bool:
     return scenario_end >= f"{DIRECTION_YEAR}Q4"
 
-
-Factory = Callable
