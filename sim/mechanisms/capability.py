@@ -26,12 +26,14 @@ class Params:
     paper_learning: float = spec(0.002, lo=0, hi=1, source="assumption: growth per log co-authored papers of a firm")
     frontier_rate: float = spec(0.02, lo=0, hi=10, source="calibrated to G2: notable models per frontier firm and quarter")
     frontier_exponent: float = spec(0.3, lo=0, hi=10, source="calibrated to G2 (tried 0.3-3): models concentrate at the frontier")
+    install_quarters: float = spec(8.0, lo=1, hi=40, source="calibrated to G2 (tried 1-8): labs train on the installed chip base, which follows access with this lag")
     patent_rate: float = spec(10.0, lo=0, source="G3: patent families per unit knowledge and year, before propensity")
 
 
 def setup(model) -> None:
     s, f = model.bloc_state, model.firms
     s.capability = index(model)
+    s.installed_access = s.compute_access.copy()
     s.entrant_knowledge = np.array([np.percentile(f.knowledge[f.bloc == b], 20) if (f.bloc == b).any() else 0.01
                                     for b in range(model.n_blocs)])
     s.knowledge0_us = f.knowledge[f.bloc == model.blocs.index("US")].sum() if "US" in model.blocs else \
@@ -70,6 +72,9 @@ def step(model) -> None:
     # Notable models: firms near the world frontier make them, steeply more the closer they are.
     closeness = np.minimum(f.knowledge / max(s.capability.max(), 1e-12), 10.0) ** p.frontier_exponent
     frontier = np.bincount(f.bloc, weights=closeness, minlength=model.n_blocs)
-    fl.frontier_models = model.rng.poisson(p.frontier_rate * frontier * s.compute_access)
+    # Training runs scale sub-linearly with compute (the same scaling-law elasticity as growth, G2).
+    # Chips bought before a control stay in service: the installed base follows access with a lag.
+    s.installed_access += (s.compute_access - s.installed_access) / p.install_quarters
+    fl.frontier_models = model.rng.poisson(p.frontier_rate * frontier * s.installed_access ** p.compute_elasticity)
     fl.patents = p.patent_rate / 4 * np.array([b.patent_propensity for b in specs]) * \
         np.bincount(f.bloc, weights=f.knowledge, minlength=model.n_blocs)
