@@ -26,7 +26,8 @@ class Params:
     paper_learning: float = spec(0.002, lo=0, hi=1, source="assumption: growth per log co-authored papers of a firm")
     frontier_rate: float = spec(0.02, lo=0, hi=10, source="calibrated to G2: notable models per frontier firm and quarter")
     frontier_exponent: float = spec(0.3, lo=0, hi=10, source="calibrated to G2 (tried 0.3-3): models concentrate at the frontier")
-    install_quarters: float = spec(8.0, lo=1, hi=40, source="calibrated to G2 (tried 1-8): labs train on the installed chip base, which follows access with this lag")
+    install_quarters: float = spec(16.0, lo=1, hi=40,
+                                   source="calibrated to G2 (tried 1-16): chips stay in service ~4 years")
     patent_rate: float = spec(10.0, lo=0, source="G3: patent families per unit knowledge and year, before propensity")
 
 
