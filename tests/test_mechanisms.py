@@ -115,8 +115,9 @@ def _scenario(tmp_path, behaviour):
 def test_leader_tightens_controls_when_rival_closes_the_gap(tmp_path):
     ts = timeseries(_scenario(tmp_path, "{tighten_on_gap: true}"), "seed=0", "params.behaviour.gap_threshold=0.95")
     before_2022_controls = ts["year"] <= 2021
-    # China grows faster than the US before 2022, so the US tightens beyond the scheduled 0.15.
-    assert ts.loc[before_2022_controls, "lever_export_chips_US_to_CN"].max() > 0.5
+    # China grows faster than the US before 2022, so the US tightens well beyond the scheduled 0.15
+    # (in most, not all, quarters since the calibration of docs/CALIBRATION.md).
+    assert ts.loc[before_2022_controls, "lever_export_chips_US_to_CN"].max() > 0.3
     base = timeseries("seed=0")
     assert base.loc[before_2022_controls, "lever_export_chips_US_to_CN"].max() <= 0.15
 

@@ -10,9 +10,10 @@ import pytest
 from sim import validate as V
 from sim.validation.targets import TARGETS
 
-# Targets in band for the realistic baseline, median over REGRESSION_SEEDS seeds (20 seeds give the
-# same or more, see docs/CALIBRATION.md). Raise this as calibration improves; never lower it silently.
-REGRESSION_IN_BAND = 17
+# Targets in band for the realistic baseline: 20 of 21 with 20 seeds (`python -m sim.validate`, see
+# docs/CALIBRATION.md); with REGRESSION_SEEDS seeds the borderline medians (G2, C9) are noisier, so the
+# guard allows 19. Raise it as calibration improves; never lower it silently.
+REGRESSION_IN_BAND = 19
 REGRESSION_SEEDS = 4
 
 
