@@ -46,8 +46,8 @@ def _target(model) -> np.ndarray:
     target = np.maximum(target, lv.agreement_depth())
     f = model.firms
     counts = np.maximum(np.bincount(f.bloc, minlength=model.n_blocs), 1)
-    cross = np.zeros((model.n_blocs, model.n_blocs))
-    np.add.at(cross, f.bloc, f.complies)
+    # Firms of each bloc complying with each regime (a count per bloc: blocs are few, firms many).
+    cross = np.array([np.count_nonzero(f.complies[f.bloc == b], axis=0) for b in range(model.n_blocs)], float)
     cross /= counts[:, None]
     cross = (cross + cross.T) / 2
     np.fill_diagonal(cross, 0.0)
@@ -61,7 +61,7 @@ def step(model) -> None:
     home = f.bloc[review]
     market = np.array([b.market_size for b in model.bloc_specs.values()])
     reach = (f.stage[review] + 1) / 7.0
-    share = f.complies.mean(axis=0)
+    share = np.count_nonzero(f.complies, axis=0) / len(f)
     # [firm, regime] utility of complying
     access = p.market_weight * market[None, :] / market.max() * reach[:, None]
     cost = p.cost_weight * lv.compliance_cost[None, :] * (1 - s.alignment[home])
