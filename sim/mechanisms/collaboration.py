@@ -59,7 +59,8 @@ class Authors:
         self.cum_mix = np.cumsum(self.mix, axis=1)
         n = len(self.bloc)
         rows = np.repeat(np.arange(n), F)
-        self.buckets = Buckets(self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows)
+        self.buckets = Buckets(self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows,
+                               shares=self.mix.ravel())
         self.cap_ref = float(inst.capacity.mean())
 
     def __len__(self):
@@ -137,7 +138,7 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     deg_all = np.bincount(ties.a, minlength=n) + np.bincount(ties.b, minlength=n)
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
     w = cap * prestige ** p.prestige_weight * (1.0 + deg_all) ** p.degree_weight
-    y = au.buckets.sample(rng, j * F + field, (w[:, None] * au.mix).ravel())
+    y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
     accept = _pass_screening(model, x, y, field)
