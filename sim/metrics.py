@@ -42,9 +42,7 @@ class Recorder:
         q = model.quarter
         row = {"period": periods.label(q), "year": periods.year(q), "quarter": q % 4 + 1}
         total = fl.home + fl.papers.sum(axis=1)
-        firms = model.firms  # firms of each bloc, and of those how many comply with each regime
-        n_firms = np.bincount(firms.bloc, minlength=len(blocs))
-        complying = np.array([np.count_nonzero(firms.complies[firms.bloc == b], axis=0) for b in range(len(blocs))])
+        n_firms, complying = np.bincount(model.firms.bloc, minlength=len(blocs)), fl.complying  # [bloc, regime]
         for i, j, name in self.pairs:
             n = fl.papers[i, j]
             row[f"papers_{name}"] = n * up
@@ -68,7 +66,7 @@ class Recorder:
             row[f"compute_stock_{code}"] = s.compute_stock[b]
             row[f"chip_capacity_{code}"] = s.chip_capacity[b]
             row[f"chip_investment_eur_bn_{code}"] = s.chip_investment[b]
-            row[f"compliance_share_{code}"] = complying[:, b].sum() / len(firms)
+            row[f"compliance_share_{code}"] = complying[:, b].sum() / len(model.firms)
             row[f"exposure_{code}"] = fl.exposure[b]
             row[f"spillover_{code}"] = fl.spillover[b]
             row[f"innovation_{code}"] = fl.new_knowledge[b] / s.knowledge0_us * 100
