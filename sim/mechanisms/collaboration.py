@@ -58,6 +58,8 @@ class Authors:
         self.mix = np.vstack([inst.mix, firms.mix])
         self.cum_mix = np.cumsum(self.mix, axis=1)
         n = len(self.bloc)
+        # Flat (author, bloc) lanes towards foreign blocs: the only lanes where foreign ties start.
+        self.foreign_lanes = np.flatnonzero(self.bloc[:, None] != np.arange(model.n_blocs)[None, :])
         rows = np.repeat(np.arange(n), F)
         self.buckets = Buckets(self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows,
                                shares=self.mix.ravel())
@@ -123,10 +125,12 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
         deg = np.bincount(ties.a * nb + au.bloc[ties.b], minlength=n * nb) + \
             np.bincount(ties.b * nb + au.bloc[ties.a], minlength=n * nb)
         rate = rate + p.tie_memory * deg.reshape(n, nb)
-    rate *= pair_open[au.bloc] * scale
-    rate[np.arange(n), au.bloc] = 0.0
-    counts = rng.poisson(rate).ravel()
-    idx = np.repeat(np.arange(counts.size), counts)
+    rate *= (pair_open * scale)[au.bloc]
+    # Draw on foreign lanes only (a home lane's rate would be zero, which draws no random number).
+    lanes = au.foreign_lanes
+    counts = rng.poisson(rate.ravel()[lanes])
+    started = np.flatnonzero(counts)
+    idx = np.repeat(lanes[started], counts[started])
     x, j = idx // nb, idx % nb
     if len(x) == 0:
         return
