@@ -105,6 +105,7 @@ def setup(model) -> None:
                 for code, v in spec_.countries[cname].affinity.items():
                     if code in model.blocs:
                         model.affinity[ci, model.blocs.index(code)] = v
+    model.authors.affinity = model.affinity[model.authors.country]  # [author, bloc], fixed for the run
     # Start from the stock of ties the 2017 formation rate sustains.
     _form(model, capacity(model), scale=1.0 / max(p.tie_decay - p.tie_memory, 0.01), with_memory=False)
 
@@ -120,7 +121,7 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     n, nb = len(au), model.n_blocs
     openness = np.array([s.openness for s in model.bloc_specs.values()])
     pair_open = np.sqrt(np.outer(openness, openness)) * (1.0 - _mobility(model))
-    rate = p.tie_rate * cap[:, None] * model.affinity[au.country]
+    rate = p.tie_rate * cap[:, None] * au.affinity
     if with_memory:
         deg = np.bincount(ties.a * nb + au.bloc[ties.b], minlength=n * nb) + \
             np.bincount(ties.b * nb + au.bloc[ties.a], minlength=n * nb)
