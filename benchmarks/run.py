@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         got, raw[name] = BENCHMARKS[name](args.quick)
         rows += got
-        print(f"  {name}: {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+        print(f"  {name}: {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        print("\n".join(f"  {f}: {v}" for f, v, _, _ in got), file=sys.stderr, flush=True)
     print(header)
     print(table(rows))
     if args.json:
