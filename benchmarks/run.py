@@ -126,11 +126,8 @@ def _joblib_installed() -> bool:
         return False
 
 
-SWEEP_RUNS = 100  # --sweep-runs changes it
-
-
-def bench_sweep(quick: bool) -> list[tuple]:
-    runs, factor = (4, 0.04) if quick else (SWEEP_RUNS, 1.0)
+def bench_sweep(quick: bool, runs: int = 100) -> list[tuple]:
+    runs, factor = (4, 0.04) if quick else (runs, 1.0)
     base = ["-m", "sim", "--multirun", f"seed=range({runs})", f"scale.factor={factor}", "output=tables_only"]
     times = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -179,9 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: classroom scale, few steps and runs")
     ap.add_argument("--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {', '.join(BENCHMARKS)}")
     ap.add_argument("--json", help="also write the raw measurements to this JSON file")
-    ap.add_argument("--sweep-runs", type=int, default=SWEEP_RUNS, help="runs per launcher in the sweep benchmark")
+    ap.add_argument("--sweep-runs", type=int, default=100, help="runs per launcher in the sweep benchmark")
     args = ap.parse_args(argv)
-    globals()["SWEEP_RUNS"] = args.sweep_runs
     chosen = [b.strip() for b in args.only.split(",") if b.strip()]
     unknown = [b for b in chosen if b not in BENCHMARKS]
     if unknown:
@@ -193,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         t = time.perf_counter()
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        got, raw[name] = BENCHMARKS[name](args.quick)
+        options = {"runs": args.sweep_runs} if name == "sweep" else {}
+        got, raw[name] = BENCHMARKS[name](args.quick, **options)
         rows += got
         print(f"  {name}: {time.perf_counter() - t:.0f} s", file=sys.stderr)
         print("\n".join(f"  {f}: {v}" for f, v, _, _ in got), file=sys.stderr, flush=True)
