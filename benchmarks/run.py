@@ -66,7 +66,8 @@ def bench_throughput(quick: bool) -> list[tuple]:
     return [(f"1 Entangle agent-steps/s ({what})", f"{r['entangle_agent_steps_per_s']:,.0f}", "", None),
             (f"1 Mesa Boltzmann example agent-steps/s (same; {r['grid']}x{r['grid']} grid)",
              f"{r['mesa_agent_steps_per_s']:,.0f}", "", None),
-            ("1 Entangle / Mesa per agent-step", f"{r['ratio']:.1f}x", ">= 50x", r["ratio"] >= 50)], r
+            ("1 Entangle / Mesa per agent-step (by CPU time)", f"{r['ratio']:.1f}x ({r['ratio_cpu']:.1f}x)", ">= 50x",
+             r["ratio"] >= 50)], r
 
 
 def bench_scaling(quick: bool) -> list[tuple]:

@@ -40,11 +40,12 @@ def _entangle(factor: float, seed: int = 1):
     return lambda: EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params)
 
 
-def _time_steps(model, steps: int) -> float:
-    t = time.perf_counter()
+def _time_steps(model, steps: int) -> tuple[float, float]:
+    """Wall and CPU seconds of `steps` steps."""
+    t, cpu = time.perf_counter(), time.process_time()
     for _ in range(steps):
         model.step()
-    return time.perf_counter() - t
+    return time.perf_counter() - t, time.process_time() - cpu
 
 
 def throughput(factor: float = 1.0, steps: int = 0, seed: int = 1) -> dict:
@@ -60,14 +61,17 @@ def throughput(factor: float = 1.0, steps: int = 0, seed: int = 1) -> dict:
     first = build()
     n_agents = len(first.agents)
     steps = steps or (first.scenario.end - first.scenario.start + 1)
-    t_entangle = _time_steps(first, steps)
+    before = _time_steps(first, steps)
     side = math.ceil(math.sqrt(n_agents))
     mesa_model = BoltzmannWealth(n=n_agents, width=side, height=side, seed=seed)
-    t_mesa = _time_steps(mesa_model, steps)
-    t_entangle = min(t_entangle, _time_steps(build(), steps))
+    t_mesa, cpu_mesa = _time_steps(mesa_model, steps)
+    after = _time_steps(build(), steps)
+    t_entangle, cpu_entangle = min(before[0], after[0]), min(before[1], after[1])
     return {"agents": n_agents, "steps": steps, "grid": side, "t_entangle": t_entangle, "t_mesa": t_mesa,
+            "cpu_entangle": cpu_entangle, "cpu_mesa": cpu_mesa,
             "entangle_agent_steps_per_s": n_agents * steps / t_entangle,
-            "mesa_agent_steps_per_s": n_agents * steps / t_mesa, "ratio": t_mesa / t_entangle}
+            "mesa_agent_steps_per_s": n_agents * steps / t_mesa, "ratio": t_mesa / t_entangle,
+            "ratio_cpu": cpu_mesa / cpu_entangle}
 
 
 def scaling(factor: float = 1.0, repeats: int = 1, seed: int = 1) -> dict:
