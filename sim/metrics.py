@@ -42,6 +42,7 @@ class Recorder:
         q = model.quarter
         row = {"period": periods.label(q), "year": periods.year(q), "quarter": q % 4 + 1}
         total = fl.home + fl.papers.sum(axis=1)
+        n_firms, complying = np.bincount(model.firms.bloc, minlength=len(blocs)), fl.complying  # [bloc, regime]
         for i, j, name in self.pairs:
             n = fl.papers[i, j]
             row[f"papers_{name}"] = n * up
@@ -68,7 +69,7 @@ class Recorder:
             # Share of the world's advanced-chip supply from this bloc's firms (G1); the rest is uncontrolled.
             row[f"chip_supply_share_{code}"] = s.chip_supply[b] / (s.chip_supply.sum()
                                                                    + model.params.compute.rest_of_world_supply)
-            row[f"compliance_share_{code}"] = model.firms.complies[:, b].mean()
+            row[f"compliance_share_{code}"] = complying[:, b].sum() / len(model.firms)
             row[f"exposure_{code}"] = fl.exposure[b]
             row[f"spillover_{code}"] = fl.spillover[b]
             row[f"innovation_{code}"] = fl.new_knowledge[b] / s.knowledge0_us * 100
@@ -86,7 +87,7 @@ class Recorder:
             row[f"deals_{a}_to_{b}"] = (sel & ok).sum() * up
             row[f"deals_blocked_{a}_to_{b}"] = (sel & ~ok).sum() * up
             row[f"capital_{a}_to_{b}"] = deals["amount_eur"][sel & ok].sum() * up
-            row[f"cross_compliance_{a}_with_{b}"] = model.firms.complies[model.firms.bloc == i, j].mean()
+            row[f"cross_compliance_{a}_with_{b}"] = complying[i, j] / n_firms[i]
             row[f"lever_export_chips_{a}_to_{b}"] = lv.export[0, i, j]
             row[f"lever_export_tools_{a}_to_{b}"] = lv.export[1, i, j]
             row[f"lever_screening_{a}_on_{b}"] = lv.screening[i, j]
@@ -104,8 +105,11 @@ class Recorder:
 
     def _collect_countries(self, model, row) -> None:
         fl, up = model.flows, self.up
-        au = model.authors
-        inst_country = au.country[: au.n_inst]
+        au, nc = model.authors, len(model.countries)
+        # Institutions of each country that have co-authored with each bloc: one count per country and bloc.
+        has_papers = model.author_papers[: au.n_inst] > 0
+        inst_with = np.stack([np.bincount(au.country[: au.n_inst], weights=has_papers[:, j], minlength=nc)
+                              for j in range(model.n_blocs)], axis=1)
         for c, name in enumerate(model.countries):
             b = model.country_bloc[c]
             out = {"period": row["period"], "year": row["year"], "country": name, "bloc": model.blocs[b],
@@ -113,8 +117,7 @@ class Recorder:
             for j, code in enumerate(model.blocs):
                 if j != b:
                     out[f"papers_with_{code}"] = fl.country_with[c, j] * up
-                    sel = inst_country == c
-                    out[f"institutions_with_{code}"] = int((model.author_papers[: au.n_inst][sel, j] > 0).sum() * up)
+                    out[f"institutions_with_{code}"] = int(inst_with[c, j] * up)
             self.country_rows.append(out)
 
     # --- tables ---------------------------------------------------------------------

@@ -62,8 +62,11 @@ class Authors:
         self.mix = np.vstack([inst.mix, firms.mix])
         self.cum_mix = np.cumsum(self.mix, axis=1)
         n = len(self.bloc)
+        # Flat (author, bloc) lanes towards foreign blocs: the only lanes where foreign ties start.
+        self.foreign_lanes = np.flatnonzero(self.bloc[:, None] != np.arange(model.n_blocs)[None, :])
         rows = np.repeat(np.arange(n), F)
-        self.buckets = Buckets(self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows)
+        self.buckets = Buckets(self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows,
+                               shares=self.mix.ravel())
         self.cap_ref = float(inst.capacity.mean())
 
     def __len__(self):
@@ -106,6 +109,7 @@ def setup(model) -> None:
                 for code, v in spec_.countries[cname].affinity.items():
                     if code in model.blocs:
                         model.affinity[ci, model.blocs.index(code)] = v
+    model.authors.affinity = model.affinity[model.authors.country]  # [author, bloc], fixed for the run
     # Start from the stock of ties the 2017 formation rate sustains.
     # (A free parameter: with individual initiative (tie_memory) the stock is not at a steady state.)
     _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False)
@@ -125,15 +129,17 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
     # one, so the rate grows sub-linearly with capacity (C9: most institutions have a few papers).
     reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
-    rate = p.tie_rate * reach[:, None] * model.affinity[au.country]
+    rate = p.tie_rate * reach[:, None] * au.affinity
     if with_memory:
         deg = np.bincount(ties.a * nb + au.bloc[ties.b], minlength=n * nb) + \
             np.bincount(ties.b * nb + au.bloc[ties.a], minlength=n * nb)
         rate = rate + p.tie_memory * deg.reshape(n, nb)
-    rate *= pair_open[au.bloc] * scale
-    rate[np.arange(n), au.bloc] = 0.0
-    counts = rng.poisson(rate).ravel()
-    idx = np.repeat(np.arange(counts.size), counts)
+    rate *= (pair_open * scale)[au.bloc]
+    # Draw on foreign lanes only (a home lane's rate would be zero, which draws no random number).
+    lanes = au.foreign_lanes
+    counts = rng.poisson(rate.ravel()[lanes])
+    started = np.flatnonzero(counts)
+    idx = np.repeat(lanes[started], counts[started])
     x, j = idx // nb, idx % nb
     if len(x) == 0:
         return
@@ -144,9 +150,8 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     field = np.where(rng.random(len(x)) < p.field_match, own, other)
     deg_all = np.bincount(ties.a, minlength=n) + np.bincount(ties.b, minlength=n)
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
-    w = (au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent * prestige ** p.prestige_weight
-         * (1.0 + deg_all) ** p.degree_weight)
-    y = au.buckets.sample(rng, j * F + field, (w[:, None] * au.mix).ravel())
+    w = reach * prestige ** p.prestige_weight * (1.0 + deg_all) ** p.degree_weight
+    y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
     accept = _pass_screening(model, x, y, field)

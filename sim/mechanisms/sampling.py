@@ -11,23 +11,30 @@ import numpy as np
 
 
 class Buckets:
-    def __init__(self, groups: np.ndarray, n_groups: int, rows: np.ndarray | None = None):
-        """`groups[e]` is element e's group; `rows[e]` the agent row it stands for (default e)."""
+    def __init__(self, groups: np.ndarray, n_groups: int, rows: np.ndarray | None = None,
+                 shares: np.ndarray | None = None):
+        """`groups[e]` is element e's group; `rows[e]` the agent row it stands for (default e);
+        `shares[e]` scales that row's weight for element e (default 1), e.g. an author's share of a field."""
         self.order = np.argsort(groups, kind="stable")
         self.bounds = np.searchsorted(groups[self.order], np.arange(n_groups + 1))
         self.rows = (np.arange(len(groups)) if rows is None else rows)[self.order]
+        self.shares = None if shares is None else np.asarray(shares, float)[self.order]
         self.n_groups = n_groups
 
     def size(self, group) -> np.ndarray:
         return self.bounds[np.asarray(group) + 1] - self.bounds[group]
 
     def sample(self, rng, group: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """One row per entry of `group`, drawn with probability proportional to `weights` (per element).
+        """One row per entry of `group`, drawn with probability proportional to `weights` (per row)
+        times the element's share.
 
         Returns -1 where the group is empty or has zero weight.
         """
         group = np.asarray(group, dtype=np.int64)
-        cum = np.concatenate([[0.0], np.cumsum(weights[self.order])])
+        element_weights = weights[self.rows] if self.shares is None else weights[self.rows] * self.shares
+        cum = np.empty(len(self.rows) + 1)  # elements are already in group order: one cumulative sum
+        cum[0] = 0.0
+        np.cumsum(element_weights, out=cum[1:])
         lo_i, hi_i = self.bounds[group], self.bounds[group + 1]
         lo, hi = cum[lo_i], cum[hi_i]
         u = lo + rng.random(len(group)) * (hi - lo)

@@ -33,11 +33,18 @@ class Params:
 
 
 def setup(model) -> None:
-    model.bloc_state.alignment = _target(model)
+    model.bloc_state.alignment = _target(model, complying(model))
     np.fill_diagonal(model.bloc_state.alignment, 1.0)
 
 
-def _target(model) -> np.ndarray:
+def complying(model) -> np.ndarray:
+    """[bloc, regime] how many of the bloc's firms comply with the regime (one count per regime: blocs are few)."""
+    f = model.firms
+    return np.stack([np.bincount(f.bloc, weights=f.complies[:, r], minlength=model.n_blocs)
+                     for r in range(model.n_blocs)], axis=1)
+
+
+def _target(model, complying) -> np.ndarray:
     p, lv = model.params.standards, model.levers
     values = np.array([s.values for s in model.bloc_specs.values()])
     distance = np.abs(values[:, None] - values[None, :])
@@ -46,9 +53,7 @@ def _target(model) -> np.ndarray:
     target = np.maximum(target, lv.agreement_depth())
     f = model.firms
     counts = np.maximum(np.bincount(f.bloc, minlength=model.n_blocs), 1)
-    cross = np.zeros((model.n_blocs, model.n_blocs))
-    np.add.at(cross, f.bloc, f.complies)
-    cross /= counts[:, None]
+    cross = complying / counts[:, None]
     cross = (cross + cross.T) / 2
     np.fill_diagonal(cross, 0.0)
     return np.clip(target + p.bottom_up * cross * (1 - target), 0, 1)
@@ -61,7 +66,7 @@ def step(model) -> None:
     home = f.bloc[review]
     market = np.array([b.market_size for b in model.bloc_specs.values()])
     reach = (f.stage[review] + 1) / 7.0
-    share = f.complies.mean(axis=0)
+    share = np.count_nonzero(f.complies, axis=0) / len(f)
     # [firm, regime] utility of complying
     access = p.market_weight * market[None, :] / market.max() * reach[:, None]
     cost = p.cost_weight * lv.compliance_cost[None, :] * (1 - s.alignment[home])
@@ -71,5 +76,6 @@ def step(model) -> None:
     comply = rng.random(utility.shape) < 1 / (1 + np.exp(-utility / p.noise))
     comply[np.arange(len(review)), home] = True
     f.complies[review] = comply
-    s.alignment += p.adjustment * (_target(model) - s.alignment)
+    model.flows.complying = complying(model)   # the recorder reports it too
+    s.alignment += p.adjustment * (_target(model, model.flows.complying) - s.alignment)
     np.fill_diagonal(s.alignment, 1.0)

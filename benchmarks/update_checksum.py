@@ -1,0 +1,54 @@
+"""The pinned checksum of a classroom-scale baseline run (tests/test_checksum.py).
+
+`python benchmarks/update_checksum.py` prints the checksum of the current code;
+with `--write` it also stores it in tests/test_checksum.py. Do that only for a
+deliberate change of the model's results (new mechanism, recalibrated default),
+never to make a speed-up pass: a pure optimisation must leave the checksum alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST = ROOT / "tests" / "test_checksum.py"
+OVERRIDES = ["scenario=baseline", "scale=classroom", "seed=0"]
+
+
+def tables_checksum(model) -> str:
+    """SHA-256 over the timeseries, countries and deals tables: column names, dtypes and exact values."""
+    import pandas as pd
+
+    rec = model.recorder
+    digest = hashlib.sha256()
+    for name, df in (("timeseries", rec.timeseries()), ("countries", rec.countries()), ("deals", rec.deals(model))):
+        digest.update(f"{name}:{df.shape}:{list(df.columns)}:{[str(t) for t in df.dtypes]}".encode())
+        digest.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def current() -> str:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from sim.cli import compose_config
+    from sim.run import build_model
+
+    model = build_model(compose_config(OVERRIDES))
+    model.run()
+    return tables_checksum(model)
+
+
+def main(argv: list[str]) -> None:
+    value = current()
+    print(value)
+    if "--write" in argv:
+        text = TEST.read_text()
+        TEST.write_text(re.sub(r'EXPECTED = "[0-9a-f]*"', f'EXPECTED = "{value}"', text))
+        print(f"stored in {TEST.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,23 @@
+"""The benchmark command runs and prints its table (a smoke run: no timing is asserted here)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_benchmarks_print_a_table_with_goals():
+    proc = subprocess.run([sys.executable, "benchmarks/run.py", "--quick", "--only", "throughput,app"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("Entangle benchmarks (quick)") and "cores" in out
+    assert "Entangle / Mesa per agent-step" in out and ">= 50x" in out
+    assert "app step" in out and "p95 <= 100 ms" in out
+
+
+def test_unknown_benchmark_is_refused_in_one_line():
+    proc = subprocess.run([sys.executable, "benchmarks/run.py", "--only", "nope"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "throughput" in proc.stderr
