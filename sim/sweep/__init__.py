@@ -4,6 +4,11 @@ Importing this package registers the `run_id` resolver used by `hydra.sweep.subd
 process that sets up a job (joblib, Ray and submitit workers import it with the callback) knows it.
 """
 
+import warnings
+
 from .job import register_resolvers
 
 register_resolvers()
+# configs/hydra/launcher/*.yaml carry our defaults for the launcher plugins and share their names
+# on purpose, so Hydra also checks them against the plugins' schemas; its notice about that is noise.
+warnings.filterwarnings("ignore", message=r"(?s).*validated against ConfigStore schema with the same name")

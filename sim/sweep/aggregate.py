@@ -25,7 +25,6 @@ from ..io import _atomic, write_parquet
 from .job import is_complete
 
 IDENTITY = ("period", "year", "quarter")
-NOT_PARAMS = {"sweep.sample", "sweep.row"}  # a sample's row is replaced by its lever values
 
 
 def complete_runs(sweep_dir: Path) -> list[Path]:
@@ -39,7 +38,7 @@ def run_params(run_dir: Path) -> dict:
     params: dict = {}
     for o in OverridesParser.create().parse_overrides(overrides):
         key = o.key_or_group
-        if key in NOT_PARAMS or key.startswith("hydra"):
+        if key.startswith(("sweep.", "hydra")):  # settings of the aggregate, not of the model
             continue
         params[key] = o.value()
     row = next((o.value() for o in OverridesParser.create().parse_overrides(overrides)

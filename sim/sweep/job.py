@@ -37,7 +37,10 @@ def register_resolvers() -> None:
 
 
 def config_hash(cfg) -> str:
-    return hashlib.sha256(OmegaConf.to_yaml(cfg, resolve=True).encode()).hexdigest()
+    """A hash of everything that shapes the run's tables (not the `sweep` section: the aggregate's settings)."""
+    data = OmegaConf.to_container(cfg, resolve=True)
+    data.pop("sweep", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def is_complete(out: Path, digest: str | None = None) -> bool:
