@@ -45,7 +45,8 @@ def run_params(run_dir: Path) -> dict:
                 if o.key_or_group == "sweep.row"), None)
     sample = [o.value() for o in OverridesParser.create().parse_overrides(overrides)
               if o.key_or_group == "sweep.sample"]
-    if row is not None and sample:
+    if row is not None and sample:  # a sampled sweep: the row's lever values are its parameters
+        params["sample_row"] = int(row)
         params.update(pd.read_parquet(sample[0]).iloc[int(row)].to_dict())
     summary = json.loads((run_dir / "summary.json").read_text())
     params.setdefault("scenario", summary["scenario"])

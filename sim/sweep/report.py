@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .aggregate import aggregate, setting_columns
+from .aggregate import aggregate
 
 
 def report(sweep_dir, sweep_cfg: dict) -> dict:
@@ -32,4 +32,24 @@ def _key_rows(path: Path, outcomes: list[str]) -> pd.DataFrame:
     return pd.read_parquet(path, filters=[("outcome", "in", outcomes)]) if outcomes else pd.DataFrame()
 
 
-__all__ = ["report", "setting_columns"]
+def sweep_settings(sweep_dir) -> dict:
+    """The `sweep` section the sweep ran with (its multirun.yaml), else the configured default."""
+    from omegaconf import OmegaConf
+
+    from ..errors import ConfigError
+
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        raise ConfigError("sweep", f"no folder {sweep_dir}", "a multirun folder (hydra.sweep.dir)")
+    saved = sweep_dir / "multirun.yaml"
+    if saved.is_file():
+        section = OmegaConf.select(OmegaConf.load(saved), "sweep")
+        if section is not None:
+            return OmegaConf.to_container(section, resolve=False)
+    from ..cli import compose_config
+
+    return OmegaConf.to_container(compose_config([]).sweep, resolve=True)
+
+
+def report_dir(sweep_dir) -> dict:
+    return report(sweep_dir, sweep_settings(sweep_dir))
