@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..io import save_figure  # noqa: E402
 
@@ -45,6 +46,7 @@ def fan_charts(summary: pd.DataFrame, settings: list[str], outcomes: list[str], 
             if "q25" in group and "q75" in group:
                 ax.fill_between(x, group["q25"], group["q75"], color=c, alpha=0.3, lw=0)
             ax.plot(x, group["q50"] if "q50" in group else group["mean"], color=c, lw=1.6, label=_label(key, names))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(f"{outcome}: median, 25–75% and 5–95% of runs")
         ax.set_xlabel("year")
         ax.legend(fontsize=8, loc="best")
