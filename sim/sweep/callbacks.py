@@ -37,8 +37,9 @@ def _check_launcher(config) -> None:
         importlib.import_module(module)
     except ImportError:
         name = OmegaConf.select(config, "hydra.runtime.choices")["hydra/launcher"]
-        print(f"error: hydra/launcher: '{name}' is not installed; allowed: basic, or install the "
-              f'sweep launchers with: pip install -e ".[sweeps]"', file=sys.stderr)
+        extra = "ray" if name == "ray" else "sweeps"
+        print(f"error: hydra/launcher: '{name}' is not installed; allowed: basic, joblib, or install it with: "
+              f'pip install -e ".[{extra}]"', file=sys.stderr)
         sys.exit(2)
 
 
