@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -32,22 +33,22 @@ def complete_runs(sweep_dir: Path) -> list[Path]:
     return sorted(p.parent for p in Path(sweep_dir).glob("*/done.json") if is_complete(p.parent))
 
 
+@functools.lru_cache(maxsize=4)
+def _sample(path: str, sweep_dir: str) -> pd.DataFrame:
+    """A sweep's sample file (where it was written, or beside the runs if the folder moved)."""
+    return pd.read_parquet(path if Path(path).is_file() else Path(sweep_dir) / "sample.parquet")
+
+
 def run_params(run_dir: Path) -> dict:
     """The run's swept parameters (its task overrides) plus the scenario and seed it ran with."""
     overrides = yaml.safe_load((run_dir / ".hydra" / "overrides.yaml").read_text()) or []
-    params: dict = {}
-    for o in OverridesParser.create().parse_overrides(overrides):
-        key = o.key_or_group
-        if key.startswith(("sweep.", "hydra")):  # settings of the aggregate, not of the model
-            continue
-        params[key] = o.value()
-    row = next((o.value() for o in OverridesParser.create().parse_overrides(overrides)
-                if o.key_or_group == "sweep.row"), None)
-    sample = [o.value() for o in OverridesParser.create().parse_overrides(overrides)
-              if o.key_or_group == "sweep.sample"]
-    if row is not None and sample:  # a sampled sweep: the row's lever values are its parameters
-        params["sample_row"] = int(row)
-        params.update(pd.read_parquet(sample[0]).iloc[int(row)].to_dict())
+    given = {o.key_or_group: o.value() for o in OverridesParser.create().parse_overrides(overrides)}
+    # sweep.* are settings of the aggregate, not of the model
+    params = {k: v for k, v in given.items() if not k.startswith(("sweep.", "hydra"))}
+    if given.get("sweep.sample") is not None and given.get("sweep.row") is not None:
+        # a sampled sweep: the row's lever values are the run's parameters
+        params["sample_row"] = int(given["sweep.row"])
+        params.update(_sample(str(given["sweep.sample"]), str(run_dir.parent)).iloc[int(given["sweep.row"])].to_dict())
     summary = json.loads((run_dir / "summary.json").read_text())
     params.setdefault("scenario", summary["scenario"])
     params["seed"] = summary["seed"]
