@@ -34,12 +34,9 @@ def _float(opts, key, default, lo=None, hi=None):
 
 
 def cases(sweep_dir: Path, outcome: str, threshold: float, direction: str, levers: list[str]):
-    runs_file = sweep_dir / "runs.parquet"
-    if not runs_file.is_file():
-        from ..sweep.report import report_dir
+    from ..sweep.report import load_runs
 
-        report_dir(sweep_dir)
-    runs = pd.read_parquet(runs_file)
+    runs = load_runs(sweep_dir)
     if outcome not in runs:
         raise ConfigError("outcome", f"no column '{outcome}' in this sweep", "an outcome column of timeseries")
     inputs = levers or [c for c in runs.columns if c not in NOT_INPUTS and not c.startswith("event:")

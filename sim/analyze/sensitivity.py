@@ -103,13 +103,13 @@ def run_sample(sweep_dir: Path, rows: int, overrides: list[str]) -> None:
 def indices(sweep_dir: Path, outcomes: list[str]) -> pd.DataFrame:
     """Sensitivity indices of each outcome to each lever, from a finished sampled sweep."""
     problem = json.loads((sweep_dir / "problem.json").read_text())
+    if problem["method"] not in ("sobol", "morris"):
+        raise ConfigError("method", f"a {problem['method']} sample has no sensitivity indices",
+                          "sobol, morris (use discover on it)")
     x = pd.read_parquet(sweep_dir / "sample.parquet").to_numpy()
-    runs_file = sweep_dir / "runs.parquet"
-    if not runs_file.is_file():
-        from ..sweep.report import report_dir
+    from ..sweep.report import load_runs
 
-        report_dir(sweep_dir)
-    runs = pd.read_parquet(runs_file)
+    runs = load_runs(sweep_dir)
     frames = []
     for outcome in outcomes:
         if outcome not in runs:

@@ -53,3 +53,13 @@ def sweep_settings(sweep_dir) -> dict:
 
 def report_dir(sweep_dir) -> dict:
     return report(sweep_dir, sweep_settings(sweep_dir))
+
+
+def load_runs(sweep_dir) -> "pd.DataFrame":
+    """runs.parquet of a sweep folder, aggregating it first if the sweep ended without that."""
+    from ..errors import ConfigError
+
+    path = Path(sweep_dir) / "runs.parquet"
+    if not path.is_file() and not report_dir(sweep_dir)["runs"]:
+        raise ConfigError("sweep", f"{sweep_dir} holds no finished run", "a folder a multirun has written into")
+    return pd.read_parquet(path)
