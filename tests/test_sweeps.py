@@ -144,11 +144,13 @@ def test_an_incomplete_run_is_not_aggregated(basic, tmp_path):
 
 
 def test_run_folder_names_are_safe_and_follow_the_overrides():
-    assert run_id("scale=classroom,seed=3") == "scale=classroom,seed=3"
-    odd = run_id("scenario=my/dir/story.yaml,seed=1")
-    assert "/" not in odd and odd == run_id("scenario=my/dir/story.yaml,seed=1")
-    assert odd != run_id("scenario=my_dir_story.yaml,seed=1")
-    assert len(run_id("x=" + "9" * 500)) < 100
+    assert run_id(["seed=3", "scale=classroom"]) == "scale=classroom,seed=3"
+    assert run_id(["seed=3", "sweep.plots=false"]) == "seed=3"  # settings of the aggregate don't name runs
+    assert run_id(["sweep.row=7", "sweep.sample=/x/sample.parquet"]) == "sweep.row=7"
+    odd = run_id(["scenario=my/dir/story.yaml", "seed=1"])
+    assert "/" not in odd and odd == run_id(["seed=1", "scenario=my/dir/story.yaml"])
+    assert odd != run_id(["scenario=my_dir_story.yaml", "seed=1"])
+    assert len(run_id(["x=" + "9" * 500])) < 100
 
 
 def test_progress_bar_counts_runs_finished_during_the_sweep(tmp_path):

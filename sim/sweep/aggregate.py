@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -23,6 +24,7 @@ import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from ..io import _atomic, write_parquet
+from .config import EventConfig
 from .job import is_complete
 
 IDENTITY = ("period", "year", "quarter")
@@ -81,7 +83,8 @@ def _holds(yearly: pd.DataFrame, event) -> bool | None:
         return None
     left = yearly[event["left"]]
     right = yearly[event["right"]] if isinstance(event["right"], str) else float(event["right"])
-    ok = {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[event["op"]]
+    op = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}.get(event["op"], event["op"])
+    ok = {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op]
     year = int(event["year"])
     if event["when"] == "in":
         return bool(ok.get(year, False))
@@ -100,7 +103,8 @@ def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25,
     if not runs:
         return {"runs": 0}
     params = _params_frame(runs)
-    events = dict(events or {})
+    defaults = dataclasses.asdict(EventConfig())
+    events = {name: {**defaults, **ev} for name, ev in (events or {}).items()}
     schema = pa.unify_schemas([pq.read_schema(r / "timeseries.parquet").remove_metadata() for r in runs])
     missing = {name: ev for name, ev in events.items() if not set(_event_columns(ev)) <= set(schema.names)}
     for name, ev in missing.items():

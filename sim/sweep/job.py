@@ -20,9 +20,21 @@ DONE = "done.json"
 _SAFE = re.compile(r"[^A-Za-z0-9._=,+-]")
 
 
-def run_id(override_dirname: str) -> str:
-    """A folder name from a job's overrides: readable, unique, safe on any filesystem."""
-    text = str(override_dirname)
+def run_id(overrides) -> str:
+    """A folder name from a job's overrides (`hydra.overrides.task`): readable, unique, filesystem-safe.
+
+    Like Hydra's override_dirname (sorted key=value pairs), but without the `sweep.*` settings of
+    the aggregate, which don't change a run (`sweep.row` does: it picks the sample row).
+    """
+    if isinstance(overrides, str):  # already joined
+        text = overrides
+    else:
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        parsed = OverridesParser.create().parse_overrides([str(o) for o in overrides])
+        kept = sorted((o.key_or_group, o.get_value_element_as_str()) for o in parsed
+                      if not o.key_or_group.startswith("sweep.") or o.key_or_group == "sweep.row")
+        text = ",".join(f"{k}={v}" for k, v in kept)
     safe = _SAFE.sub("_", text)
     if not safe:
         return "run"
