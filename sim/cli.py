@@ -17,6 +17,7 @@ from hydra.errors import HydraException, MissingConfigException
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from . import sweep  # noqa: F401  (registers the run_id resolver of hydra.sweep.subdir)
 from .config import register
 from .errors import ConfigError
 from .schema import omegaconf_error
@@ -95,7 +96,10 @@ def _task(cfg) -> dict:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     out = Path(HydraConfig.get().runtime.output_dir)
     try:
-        summary = run(cfg, out, progress=_progress(cfg))
+        if HydraConfig.get().mode.name == "MULTIRUN":
+            summary = sweep.job.sweep_run(cfg, out)  # skips a run already complete (resume)
+        else:
+            summary = run(cfg, out, progress=_progress(cfg))
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)

@@ -19,6 +19,7 @@ from .mechanisms import behaviour, capability, collaboration, compute, investmen
 from . import population
 from .policies import FAMILIES
 from .schema import spec
+from .sweep.config import SweepConfig
 
 
 @dataclass
@@ -76,6 +77,7 @@ class EntangleConfig:
     output: OutputConfig = field(default_factory=OutputConfig)
     params: ParamsConfig = field(default_factory=ParamsConfig)
     policies: PoliciesConfig = field(default_factory=PoliciesConfig)
+    sweep: SweepConfig = field(default_factory=SweepConfig)
 
 
 def register() -> None:

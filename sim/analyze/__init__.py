@@ -1,0 +1,1 @@
+"""`python -m sim.analyze`: aggregate, sensitivity analysis (SALib) and scenario discovery (PRIM) of sweeps."""

@@ -1,0 +1,195 @@
+"""The aggregate of a sweep folder, built from the runs' Parquet files one run at a time.
+
+- sweep.parquet: one row per run x period: run_id, every swept parameter, seed, then the
+  run's timeseries columns (streamed: one run in memory at a time).
+- runs.parquet: one row per run: parameters, end-of-run outcomes (last year's mean) and
+  whether each configured event happened.
+- summary.parquet: per setting (every parameter but the seed), period and outcome: n, mean
+  and the configured quantiles (DuckDB over sweep.parquet, out of core).
+- events.parquet: per setting and event: runs, probability and a 95% Wilson interval.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+from hydra.core.override_parser.overrides_parser import OverridesParser
+
+from ..io import _atomic, write_parquet
+from .config import EventConfig
+from .job import is_complete
+
+IDENTITY = ("period", "year", "quarter")
+
+
+def complete_runs(sweep_dir: Path) -> list[Path]:
+    """Every finished run folder under the sweep folder, in a stable order."""
+    return sorted(p.parent for p in Path(sweep_dir).glob("*/done.json") if is_complete(p.parent))
+
+
+@functools.lru_cache(maxsize=4)
+def _sample(path: str, sweep_dir: str) -> pd.DataFrame:
+    """A sweep's sample file (where it was written, or beside the runs if the folder moved)."""
+    return pd.read_parquet(path if Path(path).is_file() else Path(sweep_dir) / "sample.parquet")
+
+
+def run_params(run_dir: Path) -> dict:
+    """The run's swept parameters (its task overrides) plus the scenario and seed it ran with."""
+    overrides = yaml.safe_load((run_dir / ".hydra" / "overrides.yaml").read_text()) or []
+    given = {o.key_or_group: o.value() for o in OverridesParser.create().parse_overrides(overrides)}
+    # sweep.* are settings of the aggregate, not of the model
+    params = {k: v for k, v in given.items() if not k.startswith(("sweep.", "hydra"))}
+    if given.get("sweep.sample") is not None and given.get("sweep.row") is not None:
+        # a sampled sweep: the row's lever values are the run's parameters
+        params["sample_row"] = int(given["sweep.row"])
+        params.update(_sample(str(given["sweep.sample"]), str(run_dir.parent)).iloc[int(given["sweep.row"])].to_dict())
+    summary = json.loads((run_dir / "summary.json").read_text())
+    params.setdefault("scenario", summary["scenario"])
+    params["seed"] = summary["seed"]
+    return params
+
+
+def _params_frame(runs: list[Path]) -> pd.DataFrame:
+    rows = [{"run_id": r.name, **run_params(r)} for r in runs]
+    frame = pd.DataFrame(rows)
+    for col in frame.columns[1:]:
+        values = frame[col]
+        if values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) or v is None).all():
+            frame[col] = pd.to_numeric(values)
+        elif not values.map(lambda v: isinstance(v, bool) or v is None).all():
+            frame[col] = values.map(lambda v: None if v is None else str(v))
+    return frame
+
+
+def setting_columns(params: pd.DataFrame) -> list[str]:
+    return [c for c in params.columns if c not in ("run_id", "seed")]
+
+
+def _year_means(ts: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return ts.groupby("year")[columns].mean()
+
+
+def _holds(yearly: pd.DataFrame, event) -> bool | None:
+    """Did the event happen in this run (compared on yearly means)? None if the run ends before its year."""
+    if int(event["year"]) > yearly.index.max():
+        return None
+    left = yearly[event["left"]]
+    right = yearly[event["right"]] if isinstance(event["right"], str) else float(event["right"])
+    op = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}.get(event["op"], event["op"])
+    ok = {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op]
+    year = int(event["year"])
+    if event["when"] == "in":
+        return bool(ok.get(year, False))
+    upto = ok[ok.index <= year]
+    return bool(upto.any()) if event["when"] == "by" else bool(len(upto) and upto.all())
+
+
+def _event_columns(event) -> list[str]:
+    return [event["left"]] + ([event["right"]] if isinstance(event["right"], str) else [])
+
+
+def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)) -> dict:
+    """Write sweep.parquet, runs.parquet, summary.parquet and events.parquet into `sweep_dir`."""
+    sweep_dir = Path(sweep_dir)
+    runs = complete_runs(sweep_dir)
+    if not runs:
+        return {"runs": 0}
+    params = _params_frame(runs)
+    defaults = dataclasses.asdict(EventConfig())
+    events = {name: {**defaults, **ev} for name, ev in (events or {}).items()}
+    schema = pa.unify_schemas([pq.read_schema(r / "timeseries.parquet").remove_metadata() for r in runs])
+    missing = {name: ev for name, ev in events.items() if not set(_event_columns(ev)) <= set(schema.names)}
+    for name, ev in missing.items():
+        print(f"warning: event {name}: no column {', '.join(set(_event_columns(ev)) - set(schema.names))} "
+              "in this sweep; skipped")
+        events.pop(name)
+    param_schema = pa.Schema.from_pandas(params, preserve_index=False).remove_metadata()
+    out_schema = pa.schema(list(param_schema) + list(schema))
+    end_rows = []
+
+    def write(tmp):
+        with pq.ParquetWriter(tmp, out_schema) as writer:
+            for i, run_dir in enumerate(runs):
+                table = pq.read_table(run_dir / "timeseries.parquet")
+                ts = table.to_pandas()
+                last = ts[ts["year"] == ts["year"].max()]
+                end = {c: float(last[c].mean()) for c in ts.columns if c not in IDENTITY}
+                for name, ev in events.items():
+                    end[f"event:{name}"] = _holds(_year_means(ts, _event_columns(ev)), ev)
+                end_rows.append(end)
+                cols = {f.name: pa.array([params.iat[i, j]] * len(ts), f.type)
+                        for j, f in enumerate(param_schema)}
+                for f in schema:
+                    cols[f.name] = table[f.name].cast(f.type) if f.name in table.column_names \
+                        else pa.nulls(len(ts), f.type)
+                writer.write_table(pa.table(cols, schema=out_schema))
+
+    _atomic(sweep_dir / "sweep.parquet", write)
+    runs_table = pd.concat([params, pd.DataFrame(end_rows)], axis=1)
+    write_parquet(runs_table, sweep_dir / "runs.parquet")
+    settings = setting_columns(params)
+    write_parquet(_summary(sweep_dir / "sweep.parquet", settings, [f.name for f in schema if f.name not in IDENTITY
+                                                                   and pa.types.is_floating(f.type)], quantiles),
+                  sweep_dir / "summary.parquet")
+    write_parquet(event_probabilities(runs_table, settings, events), sweep_dir / "events.parquet")
+    return {"runs": len(runs), "settings": settings, "events": list(events)}
+
+
+def _q(q: float) -> str:
+    return f"q{round(q * 100):02d}"
+
+
+def _summary(path: Path, settings: list[str], outcomes: list[str], quantiles) -> pd.DataFrame:
+    """Quantiles per setting, period and outcome, computed by DuckDB without loading the sweep."""
+    import duckdb
+
+    quote = lambda c: '"' + c.replace('"', '""') + '"'  # noqa: E731
+    keys = ", ".join(quote(c) for c in settings + ["period", "year"])
+    qs = ", ".join(f"quantile_cont(value, {q}) AS {_q(q)}" for q in quantiles)
+    casts = ", ".join(f"CAST({quote(c)} AS DOUBLE) AS {quote(c)}" for c in outcomes)
+    con = duckdb.connect()
+    con.execute("SET threads TO 2; SET preserve_insertion_order = false")
+    sql = f"""
+        WITH wide AS (SELECT {keys}, {casts} FROM read_parquet('{path}')),
+             long AS (UNPIVOT wide ON {", ".join(quote(c) for c in outcomes)} INTO NAME outcome VALUE value)
+        SELECT {keys}, outcome, count(value) AS n, avg(value) AS mean, {qs}
+        FROM long GROUP BY ALL ORDER BY ALL"""
+    return con.execute(sql).df()
+
+
+def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return math.nan, math.nan
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def event_probabilities(runs: pd.DataFrame, settings: list[str], events: dict) -> pd.DataFrame:
+    rows = []
+    groups = runs.groupby(settings, dropna=False, sort=True) if settings else [((), runs)]
+    for key, group in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        for name, ev in events.items():
+            hits = group[f"event:{name}"].dropna().astype(bool)  # runs that end before the year don't count
+            lo, hi = _wilson(int(hits.sum()), len(hits))
+            rows.append({**dict(zip(settings, key)), "event": name, "label": ev.get("label") or name,
+                         "runs": len(hits), "probability": float(hits.mean()) if len(hits) else float("nan"),
+                         "ci_low": lo, "ci_high": hi})
+    columns = settings + ["event", "label", "runs", "probability", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def setting_label(row: pd.Series | dict, settings: list[str]) -> str:
+    """A short name for a setting in plot legends: the values of the parameters that vary."""
+    parts = [f"{c.rsplit('.', 1)[-1]}={row[c]}" for c in settings]
+    return ", ".join(parts) or "all runs"

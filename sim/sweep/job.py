@@ -1,0 +1,101 @@
+"""One job of a sweep: a run folder named by its overrides, skipped when already complete.
+
+Resume rests on two facts: a job's folder is a function of its overrides (`run_id`), and
+`done.json` is written atomically after every table and the summary, carrying a hash of the
+resolved config. A rerun of the same sweep into the same folder skips a job whose marker is
+there and matches; anything else (killed mid-run, other config) runs again from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+DONE = "done.json"
+_SAFE = re.compile(r"[^A-Za-z0-9._=,+-]")
+
+
+def run_id(overrides) -> str:
+    """A folder name from a job's overrides (`hydra.overrides.task`): readable, unique, filesystem-safe.
+
+    Like Hydra's override_dirname (sorted key=value pairs), but without the `sweep.*` settings of
+    the aggregate, which don't change a run (`sweep.row` does: it picks the sample row).
+    """
+    if isinstance(overrides, str):  # already joined
+        text = overrides
+    else:
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        parsed = OverridesParser.create().parse_overrides([str(o) for o in overrides])
+        kept = sorted((o.key_or_group, o.get_value_element_as_str()) for o in parsed
+                      if not o.key_or_group.startswith("sweep.") or o.key_or_group == "sweep.row")
+        text = ",".join(f"{k}={v}" for k, v in kept)
+    safe = _SAFE.sub("_", text)
+    if not safe:
+        return "run"
+    if safe != text or len(safe) > 120:
+        return f"{safe[:80]}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
+    return safe
+
+
+def register_resolvers() -> None:
+    if not OmegaConf.has_resolver("run_id"):
+        OmegaConf.register_new_resolver("run_id", run_id)
+
+
+def config_hash(cfg) -> str:
+    """A hash of everything that shapes the run's tables (not the `sweep` section: the aggregate's settings)."""
+    data = OmegaConf.to_container(cfg, resolve=True)
+    data.pop("sweep", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def is_complete(out: Path, digest: str | None = None) -> bool:
+    """A finished run: its marker exists (written last, atomically) and, if given, matches the config."""
+    marker = Path(out) / DONE
+    if not marker.is_file():
+        return False
+    try:
+        done = json.loads(marker.read_text())
+    except ValueError:
+        return False
+    files_there = all((Path(out) / f).is_file() for f in done.get("files", []))
+    return files_there and (digest is None or done.get("config_sha") == digest)
+
+
+def apply_sample_row(cfg) -> None:
+    """Set the levers of sample row `sweep.row` (a file written by `python -m sim.analyze sample`)."""
+    import pandas as pd
+
+    sample = pd.read_parquet(cfg.sweep.sample)
+    row = sample.iloc[int(cfg.sweep.row)]
+    for key, value in row.items():
+        node = OmegaConf.select(cfg, key)
+        OmegaConf.update(cfg, key, int(round(value)) if isinstance(node, int) and not isinstance(node, bool)
+                         else float(value))
+
+
+def sweep_run(cfg, out: Path) -> dict:
+    """Run one sweep job into `out`, or skip it if a matching run is already complete there."""
+    from ..io import write_json
+    from ..run import run
+
+    if cfg.sweep.sample is not None:
+        apply_sample_row(cfg)
+    if not cfg.sweep.run_plots:
+        cfg.output.plots = False
+    digest = config_hash(cfg)
+    if is_complete(out, digest):
+        os.utime(out / DONE)  # the progress bar counts markers touched during this sweep
+        summary = json.loads((out / "summary.json").read_text())
+        summary["_skipped"] = True
+        return summary
+    summary = run(cfg, out)
+    files = [f"{name}.parquet" for name in cfg.output.tables] + ["summary.json"]
+    write_json({"config_sha": digest, "files": files}, out / DONE)
+    return summary
