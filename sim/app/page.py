@@ -153,8 +153,10 @@ def Page():
                 if sl.group != group:
                     group = sl.group
                     solara.Text(group, classes=["entangle-lever-group"])
-                with solara.Div(classes=["entangle-lever", f"lever-{sl.family}-{sl.field}-{sl.label.split(':')[0]}"]):
-                    solara.SliderFloat(sl.label, value=float(sl.read(lv, i, j, a, b)), min=sl.lo, max=sl.hi,
+                value = float(sl.read(lv, i, j, a, b))
+                slug = re.sub(r"[^a-z0-9]+", "-", sl.label.lower()).strip("-")
+                with solara.Div(classes=["entangle-lever", f"lever-{sl.family}-{slug}"]):
+                    solara.SliderFloat(f"{sl.label}: {value:g}", value=value, min=sl.lo, max=sl.hi,
                                        step=sl.step, disabled=s.finished,
                                        on_value=lambda x, sl=sl: set_lever(sl, a, b, x))
 
