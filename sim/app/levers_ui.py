@@ -56,20 +56,20 @@ def _agreement_depth(lv, i, j, a, b) -> float:
 def _export(scope):
     k = SCOPES.index(scope)
     return Slider("Export controls (towards partner)", "export_controls", "stringency",
-                  f"{scope}: stringency", 0, 1, 0.05,
+                  f"{scope}: stringency", 0, 1, 0.01,
                   lambda a, b: {"issuer": a, "target": b, "scope": [scope]},
                   lambda lv, i, j, a, b: lv.export[k, i, j])
 
 
 def _pairwise(group, family, name, label, bloc_key="bloc", partner_key="partner", arr=None):
     arr = arr or name
-    return Slider(group, family, name, label, 0, 1, 0.05, lambda a, b: {bloc_key: a, partner_key: b},
+    return Slider(group, family, name, label, 0, 1, 0.01, lambda a, b: {bloc_key: a, partner_key: b},
                   lambda lv, i, j, a, b: getattr(lv, arr)[i, j])
 
 
 SLIDERS: list[Slider] = [
     *[_export(s) for s in SCOPES],
-    Slider("Export controls (towards partner)", "export_controls", "evasion", "evasion (leakage)", 0, 1, 0.05,
+    Slider("Export controls (towards partner)", "export_controls", "evasion", "evasion (leakage)", 0, 1, 0.01,
            lambda a, b: {"issuer": a, "target": b}, lambda lv, i, j, a, b: lv.evasion[i, j]),
     _pairwise("Research security (on partner)", "research_security", "screening", "screening of ties"),
     _pairwise("Research security (on partner)", "research_security", "ban_military", "ban military-linked"),
@@ -84,11 +84,11 @@ SLIDERS: list[Slider] = [
     Slider("Public AI programme (own bloc)", "investai", "budget_eur_bn", "InvestAI-style budget (EUR bn/yr)",
            0, 100, 1, lambda a, b: {"bloc": a, "name": programme_name(a), "years": 5.0}, _programme_per_year,
            scale=5.0),
-    Slider("Regulation (own bloc)", "regulation", "strictness", "strictness", 0, 1, 0.05,
+    Slider("Regulation (own bloc)", "regulation", "strictness", "strictness", 0, 1, 0.01,
            lambda a, b: {"bloc": a}, lambda lv, i, j, a, b: lv.strictness[i]),
     Slider("Regulation (own bloc)", "regulation", "compliance_cost", "compliance cost (share of R&D)",
            0, 0.5, 0.005, lambda a, b: {"bloc": a}, lambda lv, i, j, a, b: lv.compliance_cost[i]),
-    Slider("Standards agreement (with partner)", "standards_agreements", "depth", "depth (0 = none)", 0, 1, 0.05,
+    Slider("Standards agreement (with partner)", "standards_agreements", "depth", "depth (0 = none)", 0, 1, 0.01,
            lambda a, b: {"name": agreement_name(a, b), "parties": sorted([a, b])}, _agreement_depth,
            make=lambda a, b, x: standards_values(a, b, x)),
 ]

@@ -116,7 +116,11 @@ def Page():
 
     solara.use_thread(play_loop, dependencies=[playing.value, speed.value, s], intrusive_cancel=False)
 
-    def set_lever(slider, a, b, x):
+    def set_lever(slider, a, b, x, current):
+        # The slider widget snaps a value in force (0.02) to its step (0.0) and reports it back
+        # when drawn: that is not a move by the class, so it must not become a measure.
+        if abs(float(x) - current) <= slider.step / 2 + 1e-9:
+            return
         with shown_errors():
             s.set_lever(slider.family, slider.values(a, b, x), slider.slot(a, b))
 
@@ -144,7 +148,7 @@ def Page():
                                            classes=["entangle-acting"])
             with solara.Row(style={"align-items": "center"}):
                 solara.Text("partner", classes=["entangle-sub"])
-    value=b, values=[x for x in blocs if x != a], on_value=partner.set,
+                solara.ToggleButtonsSingle(value=b, values=[x for x in blocs if x != a], on_value=partner.set,
                                            classes=["entangle-partner"])
             lv = s.model.levers
             i, j = blocs.index(a), blocs.index(b)
@@ -158,7 +162,7 @@ def Page():
                 with solara.Div(classes=["entangle-lever", f"lever-{sl.family}-{slug}"]):
                     solara.SliderFloat(f"{sl.label}: {value:g}", value=value, min=sl.lo, max=sl.hi,
                                        step=sl.step, disabled=s.finished,
-                                       on_value=lambda x, sl=sl: set_lever(sl, a, b, x))
+                                       on_value=lambda x, sl=sl, v=value: set_lever(sl, a, b, x, v))
 
     with solara.Column(gap="8px", style={"padding": "4px 12px"}):
         with solara.Row(gap="18px", style={"align-items": "center", "flex-wrap": "wrap"},
@@ -180,6 +184,9 @@ def Page():
             solara.Switch(label="Compare with unchanged scenario", value=compare, classes=["entangle-compare"])
             solara.FileDownload(lambda: s.export_yaml().encode(), filename=f"{s.display_name}_class_s{s.seed}.yaml",
                                 label="Export scenario", mime_type="application/x-yaml")
+            solara.FileDownload(lambda: s.model.recorder.timeseries().to_csv(index=False).encode(),
+                                filename=f"{s.display_name}_class_s{s.seed}_timeseries.csv",
+                                label="Download table (CSV)", mime_type="text/csv")
         with solara.Row(classes=["entangle-events"], style={"flex-wrap": "wrap", "align-items": "center"}):
             solara.Text("Events now:", classes=["entangle-sub"])
             for ev in EVENTS:

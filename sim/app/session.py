@@ -43,6 +43,7 @@ class Change:
     values: dict
     label: str = ""          # the event's title; empty for a lever move
     slot: tuple = ()         # what a lever move sets, so repeated moves within a quarter merge
+    marker: str = ""         # the event's short label on the charts
 
     @property
     def is_event(self) -> bool:
@@ -105,14 +106,14 @@ class Session:
         with self.lock:
             self._validate([(fam, vals) for fam, vals in event.measures])
             for family, values in event.measures:
-                self._apply(family, values, event.title)
+                self._apply(family, values, event.title, marker=event.short)
 
     def _validate(self, items) -> list:
         return [parse_measures(fam, copy.deepcopy(vals), self.model.blocs, fam)[0] for fam, vals in items]
 
-    def _apply(self, family: str, values: dict, label: str, slot: tuple = ()) -> None:
+    def _apply(self, family: str, values: dict, label: str, slot: tuple = (), marker: str = "") -> None:
         (measure,) = self._validate([(family, values)])
-        change = Change(self.period, family, copy.deepcopy(values), label, slot)
+        change = Change(self.period, family, copy.deepcopy(values), label, slot, marker)
         if not self.started:
             # Before the first step the model has already set up its mechanisms from the levers
             # in force; a scenario file applies start-of-run measures before that set-up. Rebuild
@@ -180,5 +181,5 @@ class Session:
             key = (c.period, c.label or "levers")
             if key not in seen:
                 seen.add(key)
-                out.append((c.period, c.label or "lever change", c.is_event))
+                out.append((c.period, c.marker or c.label or "lever change", c.is_event))
         return out
