@@ -33,34 +33,38 @@ def _values(rows, col, factor):
     return [round(r.get(col, 0.0) * factor, 4) for r in rows]
 
 
-def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, y_name="", y_max=None) -> dict:
+def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, y_name="", y_max=None,
+               y_min=0) -> dict:
     """series: [(column, label, color)]; ref: the comparison run's rows (dashed) or None."""
     out = []
     for col, label, color in series:
         out.append({"name": label, "type": "line", "data": _values(rows, col, factor), "showSymbol": False,
+                    "z": 3,
                     "lineStyle": {"width": 3}, "color": color})
         if ref is not None:
-            out.append({"name": label + " (unchanged)", "type": "line", "data": _values(ref, col, factor),
+            out.append({"name": label, "type": "line", "id": f"{col}_unchanged", "data": _values(ref, col, factor),
                         "showSymbol": False, "lineStyle": {"width": 2, "type": "dashed", "opacity": 0.7},
                         "color": color})
     if out and markers:
         out[0]["markLine"] = {"symbol": "none", "silent": True, "animation": False, "data": [
             {"xAxis": period, "name": label,
              "label": {"formatter": label if is_event else "", "position": "insideEndTop", "fontSize": 13,
-                       "color": "#111"},
+                       "color": "#111", "backgroundColor": "rgba(255,255,255,0.85)", "padding": 2},
              "lineStyle": {"color": "#c0392b" if is_event else "#999", "type": "dashed" if is_event else "dotted",
                            "width": 2 if is_event else 1}}
             for period, label, is_event in markers]}
     return {
         "animation": False,
         "title": {"text": title, "left": 8, "top": 4, "textStyle": {"fontSize": FONT + 3}},
-        "legend": {"top": 34, "left": 8, "textStyle": {"fontSize": FONT - 2}, "itemWidth": 18, "type": "scroll"},
-        "grid": {"left": 64, "right": 20, "top": 92 if ref is None else 112, "bottom": 32},
+        # the unchanged run shares its colour with the class's line: one legend entry each, dashed = unchanged
+        "legend": {"top": 34, "left": 8, "textStyle": {"fontSize": FONT - 1}, "itemWidth": 22,
+                   "data": [label for _, label, _ in series]},
+        "grid": {"left": 64, "right": 20, "top": 78, "bottom": 32},
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "category", "data": axis, "axisLabel": {"fontSize": FONT - 2,
                   "interval": 15, "formatter": "{value}"}, "boundaryGap": False},
         "yAxis": {"type": "value", "name": y_name, "nameTextStyle": {"fontSize": FONT - 3},
-                  "axisLabel": {"fontSize": FONT - 2}, "max": y_max, "scale": y_max is None},
+                  "axisLabel": {"fontSize": FONT - 2}, "max": y_max, "min": y_min, "scale": y_min is None},
         "series": out,
     }
 
@@ -111,7 +115,7 @@ def all_charts(blocs, start: int, end: int, rows, ref=None, markers=(), network=
         "papers": line_chart("Joint papers by bloc pair (per quarter)", axis, rows,
                              [(f"papers_{p}", p.replace("_", "–"), c) for p, c in pc], **kw),
         "capability": line_chart("AI capability", axis, rows,
-                                 [(f"capability_{b}", b, c) for b, c in bc], **kw),
+                                 [(f"capability_{b}", b, c) for b, c in bc], y_min=None, **kw),
         "compute": line_chart("Compute access (share of demand met)", axis, rows,
                               [(f"compute_access_{b}", b, c) for b, c in bc], y_max=1.05, **kw),
         "chips": line_chart("Domestic chip capacity (share of demand)", axis, rows,

@@ -169,6 +169,8 @@ def Page():
                         classes=["entangle-controls"]):
             with solara.Column(gap="0px"):
                 solara.Text(s.period if not s.finished else "end", classes=["entangle-period"])
+                solara.Text("next quarter to run" if not s.finished else "the scenario has ended",
+                            classes=["entangle-sub"])
                 solara.Text(f"{s.display_name} · seed {s.seed} · {s.scale}", classes=["entangle-sub"])
             if playing.value:
                 solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: playing.set(False), color="warning",
@@ -192,6 +194,9 @@ def Page():
             for ev in EVENTS:
                 solara.Button(ev.title, on_click=lambda ev=ev: fire(ev), color="error", outlined=True,
                               disabled=s.finished, classes=[f"entangle-event-{ev.key}"])
+        if compare.value:
+            solara.Text("Dashed lines: the unchanged scenario, same seed, without the class's changes.",
+                        classes=["entangle-sub"])
         if error.value:
             solara.Error(error.value, classes=["entangle-error"])
         Charts(s, tick.value, compare.value, network.value)
