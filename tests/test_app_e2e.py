@@ -103,7 +103,7 @@ def chart_option(page, key: str) -> dict:
 
 def wait_series_length(page, key: str, n: int):
     page.wait_for_function(
-        "([k, n]) => document.querySelector('.chart-' + k).__vue__.chart.getOption().series[0].data.length === n",
+        "([k, n]) => document.querySelector('.chart-' + k).__vue__?.chart?.getOption()?.series[0].data.length === n",
         arg=[key, n])
 
 
@@ -144,7 +144,7 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     page.click(".entangle-event-us_chips")
     page.wait_for_selector(".entangle-log :text('US tightens chip export controls')")
     page.wait_for_function("""() => {
-        const ml = document.querySelector('.chart-capability').__vue__.chart.getOption().series[0].markLine;
+        const ml = document.querySelector('.chart-capability').__vue__?.chart?.getOption()?.series[0].markLine;
         return ml && ml.data.some(d => d.name === 'US chip controls');
     }""")
     step(page, 4)
@@ -154,7 +154,7 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
 
     # Compare: the unchanged scenario is overlaid (dashed), one line per series.
     page.click(".entangle-compare")
-    page.wait_for_function("() => document.querySelector('.chart-compute').__vue__.chart.getOption().series.length === 6")
+    page.wait_for_function("() => document.querySelector('.chart-compute').__vue__?.chart?.getOption()?.series.length === 6")
     shot(page, "02_after_slider_event_compare")
 
     # Export the scenario and the class's table; the CLI replays the file to an identical table.

@@ -46,164 +46,189 @@ def _safe_name(name: str) -> str:
     return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
 
 
-@solara.component
-def Page():
-    first = solara.use_memo(lambda: Session("baseline", 0, "classroom"), [])
-    session = solara.use_reactive(first)
-    tick = solara.use_reactive(0)          # bumped after every change to the model: charts and sliders re-read
-    error = solara.use_reactive("")
-    playing = solara.use_reactive(False)
-    speed = solara.use_reactive(2.0)       # quarters per second while playing
-    compare = solara.use_reactive(False)
-    network = solara.use_reactive("papers")
-    acting = solara.use_reactive("EU")
-    partner = solara.use_reactive("CN")
-    choice = solara.use_reactive("baseline")
-    seed = solara.use_reactive(0)
-    scale = solara.use_reactive("classroom")
-    uploads = solara.use_reactive({})      # option label -> path of an uploaded file
-    tmpdir = solara.use_memo(lambda: tempfile.mkdtemp(prefix="entangle-upload-"), [])
-    s: Session = session.value
+class Controller:
+    """One browser session's state (Solara reactives) and the page's actions on it.
+
+    Built once per page instance (so once per browser session); child components get this
+    same object, so they re-render only when what they show changes.
+    """
+
+    def __init__(self):
+        self.session = solara.reactive(Session("baseline", 0, "classroom"))
+        self.tick = solara.reactive(0)          # bumped after every change to the model
+        self.error = solara.reactive("")
+        self.playing = solara.reactive(False)
+        self.speed = solara.reactive(2.0)       # quarters per second while playing
+        self.compare = solara.reactive(False)
+        self.network = solara.reactive("papers")
+        self.acting = solara.reactive("EU")
+        self.partner = solara.reactive("CN")
+        self.choice = solara.reactive("baseline")
+        self.seed = solara.reactive(0)
+        self.scale = solara.reactive("classroom")
+        self.uploads = solara.reactive({})      # option label -> path of an uploaded file
+        self.tmpdir = tempfile.mkdtemp(prefix="entangle-upload-")
 
     @contextmanager
-    def shown_errors():
+    def shown_errors(self):
         """Bad input shows the CLI's one line in the page; the server keeps running."""
         try:
             yield
-            error.set("")
+            self.error.set("")
         except ConfigError as err:
-            error.set(f"error: {err}")
-        tick.set(tick.value + 1)
+            self.error.set(f"error: {err}")
+        self.tick.set(self.tick.value + 1)
 
-    def load(name: str | None = None):
-        name = name or choice.value
-        playing.set(False)
-        with shown_errors():
-            path = uploads.value.get(name, name)
-            session.set(Session(path, int(seed.value), scale.value, display_name=Path(name).stem))
-            blocs = session.value.model.blocs
-            if acting.value not in blocs:
-                acting.set(blocs[0])
-            if partner.value not in blocs or partner.value == acting.value:
-                partner.set(next(b for b in blocs if b != acting.value))
+    def load(self, name: str | None = None):
+        name = name or self.choice.value
+        self.playing.set(False)
+        with self.shown_errors():
+            path = self.uploads.value.get(name, name)
+            self.session.set(Session(path, int(self.seed.value), self.scale.value, display_name=Path(name).stem))
 
-    def on_upload(info: dict):
+    def upload(self, info: dict):
         fname = _safe_name(str(info.get("name", "uploaded.yaml")))
-        path = Path(tmpdir) / fname
+        path = Path(self.tmpdir) / fname
         path.write_text(str(info.get("text", "")))
         label = f"uploaded: {fname}"
-        uploads.set({**uploads.value, label: str(path)})
-        choice.set(label)
-        load(label)
+        self.uploads.set({**self.uploads.value, label: str(path)})
+        self.choice.set(label)
+        self.load(label)
 
-    def step_once():
-        with shown_errors():
-            s.step()
+    def step(self):
+        with self.shown_errors():
+            self.session.value.step()
 
-    def reset():
-        playing.set(False)
-        with shown_errors():
-            s.reset()
+    def reset(self):
+        self.playing.set(False)
+        with self.shown_errors():
+            self.session.value.reset()
 
-    def play_loop(cancel):
-        while playing.value and not cancel.is_set():
+    def play_loop(self, cancel):
+        s = self.session.value
+        while self.playing.value and not cancel.is_set():
             t0 = time.perf_counter()
             if not s.step():
-                playing.set(False)
+                self.playing.set(False)
                 return
-            tick.set(tick.value + 1)
-            cancel.wait(max(0.02, 1.0 / speed.value - (time.perf_counter() - t0)))
+            self.tick.set(self.tick.value + 1)
+            cancel.wait(max(0.02, 1.0 / self.speed.value - (time.perf_counter() - t0)))
 
-    solara.use_thread(play_loop, dependencies=[playing.value, speed.value, s], intrusive_cancel=False)
-
-    def set_lever(slider, a, b, x, current):
+    def set_lever(self, slider, a, b, x, current):
         # The slider widget snaps a value in force (0.02) to its step (0.0) and reports it back
         # when drawn: that is not a move by the class, so it must not become a measure.
         if abs(float(x) - current) <= slider.step / 2 + 1e-9:
             return
-        with shown_errors():
-            s.set_lever(slider.family, slider.values(a, b, x), slider.slot(a, b))
+        with self.shown_errors():
+            self.session.value.set_lever(slider.family, slider.values(a, b, x), slider.slot(a, b))
 
-    def fire(event):
-        with shown_errors():
-            s.inject(event)
+    def fire(self, event):
+        with self.shown_errors():
+            self.session.value.inject(event)
+
+
+@solara.component
+def Page():
+    c: Controller = solara.use_memo(Controller, [])
+    s: Session = c.session.value
+    tick, playing = c.tick.value, c.playing.value
+    solara.use_thread(c.play_loop, dependencies=[playing, c.speed.value, s], intrusive_cancel=False)
 
     solara.Style(CSS)
     solara.Title("Entangle seminar")
     blocs = s.model.blocs
-    a = acting.value if acting.value in blocs else blocs[0]
-    b = partner.value if partner.value in blocs and partner.value != a else next(x for x in blocs if x != a)
+    a = c.acting.value if c.acting.value in blocs else blocs[0]
+    b = c.partner.value if c.partner.value in blocs and c.partner.value != a else next(x for x in blocs if x != a)
+    lv = s.model.levers
+    i, j = blocs.index(a), blocs.index(b)
+    values = tuple(float(sl.read(lv, i, j, a, b)) for sl in SLIDERS)
 
     with solara.Sidebar():
-        with solara.Card("Scenario", margin=0):
-            solara.Select("Scenario", values=available() + list(uploads.value), value=choice)
-            ScenarioUpload(event_upload=on_upload)
-            solara.InputInt("Seed", value=seed)
-            solara.Select("Scale", values=list(scales()), value=scale)
-            solara.Button("Start this run", on_click=lambda: load(), color="primary", classes=["entangle-load"])
-        with solara.Card(f"Policy levers of {a}", margin=0):
-            with solara.Row(style={"align-items": "center"}):
-                solara.Text("acting bloc", classes=["entangle-sub"])
-                solara.ToggleButtonsSingle(value=a, values=list(blocs), on_value=acting.set,
-                                           classes=["entangle-acting"])
-            with solara.Row(style={"align-items": "center"}):
-                solara.Text("partner", classes=["entangle-sub"])
-                solara.ToggleButtonsSingle(value=b, values=[x for x in blocs if x != a], on_value=partner.set,
-                                           classes=["entangle-partner"])
-            lv = s.model.levers
-            i, j = blocs.index(a), blocs.index(b)
-            group = None
-            for sl in SLIDERS:
-                if sl.group != group:
-                    group = sl.group
-                    solara.Text(group, classes=["entangle-lever-group"])
-                value = float(sl.read(lv, i, j, a, b))
-                slug = re.sub(r"[^a-z0-9]+", "-", sl.label.lower()).strip("-")
-                with solara.Div(classes=["entangle-lever", f"lever-{sl.family}-{slug}"]):
-                    solara.SliderFloat(f"{sl.label}: {value:g}", value=value, min=sl.lo, max=sl.hi,
-                                       step=sl.step, disabled=s.finished,
-                                       on_value=lambda x, sl=sl, v=value: set_lever(sl, a, b, x, v))
+        ScenarioCard(c)
+        LeverPanel(c, tuple(blocs), a, b, values, s.finished)
 
     with solara.Column(gap="8px", style={"padding": "4px 12px"}):
-        with solara.Row(gap="18px", style={"align-items": "center", "flex-wrap": "wrap"},
-                        classes=["entangle-controls"]):
-            with solara.Column(gap="0px"):
-                solara.Text(s.period if not s.finished else "end", classes=["entangle-period"])
-                solara.Text("next quarter to run" if not s.finished else "the scenario has ended",
+        Controls(c, s, s.period, s.finished, playing)
+        EventButtons(c, s.finished)
+        with solara.Column(gap="4px"):   # a fixed slot, so that the charts below are never re-mounted
+            if c.compare.value:
+                solara.Text("Dashed lines: the unchanged scenario, same seed, without the class's changes.",
                             classes=["entangle-sub"])
-                solara.Text(f"{s.display_name} · seed {s.seed} · {s.scale}", classes=["entangle-sub"])
-            if playing.value:
-                solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: playing.set(False), color="warning",
-                              classes=["entangle-pause"])
-            else:
-                solara.Button("Play", icon_name="mdi-play", on_click=lambda: playing.set(True), color="success",
-                              disabled=s.finished, classes=["entangle-play"])
-            solara.Button("Step one quarter", icon_name="mdi-step-forward", on_click=step_once,
-                          disabled=s.finished or playing.value, classes=["entangle-step"])
-            solara.Button("Reset", icon_name="mdi-restore", on_click=reset, classes=["entangle-reset"])
-            with solara.Div(style={"width": "220px"}):
-                solara.SliderFloat("Speed (quarters/s)", value=speed, min=0.5, max=10, step=0.5)
-            solara.Switch(label="Compare with unchanged scenario", value=compare, classes=["entangle-compare"])
-            solara.FileDownload(lambda: s.export_yaml().encode(), filename=f"{s.display_name}_class_s{s.seed}.yaml",
-                                label="Export scenario", mime_type="application/x-yaml")
-            solara.FileDownload(lambda: s.model.recorder.timeseries().to_csv(index=False).encode(),
-                                filename=f"{s.display_name}_class_s{s.seed}_timeseries.csv",
-                                label="Download table (CSV)", mime_type="text/csv")
-        with solara.Row(classes=["entangle-events"], style={"flex-wrap": "wrap", "align-items": "center"}):
-            solara.Text("Events now:", classes=["entangle-sub"])
-            for ev in EVENTS:
-                solara.Button(ev.title, on_click=lambda ev=ev: fire(ev), color="error", outlined=True,
-                              disabled=s.finished, classes=[f"entangle-event-{ev.key}"])
-        if compare.value:
-            solara.Text("Dashed lines: the unchanged scenario, same seed, without the class's changes.",
-                        classes=["entangle-sub"])
-        if error.value:
-            solara.Error(error.value, classes=["entangle-error"])
-        Charts(s, tick.value, compare.value, network.value)
+            if c.error.value:
+                solara.Error(c.error.value, classes=["entangle-error"])
+        Charts(s, tick, c.compare.value, c.network.value)
         with solara.Row(style={"align-items": "center"}):
             solara.Text("Network edges:", classes=["entangle-sub"])
-            solara.ToggleButtonsSingle(value=network, values=["papers", "capital"])
-        ChangeLog(s, tick.value)
+            solara.ToggleButtonsSingle(value=c.network, values=["papers", "capital"])
+        ChangeLog(s, len(s.changes), tuple((ch.period, repr(ch.values)) for ch in s.changes[-1:]))
+
+
+@solara.component
+def ScenarioCard(c: Controller):
+    with solara.Card("Scenario", margin=0):
+        solara.Select("Scenario", values=available() + list(c.uploads.value), value=c.choice)
+        ScenarioUpload(event_upload=c.upload)
+        solara.InputInt("Seed", value=c.seed)
+        solara.Select("Scale", values=list(scales()), value=c.scale)
+        solara.Button("Start this run", on_click=lambda: c.load(), color="primary", classes=["entangle-load"])
+
+
+@solara.component
+def LeverPanel(c: Controller, blocs: tuple, a: str, b: str, values: tuple, finished: bool):
+    """One slider per lever of the acting bloc (towards the partner), showing the value in force."""
+    with solara.Card(f"Policy levers of {a}", margin=0):
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text("acting bloc", classes=["entangle-sub"])
+            solara.ToggleButtonsSingle(value=a, values=list(blocs), on_value=c.acting.set,
+                                       classes=["entangle-acting"])
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text("partner", classes=["entangle-sub"])
+            solara.ToggleButtonsSingle(value=b, values=[x for x in blocs if x != a], on_value=c.partner.set,
+                                       classes=["entangle-partner"])
+        group = None
+        for sl, value in zip(SLIDERS, values):
+            if sl.group != group:
+                group = sl.group
+                solara.Text(group, classes=["entangle-lever-group"])
+            slug = re.sub(r"[^a-z0-9]+", "-", sl.label.lower()).strip("-")
+            with solara.Div(classes=["entangle-lever", f"lever-{sl.family}-{slug}"]):
+                solara.SliderFloat(f"{sl.label}: {value:g}", value=value, min=sl.lo, max=sl.hi, step=sl.step,
+                                   disabled=finished, on_value=lambda x, sl=sl, v=value: c.set_lever(sl, a, b, x, v))
+
+
+@solara.component
+def EventButtons(c: Controller, finished: bool):
+    with solara.Row(classes=["entangle-events"], style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.Text("Events now:", classes=["entangle-sub"])
+        for ev in EVENTS:
+            solara.Button(ev.title, on_click=lambda ev=ev: c.fire(ev), color="error", outlined=True,
+                          disabled=finished, classes=[f"entangle-event-{ev.key}"])
+
+
+@solara.component
+def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bool):
+    with solara.Row(gap="18px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["entangle-controls"]):
+        with solara.Column(gap="0px"):
+            solara.Text(period if not finished else "end", classes=["entangle-period"])
+            solara.Text("next quarter to run" if not finished else "the scenario has ended", classes=["entangle-sub"])
+            solara.Text(f"{s.display_name} · seed {s.seed} · {s.scale}", classes=["entangle-sub"])
+        if playing:
+            solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: c.playing.set(False), color="warning",
+                          classes=["entangle-pause"])
+        else:
+            solara.Button("Play", icon_name="mdi-play", on_click=lambda: c.playing.set(True), color="success",
+                          disabled=finished, classes=["entangle-play"])
+        solara.Button("Step one quarter", icon_name="mdi-step-forward", on_click=c.step,
+                      disabled=finished or playing, classes=["entangle-step"])
+        solara.Button("Reset", icon_name="mdi-restore", on_click=c.reset, classes=["entangle-reset"])
+        with solara.Div(style={"width": "220px"}):
+            solara.SliderFloat("Speed (quarters/s)", value=c.speed, min=0.5, max=10, step=0.5)
+        solara.Switch(label="Compare with unchanged scenario", value=c.compare, classes=["entangle-compare"])
+        solara.FileDownload(lambda: s.export_yaml().encode(), filename=f"{s.display_name}_class_s{s.seed}.yaml",
+                            label="Export scenario", mime_type="application/x-yaml")
+        solara.FileDownload(lambda: s.model.recorder.timeseries().to_csv(index=False).encode(),
+                            filename=f"{s.display_name}_class_s{s.seed}_timeseries.csv",
+                            label="Download table (CSV)", mime_type="text/csv")
 
 
 @solara.component
@@ -223,7 +248,7 @@ def Charts(s: Session, tick: int, compare: bool, network: str):
 
 
 @solara.component
-def ChangeLog(s: Session, tick: int):
+def ChangeLog(s: Session, n_changes: int, last: tuple):
     if not s.changes:
         solara.Text("No changes yet: move a slider or press an event button; it takes effect from the next step.",
                     classes=["entangle-sub"])
