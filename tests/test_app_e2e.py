@@ -156,6 +156,8 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     page.click(".entangle-compare")
     page.wait_for_function("() => document.querySelector('.chart-compute').__vue__?.chart?.getOption()?.series.length === 6")
     shot(page, "02_after_slider_event_compare")
+    page.locator(".chart-network").scroll_into_view_if_needed()
+    shot(page, "02b_lower_charts_network")
 
     # Export the scenario and the class's table; the CLI replays the file to an identical table.
     with page.expect_download() as dl:
@@ -190,6 +192,21 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     before = period(page)
     step(page)
     assert period(page) != before and proc.poll() is None
+
+    # An out-of-range value: the same, and the CLI's line names the key and the allowed range.
+    bad.write_text("extends: baseline\ntimeline:\n  2025Q1:\n    export_controls: {stringency: 1.5}\n")
+    expected = subprocess.run([sys.executable, "-m", "sim", f"scenario={bad}", "scale=classroom"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120).stderr.strip().splitlines()[-1]
+    assert "1.5 is out of range" in expected
+    page.set_input_files(".entangle-upload input[type=file]", str(bad))
+    page.wait_for_selector(f".entangle-error:has-text('{expected}')")
+
+    # A good upload starts a new run of it; the error goes away.
+    good = tmp_path / "my_seminar.yaml"
+    good.write_text("extends: baseline\ntimeline:\n  2017Q2:\n    regulation: {bloc: EU, strictness: 0.9}\n")
+    page.set_input_files(".entangle-upload input[type=file]", str(good))
+    page.wait_for_selector(".entangle-sub:has-text('my_seminar')")
+    assert period(page) == "2017Q1" and page.locator(".entangle-error").count() == 0
 
 
 def test_two_sessions_do_not_share_a_model(server, browser):

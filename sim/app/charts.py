@@ -97,7 +97,7 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
     return {"animation": False, "title": {"text": title, "left": 8, "top": 4, "textStyle": {"fontSize": FONT + 1}},
             "tooltip": {},
             "series": [{"type": "graph", "layout": "none", "roam": False, "data": nodes, "links": links,
-                        "edgeSymbol": arrow, "edgeSymbolSize": 12, "top": 50, "bottom": 20,
+                        "edgeSymbol": arrow, "edgeSymbolSize": 12, "top": 80, "bottom": 50, "left": 70, "right": 70,
                         "edgeLabel": {"show": True}, "name": unit}]}
 
 

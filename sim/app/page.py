@@ -32,6 +32,7 @@ CSS = """
 .entangle-upload { margin: 4px 0 10px 0; cursor: pointer; }
 .entangle-lever-group { font-weight: 600; font-size: 15px; margin-top: 10px; }
 .entangle-log { font-size: 15px; }
+.entangle-lever .v-input__slot > .v-label { flex: 0 0 56%; max-width: 56%; white-space: normal; font-size: 15px; }
 body, .v-application { font-size: 16px; }
 """
 
