@@ -79,6 +79,9 @@ def browser():
 def open_page(browser, url):
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
     page = context.new_page()
+    page.bad_requests = []     # the page must load everything from this server (a closed classroom network)
+    page.on("requestfailed", lambda r: page.bad_requests.append(f"{r.url} failed"))
+    page.on("response", lambda r: page.bad_requests.append(f"{r.url} {r.status}") if r.status >= 400 else None)
     page.set_default_timeout(30_000)
     page.goto(url)
     page.wait_for_selector(".entangle-period")
@@ -207,6 +210,7 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     page.set_input_files(".entangle-upload input[type=file]", str(good))
     page.wait_for_selector(".entangle-sub:has-text('my_seminar')")
     assert period(page) == "2017Q1" and page.locator(".entangle-error").count() == 0
+    assert page.bad_requests == []
 
 
 def test_two_sessions_do_not_share_a_model(server, browser):
