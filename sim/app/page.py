@@ -85,7 +85,9 @@ class Controller:
         self.playing.set(False)
         with self.shown_errors():
             path = self.uploads.value.get(name, name)
-            self.session.set(Session(path, int(self.seed.value), self.scale.value, display_name=Path(name).stem))
+            new = Session(path, int(self.seed.value), self.scale.value, display_name=Path(name).stem)
+            self.error.set("")
+            self.session.set(new)
 
     def upload(self, info: dict):
         fname = _safe_name(str(info.get("name", "uploaded.yaml")))
