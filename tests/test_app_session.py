@@ -96,3 +96,24 @@ def test_out_of_range_lever_is_refused_and_nothing_changes():
     with pytest.raises(ConfigError, match="regulation.strictness: 1.7 is out of range"):
         s.set_lever("regulation", {"bloc": "EU", "strictness": 1.7})
     assert s.changes == []
+
+
+def test_a_whole_seminar_replays_without_end(tmp_path):
+    """Played to the scenario's end: the plain command line replays every table exactly."""
+    s = Session("us_chip_controls", seed=5)
+    while not s.finished:
+        if s.period == "2026Q1":
+            s.inject(EVENT["investai"])
+            s.inject(EVENT["eu_research_security"])
+        s.step()
+    path = tmp_path / "seminar.yaml"
+    path.write_text(s.export_yaml())
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "sim", f"scenario={path}", "seed=5", "scale=classroom",
+                           "output=tables_only", f"hydra.run.dir={out}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    m, rec = s.model, s.model.recorder
+    for name, table in (("timeseries", rec.timeseries()), ("countries", rec.countries()),
+                        ("deals", rec.deals(m)), ("institutions", rec.institutions(m))):
+        pd.testing.assert_frame_equal(table, pd.read_parquet(out / f"{name}.parquet"), check_exact=True)
