@@ -28,7 +28,8 @@ CHROMIUM = os.environ.get("ENTANGLE_CHROMIUM", shutil.which("chromium") or "/usr
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[app,test]')")
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="playwright is not installed (pip install -e '.[app,test]')")
 pytest.importorskip("solara", reason="solara is not installed (pip install -e '.[app]')")
 if not Path(CHROMIUM).is_file():
     pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
@@ -157,7 +158,8 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
 
     # Compare: the unchanged scenario is overlaid (dashed), one line per series.
     page.click(".entangle-compare")
-    page.wait_for_function("() => document.querySelector('.chart-compute').__vue__?.chart?.getOption()?.series.length === 6")
+    page.wait_for_function(
+        "() => document.querySelector('.chart-compute').__vue__?.chart?.getOption()?.series.length === 6")
     shot(page, "02_after_slider_event_compare")
     page.locator(".chart-network").scroll_into_view_if_needed()
     shot(page, "02b_lower_charts_network")

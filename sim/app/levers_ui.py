@@ -7,7 +7,7 @@ history too) and, when moved, puts a measure of that lever's family in force fro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from ..levers import SCOPES
 
