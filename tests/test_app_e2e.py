@@ -149,7 +149,7 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     page.wait_for_selector(".entangle-log :text('US tightens chip export controls')")
     page.wait_for_function("""() => {
         const ml = document.querySelector('.chart-capability').__vue__?.chart?.getOption()?.series[0].markLine;
-        return ml && ml.data.some(d => d.name === 'US chip controls');
+        return ml && ml.data.some(d => d.name.includes('US chip controls'));
     }""")
     step(page, 4)
     wait_series_length(page, "papers", n + 4)

@@ -78,7 +78,7 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
     for k, code in enumerate(blocs):
         angle = math.pi / 2 + 2 * math.pi * k / n
         size = 46 + 18 * float((capability or {}).get(code, 1.0))
-        nodes.append({"name": code, "x": 300 + 200 * math.cos(angle), "y": 220 - 170 * math.sin(angle),
+        nodes.append({"name": code, "value": [round(math.cos(angle), 4), round(math.sin(angle), 4)],
                       "symbolSize": size, "itemStyle": {"color": bloc_color(code, k)},
                       "label": {"show": True, "fontSize": FONT + 3, "color": "#fff", "fontWeight": "bold"}})
     if mode == "papers":
@@ -90,15 +90,20 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
     top = max([v for _, _, v in edges] + [1e-9])
     links = [{"source": a, "target": b, "value": round(v, 3),
               "lineStyle": {"width": 1 + 16 * v / top, "curveness": curve, "color": "#555", "opacity": 0.75},
-              "label": {"show": v > 0, "formatter": f"{v:,.0f}" if v >= 10 else f"{v:,.2f}", "fontSize": FONT - 2}}
+              "label": {"show": v > 0, "formatter": f"{v:,.0f}" if v >= 10 else f"{v:,.2f}"}}
              for a, b, v in edges]
     title = "Ties between blocs: joint papers this quarter" if mode == "papers" else \
         "Ties between blocs: capital by direction this quarter (EUR bn)"
+    # Nodes sit on hidden value axes, so they stay round whatever the chart's width.
     return {"animation": False, "title": {"text": title, "left": 8, "top": 4, "textStyle": {"fontSize": FONT + 1}},
             "tooltip": {},
-            "series": [{"type": "graph", "layout": "none", "roam": False, "data": nodes, "links": links,
-                        "edgeSymbol": arrow, "edgeSymbolSize": 12, "top": 80, "bottom": 50, "left": 70, "right": 70,
-                        "edgeLabel": {"show": True}, "name": unit}]}
+            "grid": {"top": 70, "bottom": 40, "left": 70, "right": 70},
+            "xAxis": {"type": "value", "min": -1.1, "max": 1.1, "show": False},
+            "yAxis": {"type": "value", "min": -0.7, "max": 1.1, "show": False},
+            "series": [{"type": "graph", "coordinateSystem": "cartesian2d", "data": nodes, "links": links,
+                        "edgeSymbol": arrow, "edgeSymbolSize": 12, "name": unit,
+                        "edgeLabel": {"show": True, "fontSize": FONT, "color": "#111",
+                                      "backgroundColor": "rgba(255,255,255,0.9)", "padding": 2}}]}
 
 
 def all_charts(blocs, start: int, end: int, rows, ref=None, markers=(), network="papers") -> dict[str, dict]:

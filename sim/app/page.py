@@ -246,7 +246,7 @@ def Charts(s: Session, tick: int, compare: bool, network: str):
     options = solara.use_memo(build, [s, tick, compare, network])
     with solara.Div(classes=["entangle-grid"]):
         for key, option in options.items():
-            solara.FigureEcharts(option=option, attributes={
+            solara.FigureEcharts(option=option, responsive=True, attributes={
                 "style": "height: 340px; width: 100%;", "class": f"entangle-chart chart-{key}"})
 
 

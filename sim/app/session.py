@@ -175,11 +175,10 @@ class Session:
         return header + yaml.safe_dump(self.export_dict(), sort_keys=False, allow_unicode=True)
 
     def markers(self) -> list[tuple[str, str, bool]]:
-        """(period, label, is_event) for the charts: one per event, one per quarter with lever moves."""
-        out, seen = [], set()
+        """(period, label, has_event) for the charts: one marker per quarter with changes, its events named."""
+        names: dict[str, list[str]] = {}
         for c in self.changes:
-            key = (c.period, c.label or "levers")
-            if key not in seen:
-                seen.add(key)
-                out.append((c.period, c.marker or c.label or "lever change", c.is_event))
-        return out
+            labels = names.setdefault(c.period, [])
+            if c.is_event and (c.marker or c.label) not in labels:
+                labels.append(c.marker or c.label)
+        return [(period, " + ".join(labels) or "lever change", bool(labels)) for period, labels in names.items()]
