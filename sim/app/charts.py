@@ -38,7 +38,7 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, y_na
     """series: [(column, label, color)]; ref: the comparison run's rows (dashed) or None."""
     out = []
     for col, label, color in series:
-        out.append({"name": label, "type": "line", "data": _values(rows, col, factor), "showSymbol": False,
+        out.append({"name": label, "type": "line", "data": _values(rows, col, factor), "showSymbol": len(rows) < 3,
                     "z": 3,
                     "lineStyle": {"width": 3}, "color": color})
         if ref is not None:
