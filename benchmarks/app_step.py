@@ -1,0 +1,126 @@
+"""Teaching app: time of one step plus the data for a redraw, at classroom scale (goal: under ~100 ms).
+
+    python benchmarks/app_step.py                 # in process: Session.step() + all chart options + JSON
+    python benchmarks/app_step.py --compare       # the same with the unchanged run overlaid (two models)
+    python benchmarks/app_step.py --browser       # end to end: click "Step" in headless chromium until the
+                                                  # charts hold the new quarter (needs the `app` extra + chromium)
+
+Prints milliseconds per quarter (median, 95th percentile, max) over a whole scenario run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sim.app.charts import all_charts  # noqa: E402
+from sim.app.levers_ui import EVENTS  # noqa: E402
+from sim.app.session import Session  # noqa: E402
+
+
+def summary(label: str, ms: list[float]) -> str:
+    ms = sorted(ms)
+    p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+    return (f"{label}: {len(ms)} quarters, median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, "
+            f"max {ms[-1]:.1f} ms")
+
+
+def in_process(scenario: str, seed: int, compare: bool) -> None:
+    s = Session(scenario, seed, "classroom")
+    scen = s.model.scenario
+    step_ms, redraw_ms, total_ms, size = [], [], [], 0
+    quarter = 0
+    while not s.finished:
+        if quarter == 20:      # a few events, as in a seminar: markers on every chart
+            for ev in EVENTS[:3]:
+                s.inject(ev)
+        t0 = time.perf_counter()
+        s.step()
+        t1 = time.perf_counter()
+        ref = s.reference_rows() if compare else None
+        options = all_charts(s.model.blocs, scen.start, scen.end, s.model.recorder.rows, ref, s.markers())
+        size = len(json.dumps(options))          # what goes over the websocket
+        t2 = time.perf_counter()
+        step_ms.append((t1 - t0) * 1e3)
+        redraw_ms.append((t2 - t1) * 1e3)
+        total_ms.append((t2 - t0) * 1e3)
+        quarter += 1
+    tag = f"{scenario} seed={seed} classroom{' +compare' if compare else ''}"
+    print(summary(f"step ({tag})", step_ms))
+    print(summary("chart data + JSON", redraw_ms))
+    print(summary("step + redraw data", total_ms))
+    print(f"chart data at the end: {size / 1024:.0f} KiB of JSON")
+
+
+def in_browser(quarters: int) -> None:
+    import socket
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen([sys.executable, "-m", "sim.app", "--port", str(port)], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(180):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_function("() => document.querySelector('.chart-papers')?.__vue__?.chart")
+            # Time from the click to the end of the last chart's redraw, measured inside the page:
+            # every chart's setOption is wrapped to count calls and note when it finished.
+            page.evaluate("""() => { window.__calls = 0; window.__end = 0;
+                document.querySelectorAll('.entangle-chart').forEach(el => {
+                    const chart = el.__vue__.chart, set = chart.setOption.bind(chart);
+                    chart.setOption = (...a) => { const r = set(...a); window.__calls += 1;
+                                                  window.__end = performance.now(); return r; };
+                }); }""")
+            n_charts = page.evaluate("() => document.querySelectorAll('.entangle-chart').length")
+            ms = []
+            for _ in range(quarters):
+                page.evaluate("""() => { window.__calls = 0; window.__t0 = performance.now();
+                                         document.querySelector('.entangle-step').click(); }""")
+                page.wait_for_function("n => window.__calls >= n", arg=n_charts, polling="raf")
+                page.wait_for_timeout(30)      # let the Step button come back before the next click
+                ms.append(page.evaluate("() => window.__end - window.__t0"))
+            browser.close()
+        print(summary("click Step -> all charts redrawn (headless chromium)", ms))
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scenario", default="baseline")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--compare", action="store_true")
+    ap.add_argument("--browser", action="store_true")
+    ap.add_argument("--quarters", type=int, default=40, help="quarters to click through with --browser")
+    args = ap.parse_args()
+    if args.browser:
+        in_browser(args.quarters)
+    else:
+        in_process(args.scenario, args.seed, args.compare)
+
+
+if __name__ == "__main__":
+    main()

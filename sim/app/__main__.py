@@ -1,0 +1,28 @@
+"""`python -m sim.app [--host H] [--port P]`: serve the teaching app (Solara) on 127.0.0.1:8765 by default."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m sim.app", description="Entangle teaching app (Solara).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    args = parser.parse_args(argv)
+    # A closed classroom network: no usage telemetry, no version check; Solara's browser assets
+    # come from the solara-assets package (the `app` extra), not from a CDN.
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_CHECK_VERSION", "False")
+    from solara.__main__ import cli
+
+    print(f"Entangle teaching app: http://{args.host}:{args.port}/", flush=True)
+    cli.main(args=["run", "sim.app.page", "--host", args.host, "--port", str(args.port), "--production",
+                   "--no-open", "--log-level", "warning", "--log-level-uvicorn", "warning"],
+             prog_name="python -m sim.app", standalone_mode=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

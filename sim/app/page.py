@@ -1,0 +1,263 @@
+"""The seminar page (Solara): scenario picker, playback, policy sliders, events, live charts, export.
+
+Every piece of state lives in hooks inside `Page`, so each browser session (each
+Solara kernel) gets its own `Session` and model: two students never see each other's changes.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from collections.abc import Callable
+
+import solara
+
+from ..errors import ConfigError
+from ..scenario import available
+from .charts import all_charts
+from .levers_ui import EVENTS, SLIDERS
+from .session import Session, scales
+
+CSS = """
+.entangle-period { font-size: 56px; font-weight: 700; line-height: 1; letter-spacing: 1px; min-width: 230px; }
+.entangle-sub { font-size: 15px; color: #555; }
+.entangle-controls .v-btn { font-size: 17px !important; height: 44px !important; }
+.entangle-events .v-btn { font-size: 15px !important; text-transform: none !important; margin: 4px; }
+.entangle-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 10px; }
+.entangle-chart { border: 1px solid #ddd; border-radius: 6px; background: #fff; }
+.entangle-error { font-size: 17px; }
+.entangle-upload { margin: 4px 0 10px 0; cursor: pointer; }
+.entangle-lever-group { font-weight: 600; font-size: 15px; margin-top: 10px; }
+.entangle-log { font-size: 15px; }
+.entangle-lever .v-input__slot > .v-label { flex: 0 0 56%; max-width: 56%; white-space: normal; font-size: 15px; }
+body, .v-application { font-size: 16px; }
+"""
+
+
+@solara.component_vue("upload.vue")
+def ScenarioUpload(event_upload: Callable[[dict], None]):
+    pass
+
+
+def _safe_name(name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(name).name) or "uploaded.yaml"
+    return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
+
+
+class Controller:
+    """One browser session's state (Solara reactives) and the page's actions on it.
+
+    Built once per page instance (so once per browser session); child components get this
+    same object, so they re-render only when what they show changes.
+    """
+
+    def __init__(self):
+        self.session = solara.reactive(Session("baseline", 0, "classroom"))
+        self.tick = solara.reactive(0)          # bumped after every change to the model
+        self.error = solara.reactive("")
+        self.playing = solara.reactive(False)
+        self.speed = solara.reactive(2.0)       # quarters per second while playing
+        self.compare = solara.reactive(False)
+        self.network = solara.reactive("papers")
+        self.acting = solara.reactive("EU")
+        self.partner = solara.reactive("CN")
+        self.choice = solara.reactive("baseline")
+        self.seed = solara.reactive(0)
+        self.scale = solara.reactive("classroom")
+        self.uploads = solara.reactive({})      # option label -> path of an uploaded file
+        self.tmpdir = tempfile.mkdtemp(prefix="entangle-upload-")
+
+    @contextmanager
+    def shown_errors(self):
+        """Bad input shows the CLI's one line in the page; the server keeps running."""
+        try:
+            yield
+            self.error.set("")
+        except ConfigError as err:
+            self.error.set(f"error: {err}")
+        self.tick.set(self.tick.value + 1)
+
+    def load(self, name: str | None = None):
+        name = name or self.choice.value
+        self.playing.set(False)
+        with self.shown_errors():
+            path = self.uploads.value.get(name, name)
+            new = Session(path, int(self.seed.value), self.scale.value, display_name=Path(name).stem)
+            self.error.set("")
+            self.session.set(new)
+
+    def upload(self, info: dict):
+        fname = _safe_name(str(info.get("name", "uploaded.yaml")))
+        path = Path(self.tmpdir) / fname
+        path.write_text(str(info.get("text", "")))
+        label = f"uploaded: {fname}"
+        self.uploads.set({**self.uploads.value, label: str(path)})
+        self.choice.set(label)
+        self.load(label)
+
+    def step(self):
+        with self.shown_errors():
+            self.session.value.step()
+
+    def reset(self):
+        self.playing.set(False)
+        with self.shown_errors():
+            self.session.value.reset()
+
+    def play_loop(self, cancel):
+        s = self.session.value
+        while self.playing.value and not cancel.is_set():
+            t0 = time.perf_counter()
+            if not s.step():
+                self.playing.set(False)
+                return
+            self.tick.set(self.tick.value + 1)
+            cancel.wait(max(0.02, 1.0 / self.speed.value - (time.perf_counter() - t0)))
+
+    def set_lever(self, slider, a, b, x, current):
+        # The slider widget snaps a value in force (0.02) to its step (0.0) and reports it back
+        # when drawn: that is not a move by the class, so it must not become a measure.
+        if abs(float(x) - current) <= slider.step / 2 + 1e-9:
+            return
+        with self.shown_errors():
+            self.session.value.set_lever(slider.family, slider.values(a, b, x), slider.slot(a, b))
+
+    def fire(self, event):
+        with self.shown_errors():
+            self.session.value.inject(event)
+
+
+@solara.component
+def Page():
+    c: Controller = solara.use_memo(Controller, [])
+    s: Session = c.session.value
+    tick, playing = c.tick.value, c.playing.value
+    solara.use_thread(c.play_loop, dependencies=[playing, c.speed.value, s], intrusive_cancel=False)
+
+    solara.Style(CSS)
+    solara.Title("Entangle seminar")
+    blocs = s.model.blocs
+    a = c.acting.value if c.acting.value in blocs else blocs[0]
+    b = c.partner.value if c.partner.value in blocs and c.partner.value != a else next(x for x in blocs if x != a)
+    lv = s.model.levers
+    i, j = blocs.index(a), blocs.index(b)
+    values = tuple(float(sl.read(lv, i, j, a, b)) for sl in SLIDERS)
+
+    with solara.Sidebar():
+        ScenarioCard(c)
+        LeverPanel(c, tuple(blocs), a, b, values, s.finished)
+
+    with solara.Column(gap="8px", style={"padding": "4px 12px"}):
+        Controls(c, s, s.period, s.finished, playing)
+        EventButtons(c, s.finished)
+        with solara.Column(gap="4px"):   # a fixed slot, so that the charts below are never re-mounted
+            if c.compare.value:
+                solara.Text("Dashed lines: the unchanged scenario, same seed, without the class's changes.",
+                            classes=["entangle-sub"])
+            if c.error.value:
+                solara.Error(c.error.value, classes=["entangle-error"])
+        Charts(s, tick, c.compare.value, c.network.value)
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text("Network edges:", classes=["entangle-sub"])
+            solara.ToggleButtonsSingle(value=c.network, values=["papers", "capital"])
+        ChangeLog(s, len(s.changes), tuple((ch.period, repr(ch.values)) for ch in s.changes[-1:]))
+
+
+@solara.component
+def ScenarioCard(c: Controller):
+    with solara.Card("Scenario", margin=0):
+        solara.Select("Scenario", values=available() + list(c.uploads.value), value=c.choice)
+        ScenarioUpload(event_upload=c.upload)
+        solara.InputInt("Seed", value=c.seed)
+        solara.Select("Scale", values=list(scales()), value=c.scale)
+        solara.Button("Start this run", on_click=lambda: c.load(), color="primary", classes=["entangle-load"])
+
+
+@solara.component
+def LeverPanel(c: Controller, blocs: tuple, a: str, b: str, values: tuple, finished: bool):
+    """One slider per lever of the acting bloc (towards the partner), showing the value in force."""
+    with solara.Card(f"Policy levers of {a}", margin=0):
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text("acting bloc", classes=["entangle-sub"])
+            solara.ToggleButtonsSingle(value=a, values=list(blocs), on_value=c.acting.set,
+                                       classes=["entangle-acting"])
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text("partner", classes=["entangle-sub"])
+            solara.ToggleButtonsSingle(value=b, values=[x for x in blocs if x != a], on_value=c.partner.set,
+                                       classes=["entangle-partner"])
+        group = None
+        for sl, value in zip(SLIDERS, values):
+            if sl.group != group:
+                group = sl.group
+                solara.Text(group, classes=["entangle-lever-group"])
+            slug = re.sub(r"[^a-z0-9]+", "-", sl.label.lower()).strip("-")
+            with solara.Div(classes=["entangle-lever", f"lever-{sl.family}-{slug}"]):
+                solara.SliderFloat(f"{sl.label}: {value:g}", value=value, min=sl.lo, max=sl.hi, step=sl.step,
+                                   disabled=finished, on_value=lambda x, sl=sl, v=value: c.set_lever(sl, a, b, x, v))
+
+
+@solara.component
+def EventButtons(c: Controller, finished: bool):
+    with solara.Row(classes=["entangle-events"], style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.Text("Events now:", classes=["entangle-sub"])
+        for ev in EVENTS:
+            solara.Button(ev.title, on_click=lambda ev=ev: c.fire(ev), color="error", outlined=True,
+                          disabled=finished, classes=[f"entangle-event-{ev.key}"])
+
+
+@solara.component
+def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bool):
+    with solara.Row(gap="18px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["entangle-controls"]):
+        with solara.Column(gap="0px"):
+            solara.Text(period if not finished else "end", classes=["entangle-period"])
+            solara.Text("next quarter to run" if not finished else "the scenario has ended", classes=["entangle-sub"])
+            solara.Text(f"{s.display_name} · seed {s.seed} · {s.scale}", classes=["entangle-sub"])
+        if playing:
+            solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: c.playing.set(False), color="warning",
+                          classes=["entangle-pause"])
+        else:
+            solara.Button("Play", icon_name="mdi-play", on_click=lambda: c.playing.set(True), color="success",
+                          disabled=finished, classes=["entangle-play"])
+        solara.Button("Step one quarter", icon_name="mdi-step-forward", on_click=c.step,
+                      disabled=finished or playing, classes=["entangle-step"])
+        solara.Button("Reset", icon_name="mdi-restore", on_click=c.reset, classes=["entangle-reset"])
+        with solara.Div(style={"width": "220px"}):
+            solara.SliderFloat("Speed (quarters/s)", value=c.speed, min=0.5, max=10, step=0.5)
+        solara.Switch(label="Compare with unchanged scenario", value=c.compare, classes=["entangle-compare"])
+        solara.FileDownload(lambda: s.export_yaml().encode(), filename=f"{s.display_name}_class_s{s.seed}.yaml",
+                            label="Export scenario", mime_type="application/x-yaml")
+        solara.FileDownload(lambda: s.model.recorder.timeseries().to_csv(index=False).encode(),
+                            filename=f"{s.display_name}_class_s{s.seed}_timeseries.csv",
+                            label="Download table (CSV)", mime_type="text/csv")
+
+
+@solara.component
+def Charts(s: Session, tick: int, compare: bool, network: str):
+    def build():
+        with s.lock:
+            rows = list(s.model.recorder.rows)
+            ref = s.reference_rows() if compare else None
+            scen = s.model.scenario
+            return all_charts(s.model.blocs, scen.start, scen.end, rows, ref, s.markers(), network)
+
+    options = solara.use_memo(build, [s, tick, compare, network])
+    with solara.Div(classes=["entangle-grid"]):
+        for key, option in options.items():
+            solara.FigureEcharts(option=option, responsive=True, attributes={
+                "style": "height: 340px; width: 100%;", "class": f"entangle-chart chart-{key}"})
+
+
+@solara.component
+def ChangeLog(s: Session, n_changes: int, last: tuple):
+    if not s.changes:
+        solara.Text("No changes yet: move a slider or press an event button; it takes effect from the next step.",
+                    classes=["entangle-sub"])
+        return
+    with solara.Column(gap="2px", classes=["entangle-log"]):
+        solara.Text("Changes made in class (Export scenario writes them, dated):", style={"font-weight": "600"})
+        for c in s.changes:
+            what = c.label or ", ".join(f"{k}={v}" for k, v in c.values.items())
+            solara.Text(f"{c.period} · {c.family} · {what}")

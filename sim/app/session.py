@@ -1,0 +1,184 @@
+"""One class's run: its own model, every lever move and event it made (dated), export and comparison.
+
+Each browser session holds one `Session`, so two students never share a model.
+All changes go through the model's public API (`apply_measure`) and are recorded
+with the quarter in which they were made, so that `export_yaml()` can write a
+scenario file that the command line replays to identical tables.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .. import periods
+from ..config import EntangleConfig
+from ..errors import ConfigError
+from ..model import EntangleModel
+from ..run import build_model
+from ..scenario import _raw, parse_measures
+
+SCALE_DIR = Path(__file__).resolve().parents[2] / "configs" / "scale"
+
+
+def scales() -> dict[str, float]:
+    """Scale name -> agents per real-world actor, from configs/scale/*.yaml (classroom first)."""
+    out = {}
+    for p in sorted(SCALE_DIR.glob("*.yaml")):
+        data = yaml.safe_load(p.read_text())
+        out[data.get("name", p.stem)] = float(data["factor"])
+    return dict(sorted(out.items(), key=lambda kv: kv[0] != "classroom"))
+
+
+@dataclass
+class Change:
+    """One measure the class put in force at `period` (a lever move or part of an event)."""
+
+    period: str
+    family: str
+    values: dict
+    label: str = ""          # the event's title; empty for a lever move
+    slot: tuple = ()         # what a lever move sets, so repeated moves within a quarter merge
+    marker: str = ""         # the event's short label on the charts
+
+    @property
+    def is_event(self) -> bool:
+        return bool(self.label)
+
+
+class Session:
+    """A model for one class, built from a scenario (name or .yaml path), a seed and a scale."""
+
+    def __init__(self, scenario: str = "baseline", seed: int = 0, scale: str = "classroom",
+                 display_name: str | None = None):
+        self.scenario, self.seed, self.scale = scenario, seed, scale
+        self.display_name = display_name or Path(scenario).stem
+        self.lock = threading.RLock()
+        factors = scales()
+        if scale not in factors:
+            raise ConfigError("scale", f"'{scale}' is not a scale", ", ".join(factors))
+        self.cfg = EntangleConfig(scenario=scenario, seed=seed)
+        self.cfg.scale.name, self.cfg.scale.factor = scale, factors[scale]
+        self.model = build_model(self.cfg)            # validates; raises ConfigError with the CLI's line
+        self.raw = _raw(scenario)                     # the scenario file's content, parents merged in
+        self.raw.pop("_path", None)
+        self.changes: list[Change] = []
+        self.reference: EntangleModel | None = None   # the unchanged scenario, same seed (Compare)
+
+    # --- time ----------------------------------------------------------------------
+    @property
+    def period(self) -> str:
+        return self.model.period
+
+    @property
+    def started(self) -> bool:
+        return bool(self.model.recorder.rows)
+
+    @property
+    def finished(self) -> bool:
+        return not self.model.running
+
+    def step(self) -> bool:
+        """Advance one quarter; False once the scenario has ended."""
+        with self.lock:
+            if not self.model.running:
+                return False
+            self.model.step()
+            return True
+
+    def reset(self) -> None:
+        with self.lock:
+            self.model = build_model(self.cfg)
+            self.changes = []
+
+    # --- changes -------------------------------------------------------------------
+    def set_lever(self, family: str, values: dict, slot: tuple = ()) -> None:
+        """A slider or switch moved: put `values` in force from this quarter's step on."""
+        with self.lock:
+            self._apply(family, values, "", slot)
+
+    def inject(self, event) -> None:
+        """An event button: all its measures, dated now; validated together before any applies."""
+        with self.lock:
+            self._validate([(fam, vals) for fam, vals in event.measures])
+            for family, values in event.measures:
+                self._apply(family, values, event.title, marker=event.short)
+
+    def _validate(self, items) -> list:
+        return [parse_measures(fam, copy.deepcopy(vals), self.model.blocs, fam)[0] for fam, vals in items]
+
+    def _apply(self, family: str, values: dict, label: str, slot: tuple = (), marker: str = "") -> None:
+        (measure,) = self._validate([(family, values)])
+        change = Change(self.period, family, copy.deepcopy(values), label, slot, marker)
+        if not self.started:
+            # Before the first step the model has already set up its mechanisms from the levers
+            # in force; a scenario file applies start-of-run measures before that set-up. Rebuild
+            # with the measure added at the start so that the exported file replays exactly.
+            scen = self.model.scenario
+            scen.add(scen.start, family, measure, f"app.{family}")
+            m = self.model
+            self.model = EntangleModel(scen, scale=m.scale, seed=m.seed, params=m.params)
+        else:
+            self.model.apply_measure(family, measure, f"app.{family}")
+        last = self.changes[-1] if self.changes else None
+        if slot and last and last.slot == slot and last.period == change.period:
+            self.changes[-1] = change     # the same slider dragged again within a quarter: the last value holds
+        else:
+            self.changes.append(change)
+
+    # --- compare -------------------------------------------------------------------
+    def reference_rows(self) -> list[dict]:
+        """Rows of the unchanged scenario (same seed), advanced to the class's current quarter."""
+        with self.lock:
+            if self.reference is None:
+                self.reference = build_model(self.cfg)
+            ref = self.reference
+            while ref.running and ref.quarter < self.model.quarter:
+                ref.step()
+            n = len(self.model.recorder.rows)
+            return ref.recorder.rows[:n]
+
+    # --- export --------------------------------------------------------------------
+    def export_dict(self) -> dict:
+        """The starting scenario (no `extends:`) plus every change, dated, in the order it took effect.
+
+        The model applies a quarter's scenario measures at the start of that quarter's step, i.e.
+        after anything the class set before pressing Step; so a change is listed before the
+        scenario's own measures of the same family and quarter. Changes made before the first step
+        were added after all start-of-run measures (see `_apply`) and are listed after them.
+        """
+        data = copy.deepcopy(self.raw)
+        data.pop("extends", None)
+        data["name"] = f"{data.get('name') or self.display_name}_class"
+        start = periods.parse(str(data.get("start", "2017Q1")))
+        timeline = {str(k): dict(v or {}) for k, v in (data.get("timeline") or {}).items()}
+        mine: dict[tuple[str, str], list] = {}
+        for change in self.changes:
+            mine.setdefault((change.period, change.family), []).append(change.values)
+        for (period, family), values in mine.items():
+            entry = timeline.setdefault(period, {})
+            old = entry.get(family)
+            old = [] if old is None else (old if isinstance(old, list) else [old])
+            entry[family] = values + old if periods.parse(period) > start else old + values
+        data["timeline"] = dict(sorted(timeline.items(), key=lambda kv: periods.parse(kv[0])))
+        return data
+
+    def export_yaml(self) -> str:
+        ran_to = periods.label(self.model.quarter - 1) if self.started else self.period
+        header = (f"# Exported from the Entangle teaching app: scenario '{self.display_name}' with "
+                  f"{len(self.changes)} change(s) made in class; the class ran to {ran_to}.\n"
+                  f"# Reproduce: python -m sim scenario=<this file> seed={self.seed} scale={self.scale}\n")
+        return header + yaml.safe_dump(self.export_dict(), sort_keys=False, allow_unicode=True)
+
+    def markers(self) -> list[tuple[str, str, bool]]:
+        """(period, label, has_event) for the charts: one marker per quarter with changes, its events named."""
+        names: dict[str, list[str]] = {}
+        for c in self.changes:
+            labels = names.setdefault(c.period, [])
+            if c.is_event and (c.marker or c.label) not in labels:
+                labels.append(c.marker or c.label)
+        return [(period, " + ".join(labels) or "lever change", bool(labels)) for period, labels in names.items()]

@@ -1,0 +1,234 @@
+"""End to end in a real headless Chromium (Debian's `chromium`), driven by Playwright.
+
+Starts `python -m sim.app` on a free local port, opens the page, steps, moves a slider,
+injects an event, checks that the charts grow and the event's marker is drawn, exports the
+scenario and reruns it with the CLI to an identical table, uploads a bad scenario and reads
+the CLI's one-line error in the page, and checks that two sessions do not share a model.
+Screenshots go to test-artifacts/app/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "app"
+CHROMIUM = os.environ.get("ENTANGLE_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="playwright is not installed (pip install -e '.[app,test]')")
+pytest.importorskip("solara", reason="solara is not installed (pip install -e '.[app]')")
+if not Path(CHROMIUM).is_file():
+    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "app-server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "sim.app", "--port", str(port)], cwd=ROOT, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                pytest.fail(f"the app did not start; see {log.name}")
+            time.sleep(0.5)
+    yield url, proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.bad_requests = []     # the page must load everything from this server (a closed classroom network)
+    page.on("requestfailed", lambda r: page.bad_requests.append(f"{r.url} failed"))
+    page.on("response", lambda r: page.bad_requests.append(f"{r.url} {r.status}") if r.status >= 400 else None)
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    page.wait_for_selector(".entangle-period")
+    page.wait_for_function("() => document.querySelector('.chart-papers')?.__vue__?.chart")
+    return page
+
+
+def period(page) -> str:
+    return page.inner_text(".entangle-period").strip()
+
+
+def step(page, n=1):
+    for _ in range(n):
+        before = period(page)
+        page.click(".entangle-step")
+        page.wait_for_function("p => document.querySelector('.entangle-period').innerText.trim() !== p", arg=before)
+
+
+def chart_option(page, key: str) -> dict:
+    return page.evaluate(f"() => document.querySelector('.chart-{key}').__vue__.chart.getOption()")
+
+
+def wait_series_length(page, key: str, n: int):
+    page.wait_for_function(
+        "([k, n]) => document.querySelector('.chart-' + k).__vue__?.chart?.getOption()?.series[0].data.length === n",
+        arg=[key, n])
+
+
+def shot(page, name):
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
+    url, proc = server
+    page = open_page(browser, url)
+    assert period(page) == "2017Q1"
+    shot(page, "01_opened")
+
+    step(page, 3)
+    assert period(page) == "2017Q4"
+    wait_series_length(page, "papers", 3)
+    wait_series_length(page, "capability", 3)
+
+    # Play for a moment, then pause: the period moves on by itself.
+    page.click(".entangle-play")
+    page.wait_for_function("() => document.querySelector('.entangle-period').innerText.trim() >= '2018Q2'")
+    page.click(".entangle-pause")
+    page.wait_for_selector(".entangle-play")
+    page.wait_for_timeout(600)
+    n = len(chart_option(page, "papers")["series"][0]["data"])
+    assert n >= 5
+
+    # Move a slider: US regulation strictness, from the next step on.
+    page.click(".entangle-acting button:has-text('US')")
+    lever = page.locator(".lever-regulation-strictness .v-slider")
+    box = lever.bounding_box()
+    lever.click(position={"x": box["width"] * 0.9, "y": box["height"] / 2})
+    page.wait_for_selector(".entangle-log :text('strictness=')")
+    here = period(page)
+    assert page.locator(".entangle-log").inner_text().count(here) == 1
+
+    # Inject an event: it is logged and drawn as a labelled marker on the charts.
+    page.click(".entangle-event-us_chips")
+    page.wait_for_selector(".entangle-log :text('US tightens chip export controls')")
+    page.wait_for_function("""() => {
+        const ml = document.querySelector('.chart-capability').__vue__?.chart?.getOption()?.series[0].markLine;
+        return ml && ml.data.some(d => d.name.includes('US chip controls'));
+    }""")
+    step(page, 4)
+    wait_series_length(page, "papers", n + 4)
+    rows_us = chart_option(page, "compute")["series"]
+    assert len(rows_us) == 3
+
+    # Compare: the unchanged scenario is overlaid (dashed), one line per series.
+    page.click(".entangle-compare")
+    page.wait_for_function(
+        "() => document.querySelector('.chart-compute').__vue__?.chart?.getOption()?.series.length === 6")
+    shot(page, "02_after_slider_event_compare")
+    page.locator(".chart-network").scroll_into_view_if_needed()
+    shot(page, "02b_lower_charts_network")
+
+    # Export the scenario and the class's table; the CLI replays the file to an identical table.
+    with page.expect_download() as dl:
+        page.click("text=Export scenario")
+    scenario = tmp_path / "class.yaml"
+    dl.value.save_as(scenario)
+    with page.expect_download() as dl:
+        page.click("text=Download table (CSV)")
+    app_table = pd.read_csv(io.BytesIO(Path(dl.value.path()).read_bytes()))
+    text = scenario.read_text()
+    assert "extends" not in text and "US tightens" not in text and "stringency: 0.95" in text
+    last = app_table["period"].iloc[-1]
+    out = tmp_path / "cli"
+    run = subprocess.run([sys.executable, "-m", "sim", f"scenario={scenario}", "seed=0", "scale=classroom",
+                          f"end={last}", "output=tables_only", f"hydra.run.dir={out}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    cli_table = pd.read_parquet(out / "timeseries.parquet")
+    pd.testing.assert_frame_equal(app_table, cli_table, check_exact=True, check_dtype=False)
+
+    # Upload a scenario with a wrong key: the CLI's one line shows in the page; the run goes on.
+    bad = tmp_path / "bad_scenario.yaml"
+    bad.write_text("extends: baseline\ntimelinez:\n  2025Q1: {}\n")
+    cli = subprocess.run([sys.executable, "-m", "sim", f"scenario={bad}", "scale=classroom"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    expected = cli.stderr.strip().splitlines()[-1]
+    assert cli.returncode != 0 and expected.startswith("error: scenario.timelinez")
+    page.set_input_files(".entangle-upload input[type=file]", str(bad))
+    page.wait_for_selector(".entangle-error")
+    assert expected in page.inner_text(".entangle-error")
+    shot(page, "03_bad_upload_error")
+    before = period(page)
+    step(page)
+    assert period(page) != before and proc.poll() is None
+
+    # An out-of-range value: the same, and the CLI's line names the key and the allowed range.
+    bad.write_text("extends: baseline\ntimeline:\n  2025Q1:\n    export_controls: {stringency: 1.5}\n")
+    expected = subprocess.run([sys.executable, "-m", "sim", f"scenario={bad}", "scale=classroom"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120).stderr.strip().splitlines()[-1]
+    assert "1.5 is out of range" in expected
+    page.set_input_files(".entangle-upload input[type=file]", str(bad))
+    page.wait_for_selector(f".entangle-error:has-text('{expected}')")
+
+    # A good upload starts a new run of it; the error goes away.
+    good = tmp_path / "my_seminar.yaml"
+    good.write_text("extends: baseline\ntimeline:\n  2017Q2:\n    regulation: {bloc: EU, strictness: 0.9}\n")
+    page.set_input_files(".entangle-upload input[type=file]", str(good))
+    page.wait_for_selector(".entangle-sub:has-text('my_seminar')")
+    page.wait_for_selector(".entangle-error", state="detached")
+    assert period(page) == "2017Q1" and page.locator(".entangle-error").count() == 0
+    assert page.bad_requests == []
+
+
+def test_two_sessions_do_not_share_a_model(server, browser):
+    url, _ = server
+    a, b = open_page(browser, url), open_page(browser, url)
+    step(a, 2)
+    a.click(".entangle-event-cn_retaliates")
+    a.wait_for_selector(".entangle-log :text('China retaliates')")
+    step(a)
+    b.reload()
+    b.wait_for_selector(".entangle-period")
+    assert period(a) == "2017Q4"
+    assert period(b) == "2017Q1"
+    assert b.locator(".entangle-log").count() == 0 and "No changes yet" in b.inner_text("body")
+    assert not chart_option(b, "capability")["series"][0].get("markLine")
+    step(b)
+    assert period(b) == "2017Q2" and period(a) == "2017Q4"
+    shot(b, "04_second_session")
