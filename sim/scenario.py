@@ -101,7 +101,8 @@ def _read(path: Path, key: str = "scenario") -> dict:
     return data
 
 
-def _raw(name_or_path: str, seen=()) -> dict:
+def read_merged(name_or_path: str, seen=()) -> dict:
+    """A scenario file's data with its `extends:` parents merged in (plain YAML data, not yet validated)."""
     path = find(name_or_path)
     data = _read(path)
     data.setdefault("name", path.stem)
@@ -109,7 +110,7 @@ def _raw(name_or_path: str, seen=()) -> dict:
     if parent:
         if parent in seen:
             raise ConfigError("scenario.extends", f"'{parent}' extends itself in a cycle")
-        base = _raw(str(parent), seen + (parent,))
+        base = read_merged(str(parent), seen + (parent,))
         merged = copy.deepcopy(base)
         for k, v in data.items():
             if k == "timeline" and isinstance(v, dict):
@@ -169,7 +170,7 @@ def parse_measures(family: str, value: Any, blocs: list[str], key: str) -> list:
 
 
 def load(name_or_path: str, end: str | None = None) -> Scenario:
-    raw = _raw(name_or_path)
+    raw = read_merged(name_or_path)
     path = raw.pop("_path")
     sf: ScenarioFile = build(ScenarioFile, raw, "scenario.")
     start = periods.parse(sf.start, "scenario.start")

@@ -20,7 +20,7 @@ from ..config import EntangleConfig
 from ..errors import ConfigError
 from ..model import EntangleModel
 from ..run import build_model
-from ..scenario import _raw, parse_measures
+from ..scenario import parse_measures, read_merged
 
 SCALE_DIR = Path(__file__).resolve().parents[2] / "configs" / "scale"
 
@@ -64,7 +64,7 @@ class Session:
         self.cfg = EntangleConfig(scenario=scenario, seed=seed)
         self.cfg.scale.name, self.cfg.scale.factor = scale, factors[scale]
         self.model = build_model(self.cfg)            # validates; raises ConfigError with the CLI's line
-        self.raw = _raw(scenario)                     # the scenario file's content, parents merged in
+        self.raw = read_merged(scenario)                     # the scenario file's content, parents merged in
         self.raw.pop("_path", None)
         self.changes: list[Change] = []
         self.reference: EntangleModel | None = None   # the unchanged scenario, same seed (Compare)
