@@ -169,8 +169,20 @@ def parse_measures(family: str, value: Any, blocs: list[str], key: str) -> list:
     return out
 
 
+_VALIDATED: dict[str, Scenario] = {}  # by the scenario's merged data: each is validated once per process
+
+
 def load(name_or_path: str, end: str | None = None) -> Scenario:
+    """The validated scenario (a fresh copy: callers may add measures to it)."""
     raw = read_merged(name_or_path)
+    key = repr((raw, end))  # the files' content, not their names: an edited file is validated again
+    if key not in _VALIDATED:
+        _VALIDATED[key] = _validate(raw, end)
+    return copy.deepcopy(_VALIDATED[key])
+
+
+def _validate(raw: dict, end: str | None) -> Scenario:
+    raw = dict(raw)
     path = raw.pop("_path")
     sf: ScenarioFile = build(ScenarioFile, raw, "scenario.")
     start = periods.parse(sf.start, "scenario.start")
