@@ -43,9 +43,9 @@ class EntangleModel(mesa.Model):
                                       for c in self.countries])
         for i, (code, spec_) in enumerate(self.bloc_specs.items()):
             Bloc(self, i, code, spec_)
-        Institution.create_agents(self, len(self.inst), row=list(range(len(self.inst))))
-        Firm.create_agents(self, len(self.firms), row=list(range(len(self.firms))))
-        Investor.create_agents(self, len(self.investors), row=list(range(len(self.investors))))
+        for kind, arrays in ((Institution, self.inst), (Firm, self.firms), (Investor, self.investors)):
+            for row in range(len(arrays)):  # a plain loop: create_agents would also build a throwaway AgentSet
+                kind(self, row)
 
         self._apply_due()                       # levers in force at the start
         for mechanism in (compute, investment, capability, standards, collaboration):

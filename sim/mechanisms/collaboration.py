@@ -64,6 +64,7 @@ class Authors:
         n = len(self.bloc)
         # Flat (author, bloc) lanes towards foreign blocs: the only lanes where foreign ties start.
         self.foreign_lanes = np.flatnonzero(self.bloc[:, None] != np.arange(model.n_blocs)[None, :])
+        self.lane_author, self.lane_bloc = np.divmod(self.foreign_lanes, model.n_blocs)
         rows = np.repeat(np.arange(n), F)
         self.buckets = Buckets(self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows,
                                shares=self.mix.ravel())
@@ -110,6 +111,7 @@ def setup(model) -> None:
                     if code in model.blocs:
                         model.affinity[ci, model.blocs.index(code)] = v
     model.authors.affinity = model.affinity[model.authors.country]  # [author, bloc], fixed for the run
+    model.authors.lane_affinity = model.authors.affinity.ravel()[model.authors.foreign_lanes]
     # Start from the stock of ties the 2017 formation rate sustains.
     # (A free parameter: with individual initiative (tie_memory) the stock is not at a steady state.)
     _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False)
@@ -129,18 +131,17 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
     # one, so the rate grows sub-linearly with capacity (C9: most institutions have a few papers).
     reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
-    rate = p.tie_rate * reach[:, None] * au.affinity
+    # Rates of the foreign lanes only: a home lane's rate would be zero, which draws no random number.
+    xl, jl = au.lane_author, au.lane_bloc
+    rate = (p.tie_rate * reach)[xl] * au.lane_affinity
     if with_memory:
         deg = np.bincount(ties.a * nb + au.bloc[ties.b], minlength=n * nb) + \
             np.bincount(ties.b * nb + au.bloc[ties.a], minlength=n * nb)
-        rate = rate + p.tie_memory * deg.reshape(n, nb)
-    rate *= (pair_open * scale)[au.bloc]
-    # Draw on foreign lanes only (a home lane's rate would be zero, which draws no random number).
-    lanes = au.foreign_lanes
-    counts = rng.poisson(rate.ravel()[lanes])
+        rate = rate + p.tie_memory * deg[au.foreign_lanes]
+    rate *= (pair_open * scale)[au.bloc[xl], jl]
+    counts = rng.poisson(rate)
     started = np.flatnonzero(counts)
-    idx = np.repeat(lanes[started], counts[started])
-    x, j = idx // nb, idx % nb
+    x, j = np.repeat(xl[started], counts[started]), np.repeat(jl[started], counts[started])
     if len(x) == 0:
         return
     # The tie's field: mostly the initiator's own, else any field the partner bloc works in.
@@ -182,9 +183,10 @@ def _merge(model, x, y, field) -> None:
     lo, hi = np.minimum(x, y), np.maximum(x, y)
     new_keys = lo * n + hi
     keys = np.minimum(ties.a, ties.b) * n + np.maximum(ties.a, ties.b)
-    order = np.argsort(keys, kind="stable")
-    pos = np.searchsorted(keys[order], new_keys)
-    exists = (pos < len(keys)) & (keys[order][np.minimum(pos, len(keys) - 1)] == new_keys) if len(keys) else \
+    order = np.argsort(keys)  # keys are unique (one tie per pair): any sort gives this order
+    sorted_keys = keys[order]
+    pos = np.searchsorted(sorted_keys, new_keys)
+    exists = (pos < len(keys)) & (sorted_keys[np.minimum(pos, len(keys) - 1)] == new_keys) if len(keys) else \
         np.zeros(len(new_keys), bool)
     np.add.at(ties.strength, order[pos[exists]], 1.0)
     uniq, first, count = np.unique(new_keys[~exists], return_index=True, return_counts=True)
@@ -198,10 +200,11 @@ def _merge(model, x, y, field) -> None:
 def _decay(model) -> None:
     rng, p, lv, au, ties = model.rng, model.params.collaboration, model.levers, model.authors, model.ties
     ba, bb, ra, rb = au.bloc[ties.a], au.bloc[ties.b], au.risk[ties.a], au.risk[ties.b]
+    fwd, rev = ba * model.n_blocs + bb, bb * model.n_blocs + ba  # flat [bloc, partner] cells, both directions
     risk_w = np.asarray(p.risk_screening)
-    banned = (lv.ban_military[ba, bb] * (rb == 1) + lv.ban_military[bb, ba] * (ra == 1)
-              + lv.ban_security[ba, bb] * (rb == 2) + lv.ban_security[bb, ba] * (ra == 2))
-    screened = lv.screening[ba, bb] * risk_w[rb] + lv.screening[bb, ba] * risk_w[ra]
+    mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
+    banned = (mil[fwd] * (rb == 1) + mil[rev] * (ra == 1) + sec[fwd] * (rb == 2) + sec[rev] * (ra == 2))
+    screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
     end = p.tie_decay / np.sqrt(ties.strength) + p.ban_cut * banned + p.screening_cut * screened
     survive = rng.random(len(ties.a)) >= end
     exited = getattr(model.flows, "exited_firms", None)
@@ -226,7 +229,7 @@ def _write_papers(model, cap) -> None:
     x, y = ties.a, ties.b
     lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
     papers = rng.poisson(lam).astype(float)
-    bx, by = au.bloc[x], au.bloc[y]
+    bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
     pair = bx * nb + by
 
     def sym(weights, extra=1):
@@ -239,8 +242,8 @@ def _write_papers(model, cap) -> None:
     fl = model.flows
     fl.papers = sym(papers)
     fl.papers_field = sym(papers, F)
-    fl.papers_military = sym(papers * ((au.risk[x] == 1) | (au.risk[y] == 1)))
-    fl.papers_security = sym(papers * ((au.risk[x] == 2) | (au.risk[y] == 2)))
+    fl.papers_military = sym(papers * ((rx == 1) | (ry == 1)))
+    fl.papers_security = sym(papers * ((rx == 2) | (ry == 2)))
     fl.papers_corporate = sym(papers * (au.is_firm[x] | au.is_firm[y]))
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
@@ -264,8 +267,8 @@ def _write_papers(model, cap) -> None:
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
     fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
     du = np.asarray(DUAL_USE)[ties.field] * papers
-    exp_w = np.bincount(bx, weights=du * (au.risk[y] > 0), minlength=nb) + \
-        np.bincount(by, weights=du * (au.risk[x] > 0), minlength=nb)
+    exp_w = np.bincount(bx, weights=du * (ry > 0), minlength=nb) + \
+        np.bincount(by, weights=du * (rx > 0), minlength=nb)
     fl.exposure = exp_w / np.maximum(total, 1e-9)
     fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]),
                                  minlength=len(au))[au.n_inst:]

@@ -38,6 +38,9 @@ class Buckets:
         lo_i, hi_i = self.bounds[group], self.bounds[group + 1]
         lo, hi = cum[lo_i], cum[hi_i]
         u = lo + rng.random(len(group)) * (hi - lo)
-        pos = np.clip(np.searchsorted(cum, u, side="right") - 1, lo_i, np.maximum(hi_i - 1, lo_i))
+        by_u = np.argsort(u)  # sorted queries make the binary searches cache-friendly
+        pos = np.empty(len(u), np.int64)
+        pos[by_u] = np.searchsorted(cum, u[by_u], side="right") - 1
+        pos = np.clip(pos, lo_i, np.maximum(hi_i - 1, lo_i))
         out = self.rows[np.minimum(pos, len(self.rows) - 1)] if len(self.rows) else np.zeros(len(group), int)
         return np.where(hi > lo, out, -1)
