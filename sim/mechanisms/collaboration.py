@@ -229,17 +229,22 @@ def _write_papers(model, cap) -> None:
     x, y = ties.a, ties.b
     lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
     papers = rng.poisson(lam).astype(float)
+    fl = model.flows
+    fl.ties = np.bincount(au.bloc[x] * nb + au.bloc[y], minlength=nb * nb).reshape(nb, nb)
+    fl.ties = fl.ties + fl.ties.T
+    # Only ties that wrote papers this quarter add to the paper sums (adding zeros changes no sum).
+    wrote = np.flatnonzero(papers)
+    x, y, field, papers = x[wrote], y[wrote], ties.field[wrote], papers[wrote]
     bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
     pair = bx * nb + by
 
     def sym(weights, extra=1):
-        m = np.bincount(pair * extra + (ties.field if extra > 1 else 0), weights=weights, minlength=nb * nb * extra)
+        m = np.bincount(pair * extra + (field if extra > 1 else 0), weights=weights, minlength=nb * nb * extra)
         m = m.reshape(nb, nb, extra) if extra > 1 else m.reshape(nb, nb)
         return m + m.swapaxes(0, 1)
 
     prestige = np.concatenate([model.inst.prestige, np.ones(len(model.firms))])
     impact = np.sqrt(prestige[x] * prestige[y]) * (1 + p.international_citation_bonus)
-    fl = model.flows
     fl.papers = sym(papers)
     fl.papers_field = sym(papers, F)
     fl.papers_military = sym(papers * ((rx == 1) | (ry == 1)))
@@ -258,15 +263,13 @@ def _write_papers(model, cap) -> None:
     model.author_papers += with_bloc.reshape(len(au), nb)
     fl.country_with = (np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
                        + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)).reshape(nc, nb)
-    fl.ties = np.bincount(pair, minlength=nb * nb).reshape(nb, nb)
-    fl.ties = fl.ties + fl.ties.T
     # Knowledge flows both ways, more from a more capable partner; exposure in dual-use fields.
     total = fl.home + fl.papers.sum(axis=1)
     cap_b = model.bloc_state.capability
     gain = np.clip(cap_b[None, :] / np.maximum(cap_b[:, None], 1e-9), 0.5, 2.0)
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
     fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
-    du = np.asarray(DUAL_USE)[ties.field] * papers
+    du = np.asarray(DUAL_USE)[field] * papers
     exp_w = np.bincount(bx, weights=du * (ry > 0), minlength=nb) + \
         np.bincount(by, weights=du * (rx > 0), minlength=nb)
     fl.exposure = exp_w / np.maximum(total, 1e-9)
