@@ -178,23 +178,23 @@ def _pass_screening(model, x, y, field) -> np.ndarray:
 
 
 def _merge(model, x, y, field) -> None:
-    """Add accepted ties; a pair already tied is strengthened instead."""
+    """Add accepted ties; a pair already tied is strengthened instead (by one per proposal)."""
     ties, n = model.ties, len(model.authors)
-    lo, hi = np.minimum(x, y), np.maximum(x, y)
-    new_keys = lo * n + hi
+    if not len(x):
+        return
+    # Search the existing ties among the few proposed pairs, not the proposals among all ties.
+    uniq, first, count = np.unique(np.minimum(x, y) * n + np.maximum(x, y), return_index=True, return_counts=True)
     keys = np.minimum(ties.a, ties.b) * n + np.maximum(ties.a, ties.b)
-    order = np.argsort(keys)  # keys are unique (one tie per pair): any sort gives this order
-    sorted_keys = keys[order]
-    pos = np.searchsorted(sorted_keys, new_keys)
-    exists = (pos < len(keys)) & (sorted_keys[np.minimum(pos, len(keys) - 1)] == new_keys) if len(keys) else \
-        np.zeros(len(new_keys), bool)
-    np.add.at(ties.strength, order[pos[exists]], 1.0)
-    uniq, first, count = np.unique(new_keys[~exists], return_index=True, return_counts=True)
-    sel = np.flatnonzero(~exists)[first]
+    at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
+    tied = uniq[at] == keys
+    ties.strength[tied] += count[at[tied]]  # strengths are whole numbers: one sum equals repeated +1
+    fresh = np.ones(len(uniq), bool)
+    fresh[at[tied]] = False
+    sel = first[fresh]
     ties.a = np.concatenate([ties.a, x[sel]])
     ties.b = np.concatenate([ties.b, y[sel]])
     ties.field = np.concatenate([ties.field, field[sel]])
-    ties.strength = np.concatenate([ties.strength, count.astype(float)])
+    ties.strength = np.concatenate([ties.strength, count[fresh].astype(float)])
 
 
 def _decay(model) -> None:
