@@ -14,6 +14,12 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from ..io import save_figure  # noqa: E402
 
 
+def _tight(fig) -> None:
+    """Fit the labels once, then drop the layout engine: with one set, savefig would draw the figure twice."""
+    fig.tight_layout()
+    fig.set_layout_engine(None)
+
+
 def varying(frame: pd.DataFrame, settings: list[str]) -> list[str]:
     """The setting columns that take more than one value (the ones worth naming in a legend)."""
     return [c for c in settings if frame[c].nunique(dropna=False) > 1]
@@ -50,7 +56,7 @@ def fan_charts(summary: pd.DataFrame, settings: list[str], outcomes: list[str], 
         ax.set_title(f"{outcome}: median, 25–75% and 5–95% of runs")
         ax.set_xlabel("year")
         ax.legend(fontsize=8, loc="best")
-        fig.tight_layout()
+        _tight(fig)
         paths.append(save_figure(fig, out / f"fan_{outcome}.png", dpi=dpi))
         plt.close(fig)
     return paths
@@ -70,7 +76,7 @@ def distributions(runs: pd.DataFrame, settings: list[str], outcomes: list[str], 
             ax.scatter(i + jitter, v, s=8, alpha=0.5, color="C0")
         ax.set_xticks(range(1, len(groups) + 1), [lbl for lbl, _ in groups], rotation=30, ha="right", fontsize=8)
         ax.set_title(f"{outcome} at the end of the run (last year's mean), one dot per run")
-        fig.tight_layout()
+        _tight(fig)
         paths.append(save_figure(fig, out / f"dist_{outcome}.png", dpi=dpi))
         plt.close(fig)
     return paths
@@ -88,13 +94,14 @@ def event_chart(events: pd.DataFrame, settings: list[str], out: Path, dpi=110) -
     for i, (key, group) in enumerate(groups):
         group = group.set_index("label").reindex(labels)
         y = [j + i * height for j in range(len(labels))]
-        err = [group["probability"] - group["ci_low"], group["ci_high"] - group["probability"]]
+        err = [(group["probability"] - group["ci_low"]).clip(lower=0),  # rounding can leave -1e-17
+               (group["ci_high"] - group["probability"]).clip(lower=0)]
         ax.barh(y, group["probability"], height=height, xerr=err, capsize=2, label=_label(key, names))
     ax.set_yticks([j + 0.4 - height / 2 for j in range(len(labels))], labels, fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("probability over seeds (95% Wilson interval)")
     ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
+    _tight(fig)
     path = save_figure(fig, out / "events.png", dpi=dpi)
     plt.close(fig)
     return path
