@@ -70,7 +70,8 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
 def summarize(ts, scenario: Scenario, cfg) -> dict:
     """End-of-run outcomes (last year's mean of each outcome) and the run's identity."""
     last_year = ts[ts["year"] == ts["year"].max()]
-    outcomes = {c: float(last_year[c].mean()) for c in ts.columns if c not in ("period", "year", "quarter")}
+    means = last_year.drop(columns=[c for c in ("period", "year", "quarter") if c in ts]).mean()
+    outcomes = {c: float(v) for c, v in means.items()}
     return {"scenario": scenario.name, "scenario_file": scenario.source, "seed": cfg.seed,
             "scale": cfg.scale.name, "scale_factor": cfg.scale.factor, "version": __version__,
             "start": periods.label(scenario.start), "end": periods.label(scenario.end),

@@ -28,6 +28,7 @@ from .policies import FAMILIES
 from .schema import build, spec
 
 ROOT = Path(__file__).resolve().parent.parent
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same safe loader, in C where libyaml is there
 SCENARIO_DIRS = (Path.cwd() / "scenarios", ROOT / "scenarios")
 
 
@@ -91,7 +92,7 @@ def find(name_or_path: str) -> Path:
 
 def _read(path: Path, key: str = "scenario") -> dict:
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml.load(path.read_text(), Loader=_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
