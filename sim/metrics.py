@@ -108,8 +108,8 @@ class Recorder:
         au, nc = model.authors, len(model.countries)
         # Institutions of each country that have co-authored with each bloc: one count per country and bloc.
         has_papers = model.author_papers[: au.n_inst] > 0
-        inst_with = np.stack([np.bincount(au.country[: au.n_inst], weights=has_papers[:, j], minlength=nc)
-                              for j in range(model.n_blocs)], axis=1)
+        cells = au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs)
+        inst_with = np.bincount(cells[has_papers], minlength=nc * model.n_blocs).reshape(nc, model.n_blocs)
         for c, name in enumerate(model.countries):
             b = model.country_bloc[c]
             out = {"period": row["period"], "year": row["year"], "country": name, "bloc": model.blocs[b],
