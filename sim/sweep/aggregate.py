@@ -114,6 +114,7 @@ def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25,
     param_schema = pa.Schema.from_pandas(params, preserve_index=False).remove_metadata()
     out_schema = pa.schema(list(param_schema) + list(schema))
     end_rows = []
+    event_cols = list(dict.fromkeys(c for ev in events.values() for c in _event_columns(ev)))
 
     def write(tmp):
         with pq.ParquetWriter(tmp, out_schema) as writer:
@@ -121,16 +122,20 @@ def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25,
                 table = pq.read_table(run_dir / "timeseries.parquet")
                 ts = table.to_pandas()
                 last = ts[ts["year"] == ts["year"].max()]
-                end = {c: float(last[c].mean()) for c in ts.columns if c not in IDENTITY}
+                means = last.drop(columns=[c for c in IDENTITY if c in ts]).mean()  # all columns in one pass
+                end = {c: float(v) for c, v in means.items()}
+                yearly = _year_means(ts, event_cols) if events else None  # one groupby for all events
                 for name, ev in events.items():
-                    end[f"event:{name}"] = _holds(_year_means(ts, _event_columns(ev)), ev)
+                    end[f"event:{name}"] = _holds(yearly[_event_columns(ev)], ev)
                 end_rows.append(end)
-                cols = {f.name: pa.array([params.iat[i, j]] * len(ts), f.type)
-                        for j, f in enumerate(param_schema)}
-                for f in schema:
-                    cols[f.name] = table[f.name].cast(f.type) if f.name in table.column_names \
-                        else pa.nulls(len(ts), f.type)
-                writer.write_table(pa.table(cols, schema=out_schema))
+                present = set(table.column_names)  # (one list of names, not one per column)
+                for f in schema:  # a column this run lacks (another scenario's blocs) is empty
+                    if f.name not in present:
+                        table = table.append_column(f, pa.nulls(len(ts), f.type))
+                table = table.select(schema.names).cast(schema)  # one cast for the whole table
+                fixed = [pa.chunked_array([pa.array([params.iat[i, j]] * len(ts), f.type)])
+                         for j, f in enumerate(param_schema)]
+                writer.write_table(pa.Table.from_arrays(fixed + table.columns, schema=out_schema))
 
     _atomic(sweep_dir / "sweep.parquet", write)
     runs_table = pd.concat([params, pd.DataFrame(end_rows)], axis=1)
