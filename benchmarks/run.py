@@ -133,7 +133,8 @@ def bench_sweep(quick: bool, runs: int = 100) -> list[tuple]:
     base = ["-m", "sim", "--multirun", f"seed=range({runs})", f"scale.factor={factor}", "output=tables_only"]
     times, cpus = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, extra in (("basic", ["hydra/launcher=basic"]), ("joblib", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"])):
+        for name, extra in (("basic", ["hydra/launcher=basic"]),
+                            ("joblib", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"])):
             if name == "joblib" and not _joblib_installed():
                 t = time.perf_counter()
                 task("pool_sweep", runs=runs, factor=factor, out=f"{tmp}/pool")
