@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from omegaconf import OmegaConf
 
@@ -11,10 +12,12 @@ from . import __version__, periods
 from .config import EntangleConfig, LEVER_CONFIGS, ParamsConfig
 from .errors import ConfigError
 from .io import write_json, write_parquet
-from .model import EntangleModel
 from .policies import FAMILIES
 from .scenario import Scenario, load, parse_measures
 from .schema import build, check
+
+if TYPE_CHECKING:
+    from .model import EntangleModel
 
 
 def prepare(cfg) -> tuple[Scenario, EntangleConfig]:
@@ -40,12 +43,16 @@ def prepare(cfg) -> tuple[Scenario, EntangleConfig]:
 
 
 def build_model(cfg) -> EntangleModel:
+    from .model import EntangleModel  # Mesa is imported only where a model is built (not by the precheck)
+
     scenario, cfg = prepare(cfg)
     return EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params)
 
 
 def run(cfg, out_dir: str | Path, progress=None) -> dict:
     """Run the model and write the tables, summary and plots into `out_dir`."""
+    from .model import EntangleModel
+
     scenario, cfg = prepare(cfg)
     out = Path(out_dir)
     t0 = time.perf_counter()
