@@ -79,7 +79,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],
         countries={
             "UK": _c(620, 1550, 160, 1.1, CN=6.0, US=1.3),
-            "DE": _c(530, 720, 90, 1.0, CN=0.25, US=1.0),
+            "DE": _c(530, 720, 90, 1.0, CN=0.5, US=1.0),
             "FR": _c(420, 520, 90, 1.0, CN=0.4, US=1.0),
             "IT": _c(380, 250, 40, 0.9, CN=0.4, US=0.9),
             "ES": _c(330, 250, 40, 0.9, CN=0.4, US=0.9),
@@ -93,7 +93,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         name="China", market_size=17.0, public_ai_budget_eur_bn=8.0, security_concern=0.7, openness=0.5,
         values=0.1, research_growth=0.12, paper_rate=6.0, capability=0.6, rd_growth=0.08,
         chip_supply_share=0.05, chip_capacity=0.08, chip_investment_eur_bn=43.0, compute_stock=0.4,
-        round_size=9.5, round_rate=0.072, patent_propensity=3.0, military_share=0.24, security_share=0.06,
+        round_size=10.0, round_rate=0.072, patent_propensity=3.0, military_share=0.24, security_share=0.06,
         field_mix=[0.30, 0.12, 0.07, 0.13, 0.20, 0.18],
         countries={"CN": _c(1500, 1200, 300, 1.0, EU=1.0, US=1.4)},
     ),

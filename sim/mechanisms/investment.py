@@ -25,8 +25,8 @@ SENSITIVITY = np.array([0.4, 0.7, 1.0])        # software, corporate lab, chipma
 class Params:
     investors_per_round: float = spec(1.4, lo=0, hi=10, source="assumption: 2-3 investors per AI round")
     reach: dict[str, float] = spec(factory=lambda: {
-        "CN_EU": 0.0011, "CN_US": 0.01, "EU_CN": 0.08, "EU_US": 0.05, "US_CN": 0.09, "US_EU": 0.10},
-        lo=0, hi=1, source="calibrated to I1, I2, I3 (tried CN_EU 0.0011-0.0045, EU_CN 0.012-0.09, US_CN 0.085-0.11)")
+        "CN_EU": 0.001, "CN_US": 0.01, "EU_CN": 0.08, "EU_US": 0.05, "US_CN": 0.09, "US_EU": 0.10},
+        lo=0, hi=1, source="calibrated to I1, I2, I3 (tried CN_EU 0.001-0.0045, EU_CN 0.012-0.09, US_CN 0.085-0.11)")
     default_reach: float = spec(0.02, lo=0, hi=1, source="assumption")
     outbound_deterrence: float = spec(0.7, lo=0, hi=1, source="assumption: screened deals are mostly not attempted")
     state_investor_sensitivity: float = spec(1.5, lo=0, hi=5, source="assumption: state funds draw more scrutiny")
