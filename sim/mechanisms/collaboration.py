@@ -43,8 +43,8 @@ class Params:
     degree_weight: float = spec(0.6, lo=0, hi=2, source="calibrated to C9: heavy-tailed ties")
     risk_screening: list[float] = spec(factory=lambda: [0.15, 1.0, 0.8], lo=0, hi=1,
                                        source="assumption: screening weight on none/military/security partners")
-    sector_research: list[float] = spec(factory=lambda: [2.0, 24.0, 4.0], lo=0,
-                                        source="calibrated to C8 (tried x1-x8 of [1, 12, 2]): papers per quarter per unit capability")
+    sector_research: list[float] = spec(factory=lambda: [2.0, 20.0, 4.0], lo=0,
+                                        source="calibrated to C8 (tried x1-x8 of [1, 12, 2]; corporate 24 -> 20 to centre C8): papers per quarter per unit capability")
     international_citation_bonus: float = spec(0.35, lo=0, hi=5, source="C11: co-authored papers are cited more")
     spillover: float = spec(0.05, lo=0, hi=1, source="assumption: knowledge gained per co-authored share of output")
 
