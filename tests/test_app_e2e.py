@@ -102,6 +102,8 @@ def step(page, n=1):
 
 
 def chart_option(page, key: str) -> dict:
+    # the chart object exists only once ECharts has mounted; on a busy machine that can lag the page
+    page.wait_for_function("k => document.querySelector('.chart-' + k)?.__vue__?.chart?.getOption()", arg=key)
     return page.evaluate(f"() => document.querySelector('.chart-{key}').__vue__.chart.getOption()")
 
 
