@@ -76,10 +76,15 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
 
 def summarize(ts, scenario: Scenario, cfg) -> dict:
     """End-of-run outcomes (last year's mean of each outcome) and the run's identity."""
-    last_year = ts[ts["year"] == ts["year"].max()]
-    means = last_year.drop(columns=[c for c in ("period", "year", "quarter") if c in ts]).mean()
-    outcomes = {c: float(v) for c, v in means.items()}
+    outcomes = end_means(ts)
     return {"scenario": scenario.name, "scenario_file": scenario.source, "seed": cfg.seed,
             "scale": cfg.scale.name, "scale_factor": cfg.scale.factor, "version": __version__,
             "start": periods.label(scenario.start), "end": periods.label(scenario.end),
             "blocs": scenario.blocs, "outcomes_last_year": outcomes}
+
+
+def end_means(ts) -> dict[str, float]:
+    """Each outcome's mean over the run's last year (what summaries and sweeps report at the end)."""
+    last_year = ts[ts["year"] == ts["year"].max()]
+    means = last_year.drop(columns=[c for c in ("period", "year", "quarter") if c in ts]).mean()
+    return {c: float(v) for c, v in means.items()}

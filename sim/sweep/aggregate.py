@@ -24,6 +24,7 @@ import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from ..io import _atomic, write_parquet
+from ..run import end_means
 from .config import EventConfig
 from .job import is_complete
 
@@ -121,9 +122,7 @@ def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25,
             for i, run_dir in enumerate(runs):
                 table = pq.read_table(run_dir / "timeseries.parquet")
                 ts = table.to_pandas()
-                last = ts[ts["year"] == ts["year"].max()]
-                means = last.drop(columns=[c for c in IDENTITY if c in ts]).mean()  # all columns in one pass
-                end = {c: float(v) for c, v in means.items()}
+                end = end_means(ts)
                 yearly = _year_means(ts, event_cols) if events else None  # one groupby for all events
                 for name, ev in events.items():
                     end[f"event:{name}"] = _holds(yearly[_event_columns(ev)], ev)
