@@ -87,22 +87,29 @@ def in_browser(quarters: int) -> None:
             page.wait_for_function("() => document.querySelector('.chart-papers')?.__vue__?.chart")
             # Time from the click to the end of the last chart's redraw, measured inside the page:
             # every chart's setOption is wrapped to count calls and note when it finished.
-            page.evaluate("""() => { window.__calls = 0; window.__end = 0;
+            page.evaluate("""() => { window.__calls = 0; window.__end = 0; window.__first = 0;
                 document.querySelectorAll('.entangle-chart').forEach(el => {
                     const chart = el.__vue__.chart, set = chart.setOption.bind(chart);
-                    chart.setOption = (...a) => { const r = set(...a); window.__calls += 1;
-                                                  window.__end = performance.now(); return r; };
+                    chart.setOption = (...a) => {
+                        if (window.__calls === 0) window.__first = performance.now();
+                        const r = set(...a); window.__calls += 1;
+                        window.__end = performance.now(); return r; };
                 }); }""")
             n_charts = page.evaluate("() => document.querySelectorAll('.entangle-chart').length")
-            ms = []
+            ms, wait_ms, draw_ms = [], [], []
             for _ in range(quarters):
                 page.evaluate("""() => { window.__calls = 0; window.__t0 = performance.now();
                                          document.querySelector('.entangle-step').click(); }""")
                 page.wait_for_function("n => window.__calls >= n", arg=n_charts, polling="raf")
                 page.wait_for_timeout(30)      # let the Step button come back before the next click
-                ms.append(page.evaluate("() => window.__end - window.__t0"))
+                t0, first, end = page.evaluate("() => [window.__t0, window.__first, window.__end]")
+                ms.append(end - t0)
+                wait_ms.append(first - t0)      # server: step, page re-render, websocket
+                draw_ms.append(end - first)     # browser: ECharts drawing every chart
             browser.close()
         print(summary("click Step -> all charts redrawn (headless chromium)", ms))
+        print(summary("  of which click -> first chart updated (server + websocket)", wait_ms))
+        print(summary("  of which first -> last chart drawn (browser)", draw_ms))
     finally:
         server.terminate()
         server.wait(timeout=15)

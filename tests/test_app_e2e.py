@@ -153,6 +153,7 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
         const ml = document.querySelector('.chart-capability').__vue__?.chart?.getOption()?.series[0].markLine;
         return ml && ml.data.some(d => d.name.includes('US chip controls'));
     }""")
+    page.wait_for_selector(f".entangle-legend :text('{period(page)} US chip controls')")   # the badge, spelled out
     step(page, 4)
     wait_series_length(page, "papers", n + 4)
     rows_us = chart_option(page, "compute")["series"]

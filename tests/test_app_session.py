@@ -117,3 +117,26 @@ def test_a_whole_seminar_replays_without_end(tmp_path):
     for name, table in (("timeseries", rec.timeseries()), ("countries", rec.countries()),
                         ("deals", rec.deals(m)), ("institutions", rec.institutions(m))):
         pd.testing.assert_frame_equal(table, pd.read_parquet(out / f"{name}.parquet"), check_exact=True)
+
+
+def test_events_are_numbered_and_nearby_badges_never_overlap():
+    from sim.app.charts import all_charts
+
+    s = Session("baseline", seed=0)
+    plan = {1: "us_chips", 2: "cn_retaliates", 4: "investai", 12: "eu_research_security"}
+    for q in range(14):
+        if q in plan:
+            s.inject(EVENT[plan[q]])
+        s.step()
+    slider = SLIDER[("regulation", "strictness")]
+    s.set_lever(slider.family, slider.values("EU", "CN", 0.9), slider.slot("EU", "CN"))
+    numbered = [(label, n) for _, label, n in s.markers()]
+    assert numbered == [("US chip controls", 1), ("CN retaliates", 2), ("InvestAI", 3),
+                        ("EU research security", 4), ("lever change", 0)]
+
+    scen = s.model.scenario
+    lines = all_charts(s.model.blocs, scen.start, scen.end, s.model.recorder.rows, markers=s.markers())[
+        "capability"]["series"][0]["markLine"]["data"]
+    assert len(lines) == 5 and all(line["name"].endswith(label) for line, (label, _) in zip(lines, numbered))
+    badges = [line["label"]["formatter"] for line in lines if line["label"]["show"]]
+    assert badges == ["1-3", "4"]      # 1-3 lie within 4 quarters: one badge, no overlap

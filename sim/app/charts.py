@@ -15,6 +15,10 @@ BLOC_COLORS = {"EU": "#1f5fbf", "CN": "#d0312d", "US": "#2e8b57", "UK": "#8e44ad
 PALETTE = ["#1f5fbf", "#d0312d", "#2e8b57", "#8e44ad", "#e67e22", "#16a085", "#7f8c8d", "#c71585", "#b8860b",
            "#2c3e50", "#ff69b4", "#4682b4"]
 FONT = 15
+TOP = 116          # plot top: title, legend, then two rows of event badges
+BADGE = {"position": "end", "fontSize": FONT + 3, "lineHeight": FONT + 5, "fontWeight": "bold", "color": "#fff",
+         "backgroundColor": "#c0392b", "borderRadius": 11, "padding": [3, 8]}
+BADGE_GAP = 4      # quarters: events closer than this share a badge
 
 
 def bloc_color(code: str, k: int) -> str:
@@ -33,6 +37,35 @@ def _values(rows, col, factor):
     return [round(r.get(col, 0.0) * factor, 4) for r in rows]
 
 
+def _marker_lines(axis, markers) -> list[dict]:
+    """A vertical line per quarter with changes; events get a numbered badge on top.
+
+    The page lists the numbered events, so a badge stays short enough to read on a projector.
+    Events a few quarters apart share one badge ("1-3") on the first of their lines, and a
+    badge close to the previous one goes on a second row, so badges never overlap.
+    """
+    lines, groups = [], []          # groups: [first x, first number, last number, line dict]
+    for period, label, number in markers:
+        style = {"color": "#c0392b", "type": "dashed", "width": 2} if number else \
+            {"color": "#999", "type": "dotted", "width": 1}
+        line = {"xAxis": period, "name": f"{number}: {label}" if number else label, "lineStyle": style,
+                "label": {"show": False}}
+        lines.append(line)
+        if number:
+            x = axis.index(period) if period in axis else 0
+            if groups and x - groups[-1][0] < BADGE_GAP:
+                groups[-1][2] = number
+            else:
+                groups.append([x, number, number, line])
+    last_on_row = [-10 * BADGE_GAP] * 2
+    for x, first, last, line in groups:
+        row = 0 if x - last_on_row[0] >= 2 * BADGE_GAP or x - last_on_row[1] < 2 * BADGE_GAP else 1
+        last_on_row[row] = x
+        line["label"] = {"show": True, "formatter": str(first) if first == last else f"{first}-{last}",
+                         "distance": 4 + 30 * row}
+    return lines
+
+
 def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, y_name="", y_max=None,
                y_min=0) -> dict:
     """series: [(column, label, color)]; ref: the comparison run's rows (dashed) or None."""
@@ -46,25 +79,22 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, y_na
                         "showSymbol": False, "lineStyle": {"width": 2, "type": "dashed", "opacity": 0.7},
                         "color": color})
     if out and markers:
-        out[0]["markLine"] = {"symbol": "none", "silent": True, "animation": False, "data": [
-            {"xAxis": period, "name": label,
-             "label": {"formatter": label if is_event else "", "position": "insideEndTop", "fontSize": 13,
-                       "color": "#111", "backgroundColor": "rgba(255,255,255,0.85)", "padding": 2},
-             "lineStyle": {"color": "#c0392b" if is_event else "#999", "type": "dashed" if is_event else "dotted",
-                           "width": 2 if is_event else 1}}
-            for period, label, is_event in markers]}
+        out[0]["markLine"] = {"symbol": "none", "silent": True, "animation": False, "label": BADGE,
+                              "data": _marker_lines(axis, markers)}
     return {
         "animation": False,
         "title": {"text": title, "left": 8, "top": 4, "textStyle": {"fontSize": FONT + 3}},
         # the unchanged run shares its colour with the class's line: one legend entry each, dashed = unchanged
         "legend": {"top": 34, "left": 8, "textStyle": {"fontSize": FONT - 1}, "itemWidth": 22,
                    "data": [label for _, label, _ in series]},
-        "grid": {"left": 64, "right": 20, "top": 78, "bottom": 32},
+        "grid": {"left": 64, "right": 20, "top": TOP, "bottom": 32},
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "category", "data": axis, "axisLabel": {"fontSize": FONT - 2,
                   "interval": 15, "formatter": "{value}"}, "boundaryGap": False},
         "yAxis": {"type": "value", "name": y_name, "nameTextStyle": {"fontSize": FONT - 3},
-                  "axisLabel": {"fontSize": FONT - 2}, "max": y_max, "min": y_min, "scale": y_min is None},
+                  # a headroom maximum (1.05) would print a label crowding the 1 just below it
+                  "axisLabel": {"fontSize": FONT - 2, "showMaxLabel": y_max is None or y_max == int(y_max)},
+                  "max": y_max, "min": y_min, "scale": y_min is None},
         "series": out,
     }
 
@@ -102,8 +132,9 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
             "yAxis": {"type": "value", "min": -0.7, "max": 1.1, "show": False},
             "series": [{"type": "graph", "coordinateSystem": "cartesian2d", "data": nodes, "links": links,
                         "edgeSymbol": arrow, "edgeSymbolSize": 12, "name": unit,
-                        "edgeLabel": {"show": True, "fontSize": FONT, "color": "#111",
-                                      "backgroundColor": "rgba(255,255,255,0.9)", "padding": 2}}]}
+                        "edgeLabel": {"show": True, "fontSize": FONT + 7, "fontWeight": "bold", "color": "#111",
+                                      "backgroundColor": "rgba(255,255,255,0.9)", "padding": [2, 5],
+                                      "borderRadius": 4}}]}
 
 
 def all_charts(blocs, start: int, end: int, rows, ref=None, markers=(), network="papers") -> dict[str, dict]:

@@ -32,6 +32,9 @@ CSS = """
 .entangle-upload { margin: 4px 0 10px 0; cursor: pointer; }
 .entangle-lever-group { font-weight: 600; font-size: 15px; margin-top: 10px; }
 .entangle-log { font-size: 15px; }
+.entangle-legend { font-size: 17px; gap: 14px; }
+.entangle-legend-item { display: flex; align-items: center; gap: 6px; }
+.entangle-badge { background: #c0392b; color: #fff; font-weight: 700; border-radius: 10px; padding: 0 8px; }
 .entangle-lever .v-input__slot > .v-label { flex: 0 0 56%; max-width: 56%; white-space: normal; font-size: 15px; }
 body, .v-application { font-size: 16px; }
 """
@@ -159,6 +162,7 @@ def Page():
                             classes=["entangle-sub"])
             if c.error.value:
                 solara.Error(c.error.value, classes=["entangle-error"])
+            EventLegend(tuple(m for m in s.markers() if m[2]))
         Charts(s, tick, c.compare.value, c.network.value)
         with solara.Row(style={"align-items": "center"}):
             solara.Text("Network edges:", classes=["entangle-sub"])
@@ -206,6 +210,19 @@ def EventButtons(c: Controller, finished: bool):
         for ev in EVENTS:
             solara.Button(ev.title, on_click=lambda ev=ev: c.fire(ev), color="error", outlined=True,
                           disabled=finished, classes=[f"entangle-event-{ev.key}"])
+
+
+@solara.component
+def EventLegend(events: tuple):
+    """The numbered badges on the charts, spelled out: which event happened in which quarter."""
+    if not events:
+        return
+    with solara.Row(classes=["entangle-legend"], style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.Text("On the charts:", classes=["entangle-sub"])
+        for period, label, number in events:
+            with solara.Div(classes=["entangle-legend-item"]):
+                solara.Text(str(number), classes=["entangle-badge"])
+                solara.Text(f"{period} {label}")
 
 
 @solara.component

@@ -174,11 +174,19 @@ class Session:
                   f"# Reproduce: python -m sim scenario=<this file> seed={self.seed} scale={self.scale}\n")
         return header + yaml.safe_dump(self.export_dict(), sort_keys=False, allow_unicode=True)
 
-    def markers(self) -> list[tuple[str, str, bool]]:
-        """(period, label, has_event) for the charts: one marker per quarter with changes, its events named."""
+    def markers(self) -> list[tuple[str, str, int]]:
+        """(period, label, number) for the charts: one marker per quarter with changes.
+
+        Quarters with events are numbered 1, 2, ... in order (number 0: lever moves only), so the
+        charts can show a short badge and the page a numbered list of what happened.
+        """
         names: dict[str, list[str]] = {}
         for c in self.changes:
             labels = names.setdefault(c.period, [])
             if c.is_event and (c.marker or c.label) not in labels:
                 labels.append(c.marker or c.label)
-        return [(period, " + ".join(labels) or "lever change", bool(labels)) for period, labels in names.items()]
+        out, number = [], 0
+        for period, labels in names.items():
+            number += bool(labels)
+            out.append((period, " + ".join(labels) or "lever change", number if labels else 0))
+        return out
