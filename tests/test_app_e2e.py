@@ -86,7 +86,7 @@ def open_page(browser, url):
     page.set_default_timeout(30_000)
     page.goto(url)
     page.wait_for_selector(".entangle-period")
-    page.wait_for_function("() => document.querySelector('.chart-papers')?.__vue__?.chart")
+    page.wait_for_function("() => document.querySelector('.chart-papers')?.__chart")
     return page
 
 
@@ -101,15 +101,22 @@ def step(page, n=1):
         page.wait_for_function("p => document.querySelector('.entangle-period').innerText.trim() !== p", arg=before)
 
 
+def look_at(page, key: str):
+    """Scroll a chart into view: charts out of view draw when they come into view."""
+    page.locator(f".chart-{key}").scroll_into_view_if_needed()
+
+
 def chart_option(page, key: str) -> dict:
-    # the chart object exists only once ECharts has mounted; on a busy machine that can lag the page
-    page.wait_for_function("k => document.querySelector('.chart-' + k)?.__vue__?.chart?.getOption()", arg=key)
-    return page.evaluate(f"() => document.querySelector('.chart-{key}').__vue__.chart.getOption()")
+    """What a chart draws now. The chart exists once ECharts has loaded; on a busy machine that can lag."""
+    look_at(page, key)
+    page.wait_for_function("k => document.querySelector('.chart-' + k)?.__chart?.getOption()", arg=key)
+    return page.evaluate(f"() => document.querySelector('.chart-{key}').__chart.getOption()")
 
 
 def wait_series_length(page, key: str, n: int):
+    look_at(page, key)
     page.wait_for_function(
-        "([k, n]) => document.querySelector('.chart-' + k).__vue__?.chart?.getOption()?.series[0].data.length === n",
+        "([k, n]) => document.querySelector('.chart-' + k).__chart?.getOption()?.series[0].data.length === n",
         arg=[key, n])
 
 
@@ -149,20 +156,24 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     # Inject an event: it is logged and drawn as a labelled marker on the charts.
     page.click(".entangle-event-us_chips")
     page.wait_for_selector(".entangle-log :text('US tightens chip export controls')")
+    look_at(page, "capability")
     page.wait_for_function("""() => {
-        const ml = document.querySelector('.chart-capability').__vue__?.chart?.getOption()?.series[0].markLine;
+        const ml = document.querySelector('.chart-capability').__chart?.getOption()?.series[0].markLine;
         return ml && ml.data.some(d => d.name.includes('US chip controls'));
     }""")
     page.wait_for_selector(f".entangle-legend :text('{period(page)} US chip controls')")   # the badge, spelled out
     step(page, 4)
     wait_series_length(page, "papers", n + 4)
+    wait_series_length(page, "compliance", n + 4)   # below the fold: drawn once scrolled into view
     rows_us = chart_option(page, "compute")["series"]
     assert len(rows_us) == 3
 
     # Compare: the unchanged scenario is overlaid (dashed), one line per series.
     page.click(".entangle-compare")
+    look_at(page, "compute")
     page.wait_for_function(
-        "() => document.querySelector('.chart-compute').__vue__?.chart?.getOption()?.series.length === 6")
+        "() => document.querySelector('.chart-compute').__chart?.getOption()?.series.length === 6")
+    look_at(page, "papers")
     shot(page, "02_after_slider_event_compare")
     page.locator(".chart-network").scroll_into_view_if_needed()
     shot(page, "02b_lower_charts_network")

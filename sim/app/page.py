@@ -40,6 +40,11 @@ body, .v-application { font-size: 16px; }
 """
 
 
+@solara.component_vue("charts.vue")
+def ChartGrid(options: dict, height: int = 340):
+    pass
+
+
 @solara.component_vue("upload.vue")
 def ScenarioUpload(event_upload: Callable[[dict], None]):
     pass
@@ -261,10 +266,7 @@ def Charts(s: Session, tick: int, compare: bool, network: str):
             return all_charts(s.model.blocs, scen.start, scen.end, rows, ref, s.markers(), network)
 
     options = solara.use_memo(build, [s, tick, compare, network])
-    with solara.Div(classes=["entangle-grid"]):
-        for key, option in options.items():
-            solara.FigureEcharts(option=option, responsive=True, attributes={
-                "style": "height: 340px; width: 100%;", "class": f"entangle-chart chart-{key}"})
+    ChartGrid(options=options)
 
 
 @solara.component
