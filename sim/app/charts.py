@@ -122,8 +122,8 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
               "lineStyle": {"width": 1 + 16 * v / top, "curveness": curve, "color": "#555", "opacity": 0.75},
               "label": {"show": v > 0, "formatter": f"{v:,.0f}" if v >= 10 else f"{v:,.2f}"}}
              for a, b, v in edges]
-    title = "Ties between blocs: joint papers this quarter" if mode == "papers" else \
-        "Ties between blocs: capital by direction this quarter (EUR bn)"
+    title = "Bloc ties: joint papers this quarter" if mode == "papers" else \
+        "Bloc ties: capital this quarter (EUR bn)"
     # Nodes sit on hidden value axes, so they stay round whatever the chart's width.
     return {"animation": False, "title": {"text": title, "left": 8, "top": 4, "textStyle": {"fontSize": FONT + 1}},
             "tooltip": {},
@@ -156,13 +156,13 @@ def all_charts(blocs, start: int, end: int, rows, ref=None, markers=(), network=
                               [(f"compute_access_{b}", b, c) for b, c in bc], y_max=1.05, **kw),
         "chips": line_chart("Domestic chip capacity (share of demand)", axis, rows,
                             [(f"chip_capacity_{b}", b, c) for b, c in bc], **kw),
-        "deals": line_chart("Investment deals by direction (per quarter)", axis, rows,
+        "deals": line_chart("Deals by direction (per quarter)", axis, rows,
                             [(f"deals_{a}_to_{b}", f"{a}→{b}", c) for a, b, c in dc], **kw),
         "capital": line_chart("Capital by direction (EUR bn per quarter)", axis, rows,
                               [(f"capital_{a}_to_{b}", f"{a}→{b}", c) for a, b, c in dc], factor=1e-9, **kw),
         "alignment": line_chart("Standards alignment by pair", axis, rows,
                                 [(f"alignment_{p}", p.replace("_", "–"), c) for p, c in pc], y_max=1, **kw),
-        "compliance": line_chart("Share of all firms complying with each bloc's regime", axis, rows,
+        "compliance": line_chart("Firms complying with each regime (share)", axis, rows,
                                  [(f"compliance_share_{b}", b, c) for b, c in bc], y_max=1, **kw),
         "network": network_chart(blocs, last, network,
                                  {b: last.get(f"capability_{b}", 1.0) for b in blocs} if last else None),

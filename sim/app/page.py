@@ -26,7 +26,7 @@ CSS = """
 .entangle-sub { font-size: 15px; color: #555; }
 .entangle-controls .v-btn { font-size: 17px !important; height: 44px !important; }
 .entangle-events .v-btn { font-size: 15px !important; text-transform: none !important; margin: 4px; }
-.entangle-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 10px; }
+.entangle-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 10px; }
 .entangle-chart { border: 1px solid #ddd; border-radius: 6px; background: #fff; }
 .entangle-error { font-size: 17px; }
 .entangle-upload { margin: 4px 0 10px 0; cursor: pointer; }
@@ -35,6 +35,7 @@ CSS = """
 .entangle-legend { font-size: 17px; gap: 14px; }
 .entangle-legend-item { display: flex; align-items: center; gap: 6px; }
 .entangle-badge { background: #c0392b; color: #fff; font-weight: 700; border-radius: 10px; padding: 0 8px; }
+.entangle-speed .v-input__slot > .v-label { flex: 0 0 55%; max-width: 55%; font-size: 15px; }
 .entangle-lever .v-input__slot > .v-label { flex: 0 0 56%; max-width: 56%; white-space: normal; font-size: 15px; }
 body, .v-application { font-size: 16px; }
 """
@@ -246,8 +247,8 @@ def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bo
         solara.Button("Step one quarter", icon_name="mdi-step-forward", on_click=c.step,
                       disabled=finished or playing, classes=["entangle-step"])
         solara.Button("Reset", icon_name="mdi-restore", on_click=c.reset, classes=["entangle-reset"])
-        with solara.Div(style={"width": "220px"}):
-            solara.SliderFloat("Speed (quarters/s)", value=c.speed, min=0.5, max=10, step=0.5)
+        with solara.Div(style={"width": "300px"}, classes=["entangle-speed"]):
+            solara.SliderFloat(f"Speed: {c.speed.value:g} quarters/s", value=c.speed, min=0.5, max=10, step=0.5)
         solara.Switch(label="Compare with unchanged scenario", value=c.compare, classes=["entangle-compare"])
         solara.FileDownload(lambda: s.export_yaml().encode(), filename=f"{s.display_name}_class_s{s.seed}.yaml",
                             label="Export scenario", mime_type="application/x-yaml")
