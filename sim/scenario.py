@@ -102,6 +102,11 @@ def _read(path: Path, key: str = "scenario") -> dict:
     return data
 
 
+def read_own(name_or_path: str) -> dict:
+    """A scenario file's own data, without its `extends:` parents (plain YAML data, not validated)."""
+    return _read(find(name_or_path))
+
+
 def read_merged(name_or_path: str, seen=()) -> dict:
     """A scenario file's data with its `extends:` parents merged in (plain YAML data, not yet validated)."""
     path = find(name_or_path)

@@ -130,9 +130,9 @@ def test_events_are_numbered_and_nearby_badges_never_overlap():
         s.step()
     slider = SLIDER[("regulation", "strictness")]
     s.set_lever(slider.family, slider.values("EU", "CN", 0.9), slider.slot("EU", "CN"))
-    numbered = [(label, n) for _, label, n in s.markers()]
-    assert numbered == [("US chip controls", 1), ("CN retaliates", 2), ("InvestAI", 3),
-                        ("EU research security", 4), ("lever change", 0)]
+    numbered = [(label, badge) for _, label, badge in s.markers()]
+    assert numbered == [("US chip controls", "1"), ("CN retaliates", "2"), ("InvestAI", "3"),
+                        ("EU research security", "4"), ("lever change", "")]
 
     scen = s.model.scenario
     lines = all_charts(s.model.blocs, scen.start, scen.end, s.model.recorder.rows, markers=s.markers())[
@@ -140,3 +140,11 @@ def test_events_are_numbered_and_nearby_badges_never_overlap():
     assert len(lines) == 5 and all(line["name"].endswith(label) for line, (label, _) in zip(lines, numbered))
     badges = [line["label"]["formatter"] for line in lines if line["label"]["show"]]
     assert badges == ["1-3", "4"]      # 1-3 lie within 4 quarters: one badge, no overlap
+
+
+def test_a_scenario_built_on_another_marks_its_own_measures():
+    s = Session("us_chip_controls", seed=0)
+    s.inject(EVENT["investai"])
+    assert s.markers() == [("2017Q1", "InvestAI", "1"), ("2025Q2", "scenario: export controls", "A"),
+                           ("2026Q1", "scenario: export controls", "B")]
+    assert Session("baseline", seed=0).markers() == []     # the record itself: nothing marked

@@ -16,8 +16,9 @@ PALETTE = ["#1f5fbf", "#d0312d", "#2e8b57", "#8e44ad", "#e67e22", "#16a085", "#7
            "#2c3e50", "#ff69b4", "#4682b4"]
 FONT = 15
 TOP = 116          # plot top: title, legend, then two rows of event badges
+EVENT_RED, SCENARIO_GREY = "#c0392b", "#5d6d7e"
 BADGE = {"position": "end", "fontSize": FONT + 3, "lineHeight": FONT + 5, "fontWeight": "bold", "color": "#fff",
-         "backgroundColor": "#c0392b", "borderRadius": 11, "padding": [3, 8]}
+         "backgroundColor": EVENT_RED, "borderRadius": 11, "padding": [3, 8]}
 BADGE_GAP = 4      # quarters: events closer than this share a badge
 
 
@@ -37,32 +38,39 @@ def _values(rows, col, factor):
     return [round(r.get(col, 0.0) * factor, 4) for r in rows]
 
 
-def _marker_lines(axis, markers) -> list[dict]:
-    """A vertical line per quarter with changes; events get a numbered badge on top.
+def _badge_text(badges: list[str]) -> str:
+    if len(badges) > 2 and all(b.isdigit() for b in badges):
+        return f"{badges[0]}-{badges[-1]}"
+    return ",".join(badges)
 
-    The page lists the numbered events, so a badge stays short enough to read on a projector.
-    Events a few quarters apart share one badge ("1-3") on the first of their lines, and a
+
+def _marker_lines(axis, markers) -> list[dict]:
+    """A vertical line per marker; the class's events (1, 2, ...) and the scenario's own
+    measures (A, B, ...) get a badge on top, lever moves none.
+
+    The page spells the badges out, so a badge stays short enough to read on a projector.
+    Badges a few quarters apart merge into one ("1-3") on the first of their lines, and a
     badge close to the previous one goes on a second row, so badges never overlap.
     """
-    lines, groups = [], []          # groups: [first x, first number, last number, line dict]
-    for period, label, number in markers:
-        style = {"color": "#c0392b", "type": "dashed", "width": 2} if number else \
-            {"color": "#999", "type": "dotted", "width": 1}
-        line = {"xAxis": period, "name": f"{number}: {label}" if number else label, "lineStyle": style,
-                "label": {"show": False}}
+    lines, groups = [], []          # groups: [first x, badges, line dict]
+    for period, label, badge in markers:
+        color = EVENT_RED if badge.isdigit() else SCENARIO_GREY if badge else "#999"
+        line = {"xAxis": period, "name": f"{badge}: {label}" if badge else label, "label": {"show": False},
+                "lineStyle": {"color": color, "type": "dashed" if badge else "dotted", "width": 2 if badge else 1}}
         lines.append(line)
-        if number:
+        if badge:
             x = axis.index(period) if period in axis else 0
             if groups and x - groups[-1][0] < BADGE_GAP:
-                groups[-1][2] = number
+                groups[-1][1].append(badge)
             else:
-                groups.append([x, number, number, line])
+                groups.append([x, [badge], line])
     last_on_row = [-10 * BADGE_GAP] * 2
-    for x, first, last, line in groups:
+    for x, badges, line in groups:
         row = 0 if x - last_on_row[0] >= 2 * BADGE_GAP or x - last_on_row[1] < 2 * BADGE_GAP else 1
         last_on_row[row] = x
-        line["label"] = {"show": True, "formatter": str(first) if first == last else f"{first}-{last}",
-                         "distance": 4 + 30 * row}
+        red = any(b.isdigit() for b in badges)
+        line["label"] = {"show": True, "formatter": _badge_text(badges), "distance": 4 + 30 * row,
+                         "backgroundColor": EVENT_RED if red else SCENARIO_GREY}
     return lines
 
 

@@ -34,7 +34,9 @@ CSS = """
 .entangle-log { font-size: 15px; }
 .entangle-legend { font-size: 17px; gap: 14px; }
 .entangle-legend-item { display: flex; align-items: center; gap: 6px; }
-.entangle-badge { background: #c0392b; color: #fff; font-weight: 700; border-radius: 10px; padding: 0 8px; }
+.entangle-badge, .entangle-badge-scenario { color: #fff; font-weight: 700; border-radius: 10px; padding: 0 8px; }
+.entangle-badge { background: #c0392b; }
+.entangle-badge-scenario { background: #5d6d7e; }
 .entangle-speed .v-input__slot > .v-label { flex: 0 0 55%; max-width: 55%; font-size: 15px; }
 .entangle-lever .v-input__slot > .v-label { flex: 0 0 56%; max-width: 56%; white-space: normal; font-size: 15px; }
 body, .v-application { font-size: 16px; }
@@ -220,14 +222,14 @@ def EventButtons(c: Controller, finished: bool):
 
 @solara.component
 def EventLegend(events: tuple):
-    """The numbered badges on the charts, spelled out: which event happened in which quarter."""
+    """The badges on the charts, spelled out: which event or scenario measure came in which quarter."""
     if not events:
         return
     with solara.Row(classes=["entangle-legend"], style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.Text("On the charts:", classes=["entangle-sub"])
-        for period, label, number in events:
+        for period, label, badge in events:
             with solara.Div(classes=["entangle-legend-item"]):
-                solara.Text(str(number), classes=["entangle-badge"])
+                solara.Text(badge, classes=["entangle-badge" if badge.isdigit() else "entangle-badge-scenario"])
                 solara.Text(f"{period} {label}")
 
 

@@ -20,7 +20,7 @@ from ..config import EntangleConfig
 from ..errors import ConfigError
 from ..model import EntangleModel
 from ..run import build_model
-from ..scenario import parse_measures, read_merged
+from ..scenario import parse_measures, read_merged, read_own
 
 SCALE_DIR = Path(__file__).resolve().parents[2] / "configs" / "scale"
 
@@ -32,6 +32,19 @@ def scales() -> dict[str, float]:
         data = yaml.safe_load(p.read_text())
         out[data.get("name", p.stem)] = float(data["factor"])
     return dict(sorted(out.items(), key=lambda kv: kv[0] != "classroom"))
+
+
+def own_measures(scenario: str) -> list[tuple[str, str]]:
+    """(period, families) of the dated measures a scenario adds to the one it extends.
+
+    A scenario without a parent (the baseline, an exported class run) is the record itself:
+    marking each of its dated measures would bury the class's own events, so none are.
+    """
+    data = read_own(scenario)
+    if not data.get("extends") or not isinstance(data.get("timeline"), dict):
+        return []
+    return [(str(period), ", ".join(str(f).replace("_", " ") for f in (measures or {})))
+            for period, measures in sorted(data["timeline"].items(), key=lambda kv: periods.parse(str(kv[0])))]
 
 
 @dataclass
@@ -68,6 +81,7 @@ class Session:
         self.raw.pop("_path", None)
         self.changes: list[Change] = []
         self.reference: EntangleModel | None = None   # the unchanged scenario, same seed (Compare)
+        self.scenario_measures = own_measures(scenario)
 
     # --- time ----------------------------------------------------------------------
     @property
@@ -174,11 +188,12 @@ class Session:
                   f"# Reproduce: python -m sim scenario=<this file> seed={self.seed} scale={self.scale}\n")
         return header + yaml.safe_dump(self.export_dict(), sort_keys=False, allow_unicode=True)
 
-    def markers(self) -> list[tuple[str, str, int]]:
-        """(period, label, number) for the charts: one marker per quarter with changes.
+    def markers(self) -> list[tuple[str, str, str]]:
+        """(period, label, badge) for the charts, in time order: one marker per quarter with changes.
 
-        Quarters with events are numbered 1, 2, ... in order (number 0: lever moves only), so the
-        charts can show a short badge and the page a numbered list of what happened.
+        Quarters with the class's events get numbers 1, 2, ...; the measures the scenario file
+        itself adds to its parent (say us_chip_controls on top of baseline) get letters A, B, ...;
+        lever moves get no badge. The page spells the badges out above the charts.
         """
         names: dict[str, list[str]] = {}
         for c in self.changes:
@@ -188,5 +203,7 @@ class Session:
         out, number = [], 0
         for period, labels in names.items():
             number += bool(labels)
-            out.append((period, " + ".join(labels) or "lever change", number if labels else 0))
-        return out
+            out.append((period, " + ".join(labels) or "lever change", str(number) if labels else ""))
+        letters = [(period, f"scenario: {what}", chr(ord("A") + k))
+                   for k, (period, what) in enumerate(self.scenario_measures[:26])]
+        return sorted(out + letters, key=lambda m: periods.parse(m[0]))
