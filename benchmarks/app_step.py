@@ -58,7 +58,7 @@ def in_process(scenario: str, seed: int, compare: bool) -> None:
     print(f"chart data at the end: {size / 1024:.0f} KiB of JSON")
 
 
-def in_browser(quarters: int) -> None:
+def in_browser(quarters: int, height: int = 1000) -> None:
     import socket
     import subprocess
     import urllib.request
@@ -82,7 +82,7 @@ def in_browser(quarters: int) -> None:
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page = browser.new_page(viewport={"width": 1600, "height": height})
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_function("() => document.querySelector('.chart-papers')?.__chart")
             # Time from the click to the end of the last chart's redraw, measured inside the page:
@@ -109,7 +109,7 @@ def in_browser(quarters: int) -> None:
                 wait_ms.append(first - t0)      # server: step, page re-render, websocket
                 draw_ms.append(end - first)     # browser: ECharts drawing every chart
             browser.close()
-        print(f"{n_charts} charts in view (viewport 1600x1000)")
+        print(f"{n_charts} charts in view (viewport 1600x{height})")
         print(summary("click Step -> all charts in view redrawn (headless chromium)", ms))
         print(summary("  of which click -> first chart updated (server + websocket)", wait_ms))
         print(summary("  of which first -> last chart drawn (browser)", draw_ms))
@@ -125,9 +125,11 @@ def main() -> None:
     ap.add_argument("--compare", action="store_true")
     ap.add_argument("--browser", action="store_true")
     ap.add_argument("--quarters", type=int, default=40, help="quarters to click through with --browser")
+    ap.add_argument("--height", type=int, default=1000, help="browser window height with --browser (2400: all "
+                    "charts in view)")
     args = ap.parse_args()
     if args.browser:
-        in_browser(args.quarters)
+        in_browser(args.quarters, args.height)
     else:
         in_process(args.scenario, args.seed, args.compare)
 
