@@ -6,6 +6,7 @@ Solara kernel) gets its own `Session` and model: two students never see each oth
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import time
@@ -44,7 +45,7 @@ body, .v-application { font-size: 16px; }
 
 
 @solara.component_vue("charts.vue")
-def ChartGrid(options: dict, height: int = 340):
+def ChartGrid(options_json: str, height: int = 340):
     pass
 
 
@@ -266,10 +267,11 @@ def Charts(s: Session, tick: int, compare: bool, network: str):
             rows = list(s.model.recorder.rows)
             ref = s.reference_rows() if compare else None
             scen = s.model.scenario
-            return all_charts(s.model.blocs, scen.start, scen.end, rows, ref, s.markers(), network)
+            return json.dumps(all_charts(s.model.blocs, scen.start, scen.end, rows, ref, s.markers(), network),
+                              separators=(",", ":"))
 
     options = solara.use_memo(build, [s, tick, compare, network])
-    ChartGrid(options=options)
+    ChartGrid(options_json=options)
 
 
 @solara.component
