@@ -24,14 +24,18 @@ from sim.app.levers_ui import EVENTS  # noqa: E402
 from sim.app.session import Session  # noqa: E402
 
 
-def summary(label: str, ms: list[float]) -> str:
+def stats(ms: list[float]) -> dict:
     ms = sorted(ms)
-    p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
-    return (f"{label}: {len(ms)} quarters, median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, "
-            f"max {ms[-1]:.1f} ms")
+    return {"n": len(ms), "median_ms": statistics.median(ms), "p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))],
+            "max_ms": ms[-1]}
 
 
-def in_process(scenario: str, seed: int, compare: bool) -> None:
+def summary(label: str, st: dict) -> str:
+    return (f"{label}: {st['n']} quarters, median {st['median_ms']:.1f} ms, p95 {st['p95_ms']:.1f} ms, "
+            f"max {st['max_ms']:.1f} ms")
+
+
+def in_process(scenario: str, seed: int, compare: bool) -> dict:
     s = Session(scenario, seed, "classroom")
     scen = s.model.scenario
     step_ms, redraw_ms, total_ms, size = [], [], [], 0
@@ -52,13 +56,16 @@ def in_process(scenario: str, seed: int, compare: bool) -> None:
         total_ms.append((t2 - t0) * 1e3)
         quarter += 1
     tag = f"{scenario} seed={seed} classroom{' +compare' if compare else ''}"
-    print(summary(f"step ({tag})", step_ms))
-    print(summary("chart data + JSON", redraw_ms))
-    print(summary("step + redraw data", total_ms))
-    print(f"chart data at the end: {size / 1024:.0f} KiB of JSON")
+    out = {"agents": len(s.model.agents), "step": stats(step_ms), "chart_data": stats(redraw_ms),
+           "total": stats(total_ms), "json_kib": size / 1024}
+    print(summary(f"step ({tag})", out["step"]))
+    print(summary("chart data + JSON", out["chart_data"]))
+    print(summary("step + redraw data", out["total"]))
+    print(f"chart data at the end: {out['json_kib']:.0f} KiB of JSON")
+    return out
 
 
-def in_browser(quarters: int, height: int = 1000) -> None:
+def in_browser(quarters: int, height: int = 1000) -> dict:
     import socket
     import subprocess
     import urllib.request
@@ -109,10 +116,13 @@ def in_browser(quarters: int, height: int = 1000) -> None:
                 wait_ms.append(first - t0)      # server: step, page re-render, websocket
                 draw_ms.append(end - first)     # browser: ECharts drawing every chart
             browser.close()
+        out = {"charts_in_view": n_charts, "viewport": f"1600x{height}", "total": stats(ms),
+               "server": stats(wait_ms), "drawing": stats(draw_ms)}
         print(f"{n_charts} charts in view (viewport 1600x{height})")
-        print(summary("click Step -> all charts in view redrawn (headless chromium)", ms))
-        print(summary("  of which click -> first chart updated (server + websocket)", wait_ms))
-        print(summary("  of which first -> last chart drawn (browser)", draw_ms))
+        print(summary("click Step -> all charts in view redrawn (headless chromium)", out["total"]))
+        print(summary("  of which click -> first chart updated (server + websocket)", out["server"]))
+        print(summary("  of which first -> last chart drawn (browser)", out["drawing"]))
+        return out
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -127,11 +137,14 @@ def main() -> None:
     ap.add_argument("--quarters", type=int, default=40, help="quarters to click through with --browser")
     ap.add_argument("--height", type=int, default=1000, help="browser window height with --browser (2400: all "
                     "charts in view)")
+    ap.add_argument("--json", action="store_true", help="end with the measurements as one JSON line")
     args = ap.parse_args()
     if args.browser:
-        in_browser(args.quarters, args.height)
+        out = in_browser(args.quarters, args.height)
     else:
-        in_process(args.scenario, args.seed, args.compare)
+        out = in_process(args.scenario, args.seed, args.compare)
+    if args.json:
+        print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -136,20 +136,6 @@ def cli_split(out: str, scale: str = "realistic") -> dict:
     return phases
 
 
-def app_step(factor: float = 0.04, seed: int = 1) -> dict:
-    """What the app does per redraw: one step, then the timeseries table so far."""
-    model = _entangle(factor, seed)()
-    times = []
-    while model.running:
-        t = time.perf_counter()
-        model.step()
-        model.recorder.timeseries()
-        times.append(time.perf_counter() - t)
-    times.sort()
-    return {"agents": len(model.agents), "steps": len(times), "median_ms": statistics.median(times) * 1000,
-            "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000, "max_ms": times[-1] * 1000}
-
-
 def _sweep_job(args) -> float:
     """One sweep run (the stand-in for Hydra's joblib launcher): compose, run, write tables."""
     seed, factor, out = args
@@ -172,8 +158,7 @@ def pool_sweep(runs: int, factor: float, out: str, workers: int = 2) -> dict:
     return {"runs": runs, "workers": workers, "t_total": time.perf_counter() - t}
 
 
-TASKS = {"throughput": throughput, "scaling": scaling, "cli_split": cli_split, "app_step": app_step,
-         "pool_sweep": pool_sweep}
+TASKS = {"throughput": throughput, "scaling": scaling, "cli_split": cli_split, "pool_sweep": pool_sweep}
 
 
 def _value(text: str):
