@@ -13,7 +13,6 @@ T_START = time.perf_counter()  # before any import: the start-up split counts fr
 import json  # noqa: E402
 import math  # noqa: E402
 import resource  # noqa: E402
-import statistics  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 

@@ -1,6 +1,6 @@
 """The seminar page (Solara): scenario picker, playback, policy sliders, events, live charts, export.
 
-Every piece of state lives in hooks inside `Page`, so each browser session (each
+The state lives in a `Controller` (controller.py) made once per `Page`, so each browser session (each
 Solara kernel) gets its own `Session` and model: two students never see each other's changes.
 """
 
@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
-import time
-from contextlib import contextmanager
-from pathlib import Path
 from collections.abc import Callable
 
 import solara
 
-from ..errors import ConfigError
 from ..scenario import available
 from .charts import all_charts
 from .levers_ui import EVENTS, SLIDERS
+from .controller import Controller
 from .session import Session, scales
 
 CSS = """
@@ -52,94 +48,6 @@ def ChartGrid(options_json: str, height: int = 340):
 @solara.component_vue("upload.vue")
 def ScenarioUpload(event_upload: Callable[[dict], None]):
     pass
-
-
-def _safe_name(name: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(name).name) or "uploaded.yaml"
-    return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
-
-
-class Controller:
-    """One browser session's state (Solara reactives) and the page's actions on it.
-
-    Built once per page instance (so once per browser session); child components get this
-    same object, so they re-render only when what they show changes.
-    """
-
-    def __init__(self):
-        self.session = solara.reactive(Session("baseline", 0, "classroom"))
-        self.tick = solara.reactive(0)          # bumped after every change to the model
-        self.error = solara.reactive("")
-        self.playing = solara.reactive(False)
-        self.speed = solara.reactive(2.0)       # quarters per second while playing
-        self.compare = solara.reactive(False)
-        self.network = solara.reactive("papers")
-        self.acting = solara.reactive("EU")
-        self.partner = solara.reactive("CN")
-        self.choice = solara.reactive("baseline")
-        self.seed = solara.reactive(0)
-        self.scale = solara.reactive("classroom")
-        self.uploads = solara.reactive({})      # option label -> path of an uploaded file
-        self.tmpdir = tempfile.mkdtemp(prefix="entangle-upload-")
-
-    @contextmanager
-    def shown_errors(self):
-        """Bad input shows the CLI's one line in the page; the server keeps running."""
-        try:
-            yield
-            self.error.set("")
-        except ConfigError as err:
-            self.error.set(f"error: {err}")
-        self.tick.set(self.tick.value + 1)
-
-    def load(self, name: str | None = None):
-        name = name or self.choice.value
-        self.playing.set(False)
-        with self.shown_errors():
-            path = self.uploads.value.get(name, name)
-            new = Session(path, int(self.seed.value), self.scale.value, display_name=Path(name).stem)
-            self.error.set("")
-            self.session.set(new)
-
-    def upload(self, info: dict):
-        fname = _safe_name(str(info.get("name", "uploaded.yaml")))
-        path = Path(self.tmpdir) / fname
-        path.write_text(str(info.get("text", "")))
-        label = f"uploaded: {fname}"
-        self.uploads.set({**self.uploads.value, label: str(path)})
-        self.choice.set(label)
-        self.load(label)
-
-    def step(self):
-        with self.shown_errors():
-            self.session.value.step()
-
-    def reset(self):
-        self.playing.set(False)
-        with self.shown_errors():
-            self.session.value.reset()
-
-    def play_loop(self, cancel):
-        s = self.session.value
-        while self.playing.value and not cancel.is_set():
-            t0 = time.perf_counter()
-            if not s.step():
-                self.playing.set(False)
-                return
-            self.tick.set(self.tick.value + 1)
-            cancel.wait(max(0.02, 1.0 / self.speed.value - (time.perf_counter() - t0)))
-
-    def set_lever(self, slider, a, b, x, current):
-        # The slider widget snaps a value in force (0.02) to its step (0.0) and reports it back
-        # when drawn: that is not a move by the class, so it must not become a measure.
-        if abs(float(x) - current) <= slider.step / 2 + 1e-9:
-            return
-        with self.shown_errors():
-            self.session.value.set_lever(slider.family, slider.values(a, b, x), slider.slot(a, b))
-
-    def fire(self, event):
-        with self.shown_errors():
-            self.session.value.inject(event)
 
 
 @solara.component
