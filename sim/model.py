@@ -103,3 +103,15 @@ class EntangleModel(mesa.Model):
             if progress:
                 progress()
         return self
+
+    def release(self) -> None:
+        """Let Python free this model once its caller drops it; call it when a run is done.
+
+        Mesa 3.3 counts agent ids in a class-level dict keyed by model (`mesa.Agent._ids`), which
+        keeps every model built in a process alive (mesa issue 3179, fixed in later Mesa): a sweep
+        worker running many jobs, or the app serving a seminar with many resets, would grow with
+        every run. No agent may be added to the model afterwards.
+        """
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)

@@ -62,6 +62,7 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
     ts = model.recorder.timeseries()
     tables = {"timeseries": ts, "countries": model.recorder.countries(), "deals": model.recorder.deals(model),
               "institutions": model.recorder.institutions(model)}
+    model.release()
     for name in cfg.output.tables:
         write_parquet(tables[name], out / f"{name}.parquet")
     summary = summarize(ts, scenario, cfg)

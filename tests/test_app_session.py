@@ -148,3 +148,20 @@ def test_a_scenario_built_on_another_marks_its_own_measures():
     assert s.markers() == [("2017Q1", "InvestAI", "1"), ("2025Q2", "scenario: export controls", "A"),
                            ("2026Q1", "scenario: export controls", "B")]
     assert Session("baseline", seed=0).markers() == []     # the record itself: nothing marked
+
+
+def test_reset_and_new_runs_free_the_old_models():
+    """A seminar resets and restarts many times: the server must not keep every model it built."""
+    import gc
+    import weakref
+
+    s = Session("baseline", seed=0)
+    s.step()
+    s.reference_rows()
+    gone = [weakref.ref(s.model), weakref.ref(s.reference)]
+    s.reset()
+    gone.append(weakref.ref(s.model))
+    s.close()
+    del s
+    gc.collect()
+    assert [r() for r in gone] == [None, None, None]

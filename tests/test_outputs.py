@@ -86,3 +86,19 @@ def test_same_seed_gives_byte_identical_tables_and_another_seed_differs(tmp_path
     c = _tables(tmp_path / "c", "seed=8")
     assert a == b
     assert a["timeseries.parquet"] != c["timeseries.parquet"]
+
+
+def test_runs_in_one_process_do_not_keep_their_models(tmp_path):
+    """A sweep worker runs job after job: each finished model must be freed, not pile up."""
+    import gc
+
+    from sim.model import EntangleModel
+
+    def alive():
+        gc.collect()
+        return sum(isinstance(o, EntangleModel) for o in gc.get_objects())
+
+    before = alive()
+    for seed in range(3):
+        _tables(tmp_path / str(seed), f"seed={seed}")
+    assert alive() == before

@@ -62,7 +62,9 @@ class Controller:
             path = self.uploads.value.get(name, name)
             new = Session(path, int(self.seed.value), self.scale.value, display_name=Path(name).stem)
             self.error.set("")
+            old = self.session.value
             self.session.set(new)
+            old.close()
 
     def upload(self, info: dict):
         fname = _safe_name(str(info.get("name", "uploaded.yaml")))

@@ -106,8 +106,19 @@ class Session:
 
     def reset(self) -> None:
         with self.lock:
-            self.model = build_model(self.cfg)
+            self._replace(build_model(self.cfg))
             self.changes = []
+
+    def close(self) -> None:
+        """The class moved on to another run: free this one's models."""
+        with self.lock:
+            for m in (self.model, self.reference):
+                if m is not None:
+                    m.release()
+
+    def _replace(self, model: EntangleModel) -> None:
+        self.model.release()
+        self.model = model
 
     # --- changes -------------------------------------------------------------------
     def set_lever(self, family: str, values: dict, slot: tuple = ()) -> None:
@@ -135,7 +146,7 @@ class Session:
             scen = self.model.scenario
             scen.add(scen.start, family, measure, f"app.{family}")
             m = self.model
-            self.model = EntangleModel(scen, scale=m.scale, seed=m.seed, params=m.params)
+            self._replace(EntangleModel(scen, scale=m.scale, seed=m.seed, params=m.params))
         else:
             self.model.apply_measure(family, measure, f"app.{family}")
         last = self.changes[-1] if self.changes else None

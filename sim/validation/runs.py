@@ -89,8 +89,10 @@ def run_tables(cfg: EntangleConfig) -> dict:
         m.step()
         if m.period == SNAPSHOT or (inst is None and not m.running):
             inst = m.recorder.institutions(m)
-    return {"ts": m.recorder.timeseries(), "countries": m.recorder.countries(), "deals": m.recorder.deals(m),
-            "inst": inst, "scale": cfg.scale.factor}
+    tables = {"ts": m.recorder.timeseries(), "countries": m.recorder.countries(), "deals": m.recorder.deals(m),
+              "inst": inst, "scale": cfg.scale.factor}
+    m.release()
+    return tables
 
 
 def history_job(args) -> dict:
@@ -109,6 +111,7 @@ def lever_job(args) -> dict:
     cfg = make_config(scenario, seed, factor, end, params, d.lever)
     m = build_model(cfg)
     m.run()
+    m.release()
     return {"seed": seed, "index": index, "ts": m.recorder.timeseries()}
 
 
