@@ -86,13 +86,28 @@ class Ties:
     field: np.ndarray
     strength: np.ndarray
     key: np.ndarray  # min(a, b) * n_authors + max(a, b): the unordered pair, kept so merging needn't recompute it
+    author_bloc: np.ndarray  # bloc of every author (fixed)
+    degree: np.ndarray       # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
+    degree_all: np.ndarray   # [author] ties of the author in all
 
     @classmethod
-    def empty(cls):
+    def empty(cls, author_bloc: np.ndarray, n_blocs: int):
+        n = len(author_bloc)
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0),
-                   np.zeros(0, np.int64))
+                   np.zeros(0, np.int64), author_bloc, np.zeros(n * n_blocs, np.int64), np.zeros(n, np.int64))
+
+    def count(self, a, b, sign: int) -> None:
+        """Add (sign 1) or remove (-1) the ties a-b in the degree counts.
+
+        A quarter adds and ends a few thousand ties among tens of thousands: updating the counts
+        costs that much, recounting them would cost a pass over every tie.
+        """
+        nb = len(self.degree) // len(self.degree_all)
+        np.add.at(self.degree, np.concatenate([a * nb + self.author_bloc[b], b * nb + self.author_bloc[a]]), sign)
+        np.add.at(self.degree_all, np.concatenate([a, b]), sign)
 
     def keep(self, mask):
+        self.count(self.a[~mask], self.b[~mask], -1)
         rows = np.flatnonzero(mask)  # one pass over the mask, then a cheap gather per array
         for name in ("a", "b", "field", "strength", "key"):
             setattr(self, name, getattr(self, name)[rows])
@@ -108,7 +123,7 @@ def capacity(model) -> np.ndarray:
 def setup(model) -> None:
     p = model.params.collaboration
     model.authors = Authors(model)
-    model.ties = Ties.empty()
+    model.ties = Ties.empty(model.authors.bloc, model.n_blocs)
     model.author_papers = np.zeros((len(model.authors), model.n_blocs))  # cumulative papers with each bloc
     specs = list(model.bloc_specs.values())
     model.affinity = np.ones((len(model.countries), model.n_blocs))
@@ -143,10 +158,7 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     xl, jl = au.lane_author, au.lane_bloc
     rate = (p.tie_rate * reach)[xl] * au.lane_affinity
     if with_memory:
-        # Ties of each author with each bloc, both ends counted in one pass (whole counts: order-free).
-        deg = np.bincount(np.concatenate([ties.a * nb + au.bloc[ties.b], ties.b * nb + au.bloc[ties.a]]),
-                          minlength=n * nb)
-        rate = rate + p.tie_memory * deg[au.foreign_lanes]
+        rate = rate + p.tie_memory * ties.degree[au.foreign_lanes]  # ties of each author with each bloc
     rate *= (pair_open * scale).ravel()[au.lane_cell]
     counts = rng.poisson(rate)
     started = np.flatnonzero(counts)
@@ -158,7 +170,7 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     bloc_mix = np.cumsum([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()], axis=1)
     other = (rng.random(len(x))[:, None] > bloc_mix[j]).sum(axis=1).clip(0, F - 1)
     field = np.where(rng.random(len(x)) < p.field_match, own, other)
-    deg_all = np.bincount(np.concatenate([ties.a, ties.b]), minlength=n)
+    deg_all = ties.degree_all
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
     # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
     degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
@@ -207,6 +219,7 @@ def _merge(model, x, y, field) -> None:
     fresh = np.ones(len(uniq), bool)
     fresh[at] = False
     sel = first[fresh]
+    ties.count(x[sel], y[sel], 1)
     ties.a = np.concatenate([ties.a, x[sel]])
     ties.b = np.concatenate([ties.b, y[sel]])
     ties.field = np.concatenate([ties.field, field[sel]])
