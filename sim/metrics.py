@@ -27,79 +27,96 @@ def _ordered(blocs):
 
 
 class Recorder:
-    """Collects one row per quarter; turns them into tables once, at the end."""
+    """Collects one row per quarter; turns them into tables once, at the end.
+
+    A row is built from a few whole-array blocks (per bloc pair, per bloc, per ordered pair),
+    each computed with numpy and zipped with column names fixed at the start, so collecting
+    costs a handful of array operations, not one Python expression per column.
+    """
 
     def __init__(self, model):
         self.rows: list[dict] = []
         self.country_rows: list[dict] = []
         self.deal_parts: list[dict] = []
         self.up = 1.0 / model.scale   # model counts -> real-world counts
-        self.pairs = _pairs(model.blocs)
-        self.ordered = _ordered(model.blocs)
+        blocs = model.blocs
+        self.pairs = _pairs(blocs)
+        self.ordered = _ordered(blocs)
+        self.pi = np.array([i for i, _, _ in self.pairs], dtype=np.int64)
+        self.pj = np.array([j for _, j, _ in self.pairs], dtype=np.int64)
+        self.oi = np.array([i for i, _, _, _ in self.ordered], dtype=np.int64)
+        self.oj = np.array([j for _, j, _, _ in self.ordered], dtype=np.int64)
+        # Column names of each block, in the order the columns appear in a row.
+        self.pair_names = [n for _, _, name in self.pairs for n in (
+            f"papers_{name}", f"ties_{name}", f"share_{name}_military_linked", f"share_{name}_security_linked",
+            f"share_{name}_corporate", f"citation_{name}", *(f"papers_{name}_{field}" for field in FIELDS),
+            f"alignment_{name}", f"gap_{name}")]
+        self.bloc_names = [n for code in blocs for n in (
+            f"papers_total_{code}", f"citation_{code}_domestic", f"deals_total_{code}", f"capital_total_{code}",
+            f"deals_foreign_share_{code}", f"capability_{code}", f"compute_access_{code}", f"compute_stock_{code}",
+            f"chip_capacity_{code}", f"chip_investment_eur_bn_{code}", f"chip_supply_share_{code}",
+            f"compliance_share_{code}", f"exposure_{code}", f"spillover_{code}", f"innovation_{code}",
+            f"frontier_models_{code}", f"patents_{code}", f"lever_compliance_cost_{code}",
+            f"lever_strictness_{code}", f"lever_programme_eur_bn_{code}")]
+        self.ordered_names = [n for _, _, a, b in self.ordered for n in (
+            f"share_{a}_output_with_{b}", f"deals_{a}_to_{b}", f"deals_blocked_{a}_to_{b}", f"capital_{a}_to_{b}",
+            f"cross_compliance_{a}_with_{b}", f"lever_export_chips_{a}_to_{b}", f"lever_export_tools_{a}_to_{b}",
+            f"lever_screening_{a}_on_{b}", f"lever_ban_military_{a}_on_{b}", f"lever_mobility_{a}_on_{b}",
+            f"lever_inbound_{a}_from_{b}", f"lever_outbound_{a}_to_{b}")]
+        self.convergence_names = [f"convergence_{name}" for _, _, name in self.pairs]
+        # Per country: its bloc, and the other blocs it reports papers and institutions with.
+        self.country_others = [[j for j in range(model.n_blocs) if j != model.country_bloc[c]]
+                               for c in range(len(model.countries))]
 
     def collect(self, model) -> None:
         fl, s, lv, blocs, up = model.flows, model.bloc_state, model.levers, model.blocs, self.up
         q = model.quarter
-        row = {"period": periods.label(q), "year": periods.year(q), "quarter": q % 4 + 1}
+        row = {"period": periods.label(q), "year": float(periods.year(q)), "quarter": float(q % 4 + 1)}
         total = fl.home + fl.papers.sum(axis=1)
         n_firms, complying = np.bincount(model.firms.bloc, minlength=len(blocs)), fl.complying  # [bloc, regime]
-        for i, j, name in self.pairs:
-            n = fl.papers[i, j]
-            row[f"papers_{name}"] = n * up
-            row[f"ties_{name}"] = fl.ties[i, j] * up
-            row[f"share_{name}_military_linked"] = fl.papers_military[i, j] / n if n else 0.0
-            row[f"share_{name}_security_linked"] = fl.papers_security[i, j] / n if n else 0.0
-            row[f"share_{name}_corporate"] = fl.papers_corporate[i, j] / n if n else 0.0
-            row[f"citation_{name}"] = fl.citations[i, j] / n if n else 0.0
-            for k, field in enumerate(FIELDS):
-                row[f"papers_{name}_{field}"] = fl.papers_field[i, j, k] * up
-            row[f"alignment_{name}"] = s.alignment[i, j]
-            row[f"gap_{name}"] = s.capability[i] - s.capability[j]
-        for b, code in enumerate(blocs):
-            row[f"papers_total_{code}"] = total[b] * up
-            row[f"citation_{code}_domestic"] = fl.home_impact[b]
-            row[f"deals_total_{code}"] = fl.rounds[b] * up
-            row[f"capital_total_{code}"] = fl.rounds_capital[b] * 1e6 * up
-            row[f"deals_foreign_share_{code}"] = fl.rounds_foreign[b] / fl.rounds[b] if fl.rounds[b] else 0.0
-            row[f"capability_{code}"] = s.capability[b]
-            row[f"compute_access_{code}"] = s.compute_access[b]
-            row[f"compute_stock_{code}"] = s.compute_stock[b]
-            row[f"chip_capacity_{code}"] = s.chip_capacity[b]
-            row[f"chip_investment_eur_bn_{code}"] = s.chip_investment[b]
+
+        def ratio(num, den):  # num / den, 0 where den is 0
+            return np.divide(num, den, out=np.zeros(np.shape(num)), where=den != 0)
+
+        i, j = self.pi, self.pj
+        n = fl.papers[i, j]
+        pair_block = np.column_stack([
+            n * up, fl.ties[i, j] * up, ratio(fl.papers_military[i, j], n), ratio(fl.papers_security[i, j], n),
+            ratio(fl.papers_corporate[i, j], n), ratio(fl.citations[i, j], n), fl.papers_field[i, j] * up,
+            s.alignment[i, j], s.capability[i] - s.capability[j]])
+        row.update(zip(self.pair_names, pair_block.ravel().tolist()))
+
+        programme = np.array([float(sum(p.quarterly_eur_bn for p in lv.programmes.values()
+                                        if p.bloc == b and p.quarters_left > 0)) for b in range(len(blocs))])
+        bloc_block = np.column_stack([
+            total * up, fl.home_impact, fl.rounds * up, fl.rounds_capital * 1e6 * up,
+            ratio(fl.rounds_foreign, fl.rounds), s.capability, s.compute_access, s.compute_stock, s.chip_capacity,
+            s.chip_investment,
             # Share of the world's advanced-chip supply from this bloc's firms (G1); the rest is uncontrolled.
-            row[f"chip_supply_share_{code}"] = s.chip_supply[b] / (s.chip_supply.sum()
-                                                                   + model.params.compute.rest_of_world_supply)
-            row[f"compliance_share_{code}"] = complying[:, b].sum() / len(model.firms)
-            row[f"exposure_{code}"] = fl.exposure[b]
-            row[f"spillover_{code}"] = fl.spillover[b]
-            row[f"innovation_{code}"] = fl.new_knowledge[b] / s.knowledge0_us * 100
-            row[f"frontier_models_{code}"] = fl.frontier_models[b] * up
-            row[f"patents_{code}"] = fl.patents[b] * up
-            row[f"lever_compliance_cost_{code}"] = lv.compliance_cost[b]
-            row[f"lever_strictness_{code}"] = lv.strictness[b]
-            row[f"lever_programme_eur_bn_{code}"] = sum(p.quarterly_eur_bn for p in lv.programmes.values()
-                                                        if p.bloc == b and p.quarters_left > 0)
+            s.chip_supply / (s.chip_supply.sum() + model.params.compute.rest_of_world_supply),
+            complying.sum(axis=0) / len(model.firms), fl.exposure, fl.spillover,
+            fl.new_knowledge / s.knowledge0_us * 100, fl.frontier_models * up, fl.patents * up,
+            lv.compliance_cost, lv.strictness, programme])
+        row.update(zip(self.bloc_names, bloc_block.ravel().tolist()))
+
         deals = fl.deals
         ok = ~deals["blocked"]
-        for i, j, a, b in self.ordered:
-            sel = (deals["investor_bloc"] == i) & (deals["target_bloc"] == j)
-            row[f"share_{a}_output_with_{b}"] = fl.papers[i, j] / total[i] if total[i] else 0.0
-            row[f"deals_{a}_to_{b}"] = (sel & ok).sum() * up
-            row[f"deals_blocked_{a}_to_{b}"] = (sel & ~ok).sum() * up
-            row[f"capital_{a}_to_{b}"] = deals["amount_eur"][sel & ok].sum() * up
-            row[f"cross_compliance_{a}_with_{b}"] = complying[i, j] / n_firms[i]
-            row[f"lever_export_chips_{a}_to_{b}"] = lv.export[0, i, j]
-            row[f"lever_export_tools_{a}_to_{b}"] = lv.export[1, i, j]
-            row[f"lever_screening_{a}_on_{b}"] = lv.screening[i, j]
-            row[f"lever_ban_military_{a}_on_{b}"] = lv.ban_military[i, j]
-            row[f"lever_mobility_{a}_on_{b}"] = lv.mobility[i, j]
-            row[f"lever_inbound_{a}_from_{b}"] = lv.inbound[i, j]
-            row[f"lever_outbound_{a}_to_{b}"] = lv.outbound[i, j]
-        for i, j, name in self.pairs:
-            a, b = name.split("_")
-            row[f"convergence_{name}"] = (row[f"alignment_{name}"] + row[f"cross_compliance_{a}_with_{b}"]
-                                          + row[f"cross_compliance_{b}_with_{a}"]) / 3
-        self.rows.append({k: (float(v) if not isinstance(v, str) else v) for k, v in row.items()})
+        nb = len(blocs)
+        key = deals["investor_bloc"] * nb + deals["target_bloc"]  # flat [investor bloc, target bloc]
+        done = np.bincount(key[ok], minlength=nb * nb)
+        blocked = np.bincount(key[~ok], minlength=nb * nb)
+        # Amounts are summed per pair with np.sum over the pair's deals (its summation order, as always).
+        capital = np.array([deals["amount_eur"][ok & (key == a * nb + b)].sum() for a, b in zip(self.oi, self.oj)])
+        i, j = self.oi, self.oj
+        cross = complying / n_firms[:, None]
+        ordered_block = np.column_stack([
+            ratio(fl.papers[i, j], total[i]), done[i * nb + j] * up, blocked[i * nb + j] * up, capital * up,
+            cross[i, j], lv.export[0, i, j], lv.export[1, i, j], lv.screening[i, j], lv.ban_military[i, j],
+            lv.mobility[i, j], lv.inbound[i, j], lv.outbound[i, j]])
+        row.update(zip(self.ordered_names, ordered_block.ravel().tolist()))
+        i, j = self.pi, self.pj
+        row.update(zip(self.convergence_names, ((s.alignment[i, j] + cross[i, j] + cross[j, i]) / 3).tolist()))
+        self.rows.append(row)
         self._collect_countries(model, row)
         self.deal_parts.append({**deals, "quarter": np.full(len(deals["stage"]), q)})
 
@@ -110,14 +127,17 @@ class Recorder:
         has_papers = model.author_papers[: au.n_inst] > 0
         cells = au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs)
         inst_with = np.bincount(cells[has_papers], minlength=nc * model.n_blocs).reshape(nc, model.n_blocs)
+        papers_total = ((fl.home_country + fl.country_with.sum(axis=1)) * up).tolist()
+        papers_with = (fl.country_with * up).tolist()
+        institutions_with = (inst_with * up).tolist()
+        year = int(row["year"])
         for c, name in enumerate(model.countries):
-            b = model.country_bloc[c]
-            out = {"period": row["period"], "year": row["year"], "country": name, "bloc": model.blocs[b],
-                   "papers_total": (fl.home_country[c] + fl.country_with[c].sum()) * up}
-            for j, code in enumerate(model.blocs):
-                if j != b:
-                    out[f"papers_with_{code}"] = fl.country_with[c, j] * up
-                    out[f"institutions_with_{code}"] = int(inst_with[c, j] * up)
+            out = {"period": row["period"], "year": year, "country": name,
+                   "bloc": model.blocs[model.country_bloc[c]], "papers_total": papers_total[c]}
+            for j in self.country_others[c]:
+                code = model.blocs[j]
+                out[f"papers_with_{code}"] = papers_with[c][j]
+                out[f"institutions_with_{code}"] = int(institutions_with[c][j])
             self.country_rows.append(out)
 
     # --- tables ---------------------------------------------------------------------

@@ -57,12 +57,28 @@ def setup(model) -> None:
 
 def index(model) -> np.ndarray:
     f, out = model.firms, np.zeros(model.n_blocs)
+    rows = getattr(model, "firm_rows", None)
+    if rows is None:  # firms never change bloc (an exiting firm's row goes to an entrant of the same bloc)
+        rows = model.firm_rows = [np.flatnonzero(f.bloc == b) for b in range(model.n_blocs)]
     for b in range(model.n_blocs):  # blocs are few; each partition is O(n)
-        k = f.knowledge[f.bloc == b]
+        k = f.knowledge[rows[b]]
         if len(k):
             top = np.partition(k, len(k) - max(1, len(k) // 10))[-max(1, len(k) // 10):]
             out[b] = np.exp(np.log(np.maximum(top, 1e-12)).mean())
     return out
+
+
+def compliance_cost(model) -> np.ndarray:
+    """Each firm's summed compliance cost over the regimes it complies with.
+
+    A firm's cost depends only on which regimes it complies with: the sum is taken once per
+    pattern of regimes (2 ** blocs of them), and each firm reads its pattern's value.
+    """
+    f, cost = model.firms, model.levers.compliance_cost
+    nb = model.n_blocs
+    patterns = (np.arange(2 ** nb)[:, None] >> np.arange(nb)) & 1  # [pattern, regime] 0/1
+    per_pattern = (patterns.astype(bool) * cost[None, :]).sum(axis=1)
+    return per_pattern[f.complies @ (1 << np.arange(nb))]
 
 
 def step(model) -> None:
@@ -74,9 +90,10 @@ def step(model) -> None:
     model_term = 1 - p.model_access_weight * np.clip(models_lost, 0, 1)
     rd = np.array([b.rd_growth for b in specs]) / 4
     capital_term = np.clip((np.maximum(f.capital, 1e-6) / p.capital_ref_eur_m) ** p.capital_elasticity, 0.3, 1.5)
-    compliance = (f.complies * lv.compliance_cost[None, :]).sum(axis=1)
-    growth = (rd[f.bloc] * compute_term[f.bloc] * model_term[f.bloc] * capital_term
-              * (1 - compliance) + fl.spillover[f.bloc] / 4 + p.paper_learning * np.log1p(fl.firm_papers))
+    compliance = compliance_cost(model)
+    # Per-bloc factors multiplied per bloc, then gathered once: the same products as per firm.
+    growth = ((rd * compute_term * model_term)[f.bloc] * capital_term
+              * (1 - compliance) + (fl.spillover / 4)[f.bloc] + p.paper_learning * np.log1p(fl.firm_papers))
     # Research capacity grows with each bloc's research funding and talent pipeline (C13).
     research = np.array([b.research_growth for b in specs]) / 4
     model.inst.capacity *= 1 + research[model.inst.bloc]

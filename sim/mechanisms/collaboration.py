@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..actors import DUAL_USE, FIELDS
+from ..actors import DUAL_USE, FIELDS, RISKS
 from ..schema import spec
 from .sampling import Buckets
 
@@ -65,6 +65,11 @@ class Authors:
         # Flat (author, bloc) lanes towards foreign blocs: the only lanes where foreign ties start.
         self.foreign_lanes = np.flatnonzero(self.bloc[:, None] != np.arange(model.n_blocs)[None, :])
         self.lane_author, self.lane_bloc = np.divmod(self.foreign_lanes, model.n_blocs)
+        # Each lane's flat [author's bloc, partner bloc] cell: a bloc-pair matrix read per lane in one gather.
+        self.lane_cell = self.bloc[self.lane_author] * model.n_blocs + self.lane_bloc
+        # Bloc and risk profile in one small code (bloc * 3 + risk): what screening and bans depend on,
+        # so per-tie rules are read from a table over pairs of codes, two gathers per tie.
+        self.code = self.bloc * len(RISKS) + self.risk
         rows = np.repeat(np.arange(n), F)
         self.buckets = Buckets(self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows,
                                shares=self.mix.ravel())
@@ -80,14 +85,32 @@ class Ties:
     b: np.ndarray
     field: np.ndarray
     strength: np.ndarray
+    key: np.ndarray  # min(a, b) * n_authors + max(a, b): the unordered pair, kept so merging needn't recompute it
+    author_bloc: np.ndarray  # bloc of every author (fixed)
+    degree: np.ndarray       # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
+    degree_all: np.ndarray   # [author] ties of the author in all
 
     @classmethod
-    def empty(cls):
-        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    def empty(cls, author_bloc: np.ndarray, n_blocs: int):
+        n = len(author_bloc)
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0),
+                   np.zeros(0, np.int64), author_bloc, np.zeros(n * n_blocs, np.int64), np.zeros(n, np.int64))
+
+    def count(self, a, b, sign: int) -> None:
+        """Add (sign 1) or remove (-1) the ties a-b in the degree counts.
+
+        A quarter adds and ends a few thousand ties among tens of thousands: updating the counts
+        costs that much, recounting them would cost a pass over every tie.
+        """
+        nb = len(self.degree) // len(self.degree_all)
+        np.add.at(self.degree, np.concatenate([a * nb + self.author_bloc[b], b * nb + self.author_bloc[a]]), sign)
+        np.add.at(self.degree_all, np.concatenate([a, b]), sign)
 
     def keep(self, mask):
-        for name in ("a", "b", "field", "strength"):
-            setattr(self, name, getattr(self, name)[mask])
+        self.count(self.a[~mask], self.b[~mask], -1)
+        rows = np.flatnonzero(mask)  # one pass over the mask, then a cheap gather per array
+        for name in ("a", "b", "field", "strength", "key"):
+            setattr(self, name, getattr(self, name)[rows])
 
 
 def capacity(model) -> np.ndarray:
@@ -100,7 +123,7 @@ def capacity(model) -> np.ndarray:
 def setup(model) -> None:
     p = model.params.collaboration
     model.authors = Authors(model)
-    model.ties = Ties.empty()
+    model.ties = Ties.empty(model.authors.bloc, model.n_blocs)
     model.author_papers = np.zeros((len(model.authors), model.n_blocs))  # cumulative papers with each bloc
     specs = list(model.bloc_specs.values())
     model.affinity = np.ones((len(model.countries), model.n_blocs))
@@ -135,10 +158,8 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     xl, jl = au.lane_author, au.lane_bloc
     rate = (p.tie_rate * reach)[xl] * au.lane_affinity
     if with_memory:
-        deg = np.bincount(ties.a * nb + au.bloc[ties.b], minlength=n * nb) + \
-            np.bincount(ties.b * nb + au.bloc[ties.a], minlength=n * nb)
-        rate = rate + p.tie_memory * deg[au.foreign_lanes]
-    rate *= (pair_open * scale)[au.bloc[xl], jl]
+        rate = rate + p.tie_memory * ties.degree[au.foreign_lanes]  # ties of each author with each bloc
+    rate *= (pair_open * scale).ravel()[au.lane_cell]
     counts = rng.poisson(rate)
     started = np.flatnonzero(counts)
     x, j = np.repeat(xl[started], counts[started]), np.repeat(jl[started], counts[started])
@@ -149,9 +170,11 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     bloc_mix = np.cumsum([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()], axis=1)
     other = (rng.random(len(x))[:, None] > bloc_mix[j]).sum(axis=1).clip(0, F - 1)
     field = np.where(rng.random(len(x)) < p.field_match, own, other)
-    deg_all = np.bincount(ties.a, minlength=n) + np.bincount(ties.b, minlength=n)
+    deg_all = ties.degree_all
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
-    w = reach * prestige ** p.prestige_weight * (1.0 + deg_all) ** p.degree_weight
+    # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
+    degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
+    w = reach * prestige ** p.prestige_weight * degree_term[deg_all]
     y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
@@ -184,28 +207,41 @@ def _merge(model, x, y, field) -> None:
         return
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
     uniq, first, count = np.unique(np.minimum(x, y) * n + np.maximum(x, y), return_index=True, return_counts=True)
-    keys = np.minimum(ties.a, ties.b) * n + np.maximum(ties.a, ties.b)
+    # Only ties whose lower end proposed something can match: search those few, not every tie.
+    proposer = np.zeros(n, bool)
+    proposer[uniq // n] = True
+    cand = np.flatnonzero(proposer[np.minimum(ties.a, ties.b)])
+    keys = ties.key[cand]
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
-    tied = uniq[at] == keys
-    ties.strength[tied] += count[at[tied]]  # strengths are whole numbers: one sum equals repeated +1
+    hit = uniq[at] == keys
+    tied, at = cand[hit], at[hit]
+    ties.strength[tied] += count[at]  # strengths are whole numbers: one sum equals repeated +1
     fresh = np.ones(len(uniq), bool)
-    fresh[at[tied]] = False
+    fresh[at] = False
     sel = first[fresh]
+    ties.count(x[sel], y[sel], 1)
     ties.a = np.concatenate([ties.a, x[sel]])
     ties.b = np.concatenate([ties.b, y[sel]])
     ties.field = np.concatenate([ties.field, field[sel]])
     ties.strength = np.concatenate([ties.strength, count[fresh].astype(float)])
+    ties.key = np.concatenate([ties.key, uniq[fresh]])
 
 
 def _decay(model) -> None:
     rng, p, lv, au, ties = model.rng, model.params.collaboration, model.levers, model.authors, model.ties
-    ba, bb, ra, rb = au.bloc[ties.a], au.bloc[ties.b], au.risk[ties.a], au.risk[ties.b]
+    # Bans and screening depend only on both ends' bloc and risk: evaluate them once per pair of
+    # (bloc, risk) codes, then read each tie's value from that small table.
+    nr = len(RISKS)
+    codes = np.arange(model.n_blocs * nr)
+    ca, cb = np.repeat(codes, len(codes)), np.tile(codes, len(codes))  # every [code a, code b] pair
+    ba, bb, ra, rb = ca // nr, cb // nr, ca % nr, cb % nr
     fwd, rev = ba * model.n_blocs + bb, bb * model.n_blocs + ba  # flat [bloc, partner] cells, both directions
     risk_w = np.asarray(p.risk_screening)
     mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
     banned = (mil[fwd] * (rb == 1) + mil[rev] * (ra == 1) + sec[fwd] * (rb == 2) + sec[rev] * (ra == 2))
     screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
-    end = p.tie_decay / np.sqrt(ties.strength) + p.ban_cut * banned + p.screening_cut * screened
+    pair = au.code[ties.a] * len(codes) + au.code[ties.b]
+    end = p.tie_decay / np.sqrt(ties.strength) + (p.ban_cut * banned)[pair] + (p.screening_cut * screened)[pair]
     survive = rng.random(len(ties.a)) >= end
     exited = getattr(model.flows, "exited_firms", None)
     if exited is not None and len(exited):
@@ -258,9 +294,11 @@ def _write_papers(model, cap) -> None:
     inst = model.inst
     fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * inst.prestige, minlength=nb) / \
         np.maximum(np.bincount(inst.bloc, weights=inst.capacity, minlength=nb), 1e-9)
-    with_bloc = np.bincount(x * nb + by, weights=papers, minlength=len(au) * nb) + \
-        np.bincount(y * nb + bx, weights=papers, minlength=len(au) * nb)
-    model.author_papers += with_bloc.reshape(len(au), nb)
+    # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
+    # (and touches only the authors who wrote, not a fresh [author, bloc] array).
+    flat = model.author_papers.reshape(-1)
+    np.add.at(flat, x * nb + by, papers)
+    np.add.at(flat, y * nb + bx, papers)
     fl.country_with = (np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
                        + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)).reshape(nc, nb)
     # Knowledge flows both ways, more from a more capable partner; exposure in dual-use fields.

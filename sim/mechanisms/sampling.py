@@ -20,6 +20,13 @@ class Buckets:
         self.rows = (np.arange(len(groups)) if rows is None else rows)[self.order]
         self.shares = None if shares is None else np.asarray(shares, float)[self.order]
         self.n_groups = n_groups
+        # In group order the rows often come in a few runs of consecutive agents (a bloc's institutions,
+        # then its firms): then a draw copies those slices of the weights instead of gathering row by row.
+        breaks = np.flatnonzero(np.diff(self.rows) != 1) + 1
+        starts = np.concatenate([[0], breaks]) if len(self.rows) else np.zeros(0, np.int64)
+        ends = np.concatenate([breaks, [len(self.rows)]]) if len(self.rows) else np.zeros(0, np.int64)
+        self.runs = ([(int(a), int(b), int(self.rows[a])) for a, b in zip(starts, ends)]
+                     if len(starts) <= 64 else None)
 
     def size(self, group) -> np.ndarray:
         return self.bounds[np.asarray(group) + 1] - self.bounds[group]
@@ -31,7 +38,14 @@ class Buckets:
         Returns -1 where the group is empty or has zero weight.
         """
         group = np.asarray(group, dtype=np.int64)
-        element_weights = weights[self.rows] if self.shares is None else weights[self.rows] * self.shares
+        if self.runs is None:
+            element_weights = weights[self.rows]
+        else:
+            element_weights = np.empty(len(self.rows))
+            for a, b, row in self.runs:
+                element_weights[a:b] = weights[row:row + b - a]
+        if self.shares is not None:
+            element_weights *= self.shares
         cum = np.empty(len(self.rows) + 1)  # elements are already in group order: one cumulative sum
         cum[0] = 0.0
         np.cumsum(element_weights, out=cum[1:])

@@ -39,9 +39,9 @@ def setup(model) -> None:
 
 def complying(model) -> np.ndarray:
     """[bloc, regime] how many of the bloc's firms comply with the regime (one count per regime: blocs are few)."""
-    f = model.firms
-    return np.stack([np.bincount(f.bloc, weights=f.complies[:, r], minlength=model.n_blocs)
-                     for r in range(model.n_blocs)], axis=1)
+    f, nb = model.firms, model.n_blocs
+    cells = f.bloc[:, None] * nb + np.arange(nb)  # flat [bloc, regime] cell of each firm's every regime
+    return np.bincount(cells.ravel(), weights=f.complies.ravel(), minlength=nb * nb).reshape(nb, nb)
 
 
 def _target(model, complying) -> np.ndarray:
@@ -66,7 +66,7 @@ def step(model) -> None:
     home = f.bloc[review]
     market = np.array([b.market_size for b in model.bloc_specs.values()])
     reach = (f.stage[review] + 1) / 7.0
-    share = np.count_nonzero(f.complies, axis=0) / len(f)
+    share = complying(model).sum(axis=0) / len(f)  # whole counts per regime, summed over blocs
     # [firm, regime] utility of complying
     access = p.market_weight * market[None, :] / market.max() * reach[:, None]
     cost = p.cost_weight * lv.compliance_cost[None, :] * (1 - s.alignment[home])

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 import json
 import math
 from pathlib import Path
@@ -93,6 +95,33 @@ def _holds(yearly: pd.DataFrame, event) -> bool | None:
     return bool(upto.any()) if event["when"] == "by" else bool(len(upto) and upto.all())
 
 
+def _read_ahead(paths: list[Path], ahead: int = 4):
+    """The Parquet tables at `paths`, in order, each read on a helper thread a few runs ahead.
+
+    Reading and decoding happen in Arrow's C++ code (without the GIL), so they overlap the main
+    thread's per-run work; at most `ahead` tables wait in memory (the sweep is still streamed).
+    """
+    with ThreadPoolExecutor(1) as pool:
+        pending = deque(pool.submit(pq.read_table, p) for p in paths[:ahead])
+        for path in paths[ahead:]:
+            table = pending.popleft().result()
+            pending.append(pool.submit(pq.read_table, path))
+            yield table
+        while pending:
+            yield pending.popleft().result()
+
+
+def _end_means(run_dir: Path, table: pa.Table) -> dict[str, float]:
+    """The run's end-of-run outcomes: its summary.json has them already (the run computed them with
+    `end_means` from the same table), so the aggregate reads them instead of loading the table into
+    pandas again. Recomputed if the summary does not hold every outcome column."""
+    outcomes = json.loads((run_dir / "summary.json").read_text()).get("outcomes_last_year") or {}
+    columns = [c for c in table.column_names if c not in IDENTITY]
+    if set(outcomes) == set(columns):
+        return {c: outcomes[c] for c in columns}  # the table's column order (the JSON's keys are sorted)
+    return end_means(table.to_pandas())
+
+
 def _event_columns(event) -> list[str]:
     return [event["left"]] + ([event["right"]] if isinstance(event["right"], str) else [])
 
@@ -119,20 +148,20 @@ def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25,
 
     def write(tmp):
         with pq.ParquetWriter(tmp, out_schema) as writer:
-            for i, run_dir in enumerate(runs):
-                table = pq.read_table(run_dir / "timeseries.parquet")
-                ts = table.to_pandas()
-                end = end_means(ts)
-                yearly = _year_means(ts, event_cols) if events else None  # one groupby for all events
-                for name, ev in events.items():
-                    end[f"event:{name}"] = _holds(yearly[_event_columns(ev)], ev)
+            tables = _read_ahead([r / "timeseries.parquet" for r in runs])
+            for i, (run_dir, table) in enumerate(zip(runs, tables)):
+                end = _end_means(run_dir, table)
+                if events:  # one groupby for all events, over only the columns they read
+                    yearly = _year_means(table.select(["year"] + event_cols).to_pandas(), event_cols)
+                    for name, ev in events.items():
+                        end[f"event:{name}"] = _holds(yearly[_event_columns(ev)], ev)
                 end_rows.append(end)
                 present = set(table.column_names)  # (one list of names, not one per column)
                 for f in schema:  # a column this run lacks (another scenario's blocs) is empty
                     if f.name not in present:
-                        table = table.append_column(f, pa.nulls(len(ts), f.type))
+                        table = table.append_column(f, pa.nulls(table.num_rows, f.type))
                 table = table.select(schema.names).cast(schema)  # one cast for the whole table
-                fixed = [pa.chunked_array([pa.array([params.iat[i, j]] * len(ts), f.type)])
+                fixed = [pa.chunked_array([pa.array([params.iat[i, j]] * table.num_rows, f.type)])
                          for j, f in enumerate(param_schema)]
                 writer.write_table(pa.Table.from_arrays(fixed + table.columns, schema=out_schema))
 
