@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from omegaconf import OmegaConf
 
 from . import __version__, periods
-from .config import EntangleConfig, LEVER_CONFIGS, ParamsConfig
+from .config import EntangleConfig
 from .errors import ConfigError
 from .io import write_json, write_parquet
 from .policies import FAMILIES
 from .scenario import Scenario, load, parse_measures
-from .schema import build, check
+from .schema import check
 
 if TYPE_CHECKING:
     from .model import EntangleModel

@@ -147,8 +147,7 @@ def _mobility(model) -> np.ndarray:
 
 
 def _form(model, cap, scale=1.0, with_memory=True) -> None:
-    rng, p, au, lv, ties = model.rng, model.params.collaboration, model.authors, model.levers, model.ties
-    n, nb = len(au), model.n_blocs
+    rng, p, au, ties = model.rng, model.params.collaboration, model.authors, model.ties
     openness = np.array([s.openness for s in model.bloc_specs.values()])
     pair_open = np.sqrt(np.outer(openness, openness)) * (1.0 - _mobility(model))
     # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
