@@ -47,9 +47,11 @@ def test_larger_investai_budget_raises_eu_capability_and_narrows_the_eu_us_gap()
 
 
 def test_standards_agreement_raises_alignment_and_cross_compliance():
+    # From 2019, while compliance with the US regime is still spreading among EU firms (0.7 in 2020):
+    # by the late 2020s it is near 1 with or without an agreement, and the difference is seed noise.
     agree = ("policies.standards_agreements.name=test", "policies.standards_agreements.parties=[EU,US]",
-             "policies.standards_agreements.depth=0.9")
-    years = range(2027, 2031)
+             "policies.standards_agreements.depth=0.9", "policies.start=2019Q1")
+    years = range(2020, 2025)
     assert mean_over_seeds("alignment_EU_US", years, *agree) > mean_over_seeds("alignment_EU_US", years)
     assert mean_over_seeds("cross_compliance_EU_with_US", years, *agree) > \
         mean_over_seeds("cross_compliance_EU_with_US", years)
