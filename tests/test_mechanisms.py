@@ -5,7 +5,7 @@ import pandas as pd
 
 from conftest import mean_over_seeds, run, timeseries
 from sim.mechanisms import compute
-from sim.mechanisms.sampling import Buckets
+from sim.mechanisms.sampling import Buckets, poisson_events
 from sim.policies import FAMILIES
 
 
@@ -20,6 +20,18 @@ def test_bucket_sampling_draws_in_proportion_to_weight_within_the_group():
 
 
 # --- compute and export controls ----------------------------------------------------------------
+def test_sparse_poisson_events_have_independent_poisson_counts_per_lane():
+    rates = np.array([0.0, 0.05, 0.5, 2.0, 0.0, 0.3])
+    rng = np.random.default_rng(1)
+    counts = np.array([np.bincount(poisson_events(rng, rates), minlength=len(rates)) for _ in range(20_000)])
+    assert counts[:, [0, 4]].sum() == 0                                  # a lane with no rate gets no event
+    np.testing.assert_allclose(counts.mean(axis=0), rates, atol=0.03)    # Poisson: mean = rate ...
+    np.testing.assert_allclose(counts.var(axis=0), rates, atol=0.06)     # ... = variance
+    corr = np.corrcoef(counts[:, 2], counts[:, 3])[0, 1]
+    assert abs(corr) < 0.03                                              # and lanes independent
+    assert len(poisson_events(rng, np.zeros(3))) == 0
+
+
 def test_chip_controls_cut_the_targets_access_and_evasion_restores_part_of_it():
     model = run("seed=0", "end=2017Q2")
     cn, us = model.blocs.index("CN"), model.blocs.index("US")

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..actors import DUAL_USE, FIELDS, RISKS
 from ..schema import spec
-from .sampling import Buckets
+from .sampling import Buckets, poisson_events
 
 F = len(FIELDS)
 
@@ -159,9 +159,9 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     if with_memory:
         rate = rate + p.tie_memory * ties.degree[au.foreign_lanes]  # ties of each author with each bloc
     rate *= (pair_open * scale).ravel()[au.lane_cell]
-    counts = rng.poisson(rate)
-    started = np.flatnonzero(counts)
-    x, j = np.repeat(xl[started], counts[started]), np.repeat(jl[started], counts[started])
+    # New ties are rare events on many lanes: drawn as a Poisson total spread over the lanes by rate.
+    lane = poisson_events(rng, rate)
+    x, j = xl[lane], jl[lane]
     if len(x) == 0:
         return
     # The tie's field: mostly the initiator's own, else any field the partner bloc works in.
@@ -263,13 +263,14 @@ def _write_papers(model, cap) -> None:
     productivity = 1.0 - lv.shock_productivity
     x, y = ties.a, ties.b
     lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
-    papers = rng.poisson(lam).astype(float)
+    # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
+    # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
+    wrote, papers = np.unique(poisson_events(rng, lam), return_counts=True)
+    papers = papers.astype(float)
     fl = model.flows
     fl.ties = np.bincount(au.bloc[x] * nb + au.bloc[y], minlength=nb * nb).reshape(nb, nb)
     fl.ties = fl.ties + fl.ties.T
-    # Only ties that wrote papers this quarter add to the paper sums (adding zeros changes no sum).
-    wrote = np.flatnonzero(papers)
-    x, y, field, papers = x[wrote], y[wrote], ties.field[wrote], papers[wrote]
+    x, y, field = x[wrote], y[wrote], ties.field[wrote]
     bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
     pair = bx * nb + by
 

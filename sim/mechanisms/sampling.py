@@ -3,6 +3,9 @@
 Elements (agents, or agent-field pairs) are sorted once by group; each draw is a
 binary search in the group's slice of the cumulative weights, so a quarter's
 draws cost O(draws * log n) plus one O(n) cumulative sum.
+
+Sparse Poisson events (`poisson_events`) use the same idea: one draw for how many
+events there are in all, then one binary search per event for where it falls.
 """
 
 from __future__ import annotations
@@ -58,3 +61,24 @@ class Buckets:
         pos = np.clip(pos, lo_i, np.maximum(hi_i - 1, lo_i))
         out = self.rows[np.minimum(pos, len(self.rows) - 1)] if len(self.rows) else np.zeros(len(group), int)
         return np.where(hi > lo, out, -1)
+
+
+def poisson_events(rng, rates: np.ndarray) -> np.ndarray:
+    """Events of independent Poisson counts with the given means, as the index of each event's lane (ascending).
+
+    The same distribution as `np.repeat(np.arange(len(rates)), rng.poisson(rates))`, drawn from
+    1 + N random numbers instead of one Poisson number per lane: the total count is Poisson with
+    the summed mean, and given the total, events fall on lanes independently with probability
+    proportional to their mean (a multinomial split of a Poisson total gives independent Poisson
+    counts). Where the means are small and lanes many (tens of thousands of lanes, a few thousand
+    events a quarter), this is the difference between most of a quarter's random numbers and few.
+    """
+    cum = np.cumsum(rates)
+    total = float(cum[-1]) if len(cum) else 0.0
+    n = rng.poisson(total) if total > 0 else 0
+    if n == 0:
+        return np.zeros(0, np.int64)
+    u = np.sort(rng.random(n)) * total  # sorted: the events come out in lane order, like np.repeat's
+    lane = np.searchsorted(cum, u, side="right")  # the lane whose share of [0, total) holds u (never a zero mean)
+    # u < total but for rounding; then the last lane with a positive mean (the first to reach the total).
+    return np.minimum(lane, np.searchsorted(cum, total, side="left"))
