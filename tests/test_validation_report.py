@@ -11,10 +11,11 @@ from sim import validate as V
 from sim.validation.targets import TARGETS
 
 # Targets in band for the realistic baseline: 21 of 21 with 20 seeds (`python -m sim.validate`, see
-# docs/CALIBRATION.md); on the REGRESSION_SEEDS seeds all 21 hold too, none at a band edge. Raise it as
-# calibration improves; never lower it silently.
+# docs/CALIBRATION.md); on the REGRESSION_SEEDS seeds all 21 hold too. Raise it as calibration improves;
+# never lower it silently. 8 seeds, not 4: a 4-seed median is too noisy for the widest targets (G2's
+# 10-90% range over 20 seeds is 2.7-8.6 against a band of [3, 5]; C5's 2021 share 6.8-8.5% against 7%).
 REGRESSION_IN_BAND = 21
-REGRESSION_SEEDS = 4
+REGRESSION_SEEDS = 8
 
 
 def test_report_end_to_end_classroom(tmp_path):
