@@ -44,10 +44,12 @@ class Params:
 
 def setup(model) -> None:
     s, f = model.bloc_state, model.firms
+    # Each bloc's firm rows: firms never change bloc (an exiting firm's row goes to an entrant of the same bloc).
+    s.firm_rows = [np.flatnonzero(f.bloc == b) for b in range(model.n_blocs)]
     s.capability = index(model)
     s.installed_access = s.compute_access.copy()
-    s.entrant_knowledge = np.array([np.percentile(f.knowledge[f.bloc == b], 20) if (f.bloc == b).any() else 0.01
-                                    for b in range(model.n_blocs)])
+    s.entrant_knowledge = np.array([np.percentile(f.knowledge[rows], 20) if len(rows) else 0.01
+                                    for rows in s.firm_rows])
     s.knowledge0_us = f.knowledge[f.bloc == model.blocs.index("US")].sum() if "US" in model.blocs else \
         f.knowledge.sum()
     # Notable models are read by nothing in the model: their own stream (spawning leaves model.rng's state as
@@ -57,11 +59,8 @@ def setup(model) -> None:
 
 def index(model) -> np.ndarray:
     f, out = model.firms, np.zeros(model.n_blocs)
-    rows = getattr(model, "firm_rows", None)
-    if rows is None:  # firms never change bloc (an exiting firm's row goes to an entrant of the same bloc)
-        rows = model.firm_rows = [np.flatnonzero(f.bloc == b) for b in range(model.n_blocs)]
-    for b in range(model.n_blocs):  # blocs are few; each partition is O(n)
-        k = f.knowledge[rows[b]]
+    for b, rows in enumerate(model.bloc_state.firm_rows):  # blocs are few; each partition is O(n)
+        k = f.knowledge[rows]
         if len(k):
             top = np.partition(k, len(k) - max(1, len(k) // 10))[-max(1, len(k) // 10):]
             out[b] = np.exp(np.log(np.maximum(top, 1e-12)).mean())

@@ -66,7 +66,7 @@ def step(model) -> None:
     home = f.bloc[review]
     market = np.array([b.market_size for b in model.bloc_specs.values()])
     reach = (f.stage[review] + 1) / 7.0
-    share = complying(model).sum(axis=0) / len(f)  # whole counts per regime, summed over blocs
+    share = np.count_nonzero(f.complies, axis=0) / len(f)
     # [firm, regime] utility of complying
     access = p.market_weight * market[None, :] / market.max() * reach[:, None]
     cost = p.cost_weight * lv.compliance_cost[None, :] * (1 - s.alignment[home])
