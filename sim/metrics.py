@@ -36,7 +36,7 @@ class Recorder:
 
     def __init__(self, model):
         self.rows: list[dict] = []
-        self.country_rows: list[dict] = []
+        self.country_parts: list[tuple] = []  # per quarter: (papers_total, papers_with, institutions_with) arrays
         self.deal_parts: list[dict] = []
         self.up = 1.0 / model.scale   # model counts -> real-world counts
         blocs = model.blocs
@@ -64,9 +64,17 @@ class Recorder:
             f"lever_screening_{a}_on_{b}", f"lever_ban_military_{a}_on_{b}", f"lever_mobility_{a}_on_{b}",
             f"lever_inbound_{a}_from_{b}", f"lever_outbound_{a}_to_{b}")]
         self.convergence_names = [f"convergence_{name}" for _, _, name in self.pairs]
-        # Per country: its bloc, and the other blocs it reports papers and institutions with.
-        self.country_others = [[j for j in range(model.n_blocs) if j != model.country_bloc[c]]
-                               for c in range(len(model.countries))]
+        # Per country: the other blocs it reports papers and institutions with. The columns come in the
+        # order a row per country would first name them (a country's own bloc has none: 0 in the table).
+        self.countries_names, self.country_bloc = list(model.countries), model.country_bloc
+        self.country_blocs = [blocs[b] for b in model.country_bloc]
+        self.country_columns: list[tuple[str, int]] = []
+        for c in range(len(model.countries)):
+            for j in range(model.n_blocs):
+                if j != model.country_bloc[c] and (f"papers_with_{blocs[j]}", j) not in self.country_columns:
+                    self.country_columns += [(f"papers_with_{blocs[j]}", j), (f"institutions_with_{blocs[j]}", j)]
+        au = model.authors
+        self.inst_cells = (au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs))
 
     def collect(self, model) -> None:
         fl, s, lv, blocs, up = model.flows, model.bloc_state, model.levers, model.blocs, self.up
@@ -122,30 +130,34 @@ class Recorder:
 
     def _collect_countries(self, model, row) -> None:
         fl, up = model.flows, self.up
-        au, nc = model.authors, len(model.countries)
+        nc, nb = len(model.countries), model.n_blocs
         # Institutions of each country that have co-authored with each bloc: one count per country and bloc.
-        has_papers = model.author_papers[: au.n_inst] > 0
-        cells = au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs)
-        inst_with = np.bincount(cells[has_papers], minlength=nc * model.n_blocs).reshape(nc, model.n_blocs)
-        papers_total = ((fl.home_country + fl.country_with.sum(axis=1)) * up).tolist()
-        papers_with = (fl.country_with * up).tolist()
-        institutions_with = (inst_with * up).tolist()
-        year = int(row["year"])
-        for c, name in enumerate(model.countries):
-            out = {"period": row["period"], "year": year, "country": name,
-                   "bloc": model.blocs[model.country_bloc[c]], "papers_total": papers_total[c]}
-            for j in self.country_others[c]:
-                code = model.blocs[j]
-                out[f"papers_with_{code}"] = papers_with[c][j]
-                out[f"institutions_with_{code}"] = int(institutions_with[c][j])
-            self.country_rows.append(out)
+        has_papers = model.author_papers[: model.authors.n_inst] > 0
+        inst_with = np.bincount(self.inst_cells[has_papers], minlength=nc * nb).reshape(nc, nb)
+        self.country_parts.append((row["period"], int(row["year"]), (fl.home_country + fl.country_with.sum(axis=1)) * up,
+                                   fl.country_with * up, inst_with * up))
 
     # --- tables ---------------------------------------------------------------------
     def timeseries(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
 
     def countries(self) -> pd.DataFrame:
-        return pd.DataFrame(self.country_rows).fillna(0.0)
+        """One row per quarter and country: its papers in all, and with each other bloc, and how many of
+        its institutions have co-authored with that bloc (0 for the country's own bloc)."""
+        nc, quarters = len(self.countries_names), len(self.country_parts)
+        table = {"period": np.repeat([p[0] for p in self.country_parts], nc).astype(object),
+                 "year": np.repeat(np.array([p[1] for p in self.country_parts], np.int64), nc),
+                 "country": np.tile(np.array(self.countries_names, object), quarters),
+                 "bloc": np.tile(np.array(self.country_blocs, object), quarters),
+                 "papers_total": np.concatenate([p[2] for p in self.country_parts]) if quarters else np.zeros(0)}
+        for name, j in self.country_columns:
+            part = 3 if name.startswith("papers_") else 4
+            values = np.stack([p[part][:, j] for p in self.country_parts]).astype(float) if quarters else np.zeros((0, nc))
+            if part == 4:
+                values = np.trunc(values)  # whole institutions at real-world scale
+            values[:, self.country_bloc == j] = 0.0
+            table[name] = values.ravel()
+        return pd.DataFrame(table)
 
     def deals(self, model) -> pd.DataFrame:
         cols = ("quarter", "investor_bloc", "investor_country", "target_bloc", "target_country", "stage",

@@ -103,6 +103,26 @@ def _assign_risk(rng, capacity, share_mil, share_sec):
     return risk
 
 
+def bloc_bounds(bloc: np.ndarray, n_blocs: int) -> np.ndarray:
+    """Where each bloc's rows start and end (bloc b: rows bounds[b] to bounds[b + 1]).
+
+    `build` lays every kind out bloc by bloc, so a bloc's agents are one block of rows: per-bloc
+    work reads a slice (a view) instead of gathering rows, and per-bloc sums are one `reduceat`.
+    """
+    if np.any(np.diff(bloc) < 0):
+        raise ValueError("rows are not laid out bloc by bloc")
+    return np.searchsorted(bloc, np.arange(n_blocs + 1))
+
+
+def sum_by_bloc(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Column sums of `values` (e.g. 0/1 flags, as integers) over each bloc's block of rows."""
+    out = np.zeros((len(bounds) - 1,) + values.shape[1:], np.int64)
+    full = np.flatnonzero(bounds[1:] > bounds[:-1])  # reduceat would give an empty block one row, not zero
+    if len(full):
+        out[full] = np.add.reduceat(values, bounds[:-1][full], axis=0, dtype=np.int64)
+    return out
+
+
 def build(rng: np.random.Generator, specs: dict, factor: float, params):
     """Draw institutions, firms and investors for every bloc and country. Returns arrays and country names."""
     countries: list[str] = []

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..population import bloc_bounds
 from ..schema import spec
 
 
@@ -45,10 +46,11 @@ class Params:
 def setup(model) -> None:
     s, f = model.bloc_state, model.firms
     # Each bloc's firm rows: firms never change bloc (an exiting firm's row goes to an entrant of the same bloc).
-    s.firm_rows = [np.flatnonzero(f.bloc == b) for b in range(model.n_blocs)]
+    s.firm_bounds = bloc_bounds(f.bloc, model.n_blocs)
+    s.firm_rows = [slice(a, b) for a, b in zip(s.firm_bounds[:-1], s.firm_bounds[1:])]
     s.capability = index(model)
     s.installed_access = s.compute_access.copy()
-    s.entrant_knowledge = np.array([np.percentile(f.knowledge[rows], 20) if len(rows) else 0.01
+    s.entrant_knowledge = np.array([np.percentile(f.knowledge[rows], 20) if rows.stop > rows.start else 0.01
                                     for rows in s.firm_rows])
     s.knowledge0_us = f.knowledge[f.bloc == model.blocs.index("US")].sum() if "US" in model.blocs else \
         f.knowledge.sum()

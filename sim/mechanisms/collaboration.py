@@ -265,8 +265,9 @@ def _write_papers(model, cap) -> None:
     lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
     # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
     # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
-    wrote, papers = np.unique(poisson_events(rng, lam), return_counts=True)
-    papers = papers.astype(float)
+    events = poisson_events(rng, lam)  # ascending: a tie's papers are one run of its index
+    first = np.flatnonzero(np.diff(events, prepend=-1))
+    wrote, papers = events[first], np.diff(first, append=len(events)).astype(float)
     fl = model.flows
     fl.ties = np.bincount(au.bloc[x] * nb + au.bloc[y], minlength=nb * nb).reshape(nb, nb)
     fl.ties = fl.ties + fl.ties.T

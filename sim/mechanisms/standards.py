@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..population import sum_by_bloc
 from ..schema import spec
 
 
@@ -38,10 +39,8 @@ def setup(model) -> None:
 
 
 def complying(model) -> np.ndarray:
-    """[bloc, regime] how many of the bloc's firms comply with the regime (one count per regime: blocs are few)."""
-    f, nb = model.firms, model.n_blocs
-    cells = f.bloc[:, None] * nb + np.arange(nb)  # flat [bloc, regime] cell of each firm's every regime
-    return np.bincount(cells.ravel(), weights=f.complies.ravel(), minlength=nb * nb).reshape(nb, nb)
+    """[bloc, regime] how many of the bloc's firms comply with the regime."""
+    return sum_by_bloc(model.firms.complies.view(np.uint8), model.bloc_state.firm_bounds).astype(float)
 
 
 def _target(model, complying) -> np.ndarray:
@@ -66,7 +65,7 @@ def step(model) -> None:
     home = f.bloc[review]
     market = np.array([b.market_size for b in model.bloc_specs.values()])
     reach = (f.stage[review] + 1) / 7.0
-    share = np.count_nonzero(f.complies, axis=0) / len(f)
+    share = complying(model).sum(axis=0) / len(f)
     # [firm, regime] utility of complying
     access = p.market_weight * market[None, :] / market.max() * reach[:, None]
     cost = p.cost_weight * lv.compliance_cost[None, :] * (1 - s.alignment[home])
