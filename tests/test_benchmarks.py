@@ -21,3 +21,14 @@ def test_unknown_benchmark_is_refused_in_one_line():
     proc = subprocess.run([sys.executable, "benchmarks/run.py", "--only", "nope"], cwd=ROOT, capture_output=True,
                           text=True)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "throughput" in proc.stderr
+
+
+def test_step_profile_accounts_for_every_phase_of_a_quarter():
+    proc = subprocess.run([sys.executable, "benchmarks/profile_step.py", "--factor", "0.01", "--repeats", "1"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "76 quarters" in lines[0] and "ms a quarter" in lines[0]
+    for phase in ("compute", "investment", "collaboration, in all", "new ties", "tie decay", "papers",
+                  "standards", "capability", "recorder", "rest"):
+        assert any(line.strip().startswith(phase) for line in lines[1:]), phase

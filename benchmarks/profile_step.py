@@ -1,0 +1,92 @@
+"""Where a quarter's time goes: milliseconds per quarter for each phase of the step.
+
+    python benchmarks/profile_step.py                 # realistic scale, best of 3 full runs
+    python benchmarks/profile_step.py --factor 0.04 --repeats 5
+
+Each phase of `EntangleModel.step` (the mechanisms, collaboration's parts, the recorder) is
+timed with a wall clock around its call, over full baseline runs (2017Q1-2035Q4); the run with
+the least total time counts, as in benchmark 1. For line-level detail use line_profiler or
+pyinstrument on the same runs; this table is the summary the README's "where the time goes" cites.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.tasks import _entangle  # noqa: E402
+
+# (module, function, label): collaboration's three parts are timed inside its step, so "collaboration"
+# is their sum plus the capacity it computes for them.
+PHASES = [("compute", "step", "compute (chips, export controls)"),
+          ("investment", "step", "investment (rounds, screening, turnover)"),
+          ("collaboration", "step", "collaboration, in all"),
+          ("collaboration", "_form", "  new ties (rates, partner draw, screening, merge)"),
+          ("collaboration", "_decay", "  tie decay and bans"),
+          ("collaboration", "_write_papers", "  papers and knowledge flows"),
+          ("standards", "step", "standards (compliance, alignment)"),
+          ("capability", "step", "capability (growth, index, notable models)")]
+
+
+def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, int]:
+    from sim import metrics
+    from sim.mechanisms import capability, collaboration, compute, investment, standards
+
+    modules = {"compute": compute, "investment": investment, "collaboration": collaboration,
+               "standards": standards, "capability": capability}
+    spent: dict[str, float] = {}
+
+    def timed(fn, label):
+        def call(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+        return call
+
+    for mod, name, label in PHASES:
+        setattr(modules[mod], name, timed(getattr(modules[mod], name), label))
+    metrics.Recorder.collect = timed(metrics.Recorder.collect, "recorder (one row per quarter)")
+
+    build, best = _entangle(factor), None
+    for _ in range(repeats):
+        model = build()
+        gc.collect()
+        spent.clear()
+        t = time.perf_counter()
+        model.run()
+        total = time.perf_counter() - t
+        if best is None or total < best[1]:
+            best = (dict(spent), total, model.steps, len(model.agents))
+        model.release()
+        model = None
+    return best
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--factor", type=float, default=1.0, help="scale factor (1 = realistic)")
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args(argv)
+    spent, total, steps, agents = profile(args.factor, args.repeats)
+    top = [label for _, _, label in PHASES if not label.startswith("  ")] + ["recorder (one row per quarter)"]
+    rest = total - sum(spent.get(label, 0.0) for label in top)
+    print(f"{agents:,} agents, {steps} quarters: {total:.3f} s, {total / steps * 1e3:.2f} ms a quarter (best of "
+          f"{args.repeats})")
+    width = max(len(label) for _, _, label in PHASES) + 2
+    for label in [label for _, _, label in PHASES] + ["recorder (one row per quarter)"]:
+        ms = spent.get(label, 0.0) / steps * 1e3
+        print(f"{label:<{width}} {ms:6.2f} ms  {ms / (total / steps * 1e3):5.0%}")
+    print(f"{'rest (measures due, bloc adaptation, calendar)':<{width}} {rest / steps * 1e3:6.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
