@@ -16,6 +16,8 @@ from matplotlib.ticker import MaxNLocator
 from .io import save_figure
 
 WIDTH, HEIGHT = 6.2, 4.2  # inches per panel
+# zlib level 1 instead of PIL's 6: the same pixels, encoded in ~40% less time, files ~15% larger
+PNG = {"compress_level": 1}
 
 
 def _pairs(blocs):
@@ -34,7 +36,8 @@ def _panel(ax, ts, columns, title, ylabel, labels=None, yearly=False):
             y = ts[col].rolling(4, min_periods=4).sum() if yearly else ts[col]
             ax.plot(x, y, label=label, lw=2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(title, fontsize=12, loc="left")
+    # y given: otherwise every draw measures the tick labels to lift the title over any on top (there are none)
+    ax.set_title(title, fontsize=12, loc="left", y=1.0)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9, frameon=False)
@@ -62,14 +65,14 @@ def write_all(ts, blocs: list[str], out: Path, title: str, dpi: int = 110) -> li
     _panel(b, ts, [f"share_{x}_output_with_{y}" for x in blocs for y in blocs if x != y and "CN" in (x, y)],
            "Share of output co-authored with", "share",
            [f"{x} with {y}" for x in blocs for y in blocs if x != y and "CN" in (x, y)])
-    written.append(save_figure(fig, out / "papers.png", dpi=dpi))
+    written.append(save_figure(fig, out / "papers.png", dpi=dpi, pil_kwargs=PNG))
 
     fig, (a, b, c) = _figure(3, f"Capability and compute: {title}")
     _panel(a, ts, [f"capability_{x}" for x in blocs], "Capability index (US 2017 = 1)", "index", blocs)
     _panel(b, ts, [f"compute_access_{x}" for x in blocs], "Compute access", "share of demand met", blocs)
     _panel(c, ts, [f"chip_capacity_{x}" for x in blocs], "Domestic advanced-chip capacity", "self-sufficiency",
            blocs)
-    written.append(save_figure(fig, out / "capability.png", dpi=dpi))
+    written.append(save_figure(fig, out / "capability.png", dpi=dpi, pil_kwargs=PNG))
 
     directed = [(x, y) for x in blocs for y in blocs if x != y]
     fig, (a, b) = _figure(2, f"Cross-border investment: {title}")
@@ -79,12 +82,12 @@ def write_all(ts, blocs: list[str], out: Path, title: str, dpi: int = 110) -> li
     cap.insert(0, "year", ts["year"]), cap.insert(1, "quarter", ts["quarter"])
     _panel(b, cap, [f"capital_{x}_to_{y}" for x, y in directed], "Cross-border capital", "EUR bn per year",
            [f"{x}→{y}" for x, y in directed], yearly=True)
-    written.append(save_figure(fig, out / "investment.png", dpi=dpi))
+    written.append(save_figure(fig, out / "investment.png", dpi=dpi, pil_kwargs=PNG))
 
     fig, (a, b) = _figure(2, f"Standards: {title}")
     _panel(a, ts, [f"alignment_{p}" for p in pairs], "Bloc-to-bloc alignment", "0 = none, 1 = full",
            [p.replace("_", "–") for p in pairs])
     _panel(b, ts, [f"compliance_share_{x}" for x in blocs], "Firms complying with each regime", "share of all firms",
            [f"{x} regime" for x in blocs])
-    written.append(save_figure(fig, out / "standards.png", dpi=dpi))
+    written.append(save_figure(fig, out / "standards.png", dpi=dpi, pil_kwargs=PNG))
     return written
