@@ -203,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: classroom scale, few steps and runs")
     ap.add_argument("--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {', '.join(BENCHMARKS)}")
     ap.add_argument("--json", help="also write the raw measurements to this JSON file")
+    ap.add_argument("--markdown", help="also write the table, with the command, commit and date, to this file "
+                                       "(docs/BENCHMARKS.md keeps the latest full table)")
     ap.add_argument("--sweep-runs", type=int, default=100, help="runs per launcher in the sweep benchmark")
     args = ap.parse_args(argv)
     chosen = [b.strip() for b in args.only.split(",") if b.strip()]
@@ -226,7 +228,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(raw, indent=2) + "\n")
+    if args.markdown:
+        _write_markdown(Path(args.markdown), header, table(rows), argv if argv is not None else sys.argv[1:])
     return 0
+
+
+def _write_markdown(path: Path, header: str, text: str, argv: list[str]) -> None:
+    """The table as a page: what was run, on which commit, when, on what machine (written atomically)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    page = (f"# Entangle benchmarks\n\nMeasured {when} with `python benchmarks/run.py {' '.join(argv)}`"
+            f" at commit `{commit.stdout.strip() or 'unknown'}`.\n\n{header}\n\n{text}\n\n"
+            "Goals and what each figure measures: README, section Benchmarks. Where a quarter's time goes: "
+            "`python benchmarks/profile_step.py`.\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(page)
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":
