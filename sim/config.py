@@ -47,13 +47,25 @@ class ParamsConfig:
     behaviour: behaviour.Params = field(default_factory=behaviour.Params)
 
 
+def _importable(cls):
+    """Name a made dataclass as a global of this module (make_dataclass leaves `types.<name>`).
+
+    The composed config refers to these classes, and a sweep pickles it for every job (joblib's
+    workers get the config and return it). A class pickle cannot find by name is pickled by value
+    instead (cloudpickle), rebuilt in every receiving process: ~25 ms more per job in each direction.
+    """
+    cls.__module__, cls.__qualname__ = __name__, cls.__name__
+    globals()[cls.__name__] = cls
+    return cls
+
+
 def _optional(cls):
     """The command-line form of a measure: every field optional and unset (None) by default."""
     hints = typing.get_type_hints(cls)
     fields = [(f.name, Optional[hints[f.name]], dataclasses.field(default=None, metadata=f.metadata))
               for f in dataclasses.fields(cls)]
     name = cls.__module__.rsplit(".", 1)[-1].title().replace("_", "") + "Lever"
-    return dataclasses.make_dataclass(name, fields)
+    return _importable(dataclasses.make_dataclass(name, fields))
 
 
 LEVER_CONFIGS = {name: _optional(module.Measure) for name, module in FAMILIES.items()}
@@ -62,7 +74,7 @@ LEVER_CONFIGS = {name: _optional(module.Measure) for name, module in FAMILIES.it
 def _policies_config():
     fields = [("start", str, dataclasses.field(default="2025Q1", metadata={"source": "first quarter after history"}))]
     fields += [(name, cls, dataclasses.field(default_factory=cls)) for name, cls in LEVER_CONFIGS.items()]
-    return dataclasses.make_dataclass("PoliciesConfig", fields)
+    return _importable(dataclasses.make_dataclass("PoliciesConfig", fields))
 
 
 PoliciesConfig = _policies_config()

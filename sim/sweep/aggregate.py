@@ -186,15 +186,19 @@ def _summary(path: Path, settings: list[str], outcomes: list[str], quantiles) ->
 
     quote = lambda c: '"' + c.replace('"', '""') + '"'  # noqa: E731
     keys = ", ".join(quote(c) for c in settings + ["period", "year"])
-    qs = ", ".join(f"quantile_cont(value, {q}) AS {_q(q)}" for q in quantiles)
+    # One quantile_cont over the list of quantiles sorts each group once, not once per quantile
+    # (about half the query's time); the same values, picked out into one column per quantile.
+    qs = f"quantile_cont(value, [{', '.join(repr(float(q)) for q in quantiles)}]) AS _qs"
+    picked = ", ".join(f"_qs[{i}] AS {_q(q)}" for i, q in enumerate(quantiles, start=1))
     casts = ", ".join(f"CAST({quote(c)} AS DOUBLE) AS {quote(c)}" for c in outcomes)
     con = duckdb.connect()
     con.execute("SET threads TO 2; SET preserve_insertion_order = false")
     sql = f"""
         WITH wide AS (SELECT {keys}, {casts} FROM read_parquet('{path}')),
-             long AS (UNPIVOT wide ON {", ".join(quote(c) for c in outcomes)} INTO NAME outcome VALUE value)
-        SELECT {keys}, outcome, count(value) AS n, avg(value) AS mean, {qs}
-        FROM long GROUP BY ALL ORDER BY ALL"""
+             long AS (UNPIVOT wide ON {", ".join(quote(c) for c in outcomes)} INTO NAME outcome VALUE value),
+             grouped AS (SELECT {keys}, outcome, count(value) AS n, avg(value) AS mean, {qs}
+                         FROM long GROUP BY ALL)
+        SELECT * EXCLUDE (_qs), {picked} FROM grouped ORDER BY ALL"""
     return con.execute(sql).df()
 
 
