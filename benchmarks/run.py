@@ -236,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
 def _write_markdown(path: Path, header: str, text: str, argv: list[str]) -> None:
     """The table as a page: what was run, on which commit, when, on what machine (written atomically)."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    outputs = {"--json", "--markdown"}  # where the results went: not part of what was measured
+    argv = [a for i, a in enumerate(argv) if a not in outputs and (i == 0 or argv[i - 1] not in outputs)
+            and a.split("=")[0] not in outputs]
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     page = (f"# Entangle benchmarks\n\nMeasured {when} with `python benchmarks/run.py {' '.join(argv)}`"
             f" at commit `{commit.stdout.strip() or 'unknown'}`.\n\n{header}\n\n{text}\n\n"
