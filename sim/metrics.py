@@ -134,8 +134,8 @@ class Recorder:
         # Institutions of each country that have co-authored with each bloc: one count per country and bloc.
         has_papers = model.author_papers[: model.authors.n_inst] > 0
         inst_with = np.bincount(self.inst_cells[has_papers], minlength=nc * nb).reshape(nc, nb)
-        self.country_parts.append((row["period"], int(row["year"]), (fl.home_country + fl.country_with.sum(axis=1)) * up,
-                                   fl.country_with * up, inst_with * up))
+        papers_total = (fl.home_country + fl.country_with.sum(axis=1)) * up
+        self.country_parts.append((row["period"], int(row["year"]), papers_total, fl.country_with * up, inst_with * up))
 
     # --- tables ---------------------------------------------------------------------
     def timeseries(self) -> pd.DataFrame:
@@ -152,7 +152,8 @@ class Recorder:
                  "papers_total": np.concatenate([p[2] for p in self.country_parts]) if quarters else np.zeros(0)}
         for name, j in self.country_columns:
             part = 3 if name.startswith("papers_") else 4
-            values = np.stack([p[part][:, j] for p in self.country_parts]).astype(float) if quarters else np.zeros((0, nc))
+            values = (np.stack([p[part][:, j] for p in self.country_parts]).astype(float) if quarters
+                      else np.zeros((0, nc)))
             if part == 4:
                 values = np.trunc(values)  # whole institutions at real-world scale
             values[:, self.country_bloc == j] = 0.0

@@ -47,11 +47,10 @@ def setup(model) -> None:
     s, f = model.bloc_state, model.firms
     # Each bloc's firm rows: firms never change bloc (an exiting firm's row goes to an entrant of the same bloc).
     s.firm_bounds = bloc_bounds(f.bloc, model.n_blocs)
-    s.firm_rows = [slice(a, b) for a, b in zip(s.firm_bounds[:-1], s.firm_bounds[1:])]
     s.capability = index(model)
     s.installed_access = s.compute_access.copy()
-    s.entrant_knowledge = np.array([np.percentile(f.knowledge[rows], 20) if rows.stop > rows.start else 0.01
-                                    for rows in s.firm_rows])
+    s.entrant_knowledge = np.array([np.percentile(f.knowledge[lo:hi], 20) if hi > lo else 0.01
+                                    for lo, hi in zip(s.firm_bounds[:-1], s.firm_bounds[1:])])
     s.knowledge0_us = f.knowledge[f.bloc == model.blocs.index("US")].sum() if "US" in model.blocs else \
         f.knowledge.sum()
     # Notable models are read by nothing in the model: their own stream (spawning leaves model.rng's state as
@@ -61,8 +60,9 @@ def setup(model) -> None:
 
 def index(model) -> np.ndarray:
     f, out = model.firms, np.zeros(model.n_blocs)
-    for b, rows in enumerate(model.bloc_state.firm_rows):  # blocs are few; each partition is O(n)
-        k = f.knowledge[rows]
+    bounds = model.bloc_state.firm_bounds
+    for b in range(model.n_blocs):  # blocs are few; each partition is O(n)
+        k = f.knowledge[bounds[b]:bounds[b + 1]]
         if len(k):
             top = np.partition(k, len(k) - max(1, len(k) // 10))[-max(1, len(k) // 10):]
             out[b] = np.exp(np.log(np.maximum(top, 1e-12)).mean())

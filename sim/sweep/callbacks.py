@@ -80,33 +80,6 @@ class _Progress:
         self.bar.close()
 
 
-def _runs_in_this_process(config) -> bool:
-    """Whether the launcher runs the jobs in this process (Hydra's basic launcher does)."""
-    return (OmegaConf.select(config, "hydra.launcher._target_") or "").endswith(".BasicLauncher")
-
-
-def _import_report(sweep_dir: Path, plots: bool) -> None:
-    start = time.time() - 1
-    while not any(_done_since(m, start) for m in sweep_dir.glob(f"*/{_job.DONE}")):
-        time.sleep(0.5)
-    try:
-        import duckdb  # noqa: F401
-
-        from . import report  # noqa: F401  (pandas, pyarrow)
-
-        if plots:
-            from . import plots as _plots  # noqa: F401  (matplotlib)
-    except Exception:  # noqa: BLE001  (only a head start: the report imports them itself when it runs)
-        pass
-
-
-def _done_since(marker: Path, start: float) -> bool:
-    try:
-        return marker.stat().st_mtime >= start
-    except OSError:
-        return False
-
-
 class SweepCallback(Callback):
     def __init__(self) -> None:
         self.progress: _Progress | None = None
@@ -115,13 +88,6 @@ class SweepCallback(Callback):
         _check_launcher(config)
         if config.sweep.progress and sys.stderr.isatty():
             self.progress = _Progress(Path(str(config.hydra.sweep.dir)), job_count(config))
-        if config.sweep.aggregate and not _runs_in_this_process(config):
-            # The aggregate's imports (pandas, pyarrow, DuckDB; matplotlib for its plots, ~1.5 s) would
-            # otherwise run after the last job, when nothing else can. While other processes run the
-            # jobs this one only waits, so it imports them then: once the first job has finished, not
-            # while the launcher is still sending out the first jobs (the import would hold it up).
-            threading.Thread(target=_import_report, daemon=True,
-                             args=(Path(str(config.hydra.sweep.dir)), bool(config.sweep.plots))).start()
 
     def on_multirun_end(self, config, **kwargs) -> None:
         if self.progress is not None:
