@@ -26,13 +26,19 @@ from sim.app.session import Session  # noqa: E402
 
 def stats(ms: list[float]) -> dict:
     ms = sorted(ms)
-    return {"n": len(ms), "median_ms": statistics.median(ms), "p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))],
-            "max_ms": ms[-1]}
+    return {
+        "n": len(ms),
+        "median_ms": statistics.median(ms),
+        "p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))],
+        "max_ms": ms[-1],
+    }
 
 
 def summary(label: str, st: dict) -> str:
-    return (f"{label}: {st['n']} quarters, median {st['median_ms']:.1f} ms, p95 {st['p95_ms']:.1f} ms, "
-            f"max {st['max_ms']:.1f} ms")
+    return (
+        f"{label}: {st['n']} quarters, median {st['median_ms']:.1f} ms, p95 {st['p95_ms']:.1f} ms, "
+        f"max {st['max_ms']:.1f} ms"
+    )
 
 
 def in_process(scenario: str, seed: int, compare: bool) -> dict:
@@ -41,7 +47,7 @@ def in_process(scenario: str, seed: int, compare: bool) -> dict:
     step_ms, redraw_ms, total_ms, size = [], [], [], 0
     quarter = 0
     while not s.finished:
-        if quarter == 20:      # a few events, as in a seminar: markers on every chart
+        if quarter == 20:  # a few events, as in a seminar: markers on every chart
             for ev in EVENTS[:3]:
                 s.inject(ev)
         t0 = time.perf_counter()
@@ -49,15 +55,20 @@ def in_process(scenario: str, seed: int, compare: bool) -> dict:
         t1 = time.perf_counter()
         ref = s.reference_rows() if compare else None
         options = all_charts(s.model.blocs, scen.start, scen.end, s.model.recorder.rows, ref, s.markers())
-        size = len(json.dumps(options))          # what goes over the websocket
+        size = len(json.dumps(options))  # what goes over the websocket
         t2 = time.perf_counter()
         step_ms.append((t1 - t0) * 1e3)
         redraw_ms.append((t2 - t1) * 1e3)
         total_ms.append((t2 - t0) * 1e3)
         quarter += 1
     tag = f"{scenario} seed={seed} classroom{' +compare' if compare else ''}"
-    out = {"agents": len(s.model.agents), "step": stats(step_ms), "chart_data": stats(redraw_ms),
-           "total": stats(total_ms), "json_kib": size / 1024}
+    out = {
+        "agents": len(s.model.agents),
+        "step": stats(step_ms),
+        "chart_data": stats(redraw_ms),
+        "total": stats(total_ms),
+        "json_kib": size / 1024,
+    }
     print(summary(f"step ({tag})", out["step"]))
     print(summary("chart data + JSON", out["chart_data"]))
     print(summary("step + redraw data", out["total"]))
@@ -76,8 +87,12 @@ def in_browser(quarters: int, height: int = 1000) -> dict:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     root = Path(__file__).resolve().parent.parent
-    server = subprocess.Popen([sys.executable, "-m", "sim.app", "--port", str(port)], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sim.app", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(180):
             try:
@@ -85,8 +100,15 @@ def in_browser(quarters: int, height: int = 1000) -> dict:
                 break
             except OSError:
                 time.sleep(0.5)
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
+        args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
             page = browser.new_page(viewport={"width": 1600, "height": height})
@@ -110,14 +132,19 @@ def in_browser(quarters: int, height: int = 1000) -> dict:
                 page.evaluate("""() => { window.__calls = 0; window.__t0 = performance.now();
                                          document.querySelector('.entangle-step').click(); }""")
                 page.wait_for_function("n => window.__calls >= n", arg=n_charts, polling="raf")
-                page.wait_for_timeout(30)      # let the Step button come back before the next click
+                page.wait_for_timeout(30)  # let the Step button come back before the next click
                 t0, first, end = page.evaluate("() => [window.__t0, window.__first, window.__end]")
                 ms.append(end - t0)
-                wait_ms.append(first - t0)      # server: step, page re-render, websocket
-                draw_ms.append(end - first)     # browser: ECharts drawing every chart
+                wait_ms.append(first - t0)  # server: step, page re-render, websocket
+                draw_ms.append(end - first)  # browser: ECharts drawing every chart
             browser.close()
-        out = {"charts_in_view": n_charts, "viewport": f"1600x{height}", "total": stats(ms),
-               "server": stats(wait_ms), "drawing": stats(draw_ms)}
+        out = {
+            "charts_in_view": n_charts,
+            "viewport": f"1600x{height}",
+            "total": stats(ms),
+            "server": stats(wait_ms),
+            "drawing": stats(draw_ms),
+        }
         print(f"{n_charts} charts in view (viewport 1600x{height})")
         print(summary("click Step -> all charts in view redrawn (headless chromium)", out["total"]))
         print(summary("  of which click -> first chart updated (server + websocket)", out["server"]))
@@ -135,8 +162,9 @@ def main() -> None:
     ap.add_argument("--compare", action="store_true")
     ap.add_argument("--browser", action="store_true")
     ap.add_argument("--quarters", type=int, default=40, help="quarters to click through with --browser")
-    ap.add_argument("--height", type=int, default=1000, help="browser window height with --browser (2400: all "
-                    "charts in view)")
+    ap.add_argument(
+        "--height", type=int, default=1000, help="browser window height with --browser (2400: all charts in view)"
+    )
     ap.add_argument("--json", action="store_true", help="end with the measurements as one JSON line")
     args = ap.parse_args()
     if args.browser:

@@ -25,22 +25,29 @@ from benchmarks.tasks import _entangle  # noqa: E402
 
 # (module, function, label): collaboration's three parts are timed inside its step, so "collaboration"
 # is their sum plus the capacity it computes for them.
-PHASES = [("compute", "step", "compute (chips, export controls)"),
-          ("investment", "step", "investment (rounds, screening, turnover)"),
-          ("collaboration", "step", "collaboration, in all"),
-          ("collaboration", "_form", "  new ties (rates, partner draw, screening, merge)"),
-          ("collaboration", "_decay", "  tie decay and bans"),
-          ("collaboration", "_write_papers", "  papers and knowledge flows"),
-          ("standards", "step", "standards (compliance, alignment)"),
-          ("capability", "step", "capability (growth, index, notable models)")]
+PHASES = [
+    ("compute", "step", "compute (chips, export controls)"),
+    ("investment", "step", "investment (rounds, screening, turnover)"),
+    ("collaboration", "step", "collaboration, in all"),
+    ("collaboration", "_form", "  new ties (rates, partner draw, screening, merge)"),
+    ("collaboration", "_decay", "  tie decay and bans"),
+    ("collaboration", "_write_papers", "  papers and knowledge flows"),
+    ("standards", "step", "standards (compliance, alignment)"),
+    ("capability", "step", "capability (growth, index, notable models)"),
+]
 
 
 def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, int]:
     from sim import metrics
     from sim.mechanisms import capability, collaboration, compute, investment, standards
 
-    modules = {"compute": compute, "investment": investment, "collaboration": collaboration,
-               "standards": standards, "capability": capability}
+    modules = {
+        "compute": compute,
+        "investment": investment,
+        "collaboration": collaboration,
+        "standards": standards,
+        "capability": capability,
+    }
     spent: dict[str, float] = {}
 
     def timed(fn, label):
@@ -50,6 +57,7 @@ def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, 
                 return fn(*args, **kwargs)
             finally:
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+
         return call
 
     for mod, name, label in PHASES:
@@ -79,8 +87,10 @@ def main(argv=None) -> None:
     spent, total, steps, agents = profile(args.factor, args.repeats)
     top = [label for _, _, label in PHASES if not label.startswith("  ")] + ["recorder (one row per quarter)"]
     rest = total - sum(spent.get(label, 0.0) for label in top)
-    print(f"{agents:,} agents, {steps} quarters: {total:.3f} s, {total / steps * 1e3:.2f} ms a quarter (best of "
-          f"{args.repeats})")
+    print(
+        f"{agents:,} agents, {steps} quarters: {total:.3f} s, {total / steps * 1e3:.2f} ms a quarter (best of "
+        f"{args.repeats})"
+    )
     width = max(len(label) for _, _, label in PHASES) + 2
     for label in [label for _, _, label in PHASES] + ["recorder (one row per quarter)"]:
         ms = spent.get(label, 0.0) / steps * 1e3

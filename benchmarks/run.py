@@ -54,30 +54,49 @@ def machine() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     import mesa
 
-    return (f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, numpy {np.__version__}, "
-            f"Mesa {mesa.__version__}; load average {load:.1f} at start")
+    return (
+        f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, numpy {np.__version__}, "
+        f"Mesa {mesa.__version__}; load average {load:.1f} at start"
+    )
 
 
 # --- the five benchmarks: each returns rows (figure, value, goal, met) ---------------------
+
 
 def bench_throughput(quick: bool) -> list[tuple]:
     r = task("throughput", factor=0.04 if quick else 1.0, steps=8 if quick else 0, repeats=2 if quick else 3)
     scale = "classroom" if quick else "realistic"
     what = f"{r['agents']:,} agents x {r['steps']} steps, {scale}; best of {r['repeats']} each"
-    return [(f"1 Entangle agent-steps/s ({what})", f"{r['entangle_agent_steps_per_s']:,.0f}", "", None),
-            (f"1 Mesa Boltzmann example agent-steps/s (same; {r['grid']}x{r['grid']} grid)",
-             f"{r['mesa_agent_steps_per_s']:,.0f}", "", None),
-            ("1 Entangle / Mesa per agent-step (by CPU time)", f"{r['ratio']:.1f}x ({r['ratio_cpu']:.1f}x)", ">= 50x",
-             r["ratio"] >= 50)], r
+    return [
+        (f"1 Entangle agent-steps/s ({what})", f"{r['entangle_agent_steps_per_s']:,.0f}", "", None),
+        (
+            f"1 Mesa Boltzmann example agent-steps/s (same; {r['grid']}x{r['grid']} grid)",
+            f"{r['mesa_agent_steps_per_s']:,.0f}",
+            "",
+            None,
+        ),
+        (
+            "1 Entangle / Mesa per agent-step (by CPU time)",
+            f"{r['ratio']:.1f}x ({r['ratio_cpu']:.1f}x)",
+            ">= 50x",
+            r["ratio"] >= 50,
+        ),
+    ], r
 
 
 def bench_scaling(quick: bool) -> list[tuple]:
     factors = (0.01, 0.02, 0.04) if quick else (0.25, 1.0, 4.0, 16.0)
     runs = [task("scaling", factor=f, repeats=2 if f <= 1 else 1) for f in factors]
     slope = float(np.polyfit(np.log(factors), np.log([r["t_total"] for r in runs]), 1)[0])
-    rows = [(f"2 full run at {f:g}x realistic ({r['agents']:,} agents): build + {r['steps']} steps",
-             f"{r['t_total']:.2f} s (build {r['t_build']:.2f}), peak RSS {r['peak_rss_mb']:.0f} MB", "", None)
-            for f, r in zip(factors, runs)]
+    rows = [
+        (
+            f"2 full run at {f:g}x realistic ({r['agents']:,} agents): build + {r['steps']} steps",
+            f"{r['t_total']:.2f} s (build {r['t_build']:.2f}), peak RSS {r['peak_rss_mb']:.0f} MB",
+            "",
+            None,
+        )
+        for f, r in zip(factors, runs)
+    ]
     rows.append(("2 scaling: log-log slope of run time vs agents", f"{slope:.2f}", "<= 1.1", slope <= 1.1))
     return rows, {"runs": runs, "slope": slope}
 
@@ -88,8 +107,13 @@ def bench_end_to_end(quick: bool) -> list[tuple]:
         walls, cpus = [], []
         for i in range(1 if quick else 2):
             t, cpu = time.perf_counter(), _children_cpu()
-            proc = subprocess.run([sys.executable, "-m", "sim", f"scale={scale}", f"hydra.run.dir={tmp}/run{i}"],
-                                  cwd=ROOT, capture_output=True, text=True, env=_env())
+            proc = subprocess.run(
+                [sys.executable, "-m", "sim", f"scale={scale}", f"hydra.run.dir={tmp}/run{i}"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=_env(),
+            )
             walls.append(time.perf_counter() - t)
             cpus.append(_children_cpu() - cpu)
             if proc.returncode != 0:
@@ -100,15 +124,27 @@ def bench_end_to_end(quick: bool) -> list[tuple]:
     whole, model = min(walls), split["build"] + split["model"]
     startup = split["python_start"] + split["imports"] + split["config"]
     rows = [
-        (f"3 python -m sim scale={scale}: whole command", f"{whole:.2f} s (CPU {min(cpus):.2f} s)", "< 5 s",
-         whole < 5),
-        ("3   start-up: interpreter + imports + config (incl. precheck)",
-         f"{startup:.2f} s ({split['python_start']:.2f} + {split['imports']:.2f} + {split['config']:.2f};"
-         f" precheck {split['precheck']:.2f})", "", None),
-        ("3   model: build agents + run all steps", f"{model:.2f} s ({split['build']:.2f} + {split['model']:.2f})",
-         "< 1 s", model < 1),
-        ("3   outputs: tables (parquet, summary) + plots", f"{split['tables'] + split['plots']:.2f} s "
-         f"({split['tables']:.2f} + {split['plots']:.2f})", "", None)]
+        (f"3 python -m sim scale={scale}: whole command", f"{whole:.2f} s (CPU {min(cpus):.2f} s)", "< 5 s", whole < 5),
+        (
+            "3   start-up: interpreter + imports + config (incl. precheck)",
+            f"{startup:.2f} s ({split['python_start']:.2f} + {split['imports']:.2f} + {split['config']:.2f};"
+            f" precheck {split['precheck']:.2f})",
+            "",
+            None,
+        ),
+        (
+            "3   model: build agents + run all steps",
+            f"{model:.2f} s ({split['build']:.2f} + {split['model']:.2f})",
+            "< 1 s",
+            model < 1,
+        ),
+        (
+            "3   outputs: tables (parquet, summary) + plots",
+            f"{split['tables'] + split['plots']:.2f} s ({split['tables']:.2f} + {split['plots']:.2f})",
+            "",
+            None,
+        ),
+    ]
     return rows, {"walls": walls, "cpus": cpus, "split": split}
 
 
@@ -123,6 +159,7 @@ def _children_cpu() -> float:
 def _joblib_installed() -> bool:
     try:
         import hydra_plugins.hydra_joblib_launcher  # noqa: F401
+
         return True
     except ImportError:
         return False
@@ -134,16 +171,23 @@ def bench_sweep(quick: bool, runs: int = 100) -> list[tuple]:
     base = ["-m", "sim", "--multirun", f"seed=range({runs})", f"scale.factor={factor}", "output=tables_only"]
     times, cpus = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, extra in (("basic", ["hydra/launcher=basic"]),
-                            ("joblib", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"])):
+        for name, extra in (
+            ("basic", ["hydra/launcher=basic"]),
+            ("joblib", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]),
+        ):
             if name == "joblib" and not _joblib_installed():
                 t = time.perf_counter()
                 task("pool_sweep", runs=runs, factor=factor, out=f"{tmp}/pool")
                 times["process pool (stand-in: joblib launcher not installed)"] = time.perf_counter() - t
                 continue
             t, cpu = time.perf_counter(), _children_cpu()
-            proc = subprocess.run([sys.executable, *base, *extra, f"hydra.sweep.dir={tmp}/{name}"],
-                                  cwd=ROOT, capture_output=True, text=True, env=_env())
+            proc = subprocess.run(
+                [sys.executable, *base, *extra, f"hydra.sweep.dir={tmp}/{name}"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=_env(),
+            )
             if proc.returncode != 0:
                 raise RuntimeError(proc.stderr[-2000:])
             times[name] = time.perf_counter() - t
@@ -153,47 +197,76 @@ def bench_sweep(quick: bool, runs: int = 100) -> list[tuple]:
     what = f"{runs} runs at {factor:g}x realistic, tables only"
     # CPU seconds per wall second: below ~2 for the parallel launcher, the other core was busy elsewhere.
     busy = {k: f"CPU {cpus[k]:.0f} s, {cpus[k] / times[k]:.2f} cores busy" if k in cpus else "" for k in times}
-    return [(f"4 sweep, basic launcher ({what})", f"{runs / t_basic * 60:.1f} runs/min ({t_basic:.0f} s; "
-             f"{busy[basic]})", "", None),
-            (f"4 sweep, {parallel} launcher, 2 jobs", f"{runs / t_par * 60:.1f} runs/min ({t_par:.0f} s; "
-             f"{busy[parallel]})", "", None),
-            ("4 parallel efficiency on 2 cores", f"{efficiency:.0%}", ">= 85%", efficiency >= 0.85)], \
-        {"times": times, "cpus": cpus}
+    return [
+        (
+            f"4 sweep, basic launcher ({what})",
+            f"{runs / t_basic * 60:.1f} runs/min ({t_basic:.0f} s; {busy[basic]})",
+            "",
+            None,
+        ),
+        (
+            f"4 sweep, {parallel} launcher, 2 jobs",
+            f"{runs / t_par * 60:.1f} runs/min ({t_par:.0f} s; {busy[parallel]})",
+            "",
+            None,
+        ),
+        ("4 parallel efficiency on 2 cores", f"{efficiency:.0%}", ">= 85%", efficiency >= 0.85),
+    ], {"times": times, "cpus": cpus}
 
 
 def bench_app(quick: bool) -> list[tuple]:
     """The teaching app: step + chart data in process; click -> charts redrawn in headless chromium."""
     r = _app_step()
-    rows = [(f"5 app step + chart data, classroom ({r['agents']} agents)",
-             f"median {r['total']['median_ms']:.1f} ms, p95 {r['total']['p95_ms']:.1f} ms", "p95 <= 100 ms",
-             r["total"]["p95_ms"] <= 100)]
+    rows = [
+        (
+            f"5 app step + chart data, classroom ({r['agents']} agents)",
+            f"median {r['total']['median_ms']:.1f} ms, p95 {r['total']['p95_ms']:.1f} ms",
+            "p95 <= 100 ms",
+            r["total"]["p95_ms"] <= 100,
+        )
+    ]
     if quick or not Path("/usr/bin/chromium").is_file() or importlib.util.find_spec("playwright") is None:
         return rows, {"in_process": r}
     b = _app_step("--browser", "--quarters", "60")
-    rows.append((f"5 app click Step -> {b['charts_in_view']} charts in view redrawn (headless chromium, "
-                 f"{b['viewport']}; server {b['server']['median_ms']:.0f} + drawing {b['drawing']['median_ms']:.0f} ms)",
-                 f"median {b['total']['median_ms']:.1f} ms, p95 {b['total']['p95_ms']:.1f} ms", "median <= 100 ms",
-                 b["total"]["median_ms"] <= 100))
+    rows.append(
+        (
+            f"5 app click Step -> {b['charts_in_view']} charts in view redrawn (headless chromium, "
+            f"{b['viewport']}; server {b['server']['median_ms']:.0f} + drawing {b['drawing']['median_ms']:.0f} ms)",
+            f"median {b['total']['median_ms']:.1f} ms, p95 {b['total']['p95_ms']:.1f} ms",
+            "median <= 100 ms",
+            b["total"]["median_ms"] <= 100,
+        )
+    )
     return rows, {"in_process": r, "browser": b}
 
 
 def _app_step(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, str(TASKS.parent / "app_step.py"), "--json", *args], cwd=ROOT,
-                          capture_output=True, text=True, env=_env())
+    proc = subprocess.run(
+        [sys.executable, str(TASKS.parent / "app_step.py"), "--json", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark app_step.py failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-BENCHMARKS = {"throughput": bench_throughput, "scaling": bench_scaling, "end_to_end": bench_end_to_end,
-              "sweep": bench_sweep, "app": bench_app}
+BENCHMARKS = {
+    "throughput": bench_throughput,
+    "scaling": bench_scaling,
+    "end_to_end": bench_end_to_end,
+    "sweep": bench_sweep,
+    "app": bench_app,
+}
 
 
 def table(rows: list[tuple]) -> str:
     head = ("Figure", "Value", "Goal", "Met")
     cells = [head] + [(f, v, g, "" if met is None else ("yes" if met else "NO")) for f, v, g, met in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(4)]
-    line = "| " + " | ".join("{:<%d}" % w for w in widths) + " |"
+    line = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
     out = [line.format(*head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     return "\n".join(out + [line.format(*r) for r in cells[1:]])
 
@@ -203,15 +276,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: classroom scale, few steps and runs")
     ap.add_argument("--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {', '.join(BENCHMARKS)}")
     ap.add_argument("--json", help="also write the raw measurements to this JSON file")
-    ap.add_argument("--markdown", help="also write the table, with the command, commit and date, to this file "
-                                       "(docs/BENCHMARKS.md keeps the latest full table)")
+    ap.add_argument(
+        "--markdown",
+        help="also write the table, with the command, commit and date, to this file "
+        "(docs/BENCHMARKS.md keeps the latest full table)",
+    )
     ap.add_argument("--sweep-runs", type=int, default=100, help="runs per launcher in the sweep benchmark")
     args = ap.parse_args(argv)
     chosen = [b.strip() for b in args.only.split(",") if b.strip()]
     unknown = [b for b in chosen if b not in BENCHMARKS]
     if unknown:
-        print(f"error: --only: unknown benchmark {', '.join(unknown)} (allowed: {', '.join(BENCHMARKS)})",
-              file=sys.stderr)
+        print(
+            f"error: --only: unknown benchmark {', '.join(unknown)} (allowed: {', '.join(BENCHMARKS)})", file=sys.stderr
+        )
         return 2
     header = f"Entangle benchmarks{' (quick)' if args.quick else ''} - {machine()}"
     rows, raw = [], {"machine": header, "quick": args.quick}
@@ -237,13 +314,18 @@ def _write_markdown(path: Path, header: str, text: str, argv: list[str]) -> None
     """The table as a page: what was run, on which commit, when, on what machine (written atomically)."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     outputs = {"--json", "--markdown"}  # where the results went: not part of what was measured
-    argv = [a for i, a in enumerate(argv) if a not in outputs and (i == 0 or argv[i - 1] not in outputs)
-            and a.split("=")[0] not in outputs]
+    argv = [
+        a
+        for i, a in enumerate(argv)
+        if a not in outputs and (i == 0 or argv[i - 1] not in outputs) and a.split("=")[0] not in outputs
+    ]
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    page = (f"# Entangle benchmarks\n\nMeasured {when} with `python benchmarks/run.py {' '.join(argv)}`"
-            f" at commit `{commit.stdout.strip() or 'unknown'}`.\n\n{header}\n\n{text}\n\n"
-            "Goals and what each figure measures: README, section Benchmarks. Where a quarter's time goes: "
-            "`python benchmarks/profile_step.py`.\n")
+    page = (
+        f"# Entangle benchmarks\n\nMeasured {when} with `python benchmarks/run.py {' '.join(argv)}`"
+        f" at commit `{commit.stdout.strip() or 'unknown'}`.\n\n{header}\n\n{text}\n\n"
+        "Goals and what each figure measures: README, section Benchmarks. Where a quarter's time goes: "
+        "`python benchmarks/profile_step.py`.\n"
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(page)

@@ -30,16 +30,28 @@ def main(argv: list[str]) -> None:
     for launcher in opts["launchers"].split(","):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "sweep"
-            cmd = [sys.executable, "-m", "sim", "--multirun", f"hydra/launcher={launcher}", f"scale={opts['scale']}",
-                   f"seed=range(0,{n})", f"hydra.sweep.dir={out}", "sweep.plots=false", *extra]
+            cmd = [
+                sys.executable,
+                "-m",
+                "sim",
+                "--multirun",
+                f"hydra/launcher={launcher}",
+                f"scale={opts['scale']}",
+                f"seed=range(0,{n})",
+                f"hydra.sweep.dir={out}",
+                "sweep.plots=false",
+                *extra,
+            ]
             t0 = time.time()
             subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
             total = time.time() - t0
             started = min(p.stat().st_mtime for p in out.glob("*/.hydra/config.yaml"))
             finished = max(p.stat().st_mtime for p in out.glob("*/done.json"))
             runs = finished - started
-            print(f"{launcher:8s} {n} runs at scale={opts['scale']}: command {total:6.1f} s "
-                  f"({60 * n / total:5.1f} runs/min); runs alone {runs:6.1f} s ({60 * n / runs:5.1f} runs/min)")
+            print(
+                f"{launcher:8s} {n} runs at scale={opts['scale']}: command {total:6.1f} s "
+                f"({60 * n / total:5.1f} runs/min); runs alone {runs:6.1f} s ({60 * n / runs:5.1f} runs/min)"
+            )
 
 
 if __name__ == "__main__":

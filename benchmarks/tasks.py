@@ -77,12 +77,22 @@ def throughput(factor: float = 1.0, steps: int = 0, seed: int = 1, repeats: int 
         model = None
     t_entangle, cpu_entangle = min(t for t, _ in entangle), min(c for _, c in entangle)
     t_mesa, cpu_mesa = min(t for t, _ in mesa), min(c for _, c in mesa)
-    return {"agents": n_agents, "steps": steps, "grid": side, "repeats": repeats, "t_entangle": t_entangle,
-            "t_mesa": t_mesa, "cpu_entangle": cpu_entangle, "cpu_mesa": cpu_mesa,
-            "t_entangle_all": [t for t, _ in entangle], "t_mesa_all": [t for t, _ in mesa],
-            "entangle_agent_steps_per_s": n_agents * steps / t_entangle,
-            "mesa_agent_steps_per_s": n_agents * steps / t_mesa, "ratio": t_mesa / t_entangle,
-            "ratio_cpu": cpu_mesa / cpu_entangle}
+    return {
+        "agents": n_agents,
+        "steps": steps,
+        "grid": side,
+        "repeats": repeats,
+        "t_entangle": t_entangle,
+        "t_mesa": t_mesa,
+        "cpu_entangle": cpu_entangle,
+        "cpu_mesa": cpu_mesa,
+        "t_entangle_all": [t for t, _ in entangle],
+        "t_mesa_all": [t for t, _ in mesa],
+        "entangle_agent_steps_per_s": n_agents * steps / t_entangle,
+        "mesa_agent_steps_per_s": n_agents * steps / t_mesa,
+        "ratio": t_mesa / t_entangle,
+        "ratio_cpu": cpu_mesa / cpu_entangle,
+    }
 
 
 def scaling(factor: float = 1.0, repeats: int = 1, seed: int = 1) -> dict:
@@ -97,8 +107,15 @@ def scaling(factor: float = 1.0, repeats: int = 1, seed: int = 1) -> dict:
         best_build, best_run = min(best_build, built - t), min(best_run, time.perf_counter() - built)
         n_agents, steps = len(model.agents), model.steps
         del model
-    return {"factor": factor, "agents": n_agents, "steps": steps, "t_build": best_build, "t_run": best_run,
-            "t_total": best_build + best_run, "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "factor": factor,
+        "agents": n_agents,
+        "steps": steps,
+        "t_build": best_build,
+        "t_run": best_run,
+        "t_total": best_build + best_run,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
 def cli_split(out: str, scale: str = "realistic") -> dict:

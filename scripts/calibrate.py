@@ -15,10 +15,10 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
 
 from sim.validation.report import summarize_targets
-from sim.validation.runs import run_tables, make_config
+from sim.validation.runs import make_config, run_tables
 from sim.validation.targets import evaluate
 
 

@@ -138,12 +138,23 @@ class Bloc(mesa.Agent):
         """The levers this bloc sets, towards each other bloc (a readable view of the lever arrays)."""
         lv, i = self.model.levers, self.index
         others = [(j, code) for j, code in enumerate(self.model.blocs) if j != i]
-        view = {code: {"export_chips": lv.export[0, i, j], "export_tools": lv.export[1, i, j],
-                       "screening": lv.screening[i, j], "ban_military": lv.ban_military[i, j],
-                       "mobility": lv.mobility[i, j], "inbound": lv.inbound[i, j], "outbound": lv.outbound[i, j]}
-                for j, code in others}
-        view["own"] = {"compliance_cost": lv.compliance_cost[i], "strictness": lv.strictness[i],
-                       "screening_threshold_eur_m": lv.threshold_eur_m[i]}
+        view = {
+            code: {
+                "export_chips": lv.export[0, i, j],
+                "export_tools": lv.export[1, i, j],
+                "screening": lv.screening[i, j],
+                "ban_military": lv.ban_military[i, j],
+                "mobility": lv.mobility[i, j],
+                "inbound": lv.inbound[i, j],
+                "outbound": lv.outbound[i, j],
+            }
+            for j, code in others
+        }
+        view["own"] = {
+            "compliance_cost": lv.compliance_cost[i],
+            "strictness": lv.strictness[i],
+            "screening_threshold_eur_m": lv.threshold_eur_m[i],
+        }
         return {k: {n: float(v) for n, v in d.items()} for k, d in view.items()}
 
     def adapt(self) -> None:

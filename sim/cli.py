@@ -23,8 +23,19 @@ from .errors import ConfigError
 from .schema import omegaconf_error
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
-_HYDRA_INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--shell-completion", "-sc",
-                     "--version", "--resolve"}
+_HYDRA_INFO_FLAGS = {
+    "--help",
+    "-h",
+    "--hydra-help",
+    "--info",
+    "-i",
+    "--cfg",
+    "-c",
+    "--shell-completion",
+    "-sc",
+    "--version",
+    "--resolve",
+}
 
 register()
 if not OmegaConf.has_resolver("slug"):
@@ -65,7 +76,7 @@ def _override_sets(args: list[str]) -> list[list[str]]:
             base.append(o.input_line)
     sets = [base]
     for i, alt in alternatives:
-        sets.append(base[:i] + [alt] + base[i + 1:])
+        sets.append(base[:i] + [alt] + base[i + 1 :])
     return sets
 
 
@@ -104,8 +115,10 @@ def _task(cfg) -> dict:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     if HydraConfig.get().mode.name == "RUN":
-        print(f"{summary['scenario']} seed={summary['seed']} scale={summary['scale']}: "
-              f"{summary['start']}..{summary['end']} in {summary['_seconds_model']:.2f} s -> {out}")
+        print(
+            f"{summary['scenario']} seed={summary['seed']} scale={summary['scale']}: "
+            f"{summary['start']}..{summary['end']} in {summary['_seconds_model']:.2f} s -> {out}"
+        )
     return summary
 
 

@@ -15,8 +15,8 @@ from typing import Optional
 
 from hydra.core.config_store import ConfigStore
 
-from .mechanisms import behaviour, capability, collaboration, compute, investment, standards
 from . import population
+from .mechanisms import behaviour, capability, collaboration, compute, investment, standards
 from .policies import FAMILIES
 from .schema import spec
 from .sweep.config import SweepConfig
@@ -32,8 +32,11 @@ class ScaleConfig:
 class OutputConfig:
     plots: bool = spec(True, source="write PNG plots")
     dpi: int = spec(110, lo=30, hi=600, source="plot resolution")
-    tables: list[str] = spec(factory=lambda: ["timeseries", "countries", "deals", "institutions"],
-                             choices=("timeseries", "countries", "deals", "institutions"), source="tables written")
+    tables: list[str] = spec(
+        factory=lambda: ["timeseries", "countries", "deals", "institutions"],
+        choices=("timeseries", "countries", "deals", "institutions"),
+        source="tables written",
+    )
 
 
 @dataclass
@@ -62,8 +65,11 @@ def _importable(cls):
 def _optional(cls):
     """The command-line form of a measure: every field optional and unset (None) by default."""
     hints = typing.get_type_hints(cls)
-    fields = [(f.name, Optional[hints[f.name]], dataclasses.field(default=None, metadata=f.metadata))
-              for f in dataclasses.fields(cls)]
+    fields = [
+        # typing.Optional, not `X | None`: OmegaConf's structured configs read typing.Union
+        (f.name, Optional[hints[f.name]], dataclasses.field(default=None, metadata=f.metadata))  # noqa: UP045
+        for f in dataclasses.fields(cls)
+    ]
     name = cls.__module__.rsplit(".", 1)[-1].title().replace("_", "") + "Lever"
     return _importable(dataclasses.make_dataclass(name, fields))
 
@@ -84,7 +90,7 @@ PoliciesConfig = _policies_config()
 class EntangleConfig:
     scenario: str = spec("baseline", source="a name in scenarios/ or a path to a scenario YAML file")
     seed: int = spec(0, lo=0, source="all randomness flows from this seed")
-    end: Optional[str] = spec(None, source="cut the run at this period (default: the scenario's end)")
+    end: str | None = spec(None, source="cut the run at this period (default: the scenario's end)")
     scale: ScaleConfig = field(default_factory=ScaleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     params: ParamsConfig = field(default_factory=ParamsConfig)

@@ -27,27 +27,35 @@ class Programme:
 @dataclass
 class Levers:
     n_blocs: int
-    export: np.ndarray = None          # [scope, issuer, target] stringency 0-1
-    evasion: np.ndarray = None         # [issuer, target] share of controlled supply that leaks
-    screening: np.ndarray = None       # [bloc, partner] research-security partner screening 0-1
-    ban_military: np.ndarray = None    # [bloc, partner] entity-list ban on military-linked partners
-    ban_security: np.ndarray = None    # [bloc, partner] ban on public-security-linked partners
-    personnel: np.ndarray = None       # [bloc, partner] personnel screening in dual-use fields
-    mobility: np.ndarray = None        # [bloc, partner] researcher mobility restriction 0-1
-    inbound: np.ndarray = None         # [target bloc, investor bloc] inbound screening stringency
-    outbound: np.ndarray = None        # [investor bloc, target bloc] outbound screening stringency
+    export: np.ndarray = None  # [scope, issuer, target] stringency 0-1
+    evasion: np.ndarray = None  # [issuer, target] share of controlled supply that leaks
+    screening: np.ndarray = None  # [bloc, partner] research-security partner screening 0-1
+    ban_military: np.ndarray = None  # [bloc, partner] entity-list ban on military-linked partners
+    ban_security: np.ndarray = None  # [bloc, partner] ban on public-security-linked partners
+    personnel: np.ndarray = None  # [bloc, partner] personnel screening in dual-use fields
+    mobility: np.ndarray = None  # [bloc, partner] researcher mobility restriction 0-1
+    inbound: np.ndarray = None  # [target bloc, investor bloc] inbound screening stringency
+    outbound: np.ndarray = None  # [investor bloc, target bloc] outbound screening stringency
     threshold_eur_m: np.ndarray = None  # [bloc] deals at or above are reviewed
     compliance_cost: np.ndarray = None  # [bloc] share of R&D spent complying with the bloc's regime
-    strictness: np.ndarray = None      # [bloc] strictness of the bloc's AI regime
+    strictness: np.ndarray = None  # [bloc] strictness of the bloc's AI regime
     programmes: dict = field(default_factory=dict)  # name -> Programme being paid out
     agreements: dict = field(default_factory=dict)  # name -> (frozenset of bloc indices, depth)
-    shock_mobility: float = 0.0        # exogenous global mobility shock (pandemic)
-    shock_productivity: float = 0.0    # exogenous loss of research productivity
+    shock_mobility: float = 0.0  # exogenous global mobility shock (pandemic)
+    shock_productivity: float = 0.0  # exogenous loss of research productivity
 
     def __post_init__(self):
         b = self.n_blocs
-        for name in ("evasion", "screening", "ban_military", "ban_security", "personnel", "mobility",
-                     "inbound", "outbound"):
+        for name in (
+            "evasion",
+            "screening",
+            "ban_military",
+            "ban_security",
+            "personnel",
+            "mobility",
+            "inbound",
+            "outbound",
+        ):
             setattr(self, name, np.zeros((b, b)))
         self.export = np.zeros((len(SCOPES), b, b))
         self.threshold_eur_m = np.zeros(b)

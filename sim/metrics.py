@@ -38,7 +38,7 @@ class Recorder:
         self.rows: list[dict] = []
         self.country_parts: list[tuple] = []  # per quarter: (papers_total, papers_with, institutions_with) arrays
         self.deal_parts: list[dict] = []
-        self.up = 1.0 / model.scale   # model counts -> real-world counts
+        self.up = 1.0 / model.scale  # model counts -> real-world counts
         blocs = model.blocs
         self.pairs = _pairs(blocs)
         self.ordered = _ordered(blocs)
@@ -47,22 +47,65 @@ class Recorder:
         self.oi = np.array([i for i, _, _, _ in self.ordered], dtype=np.int64)
         self.oj = np.array([j for _, j, _, _ in self.ordered], dtype=np.int64)
         # Column names of each block, in the order the columns appear in a row.
-        self.pair_names = [n for _, _, name in self.pairs for n in (
-            f"papers_{name}", f"ties_{name}", f"share_{name}_military_linked", f"share_{name}_security_linked",
-            f"share_{name}_corporate", f"citation_{name}", *(f"papers_{name}_{field}" for field in FIELDS),
-            f"alignment_{name}", f"gap_{name}")]
-        self.bloc_names = [n for code in blocs for n in (
-            f"papers_total_{code}", f"citation_{code}_domestic", f"deals_total_{code}", f"capital_total_{code}",
-            f"deals_foreign_share_{code}", f"capability_{code}", f"compute_access_{code}", f"compute_stock_{code}",
-            f"chip_capacity_{code}", f"chip_investment_eur_bn_{code}", f"chip_supply_share_{code}",
-            f"compliance_share_{code}", f"exposure_{code}", f"spillover_{code}", f"innovation_{code}",
-            f"frontier_models_{code}", f"patents_{code}", f"lever_compliance_cost_{code}",
-            f"lever_strictness_{code}", f"lever_programme_eur_bn_{code}")]
-        self.ordered_names = [n for _, _, a, b in self.ordered for n in (
-            f"share_{a}_output_with_{b}", f"deals_{a}_to_{b}", f"deals_blocked_{a}_to_{b}", f"capital_{a}_to_{b}",
-            f"cross_compliance_{a}_with_{b}", f"lever_export_chips_{a}_to_{b}", f"lever_export_tools_{a}_to_{b}",
-            f"lever_screening_{a}_on_{b}", f"lever_ban_military_{a}_on_{b}", f"lever_mobility_{a}_on_{b}",
-            f"lever_inbound_{a}_from_{b}", f"lever_outbound_{a}_to_{b}")]
+        self.pair_names = [
+            n
+            for _, _, name in self.pairs
+            for n in (
+                f"papers_{name}",
+                f"ties_{name}",
+                f"share_{name}_military_linked",
+                f"share_{name}_security_linked",
+                f"share_{name}_corporate",
+                f"citation_{name}",
+                *(f"papers_{name}_{field}" for field in FIELDS),
+                f"alignment_{name}",
+                f"gap_{name}",
+            )
+        ]
+        self.bloc_names = [
+            n
+            for code in blocs
+            for n in (
+                f"papers_total_{code}",
+                f"citation_{code}_domestic",
+                f"deals_total_{code}",
+                f"capital_total_{code}",
+                f"deals_foreign_share_{code}",
+                f"capability_{code}",
+                f"compute_access_{code}",
+                f"compute_stock_{code}",
+                f"chip_capacity_{code}",
+                f"chip_investment_eur_bn_{code}",
+                f"chip_supply_share_{code}",
+                f"compliance_share_{code}",
+                f"exposure_{code}",
+                f"spillover_{code}",
+                f"innovation_{code}",
+                f"frontier_models_{code}",
+                f"patents_{code}",
+                f"lever_compliance_cost_{code}",
+                f"lever_strictness_{code}",
+                f"lever_programme_eur_bn_{code}",
+            )
+        ]
+        self.ordered_names = [
+            n
+            for _, _, a, b in self.ordered
+            for n in (
+                f"share_{a}_output_with_{b}",
+                f"deals_{a}_to_{b}",
+                f"deals_blocked_{a}_to_{b}",
+                f"capital_{a}_to_{b}",
+                f"cross_compliance_{a}_with_{b}",
+                f"lever_export_chips_{a}_to_{b}",
+                f"lever_export_tools_{a}_to_{b}",
+                f"lever_screening_{a}_on_{b}",
+                f"lever_ban_military_{a}_on_{b}",
+                f"lever_mobility_{a}_on_{b}",
+                f"lever_inbound_{a}_from_{b}",
+                f"lever_outbound_{a}_to_{b}",
+            )
+        ]
         self.convergence_names = [f"convergence_{name}" for _, _, name in self.pairs]
         # Per country: the other blocs it reports papers and institutions with. The columns come in the
         # order a row per country would first name them (a country's own bloc has none: 0 in the table).
@@ -74,7 +117,7 @@ class Recorder:
                 if j != model.country_bloc[c] and (f"papers_with_{blocs[j]}", j) not in self.country_columns:
                     self.country_columns += [(f"papers_with_{blocs[j]}", j), (f"institutions_with_{blocs[j]}", j)]
         au = model.authors
-        self.inst_cells = (au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs))
+        self.inst_cells = au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs)
 
     def collect(self, model) -> None:
         fl, s, lv, blocs, up = model.flows, model.bloc_state, model.levers, model.blocs, self.up
@@ -88,23 +131,52 @@ class Recorder:
 
         i, j = self.pi, self.pj
         n = fl.papers[i, j]
-        pair_block = np.column_stack([
-            n * up, fl.ties[i, j] * up, ratio(fl.papers_military[i, j], n), ratio(fl.papers_security[i, j], n),
-            ratio(fl.papers_corporate[i, j], n), ratio(fl.citations[i, j], n), fl.papers_field[i, j] * up,
-            s.alignment[i, j], s.capability[i] - s.capability[j]])
+        pair_block = np.column_stack(
+            [
+                n * up,
+                fl.ties[i, j] * up,
+                ratio(fl.papers_military[i, j], n),
+                ratio(fl.papers_security[i, j], n),
+                ratio(fl.papers_corporate[i, j], n),
+                ratio(fl.citations[i, j], n),
+                fl.papers_field[i, j] * up,
+                s.alignment[i, j],
+                s.capability[i] - s.capability[j],
+            ]
+        )
         row.update(zip(self.pair_names, pair_block.ravel().tolist()))
 
-        programme = np.array([float(sum(p.quarterly_eur_bn for p in lv.programmes.values()
-                                        if p.bloc == b and p.quarters_left > 0)) for b in range(len(blocs))])
-        bloc_block = np.column_stack([
-            total * up, fl.home_impact, fl.rounds * up, fl.rounds_capital * 1e6 * up,
-            ratio(fl.rounds_foreign, fl.rounds), s.capability, s.compute_access, s.compute_stock, s.chip_capacity,
-            s.chip_investment,
-            # Share of the world's advanced-chip supply from this bloc's firms (G1); the rest is uncontrolled.
-            s.chip_supply / (s.chip_supply.sum() + model.params.compute.rest_of_world_supply),
-            complying.sum(axis=0) / len(model.firms), fl.exposure, fl.spillover,
-            fl.new_knowledge / s.knowledge0_us * 100, fl.frontier_models * up, fl.patents * up,
-            lv.compliance_cost, lv.strictness, programme])
+        programme = np.array(
+            [
+                float(sum(p.quarterly_eur_bn for p in lv.programmes.values() if p.bloc == b and p.quarters_left > 0))
+                for b in range(len(blocs))
+            ]
+        )
+        bloc_block = np.column_stack(
+            [
+                total * up,
+                fl.home_impact,
+                fl.rounds * up,
+                fl.rounds_capital * 1e6 * up,
+                ratio(fl.rounds_foreign, fl.rounds),
+                s.capability,
+                s.compute_access,
+                s.compute_stock,
+                s.chip_capacity,
+                s.chip_investment,
+                # Share of the world's advanced-chip supply from this bloc's firms (G1); the rest is uncontrolled.
+                s.chip_supply / (s.chip_supply.sum() + model.params.compute.rest_of_world_supply),
+                complying.sum(axis=0) / len(model.firms),
+                fl.exposure,
+                fl.spillover,
+                fl.new_knowledge / s.knowledge0_us * 100,
+                fl.frontier_models * up,
+                fl.patents * up,
+                lv.compliance_cost,
+                lv.strictness,
+                programme,
+            ]
+        )
         row.update(zip(self.bloc_names, bloc_block.ravel().tolist()))
 
         deals = fl.deals
@@ -117,10 +189,22 @@ class Recorder:
         capital = np.array([deals["amount_eur"][ok & (key == a * nb + b)].sum() for a, b in zip(self.oi, self.oj)])
         i, j = self.oi, self.oj
         cross = complying / n_firms[:, None]
-        ordered_block = np.column_stack([
-            ratio(fl.papers[i, j], total[i]), done[i * nb + j] * up, blocked[i * nb + j] * up, capital * up,
-            cross[i, j], lv.export[0, i, j], lv.export[1, i, j], lv.screening[i, j], lv.ban_military[i, j],
-            lv.mobility[i, j], lv.inbound[i, j], lv.outbound[i, j]])
+        ordered_block = np.column_stack(
+            [
+                ratio(fl.papers[i, j], total[i]),
+                done[i * nb + j] * up,
+                blocked[i * nb + j] * up,
+                capital * up,
+                cross[i, j],
+                lv.export[0, i, j],
+                lv.export[1, i, j],
+                lv.screening[i, j],
+                lv.ban_military[i, j],
+                lv.mobility[i, j],
+                lv.inbound[i, j],
+                lv.outbound[i, j],
+            ]
+        )
         row.update(zip(self.ordered_names, ordered_block.ravel().tolist()))
         i, j = self.pi, self.pj
         row.update(zip(self.convergence_names, ((s.alignment[i, j] + cross[i, j] + cross[j, i]) / 3).tolist()))
@@ -145,15 +229,18 @@ class Recorder:
         """One row per quarter and country: its papers in all, and with each other bloc, and how many of
         its institutions have co-authored with that bloc (0 for the country's own bloc)."""
         nc, quarters = len(self.countries_names), len(self.country_parts)
-        table = {"period": np.repeat([p[0] for p in self.country_parts], nc).astype(object),
-                 "year": np.repeat(np.array([p[1] for p in self.country_parts], np.int64), nc),
-                 "country": np.tile(np.array(self.countries_names, object), quarters),
-                 "bloc": np.tile(np.array(self.country_blocs, object), quarters),
-                 "papers_total": np.concatenate([p[2] for p in self.country_parts]) if quarters else np.zeros(0)}
+        table = {
+            "period": np.repeat([p[0] for p in self.country_parts], nc).astype(object),
+            "year": np.repeat(np.array([p[1] for p in self.country_parts], np.int64), nc),
+            "country": np.tile(np.array(self.countries_names, object), quarters),
+            "bloc": np.tile(np.array(self.country_blocs, object), quarters),
+            "papers_total": np.concatenate([p[2] for p in self.country_parts]) if quarters else np.zeros(0),
+        }
         for name, j in self.country_columns:
             part = 3 if name.startswith("papers_") else 4
-            values = (np.stack([p[part][:, j] for p in self.country_parts]).astype(float) if quarters
-                      else np.zeros((0, nc)))
+            values = (
+                np.stack([p[part][:, j] for p in self.country_parts]).astype(float) if quarters else np.zeros((0, nc))
+            )
             if part == 4:
                 values = np.trunc(values)  # whole institutions at real-world scale
             values[:, self.country_bloc == j] = 0.0
@@ -161,28 +248,47 @@ class Recorder:
         return pd.DataFrame(table)
 
     def deals(self, model) -> pd.DataFrame:
-        cols = ("quarter", "investor_bloc", "investor_country", "target_bloc", "target_country", "stage",
-                "amount_eur", "reviewed", "blocked")
-        parts = {k: np.concatenate([p[k] for p in self.deal_parts]) if self.deal_parts else np.zeros(0)
-                 for k in cols}
+        cols = (
+            "quarter",
+            "investor_bloc",
+            "investor_country",
+            "target_bloc",
+            "target_country",
+            "stage",
+            "amount_eur",
+            "reviewed",
+            "blocked",
+        )
+        parts = {k: np.concatenate([p[k] for p in self.deal_parts]) if self.deal_parts else np.zeros(0) for k in cols}
         blocs, countries = np.array(model.blocs), np.array(model.countries)
         q = parts["quarter"].astype(int)
-        return pd.DataFrame({
-            "period": [periods.label(x) for x in q], "year": q // 4,
-            "investor_bloc": blocs[parts["investor_bloc"].astype(int)],
-            "investor_country": countries[parts["investor_country"].astype(int)],
-            "target_bloc": blocs[parts["target_bloc"].astype(int)],
-            "target_country": countries[parts["target_country"].astype(int)],
-            "stage": np.array(STAGES)[parts["stage"].astype(int)],
-            "amount_eur": parts["amount_eur"].astype(float),
-            "reviewed": parts["reviewed"].astype(bool), "blocked": parts["blocked"].astype(bool)})
+        return pd.DataFrame(
+            {
+                "period": [periods.label(x) for x in q],
+                "year": q // 4,
+                "investor_bloc": blocs[parts["investor_bloc"].astype(int)],
+                "investor_country": countries[parts["investor_country"].astype(int)],
+                "target_bloc": blocs[parts["target_bloc"].astype(int)],
+                "target_country": countries[parts["target_country"].astype(int)],
+                "stage": np.array(STAGES)[parts["stage"].astype(int)],
+                "amount_eur": parts["amount_eur"].astype(float),
+                "reviewed": parts["reviewed"].astype(bool),
+                "blocked": parts["blocked"].astype(bool),
+            }
+        )
 
     @staticmethod
     def institutions(model) -> pd.DataFrame:
         inst, au = model.inst, model.authors
-        df = pd.DataFrame({"institution": np.arange(len(inst)), "bloc": np.array(model.blocs)[inst.bloc],
-                           "country": np.array(model.countries)[inst.country],
-                           "risk": np.array(RISKS)[inst.risk], "capacity": inst.capacity})
+        df = pd.DataFrame(
+            {
+                "institution": np.arange(len(inst)),
+                "bloc": np.array(model.blocs)[inst.bloc],
+                "country": np.array(model.countries)[inst.country],
+                "risk": np.array(RISKS)[inst.risk],
+                "capacity": inst.capacity,
+            }
+        )
         for j, code in enumerate(model.blocs):
             df[f"papers_with_{code}"] = model.author_papers[: au.n_inst, j]
         return df

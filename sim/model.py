@@ -38,16 +38,18 @@ class EntangleModel(mesa.Model):
         self.injected: list[tuple[str, str, object]] = []  # measures added while running (app, events)
 
         self.inst, self.firms, self.investors, self.countries = population.build(
-            self.rng, self.bloc_specs, scale, self.params.population)
-        self.country_bloc = np.array([next(b for b, s in enumerate(self.bloc_specs.values()) if c in s.countries)
-                                      for c in self.countries])
+            self.rng, self.bloc_specs, scale, self.params.population
+        )
+        self.country_bloc = np.array(
+            [next(b for b, s in enumerate(self.bloc_specs.values()) if c in s.countries) for c in self.countries]
+        )
         for i, (code, spec_) in enumerate(self.bloc_specs.items()):
             Bloc(self, i, code, spec_)
         for kind, arrays in ((Institution, self.inst), (Firm, self.firms), (Investor, self.investors)):
             for row in range(len(arrays)):  # a plain loop: create_agents would also build a throwaway AgentSet
                 kind(self, row)
 
-        self._apply_due()                       # levers in force at the start
+        self._apply_due()  # levers in force at the start
         for mechanism in (compute, investment, capability, standards, collaboration):
             mechanism.setup(self)
         self.bloc_state.capability_last_year = self.bloc_state.capability.copy()
@@ -97,7 +99,7 @@ class EntangleModel(mesa.Model):
         if self.quarter > self.scenario.end:
             self.running = False
 
-    def run(self, progress=None) -> "EntangleModel":
+    def run(self, progress=None) -> EntangleModel:
         while self.running:
             self.step()
             if progress:

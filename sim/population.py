@@ -20,14 +20,23 @@ class Params:
 
     capacity_sigma: float = spec(1.0, lo=0, hi=3, source="calibrated to C6, C9 (tried 1.0-1.8): DE 70% < 10 papers")
     knowledge_sigma: float = spec(0.8, lo=0, hi=3, source="assumption: firm capability spread within a bloc")
-    sector_shares: list[float] = spec(factory=lambda: [0.86, 0.1, 0.04], lo=0, hi=1,
-                                      source="assumption: software, corporate labs, chipmakers")
-    stage_shares: list[float] = spec(factory=lambda: [0.38, 0.25, 0.14, 0.09, 0.05, 0.04, 0.05], lo=0, hi=1,
-                                     source="assumption: funding-stage pyramid of AI start-ups")
-    stage_capital_eur_m: list[float] = spec(factory=lambda: [1.5, 6.0, 20.0, 45.0, 90.0, 180.0, 400.0], lo=0,
-                                            source="assumption: typical European round sizes by stage")
-    investor_type_shares: list[float] = spec(factory=lambda: [0.7, 0.2, 0.1], lo=0, hi=1,
-                                             source="assumption: venture, corporate, state funds")
+    sector_shares: list[float] = spec(
+        factory=lambda: [0.86, 0.1, 0.04], lo=0, hi=1, source="assumption: software, corporate labs, chipmakers"
+    )
+    stage_shares: list[float] = spec(
+        factory=lambda: [0.38, 0.25, 0.14, 0.09, 0.05, 0.04, 0.05],
+        lo=0,
+        hi=1,
+        source="assumption: funding-stage pyramid of AI start-ups",
+    )
+    stage_capital_eur_m: list[float] = spec(
+        factory=lambda: [1.5, 6.0, 20.0, 45.0, 90.0, 180.0, 400.0],
+        lo=0,
+        source="assumption: typical European round sizes by stage",
+    )
+    investor_type_shares: list[float] = spec(
+        factory=lambda: [0.7, 0.2, 0.1], lo=0, hi=1, source="assumption: venture, corporate, state funds"
+    )
     investor_capital_eur_m: float = spec(60.0, lo=0, source="assumption: median dry powder per fund")
 
 
@@ -35,10 +44,10 @@ class Params:
 class InstitutionArrays:
     bloc: np.ndarray
     country: np.ndarray
-    capacity: np.ndarray    # papers per quarter this institution can author
-    prestige: np.ndarray    # citation-weighted reputation, mean ~1
-    mix: np.ndarray         # [row, field] share of its work in each field
-    risk: np.ndarray        # 0 none, 1 military-linked, 2 security-linked
+    capacity: np.ndarray  # papers per quarter this institution can author
+    prestige: np.ndarray  # citation-weighted reputation, mean ~1
+    mix: np.ndarray  # [row, field] share of its work in each field
+    risk: np.ndarray  # 0 none, 1 military-linked, 2 security-linked
 
     def __len__(self):
         return len(self.bloc)
@@ -48,12 +57,12 @@ class InstitutionArrays:
 class FirmArrays:
     bloc: np.ndarray
     country: np.ndarray
-    sector: np.ndarray      # index into SECTORS
-    stage: np.ndarray       # index into STAGES
-    capital: np.ndarray     # EUR m on hand
-    knowledge: np.ndarray   # capability (knowledge stock); bloc frontier 2017 = catalogue capability
+    sector: np.ndarray  # index into SECTORS
+    stage: np.ndarray  # index into STAGES
+    capital: np.ndarray  # EUR m on hand
+    knowledge: np.ndarray  # capability (knowledge stock); bloc frontier 2017 = catalogue capability
     risk: np.ndarray
-    complies: np.ndarray    # [row, regime] bool: complies with that bloc's AI regime
+    complies: np.ndarray  # [row, regime] bool: complies with that bloc's AI regime
     foreign_backer: np.ndarray  # bloc index of the latest foreign investor, -1 if none
     mix: np.ndarray
 
@@ -65,8 +74,8 @@ class FirmArrays:
 class InvestorArrays:
     bloc: np.ndarray
     country: np.ndarray
-    type: np.ndarray        # 0 venture, 1 corporate, 2 state
-    capital: np.ndarray     # EUR m of dry powder
+    type: np.ndarray  # 0 venture, 1 corporate, 2 state
+    capital: np.ndarray  # EUR m of dry powder
     target_capital: np.ndarray
     stage_group: np.ndarray  # 0 early (seed, A), 1 growth (B, C), 2 late (D+)
     risk_appetite: np.ndarray
@@ -127,7 +136,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
     """Draw institutions, firms and investors for every bloc and country. Returns arrays and country names."""
     countries: list[str] = []
     inst, firms, inv = [], [], []
-    for b, (code, bloc) in enumerate(specs.items()):
+    for b, (_code, bloc) in enumerate(specs.items()):
         bloc_inst = []
         for cname, c in bloc.countries.items():
             ci = len(countries)
@@ -136,22 +145,44 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
             # Heavy-tailed capacity: a few institutions write most papers (C9).
             cap = rng.lognormal(0.0, params.capacity_sigma, n)
             cap *= bloc.paper_rate * c.research_weight / cap.mean()
-            bloc_inst.append(dict(bloc=np.full(n, b), country=np.full(n, ci), capacity=cap,
-                                  prestige=cap / cap.mean() * rng.lognormal(0, 0.3, n) ** 0.5,
-                                  mix=_mix(rng, bloc.field_mix, n)))
+            bloc_inst.append(
+                dict(
+                    bloc=np.full(n, b),
+                    country=np.full(n, ci),
+                    capacity=cap,
+                    prestige=cap / cap.mean() * rng.lognormal(0, 0.3, n) ** 0.5,
+                    mix=_mix(rng, bloc.field_mix, n),
+                )
+            )
             nf = _count(c.firms, factor)
             sector = rng.choice(len(SECTORS), nf, p=params.sector_shares)
             stage = rng.choice(len(STAGES), nf, p=params.stage_shares)
             z = rng.normal(0, params.knowledge_sigma, nf)
-            firms.append(dict(bloc=np.full(nf, b), country=np.full(nf, ci), sector=sector, stage=stage,
-                              capital=np.asarray(params.stage_capital_eur_m)[stage] * rng.lognormal(0, 0.5, nf),
-                              z=z, mix=_mix(rng, bloc.field_mix, nf, 4.0)))
+            firms.append(
+                dict(
+                    bloc=np.full(nf, b),
+                    country=np.full(nf, ci),
+                    sector=sector,
+                    stage=stage,
+                    capital=np.asarray(params.stage_capital_eur_m)[stage] * rng.lognormal(0, 0.5, nf),
+                    z=z,
+                    mix=_mix(rng, bloc.field_mix, nf, 4.0),
+                )
+            )
             ni = _count(c.investors, factor)
             itype = rng.choice(3, ni, p=params.investor_type_shares)
             cap_i = rng.lognormal(np.log(params.investor_capital_eur_m), 1.0, ni) * bloc.round_size
-            inv.append(dict(bloc=np.full(ni, b), country=np.full(ni, ci), type=itype, capital=cap_i,
-                            target_capital=cap_i.copy(), stage_group=rng.permutation(np.arange(ni) % 3),
-                            risk_appetite=rng.beta(2, 3, ni)))
+            inv.append(
+                dict(
+                    bloc=np.full(ni, b),
+                    country=np.full(ni, ci),
+                    type=itype,
+                    capital=cap_i,
+                    target_capital=cap_i.copy(),
+                    stage_group=rng.permutation(np.arange(ni) % 3),
+                    risk_appetite=rng.beta(2, 3, ni),
+                )
+            )
         cat = {k: np.concatenate([d[k] for d in bloc_inst]) for k in bloc_inst[0]}
         cat["risk"] = _assign_risk(rng, cat["capacity"], bloc.military_share, bloc.security_share)
         inst.append(cat)
@@ -160,8 +191,9 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
         out = np.concatenate([p[key] for p in parts])
         return out.astype(dtype) if dtype else out
 
-    inst_arr = InstitutionArrays(**{k: join(inst, k) for k in ("bloc", "country", "capacity", "prestige", "mix",
-                                                                "risk")})
+    inst_arr = InstitutionArrays(
+        **{k: join(inst, k) for k in ("bloc", "country", "capacity", "prestige", "mix", "risk")}
+    )
     inst_arr.bloc = inst_arr.bloc.astype(np.int64)
     fb = join(firms, "bloc").astype(np.int64)
     n_blocs = len(specs)
@@ -172,7 +204,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
     for b in range(n_blocs):
         sel = fb == b
         k = np.exp(z[sel])
-        top = np.sort(k)[-max(1, len(k) // 10):]
+        top = np.sort(k)[-max(1, len(k) // 10) :]
         knowledge[sel] = k / np.exp(np.log(top).mean()) * caps[b]
     # Firms' risk profile: Chinese firms tied to the state security apparatus (e.g. surveillance vendors).
     firm_risk = np.zeros(len(fb), np.int8)
@@ -180,13 +212,25 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
     firm_risk[rng.random(len(fb)) < sec_share * 2] = 2
     complies = np.zeros((len(fb), n_blocs), bool)
     complies[np.arange(len(fb)), fb] = True
-    firm_arr = FirmArrays(bloc=fb, country=join(firms, "country").astype(np.int64),
-                          sector=join(firms, "sector").astype(np.int64), stage=join(firms, "stage").astype(np.int64),
-                          capital=join(firms, "capital"), knowledge=knowledge, risk=firm_risk, complies=complies,
-                          foreign_backer=np.full(len(fb), -1, np.int64), mix=join(firms, "mix"))
-    inv_arr = InvestorArrays(bloc=join(inv, "bloc").astype(np.int64), country=join(inv, "country").astype(np.int64),
-                             type=join(inv, "type").astype(np.int64), capital=join(inv, "capital"),
-                             target_capital=join(inv, "target_capital"),
-                             stage_group=join(inv, "stage_group").astype(np.int64),
-                             risk_appetite=join(inv, "risk_appetite"))
+    firm_arr = FirmArrays(
+        bloc=fb,
+        country=join(firms, "country").astype(np.int64),
+        sector=join(firms, "sector").astype(np.int64),
+        stage=join(firms, "stage").astype(np.int64),
+        capital=join(firms, "capital"),
+        knowledge=knowledge,
+        risk=firm_risk,
+        complies=complies,
+        foreign_backer=np.full(len(fb), -1, np.int64),
+        mix=join(firms, "mix"),
+    )
+    inv_arr = InvestorArrays(
+        bloc=join(inv, "bloc").astype(np.int64),
+        country=join(inv, "country").astype(np.int64),
+        type=join(inv, "type").astype(np.int64),
+        capital=join(inv, "capital"),
+        target_capital=join(inv, "target_capital"),
+        stage_group=join(inv, "stage_group").astype(np.int64),
+        risk_appetite=join(inv, "risk_appetite"),
+    )
     return inst_arr, firm_arr, inv_arr, countries

@@ -35,8 +35,11 @@ def prepare(cfg) -> tuple[Scenario, EntangleConfig]:
             continue
         key = f"policies.{family}"
         if not scenario.start <= start <= scenario.end:
-            raise ConfigError("policies.start", f"{cfg.policies.start} lies outside the run",
-                              f"{periods.label(scenario.start)} to {periods.label(scenario.end)}")
+            raise ConfigError(
+                "policies.start",
+                f"{cfg.policies.start} lies outside the run",
+                f"{periods.label(scenario.start)} to {periods.label(scenario.end)}",
+            )
         for m in parse_measures(family, given, scenario.blocs, key):
             scenario.add(start, family, m, key)
     return scenario, cfg
@@ -60,8 +63,12 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
     model.run(progress)
     t_model = time.perf_counter() - t0
     ts = model.recorder.timeseries()
-    tables = {"timeseries": ts, "countries": model.recorder.countries(), "deals": model.recorder.deals(model),
-              "institutions": model.recorder.institutions(model)}
+    tables = {
+        "timeseries": ts,
+        "countries": model.recorder.countries(),
+        "deals": model.recorder.deals(model),
+        "institutions": model.recorder.institutions(model),
+    }
     model.release()
     for name in cfg.output.tables:
         write_parquet(tables[name], out / f"{name}.parquet")
@@ -78,10 +85,18 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
 def summarize(ts, scenario: Scenario, cfg) -> dict:
     """End-of-run outcomes (last year's mean of each outcome) and the run's identity."""
     outcomes = end_means(ts)
-    return {"scenario": scenario.name, "scenario_file": scenario.source, "seed": cfg.seed,
-            "scale": cfg.scale.name, "scale_factor": cfg.scale.factor, "version": __version__,
-            "start": periods.label(scenario.start), "end": periods.label(scenario.end),
-            "blocs": scenario.blocs, "outcomes_last_year": outcomes}
+    return {
+        "scenario": scenario.name,
+        "scenario_file": scenario.source,
+        "seed": cfg.seed,
+        "scale": cfg.scale.name,
+        "scale_factor": cfg.scale.factor,
+        "version": __version__,
+        "start": periods.label(scenario.start),
+        "end": periods.label(scenario.end),
+        "blocs": scenario.blocs,
+        "outcomes_last_year": outcomes,
+    }
 
 
 def end_means(ts) -> dict[str, float]:

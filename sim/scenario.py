@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 
@@ -43,7 +43,7 @@ class Behaviour:
 class ScenarioFile:
     name: str = ""
     description: str = ""
-    extends: Optional[str] = None
+    extends: str | None = None
     start: str = "2017Q1"
     end: str = "2035Q4"
     blocs: list[str] = field(default_factory=lambda: ["EU", "CN", "US"])
@@ -170,6 +170,7 @@ def parse_measures(family: str, value: Any, blocs: list[str], key: str) -> list:
         m = build(module.Measure, item, k + ".")
         # Dry-run on scratch levers so an unknown bloc fails now, not mid-run.
         from .levers import Levers
+
         module.apply(Levers(len(blocs)), m, blocs, k)
         out.append(m)
     return out
@@ -206,8 +207,11 @@ def _validate(raw: dict, end: str | None) -> Scenario:
         overrides[code] = build(base, data, f"scenario.actors.{code}.")
     for code in sf.blocs:
         if code not in CATALOGUE and code not in overrides:
-            raise ConfigError("scenario.blocs", f"bloc '{code}' is not in the catalogue",
-                              f"{', '.join(CATALOGUE)}, or define it under scenario.actors.{code}")
+            raise ConfigError(
+                "scenario.blocs",
+                f"bloc '{code}' is not in the catalogue",
+                f"{', '.join(CATALOGUE)}, or define it under scenario.actors.{code}",
+            )
     specs = resolve(sf.blocs, overrides)
     scen = Scenario(sf.name, sf.description, start, stop, list(sf.blocs), specs, {}, sf.behaviour, path)
     for family, value in (sf.levers or {}).items():
@@ -219,8 +223,9 @@ def _validate(raw: dict, end: str | None) -> Scenario:
         if end and q > stop:
             continue  # the run was cut short on the command line: later measures never come due
         if not start <= q <= stop:
-            raise ConfigError(key, "lies outside the run",
-                              f"periods from {periods.label(start)} to {periods.label(stop)}")
+            raise ConfigError(
+                key, "lies outside the run", f"periods from {periods.label(start)} to {periods.label(stop)}"
+            )
         if not isinstance(entry, dict):
             raise ConfigError(key, "must map lever families to measures", ", ".join(FAMILIES))
         for family, value in entry.items():

@@ -91,8 +91,9 @@ def build(cls, data: Any, prefix: str = ""):
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(prefix.rstrip(".") or cls.__name__, f"expected a mapping, got {type(data).__name__}",
-                          field_names(cls))
+        raise ConfigError(
+            prefix.rstrip(".") or cls.__name__, f"expected a mapping, got {type(data).__name__}", field_names(cls)
+        )
     try:
         conf = OmegaConf.merge(OmegaConf.structured(cls), data)
         obj = OmegaConf.to_object(conf)

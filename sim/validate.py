@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -28,10 +28,15 @@ from . import periods
 from .errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"seeds": "a positive integer", "scale": "classroom|realistic or a factor like 0.1",
-        "scenario": "a name in scenarios/ or a path to a scenario YAML",
-        "directions": "true|false", "workers": "a positive integer", "out": "a folder path",
-        "seed0": "a non-negative integer (first seed)"}
+KEYS = {
+    "seeds": "a positive integer",
+    "scale": "classroom|realistic or a factor like 0.1",
+    "scenario": "a name in scenarios/ or a path to a scenario YAML",
+    "directions": "true|false",
+    "workers": "a positive integer",
+    "out": "a folder path",
+    "seed0": "a non-negative integer (first seed)",
+}
 
 
 class ArgError(Exception):
@@ -62,8 +67,15 @@ def _positive(key, value, minimum=1):
 
 
 def parse_args(argv: list[str]) -> dict:
-    opts = {"seeds": 20, "scale": ("realistic", 1.0), "scenario": "baseline", "directions": True,
-            "workers": os.cpu_count() or 1, "out": str(ROOT / "results" / "validation"), "seed0": 0}
+    opts = {
+        "seeds": 20,
+        "scale": ("realistic", 1.0),
+        "scenario": "baseline",
+        "directions": True,
+        "workers": os.cpu_count() or 1,
+        "out": str(ROOT / "results" / "validation"),
+        "seed0": 0,
+    }
     for arg in argv:
         key, eq, value = arg.partition("=")
         if not eq or key not in KEYS:
@@ -106,17 +118,19 @@ def validate(opts: dict, progress: bool = True) -> dict:
     name, factor = opts["scale"]
     seeds = list(range(opts["seed0"], opts["seed0"] + opts["seeds"]))
     end, directions = _run_end(opts["scenario"], opts["directions"])
-    prepare(make_config(opts["scenario"], seeds[0], factor, end))   # bad scenario: fail before any run
+    prepare(make_config(opts["scenario"], seeds[0], factor, end))  # bad scenario: fail before any run
     jobs = [(history_job, (opts["scenario"], s, factor, end, None)) for s in seeds]
     if directions:
-        jobs += [(lever_job, (opts["scenario"], s, factor, end, None, i))
-                 for s in seeds for i in range(len(DIRECTIONS))]
+        jobs += [
+            (lever_job, (opts["scenario"], s, factor, end, None, i)) for s in seeds for i in range(len(DIRECTIONS))
+        ]
     t0 = time.perf_counter()
     history, levered = {}, []
     with ProcessPoolExecutor(max_workers=opts["workers"]) as pool:
         futures = {pool.submit(fn, args): fn for fn, args in jobs}
-        for fut in tqdm(as_completed(futures), total=len(futures), desc="validation runs", disable=not progress,
-                        file=sys.stderr):
+        for fut in tqdm(
+            as_completed(futures), total=len(futures), desc="validation runs", disable=not progress, file=sys.stderr
+        ):
             res = fut.result()
             if futures[fut] is history_job:
                 history[res["seed"]] = res
@@ -132,7 +146,7 @@ def validate(opts: dict, progress: bool = True) -> dict:
     # Write into a hidden temporary folder, then rename it: the report folder appears complete or not at all.
     base = Path(opts["out"])
     base.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d_%H-%M-%S")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d_%H-%M-%S")
     tmp = Path(tempfile.mkdtemp(prefix=f".{stamp}.", dir=base))
     try:
         report.write_text(report.markdown(rows, dirs, meta), tmp / "report.md")
@@ -169,8 +183,10 @@ def main(argv=None) -> int:
         return 1
     rows, dirs = result["rows"], result["directions"]
     n_in = sum(r["in_band"] for r in rows)
-    print(f"{n_in} of {len(rows)} targets in band ({result['meta']['seeds']} seeds, scale {result['meta']['scale']}, "
-          f"{result['meta']['seconds']:.0f} s of runs)")
+    print(
+        f"{n_in} of {len(rows)} targets in band ({result['meta']['seeds']} seeds, scale {result['meta']['scale']}, "
+        f"{result['meta']['seconds']:.0f} s of runs)"
+    )
     for r in rows:
         if not r["in_band"]:
             print(f"  out: {r['id']} {r['median']}  (band: {r['band']})")

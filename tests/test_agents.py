@@ -1,10 +1,10 @@
 """Actors are Mesa agents that carry their state through their row in their kind's arrays."""
 
 import mesa
-
 from conftest import run
-from sim.agents import Bloc, Firm, Institution, Investor
+
 from sim.actors import STAGES
+from sim.agents import Bloc, Firm, Institution, Investor
 
 
 def test_each_kind_is_an_agentset_matching_its_arrays(classroom):

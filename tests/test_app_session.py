@@ -17,16 +17,35 @@ SLIDER = {(s.family, s.label): s for s in SLIDERS}
 
 
 def run_cli(scenario: Path, seed: int, end: str, out: Path, scale: str = "classroom") -> pd.DataFrame:
-    proc = subprocess.run([sys.executable, "-m", "sim", f"scenario={scenario}", f"seed={seed}", f"scale={scale}",
-                           f"end={end}", "output=tables_only", f"hydra.run.dir={out}"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            f"scenario={scenario}",
+            f"seed={seed}",
+            f"scale={scale}",
+            f"end={end}",
+            "output=tables_only",
+            f"hydra.run.dir={out}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return pd.read_parquet(out / "timeseries.parquet")
 
 
 def cli_error(scenario: Path) -> str:
-    proc = subprocess.run([sys.executable, "-m", "sim", f"scenario={scenario}", "scale=classroom"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", f"scenario={scenario}", "scale=classroom"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0
     return proc.stderr.strip().splitlines()[-1]
 
@@ -34,10 +53,10 @@ def cli_error(scenario: Path) -> str:
 def test_export_replays_to_identical_tables(tmp_path):
     s = Session("baseline", seed=3)
     chips = SLIDER[("export_controls", "chips: stringency")]
-    s.set_lever(chips.family, chips.values("EU", "CN", 0.4), chips.slot("EU", "CN"))   # before the first step
+    s.set_lever(chips.family, chips.values("EU", "CN", 0.4), chips.slot("EU", "CN"))  # before the first step
     for _ in range(9):
         s.step()
-    assert s.period == "2019Q2"      # the baseline itself sets US->CN chip controls this quarter
+    assert s.period == "2019Q2"  # the baseline itself sets US->CN chip controls this quarter
     s.set_lever(chips.family, chips.values("US", "CN", 0.9), chips.slot("US", "CN"))
     s.set_lever(chips.family, chips.values("US", "CN", 0.7), chips.slot("US", "CN"))  # dragged again: merged
     for _ in range(10):
@@ -109,13 +128,30 @@ def test_a_whole_seminar_replays_without_end(tmp_path):
     path = tmp_path / "seminar.yaml"
     path.write_text(s.export_yaml())
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "sim", f"scenario={path}", "seed=5", "scale=classroom",
-                           "output=tables_only", f"hydra.run.dir={out}"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            f"scenario={path}",
+            "seed=5",
+            "scale=classroom",
+            "output=tables_only",
+            f"hydra.run.dir={out}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     m, rec = s.model, s.model.recorder
-    for name, table in (("timeseries", rec.timeseries()), ("countries", rec.countries()),
-                        ("deals", rec.deals(m)), ("institutions", rec.institutions(m))):
+    for name, table in (
+        ("timeseries", rec.timeseries()),
+        ("countries", rec.countries()),
+        ("deals", rec.deals(m)),
+        ("institutions", rec.institutions(m)),
+    ):
         pd.testing.assert_frame_equal(table, pd.read_parquet(out / f"{name}.parquet"), check_exact=True)
 
 
@@ -131,23 +167,32 @@ def test_events_are_numbered_and_nearby_badges_never_overlap():
     slider = SLIDER[("regulation", "strictness")]
     s.set_lever(slider.family, slider.values("EU", "CN", 0.9), slider.slot("EU", "CN"))
     numbered = [(label, badge) for _, label, badge in s.markers()]
-    assert numbered == [("US chip controls", "1"), ("CN retaliates", "2"), ("InvestAI", "3"),
-                        ("EU research security", "4"), ("lever change", "")]
+    assert numbered == [
+        ("US chip controls", "1"),
+        ("CN retaliates", "2"),
+        ("InvestAI", "3"),
+        ("EU research security", "4"),
+        ("lever change", ""),
+    ]
 
     scen = s.model.scenario
-    lines = all_charts(s.model.blocs, scen.start, scen.end, s.model.recorder.rows, markers=s.markers())[
-        "capability"]["series"][0]["markLine"]["data"]
+    lines = all_charts(s.model.blocs, scen.start, scen.end, s.model.recorder.rows, markers=s.markers())["capability"][
+        "series"
+    ][0]["markLine"]["data"]
     assert len(lines) == 5 and all(line["name"].endswith(label) for line, (label, _) in zip(lines, numbered))
     badges = [line["label"]["formatter"] for line in lines if line["label"]["show"]]
-    assert badges == ["1-3", "4"]      # 1-3 lie within 4 quarters: one badge, no overlap
+    assert badges == ["1-3", "4"]  # 1-3 lie within 4 quarters: one badge, no overlap
 
 
 def test_a_scenario_built_on_another_marks_its_own_measures():
     s = Session("us_chip_controls", seed=0)
     s.inject(EVENT["investai"])
-    assert s.markers() == [("2017Q1", "InvestAI", "1"), ("2025Q2", "scenario: export controls", "A"),
-                           ("2026Q1", "scenario: export controls", "B")]
-    assert Session("baseline", seed=0).markers() == []     # the record itself: nothing marked
+    assert s.markers() == [
+        ("2017Q1", "InvestAI", "1"),
+        ("2025Q2", "scenario: export controls", "A"),
+        ("2026Q1", "scenario: export controls", "B"),
+    ]
+    assert Session("baseline", seed=0).markers() == []  # the record itself: nothing marked
 
 
 def test_reset_and_new_runs_free_the_old_models():

@@ -12,22 +12,43 @@ from sim.errors import ConfigError
 ROOT = Path(__file__).resolve().parent.parent
 
 SCENARIOS = {
-    "wrong_key": ("timeline: {2025Q1: {export_controls: {issuer: US, target: CN, stringncy: 0.5}}}",
-                  "scenario.timeline.2025Q1.export_controls.stringncy", "stringency"),
-    "out_of_range": ("extends: baseline\ntimeline: {2025Q1: {export_controls: {stringency: 1.5}}}",
-                     "scenario.timeline.2025Q1.export_controls.stringency", "[0.0, 1.0]"),
-    "negative_budget": ("timeline: {2025Q1: {investai: {budget_eur_bn: -1}}}",
-                        "scenario.timeline.2025Q1.investai.budget_eur_bn", ">= 0"),
-    "unknown_bloc": ("timeline: {2025Q1: {export_controls: {target: RU, stringency: 0.5}}}",
-                     "scenario.timeline.2025Q1.export_controls.target", "EU, CN, US"),
+    "wrong_key": (
+        "timeline: {2025Q1: {export_controls: {issuer: US, target: CN, stringncy: 0.5}}}",
+        "scenario.timeline.2025Q1.export_controls.stringncy",
+        "stringency",
+    ),
+    "out_of_range": (
+        "extends: baseline\ntimeline: {2025Q1: {export_controls: {stringency: 1.5}}}",
+        "scenario.timeline.2025Q1.export_controls.stringency",
+        "[0.0, 1.0]",
+    ),
+    "negative_budget": (
+        "timeline: {2025Q1: {investai: {budget_eur_bn: -1}}}",
+        "scenario.timeline.2025Q1.investai.budget_eur_bn",
+        ">= 0",
+    ),
+    "unknown_bloc": (
+        "timeline: {2025Q1: {export_controls: {target: RU, stringency: 0.5}}}",
+        "scenario.timeline.2025Q1.export_controls.target",
+        "EU, CN, US",
+    ),
     "bad_period": ("timeline: {2025Q5: {export_controls: {stringency: 0.5}}}", "scenario.timeline.2025Q5", "YYYYQn"),
-    "outside_run": ("end: 2030Q4\ntimeline: {2031Q1: {export_controls: {stringency: 0.5}}}",
-                    "scenario.timeline.2031Q1", "2030Q4"),
-    "instantiation": ("timeline: {2025Q1: {export_controls: {_target_: os.system, stringency: 0.5}}}",
-                      "scenario.timeline.2025Q1.export_controls._target_", "unknown key"),
+    "outside_run": (
+        "end: 2030Q4\ntimeline: {2031Q1: {export_controls: {stringency: 0.5}}}",
+        "scenario.timeline.2031Q1",
+        "2030Q4",
+    ),
+    "instantiation": (
+        "timeline: {2025Q1: {export_controls: {_target_: os.system, stringency: 0.5}}}",
+        "scenario.timeline.2025Q1.export_controls._target_",
+        "unknown key",
+    ),
     "wrong_type": ("actors: {EU: {openness: high}}", "scenario.actors.EU.openness", "wrong type"),
-    "unknown_family": ("timeline: {2025Q1: {tariffs: {rate: 0.5}}}", "scenario.timeline.2025Q1.tariffs",
-                       "export_controls"),
+    "unknown_family": (
+        "timeline: {2025Q1: {tariffs: {rate: 0.5}}}",
+        "scenario.timeline.2025Q1.tariffs",
+        "export_controls",
+    ),
     "not_yaml": ("timeline: [unclosed", "scenario", "not valid YAML"),
 }
 
@@ -75,11 +96,17 @@ def test_every_value_of_a_sweep_is_checked():
 
 
 def test_command_line_exits_nonzero_with_one_line_and_writes_nothing(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "sim", "policies.export_controls.stringency=1.5"],
-                          cwd=tmp_path, capture_output=True, text=True, env=_env())
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "policies.export_controls.stringency=1.5"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        "error: policies.export_controls.stringency: 1.5 is out of range; allowed: a number in [0.0, 1.0]"]
+        "error: policies.export_controls.stringency: 1.5 is out of range; allowed: a number in [0.0, 1.0]"
+    ]
     assert "Traceback" not in proc.stderr
     assert list(tmp_path.iterdir()) == []
 

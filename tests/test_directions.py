@@ -9,16 +9,19 @@ def test_tighter_us_export_controls_cut_china_compute_slow_capability_and_raise_
     loose = "policies.export_controls.stringency=0.2"
     tight = "policies.export_controls.stringency=1.0"
     scope = "policies.export_controls.scope=[chips,tools]"
-    assert mean_over_seeds("compute_access_CN", range(2025, 2027), tight, scope) < \
-        mean_over_seeds("compute_access_CN", range(2025, 2027), loose, scope)
+    assert mean_over_seeds("compute_access_CN", range(2025, 2027), tight, scope) < mean_over_seeds(
+        "compute_access_CN", range(2025, 2027), loose, scope
+    )
     assert mean_over_seeds("capability_CN", LATE, tight, scope) < mean_over_seeds("capability_CN", LATE, loose, scope)
-    assert mean_over_seeds("chip_investment_eur_bn_CN", range(2025, 2028), tight, scope) > \
-        mean_over_seeds("chip_investment_eur_bn_CN", range(2025, 2028), loose, scope)
+    assert mean_over_seeds("chip_investment_eur_bn_CN", range(2025, 2028), tight, scope) > mean_over_seeds(
+        "chip_investment_eur_bn_CN", range(2025, 2028), loose, scope
+    )
     # Substitution builds up over years: capacity rises later, not at once.
-    assert mean_over_seeds("chip_capacity_CN", LATE, "policies.export_controls.stringency=1.0",
-                           "policies.export_controls.scope=[chips]") > \
-        mean_over_seeds("chip_capacity_CN", LATE, "policies.export_controls.stringency=0.2",
-                        "policies.export_controls.scope=[chips]")
+    assert mean_over_seeds(
+        "chip_capacity_CN", LATE, "policies.export_controls.stringency=1.0", "policies.export_controls.scope=[chips]"
+    ) > mean_over_seeds(
+        "chip_capacity_CN", LATE, "policies.export_controls.stringency=0.2", "policies.export_controls.scope=[chips]"
+    )
 
 
 def test_stricter_eu_research_security_means_fewer_eu_cn_papers_and_less_military_exposure():
@@ -26,13 +29,17 @@ def test_stricter_eu_research_security_means_fewer_eu_cn_papers_and_less_militar
     strict = base + ("policies.research_security.screening=0.8", "policies.research_security.ban_military=1.0")
     lax = base + ("policies.research_security.screening=0.0", "policies.research_security.ban_military=0.0")
     assert mean_over_seeds("papers_CN_EU", LATE, *strict) < mean_over_seeds("papers_CN_EU", LATE, *lax)
-    assert mean_over_seeds("share_CN_EU_military_linked", LATE, *strict) < \
-        mean_over_seeds("share_CN_EU_military_linked", LATE, *lax)
+    assert mean_over_seeds("share_CN_EU_military_linked", LATE, *strict) < mean_over_seeds(
+        "share_CN_EU_military_linked", LATE, *lax
+    )
 
 
 def test_stricter_inbound_screening_means_fewer_foreign_deals_into_the_bloc():
-    base = ("policies.investment_screening.bloc=EU", "policies.investment_screening.partner=all",
-            "policies.investment_screening.threshold_eur_m=0")
+    base = (
+        "policies.investment_screening.bloc=EU",
+        "policies.investment_screening.partner=all",
+        "policies.investment_screening.threshold_eur_m=0",
+    )
     strict = mean_over_seeds("deals_US_to_EU", LATE, *base, "policies.investment_screening.inbound=1.0")
     open_ = mean_over_seeds("deals_US_to_EU", LATE, *base, "policies.investment_screening.inbound=0.0")
     assert strict < open_
@@ -49,9 +56,14 @@ def test_larger_investai_budget_raises_eu_capability_and_narrows_the_eu_us_gap()
 def test_standards_agreement_raises_alignment_and_cross_compliance():
     # From 2019, while compliance with the US regime is still spreading among EU firms (0.7 in 2020):
     # by the late 2020s it is near 1 with or without an agreement, and the difference is seed noise.
-    agree = ("policies.standards_agreements.name=test", "policies.standards_agreements.parties=[EU,US]",
-             "policies.standards_agreements.depth=0.9", "policies.start=2019Q1")
+    agree = (
+        "policies.standards_agreements.name=test",
+        "policies.standards_agreements.parties=[EU,US]",
+        "policies.standards_agreements.depth=0.9",
+        "policies.start=2019Q1",
+    )
     years = range(2020, 2025)
     assert mean_over_seeds("alignment_EU_US", years, *agree) > mean_over_seeds("alignment_EU_US", years)
-    assert mean_over_seeds("cross_compliance_EU_with_US", years, *agree) > \
-        mean_over_seeds("cross_compliance_EU_with_US", years)
+    assert mean_over_seeds("cross_compliance_EU_with_US", years, *agree) > mean_over_seeds(
+        "cross_compliance_EU_with_US", years
+    )

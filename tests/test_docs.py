@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from sim.docs import OUT, render, rows
 from sim.actors import CATALOGUE
 from sim.config import ParamsConfig
+from sim.docs import OUT, render, rows
 from sim.policies import FAMILIES
 
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pandas as pd
-
 from conftest import mean_over_seeds, run, timeseries
+
 from sim.mechanisms import compute
 from sim.mechanisms.sampling import Buckets, poisson_events
 from sim.policies import FAMILIES
@@ -24,11 +24,11 @@ def test_sparse_poisson_events_have_independent_poisson_counts_per_lane():
     rates = np.array([0.0, 0.05, 0.5, 2.0, 0.0, 0.3])
     rng = np.random.default_rng(1)
     counts = np.array([np.bincount(poisson_events(rng, rates), minlength=len(rates)) for _ in range(20_000)])
-    assert counts[:, [0, 4]].sum() == 0                                  # a lane with no rate gets no event
-    np.testing.assert_allclose(counts.mean(axis=0), rates, atol=0.03)    # Poisson: mean = rate ...
-    np.testing.assert_allclose(counts.var(axis=0), rates, atol=0.06)     # ... = variance
+    assert counts[:, [0, 4]].sum() == 0  # a lane with no rate gets no event
+    np.testing.assert_allclose(counts.mean(axis=0), rates, atol=0.03)  # Poisson: mean = rate ...
+    np.testing.assert_allclose(counts.var(axis=0), rates, atol=0.06)  # ... = variance
     corr = np.corrcoef(counts[:, 2], counts[:, 3])[0, 1]
-    assert abs(corr) < 0.03                                              # and lanes independent
+    assert abs(corr) < 0.03  # and lanes independent
     assert len(poisson_events(rng, np.zeros(3))) == 0
 
 
@@ -74,17 +74,26 @@ def test_international_papers_are_cited_more_than_home_papers():
 
 def test_personnel_screening_and_mobility_restrictions_cut_new_ties():
     base = ("policies.research_security.bloc=EU", "policies.research_security.partner=CN")
-    cut = mean_over_seeds("ties_CN_EU", range(2028, 2031), *base, "policies.research_security.personnel=1",
-                          "policies.research_security.mobility=0.9")
+    cut = mean_over_seeds(
+        "ties_CN_EU",
+        range(2028, 2031),
+        *base,
+        "policies.research_security.personnel=1",
+        "policies.research_security.mobility=0.9",
+    )
     assert cut < 0.8 * mean_over_seeds("ties_CN_EU", range(2028, 2031))
 
 
 # --- investment ---------------------------------------------------------------------------------
 def test_outbound_screening_cuts_deals_out_of_the_screening_bloc():
-    base = ("policies.investment_screening.bloc=US", "policies.investment_screening.partner=CN",
-            "policies.investment_screening.threshold_eur_m=0")
-    assert mean_over_seeds("deals_US_to_CN", range(2026, 2031), *base, "policies.investment_screening.outbound=1") < \
-        mean_over_seeds("deals_US_to_CN", range(2026, 2031), *base, "policies.investment_screening.outbound=0")
+    base = (
+        "policies.investment_screening.bloc=US",
+        "policies.investment_screening.partner=CN",
+        "policies.investment_screening.threshold_eur_m=0",
+    )
+    assert mean_over_seeds(
+        "deals_US_to_CN", range(2026, 2031), *base, "policies.investment_screening.outbound=1"
+    ) < mean_over_seeds("deals_US_to_CN", range(2026, 2031), *base, "policies.investment_screening.outbound=0")
 
 
 def test_screened_deals_are_recorded_as_reviewed_and_some_blocked():
@@ -99,13 +108,16 @@ def test_screened_deals_are_recorded_as_reviewed_and_some_blocked():
 def test_costly_regime_attracts_fewer_foreign_firms():
     costly = ("policies.regulation.bloc=EU", "policies.regulation.compliance_cost=0.5")
     years = range(2028, 2031)
-    assert mean_over_seeds("cross_compliance_US_with_EU", years, *costly) < \
-        mean_over_seeds("cross_compliance_US_with_EU", years)
+    assert mean_over_seeds("cross_compliance_US_with_EU", years, *costly) < mean_over_seeds(
+        "cross_compliance_US_with_EU", years
+    )
 
 
 def test_diverging_strictness_lowers_alignment():
     years = range(2029, 2032)
-    close = mean_over_seeds("alignment_EU_US", years, "policies.regulation.bloc=US", "policies.regulation.strictness=0.85")
+    close = mean_over_seeds(
+        "alignment_EU_US", years, "policies.regulation.bloc=US", "policies.regulation.strictness=0.85"
+    )
     far = mean_over_seeds("alignment_EU_US", years, "policies.regulation.bloc=US", "policies.regulation.strictness=0.0")
     assert far < close
 
@@ -113,8 +125,9 @@ def test_diverging_strictness_lowers_alignment():
 # --- capability ---------------------------------------------------------------------------------
 def test_compliance_costs_slow_capability_growth():
     costly = ("policies.regulation.bloc=CN", "policies.regulation.compliance_cost=0.4")
-    assert mean_over_seeds("capability_CN", range(2030, 2033), *costly) < \
-        mean_over_seeds("capability_CN", range(2030, 2033))
+    assert mean_over_seeds("capability_CN", range(2030, 2033), *costly) < mean_over_seeds(
+        "capability_CN", range(2030, 2033)
+    )
 
 
 # --- behavioural rules --------------------------------------------------------------------------
@@ -153,8 +166,9 @@ def test_measure_injected_mid_run_takes_effect_from_the_next_step():
     model = build_model(compose_config(["scale=classroom", "seed=0", "end=2026Q4"]))
     while model.period != "2025Q1":
         model.step()
-    measure = FAMILIES["export_controls"].Measure(issuer="US", target="CN", scope=["chips"], stringency=1.0,
-                                                   evasion=0.0)
+    measure = FAMILIES["export_controls"].Measure(
+        issuer="US", target="CN", scope=["chips"], stringency=1.0, evasion=0.0
+    )
     model.apply_measure("export_controls", measure)
     model.step()
     ts = pd.DataFrame(model.recorder.rows)

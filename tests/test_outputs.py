@@ -14,30 +14,58 @@ from sim.run import run
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CONTRACT = ("papers_CN_EU papers_CN_US papers_EU_US papers_total_CN papers_total_EU papers_total_US "
-            "share_EU_output_with_CN share_CN_output_with_EU share_CN_EU_military_linked deals_CN_to_EU "
-            "deals_EU_to_CN deals_US_to_CN deals_total_EU deals_total_CN capital_CN_to_EU capital_EU_to_CN "
-            "capability_CN capability_EU capability_US compute_access_CN chip_capacity_CN alignment_CN_EU "
-            "alignment_EU_US alignment_CN_US").split()
-MORE = ["papers_CN_EU_vision", "papers_CN_EU_robotics", "share_CN_EU_corporate", "citation_CN_EU",
-        "citation_EU_domestic", "compliance_share_EU", "cross_compliance_EU_with_CN", "exposure_EU",
-        "innovation_EU", "convergence_CN_EU", "gap_CN_US", "compute_access_EU", "frontier_models_US"]
+CONTRACT = (
+    "papers_CN_EU papers_CN_US papers_EU_US papers_total_CN papers_total_EU papers_total_US "
+    "share_EU_output_with_CN share_CN_output_with_EU share_CN_EU_military_linked deals_CN_to_EU "
+    "deals_EU_to_CN deals_US_to_CN deals_total_EU deals_total_CN capital_CN_to_EU capital_EU_to_CN "
+    "capability_CN capability_EU capability_US compute_access_CN chip_capacity_CN alignment_CN_EU "
+    "alignment_EU_US alignment_CN_US"
+).split()
+MORE = [
+    "papers_CN_EU_vision",
+    "papers_CN_EU_robotics",
+    "share_CN_EU_corporate",
+    "citation_CN_EU",
+    "citation_EU_domestic",
+    "compliance_share_EU",
+    "cross_compliance_EU_with_CN",
+    "exposure_EU",
+    "innovation_EU",
+    "convergence_CN_EU",
+    "gap_CN_US",
+    "compute_access_EU",
+    "frontier_models_US",
+]
 
 
 @pytest.fixture(scope="module")
 def cli_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "sim", "scale=classroom", "seed=3", f"hydra.run.dir={out}"],
-                          cwd=out, capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "scale=classroom", "seed=3", f"hydra.run.dir={out}"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 
 
 def test_run_writes_tables_summary_config_and_plots(cli_run):
-    for name in ("timeseries.parquet", "countries.parquet", "deals.parquet", "institutions.parquet",
-                 "summary.json", ".hydra/config.yaml", "papers.png", "capability.png", "investment.png",
-                 "standards.png"):
+    for name in (
+        "timeseries.parquet",
+        "countries.parquet",
+        "deals.parquet",
+        "institutions.parquet",
+        "summary.json",
+        ".hydra/config.yaml",
+        "papers.png",
+        "capability.png",
+        "investment.png",
+        "standards.png",
+    ):
         assert (cli_run / name).is_file(), name
     assert not list(cli_run.glob("**/*.tmp"))
 
@@ -48,8 +76,21 @@ def test_timeseries_has_every_period_and_the_contract_columns(cli_run):
     assert len(ts) == 19 * 4 and (ts["year"] == ts["period"].str[:4].astype(int)).all()
     missing = [c for c in CONTRACT + MORE if c not in ts]
     assert not missing
-    shares = [c for c in ts if c.startswith(("share_", "alignment_", "compute_access_", "compliance_share_",
-                                             "cross_compliance_", "convergence_", "chip_capacity_"))]
+    shares = [
+        c
+        for c in ts
+        if c.startswith(
+            (
+                "share_",
+                "alignment_",
+                "compute_access_",
+                "compliance_share_",
+                "cross_compliance_",
+                "convergence_",
+                "chip_capacity_",
+            )
+        )
+    ]
     assert ((ts[shares] >= 0) & (ts[shares] <= 1)).all().all()
     counts = [c for c in ts if c.startswith(("papers_", "deals_", "capital_", "ties_"))]
     assert (ts[counts] >= 0).all().all()
@@ -61,8 +102,18 @@ def test_countries_and_deals_tables(cli_run):
     assert {"UK", "DE", "FR", "IT", "ES", "NL", "CH", "other"} <= set(countries["country"])
     assert (countries["papers_with_CN"] <= countries["papers_total"] + 1e-9).all()
     deals = pd.read_parquet(cli_run / "deals.parquet")
-    assert {"period", "year", "investor_bloc", "investor_country", "target_bloc", "target_country", "stage",
-            "amount_eur", "reviewed", "blocked"} <= set(deals)
+    assert {
+        "period",
+        "year",
+        "investor_bloc",
+        "investor_country",
+        "target_bloc",
+        "target_country",
+        "stage",
+        "amount_eur",
+        "reviewed",
+        "blocked",
+    } <= set(deals)
     assert (deals["investor_bloc"] != deals["target_bloc"]).all()
     assert set(deals["stage"]) <= {"seed", "A", "B", "C", "D", "E+"}
     assert (deals.loc[deals["blocked"], "reviewed"]).all()

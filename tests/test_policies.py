@@ -51,7 +51,8 @@ def test_standards_agreements_join_and_withdraw():
     lv = apply("standards_agreements", name="paris", parties=["EU", "CN", "US"], depth=0.4)
     assert lv.agreement_depth()[EU, US] == 0.4 and lv.agreement_depth()[EU, EU] == 0
     FAMILIES["standards_agreements"].apply(
-        lv, FAMILIES["standards_agreements"].Measure(name="paris", parties=["US"], action="withdraw"), BLOCS, "t")
+        lv, FAMILIES["standards_agreements"].Measure(name="paris", parties=["US"], action="withdraw"), BLOCS, "t"
+    )
     depth = lv.agreement_depth()
     assert depth[EU, CN] == 0.4 and depth[EU, US] == 0 and depth[CN, US] == 0
 

@@ -1,16 +1,23 @@
 """Every scenario file runs, tells its own story, and more blocs extend the pair columns."""
 
 import pytest
-
 from conftest import timeseries
+
 from sim.scenario import available, load
 
 NAMES = available()
 
 
 def test_at_least_six_scenarios_ship():
-    assert {"baseline", "us_chip_controls", "eu_derisk", "investai", "eu_cn_standards", "decoupling",
-            "uk_own_bloc"} <= set(NAMES)
+    assert {
+        "baseline",
+        "us_chip_controls",
+        "eu_derisk",
+        "investai",
+        "eu_cn_standards",
+        "decoupling",
+        "uk_own_bloc",
+    } <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -25,8 +32,15 @@ def test_scenario_runs_to_2035_and_differs_from_baseline(name):
 
 def test_uk_as_own_bloc_extends_pair_columns_by_the_same_rule():
     ts = timeseries("scenario=uk_own_bloc", "seed=0")
-    for col in ("papers_CN_UK", "papers_EU_UK", "papers_UK_US", "deals_CN_to_UK", "alignment_CN_UK",
-                "capability_UK", "share_UK_output_with_CN"):
+    for col in (
+        "papers_CN_UK",
+        "papers_EU_UK",
+        "papers_UK_US",
+        "deals_CN_to_UK",
+        "alignment_CN_UK",
+        "capability_UK",
+        "share_UK_output_with_CN",
+    ):
         assert col in ts
     scen = load("uk_own_bloc")
     assert "UK" not in scen.bloc_specs["EU"].countries and "UK" in scen.bloc_specs["UK"].countries

@@ -18,15 +18,29 @@ from sim.sweep.aggregate import aggregate
 from sim.sweep.callbacks import _Progress, job_count
 from sim.sweep.job import run_id
 
+pytestmark = pytest.mark.slow  # sweeps, launchers and subprocess runs
+
 ROOT = Path(__file__).resolve().parent.parent
-SWEEP = ["scale=classroom", "end=2019Q4", "policies.start=2018Q1", "policies.export_controls.stringency=0,0.8",
-         "seed=0,1"]
+SWEEP = [
+    "scale=classroom",
+    "end=2019Q4",
+    "policies.start=2018Q1",
+    "policies.export_controls.stringency=0,0.8",
+    "seed=0,1",
+]
 TABLES = ("timeseries.parquet", "countries.parquet", "deals.parquet", "institutions.parquet")
 
 
 def multirun(out: Path, *overrides: str, launcher: str = "basic", wait: bool = True):
-    cmd = [sys.executable, "-m", "sim", "--multirun", f"hydra/launcher={launcher}", f"hydra.sweep.dir={out}",
-           *overrides]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "--multirun",
+        f"hydra/launcher={launcher}",
+        f"hydra.sweep.dir={out}",
+        *overrides,
+    ]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     if not wait:
         return subprocess.Popen(cmd, cwd=out.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -46,12 +60,22 @@ def basic(tmp_path_factory):
 
 def test_aggregate_has_one_row_per_run_and_period_with_the_swept_columns(basic):
     sweep = pd.read_parquet(basic / "sweep.parquet")
-    assert {"run_id", "policies.export_controls.stringency", "seed", "period", "papers_CN_EU",
-            "compute_access_CN"} <= set(sweep)
+    assert {
+        "run_id",
+        "policies.export_controls.stringency",
+        "seed",
+        "period",
+        "papers_CN_EU",
+        "compute_access_CN",
+    } <= set(sweep)
     assert sweep["run_id"].nunique() == 4 and len(sweep) == 4 * 12  # 2017Q1..2019Q4
     assert not sweep.duplicated(["run_id", "period"]).any()
-    assert sorted(set(zip(sweep["policies.export_controls.stringency"], sweep["seed"]))) == \
-        [(0.0, 0), (0.0, 1), (0.8, 0), (0.8, 1)]
+    assert sorted(set(zip(sweep["policies.export_controls.stringency"], sweep["seed"]))) == [
+        (0.0, 0),
+        (0.0, 1),
+        (0.8, 0),
+        (0.8, 1),
+    ]
     runs = pd.read_parquet(basic / "runs.parquet")
     assert len(runs) == 4 and "capability_CN" in runs
 
@@ -63,24 +87,35 @@ def test_summary_quantiles_are_ordered_per_setting_and_period(basic):
     assert (summary["n"] == 2).all()  # two seeds per setting
     assert (summary[qs].diff(axis=1).iloc[:, 1:] >= -1e-12).all().all()
     cut = summary[(summary["outcome"] == "compute_access_CN") & (summary["period"] == "2018Q4")]
-    assert cut.set_index("policies.export_controls.stringency")["q50"].loc[0.8] < \
-        cut.set_index("policies.export_controls.stringency")["q50"].loc[0.0]
+    assert (
+        cut.set_index("policies.export_controls.stringency")["q50"].loc[0.8]
+        < cut.set_index("policies.export_controls.stringency")["q50"].loc[0.0]
+    )
 
 
 def test_fan_charts_distributions_and_events_are_drawn(basic):
     names = {p.name for p in (basic / "plots").glob("*.png")}
     assert {"fan_compute_access_CN.png", "dist_compute_access_CN.png", "events.png"} <= names
     events = pd.read_parquet(basic / "events.parquet")
-    assert set(events["event"]) == {"eu_cn_papers_exceed_us_cn_by_2030", "cn_capability_reaches_us_by_2035",
-                                    "eu_cn_alignment_above_half_in_2035"}
+    assert set(events["event"]) == {
+        "eu_cn_papers_exceed_us_cn_by_2030",
+        "cn_capability_reaches_us_by_2035",
+        "eu_cn_alignment_above_half_in_2035",
+    }
     assert (events["runs"] == 0).all()  # these runs end in 2019: none of them can judge a 2030 event
 
 
 def test_event_probabilities_follow_the_lever(basic, tmp_path):
     for name in run_dirs(basic):
         os.symlink(basic / name, tmp_path / name)
-    event = {"label": "China's compute access below 0.9 by 2019", "left": "compute_access_CN", "op": "<",
-             "right": 0.9, "when": "by", "year": 2019}
+    event = {
+        "label": "China's compute access below 0.9 by 2019",
+        "left": "compute_access_CN",
+        "op": "<",
+        "right": 0.9,
+        "when": "by",
+        "year": 2019,
+    }
     aggregate(tmp_path, {"cut_off": event})
     p = pd.read_parquet(tmp_path / "events.parquet").set_index("policies.export_controls.stringency")
     assert p.loc[0.8, "probability"] == 1.0 and p.loc[0.0, "probability"] == 0.0
@@ -117,15 +152,28 @@ def test_config_classes_pickle_by_name():
 
 @pytest.mark.skipif(importlib.util.find_spec("submitit") is None, reason="submitit not installed")
 def test_submitit_local_gives_byte_identical_runs(basic, tmp_path):
-    out = multirun(tmp_path / "sweep", *SWEEP[:3], "policies.export_controls.stringency=0.8", "seed=0,1",
-                   "sweep.plots=false", launcher="submitit_local")
+    out = multirun(
+        tmp_path / "sweep",
+        *SWEEP[:3],
+        "policies.export_controls.stringency=0.8",
+        "seed=0,1",
+        "sweep.plots=false",
+        launcher="submitit_local",
+    )
     _same_runs(basic, out)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="ray not installed")
 def test_ray_gives_byte_identical_runs(basic, tmp_path):
-    out = multirun(tmp_path / "sweep", *SWEEP[:3], "policies.export_controls.stringency=0,0.8", "seed=1",
-                   "sweep.plots=false", "hydra.launcher.ray.init.num_cpus=2", launcher="ray")
+    out = multirun(
+        tmp_path / "sweep",
+        *SWEEP[:3],
+        "policies.export_controls.stringency=0,0.8",
+        "seed=1",
+        "sweep.plots=false",
+        "hydra.launcher.ray.init.num_cpus=2",
+        launcher="ray",
+    )
     _same_runs(basic, out)
 
 
@@ -170,8 +218,15 @@ def test_run_folder_names_are_safe_and_follow_the_overrides():
 def test_progress_bar_counts_runs_finished_during_the_sweep(tmp_path):
     from omegaconf import OmegaConf
 
-    config = OmegaConf.create({"hydra": {"overrides": {"task": ["seed=range(0,5)", "scale=classroom",
-                                                                 "policies.export_controls.stringency=0,0.5"]}}})
+    config = OmegaConf.create(
+        {
+            "hydra": {
+                "overrides": {
+                    "task": ["seed=range(0,5)", "scale=classroom", "policies.export_controls.stringency=0,0.5"]
+                }
+            }
+        }
+    )
     assert job_count(config) == 10
     bar = _Progress(tmp_path, 10)
     for i in range(3):

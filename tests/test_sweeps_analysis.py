@@ -16,6 +16,8 @@ import pytest
 
 from sim.analyze.__main__ import main as analyze
 
+pytestmark = pytest.mark.slow  # sweeps, launchers and subprocess runs
+
 ROOT = Path(__file__).resolve().parent.parent
 LEVERS = "levers=policies.export_controls.stringency:0:1,policies.research_security.screening:0:1"
 MODEL = ["scale=classroom", "end=2026Q4", "sweep.plots=false"]
@@ -23,10 +25,20 @@ STRONG = "policies.export_controls.stringency"
 
 
 def sensitivity(out: Path, *args: str) -> Path:
-    cmd = [sys.executable, "-m", "sim.analyze", "sensitivity", f"sweep={out}", LEVERS,
-           "outcomes=compute_access_CN", *args, *MODEL]
-    proc = subprocess.run(cmd, cwd=out.parent, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
-                          text=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim.analyze",
+        "sensitivity",
+        f"sweep={out}",
+        LEVERS,
+        "outcomes=compute_access_CN",
+        *args,
+        *MODEL,
+    ]
+    proc = subprocess.run(
+        cmd, cwd=out.parent, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out
 
@@ -68,12 +80,15 @@ def test_prim_box_restricts_the_dominant_lever(morris, capsys):
     assert (morris / "plots" / "prim_tradeoff.png").is_file() and (morris / "plots" / "prim_box.png").is_file()
 
 
-@pytest.mark.parametrize("args, key", [
-    (["discover", "sweep=/no/such/dir", "outcome=x", "threshold=1"], "sweep"),
-    (["sensitivity", "method=fast", LEVERS, "outcomes=x"], "method"),
-    (["sensitivity", "levers=policies.export_controls.stringency:1:0", "outcomes=x"], "levers"),
-    (["frobnicate"], "command"),
-])
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["discover", "sweep=/no/such/dir", "outcome=x", "threshold=1"], "sweep"),
+        (["sensitivity", "method=fast", LEVERS, "outcomes=x"], "method"),
+        (["sensitivity", "levers=policies.export_controls.stringency:1:0", "outcomes=x"], "levers"),
+        (["frobnicate"], "command"),
+    ],
+)
 def test_bad_input_is_one_line_naming_the_key(args, key, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exit_:
@@ -85,7 +100,13 @@ def test_bad_input_is_one_line_naming_the_key(args, key, capsys, tmp_path, monke
 
 def test_a_lever_out_of_range_stops_before_anything_runs(tmp_path, capsys):
     with pytest.raises(SystemExit):
-        analyze(["sensitivity", f"sweep={tmp_path / 's'}", "levers=policies.export_controls.stringency:0:2",
-                 "outcomes=compute_access_CN"])
+        analyze(
+            [
+                "sensitivity",
+                f"sweep={tmp_path / 's'}",
+                "levers=policies.export_controls.stringency:0:2",
+                "outcomes=compute_access_CN",
+            ]
+        )
     assert "policies.export_controls.stringency" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()

@@ -7,7 +7,7 @@ import pytest
 from sim.validation import targets as T
 
 YEARS = range(2017, 2024)
-PAPERS = {2017: 100, 2018: 130, 2019: 160, 2020: 170, 2021: 220, 2022: 250, 2023: 260}   # per quarter
+PAPERS = {2017: 100, 2018: 130, 2019: 160, 2020: 170, 2021: 220, 2022: 250, 2023: 260}  # per quarter
 CN_TOTAL = {2017: 1600, 2018: 1800, 2019: 2000, 2020: 2300, 2021: 2750, 2022: 3200, 2023: 3400}
 
 
@@ -16,14 +16,29 @@ def _ts():
     for y in YEARS:
         for q in range(4):
             p = PAPERS[y]
-            row = {"period": f"{y}Q{q + 1}", "year": y, "quarter": q + 1, "papers_CN_EU": p,
-                   "papers_total_EU": 2000.0, "papers_total_CN": CN_TOTAL[y], "papers_total_US": 3000.0,
-                   "share_CN_EU_military_linked": 0.44, "share_CN_EU_corporate": 0.2,
-                   "papers_CN_EU_vision": 0.3 * p, "papers_CN_EU_networking": 0.1 * p,
-                   "citation_CN_EU": 2.0, "citation_EU_domestic": 1.0, "papers_CN_US": 300.0,
-                   "deals_total_EU": 100.0, "deals_total_CN": 90.0,
-                   "capital_total_CN": 2.5e9, "capital_total_EU": 1e9, "chip_supply_share_US": 0.85,
-                   "frontier_models_US": 15.0, "frontier_models_CN": 3.75}
+            row = {
+                "period": f"{y}Q{q + 1}",
+                "year": y,
+                "quarter": q + 1,
+                "papers_CN_EU": p,
+                "papers_total_EU": 2000.0,
+                "papers_total_CN": CN_TOTAL[y],
+                "papers_total_US": 3000.0,
+                "share_CN_EU_military_linked": 0.44,
+                "share_CN_EU_corporate": 0.2,
+                "papers_CN_EU_vision": 0.3 * p,
+                "papers_CN_EU_networking": 0.1 * p,
+                "citation_CN_EU": 2.0,
+                "citation_EU_domestic": 1.0,
+                "papers_CN_US": 300.0,
+                "deals_total_EU": 100.0,
+                "deals_total_CN": 90.0,
+                "capital_total_CN": 2.5e9,
+                "capital_total_EU": 1e9,
+                "chip_supply_share_US": 0.85,
+                "frontier_models_US": 15.0,
+                "frontier_models_CN": 3.75,
+            }
             for f in ("nlp", "robotics", "data_mining", "other"):
                 row[f"papers_CN_EU_{f}"] = 0.15 * p
             rows.append(row)
@@ -34,8 +49,15 @@ def _countries():
     rows = []
     for y in range(2017, 2023):
         for c, n in (("UK", 47), ("DE", 12), ("FR", 10), ("other", 31)):
-            rows.append({"year": y, "country": c, "bloc": "EU", "papers_with_CN": n,
-                         "papers_with_US": 400.0 if c == "UK" else 100.0})
+            rows.append(
+                {
+                    "year": y,
+                    "country": c,
+                    "bloc": "EU",
+                    "papers_with_CN": n,
+                    "papers_with_US": 400.0 if c == "UK" else 100.0,
+                }
+            )
         rows.append({"year": y, "country": "CN", "bloc": "CN", "papers_with_CN": 0.0, "papers_with_US": 999.0})
     return pd.DataFrame(rows)
 
@@ -49,7 +71,7 @@ def _deals():
             country = "UK" if k < 30 else "DE" if k < 45 else "FR"
             rows.append((y, "CN", "EU", country, False))
             k += 1
-    rows.append((2018, "CN", "EU", "UK", True))   # blocked: not a deal
+    rows.append((2018, "CN", "EU", "UK", True))  # blocked: not a deal
     rows.append((2023, "CN", "EU", "UK", False))  # after the window
     rows += [(2019, "EU", "CN", "CN", False)] * 81 + [(2020, "US", "CN", "CN", False)] * 367
     return pd.DataFrame(rows, columns=["year", "investor_bloc", "target_bloc", "target_country", "blocked"])
@@ -82,7 +104,7 @@ def test_research_targets(tables):
     assert v["C12"]["ratio_UScn_to_UKus"] == pytest.approx(3.0)
     assert v["C13"] == pytest.approx({"growth_CN": 2.0, "growth_US": 1.0, "growth_EU": 1.0})
     for tid in ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12", "C13"):
-        assert T.BY_ID[tid].check(v[tid]) == (tid != "C1"), tid   # C1: 4,120 papers is far below 36,951
+        assert T.BY_ID[tid].check(v[tid]) == (tid != "C1"), tid  # C1: 4,120 papers is far below 36,951
 
 
 def test_investment_and_compute_targets(tables):
@@ -95,7 +117,7 @@ def test_investment_and_compute_targets(tables):
     assert v["I6"]["ratio_CN_EU_2023"] == pytest.approx(2.5)
     assert v["G1"]["us_supply_share"] == pytest.approx(0.85)
     assert v["G2"]["ratio_US_CN_2023"] == pytest.approx(4.0)
-    assert not T.BY_ID["I1"].check(v["I1"])   # 3% of European deals is outside [0.8%, 1.6%]
+    assert not T.BY_ID["I1"].check(v["I1"])  # 3% of European deals is outside [0.8%, 1.6%]
     for tid in ("I2", "I3", "I4", "I5", "I6", "G1", "G2"):
         assert T.BY_ID[tid].check(v[tid]), tid
 

@@ -18,6 +18,7 @@ REGRESSION_IN_BAND = 21
 REGRESSION_SEEDS = 8
 
 
+@pytest.mark.slow
 def test_report_end_to_end_classroom(tmp_path):
     opts = V.parse_args(["seeds=2", "scale=classroom", f"out={tmp_path}", "workers=2"])
     res = V.validate(opts, progress=False)
@@ -32,24 +33,30 @@ def test_report_end_to_end_classroom(tmp_path):
     assert "targets in band" in text and "| C1 |" in text and "| G2 |" in text
     dirs = pd.read_csv(folder / "directions.csv")
     assert len(dirs) == 10 and set(dirs["seeds_holding"]) <= {"0/2", "1/2", "2/2"}
-    assert [p.name for p in tmp_path.iterdir()] == [folder.name]   # no temporary folder left behind
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no temporary folder left behind
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_worker_count(tmp_path):
-    one = V.validate(V.parse_args(["seeds=2", "scale=classroom", "directions=false", "workers=1",
-                                   f"out={tmp_path / 'a'}"]), progress=False)
-    two = V.validate(V.parse_args(["seeds=2", "scale=classroom", "directions=false", "workers=2",
-                                   f"out={tmp_path / 'b'}"]), progress=False)
+    one = V.validate(
+        V.parse_args(["seeds=2", "scale=classroom", "directions=false", "workers=1", f"out={tmp_path / 'a'}"]),
+        progress=False,
+    )
+    two = V.validate(
+        V.parse_args(["seeds=2", "scale=classroom", "directions=false", "workers=2", f"out={tmp_path / 'b'}"]),
+        progress=False,
+    )
     from sim.validation.report import targets_frame
 
-    pd.testing.assert_frame_equal(targets_frame(one["rows"]), targets_frame(two["rows"]))   # NaN == NaN here
+    pd.testing.assert_frame_equal(targets_frame(one["rows"]), targets_frame(two["rows"]))  # NaN == NaN here
 
 
 @pytest.mark.parametrize("arg", ["seeds=0", "seeds=x", "scale=huge", "directions=maybe", "bogus=1", "seeds"])
 def test_bad_argument_is_one_line_exit_2_nothing_written(tmp_path, arg):
     out = tmp_path / "v"
-    proc = subprocess.run([sys.executable, "-m", "sim.validate", arg, f"out={out}"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.validate", arg, f"out={out}"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "allowed" in proc.stderr
     assert not out.exists()
@@ -60,6 +67,7 @@ def test_unknown_scenario_is_rejected(tmp_path):
     assert not (tmp_path / "v").exists() or not any((tmp_path / "v").iterdir())
 
 
+@pytest.mark.slow
 def test_realistic_baseline_keeps_its_targets_in_band(tmp_path):
     opts = V.parse_args([f"seeds={REGRESSION_SEEDS}", "directions=false", "workers=2", f"out={tmp_path}"])
     rows = V.validate(opts, progress=False)["rows"]

@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import logging
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
+import cloudpickle
 from hydra.core.singleton import Singleton
 from hydra.core.utils import JobReturn, configure_log, filter_overrides, setup_globals
 from hydra_plugins.hydra_joblib_launcher import _core
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 from joblib import Parallel, delayed
-from joblib.externals import cloudpickle
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +58,20 @@ class EntangleJoblibLauncher(JoblibLauncher):
         joblib_cfg["backend"] = "loky"  # as Hydra's: the threading backend is incompatible with Hydra
         _core.process_joblib_cfg(joblib_cfg)
 
-        log.info("Joblib.Parallel({}) is launching {} jobs".format(
-            ",".join([f"{k}={v}" for k, v in joblib_cfg.items()]), len(job_overrides)))
-        log.info("Launching jobs, sweep output dir : {}".format(sweep_dir))
+        log.info(
+            "Joblib.Parallel({}) is launching {} jobs".format(
+                ",".join([f"{k}={v}" for k, v in joblib_cfg.items()]), len(job_overrides)
+            )
+        )
+        log.info(f"Launching jobs, sweep output dir : {sweep_dir}")
         for idx, overrides in enumerate(job_overrides):
             log.info("\t#{} : {}".format(idx, " ".join(filter_overrides(overrides))))
 
         # cloudpickle, as loky would use: the task function and resolvers may be closures
         shared = cloudpickle.dumps((self.hydra_context, self.config, self.task_function, Singleton.get_state()))
-        runs = Parallel(**joblib_cfg)(delayed(execute_job)(initial_job_idx + idx, overrides, shared)
-                                      for idx, overrides in enumerate(job_overrides))
+        runs = Parallel(**joblib_cfg)(
+            delayed(execute_job)(initial_job_idx + idx, overrides, shared)
+            for idx, overrides in enumerate(job_overrides)
+        )
         assert isinstance(runs, list) and all(isinstance(run, JobReturn) for run in runs)
         return runs

@@ -14,7 +14,7 @@ It lives in the `hydra_plugins` namespace because Hydra instantiates plugins onl
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 

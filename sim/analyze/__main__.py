@@ -1,17 +1,17 @@
 """`python -m sim.analyze COMMAND key=value ...`
 
-  aggregate    sweep=DIR                         rebuild sweep/summary/runs/events tables and plots
-  sample       method=sobol|morris|latin n=N levers=KEY:LO:HI,... sweep=DIR
-                                                 write a sample (run it: python -m sim --multirun
-                                                 hydra.sweep.dir=DIR sweep.sample=DIR/sample.parquet
-                                                 'sweep.row=range(0,ROWS)')
-  sensitivity  method=sobol|morris n=N levers=KEY:LO:HI,... outcomes=COL,... [sweep=DIR]
-               [any `python -m sim` override, e.g. hydra/launcher=joblib scale=classroom seed=0,1]
-                                                 sample, run through the launcher, write indices;
-               sweep=DIR alone                   (re)compute indices of a sampled sweep
-  discover     sweep=DIR outcome=COL threshold=X [direction=above|below] [levers=KEY,...]
-               [density=0.8] [peel_alpha=0.05] [mass_min=0.05]
-                                                 PRIM boxes: which lever ranges lead to the outcome
+aggregate    sweep=DIR                         rebuild sweep/summary/runs/events tables and plots
+sample       method=sobol|morris|latin n=N levers=KEY:LO:HI,... sweep=DIR
+                                               write a sample (run it: python -m sim --multirun
+                                               hydra.sweep.dir=DIR sweep.sample=DIR/sample.parquet
+                                               'sweep.row=range(0,ROWS)')
+sensitivity  method=sobol|morris n=N levers=KEY:LO:HI,... outcomes=COL,... [sweep=DIR]
+             [any `python -m sim` override, e.g. hydra/launcher=joblib scale=classroom seed=0,1]
+                                               sample, run through the launcher, write indices;
+             sweep=DIR alone                   (re)compute indices of a sampled sweep
+discover     sweep=DIR outcome=COL threshold=X [direction=above|below] [levers=KEY,...]
+             [density=0.8] [peel_alpha=0.05] [mass_min=0.05]
+                                               PRIM boxes: which lever ranges lead to the outcome
 """
 
 from __future__ import annotations
@@ -55,17 +55,22 @@ def main(argv: list[str] | None = None) -> None:
         elif command == "discover":
             from .discover import main as discover
 
-            opts, rest = parse(args, ("sweep", "outcome", "threshold", "direction", "levers", "density",
-                                      "peel_alpha", "mass_min"))
+            opts, rest = parse(
+                args, ("sweep", "outcome", "threshold", "direction", "levers", "density", "peel_alpha", "mass_min")
+            )
             if rest:
-                raise ConfigError(rest[0].partition("=")[0], "unknown option",
-                                  "sweep, outcome, threshold, direction, levers, density, peel_alpha, mass_min")
+                raise ConfigError(
+                    rest[0].partition("=")[0],
+                    "unknown option",
+                    "sweep, outcome, threshold, direction, levers, density, peel_alpha, mass_min",
+                )
             discover(opts)
         else:
             from .sensitivity import main as sensitivity
 
-            opts, rest = parse(args, ("sweep", "method", "n", "levers", "outcomes", "sample_seed", "levels",
-                                      "second_order"))
+            opts, rest = parse(
+                args, ("sweep", "method", "n", "levers", "outcomes", "sample_seed", "levels", "second_order")
+            )
             sensitivity(command, opts, rest)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)

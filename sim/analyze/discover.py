@@ -39,8 +39,14 @@ def cases(sweep_dir: Path, outcome: str, threshold: float, direction: str, lever
     runs = load_runs(sweep_dir)
     if outcome not in runs:
         raise ConfigError("outcome", f"no column '{outcome}' in this sweep", "an outcome column of timeseries")
-    inputs = levers or [c for c in runs.columns if c not in NOT_INPUTS and not c.startswith("event:")
-                        and c in _params(sweep_dir, runs) and runs[c].nunique(dropna=False) > 1]
+    inputs = levers or [
+        c
+        for c in runs.columns
+        if c not in NOT_INPUTS
+        and not c.startswith("event:")
+        and c in _params(sweep_dir, runs)
+        and runs[c].nunique(dropna=False) > 1
+    ]
     for lever in inputs:
         if lever not in runs:
             raise ConfigError("levers", f"'{lever}' was not varied in this sweep", ", ".join(_params(sweep_dir, runs)))
@@ -92,11 +98,18 @@ def box_table(box, chosen: int, x: pd.DataFrame) -> pd.DataFrame:
         full = (x[name].min(), x[name].max()) if numeric else (set(x[name].cat.categories), None)
         restricted = (lo, hi) != full if numeric else lo != full[0]
         q = [v for v in qp.get(col, []) if v >= 0]
-        rows.append({"lever": name, "min": float(lo) if numeric else np.nan, "max": float(hi) if numeric else np.nan,
-                     "values": "" if numeric else ",".join(sorted(map(str, lo))),
-                     "range_min": float(full[0]) if numeric else np.nan,
-                     "range_max": float(full[1]) if numeric else np.nan,
-                     "restricted": bool(restricted), "qp_value": min(q) if q else np.nan})
+        rows.append(
+            {
+                "lever": name,
+                "min": float(lo) if numeric else np.nan,
+                "max": float(hi) if numeric else np.nan,
+                "values": "" if numeric else ",".join(sorted(map(str, lo))),
+                "range_min": float(full[0]) if numeric else np.nan,
+                "range_max": float(full[1]) if numeric else np.nan,
+                "restricted": bool(restricted),
+                "qp_value": min(q) if q else np.nan,
+            }
+        )
     table = pd.DataFrame(rows)
     table = table.sort_values(["restricted", "qp_value"], ascending=[False, True], kind="stable", na_position="last")
     return table.reset_index(drop=True)
@@ -116,21 +129,32 @@ def main(opts: dict) -> None:
     levers = [v for v in opts.get("levers", "").split(",") if v]
     x, y = cases(sweep_dir, opts["outcome"], threshold, direction, levers)
     if not y.any():
-        raise ConfigError("threshold", f"no run has {opts['outcome']} {direction} {threshold}",
-                          f"a threshold inside the sweep's range of {opts['outcome']}")
-    box, trajectory, chosen = discover(x, y, _float(opts, "density", 0.8, 0, 1),
-                                       _float(opts, "peel_alpha", 0.05, 0.01, 0.5),
-                                       _float(opts, "mass_min", 0.05, 0, 1))
+        raise ConfigError(
+            "threshold",
+            f"no run has {opts['outcome']} {direction} {threshold}",
+            f"a threshold inside the sweep's range of {opts['outcome']}",
+        )
+    box, trajectory, chosen = discover(
+        x,
+        y,
+        _float(opts, "density", 0.8, 0, 1),
+        _float(opts, "peel_alpha", 0.05, 0.01, 0.5),
+        _float(opts, "mass_min", 0.05, 0, 1),
+    )
     table = box_table(box, chosen, x)
     trajectory.insert(0, "box", range(len(trajectory)))
     trajectory["chosen"] = trajectory["box"] == chosen
-    write_parquet(trajectory[["box", "coverage", "density", "mass", "mean", "res_dim", "chosen"]],
-                  sweep_dir / "prim_trajectory.parquet")
+    write_parquet(
+        trajectory[["box", "coverage", "density", "mass", "mean", "res_dim", "chosen"]],
+        sweep_dir / "prim_trajectory.parquet",
+    )
     write_parquet(table, sweep_dir / "prim_box.parquet")
     _plots(box, chosen, sweep_dir / "plots")
     stats = trajectory.loc[chosen]
-    print(f"{int(y.sum())} of {len(y)} runs have {opts['outcome']} {direction} {threshold}; box {chosen}: "
-          f"coverage {stats['coverage']:.2f}, density {stats['density']:.2f}")
+    print(
+        f"{int(y.sum())} of {len(y)} runs have {opts['outcome']} {direction} {threshold}; box {chosen}: "
+        f"coverage {stats['coverage']:.2f}, density {stats['density']:.2f}"
+    )
     for _, r in table[table["restricted"]].iterrows():
         where = f"[{r['min']:.3g}, {r['max']:.3g}]" if r["values"] == "" else "{" + r["values"] + "}"
         print(f"  {r['lever']} in {where}  (qp {r['qp_value']:.2g})")

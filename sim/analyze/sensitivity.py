@@ -48,8 +48,13 @@ def make_sample(opts: dict) -> tuple[dict, np.ndarray]:
         raise ConfigError("method", f"'{method}' is not allowed", ", ".join(METHODS))
     problem = parse_levers(opts.get("levers", ""))
     n = _int(opts, "n", 64 if method == "sobol" else 10)
-    problem.update(method=method, n=n, sample_seed=_int(opts, "sample_seed", 0, lo=0), levels=_int(opts, "levels", 4),
-                   second_order=opts.get("second_order", "false").lower() == "true")
+    problem.update(
+        method=method,
+        n=n,
+        sample_seed=_int(opts, "sample_seed", 0, lo=0),
+        levels=_int(opts, "levels", 4),
+        second_order=opts.get("second_order", "false").lower() == "true",
+    )
     if method == "sobol":
         from SALib.sample import sobol
 
@@ -93,8 +98,16 @@ def write_sample(sweep_dir: Path, problem: dict, x: np.ndarray) -> Path:
 
 def run_sample(sweep_dir: Path, rows: int, overrides: list[str]) -> None:
     """Run every row through `python -m sim --multirun` (its launcher, resume and aggregate)."""
-    cmd = [sys.executable, "-m", "sim", "--multirun", f"hydra.sweep.dir={sweep_dir}",
-           f"sweep.sample={sweep_dir / 'sample.parquet'}", f"sweep.row=range(0,{rows})", *overrides]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "--multirun",
+        f"hydra.sweep.dir={sweep_dir}",
+        f"sweep.sample={sweep_dir / 'sample.parquet'}",
+        f"sweep.row=range(0,{rows})",
+        *overrides,
+    ]
     print("running:", " ".join(cmd[1:]), flush=True)
     if subprocess.run(cmd).returncode != 0:
         sys.exit(2)
@@ -104,8 +117,9 @@ def indices(sweep_dir: Path, outcomes: list[str]) -> pd.DataFrame:
     """Sensitivity indices of each outcome to each lever, from a finished sampled sweep."""
     problem = json.loads((sweep_dir / "problem.json").read_text())
     if problem["method"] not in ("sobol", "morris"):
-        raise ConfigError("method", f"a {problem['method']} sample has no sensitivity indices",
-                          "sobol, morris (use discover on it)")
+        raise ConfigError(
+            "method", f"a {problem['method']} sample has no sensitivity indices", "sobol, morris (use discover on it)"
+        )
     x = pd.read_parquet(sweep_dir / "sample.parquet").to_numpy()
     from ..sweep.report import load_runs
 
@@ -116,8 +130,11 @@ def indices(sweep_dir: Path, outcomes: list[str]) -> pd.DataFrame:
             raise ConfigError("outcomes", f"no column '{outcome}' in this sweep", "an outcome column of timeseries")
         y = runs.groupby("sample_row")[outcome].mean().reindex(range(len(x)))
         if y.isna().any():
-            raise ConfigError("sweep", f"{int(y.isna().sum())} of {len(x)} sample rows have no finished run",
-                              "rerun the same command to finish the sweep")
+            raise ConfigError(
+                "sweep",
+                f"{int(y.isna().sum())} of {len(x)} sample rows have no finished run",
+                "rerun the same command to finish the sweep",
+            )
         frames.append(_indices(problem, x, y.to_numpy(), outcome))
     return pd.concat(frames, ignore_index=True)
 
@@ -138,8 +155,14 @@ def _indices(problem: dict, x: np.ndarray, y: np.ndarray, outcome: str) -> pd.Da
         rank_by = "mu_star"
     else:
         raise ConfigError("method", "a latin sample has no sensitivity indices", "sobol, morris (use discover)")
-    table = pd.DataFrame({"method": problem["method"], "outcome": outcome, "lever": problem["names"],
-                          **{c: np.asarray(si[c], dtype=float) for c in columns}})
+    table = pd.DataFrame(
+        {
+            "method": problem["method"],
+            "outcome": outcome,
+            "lever": problem["names"],
+            **{c: np.asarray(si[c], dtype=float) for c in columns},
+        }
+    )
     table["rank"] = table[rank_by].rank(ascending=False, method="first").astype(int)
     return table.sort_values("rank", kind="stable")
 
@@ -180,8 +203,10 @@ def main(command: str, opts: dict, overrides: list[str]) -> None:
         write_sample(sweep_dir.resolve(), problem, x)
         print(f"{len(x)} sample rows in {sweep_dir}/sample.parquet")
         if command == "sample":
-            print(f"run them: python -m sim --multirun hydra.sweep.dir={sweep_dir} "
-                  f"sweep.sample={sweep_dir}/sample.parquet 'sweep.row=range(0,{len(x)})' [overrides]")
+            print(
+                f"run them: python -m sim --multirun hydra.sweep.dir={sweep_dir} "
+                f"sweep.sample={sweep_dir}/sample.parquet 'sweep.row=range(0,{len(x)})' [overrides]"
+            )
             return
         run_sample(sweep_dir.resolve(), len(x), overrides)
     elif not sweep:

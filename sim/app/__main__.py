@@ -19,9 +19,24 @@ def main(argv: list[str] | None = None) -> None:
     from solara.__main__ import cli
 
     print(f"Entangle teaching app: http://{args.host}:{args.port}/", flush=True)
-    cli.main(args=["run", "sim.app.page", "--host", args.host, "--port", str(args.port), "--production",
-                   "--no-open", "--log-level", "warning", "--log-level-uvicorn", "warning"],
-             prog_name="python -m sim.app", standalone_mode=True)
+    cli.main(
+        args=[
+            "run",
+            "sim.app.page",
+            "--host",
+            args.host,
+            "--port",
+            str(args.port),
+            "--production",
+            "--no-open",
+            "--log-level",
+            "warning",
+            "--log-level-uvicorn",
+            "warning",
+        ],
+        prog_name="python -m sim.app",
+        standalone_mode=True,
+    )
 
 
 if __name__ == "__main__":

@@ -31,10 +31,10 @@ class Controller:
 
     def __init__(self):
         self.session = solara.reactive(Session("baseline", 0, "classroom"))
-        self.tick = solara.reactive(0)          # bumped after every change to the model
+        self.tick = solara.reactive(0)  # bumped after every change to the model
         self.error = solara.reactive("")
         self.playing = solara.reactive(False)
-        self.speed = solara.reactive(2.0)       # quarters per second while playing
+        self.speed = solara.reactive(2.0)  # quarters per second while playing
         self.compare = solara.reactive(False)
         self.network = solara.reactive("papers")
         self.acting = solara.reactive("EU")
@@ -42,7 +42,7 @@ class Controller:
         self.choice = solara.reactive("baseline")
         self.seed = solara.reactive(0)
         self.scale = solara.reactive("classroom")
-        self.uploads = solara.reactive({})      # option label -> path of an uploaded file
+        self.uploads = solara.reactive({})  # option label -> path of an uploaded file
         self.tmpdir = tempfile.mkdtemp(prefix="entangle-upload-")
 
     @contextmanager

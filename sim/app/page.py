@@ -14,8 +14,8 @@ import solara
 
 from ..scenario import available
 from .charts import all_charts
-from .levers_ui import EVENTS, SLIDERS
 from .controller import Controller
+from .levers_ui import EVENTS, SLIDERS
 from .session import Session, scales
 
 CSS = """
@@ -73,10 +73,12 @@ def Page():
     with solara.Column(gap="8px", style={"padding": "4px 12px"}):
         Controls(c, s, s.period, s.finished, playing)
         EventButtons(c, s.finished)
-        with solara.Column(gap="4px"):   # a fixed slot, so that the charts below are never re-mounted
+        with solara.Column(gap="4px"):  # a fixed slot, so that the charts below are never re-mounted
             if c.compare.value:
-                solara.Text("Dashed lines: the unchanged scenario, same seed, without the class's changes.",
-                            classes=["entangle-sub"])
+                solara.Text(
+                    "Dashed lines: the unchanged scenario, same seed, without the class's changes.",
+                    classes=["entangle-sub"],
+                )
             if c.error.value:
                 solara.Error(c.error.value, classes=["entangle-error"])
             EventLegend(tuple(m for m in s.markers() if m[2]))
@@ -103,12 +105,12 @@ def LeverPanel(c: Controller, blocs: tuple, a: str, b: str, values: tuple, finis
     with solara.Card(f"Policy levers of {a}", margin=0):
         with solara.Row(style={"align-items": "center"}):
             solara.Text("acting bloc", classes=["entangle-sub"])
-            solara.ToggleButtonsSingle(value=a, values=list(blocs), on_value=c.acting.set,
-                                       classes=["entangle-acting"])
+            solara.ToggleButtonsSingle(value=a, values=list(blocs), on_value=c.acting.set, classes=["entangle-acting"])
         with solara.Row(style={"align-items": "center"}):
             solara.Text("partner", classes=["entangle-sub"])
-            solara.ToggleButtonsSingle(value=b, values=[x for x in blocs if x != a], on_value=c.partner.set,
-                                       classes=["entangle-partner"])
+            solara.ToggleButtonsSingle(
+                value=b, values=[x for x in blocs if x != a], on_value=c.partner.set, classes=["entangle-partner"]
+            )
         group = None
         for sl, value in zip(SLIDERS, values):
             if sl.group != group:
@@ -116,8 +118,15 @@ def LeverPanel(c: Controller, blocs: tuple, a: str, b: str, values: tuple, finis
                 solara.Text(group, classes=["entangle-lever-group"])
             slug = re.sub(r"[^a-z0-9]+", "-", sl.label.lower()).strip("-")
             with solara.Div(classes=["entangle-lever", f"lever-{sl.family}-{slug}"]):
-                solara.SliderFloat(f"{sl.label}: {value:g}", value=value, min=sl.lo, max=sl.hi, step=sl.step,
-                                   disabled=finished, on_value=lambda x, sl=sl, v=value: c.set_lever(sl, a, b, x, v))
+                solara.SliderFloat(
+                    f"{sl.label}: {value:g}",
+                    value=value,
+                    min=sl.lo,
+                    max=sl.hi,
+                    step=sl.step,
+                    disabled=finished,
+                    on_value=lambda x, sl=sl, v=value: c.set_lever(sl, a, b, x, v),
+                )
 
 
 @solara.component
@@ -125,8 +134,14 @@ def EventButtons(c: Controller, finished: bool):
     with solara.Row(classes=["entangle-events"], style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.Text("Events now:", classes=["entangle-sub"])
         for ev in EVENTS:
-            solara.Button(ev.title, on_click=lambda ev=ev: c.fire(ev), color="error", outlined=True,
-                          disabled=finished, classes=[f"entangle-event-{ev.key}"])
+            solara.Button(
+                ev.title,
+                on_click=lambda ev=ev: c.fire(ev),
+                color="error",
+                outlined=True,
+                disabled=finished,
+                classes=[f"entangle-event-{ev.key}"],
+            )
 
 
 @solara.component
@@ -150,22 +165,45 @@ def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bo
             solara.Text("next quarter to run" if not finished else "the scenario has ended", classes=["entangle-sub"])
             solara.Text(f"{s.display_name} · seed {s.seed} · {s.scale}", classes=["entangle-sub"])
         if playing:
-            solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: c.playing.set(False), color="warning",
-                          classes=["entangle-pause"])
+            solara.Button(
+                "Pause",
+                icon_name="mdi-pause",
+                on_click=lambda: c.playing.set(False),
+                color="warning",
+                classes=["entangle-pause"],
+            )
         else:
-            solara.Button("Play", icon_name="mdi-play", on_click=lambda: c.playing.set(True), color="success",
-                          disabled=finished, classes=["entangle-play"])
-        solara.Button("Step one quarter", icon_name="mdi-step-forward", on_click=c.step,
-                      disabled=finished or playing, classes=["entangle-step"])
+            solara.Button(
+                "Play",
+                icon_name="mdi-play",
+                on_click=lambda: c.playing.set(True),
+                color="success",
+                disabled=finished,
+                classes=["entangle-play"],
+            )
+        solara.Button(
+            "Step one quarter",
+            icon_name="mdi-step-forward",
+            on_click=c.step,
+            disabled=finished or playing,
+            classes=["entangle-step"],
+        )
         solara.Button("Reset", icon_name="mdi-restore", on_click=c.reset, classes=["entangle-reset"])
         with solara.Div(style={"width": "300px"}, classes=["entangle-speed"]):
             solara.SliderFloat(f"Speed: {c.speed.value:g} quarters/s", value=c.speed, min=0.5, max=10, step=0.5)
         solara.Switch(label="Compare with unchanged scenario", value=c.compare, classes=["entangle-compare"])
-        solara.FileDownload(lambda: s.export_yaml().encode(), filename=f"{s.display_name}_class_s{s.seed}.yaml",
-                            label="Export scenario", mime_type="application/x-yaml")
-        solara.FileDownload(lambda: s.model.recorder.timeseries().to_csv(index=False).encode(),
-                            filename=f"{s.display_name}_class_s{s.seed}_timeseries.csv",
-                            label="Download table (CSV)", mime_type="text/csv")
+        solara.FileDownload(
+            lambda: s.export_yaml().encode(),
+            filename=f"{s.display_name}_class_s{s.seed}.yaml",
+            label="Export scenario",
+            mime_type="application/x-yaml",
+        )
+        solara.FileDownload(
+            lambda: s.model.recorder.timeseries().to_csv(index=False).encode(),
+            filename=f"{s.display_name}_class_s{s.seed}_timeseries.csv",
+            label="Download table (CSV)",
+            mime_type="text/csv",
+        )
 
 
 @solara.component
@@ -175,8 +213,9 @@ def Charts(s: Session, tick: int, compare: bool, network: str):
             rows = list(s.model.recorder.rows)
             ref = s.reference_rows() if compare else None
             scen = s.model.scenario
-            return json.dumps(all_charts(s.model.blocs, scen.start, scen.end, rows, ref, s.markers(), network),
-                              separators=(",", ":"))
+            return json.dumps(
+                all_charts(s.model.blocs, scen.start, scen.end, rows, ref, s.markers(), network), separators=(",", ":")
+            )
 
     options = solara.use_memo(build, [s, tick, compare, network])
     ChartGrid(options_json=options)
@@ -185,8 +224,10 @@ def Charts(s: Session, tick: int, compare: bool, network: str):
 @solara.component
 def ChangeLog(s: Session, n_changes: int, last: tuple):
     if not s.changes:
-        solara.Text("No changes yet: move a slider or press an event button; it takes effect from the next step.",
-                    classes=["entangle-sub"])
+        solara.Text(
+            "No changes yet: move a slider or press an event button; it takes effect from the next step.",
+            classes=["entangle-sub"],
+        )
         return
     with solara.Column(gap="2px", classes=["entangle-log"]):
         solara.Text("Changes made in class (Export scenario writes them, dated):", style={"font-weight": "600"})

@@ -43,8 +43,10 @@ def own_measures(scenario: str) -> list[tuple[str, str]]:
     data = read_own(scenario)
     if not data.get("extends") or not isinstance(data.get("timeline"), dict):
         return []
-    return [(str(period), ", ".join(str(f).replace("_", " ") for f in (measures or {})))
-            for period, measures in sorted(data["timeline"].items(), key=lambda kv: periods.parse(str(kv[0])))]
+    return [
+        (str(period), ", ".join(str(f).replace("_", " ") for f in (measures or {})))
+        for period, measures in sorted(data["timeline"].items(), key=lambda kv: periods.parse(str(kv[0])))
+    ]
 
 
 @dataclass
@@ -54,9 +56,9 @@ class Change:
     period: str
     family: str
     values: dict
-    label: str = ""          # the event's title; empty for a lever move
-    slot: tuple = ()         # what a lever move sets, so repeated moves within a quarter merge
-    marker: str = ""         # the event's short label on the charts
+    label: str = ""  # the event's title; empty for a lever move
+    slot: tuple = ()  # what a lever move sets, so repeated moves within a quarter merge
+    marker: str = ""  # the event's short label on the charts
 
     @property
     def is_event(self) -> bool:
@@ -66,8 +68,9 @@ class Change:
 class Session:
     """A model for one class, built from a scenario (name or .yaml path), a seed and a scale."""
 
-    def __init__(self, scenario: str = "baseline", seed: int = 0, scale: str = "classroom",
-                 display_name: str | None = None):
+    def __init__(
+        self, scenario: str = "baseline", seed: int = 0, scale: str = "classroom", display_name: str | None = None
+    ):
         self.scenario, self.seed, self.scale = scenario, seed, scale
         self.display_name = display_name or Path(scenario).stem
         self.lock = threading.RLock()
@@ -76,11 +79,11 @@ class Session:
             raise ConfigError("scale", f"'{scale}' is not a scale", ", ".join(factors))
         self.cfg = EntangleConfig(scenario=scenario, seed=seed)
         self.cfg.scale.name, self.cfg.scale.factor = scale, factors[scale]
-        self.model = build_model(self.cfg)            # validates; raises ConfigError with the CLI's line
-        self.raw = read_merged(scenario)                     # the scenario file's content, parents merged in
+        self.model = build_model(self.cfg)  # validates; raises ConfigError with the CLI's line
+        self.raw = read_merged(scenario)  # the scenario file's content, parents merged in
         self.raw.pop("_path", None)
         self.changes: list[Change] = []
-        self.reference: EntangleModel | None = None   # the unchanged scenario, same seed (Compare)
+        self.reference: EntangleModel | None = None  # the unchanged scenario, same seed (Compare)
         self.scenario_measures = own_measures(scenario)
 
     # --- time ----------------------------------------------------------------------
@@ -151,7 +154,7 @@ class Session:
             self.model.apply_measure(family, measure, f"app.{family}")
         last = self.changes[-1] if self.changes else None
         if slot and last and last.slot == slot and last.period == change.period:
-            self.changes[-1] = change     # the same slider dragged again within a quarter: the last value holds
+            self.changes[-1] = change  # the same slider dragged again within a quarter: the last value holds
         else:
             self.changes.append(change)
 
@@ -194,9 +197,11 @@ class Session:
 
     def export_yaml(self) -> str:
         ran_to = periods.label(self.model.quarter - 1) if self.started else self.period
-        header = (f"# Exported from the Entangle teaching app: scenario '{self.display_name}' with "
-                  f"{len(self.changes)} change(s) made in class; the class ran to {ran_to}.\n"
-                  f"# Reproduce: python -m sim scenario=<this file> seed={self.seed} scale={self.scale}\n")
+        header = (
+            f"# Exported from the Entangle teaching app: scenario '{self.display_name}' with "
+            f"{len(self.changes)} change(s) made in class; the class ran to {ran_to}.\n"
+            f"# Reproduce: python -m sim scenario=<this file> seed={self.seed} scale={self.scale}\n"
+        )
         return header + yaml.safe_dump(self.export_dict(), sort_keys=False, allow_unicode=True)
 
     def markers(self) -> list[tuple[str, str, str]]:
@@ -215,6 +220,8 @@ class Session:
         for period, labels in names.items():
             number += bool(labels)
             out.append((period, " + ".join(labels) or "lever change", str(number) if labels else ""))
-        letters = [(period, f"scenario: {what}", chr(ord("A") + k))
-                   for k, (period, what) in enumerate(self.scenario_measures[:26])]
+        letters = [
+            (period, f"scenario: {what}", chr(ord("A") + k))
+            for k, (period, what) in enumerate(self.scenario_measures[:26])
+        ]
         return sorted(out + letters, key=lambda m: periods.parse(m[0]))

@@ -32,8 +32,9 @@ def adapt(model, i: int) -> None:
     cap = s.capability
     if rules.tighten_on_gap and s.chip_supply[i] >= p.min_supply_share:
         for j in range(model.n_blocs):
-            closing = cap[j] > cap[i] * (1 - p.gap_threshold) and cap[j] > s.capability_last_year[j] * cap[i] / \
-                max(s.capability_last_year[i], 1e-9)
+            closing = cap[j] > cap[i] * (1 - p.gap_threshold) and cap[j] > s.capability_last_year[j] * cap[i] / max(
+                s.capability_last_year[i], 1e-9
+            )
             if j != i and closing and cap[j] < cap[i]:
                 for scope in ("chips", "tools"):
                     k = SCOPES.index(scope)

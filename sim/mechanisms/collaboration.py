@@ -28,12 +28,18 @@ F = len(FIELDS)
 
 @dataclass
 class Params:
-    tie_rate: float = spec(0.0045, lo=0, hi=1, source="calibrated to C4, C5 (tried 0.0003-0.012): new foreign ties per unit capacity")
-    tie_memory: float = spec(0.06, lo=0, hi=1, source="calibrated to C2 (tried 0.052-0.09): new ties per existing tie and quarter")
-    initial_stock_quarters: float = spec(60.0, lo=0, hi=400,
-                                         source="calibrated to C2, C4 (tried 30-60): 2017 tie stock in quarters of formation")
-    capacity_exponent: float = spec(0.4, lo=0, hi=2,
-                                    source="calibrated to C9 (tried 0.2-1): ties grow sub-linearly with capacity")
+    tie_rate: float = spec(
+        0.0045, lo=0, hi=1, source="calibrated to C4, C5 (tried 0.0003-0.012): new foreign ties per unit capacity"
+    )
+    tie_memory: float = spec(
+        0.06, lo=0, hi=1, source="calibrated to C2 (tried 0.052-0.09): new ties per existing tie and quarter"
+    )
+    initial_stock_quarters: float = spec(
+        60.0, lo=0, hi=400, source="calibrated to C2, C4 (tried 30-60): 2017 tie stock in quarters of formation"
+    )
+    capacity_exponent: float = spec(
+        0.4, lo=0, hi=2, source="calibrated to C9 (tried 0.2-1): ties grow sub-linearly with capacity"
+    )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
@@ -41,10 +47,20 @@ class Params:
     field_match: float = spec(0.85, lo=0, hi=1, source="assumption: most ties are within a field")
     prestige_weight: float = spec(1.0, lo=0, hi=5, source="assumption: partners sought for reputation")
     degree_weight: float = spec(0.6, lo=0, hi=2, source="calibrated to C9: heavy-tailed ties")
-    risk_screening: list[float] = spec(factory=lambda: [0.15, 1.0, 0.8], lo=0, hi=1,
-                                       source="assumption: screening weight on none/military/security partners")
-    sector_research: list[float] = spec(factory=lambda: [2.0, 20.0, 4.0], lo=0,
-                                        source="calibrated to C8 (tried x1-x8 of [1, 12, 2]; corporate 24 -> 20 to centre C8): papers per quarter per unit capability")
+    risk_screening: list[float] = spec(
+        factory=lambda: [0.15, 1.0, 0.8],
+        lo=0,
+        hi=1,
+        source="assumption: screening weight on none/military/security partners",
+    )
+    sector_research: list[float] = spec(
+        factory=lambda: [2.0, 20.0, 4.0],
+        lo=0,
+        source=(
+            "calibrated to C8 (tried x1-x8 of [1, 12, 2]; corporate 24 -> 20 to"
+            " centre C8): papers per quarter per unit capability"
+        ),
+    )
     international_citation_bonus: float = spec(0.35, lo=0, hi=5, source="C11: co-authored papers are cited more")
     spillover: float = spec(0.05, lo=0, hi=1, source="assumption: knowledge gained per co-authored share of output")
 
@@ -71,8 +87,9 @@ class Authors:
         # so per-tie rules are read from a table over pairs of codes, two gathers per tie.
         self.code = self.bloc * len(RISKS) + self.risk
         rows = np.repeat(np.arange(n), F)
-        self.buckets = Buckets(self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows,
-                               shares=self.mix.ravel())
+        self.buckets = Buckets(
+            self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows, shares=self.mix.ravel()
+        )
         self.cap_ref = float(inst.capacity.mean())
 
     def __len__(self):
@@ -87,14 +104,22 @@ class Ties:
     strength: np.ndarray
     key: np.ndarray  # min(a, b) * n_authors + max(a, b): the unordered pair, kept so merging needn't recompute it
     author_bloc: np.ndarray  # bloc of every author (fixed)
-    degree: np.ndarray       # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
-    degree_all: np.ndarray   # [author] ties of the author in all
+    degree: np.ndarray  # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
+    degree_all: np.ndarray  # [author] ties of the author in all
 
     @classmethod
     def empty(cls, author_bloc: np.ndarray, n_blocs: int):
         n = len(author_bloc)
-        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0),
-                   np.zeros(0, np.int64), author_bloc, np.zeros(n * n_blocs, np.int64), np.zeros(n, np.int64))
+        return cls(
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros(0),
+            np.zeros(0, np.int64),
+            author_bloc,
+            np.zeros(n * n_blocs, np.int64),
+            np.zeros(n, np.int64),
+        )
 
     def count(self, a, b, sign: int) -> None:
         """Add (sign 1) or remove (-1) the ties a-b in the degree counts.
@@ -173,7 +198,7 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
     # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
     degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
-    w = reach * prestige ** p.prestige_weight * degree_term[deg_all]
+    w = reach * prestige**p.prestige_weight * degree_term[deg_all]
     y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
@@ -191,9 +216,13 @@ def _pass_screening(model, x, y, field) -> np.ndarray:
     assist = lv.effective_export("assistance")
 
     def side(i, j, rj):
-        return ((1 - lv.screening[i, j] * risk_w[rj]) * (1 - lv.ban_military[i, j] * (rj == 1))
-                * (1 - lv.ban_security[i, j] * (rj == 2)) * (1 - lv.personnel[i, j] * du)
-                * (1 - assist[i, j] * du))
+        return (
+            (1 - lv.screening[i, j] * risk_w[rj])
+            * (1 - lv.ban_military[i, j] * (rj == 1))
+            * (1 - lv.ban_security[i, j] * (rj == 2))
+            * (1 - lv.personnel[i, j] * du)
+            * (1 - assist[i, j] * du)
+        )
 
     prob = side(bx, by, ry) * side(by, bx, rx)
     return model.rng.random(len(x)) < prob
@@ -237,7 +266,7 @@ def _decay(model) -> None:
     fwd, rev = ba * model.n_blocs + bb, bb * model.n_blocs + ba  # flat [bloc, partner] cells, both directions
     risk_w = np.asarray(p.risk_screening)
     mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
-    banned = (mil[fwd] * (rb == 1) + mil[rev] * (ra == 1) + sec[fwd] * (rb == 2) + sec[rev] * (ra == 2))
+    banned = mil[fwd] * (rb == 1) + mil[rev] * (ra == 1) + sec[fwd] * (rb == 2) + sec[rev] * (ra == 2)
     screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
     pair = au.code[ties.a] * len(codes) + au.code[ties.b]
     end = p.tie_decay / np.sqrt(ties.strength) + (p.ban_cut * banned)[pair] + (p.screening_cut * screened)[pair]
@@ -293,15 +322,18 @@ def _write_papers(model, cap) -> None:
     fl.home_country = home_country
     fl.home = np.bincount(model.country_bloc, weights=home_country, minlength=nb)
     inst = model.inst
-    fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * inst.prestige, minlength=nb) / \
-        np.maximum(np.bincount(inst.bloc, weights=inst.capacity, minlength=nb), 1e-9)
+    fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * inst.prestige, minlength=nb) / np.maximum(
+        np.bincount(inst.bloc, weights=inst.capacity, minlength=nb), 1e-9
+    )
     # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
     # (and touches only the authors who wrote, not a fresh [author, bloc] array).
     flat = model.author_papers.reshape(-1)
     np.add.at(flat, x * nb + by, papers)
     np.add.at(flat, y * nb + bx, papers)
-    fl.country_with = (np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
-                       + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)).reshape(nc, nb)
+    fl.country_with = (
+        np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
+        + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)
+    ).reshape(nc, nb)
     # Knowledge flows both ways, more from a more capable partner; exposure in dual-use fields.
     total = fl.home + fl.papers.sum(axis=1)
     cap_b = model.bloc_state.capability
@@ -309,8 +341,8 @@ def _write_papers(model, cap) -> None:
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
     fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
-    exp_w = np.bincount(bx, weights=du * (ry > 0), minlength=nb) + \
-        np.bincount(by, weights=du * (rx > 0), minlength=nb)
+    exp_w = np.bincount(bx, weights=du * (ry > 0), minlength=nb) + np.bincount(by, weights=du * (rx > 0), minlength=nb)
     fl.exposure = exp_w / np.maximum(total, 1e-9)
-    fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]),
-                                 minlength=len(au))[au.n_inst:]
+    fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]), minlength=len(au))[
+        au.n_inst :
+    ]

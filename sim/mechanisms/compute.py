@@ -18,15 +18,25 @@ from ..schema import spec
 
 @dataclass
 class Params:
-    rest_of_world_supply: float = spec(0.07, lo=0, hi=1, source="G1: NVIDIA ~70%, AMD and Intel follow; rest uncontrolled")
-    substitution_rate: float = spec(0.5, lo=0, hi=10, source="assumption: EUR bn per quarter and unit shortfall per EUR tn of market")
-    capacity_per_eur_bn: float = spec(0.006, lo=0, hi=1, source="G4: USD 47 bn buys China some self-sufficiency over a decade")
+    rest_of_world_supply: float = spec(
+        0.07, lo=0, hi=1, source="G1: NVIDIA ~70%, AMD and Intel follow; rest uncontrolled"
+    )
+    substitution_rate: float = spec(
+        0.5, lo=0, hi=10, source="assumption: EUR bn per quarter and unit shortfall per EUR tn of market"
+    )
+    capacity_per_eur_bn: float = spec(
+        0.006, lo=0, hi=1, source="G4: USD 47 bn buys China some self-sufficiency over a decade"
+    )
     build_quarters: int = spec(10, lo=1, hi=40, source="assumption: fabs take 2-3 years to come online")
     capacity_depreciation: float = spec(0.01, lo=0, hi=1, source="assumption: nodes age out in ~25 years")
     compute_growth: float = spec(0.35, lo=0, hi=2, source="assumption: yearly growth of AI compute volume")
-    compute_per_eur_bn: float = spec(0.004, lo=0, hi=1, source="assumption: public compute per EUR bn, as a share of the frontier stock")
-    tool_supply: dict[str, float] = spec(factory=lambda: {"US": 0.45, "EU": 0.3, "JP": 0.2},
-                                         source="assumption: lithography (NL), deposition/etch (US, JP)")
+    compute_per_eur_bn: float = spec(
+        0.004, lo=0, hi=1, source="assumption: public compute per EUR bn, as a share of the frontier stock"
+    )
+    tool_supply: dict[str, float] = spec(
+        factory=lambda: {"US": 0.45, "EU": 0.3, "JP": 0.2},
+        source="assumption: lithography (NL), deposition/etch (US, JP)",
+    )
 
 
 def setup(model) -> None:
@@ -41,7 +51,7 @@ def setup(model) -> None:
 
 def update_access(model) -> None:
     s, p, lv = model.bloc_state, model.params.compute, model.levers
-    lost = lv.effective_export("chips")            # [issuer, target]
+    lost = lv.effective_export("chips")  # [issuer, target]
     foreign = s.chip_supply @ (1.0 - lost) - s.chip_supply * (1.0 - np.diag(lost))  # from every other bloc
     s.foreign_access = np.clip(foreign + p.rest_of_world_supply, 0, 1)
     # At home a bloc buys its own firms' chips, or what its domestic fabs make, whichever is more.

@@ -18,15 +18,18 @@ from ..schema import spec
 from .sampling import Buckets
 
 STAGE_GROUP = np.array([0, 0, 1, 1, 2, 2, 2])  # seed, A -> early; B, C -> growth; D, E+, listed -> late
-SENSITIVITY = np.array([0.4, 0.7, 1.0])        # software, corporate lab, chipmaker
+SENSITIVITY = np.array([0.4, 0.7, 1.0])  # software, corporate lab, chipmaker
 
 
 @dataclass
 class Params:
     investors_per_round: float = spec(1.4, lo=0, hi=10, source="assumption: 2-3 investors per AI round")
-    reach: dict[str, float] = spec(factory=lambda: {
-        "CN_EU": 0.001, "CN_US": 0.01, "EU_CN": 0.08, "EU_US": 0.05, "US_CN": 0.09, "US_EU": 0.10},
-        lo=0, hi=1, source="calibrated to I1, I2, I3 (tried CN_EU 0.001-0.0045, EU_CN 0.012-0.09, US_CN 0.085-0.11)")
+    reach: dict[str, float] = spec(
+        factory=lambda: {"CN_EU": 0.001, "CN_US": 0.01, "EU_CN": 0.08, "EU_US": 0.05, "US_CN": 0.09, "US_EU": 0.10},
+        lo=0,
+        hi=1,
+        source="calibrated to I1, I2, I3 (tried CN_EU 0.001-0.0045, EU_CN 0.012-0.09, US_CN 0.085-0.11)",
+    )
     default_reach: float = spec(0.02, lo=0, hi=1, source="assumption")
     outbound_deterrence: float = spec(0.7, lo=0, hi=1, source="assumption: screened deals are mostly not attempted")
     state_investor_sensitivity: float = spec(1.5, lo=0, hi=5, source="assumption: state funds draw more scrutiny")
@@ -35,8 +38,12 @@ class Params:
     burn_rate: float = spec(0.06, lo=0, hi=1, source="assumption: share of capital spent per quarter")
     refill_rate: float = spec(0.15, lo=0, hi=1, source="assumption: funds raise new capital towards their target")
     tech_transfer: float = spec(0.02, lo=0, hi=1, source="assumption: influence gained per EUR bn invested abroad")
-    round_growth: float = spec(0.05, lo=-1, hi=1, source="calibrated to I1, I2, I4 (tried 0-0.05): yearly growth of rounds")
-    reach_growth: float = spec(0.16, lo=0, hi=1, source="calibrated to I4 (tried 0-0.16): yearly widening of foreign reach")
+    round_growth: float = spec(
+        0.05, lo=-1, hi=1, source="calibrated to I1, I2, I4 (tried 0-0.05): yearly growth of rounds"
+    )
+    reach_growth: float = spec(
+        0.16, lo=0, hi=1, source="calibrated to I4 (tried 0-0.16): yearly widening of foreign reach"
+    )
     reach_ceiling: float = spec(2.5, lo=1, hi=100, source="assumption: networks saturate at 2.5x their 2017 reach")
 
 
@@ -49,7 +56,7 @@ def setup(model) -> None:
         for j, b in enumerate(model.blocs):
             if i != j:
                 reach[i, j] = p.reach.get(f"{a}_{b}", p.default_reach)
-    model.bloc_state.reach = reach          # [investor bloc, target bloc]
+    model.bloc_state.reach = reach  # [investor bloc, target bloc]
     model.bloc_state.influence = np.zeros((n, n))
 
 
@@ -74,9 +81,9 @@ def step(model) -> None:
     # Foreign reach widens as cross-border investor networks grow, up to a ceiling (I4: 9 -> 22 deals).
     widening = min((1 + p.reach_growth) ** model.years_elapsed, p.reach_ceiling)
     reach = np.where(np.eye(n_blocs, dtype=bool), s.reach, s.reach * widening)
-    weight = powder[:, None] * reach * (1.0 - p.outbound_deterrence * lv.outbound)   # [investor, target]
+    weight = powder[:, None] * reach * (1.0 - p.outbound_deterrence * lv.outbound)  # [investor, target]
     prob = weight / weight.sum(axis=0, keepdims=True)
-    cum = np.cumsum(prob[:, target[r_of_slot]], axis=0)                                 # [investor, slot]
+    cum = np.cumsum(prob[:, target[r_of_slot]], axis=0)  # [investor, slot]
     ibloc = (rng.random(len(r_of_slot)) > cum).sum(axis=0).clip(0, n_blocs - 1)
     tbloc = target[r_of_slot]
     foreign = ibloc != tbloc
@@ -90,8 +97,9 @@ def step(model) -> None:
     slot_amount = amount[r_of_slot] / slots[r_of_slot]
 
     # Screening of foreign slots: inbound by the target's bloc, outbound by the investor's.
-    sens = SENSITIVITY[f.sector[raising[r_of_slot]]] * np.where(inv.type[investor] == 2,
-                                                                 p.state_investor_sensitivity, 1.0)
+    sens = SENSITIVITY[f.sector[raising[r_of_slot]]] * np.where(
+        inv.type[investor] == 2, p.state_investor_sensitivity, 1.0
+    )
     inbound, outbound = lv.inbound[tbloc, ibloc], lv.outbound[ibloc, tbloc]
     rev_in = foreign & (inbound > 0) & (slot_amount >= lv.threshold_eur_m[tbloc])
     rev_out = foreign & (outbound > 0) & (slot_amount >= lv.threshold_eur_m[ibloc])
@@ -121,14 +129,20 @@ def step(model) -> None:
     np.logical_or.at(deal_reviewed, key[foreign], (rev_in | rev_out)[foreign])
     deal_amount = np.bincount(key[foreign & ok], weights=slot_amount[foreign & ok], minlength=len(deal_blocked))
     model.flows.deals = dict(
-        investor_bloc=ibloc[rows], investor_country=inv.country[investor[rows]], target_bloc=tbloc[rows],
-        target_country=f.country[raising[r_of_slot[rows]]], stage=round_stage[r_of_slot[rows]],
-        amount_eur=deal_amount[key[rows]] * 1e6, reviewed=deal_reviewed[key[rows]],
-        blocked=deal_blocked[key[rows]] & (deal_amount[key[rows]] == 0))
+        investor_bloc=ibloc[rows],
+        investor_country=inv.country[investor[rows]],
+        target_bloc=tbloc[rows],
+        target_country=f.country[raising[r_of_slot[rows]]],
+        stage=round_stage[r_of_slot[rows]],
+        amount_eur=deal_amount[key[rows]] * 1e6,
+        reviewed=deal_reviewed[key[rows]],
+        blocked=deal_blocked[key[rows]] & (deal_amount[key[rows]] == 0),
+    )
     model.flows.rounds = np.bincount(target, minlength=n_blocs)
     model.flows.rounds_capital = np.bincount(target, weights=amount, minlength=n_blocs)
-    model.flows.rounds_foreign = np.bincount(
-        target[np.unique(r_of_slot[backed])], minlength=n_blocs) if backed.any() else np.zeros(n_blocs, int)
+    model.flows.rounds_foreign = (
+        np.bincount(target[np.unique(r_of_slot[backed])], minlength=n_blocs) if backed.any() else np.zeros(n_blocs, int)
+    )
 
     _public_programmes(model)
     _turnover(model)

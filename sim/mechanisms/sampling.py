@@ -14,8 +14,9 @@ import numpy as np
 
 
 class Buckets:
-    def __init__(self, groups: np.ndarray, n_groups: int, rows: np.ndarray | None = None,
-                 shares: np.ndarray | None = None):
+    def __init__(
+        self, groups: np.ndarray, n_groups: int, rows: np.ndarray | None = None, shares: np.ndarray | None = None
+    ):
         """`groups[e]` is element e's group; `rows[e]` the agent row it stands for (default e);
         `shares[e]` scales that row's weight for element e (default 1), e.g. an author's share of a field."""
         self.order = np.argsort(groups, kind="stable")
@@ -28,8 +29,7 @@ class Buckets:
         breaks = np.flatnonzero(np.diff(self.rows) != 1) + 1
         starts = np.concatenate([[0], breaks]) if len(self.rows) else np.zeros(0, np.int64)
         ends = np.concatenate([breaks, [len(self.rows)]]) if len(self.rows) else np.zeros(0, np.int64)
-        self.runs = ([(int(a), int(b), int(self.rows[a])) for a, b in zip(starts, ends)]
-                     if len(starts) <= 64 else None)
+        self.runs = [(int(a), int(b), int(self.rows[a])) for a, b in zip(starts, ends)] if len(starts) <= 64 else None
 
     def size(self, group) -> np.ndarray:
         return self.bounds[np.asarray(group) + 1] - self.bounds[group]
@@ -46,7 +46,7 @@ class Buckets:
         else:
             element_weights = np.empty(len(self.rows))
             for a, b, row in self.runs:
-                element_weights[a:b] = weights[row:row + b - a]
+                element_weights[a:b] = weights[row : row + b - a]
         if self.shares is not None:
             element_weights *= self.shares
         cum = np.empty(len(self.rows) + 1)  # elements are already in group order: one cumulative sum

@@ -28,7 +28,9 @@ class Params:
     backer_bonus: float = spec(1.0, lo=0, hi=10, source="assumption: a foreign investor opens its home market")
     entry_cost: float = spec(1.5, lo=0, hi=20, source="assumption: fixed cost of a second regime")
     noise: float = spec(0.7, lo=0.01, hi=10, source="assumption: spread of firms' private reasons")
-    base_alignment: float = spec(0.55, lo=0, hi=1, source="assumption: alignment of identical regimes without agreement")
+    base_alignment: float = spec(
+        0.55, lo=0, hi=1, source="assumption: alignment of identical regimes without agreement"
+    )
     adjustment: float = spec(0.08, lo=0, hi=1, source="assumption: alignment moves ~8% of the way each quarter")
     bottom_up: float = spec(0.5, lo=0, hi=5, source="assumption: cross-compliance pulls regimes together")
 
@@ -75,6 +77,6 @@ def step(model) -> None:
     comply = rng.random(utility.shape) < 1 / (1 + np.exp(-utility / p.noise))
     comply[np.arange(len(review)), home] = True
     f.complies[review] = comply
-    model.flows.complying = complying(model)   # the recorder reports it too
+    model.flows.complying = complying(model)  # the recorder reports it too
     s.alignment += p.adjustment * (_target(model, model.flows.complying) - s.alignment)
     np.fill_diagonal(s.alignment, 1.0)

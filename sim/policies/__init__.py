@@ -6,11 +6,28 @@ a field left empty keeps the lever as it is) and `apply(levers, measure, blocs)`
 Adding a lever family means adding one module here and one entry to FAMILIES.
 """
 
-from . import (export_controls, investai, investment_screening, regulation, research_security, shocks,
-               standards_agreements)
+from . import (
+    export_controls,
+    investai,
+    investment_screening,
+    regulation,
+    research_security,
+    shocks,
+    standards_agreements,
+)
 
-FAMILIES = {m.FAMILY: m for m in (export_controls, research_security, investment_screening, investai,
-                                   regulation, standards_agreements, shocks)}
+FAMILIES = {
+    m.FAMILY: m
+    for m in (
+        export_controls,
+        research_security,
+        investment_screening,
+        investai,
+        regulation,
+        standards_agreements,
+        shocks,
+    )
+}
 
 
 def bloc_indices(code: str, blocs: list[str], key: str, exclude: int | None = None) -> list[int]:

@@ -10,7 +10,6 @@ still reaches the target (smuggling, cloud access, stockpiles).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..levers import SCOPES
 from ..schema import spec
@@ -23,8 +22,8 @@ class Measure:
     issuer: str = spec("US", source="the US controls most advanced-chip supply (G1)")
     target: str = spec("CN", source="the historical target (FACTS timeline 2022Q4)")
     scope: list[str] = spec(factory=lambda: ["chips"], choices=SCOPES, source="FACTS timeline 2022Q4")
-    stringency: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
-    evasion: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    stringency: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
+    evasion: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:

@@ -30,5 +30,6 @@ def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
     quarters = max(1, int(round(m.years * 4)))
     for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
         # A programme of the same name is replaced: the command line can resize a scenario's programme.
-        levers.programmes[m.name] = Programme(i, m.budget_eur_bn / quarters, quarters, m.compute_share,
-                                              m.private_leverage, m.name)
+        levers.programmes[m.name] = Programme(
+            i, m.budget_eur_bn / quarters, quarters, m.compute_share, m.private_leverage, m.name
+        )

@@ -7,7 +7,6 @@ probability stringency (times the target's sensitivity: chipmakers and dual-use 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..schema import spec
 
@@ -18,9 +17,9 @@ FAMILY = "investment_screening"
 class Measure:
     bloc: str = spec("EU", source="the screening bloc")
     partner: str = spec("all", source="the investors' (inbound) or targets' (outbound) bloc")
-    inbound: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
-    outbound: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
-    threshold_eur_m: Optional[float] = spec(None, lo=0.0, source="scenario: EUR m at or above which deals are reviewed")
+    inbound: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
+    outbound: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
+    threshold_eur_m: float | None = spec(None, lo=0.0, source="scenario: EUR m at or above which deals are reviewed")
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:

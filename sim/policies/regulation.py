@@ -7,7 +7,6 @@ regime on the governance axis that standards alignment compares.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..schema import spec
 
@@ -17,8 +16,8 @@ FAMILY = "regulation"
 @dataclass
 class Measure:
     bloc: str = spec("EU", source="the regulating bloc")
-    compliance_cost: Optional[float] = spec(None, lo=0.0, hi=0.5, source="scenario")
-    strictness: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    compliance_cost: float | None = spec(None, lo=0.0, hi=0.5, source="scenario")
+    strictness: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:

@@ -9,7 +9,6 @@ dual-use fields; mobility: visa and travel restrictions that cut new ties.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..schema import spec
 
@@ -21,11 +20,11 @@ LEVERS = ("screening", "ban_military", "ban_security", "personnel", "mobility")
 class Measure:
     bloc: str = spec("EU", source="the bloc that screens")
     partner: str = spec("CN", source="the bloc screened; 'all' for every other bloc")
-    screening: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
-    ban_military: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
-    ban_security: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
-    personnel: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
-    mobility: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    screening: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
+    ban_military: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
+    ban_security: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
+    personnel: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
+    mobility: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:

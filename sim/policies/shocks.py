@@ -7,7 +7,6 @@ productivity: share of research output lost (labs closed, projects delayed).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..schema import spec
 
@@ -16,8 +15,8 @@ FAMILY = "shocks"
 
 @dataclass
 class Measure:
-    mobility: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
-    productivity: Optional[float] = spec(None, lo=0.0, hi=1.0, source="scenario")
+    mobility: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
+    productivity: float | None = spec(None, lo=0.0, hi=1.0, source="scenario")
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:

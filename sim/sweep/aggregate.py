@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 import json
 import math
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -138,8 +138,10 @@ def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25,
     schema = pa.unify_schemas([pq.read_schema(r / "timeseries.parquet").remove_metadata() for r in runs])
     missing = {name: ev for name, ev in events.items() if not set(_event_columns(ev)) <= set(schema.names)}
     for name, ev in missing.items():
-        print(f"warning: event {name}: no column {', '.join(set(_event_columns(ev)) - set(schema.names))} "
-              "in this sweep; skipped")
+        print(
+            f"warning: event {name}: no column {', '.join(set(_event_columns(ev)) - set(schema.names))} "
+            "in this sweep; skipped"
+        )
         events.pop(name)
     param_schema = pa.Schema.from_pandas(params, preserve_index=False).remove_metadata()
     out_schema = pa.schema(list(param_schema) + list(schema))
@@ -161,17 +163,25 @@ def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25,
                     if f.name not in present:
                         table = table.append_column(f, pa.nulls(table.num_rows, f.type))
                 table = table.select(schema.names).cast(schema)  # one cast for the whole table
-                fixed = [pa.chunked_array([pa.array([params.iat[i, j]] * table.num_rows, f.type)])
-                         for j, f in enumerate(param_schema)]
+                fixed = [
+                    pa.chunked_array([pa.array([params.iat[i, j]] * table.num_rows, f.type)])
+                    for j, f in enumerate(param_schema)
+                ]
                 writer.write_table(pa.Table.from_arrays(fixed + table.columns, schema=out_schema))
 
     _atomic(sweep_dir / "sweep.parquet", write)
     runs_table = pd.concat([params, pd.DataFrame(end_rows)], axis=1)
     write_parquet(runs_table, sweep_dir / "runs.parquet")
     settings = setting_columns(params)
-    write_parquet(_summary(sweep_dir / "sweep.parquet", settings, [f.name for f in schema if f.name not in IDENTITY
-                                                                   and pa.types.is_floating(f.type)], quantiles),
-                  sweep_dir / "summary.parquet")
+    write_parquet(
+        _summary(
+            sweep_dir / "sweep.parquet",
+            settings,
+            [f.name for f in schema if f.name not in IDENTITY and pa.types.is_floating(f.type)],
+            quantiles,
+        ),
+        sweep_dir / "summary.parquet",
+    )
     write_parquet(event_probabilities(runs_table, settings, events), sweep_dir / "events.parquet")
     return {"runs": len(runs), "settings": settings, "events": list(events)}
 
@@ -219,9 +229,17 @@ def event_probabilities(runs: pd.DataFrame, settings: list[str], events: dict) -
         for name, ev in events.items():
             hits = group[f"event:{name}"].dropna().astype(bool)  # runs that end before the year don't count
             lo, hi = _wilson(int(hits.sum()), len(hits))
-            rows.append({**dict(zip(settings, key)), "event": name, "label": ev.get("label") or name,
-                         "runs": len(hits), "probability": float(hits.mean()) if len(hits) else float("nan"),
-                         "ci_low": lo, "ci_high": hi})
+            rows.append(
+                {
+                    **dict(zip(settings, key)),
+                    "event": name,
+                    "label": ev.get("label") or name,
+                    "runs": len(hits),
+                    "probability": float(hits.mean()) if len(hits) else float("nan"),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                }
+            )
     columns = settings + ["event", "label", "runs", "probability", "ci_low", "ci_high"]
     return pd.DataFrame(rows, columns=columns)
 

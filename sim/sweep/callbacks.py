@@ -35,11 +35,14 @@ def _check_launcher(config) -> None:
     module = target.rpartition(".")[0]
     try:
         importlib.import_module(module)
-    except ImportError:
+    except ImportError as exc:
         name = OmegaConf.select(config, "hydra.runtime.choices")["hydra/launcher"]
-        extra = "ray" if name == "ray" else "sweeps"
-        print(f"error: hydra/launcher: '{name}' is not installed; allowed: basic, joblib, or install it with: "
-              f'pip install -e ".[{extra}]"', file=sys.stderr)
+        extra = {"ray": ' -e ".[ray]"', "joblib": " -e ."}.get(name, ' -e ".[sweeps]"')
+        print(
+            f"error: hydra/launcher: '{name}' cannot be loaded ({exc}); allowed: basic, joblib, or install "
+            f"it with: pip install -c constraints.txt{extra}",
+            file=sys.stderr,
+        )
         sys.exit(2)
 
 
@@ -98,5 +101,7 @@ class SweepCallback(Callback):
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
         result = report(sweep_dir, OmegaConf.to_container(config.sweep, resolve=True))
-        log.info(f"Aggregated {result['runs']} runs into {sweep_dir}/sweep.parquet, summary.parquet, runs.parquet, "
-                 f"events.parquet")
+        log.info(
+            f"Aggregated {result['runs']} runs into {sweep_dir}/sweep.parquet, summary.parquet, runs.parquet, "
+            f"events.parquet"
+        )

@@ -32,8 +32,11 @@ def run_id(overrides) -> str:
         from hydra.core.override_parser.overrides_parser import OverridesParser
 
         parsed = OverridesParser.create().parse_overrides([str(o) for o in overrides])
-        kept = sorted((o.key_or_group, o.get_value_element_as_str()) for o in parsed
-                      if not o.key_or_group.startswith("sweep.") or o.key_or_group == "sweep.row")
+        kept = sorted(
+            (o.key_or_group, o.get_value_element_as_str())
+            for o in parsed
+            if not o.key_or_group.startswith("sweep.") or o.key_or_group == "sweep.row"
+        )
         text = ",".join(f"{k}={v}" for k, v in kept)
     safe = _SAFE.sub("_", text)
     if not safe:
@@ -76,8 +79,9 @@ def apply_sample_row(cfg) -> None:
     row = sample.iloc[int(cfg.sweep.row)]
     for key, value in row.items():
         node = OmegaConf.select(cfg, key)
-        OmegaConf.update(cfg, key, int(round(value)) if isinstance(node, int) and not isinstance(node, bool)
-                         else float(value))
+        OmegaConf.update(
+            cfg, key, int(round(value)) if isinstance(node, int) and not isinstance(node, bool) else float(value)
+        )
 
 
 _FROZEN = False

@@ -94,8 +94,10 @@ def event_chart(events: pd.DataFrame, settings: list[str], out: Path, dpi=110) -
     for i, (key, group) in enumerate(groups):
         group = group.set_index("label").reindex(labels)
         y = [j + i * height for j in range(len(labels))]
-        err = [(group["probability"] - group["ci_low"]).clip(lower=0),  # rounding can leave -1e-17
-               (group["ci_high"] - group["probability"]).clip(lower=0)]
+        err = [
+            (group["probability"] - group["ci_low"]).clip(lower=0),  # rounding can leave -1e-17
+            (group["ci_high"] - group["probability"]).clip(lower=0),
+        ]
         ax.barh(y, group["probability"], height=height, xerr=err, capsize=2, label=_label(key, names))
     ax.set_yticks([j + 0.4 - height / 2 for j in range(len(labels))], labels, fontsize=8)
     ax.set_xlim(0, 1)

@@ -55,7 +55,7 @@ def report_dir(sweep_dir) -> dict:
     return report(sweep_dir, sweep_settings(sweep_dir))
 
 
-def load_runs(sweep_dir) -> "pd.DataFrame":
+def load_runs(sweep_dir) -> pd.DataFrame:
     """runs.parquet of a sweep folder, aggregating it first if the sweep ended without that."""
     from ..errors import ConfigError
 

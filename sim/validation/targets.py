@@ -13,14 +13,14 @@ where FACTS.md gives only an absolute figure (C1, the I1/I2 counts) the band is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-HISTORY = (2017, 2022)   # MERICS window
-COUNT_TOL = 0.35         # band for absolute counts: +-35% of the published figure
+HISTORY = (2017, 2022)  # MERICS window
+COUNT_TOL = 0.35  # band for absolute counts: +-35% of the published figure
 
 
 @dataclass
@@ -28,10 +28,10 @@ class Target:
     id: str
     fact: str
     band: str
-    metric: Callable[[dict], dict]              # tables -> {name: value}
-    check: Callable[[dict], bool]               # medians -> in band
-    series: str | None = None                   # a timeseries to fan-plot (annual), if any
-    bands: dict = field(default_factory=dict)   # name -> (lo, hi) drawn on the fan plot / used by check
+    metric: Callable[[dict], dict]  # tables -> {name: value}
+    check: Callable[[dict], bool]  # medians -> in band
+    series: str | None = None  # a timeseries to fan-plot (annual), if any
+    bands: dict = field(default_factory=dict)  # name -> (lo, hi) drawn on the fan plot / used by check
 
 
 def annual(ts: pd.DataFrame, col: str, how: str = "sum") -> pd.Series:
@@ -69,6 +69,7 @@ def _count_band(x):
 
 # --- research collaboration ---------------------------------------------------------------------
 
+
 def c1(t):
     return {"papers_2017_2022": float(window(t["ts"])["papers_CN_EU"].sum())}
 
@@ -102,8 +103,11 @@ def c5(t):
 
 
 def c5_check(m):
-    return (between(m["share_2017"], 0.05, 0.07) and between(m["share_2021"], 0.07, 0.095)
-            and m["growth_cn_share"] < m["growth_eu_share"])
+    return (
+        between(m["share_2017"], 0.05, 0.07)
+        and between(m["share_2021"], 0.07, 0.095)
+        and m["growth_cn_share"] < m["growth_eu_share"]
+    )
 
 
 def _eu_country_shares(t, col="papers_with_CN"):
@@ -115,8 +119,11 @@ def _eu_country_shares(t, col="papers_with_CN"):
 def c6(t):
     s = _eu_country_shares(t)
     named = s.drop("other", errors="ignore").sort_values(ascending=False)
-    return {"share_UK": float(s.get("UK", 0.0)), "share_DE": float(s.get("DE", 0.0)),
-            "DE_rank": float(list(named.index).index("DE") + 1) if "DE" in named.index else np.nan}
+    return {
+        "share_UK": float(s.get("UK", 0.0)),
+        "share_DE": float(s.get("DE", 0.0)),
+        "DE_rank": float(list(named.index).index("DE") + 1) if "DE" in named.index else np.nan,
+    }
 
 
 def c6_check(m):
@@ -136,8 +143,11 @@ def c9(t):
     de = i[(i["country"] == "DE") & (i["papers_with_CN"] > 0)]["papers_with_CN"].sort_values(ascending=False)
     if len(de) < 2:
         return {"share_below_10": np.nan, "top_over_second": np.nan, "institutions": float(len(de))}
-    return {"share_below_10": float((de < 10).mean()), "top_over_second": float(de.iloc[0] / de.iloc[1]),
-            "institutions": float(len(de) / t["scale"])}
+    return {
+        "share_below_10": float((de < 10).mean()),
+        "top_over_second": float(de.iloc[0] / de.iloc[1]),
+        "institutions": float(len(de) / t["scale"]),
+    }
 
 
 def c9_check(m):
@@ -151,8 +161,10 @@ def c10(t):
     w = window(t["ts"])
     by = {f: float(w[f"papers_CN_EU_{f}"].sum()) for f in FIELDS}
     total = sum(by.values())
-    return {"vision_largest": float(max(by, key=by.get) == "vision"),
-            "share_vision_networking": (by["vision"] + by["networking"]) / total if total else np.nan}
+    return {
+        "vision_largest": float(max(by, key=by.get) == "vision"),
+        "share_vision_networking": (by["vision"] + by["networking"]) / total if total else np.nan,
+    }
 
 
 def c10_check(m):
@@ -161,8 +173,10 @@ def c10_check(m):
 
 def c11(t):
     ts = t["ts"]
-    return {"citation_EU_CN": weighted(ts, "citation_CN_EU", "papers_CN_EU"),
-            "citation_EU_only": float(window(ts)["citation_EU_domestic"].mean())}
+    return {
+        "citation_EU_CN": weighted(ts, "citation_CN_EU", "papers_CN_EU"),
+        "citation_EU_only": float(window(ts)["citation_EU_domestic"].mean()),
+    }
 
 
 def c12(t):
@@ -181,6 +195,7 @@ def c13(t):
 
 
 # --- investment ---------------------------------------------------------------------------------
+
 
 def _deals(t, investor, target, years=HISTORY):
     d = window(t["deals"], years)
@@ -212,8 +227,11 @@ def i3(t):
 def i4(t):
     d = _deals(t, "CN", "EU")
     n = d.groupby("year").size()
-    return {"ratio_2022_2017": float(n.get(2022, 0) / n[2017]) if n.get(2017) else np.nan,
-            "deals_2017": float(n.get(2017, 0) / t["scale"]), "deals_2022": float(n.get(2022, 0) / t["scale"])}
+    return {
+        "ratio_2022_2017": float(n.get(2022, 0) / n[2017]) if n.get(2017) else np.nan,
+        "deals_2017": float(n.get(2017, 0) / t["scale"]),
+        "deals_2022": float(n.get(2022, 0) / t["scale"]),
+    }
 
 
 def i5(t):
@@ -225,11 +243,15 @@ def i5(t):
 def i6(t):
     ts = t["ts"]
     a, b = annual(ts, "capital_total_CN"), annual(ts, "capital_total_EU")
-    return {"ratio_CN_EU_2023": float(a[2023] / b[2023]) if b.get(2023) else np.nan,
-            "EU_eur_bn_2023": float(b.get(2023, np.nan) / 1e9), "CN_eur_bn_2023": float(a.get(2023, np.nan) / 1e9)}
+    return {
+        "ratio_CN_EU_2023": float(a[2023] / b[2023]) if b.get(2023) else np.nan,
+        "EU_eur_bn_2023": float(b.get(2023, np.nan) / 1e9),
+        "CN_eur_bn_2023": float(a.get(2023, np.nan) / 1e9),
+    }
 
 
 # --- compute, capability ------------------------------------------------------------------------
+
 
 def g1(t):
     return {"us_supply_share": float(t["ts"]["chip_supply_share_US"].iloc[0])}
@@ -238,58 +260,148 @@ def g1(t):
 def g2(t):
     ts = t["ts"]
     us, cn = annual(ts, "frontier_models_US"), annual(ts, "frontier_models_CN")
-    return {"ratio_US_CN_2023": float(us[2023] / cn[2023]) if cn.get(2023) else np.nan,
-            "US_2023": float(us.get(2023, np.nan)), "CN_2023": float(cn.get(2023, np.nan))}
+    return {
+        "ratio_US_CN_2023": float(us[2023] / cn[2023]) if cn.get(2023) else np.nan,
+        "US_2023": float(us.get(2023, np.nan)),
+        "CN_2023": float(cn.get(2023, np.nan)),
+    }
 
 
 C1_BAND = _count_band(36951)
 I1_COUNT, I2_COUNT = _count_band(98), _count_band(81)
 
 TARGETS: list[Target] = [
-    Target("C1", "36,951 Europe-China AI papers 2017-2022", f"[{C1_BAND[0]:,.0f}, {C1_BAND[1]:,.0f}] (+-35%)",
-           c1, lambda m: between(m["papers_2017_2022"], *C1_BAND), "papers_CN_EU"),
-    Target("C2", "2021 papers more than twice 2017", "ratio 2021/2017 in [1.8, 2.6]",
-           c2, _in("ratio_2021_2017", 1.8, 2.6), "papers_CN_EU"),
-    Target("C3", "slower growth in 2020, steep rise in 2021", "growth 2019-20 below 2018-19 and 2020-21",
-           c3, c3_check, "papers_CN_EU"),
-    Target("C4", "EU-CN papers ~5% of Europe's output 2017, ~10% 2021", "2017 in [4%, 6%]; 2021 in [8%, 12%]",
-           c4, lambda m: between(m["share_2017"], 0.04, 0.06) and between(m["share_2021"], 0.08, 0.12),
-           "share_EU_output_with_CN", {2017: (0.04, 0.06), 2021: (0.08, 0.12)}),
-    Target("C5", "~6% to ~8% of China's output", "2017 [5%, 7%]; 2021 [7%, 9.5%]; grows less than Europe's",
-           c5, c5_check, "share_CN_output_with_EU", {2017: (0.05, 0.07), 2021: (0.07, 0.095)}),
-    Target("C6", "UK ~47%, Germany ~12% (second) of EU-CN papers", "UK [40%, 52%]; DE [9%, 15%] and second",
-           c6, c6_check),
-    Target("C7", "~44% involve military-linked Chinese entities", "[38%, 50%]",
-           c7, _in("share_military", 0.38, 0.50)),
+    Target(
+        "C1",
+        "36,951 Europe-China AI papers 2017-2022",
+        f"[{C1_BAND[0]:,.0f}, {C1_BAND[1]:,.0f}] (+-35%)",
+        c1,
+        lambda m: between(m["papers_2017_2022"], *C1_BAND),
+        "papers_CN_EU",
+    ),
+    Target(
+        "C2",
+        "2021 papers more than twice 2017",
+        "ratio 2021/2017 in [1.8, 2.6]",
+        c2,
+        _in("ratio_2021_2017", 1.8, 2.6),
+        "papers_CN_EU",
+    ),
+    Target(
+        "C3",
+        "slower growth in 2020, steep rise in 2021",
+        "growth 2019-20 below 2018-19 and 2020-21",
+        c3,
+        c3_check,
+        "papers_CN_EU",
+    ),
+    Target(
+        "C4",
+        "EU-CN papers ~5% of Europe's output 2017, ~10% 2021",
+        "2017 in [4%, 6%]; 2021 in [8%, 12%]",
+        c4,
+        lambda m: between(m["share_2017"], 0.04, 0.06) and between(m["share_2021"], 0.08, 0.12),
+        "share_EU_output_with_CN",
+        {2017: (0.04, 0.06), 2021: (0.08, 0.12)},
+    ),
+    Target(
+        "C5",
+        "~6% to ~8% of China's output",
+        "2017 [5%, 7%]; 2021 [7%, 9.5%]; grows less than Europe's",
+        c5,
+        c5_check,
+        "share_CN_output_with_EU",
+        {2017: (0.05, 0.07), 2021: (0.07, 0.095)},
+    ),
+    Target(
+        "C6", "UK ~47%, Germany ~12% (second) of EU-CN papers", "UK [40%, 52%]; DE [9%, 15%] and second", c6, c6_check
+    ),
+    Target("C7", "~44% involve military-linked Chinese entities", "[38%, 50%]", c7, _in("share_military", 0.38, 0.50)),
     Target("C8", "~20-23% have a corporate co-author", "[17%, 28%]", c8, _in("share_corporate", 0.17, 0.28)),
-    Target("C9", "DE: 70% of institutions < 10 papers; top > 2x second", "share < 10 in [60%, 80%]; top/second >= 1.5",
-           c9, c9_check),
-    Target("C10", "vision largest field; vision + networking ~1/3", "vision largest; share in [25%, 45%]",
-           c10, c10_check),
-    Target("C11", "EU-CN papers cited more than EU-only", "impact EU-CN > EU-only",
-           c11, lambda m: m["citation_EU_CN"] > m["citation_EU_only"]),
-    Target("C12", "US-CN top partners, ~3x UK-US", "US-CN 2017 >= 2x UK-US",
-           c12, lambda m: m["ratio_UScn_to_UKus"] >= 2.0),
-    Target("C13", "China's output grows fastest", "growth CN 2017-22 > US and EU",
-           c13, lambda m: m["growth_CN"] > m["growth_US"] and m["growth_CN"] > m["growth_EU"], "papers_total_CN"),
-    Target("I1", "98 of 8,037 European AI deals (1.2%) with Chinese investors",
-           f"share [0.8%, 1.6%]; deals [{I1_COUNT[0]:.0f}, {I1_COUNT[1]:.0f}] (+-35%)",
-           i1, lambda m: between(m["share"], 0.008, 0.016) and between(m["deals"], *I1_COUNT), "deals_CN_to_EU"),
-    Target("I2", "81 of 2,165 Chinese AI deals (3.7%) with European investors",
-           f"share [2.8%, 4.6%]; deals [{I2_COUNT[0]:.0f}, {I2_COUNT[1]:.0f}] (+-35%)",
-           i2, lambda m: between(m["share"], 0.028, 0.046) and between(m["deals"], *I2_COUNT), "deals_EU_to_CN"),
-    Target("I3", "US investors in ~17% of Chinese AI deals", "[13%, 21%]", i3, _in("share", 0.13, 0.21),
-           "deals_US_to_CN"),
-    Target("I4", "CN deals in Europe 9 (2017) -> 22 (2022)", "ratio 2022/2017 in [1.5, 3.5]",
-           i4, _in("ratio_2022_2017", 1.5, 3.5), "deals_CN_to_EU"),
-    Target("I5", "of the 98: 43 UK, 20 DE", "UK [35%, 53%]; DE [13%, 27%]",
-           i5, lambda m: between(m["share_UK"], 0.35, 0.53) and between(m["share_DE"], 0.13, 0.27)),
-    Target("I6", "private AI investment 2023: EU 12 bn, CN 30 bn", "CN/EU in [2.0, 3.0]",
-           i6, _in("ratio_CN_EU_2023", 2.0, 3.0)),
-    Target("G1", "NVIDIA ~70% of AI chips; AMD, Intel follow", "US supply share 2017 >= 0.8",
-           g1, lambda m: m["us_supply_share"] >= 0.8),
-    Target("G2", "2023 notable models: US 61, CN 15", "US/CN in [3, 5]", g2, _in("ratio_US_CN_2023", 3.0, 5.0),
-           "frontier_models_US"),
+    Target(
+        "C9",
+        "DE: 70% of institutions < 10 papers; top > 2x second",
+        "share < 10 in [60%, 80%]; top/second >= 1.5",
+        c9,
+        c9_check,
+    ),
+    Target(
+        "C10", "vision largest field; vision + networking ~1/3", "vision largest; share in [25%, 45%]", c10, c10_check
+    ),
+    Target(
+        "C11",
+        "EU-CN papers cited more than EU-only",
+        "impact EU-CN > EU-only",
+        c11,
+        lambda m: m["citation_EU_CN"] > m["citation_EU_only"],
+    ),
+    Target(
+        "C12", "US-CN top partners, ~3x UK-US", "US-CN 2017 >= 2x UK-US", c12, lambda m: m["ratio_UScn_to_UKus"] >= 2.0
+    ),
+    Target(
+        "C13",
+        "China's output grows fastest",
+        "growth CN 2017-22 > US and EU",
+        c13,
+        lambda m: m["growth_CN"] > m["growth_US"] and m["growth_CN"] > m["growth_EU"],
+        "papers_total_CN",
+    ),
+    Target(
+        "I1",
+        "98 of 8,037 European AI deals (1.2%) with Chinese investors",
+        f"share [0.8%, 1.6%]; deals [{I1_COUNT[0]:.0f}, {I1_COUNT[1]:.0f}] (+-35%)",
+        i1,
+        lambda m: between(m["share"], 0.008, 0.016) and between(m["deals"], *I1_COUNT),
+        "deals_CN_to_EU",
+    ),
+    Target(
+        "I2",
+        "81 of 2,165 Chinese AI deals (3.7%) with European investors",
+        f"share [2.8%, 4.6%]; deals [{I2_COUNT[0]:.0f}, {I2_COUNT[1]:.0f}] (+-35%)",
+        i2,
+        lambda m: between(m["share"], 0.028, 0.046) and between(m["deals"], *I2_COUNT),
+        "deals_EU_to_CN",
+    ),
+    Target(
+        "I3", "US investors in ~17% of Chinese AI deals", "[13%, 21%]", i3, _in("share", 0.13, 0.21), "deals_US_to_CN"
+    ),
+    Target(
+        "I4",
+        "CN deals in Europe 9 (2017) -> 22 (2022)",
+        "ratio 2022/2017 in [1.5, 3.5]",
+        i4,
+        _in("ratio_2022_2017", 1.5, 3.5),
+        "deals_CN_to_EU",
+    ),
+    Target(
+        "I5",
+        "of the 98: 43 UK, 20 DE",
+        "UK [35%, 53%]; DE [13%, 27%]",
+        i5,
+        lambda m: between(m["share_UK"], 0.35, 0.53) and between(m["share_DE"], 0.13, 0.27),
+    ),
+    Target(
+        "I6",
+        "private AI investment 2023: EU 12 bn, CN 30 bn",
+        "CN/EU in [2.0, 3.0]",
+        i6,
+        _in("ratio_CN_EU_2023", 2.0, 3.0),
+    ),
+    Target(
+        "G1",
+        "NVIDIA ~70% of AI chips; AMD, Intel follow",
+        "US supply share 2017 >= 0.8",
+        g1,
+        lambda m: m["us_supply_share"] >= 0.8,
+    ),
+    Target(
+        "G2",
+        "2023 notable models: US 61, CN 15",
+        "US/CN in [3, 5]",
+        g2,
+        _in("ratio_US_CN_2023", 3.0, 5.0),
+        "frontier_models_US",
+    ),
 ]
 
 BY_ID = {t.id: t for t in TARGETS}
