@@ -38,7 +38,7 @@ PHASES = [
 
 
 def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, int]:
-    from sim import metrics
+    from sim import recorder
     from sim.mechanisms import capability, collaboration, compute, investment, standards
 
     modules = {
@@ -62,7 +62,7 @@ def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, 
 
     for mod, name, label in PHASES:
         setattr(modules[mod], name, timed(getattr(modules[mod], name), label))
-    metrics.Recorder.collect = timed(metrics.Recorder.collect, "recorder (one row per quarter)")
+    recorder.Recorder.collect = timed(recorder.Recorder.collect, "recorder (one row per quarter)")
 
     build, best = _entangle(factor), None
     for _ in range(repeats):

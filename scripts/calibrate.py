@@ -39,13 +39,13 @@ def _set(obj, path, value):
 
 def job(args):
     seed, factor, overrides = args
-    from sim import actors
+    from sim import catalogue
 
     cfg = make_config("baseline", seed, factor, "2023Q4")
     for key, value in overrides.items():
         root, *path = key.split(".")
         if root == "catalogue":
-            _set(actors.CATALOGUE, path, value)
+            _set(catalogue.CATALOGUE, path, value)
         elif root == "params":
             _set(cfg.params, path, value)
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .actors import FIELDS, INVESTOR_TYPES, RISKS, SECTORS, STAGES
+from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, SECTORS, STAGES
 
 
 class RowAgent(mesa.Agent):

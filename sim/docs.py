@@ -8,9 +8,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from .actors import CATALOGUE, BlocSpec, CountrySpec
+from .atomic import write_text
+from .catalogue import CATALOGUE, BlocSpec, CountrySpec
 from .config import ParamsConfig
-from .io import write_text
 from .policies import FAMILIES
 from .schema import _allowed
 

@@ -12,8 +12,8 @@ from .agents import Bloc, Firm, Institution, Investor
 from .config import ParamsConfig
 from .levers import Levers
 from .mechanisms import capability, collaboration, compute, investment, standards
-from .metrics import Recorder
 from .policies import FAMILIES
+from .recorder import Recorder
 from .scenario import Scenario
 
 

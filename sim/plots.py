@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .io import save_figure
+from .atomic import save_figure
 
 WIDTH, HEIGHT = 6.2, 4.2  # inches per panel
 # zlib level 1 instead of PIL's 6: the same pixels, encoded in ~40% less time, files ~15% larger

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .actors import SECTORS, STAGES
+from .catalogue import SECTORS, STAGES
 from .schema import spec
 
 

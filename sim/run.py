@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from omegaconf import OmegaConf
 
 from . import __version__, periods
+from .atomic import write_json, write_parquet
 from .config import EntangleConfig
 from .errors import ConfigError
-from .io import write_json, write_parquet
 from .policies import FAMILIES
 from .scenario import Scenario, load, parse_measures
 from .schema import check

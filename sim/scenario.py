@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from . import periods
-from .actors import CATALOGUE, BlocSpec, resolve
+from .catalogue import CATALOGUE, BlocSpec, resolve
 from .errors import ConfigError
 from .policies import FAMILIES
 from .schema import build, spec

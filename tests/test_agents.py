@@ -3,8 +3,8 @@
 import mesa
 from conftest import run
 
-from sim.actors import STAGES
 from sim.agents import Bloc, Firm, Institution, Investor
+from sim.catalogue import STAGES
 
 
 def test_each_kind_is_an_agentset_matching_its_arrays(classroom):

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sim.actors import CATALOGUE
+from sim.catalogue import CATALOGUE
 from sim.config import ParamsConfig
 from sim.docs import OUT, render, rows
 from sim.policies import FAMILIES

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..atomic import write_parquet
 from ..errors import ConfigError
-from ..io import write_parquet
 
 NOT_INPUTS = ("run_id", "seed", "sample_row")
 
@@ -167,7 +167,7 @@ def _plots(box, chosen: int, out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..io import save_figure
+    from ..atomic import save_figure
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

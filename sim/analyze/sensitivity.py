@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..atomic import write_json, write_parquet
 from ..errors import ConfigError
-from ..io import write_json, write_parquet
 
 METHODS = ("sobol", "morris", "latin")
 
@@ -173,7 +173,7 @@ def bar_plot(table: pd.DataFrame, out: Path) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..io import save_figure
+    from ..atomic import save_figure
 
     paths = []
     for outcome, t in table.groupby("outcome", sort=False):

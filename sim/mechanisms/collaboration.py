@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..actors import DUAL_USE, FIELDS, RISKS
+from ..catalogue import DUAL_USE, FIELDS, RISKS
 from ..schema import spec
 from .sampling import Buckets, poisson_events
 

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from ..io import _atomic, write_parquet
+from ..atomic import _atomic, write_parquet
 from ..run import end_means
 from .config import EventConfig
 from .job import is_complete

@@ -110,7 +110,7 @@ def _freeze_long_lived() -> None:
 
 def sweep_run(cfg, out: Path) -> dict:
     """Run one sweep job into `out`, or skip it if a matching run is already complete there."""
-    from ..io import write_json
+    from ..atomic import write_json
     from ..run import run
 
     _freeze_long_lived()

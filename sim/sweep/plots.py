@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from ..io import save_figure  # noqa: E402
+from ..atomic import save_figure  # noqa: E402
 
 
 def _tight(fig) -> None:

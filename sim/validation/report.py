@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..io import save_figure, write_text
+from ..atomic import save_figure, write_text
 from .targets import BY_ID, TARGETS
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import periods
-from .actors import FIELDS, RISKS, STAGES
+from .catalogue import FIELDS, RISKS, STAGES
 
 
 def _pairs(blocs):
