@@ -162,7 +162,7 @@ def setup(model) -> None:
     model.authors.lane_affinity = model.authors.affinity.ravel()[model.authors.foreign_lanes]
     # Start from the stock of ties the 2017 formation rate sustains.
     # (A free parameter: with individual initiative (tie_memory) the stock is not at a steady state.)
-    _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False)
+    _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False, part="setup")
 
 
 def _mobility(model) -> np.ndarray:
@@ -171,8 +171,14 @@ def _mobility(model) -> np.ndarray:
     return 1.0 - (1.0 - restricted) * (1.0 - lv.shock_mobility)
 
 
-def _form(model, cap, scale=1.0, with_memory=True) -> None:
-    rng, p, au, ties = model.rng, model.params.collaboration, model.authors, model.ties
+def _rng(model, part: str) -> np.random.Generator:
+    """This quarter's stream for one part of the mechanism: a policy that changes how many numbers one part
+    draws leaves the others' draws, and later quarters', as they were (sim/streams.py)."""
+    return model.streams.quarter("collaboration", model.quarter, part)
+
+
+def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
+    rng, p, au, ties = _rng(model, part), model.params.collaboration, model.authors, model.ties
     openness = np.array([s.openness for s in model.bloc_specs.values()])
     pair_open = np.sqrt(np.outer(openness, openness)) * (1.0 - _mobility(model))
     # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
@@ -202,12 +208,12 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
-    accept = _pass_screening(model, x, y, field)
+    accept = _pass_screening(model, x, y, field, rng)
     x, y, field = x[accept], y[accept], field[accept]
     _merge(model, x, y, field)
 
 
-def _pass_screening(model, x, y, field) -> np.ndarray:
+def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     """Whether a proposed tie survives both sides' research security and assistance controls."""
     lv, au, p = model.levers, model.authors, model.params.collaboration
     bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
@@ -225,7 +231,7 @@ def _pass_screening(model, x, y, field) -> np.ndarray:
         )
 
     prob = side(bx, by, ry) * side(by, bx, rx)
-    return model.rng.random(len(x)) < prob
+    return rng.random(len(x)) < prob
 
 
 def _merge(model, x, y, field) -> None:
@@ -256,7 +262,7 @@ def _merge(model, x, y, field) -> None:
 
 
 def _decay(model) -> None:
-    rng, p, lv, au, ties = model.rng, model.params.collaboration, model.levers, model.authors, model.ties
+    rng, p, lv, au, ties = _rng(model, "decay"), model.params.collaboration, model.levers, model.authors, model.ties
     # Bans and screening depend only on both ends' bloc and risk: evaluate them once per pair of
     # (bloc, risk) codes, then read each tie's value from that small table.
     nr = len(RISKS)
@@ -287,7 +293,7 @@ def step(model) -> None:
 
 
 def _write_papers(model, cap) -> None:
-    rng, p, au, ties, lv = model.rng, model.params.collaboration, model.authors, model.ties, model.levers
+    rng, p, au, ties, lv = _rng(model, "papers"), model.params.collaboration, model.authors, model.ties, model.levers
     nb, nc = model.n_blocs, len(model.countries)
     productivity = 1.0 - lv.shock_productivity
     x, y = ties.a, ties.b
