@@ -67,3 +67,32 @@ def test_standards_agreement_raises_alignment_and_cross_compliance():
     assert mean_over_seeds("cross_compliance_EU_with_US", years, *agree) > mean_over_seeds(
         "cross_compliance_EU_with_US", years
     )
+
+
+def _security_package(bloc):
+    return (
+        f"policies.research_security.bloc={bloc}",
+        "policies.research_security.partner=CN",
+        "policies.research_security.screening=0.8",
+        "policies.research_security.ban_military=1.0",
+        "policies.research_security.ban_security=1.0",
+        "policies.research_security.personnel=0.8",
+        "policies.research_security.mobility=0.8",
+    )
+
+
+DIVERSION = range(2027, 2031)
+
+
+def test_us_research_security_on_china_diverts_chinese_collaboration_to_europe():
+    # Collaboration effort is finite: what Chinese (and US) authors can no longer spend on US-CN ties
+    # goes to other lanes (FACTS "Diversion"; C14's 2022 crossover).
+    strict = _security_package("US")
+    assert mean_over_seeds("papers_CN_US", DIVERSION, *strict) < mean_over_seeds("papers_CN_US", DIVERSION)
+    assert mean_over_seeds("papers_CN_EU", DIVERSION, *strict) > mean_over_seeds("papers_CN_EU", DIVERSION)
+
+
+def test_eu_research_security_on_china_diverts_chinese_collaboration_to_the_us():
+    strict = _security_package("EU")
+    assert mean_over_seeds("papers_CN_EU", DIVERSION, *strict) < mean_over_seeds("papers_CN_EU", DIVERSION)
+    assert mean_over_seeds("papers_CN_US", DIVERSION, *strict) > mean_over_seeds("papers_CN_US", DIVERSION)
