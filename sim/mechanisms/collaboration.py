@@ -208,6 +208,18 @@ def _open_pair(model) -> np.ndarray:
 
 
 def _lane_pass(model) -> np.ndarray:
+    """`_lane_pass_now`, recomputed only when a lever it reads has changed (a few times in a run)."""
+    lv, au = model.levers, model.authors
+    key = b"".join(
+        a.tobytes()
+        for a in (lv.screening, lv.ban_military, lv.ban_security, lv.personnel, lv.mobility, lv.export, lv.evasion)
+    )
+    if getattr(au, "pass_key", None) != key:
+        au.pass_key, au.lane_pass = key, _lane_pass_now(model)
+    return au.lane_pass
+
+
+def _lane_pass_now(model) -> np.ndarray:
     """Per foreign lane: the chance a tie sent there survives both sides' restrictions, as its author expects it.
 
     The author knows the rules in force on both sides (research-security screening, bans, personnel screening,
@@ -246,7 +258,7 @@ def _lane_pass(model) -> np.ndarray:
     return lane_risk * field_pass * (1 - mobility)
 
 
-def _lane_rates(model, cap, with_memory: bool) -> np.ndarray:
+def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     """New ties per quarter on each foreign lane: every author's finite collaboration effort, split over the
     partner blocs and home by expected value.
 
@@ -258,7 +270,6 @@ def _lane_rates(model, cap, with_memory: bool) -> np.ndarray:
     closing one lane sends its effort to the others (diversion) and home.
     """
     p, au, ties = model.params.collaboration, model.authors, model.ties
-    reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
     xl, jl = au.lane_author, au.lane_bloc
     pool = np.bincount(au.bloc, weights=cap, minlength=model.n_blocs)
     quality = (pool / au.pool0) ** p.quality_weight
@@ -270,8 +281,8 @@ def _lane_rates(model, cap, with_memory: bool) -> np.ndarray:
     effort = np.bincount(xl, weights=value, minlength=len(au)) + home
     expected = value * _lane_pass(model)
     theta = p.substitution
-    weight = np.where(expected > 0, expected, 0.0) ** theta
-    total = np.bincount(xl, weights=weight, minlength=len(au)) + home**theta
+    weight = expected if theta == 1 else np.maximum(expected, 0.0) ** theta  # values are never negative
+    total = np.bincount(xl, weights=weight, minlength=len(au)) + (home if theta == 1 else home**theta)
     share = weight / np.maximum(total[xl], 1e-300)
     rate = effort[xl] * share
     model.authors.lane_effort = rate  # effort sent to each lane (new ties per quarter it seeks)
@@ -287,8 +298,8 @@ def _rng(model, part: str) -> np.random.Generator:
 def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     rng, p, au = _rng(model, part), model.params.collaboration, model.authors
     # The pandemic's closures are not a choice: they cut what every lane's effort yields.
-    rate = _lane_rates(model, cap, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
     reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
+    rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
     xl, jl = au.lane_author, au.lane_bloc
     # New ties are rare events on many lanes: drawn as a Poisson total spread over the lanes by rate.
     lane = poisson_events(rng, rate)
