@@ -3,6 +3,7 @@
     python scripts/collab_fit.py seeds=8                         # realistic scale, baseline history
     python scripts/collab_fit.py seeds=8 factor=0.15 params.collaboration.substitution=2
     python scripts/collab_fit.py seeds=8 grid=params.collaboration.tie_rate:0.004,0.005
+    python scripts/collab_fit.py seeds=8 scenario=/tmp/no_us_measures.yaml   # a scenario name or path
 
 Overrides as in scripts/calibrate.py (`params.*`, `catalogue.*`). Tune on the `fit` rows only;
 the `test` rows are reported. Runs end at 2022Q4 (the last year a collaboration part reads).
@@ -24,10 +25,10 @@ from sim.validation.runs import make_config, run_tables  # noqa: E402
 
 
 def job(args):
-    seed, factor, overrides = args
+    seed, factor, scenario, overrides = args
     from sim import catalogue
 
-    cfg = make_config("baseline", seed, factor, "2022Q4")
+    cfg = make_config(scenario, seed, factor, "2022Q4")
     for key, value in overrides.items():
         root, *path = key.split(".")
         if root == "catalogue":
@@ -47,6 +48,7 @@ def main(argv):
     opts = dict(a.split("=", 1) for a in argv)
     seeds, factor = int(opts.pop("seeds", 8)), float(opts.pop("factor", 1.0))
     workers = int(opts.pop("workers", 2))
+    scenario = opts.pop("scenario", "baseline")
     grid = opts.pop("grid", None)
     trials = [{}]
     if grid:
@@ -55,7 +57,7 @@ def main(argv):
     with ProcessPoolExecutor(workers, max_tasks_per_child=1) as pool:
         for trial in trials:
             t0 = time.time()
-            rows = summarize(list(pool.map(job, [(s, factor, {**opts, **trial}) for s in range(seeds)])))
+            rows = summarize(list(pool.map(job, [(s, factor, scenario, {**opts, **trial}) for s in range(seeds)])))
             print(f"== {trial or opts} ({seeds} seeds, factor {factor}, {time.time() - t0:.0f} s)")
             for group in ("fit", "test"):
                 g = [r for r in rows if r["group"] == group]

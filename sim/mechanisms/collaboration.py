@@ -289,6 +289,12 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     return rate
 
 
+def effort_by_pair(model) -> np.ndarray:
+    """[author's bloc, partner bloc] collaboration effort sent this quarter (new ties sought per quarter)."""
+    au, nb = model.authors, model.n_blocs
+    return np.bincount(au.lane_cell, weights=au.lane_effort, minlength=nb * nb).reshape(nb, nb)
+
+
 def _rng(model, part: str) -> np.random.Generator:
     """This quarter's stream for one part of the mechanism: a policy that changes how many numbers one part
     draws leaves the others' draws, and later quarters', as they were (sim/streams.py)."""
