@@ -45,8 +45,9 @@ class Params:
         lo=0,
         hi=10,
         source=(
-            "assumption: logit elasticity of collaboration effort to an option's expected value; 1 = effort"
-            " proportional to value (Luce choice, the gravity form of co-authorship models)"
+            "assumption: elasticity of a lane's effort share to the expected pass of the restrictions on it;"
+            " 1 = effort follows expected new ties (Luce choice, the gravity form of co-authorship models);"
+            " 0 = no anticipation, no diversion (the former independent lanes)"
         ),
     )
     home_value: float = spec(
@@ -266,8 +267,9 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     affinity, field fit, the partner pool's research capacity relative to its start) times the author's reach,
     plus the opportunities its existing ties there bring (tie history), times the chance a tie survives the
     restrictions in force. The author's effort is what it would spend abroad with no restriction plus a home
-    option (domestic work); it is split by a logit share over the options with elasticity `substitution`, so
-    closing one lane sends its effort to the others (diversion) and home.
+    option (domestic work); it is split by a logit share over the options whose response to the restrictions'
+    expected cost has elasticity `substitution`, so closing one lane sends its effort to the others (diversion)
+    and home.
     """
     p, au, ties = model.params.collaboration, model.authors, model.ties
     xl, jl = au.lane_author, au.lane_bloc
@@ -279,10 +281,12 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     value *= _open_pair(model).ravel()[au.lane_cell]
     home = p.home_value * p.tie_rate * reach
     effort = np.bincount(xl, weights=value, minlength=len(au)) + home
-    expected = value * _lane_pass(model)
-    theta = p.substitution
-    weight = expected if theta == 1 else np.maximum(expected, 0.0) ** theta  # values are never negative
-    total = np.bincount(xl, weights=weight, minlength=len(au)) + (home if theta == 1 else home**theta)
+    # Logit share with utility log(value) + theta * log(pass): theta scales only the response to restrictions,
+    # so the unrestricted split (the calibrated rates) is the same whatever its value; theta = 0 is the former
+    # model's independent lanes (nobody anticipates, screening only rejects).
+    lane_pass = _lane_pass(model)
+    weight = value * (lane_pass if p.substitution == 1 else lane_pass**p.substitution)
+    total = np.bincount(xl, weights=weight, minlength=len(au)) + home
     share = weight / np.maximum(total[xl], 1e-300)
     rate = effort[xl] * share
     model.authors.lane_effort = rate  # effort sent to each lane (new ties per quarter it seeks)
