@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from sim import validate as V
+from sim.validation import command as V
 from sim.validation.targets import TARGETS
 
 # Targets in band for the realistic baseline: 21 of 21 with 20 seeds (`python -m sim.validate`, see
@@ -20,7 +20,7 @@ REGRESSION_SEEDS = 8
 
 @pytest.mark.slow
 def test_report_end_to_end_classroom(tmp_path):
-    opts = V.parse_args(["seeds=2", "scale=classroom", f"out={tmp_path}", "workers=2"])
+    opts = V.options(["seeds=2", "scale=classroom", f"out={tmp_path}", "workers=2"])
     res = V.validate(opts, progress=False)
     folder = res["folder"]
     assert folder.parent == tmp_path and not folder.name.startswith(".")
@@ -39,11 +39,11 @@ def test_report_end_to_end_classroom(tmp_path):
 @pytest.mark.slow
 def test_results_do_not_depend_on_worker_count(tmp_path):
     one = V.validate(
-        V.parse_args(["seeds=2", "scale=classroom", "directions=false", "workers=1", f"out={tmp_path / 'a'}"]),
+        V.options(["seeds=2", "scale=classroom", "directions=false", "workers=1", f"out={tmp_path / 'a'}"]),
         progress=False,
     )
     two = V.validate(
-        V.parse_args(["seeds=2", "scale=classroom", "directions=false", "workers=2", f"out={tmp_path / 'b'}"]),
+        V.options(["seeds=2", "scale=classroom", "directions=false", "workers=2", f"out={tmp_path / 'b'}"]),
         progress=False,
     )
     from sim.validation.report import targets_frame
@@ -69,7 +69,7 @@ def test_unknown_scenario_is_rejected(tmp_path):
 
 @pytest.mark.slow
 def test_realistic_baseline_keeps_its_targets_in_band(tmp_path):
-    opts = V.parse_args([f"seeds={REGRESSION_SEEDS}", "directions=false", "workers=2", f"out={tmp_path}"])
+    opts = V.options([f"seeds={REGRESSION_SEEDS}", "directions=false", "workers=2", f"out={tmp_path}"])
     rows = V.validate(opts, progress=False)["rows"]
     n_in = sum(r["in_band"] for r in rows)
     assert n_in >= REGRESSION_IN_BAND, [r["id"] for r in rows if not r["in_band"]]

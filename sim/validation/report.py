@@ -179,4 +179,23 @@ def plot_overview(rows, directions, path, dpi=100):
     plt.close(fig)
 
 
+def print_summary(result: dict) -> None:
+    """The command's terminal output: the headline, what is out of band, what fails, where the report is."""
+    rows, dirs, meta = result["rows"], result["directions"], result["meta"]
+    n_in = sum(r["in_band"] for r in rows)
+    print(
+        f"{n_in} of {len(rows)} targets in band ({meta['seeds']} seeds, scale {meta['scale']}, "
+        f"{meta['seconds']:.0f} s of runs)"
+    )
+    for r in rows:
+        if not r["in_band"]:
+            print(f"  out: {r['id']} {r['median']}  (band: {r['band']})")
+    if dirs:
+        print(f"{sum(d['holds'] for d in dirs)} of {len(dirs)} direction checks hold")
+        for d in dirs:
+            if not d["holds"]:
+                print(f"  fails: {d['direction']}: {d['check']} ({d['seeds_holding']} seeds)")
+    print(f"report: {result['folder'] / 'report.md'}")
+
+
 __all__ = ["summarize_targets", "targets_frame", "markdown", "plot_fans", "plot_overview", "BY_ID", "write_text"]

@@ -161,6 +161,12 @@ def lever_job(args) -> dict:
     return {"seed": seed, "index": index, "ts": m.recorder.timeseries()}
 
 
+def run_job(job) -> dict:
+    """`(history_job or lever_job, args)`: one job for sim.parallel.parallel_map."""
+    fn, args = job
+    return fn(args)
+
+
 def judge_directions(base: dict, levered: list[dict]) -> list[dict]:
     """Per direction and check: share of seeds where the paired difference has the right sign."""
     rows = []
