@@ -84,7 +84,7 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
     history = {r["seed"]: r for r in results[: len(seeds)]}
     levered = results[len(seeds) :]
     ordered = [history[s] for s in seeds]
-    rows = report.summarize_targets([h["values"] for h in ordered])
+    rows = report.summarize_targets([h["values"] for h in ordered], factor)
     dirs = judge_directions({s: history[s]["ts"] for s in seeds}, levered) if directions else []
     meta = {"scenario": opts.scenario, "seeds": len(seeds), "scale": name, "factor": factor, "seconds": seconds}
 
