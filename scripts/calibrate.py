@@ -5,8 +5,9 @@
 
 `params.<module>.<field>` sets a mechanism/population Params field; `catalogue.<bloc>.<attr>[...]`
 sets an actor-catalogue default (dict keys and attributes by dots). With `grid=key:v1,v2,...` each
-value is tried in turn (a one-dimensional search; combine by hand). Prints each target's median and
-in/out, and the count in band. Runs end at 2023Q4 (the last year any target reads).
+value is tried in turn (a one-dimensional search; combine by hand). Prints each target part's median
+and status, and the count of counted parts in band (tune on fit parts: configs/validation/targets.yaml).
+Runs end at 2023Q4 (the last year any target reads).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
 
 from sim.parallel import parallel_map
-from sim.validation.report import summarize_targets
+from sim.validation.report import headline_text, summarize_targets
 from sim.validation.runs import make_config, run_tables
 from sim.validation.targets import evaluate
 
@@ -56,7 +57,7 @@ def job(args):
 def score(seeds, factor, overrides):
     # a fresh process per job: a job edits the actor catalogue, module state the next job must not see
     values = parallel_map(job, [(s, factor, overrides) for s in range(seeds)], fresh_workers=True)
-    return summarize_targets(values)
+    return summarize_targets(values, factor)
 
 
 def main(argv):
@@ -70,10 +71,9 @@ def main(argv):
     for trial in trials:
         t0 = time.time()
         rows = score(seeds, factor, {**opts, **trial})
-        n_in = sum(r["in_band"] for r in rows)
-        print(f"== {trial or opts}: {n_in}/{len(rows)} in band ({time.time() - t0:.0f} s)")
+        print(f"== {trial or opts}: {headline_text(rows)} ({time.time() - t0:.0f} s)")
         for r in rows:
-            print(f"  {r['id']:4s} {'in ' if r['in_band'] else 'OUT'} {r['median']}")
+            print(f"  {r['id']:4s} {r['group']:4s} {r['status'][:40]:40s} {r['median']}")
 
 
 if __name__ == "__main__":
