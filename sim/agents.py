@@ -12,7 +12,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, SECTORS, STAGES
+from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, SECTORS, STAGE_GROUPS, STAGES
 
 
 class RowAgent(mesa.Agent):
@@ -108,7 +108,7 @@ class Investor(RowAgent):
 
     @property
     def stage_preference(self) -> str:
-        return ("early", "growth", "late")[self.arrays.stage_group[self.row]]
+        return STAGE_GROUPS[self.arrays.stage_group[self.row]]
 
     @property
     def risk_appetite(self) -> float:
@@ -118,7 +118,8 @@ class Investor(RowAgent):
 class Bloc(mesa.Agent):
     """A government: market, budget, regime, stance, and the levers it sets.
 
-    Each step it may adapt its levers by the behavioural rules its scenario enables.
+    Each step it may adapt its levers by the behavioural rules its scenario enables
+    (sim/mechanisms/behaviour.py applies them to every bloc).
     """
 
     def __init__(self, model, index: int, code: str, spec):
@@ -156,8 +157,3 @@ class Bloc(mesa.Agent):
             "screening_threshold_eur_m": lv.threshold_eur_m[i],
         }
         return {k: {n: float(v) for n, v in d.items()} for k, d in view.items()}
-
-    def adapt(self) -> None:
-        from .mechanisms import behaviour
-
-        behaviour.adapt(self.model, self.index)

@@ -116,7 +116,7 @@ class Recorder:
             for j in range(model.n_blocs):
                 if j != model.country_bloc[c] and (f"papers_with_{blocs[j]}", j) not in self.country_columns:
                     self.country_columns += [(f"papers_with_{blocs[j]}", j), (f"institutions_with_{blocs[j]}", j)]
-        au = model.authors
+        au = model.network.authors
         self.inst_cells = au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs)
 
     def collect(self, model) -> None:
@@ -216,7 +216,7 @@ class Recorder:
         fl, up = model.flows, self.up
         nc, nb = len(model.countries), model.n_blocs
         # Institutions of each country that have co-authored with each bloc: one count per country and bloc.
-        has_papers = model.author_papers[: model.authors.n_inst] > 0
+        has_papers = model.network.papers_with[: model.network.authors.n_inst] > 0
         inst_with = np.bincount(self.inst_cells[has_papers], minlength=nc * nb).reshape(nc, nb)
         papers_total = (fl.home_country + fl.country_with.sum(axis=1)) * up
         self.country_parts.append((row["period"], int(row["year"]), papers_total, fl.country_with * up, inst_with * up))
@@ -279,7 +279,7 @@ class Recorder:
 
     @staticmethod
     def institutions(model) -> pd.DataFrame:
-        inst, au = model.inst, model.authors
+        inst, au = model.inst, model.network.authors
         df = pd.DataFrame(
             {
                 "institution": np.arange(len(inst)),
@@ -290,5 +290,5 @@ class Recorder:
             }
         )
         for j, code in enumerate(model.blocs):
-            df[f"papers_with_{code}"] = model.author_papers[: au.n_inst, j]
+            df[f"papers_with_{code}"] = model.network.papers_with[: au.n_inst, j]
         return df
