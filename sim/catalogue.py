@@ -21,7 +21,7 @@ FIELDS = ("vision", "nlp", "robotics", "data_mining", "networking", "other")
 # are the fields named in export-control and research-security guidance).
 DUAL_USE = (1.0, 0.5, 1.0, 0.5, 0.8, 0.2)
 # Category codes: agents' arrays hold these small integers; each tuple of labels is indexed by them
-# (tests/test_agents.py checks that every enum and its labels agree).
+# (tests/test_contract.py checks that every enum and its labels agree).
 SECTORS = ("software", "corporate_lab", "chipmaker")
 STAGES = ("seed", "A", "B", "C", "D", "E+", "listed")
 STAGE_GROUPS = ("early", "growth", "late")
