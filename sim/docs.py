@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from . import population
 from .atomic import write_text
 from .catalogue import CATALOGUE, BlocSpec, CountrySpec
 from .config import ParamsConfig
+from .mechanisms import STEP_ORDER
 from .policies import FAMILIES
 from .schema import _allowed
 
@@ -43,8 +45,15 @@ def render() -> str:
         "",
         "## Mechanism parameters (`params.<mechanism>.<name>` on the command line)",
         "",
+        "How the population is drawn, then each mechanism in the order the model steps them (sim/mechanisms).",
+        "",
     ]
-    out += _table(rows(ParamsConfig(), "params."))
+    params = ParamsConfig()
+    for name, module in [("population", population)] + [(m.name, m.module) for m in STEP_ORDER]:
+        summary = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
+        out += [f"### {name}", "", summary, ""]
+        out += _table(rows(getattr(params, name), f"params.{name}."))
+        out.append("")
     out += ["", "## Lever families (scenario `levers:` / `timeline:` entries; `policies.<family>.<name>`)", ""]
     for name, module in FAMILIES.items():
         out += [f"### {name}", "", (module.__doc__ or "").strip().splitlines()[0], ""]

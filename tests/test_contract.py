@@ -6,6 +6,7 @@ step it in the registry's order and every declared field must be there from set-
 
 import ast
 import dataclasses
+import re
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +68,13 @@ def test_the_registry_drives_set_up_and_the_params_config_and_agents_import_no_m
     imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert not [name for name in imported if "mechanisms" in name]
+
+
+def test_architecture_doc_lists_the_registrys_set_up_and_step_orders():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "ARCHITECTURE.md").read_text()
+    section = doc.split("## The step", 1)[1].split("\n## ", 1)[0]
+    lists = [re.findall(r"^\d+\. (\w+) —", block, re.M) for block in section.split("Each quarter")]
+    assert lists == [[m.name for m in SETUP_ORDER], [m.name for m in STEP_ORDER]]
 
 
 @pytest.fixture(scope="module")
