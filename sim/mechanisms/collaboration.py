@@ -101,10 +101,10 @@ class Authors:
 
 @dataclass
 class Ties:
-    a: np.ndarray
-    b: np.ndarray
-    field: np.ndarray
-    strength: np.ndarray
+    a: np.ndarray  # [tie] author row at one end
+    b: np.ndarray  # [tie] author row at the other end
+    field: np.ndarray  # [tie] index into FIELDS
+    strength: np.ndarray  # [tie] how many times the pair proposed it (papers and survival grow with its root)
     key: np.ndarray  # min(a, b) * n_authors + max(a, b): the unordered pair, kept so merging needn't recompute it
     author_bloc: np.ndarray  # bloc of every author (fixed)
     degree: np.ndarray  # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
