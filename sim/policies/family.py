@@ -71,6 +71,12 @@ def pair_slider(field: str, label: str, bloc_key: str = "bloc", partner_key: str
     )
 
 
+def own_slider(field: str, label: str, array: str = "", **kwargs) -> Slider:
+    """A slider of the acting bloc's own [bloc] lever array (`kwargs`: lo, hi, step)."""
+    array = array or field
+    return Slider(field, label, lambda a, b: {"bloc": a}, lambda lv, i, j, a, b: getattr(lv, array)[i], **kwargs)
+
+
 @dataclass(frozen=True)
 class Column:
     """A lever value a family shows in `Bloc.levers` and records in the timeseries.

@@ -9,21 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
-from .family import Column, Slider, bloc_indices, pair_slider
+from .family import Column, bloc_indices, own_slider, pair_slider
 
 FAMILY = "investment_screening"
 GROUP = "Investment screening (with partner)"
 SLIDERS = [
     pair_slider("inbound", "inbound screening"),
     pair_slider("outbound", "outbound screening"),
-    Slider(
-        "threshold_eur_m",
-        "review threshold (EUR m)",
-        lambda a, b: {"bloc": a},
-        lambda lv, i, j, a, b: lv.threshold_eur_m[i],
-        hi=100,
-        step=1,
-    ),
+    own_slider("threshold_eur_m", "review threshold (EUR m)", hi=100, step=1),
 ]
 COLUMNS = [
     Column("inbound", lambda lv: lv.inbound, "from"),

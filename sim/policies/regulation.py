@@ -9,20 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
-from .family import Column, Slider, bloc_indices
+from .family import Column, bloc_indices, own_slider
 
 FAMILY = "regulation"
 GROUP = "Regulation (own bloc)"
 SLIDERS = [
-    Slider("strictness", "strictness", lambda a, b: {"bloc": a}, lambda lv, i, j, a, b: lv.strictness[i]),
-    Slider(
-        "compliance_cost",
-        "compliance cost (R&D)",
-        lambda a, b: {"bloc": a},
-        lambda lv, i, j, a, b: lv.compliance_cost[i],
-        hi=0.5,
-        step=0.005,
-    ),
+    own_slider("strictness", "strictness"),
+    own_slider("compliance_cost", "compliance cost (R&D)", hi=0.5, step=0.005),
 ]
 COLUMNS = [
     Column("compliance_cost", lambda lv: lv.compliance_cost),
