@@ -128,6 +128,7 @@ def _command(family_dir, *overrides):
     )
 
 
+@pytest.mark.slow  # two command-line runs in their own processes (~6 s)
 def test_the_new_family_is_in_the_config_schema_and_the_run_outputs(family_dir):
     out = family_dir / "run"
     proc = _command(
