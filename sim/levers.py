@@ -65,7 +65,7 @@ class Levers:
 
         for module in FAMILIES.values():  # arrays a family adds (its ARRAYS), for the mechanisms that read them
             for name, kind in getattr(module, "ARRAYS", {}).items():
-                setattr(self, name, np.zeros((b,) if kind == "bloc" else (b, b)))
+                setattr(self, name, np.zeros({"bloc": (b,), "pair": (b, b)}[kind]))
 
     def agreement_depth(self) -> np.ndarray:
         """[bloc, bloc] depth of the deepest standards agreement both belong to."""
