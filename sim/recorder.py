@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import periods
 from .catalogue import FIELDS, RISKS, STAGES
+from .policies import lever_columns
 
 
 def _pairs(blocs):
@@ -40,6 +41,10 @@ class Recorder:
         self.deal_parts: list[dict] = []
         self.up = 1.0 / model.scale  # model counts -> real-world counts
         blocs = model.blocs
+        # The lever families' recorded values: each bloc's own levers, then its levers towards each partner.
+        recorded = lever_columns(recorded=True)
+        self.bloc_levers = [c for c in recorded if not c.towards]
+        self.pair_levers = [c for c in recorded if c.towards]
         self.pairs = _pairs(blocs)
         self.ordered = _ordered(blocs)
         self.pi = np.array([i for i, _, _ in self.pairs], dtype=np.int64)
@@ -83,9 +88,7 @@ class Recorder:
                 f"innovation_{code}",
                 f"frontier_models_{code}",
                 f"patents_{code}",
-                f"lever_compliance_cost_{code}",
-                f"lever_strictness_{code}",
-                f"lever_programme_eur_bn_{code}",
+                *(c.column(code) for c in self.bloc_levers),
             )
         ]
         self.ordered_names = [
@@ -97,13 +100,7 @@ class Recorder:
                 f"deals_blocked_{a}_to_{b}",
                 f"capital_{a}_to_{b}",
                 f"cross_compliance_{a}_with_{b}",
-                f"lever_export_chips_{a}_to_{b}",
-                f"lever_export_tools_{a}_to_{b}",
-                f"lever_screening_{a}_on_{b}",
-                f"lever_ban_military_{a}_on_{b}",
-                f"lever_mobility_{a}_on_{b}",
-                f"lever_inbound_{a}_from_{b}",
-                f"lever_outbound_{a}_to_{b}",
+                *(c.column(a, b) for c in self.pair_levers),
             )
         ]
         self.convergence_names = [f"convergence_{name}" for _, _, name in self.pairs]
@@ -146,12 +143,6 @@ class Recorder:
         )
         row.update(zip(self.pair_names, pair_block.ravel().tolist()))
 
-        programme = np.array(
-            [
-                float(sum(p.quarterly_eur_bn for p in lv.programmes.values() if p.bloc == b and p.quarters_left > 0))
-                for b in range(len(blocs))
-            ]
-        )
         bloc_block = np.column_stack(
             [
                 total * up,
@@ -172,9 +163,7 @@ class Recorder:
                 fl.new_knowledge / s.knowledge0_us * 100,
                 fl.frontier_models * up,
                 fl.patents * up,
-                lv.compliance_cost,
-                lv.strictness,
-                programme,
+                *(c.read(lv) for c in self.bloc_levers),
             ]
         )
         row.update(zip(self.bloc_names, bloc_block.ravel().tolist()))
@@ -196,13 +185,7 @@ class Recorder:
                 blocked[i * nb + j] * up,
                 capital * up,
                 cross[i, j],
-                lv.export[0, i, j],
-                lv.export[1, i, j],
-                lv.screening[i, j],
-                lv.ban_military[i, j],
-                lv.mobility[i, j],
-                lv.inbound[i, j],
-                lv.outbound[i, j],
+                *(c.read(lv)[i, j] for c in self.pair_levers),
             ]
         )
         row.update(zip(self.ordered_names, ordered_block.ravel().tolist()))
