@@ -205,6 +205,16 @@ def test_an_incomplete_run_is_not_aggregated(basic, tmp_path):
     assert aggregate(tmp_path)["runs"] == 4
 
 
+def test_csv_copies_of_the_aggregate_on_request(basic, tmp_path):
+    for name in run_dirs(basic):
+        os.symlink(basic / name, tmp_path / name)
+    aggregate(tmp_path, csv=True)
+    for name in ("runs", "summary", "events"):
+        parquet, csv = pd.read_parquet(tmp_path / f"{name}.parquet"), pd.read_csv(tmp_path / f"{name}.csv")
+        assert list(csv.columns) == list(parquet.columns) and len(csv) == len(parquet), name
+    assert not (basic / "runs.csv").exists()  # off by default
+
+
 def test_run_folder_names_are_safe_and_follow_the_overrides():
     assert run_id(["seed=3", "scale=classroom"]) == "scale=classroom,seed=3"
     assert run_id(["seed=3", "sweep.plots=false"]) == "seed=3"  # settings of the aggregate don't name runs

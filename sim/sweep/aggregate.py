@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from ..atomic import _atomic, write_parquet
+from ..atomic import _atomic, write_csv, write_parquet
 from ..run import end_means
 from .config import EventConfig
 from .job import is_complete
@@ -126,8 +126,14 @@ def _event_columns(event) -> list[str]:
     return [event["left"]] + ([event["right"]] if isinstance(event["right"], str) else [])
 
 
-def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)) -> dict:
-    """Write sweep.parquet, runs.parquet, summary.parquet and events.parquet into `sweep_dir`."""
+def aggregate(
+    sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95), csv: bool = False
+) -> dict:
+    """Write sweep.parquet, runs.parquet, summary.parquet and events.parquet into `sweep_dir`.
+
+    With `csv`, also CSV copies of runs, summary and events (sweep.parquet, one row per run and
+    quarter, is left to tools that read Parquet).
+    """
     sweep_dir = Path(sweep_dir)
     runs = complete_runs(sweep_dir)
     if not runs:
@@ -171,18 +177,21 @@ def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25,
 
     _atomic(sweep_dir / "sweep.parquet", write)
     runs_table = pd.concat([params, pd.DataFrame(end_rows)], axis=1)
-    write_parquet(runs_table, sweep_dir / "runs.parquet")
     settings = setting_columns(params)
-    write_parquet(
-        _summary(
-            sweep_dir / "sweep.parquet",
-            settings,
-            [f.name for f in schema if f.name not in IDENTITY and pa.types.is_floating(f.type)],
-            quantiles,
-        ),
-        sweep_dir / "summary.parquet",
+    summary = _summary(
+        sweep_dir / "sweep.parquet",
+        settings,
+        [f.name for f in schema if f.name not in IDENTITY and pa.types.is_floating(f.type)],
+        quantiles,
     )
-    write_parquet(event_probabilities(runs_table, settings, events), sweep_dir / "events.parquet")
+    for name, table in (
+        ("runs", runs_table),
+        ("summary", summary),
+        ("events", event_probabilities(runs_table, settings, events)),
+    ):
+        write_parquet(table, sweep_dir / f"{name}.parquet")
+        if csv:
+            write_csv(table, sweep_dir / f"{name}.csv")
     return {"runs": len(runs), "settings": settings, "events": list(events)}
 
 
