@@ -94,6 +94,22 @@ def command_line_overrides() -> list[str]:
     return list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
 
 
+# summary.json, key by key, for docs/OUTPUTS.md: (key, unit, meaning).
+SUMMARY_KEYS = [
+    ("overrides", "list of text", "the command-line overrides the run was started with (also in the folder name)"),
+    ("scenario", "text", "the scenario's name"),
+    ("scenario_file", "path", "the scenario file it was read from"),
+    ("seed", "integer", "the seed all randomness flows from"),
+    ("scale", "text", "the scale's name (realistic, classroom)"),
+    ("scale_factor", "agents per real-world actor", "what scaled counts are divided by"),
+    ("version", "text", "Entangle's version"),
+    ("start", "period", "first quarter run"),
+    ("end", "period", "last quarter run"),
+    ("blocs", "list of bloc codes", "the blocs of the run, in the model's order"),
+    ("outcomes_last_year", "as the column", "every timeseries outcome's mean over the run's last year"),
+]
+
+
 def summarize(ts, scenario: Scenario, cfg, overrides=()) -> dict:
     """End-of-run outcomes (last year's mean of each outcome) and the run's identity."""
     outcomes = end_means(ts)

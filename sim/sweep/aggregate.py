@@ -32,6 +32,50 @@ from .job import is_complete
 
 IDENTITY = ("period", "year", "quarter")
 
+# The aggregate's tables, column family by column family, for docs/OUTPUTS.md: (pattern, unit, meaning).
+# <parameter> is a run's override (swept or not: policies.export_controls.stringency, end, ...) or its
+# scenario, <outcome> a
+# timeseries column, <event> a configured event's name, q<NN> a configured quantile (q05 = 5%).
+COLUMNS: dict[str, list[tuple[str, str, str]]] = {
+    "sweep": [
+        ("run_id", "text", "the run's folder name (its overrides); one row per run and quarter"),
+        ("<parameter>", "as set", "each override of the run (swept or fixed on the command line), and the scenario"),
+        ("seed", "integer", "the run's seed"),
+        ("sample_row", "integer", "the row of sweep.sample the run took its levers from (sampled sweeps only)"),
+        ("<timeseries column>", "as in timeseries", "every column of the run's timeseries table"),
+    ],
+    "runs": [
+        ("run_id", "text", "one row per run"),
+        ("<parameter>", "as set", "as in sweep.parquet"),
+        ("seed", "integer", "the run's seed"),
+        ("sample_row", "integer", "as in sweep.parquet"),
+        ("<outcome>", "as in timeseries", "the outcome's mean over the run's last year (as in summary.json)"),
+        ("event:<event>", "true/false/empty", "whether the event happened (empty: the run ends before its year)"),
+    ],
+    "summary": [
+        (
+            "<parameter>",
+            "as set",
+            "the setting: every parameter but the seed; one row per setting, quarter and outcome",
+        ),
+        ("period", "text", "the quarter"),
+        ("year", "year", "calendar year"),
+        ("outcome", "text", "the timeseries column summarised"),
+        ("n", "runs", "runs with a value"),
+        ("mean", "as the outcome", "mean over the setting's runs"),
+        ("q<NN>", "as the outcome", "quantile over the setting's runs (sweep.quantiles)"),
+    ],
+    "events": [
+        ("<parameter>", "as set", "the setting; one row per setting and event"),
+        ("event", "text", "the event's name (sweep.events)"),
+        ("label", "text", "its label"),
+        ("runs", "runs", "runs that reach the event's year"),
+        ("probability", "share 0-1", "share of those runs in which the event happened"),
+        ("ci_low", "share 0-1", "95% Wilson interval, lower end"),
+        ("ci_high", "share 0-1", "95% Wilson interval, upper end"),
+    ],
+}
+
 
 def complete_runs(sweep_dir: Path) -> list[Path]:
     """Every finished run folder under the sweep folder, in a stable order."""
