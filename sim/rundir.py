@@ -60,6 +60,6 @@ def run_dir(parent, scenario, seed, overrides) -> str:
 
 
 def register_resolvers() -> None:
-    # Cached per config: Hydra reads hydra.run.dir more than once for a run; it must be one folder.
+    # Cached per config: should anything read hydra.run.dir twice (Hydra reads it once), still one folder.
     if not OmegaConf.has_resolver("run_dir"):
         OmegaConf.register_new_resolver("run_dir", run_dir, use_cache=True)
