@@ -37,6 +37,7 @@ class OutputConfig:
         choices=("timeseries", "countries", "deals", "institutions"),
         source="tables written",
     )
+    csv: bool = spec(False, source="also write CSV copies of the tables (for spreadsheets)")
 
 
 def _importable(cls):

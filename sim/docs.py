@@ -1,6 +1,7 @@
-"""`python -m sim.docs`: write docs/PARAMETERS.md, every default parameter with its range and source.
+"""`python -m sim.docs`: write docs/PARAMETERS.md, every default parameter with its range and source,
+and docs/OUTPUTS.md, every output column with its unit and meaning (sim/outputs.py).
 
-The tables are generated from the dataclasses themselves, so they never drift from the code.
+The tables are generated from the code itself, so they never drift from it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .policies import FAMILIES
 from .schema import _allowed
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "PARAMETERS.md"
+OUTPUTS = OUT.with_name("OUTPUTS.md")
 
 
 def rows(obj, prefix=""):
@@ -85,8 +87,11 @@ def render() -> str:
 
 
 def main() -> None:
-    write_text(render(), OUT)
-    print(f"wrote {OUT}")
+    from . import outputs
+
+    for text, path in ((render(), OUT), (outputs.render(), OUTPUTS)):
+        write_text(text, path)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":
