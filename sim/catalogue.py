@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from enum import IntEnum
 
 from .schema import spec
 
@@ -19,10 +20,53 @@ FIELDS = ("vision", "nlp", "robotics", "data_mining", "networking", "other")
 # How sensitive each field is as dual-use (assumption: vision, robotics and telecom
 # are the fields named in export-control and research-security guidance).
 DUAL_USE = (1.0, 0.5, 1.0, 0.5, 0.8, 0.2)
+# Category codes: agents' arrays hold these small integers; each tuple of labels is indexed by them
+# (tests/test_contract.py checks that every enum and its labels agree).
 SECTORS = ("software", "corporate_lab", "chipmaker")
 STAGES = ("seed", "A", "B", "C", "D", "E+", "listed")
+STAGE_GROUPS = ("early", "growth", "late")
 RISKS = ("none", "military", "security")
 INVESTOR_TYPES = ("venture", "corporate", "state")
+
+
+class Sector(IntEnum):
+    SOFTWARE = 0
+    CORPORATE_LAB = 1
+    CHIPMAKER = 2
+
+
+class Stage(IntEnum):
+    """A firm's funding stage; listed firms raise on markets, not in rounds."""
+
+    SEED = 0
+    A = 1
+    B = 2
+    C = 3
+    D = 4
+    E_PLUS = 5
+    LISTED = 6
+
+
+class StageGroup(IntEnum):
+    """The stages a fund invests in: early (seed, A), growth (B, C), late (D and later)."""
+
+    EARLY = 0
+    GROWTH = 1
+    LATE = 2
+
+
+class Risk(IntEnum):
+    """An institution's or firm's links: military- or security-linked partners are screened and banned."""
+
+    NONE = 0
+    MILITARY = 1
+    SECURITY = 2
+
+
+class InvestorType(IntEnum):
+    VENTURE = 0
+    CORPORATE = 1
+    STATE = 2
 
 
 @dataclass

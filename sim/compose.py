@@ -4,7 +4,7 @@ A library module: the commands (`python -m sim`, `sim.validation`, `sim.analyze`
 through it, and nothing here imports a command. Importing it changes no global state;
 `register()` does, once per process, where a process needs it (a command's entry, a sweep
 job's set-up in a worker, the tests): the structured-config schemas in Hydra's ConfigStore,
-the `run_id` and `slug` resolvers of the run and sweep folder names, and the filter for
+the `run_dir` and `run_id` resolvers of the run and sweep folder names, and the filter for
 Hydra's notice about our launcher defaults.
 """
 
@@ -22,20 +22,16 @@ from .schema import omegaconf_error
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
 
 
-def _slug(s) -> str:
-    return Path(str(s)).stem
-
-
 def register_resolvers() -> None:
     """The resolvers `hydra.run.dir` and `hydra.sweep.subdir` use (configs/config.yaml)."""
     from omegaconf import OmegaConf
 
+    from . import rundir
     from .sweep.job import run_id
 
     if not OmegaConf.has_resolver("run_id"):
         OmegaConf.register_new_resolver("run_id", run_id)
-    if not OmegaConf.has_resolver("slug"):
-        OmegaConf.register_new_resolver("slug", _slug)
+    rundir.register_resolvers()
 
 
 def register() -> None:

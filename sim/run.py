@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from omegaconf import OmegaConf
 
 from . import __version__, periods
-from .atomic import write_json, write_parquet
+from .atomic import write_csv, write_json, write_parquet
 from .config import EntangleConfig
 from .errors import ConfigError
 from .policies import FAMILIES
@@ -52,8 +52,11 @@ def build_model(cfg) -> EntangleModel:
     return EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params)
 
 
-def run(cfg, out_dir: str | Path, progress=None) -> dict:
-    """Run the model and write the tables, summary and plots into `out_dir`."""
+def run(cfg, out_dir: str | Path, progress=None, overrides: list[str] | None = None) -> dict:
+    """Run the model and write the tables, summary and plots into `out_dir`.
+
+    `overrides` (for summary.json) default to the command line's when Hydra runs this, else none.
+    """
     from .model import EntangleModel
 
     scenario, cfg = prepare(cfg)
@@ -72,7 +75,9 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
     model.release()
     for name in cfg.output.tables:
         write_parquet(tables[name], out / f"{name}.parquet")
-    summary = summarize(ts, scenario, cfg)
+        if cfg.output.csv:
+            write_csv(tables[name], out / f"{name}.csv")
+    summary = summarize(ts, scenario, cfg, command_line_overrides() if overrides is None else overrides)
     write_json(summary, out / "summary.json")
     if cfg.output.plots:
         from .plots import write_all
@@ -82,10 +87,34 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
     return summary
 
 
-def summarize(ts, scenario: Scenario, cfg) -> dict:
+def command_line_overrides() -> list[str]:
+    """The overrides of the run Hydra is running now (none outside a Hydra job)."""
+    from hydra.core.hydra_config import HydraConfig
+
+    return list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
+
+
+# summary.json, key by key, for docs/OUTPUTS.md: (key, unit, meaning).
+SUMMARY_KEYS = [
+    ("overrides", "list of text", "the command-line overrides the run was started with (also in the folder name)"),
+    ("scenario", "text", "the scenario's name"),
+    ("scenario_file", "path", "the scenario file it was read from"),
+    ("seed", "integer", "the seed all randomness flows from"),
+    ("scale", "text", "the scale's name (realistic, classroom)"),
+    ("scale_factor", "agents per real-world actor", "what scaled counts are divided by"),
+    ("version", "text", "Entangle's version"),
+    ("start", "period", "first quarter run"),
+    ("end", "period", "last quarter run"),
+    ("blocs", "list of bloc codes", "the blocs of the run, in the model's order"),
+    ("outcomes_last_year", "as the column", "every timeseries outcome's mean over the run's last year"),
+]
+
+
+def summarize(ts, scenario: Scenario, cfg, overrides=()) -> dict:
     """End-of-run outcomes (last year's mean of each outcome) and the run's identity."""
     outcomes = end_means(ts)
     return {
+        "overrides": [str(o) for o in overrides],
         "scenario": scenario.name,
         "scenario_file": scenario.source,
         "seed": cfg.seed,
