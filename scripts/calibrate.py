@@ -6,7 +6,7 @@
 `params.<module>.<field>` sets a mechanism/population Params field; `catalogue.<bloc>.<attr>[...]`
 sets an actor-catalogue default (dict keys and attributes by dots). With `grid=key:v1,v2,...` each
 value is tried in turn (a one-dimensional search; combine by hand). Prints each target part's median
-and status, and the count of counted parts in band (tune on fit parts: configs/validation/targets.yaml).
+and status, and the count of counted parts in band (tune on fit parts: configs/validation_targets.yaml).
 Runs end at 2023Q4 (the last year any target reads).
 """
 

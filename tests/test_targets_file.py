@@ -1,4 +1,4 @@
-"""The targets file (configs/validation/targets.yaml) holds FACTS.md's targets and the rules the report applies."""
+"""The targets file (configs/validation_targets.yaml) holds FACTS.md's targets and the rules the report applies."""
 
 import os
 import re

@@ -11,7 +11,7 @@ from sim.validation import command as V
 from sim.validation.runs import DIRECTIONS
 from sim.validation.targets import TARGETS
 
-# Counted target parts (emergent and initial, configs/validation/targets.yaml) in band for the realistic
+# Counted target parts (emergent and initial, configs/validation_targets.yaml) in band for the realistic
 # baseline on the REGRESSION_SEEDS seeds: 27 of 33 (`python -m sim.validation seeds=8 directions=false`;
 # out: C1 (band now +-20%), C14 2017-20, C15, C16 2021-22 and both C17 parts, which wait for issue 13).
 # Raise it as calibration improves; never lower it silently. 8 seeds, not 4: a 4-seed median is too noisy

@@ -1,4 +1,4 @@
-"""`python -m sim.validation`: hold a scenario's 2017-2023 history against the targets in configs/validation/.
+"""`python -m sim.validation`: hold a scenario's 2017-2023 history against configs/validation_targets.yaml.
 
     python -m sim.validation                          # baseline, 20 seeds, realistic scale
     python -m sim.validation seeds=50 scale=classroom

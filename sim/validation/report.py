@@ -149,7 +149,7 @@ def markdown(rows, directions, meta) -> str:
         f"**{headline_text(rows)}** ({meta['seeds']} seeds, scale {meta['scale']} "
         f"(factor {meta['factor']}), {meta['seconds']:.0f} s).",
         "",
-        "Targets: configs/validation/targets.yaml (from ../shared/FACTS.md). Values are medians over seeds; "
+        "Targets: configs/validation_targets.yaml (from ../shared/FACTS.md). Values are medians over seeds; "
         "10-90% is the spread over seeds. Counts are real-world-scaled (model count / scale factor). "
         "Only emergent parts (and the initial conditions C12, G1) count towards in band; input parts "
         "(fixed by configuration, no agent decision in between) are judged but not counted. "

@@ -1,4 +1,4 @@
-"""The FACTS.md targets: each computed from one run's output tables, judged by configs/validation/targets.yaml.
+"""The FACTS.md targets: each computed from one run's output tables, judged by configs/validation_targets.yaml.
 
 A run's tables: `ts` (timeseries), `countries`, `deals`, `inst` (institutions as of
 2022Q4, the end of the MERICS window) and `scale` (agents per real-world actor).
@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 
 HISTORY = (2017, 2022)  # MERICS window
-TARGETS_FILE = Path(__file__).resolve().parent.parent.parent / "configs" / "validation" / "targets.yaml"
+TARGETS_FILE = Path(__file__).resolve().parent.parent.parent / "configs" / "validation_targets.yaml"
 GROUPS, KINDS, SCALES = ("fit", "test"), ("emergent", "input", "initial"), ("all", "realistic")
 COUNTED = ("emergent", "initial")  # kinds counted towards "in band" (FACTS.md: initial conditions by their row)
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
