@@ -73,12 +73,14 @@ class InvestorType(IntEnum):
 class CountrySpec:
     """A country inside a bloc: its agent counts and how strongly its researchers tie abroad."""
 
-    institutions: int = spec(100, lo=0, source="assumption: order of magnitude of AI-active institutions")
-    firms: int = spec(100, lo=0, source="assumption")
-    investors: int = spec(20, lo=0, source="assumption")
-    research_weight: float = spec(1.0, lo=0, source="assumption: relative output per institution")
+    institutions: int = spec(100, lo=0, hi=1_000_000, source="assumption: order of magnitude of AI-active institutions")
+    firms: int = spec(100, lo=0, hi=1_000_000, source="assumption")
+    investors: int = spec(20, lo=0, hi=1_000_000, source="assumption")
+    research_weight: float = spec(1.0, lo=0, hi=100, source="assumption: relative output per institution")
     # Multiplier on the rate at which this country's researchers start ties with each bloc.
-    affinity: dict[str, float] = spec(factory=dict, source="calibrated to C6 (UK ~47%, DE ~12% of EU-CN papers)")
+    affinity: dict[str, float] = spec(
+        factory=dict, lo=0, hi=1000, source="calibrated to C6 (UK ~47%, DE ~12% of EU-CN papers)"
+    )
 
 
 @dataclass
@@ -86,22 +88,22 @@ class BlocSpec:
     """A bloc (government) and what it governs: market, budget, research base, firms."""
 
     name: str = spec("", source="label")
-    market_size: float = spec(1.0, lo=0, source="assumption: GDP in EUR tn, order of magnitude")
-    public_ai_budget_eur_bn: float = spec(1.0, lo=0, source="assumption: yearly public AI spending")
+    market_size: float = spec(1.0, lo=0, hi=1000, source="assumption: GDP in EUR tn, order of magnitude")
+    public_ai_budget_eur_bn: float = spec(1.0, lo=0, hi=10_000, source="assumption: yearly public AI spending")
     security_concern: float = spec(0.3, lo=0, hi=1, source="assumption")
     openness: float = spec(0.7, lo=0, hi=1, source="assumption")
     values: float = spec(0.5, lo=0, hi=1, source="assumption: position on a rights-vs-state-control axis")
     research_growth: float = spec(0.03, lo=-0.5, hi=1, source="calibrated to C13 (CN output grows fastest)")
-    paper_rate: float = spec(2.4, lo=0, source="calibrated to C4, C5: mean papers per institution and quarter")
-    capability: float = spec(0.5, lo=0, source="assumption: 2017 frontier capability, US = 1")
+    paper_rate: float = spec(2.4, lo=0, hi=100, source="calibrated to C4, C5: mean papers per institution and quarter")
+    capability: float = spec(0.5, lo=0, hi=100, source="assumption: 2017 frontier capability, US = 1")
     rd_growth: float = spec(0.08, lo=-0.5, hi=1, source="assumption: yearly knowledge growth with full compute")
     chip_supply_share: float = spec(0.0, lo=0, hi=1, source="G1: US firms supply most advanced AI chips")
     chip_capacity: float = spec(0.0, lo=0, hi=1, source="assumption: domestic advanced-chip self-sufficiency")
-    chip_investment_eur_bn: float = spec(0.0, lo=0, source="G4: China's USD 47 bn semiconductor push")
-    compute_stock: float = spec(1.0, lo=0, source="assumption: compute volume, US 2017 = 1")
-    round_size: float = spec(1.0, lo=0, source="calibrated to I6: mean round size multiplier")
+    chip_investment_eur_bn: float = spec(0.0, lo=0, hi=10_000, source="G4: China's USD 47 bn semiconductor push")
+    compute_stock: float = spec(1.0, lo=0, hi=1000, source="assumption: compute volume, US 2017 = 1")
+    round_size: float = spec(1.0, lo=0, hi=1000, source="calibrated to I6: mean round size multiplier")
     round_rate: float = spec(0.085, lo=0, hi=1, source="I1, I2: rounds per firm and quarter")
-    patent_propensity: float = spec(1.0, lo=0, source="G3: China files most AI patent families")
+    patent_propensity: float = spec(1.0, lo=0, hi=100, source="G3: China files most AI patent families")
     military_share: float = spec(
         0.0, lo=0, hi=1, source="C7: share of research capacity in military-linked institutions"
     )

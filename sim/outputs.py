@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .catalogue import FIELDS
-from .recorder import COLUMNS as RUN_COLUMNS
+from .recorder import described_columns
 from .run import SUMMARY_KEYS
 from .sweep.aggregate import COLUMNS as SWEEP_COLUMNS
 
@@ -78,7 +78,7 @@ def render() -> str:
         "realistic runs compare.",
         "",
     ]
-    for table, rows in RUN_COLUMNS.items():
+    for table, rows in described_columns().items():
         out += [f"### {table}.parquet", ""] + _table(rows)
     out += ["### summary.json", ""] + _table(SUMMARY_KEYS, head="key")
     out += [

@@ -347,24 +347,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("deals_blocked_<A>_to_<B>", "deals per quarter, scaled", "deals from A into B blocked by screening"),
         ("capital_<A>_to_<B>", "EUR per quarter, scaled", "capital A's investors put into B's firms"),
         ("cross_compliance_<A>_with_<B>", "share 0-1", "share of A's firms complying with B's AI regime"),
-        ("lever_compliance_cost_<bloc>", "share of R&D 0-0.5", "lever in force: compliance cost of the bloc's regime"),
-        ("lever_strictness_<bloc>", "0-1", "lever in force: strictness of the bloc's AI regime"),
-        ("lever_programme_eur_bn_<bloc>", "EUR bn per quarter", "lever in force: public AI programmes being paid out"),
-        ("lever_export_chips_<A>_to_<B>", "stringency 0-1", "lever in force: A's export controls on chips to B"),
-        (
-            "lever_export_tools_<A>_to_<B>",
-            "stringency 0-1",
-            "lever in force: A's export controls on chip-making tools to B",
-        ),
-        ("lever_screening_<A>_on_<B>", "0-1", "lever in force: A's research-security screening of partners in B"),
-        (
-            "lever_ban_military_<A>_on_<B>",
-            "0-1",
-            "lever in force: A's entity-list ban on B's military-linked institutions",
-        ),
-        ("lever_mobility_<A>_on_<B>", "0-1", "lever in force: A's restriction of researcher mobility with B"),
-        ("lever_inbound_<A>_from_<B>", "stringency 0-1", "lever in force: A's screening of investment from B"),
-        ("lever_outbound_<A>_to_<B>", "stringency 0-1", "lever in force: A's screening of its investment into B"),
+        # lever_* rows come from the lever families' Column declarations: see described_columns()
     ],
     "countries": [
         ("period", "text", "the quarter; one row per quarter and country"),
@@ -404,3 +387,12 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("papers_with_<bloc>", "papers, model count", "cumulative papers its authors co-authored with that bloc"),
     ],
 }
+
+
+def described_columns() -> dict[str, list[tuple[str, str, str]]]:
+    """`COLUMNS`, with the timeseries' lever_* rows from every registered lever family's declarations."""
+    from .policies import lever_columns
+
+    out = {table: list(rows) for table, rows in COLUMNS.items()}
+    out["timeseries"] += [c.described() for c in lever_columns(recorded=True)]
+    return out

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from . import __version__, periods
 from .atomic import write_csv, write_json, write_parquet
 from .config import EntangleConfig
 from .errors import ConfigError
+from .limits import check_population
 from .policies import FAMILIES
 from .scenario import Scenario, load, parse_measures
 from .schema import check
@@ -22,11 +25,14 @@ if TYPE_CHECKING:
 
 def prepare(cfg) -> tuple[Scenario, EntangleConfig]:
     """Validate everything (config, scenario, command-line levers) before anything is written."""
-    cfg = cfg if isinstance(cfg, EntangleConfig) else OmegaConf.to_object(cfg)
+    if not isinstance(cfg, EntangleConfig):
+        _refuse_unknown_keys(cfg, EntangleConfig, "")
+        cfg = OmegaConf.to_object(cfg)
     check(cfg)
     if isinstance(cfg.seed, bool) or not isinstance(cfg.seed, int) or cfg.seed < 0:
         raise ConfigError("seed", f"{cfg.seed} is not allowed", "a non-negative integer")
     scenario = load(cfg.scenario, cfg.end)
+    check_population(scenario.bloc_specs, cfg.scale.factor)
     start = periods.parse(cfg.policies.start, "policies.start")
     for family in FAMILIES:
         lever = getattr(cfg.policies, family)
@@ -43,6 +49,21 @@ def prepare(cfg) -> tuple[Scenario, EntangleConfig]:
         for m in parse_measures(family, given, scenario.blocs, key):
             scenario.add(start, family, m, key)
     return scenario, cfg
+
+
+def _refuse_unknown_keys(node, cls, prefix: str) -> None:
+    """A key outside the schema (`+params.collaboration.tie_decayy=0.05`, `+x._target_=...`) is an error.
+
+    Hydra's `+` appends keys that the structured config would otherwise carry along unread.
+    """
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    for key in node.keys():
+        if key not in fields:
+            raise ConfigError(f"{prefix}{key}", "unknown key", ", ".join(fields))
+        child = node._get_node(key)
+        if dataclasses.is_dataclass(hints[key]) and isinstance(child, DictConfig):
+            _refuse_unknown_keys(child, hints[key], f"{prefix}{key}.")
 
 
 def build_model(cfg) -> EntangleModel:

@@ -114,6 +114,13 @@ def test_the_new_family_is_in_the_app_lever_list_scenarios_bloc_view_and_timeser
     ts = model.recorder.timeseries().set_index("period")
     assert ts["lever_talent_visas_EU_for_CN"].tolist() == [0.2] * 4
     assert ts["lever_talent_visas_US_for_CN"].tolist() == [0.0, 0.0, 0.4, 0.4]
+    # ... and its column is documented in docs/OUTPUTS.md's generator with no edit to the recorder
+    from sim import outputs
+    from sim.recorder import described_columns
+
+    assert outputs.matching(described_columns()["timeseries"], "lever_talent_visas_EU_for_CN") == [
+        "lever_talent_visas_<A>_for_<B>"
+    ]
     with pytest.raises(ConfigError, match="scenario.levers.talent_visas.bloc: unknown bloc 'XX'"):
         sim.scenario.parse_measures("talent_visas", {"bloc": "XX"}, model.blocs, "scenario.levers.talent_visas")
 

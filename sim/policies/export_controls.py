@@ -39,8 +39,20 @@ SLIDERS = [
     ),
 ]
 COLUMNS = [
-    Column("export_chips", lambda lv: lv.export[SCOPES.index("chips")], "to"),
-    Column("export_tools", lambda lv: lv.export[SCOPES.index("tools")], "to"),
+    Column(
+        "export_chips",
+        lambda lv: lv.export[SCOPES.index("chips")],
+        "to",
+        unit="stringency 0-1",
+        meaning="A's export controls on chips to B",
+    ),
+    Column(
+        "export_tools",
+        lambda lv: lv.export[SCOPES.index("tools")],
+        "to",
+        unit="stringency 0-1",
+        meaning="A's export controls on chip-making tools to B",
+    ),
 ]
 
 

@@ -89,6 +89,13 @@ class Column:
     read: Callable[[object], object]  # levers -> [bloc] or [bloc, partner] array
     towards: str = ""  # the word between the two blocs in the column name: "to", "on", "from"
     recorded: bool = True  # False: shown in Bloc.levers only
+    unit: str = "0-1"  # for docs/OUTPUTS.md
+    meaning: str = ""  # for docs/OUTPUTS.md: what the value in force says, naming the blocs as A and B
+
+    def described(self) -> tuple[str, str, str]:
+        """The (pattern, unit, meaning) row of docs/OUTPUTS.md for this column."""
+        pattern = f"lever_{self.name}_<A>_{self.towards}_<B>" if self.towards else f"lever_{self.name}_<bloc>"
+        return pattern, self.unit, f"lever in force: {self.meaning}"
 
     def column(self, a: str, b: str = "") -> str:
         return f"lever_{self.name}_{a}_{self.towards}_{b}" if self.towards else f"lever_{self.name}_{a}"

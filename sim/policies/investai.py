@@ -49,7 +49,9 @@ SLIDERS = [
         scale=5.0,
     )
 ]
-COLUMNS = [Column("programme_eur_bn", _paying_out)]
+COLUMNS = [
+    Column("programme_eur_bn", _paying_out, unit="EUR bn per quarter", meaning="public AI programmes being paid out")
+]
 
 
 @dataclass

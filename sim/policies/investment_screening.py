@@ -19,8 +19,16 @@ SLIDERS = [
     own_slider("threshold_eur_m", "review threshold (EUR m)", hi=100, step=1),
 ]
 COLUMNS = [
-    Column("inbound", lambda lv: lv.inbound, "from"),
-    Column("outbound", lambda lv: lv.outbound, "to"),
+    Column(
+        "inbound", lambda lv: lv.inbound, "from", unit="stringency 0-1", meaning="A's screening of investment from B"
+    ),
+    Column(
+        "outbound",
+        lambda lv: lv.outbound,
+        "to",
+        unit="stringency 0-1",
+        meaning="A's screening of its investment into B",
+    ),
     Column("screening_threshold_eur_m", lambda lv: lv.threshold_eur_m, recorded=False),
 ]
 

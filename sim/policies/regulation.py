@@ -18,8 +18,13 @@ SLIDERS = [
     own_slider("compliance_cost", "compliance cost (R&D)", hi=0.5, step=0.005),
 ]
 COLUMNS = [
-    Column("compliance_cost", lambda lv: lv.compliance_cost),
-    Column("strictness", lambda lv: lv.strictness),
+    Column(
+        "compliance_cost",
+        lambda lv: lv.compliance_cost,
+        unit="share of R&D 0-0.5",
+        meaning="compliance cost of the bloc's regime",
+    ),
+    Column("strictness", lambda lv: lv.strictness, meaning="strictness of the bloc's AI regime"),
 ]
 
 

@@ -24,9 +24,14 @@ SLIDERS = [
     pair_slider("mobility", "mobility restriction"),
 ]
 COLUMNS = [
-    Column("screening", lambda lv: lv.screening, "on"),
-    Column("ban_military", lambda lv: lv.ban_military, "on"),
-    Column("mobility", lambda lv: lv.mobility, "on"),
+    Column("screening", lambda lv: lv.screening, "on", meaning="A's research-security screening of partners in B"),
+    Column(
+        "ban_military",
+        lambda lv: lv.ban_military,
+        "on",
+        meaning="A's entity-list ban on B's military-linked institutions",
+    ),
+    Column("mobility", lambda lv: lv.mobility, "on", meaning="A's restriction of researcher mobility with B"),
 ]
 
 
