@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..catalogue import DUAL_USE, FIELDS, RISKS
+from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
+from ..state import ResearchNetwork
 from .sampling import Buckets, poisson_events
 
 F = len(FIELDS)
@@ -84,7 +85,7 @@ class Params:
 class Authors:
     """Static attributes of every author (institutions first, then firms) and the partner-choice buckets."""
 
-    def __init__(self, model):
+    def __init__(self, model, country_affinity: np.ndarray):
         inst, firms = model.inst, model.firms
         self.n_inst = len(inst)
         self.bloc = np.concatenate([inst.bloc, firms.bloc])
@@ -107,6 +108,8 @@ class Authors:
             self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows, shares=self.mix.ravel()
         )
         self.cap_ref = float(inst.capacity.mean())
+        self.affinity = country_affinity[self.country]  # [author, bloc], fixed for the run
+        self.lane_affinity = self.affinity.ravel()[self.foreign_lanes]
 
     def __len__(self):
         return len(self.bloc)
@@ -114,10 +117,10 @@ class Authors:
 
 @dataclass
 class Ties:
-    a: np.ndarray
-    b: np.ndarray
-    field: np.ndarray
-    strength: np.ndarray
+    a: np.ndarray  # [tie] author row at one end
+    b: np.ndarray  # [tie] author row at the other end
+    field: np.ndarray  # [tie] index into FIELDS
+    strength: np.ndarray  # [tie] how many times the pair proposed it (papers and survival grow with its root)
     key: np.ndarray  # min(a, b) * n_authors + max(a, b): the unordered pair, kept so merging needn't recompute it
     author_bloc: np.ndarray  # bloc of every author (fixed)
     degree: np.ndarray  # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
@@ -163,20 +166,18 @@ def capacity(model) -> np.ndarray:
 
 def setup(model) -> None:
     p = model.params.collaboration
-    model.authors = Authors(model)
-    model.ties = Ties.empty(model.authors.bloc, model.n_blocs)
-    model.author_papers = np.zeros((len(model.authors), model.n_blocs))  # cumulative papers with each bloc
     specs = list(model.bloc_specs.values())
-    model.affinity = np.ones((len(model.countries), model.n_blocs))
+    affinity = np.ones((len(model.countries), model.n_blocs))  # [country, bloc]
     for ci, cname in enumerate(model.countries):
         for spec_ in specs:
             if cname in spec_.countries:
                 for code, v in spec_.countries[cname].affinity.items():
                     if code in model.blocs:
-                        model.affinity[ci, model.blocs.index(code)] = v
-    model.authors.affinity = model.affinity[model.authors.country]  # [author, bloc], fixed for the run
-    au = model.authors
-    au.lane_affinity = au.affinity.ravel()[au.foreign_lanes]
+                        affinity[ci, model.blocs.index(code)] = v
+    authors = Authors(model, affinity)
+    model.network = ResearchNetwork(
+        authors, Ties.empty(authors.bloc, model.n_blocs), np.zeros((len(authors), model.n_blocs))
+    )
     _decision_inputs(model, capacity(model))
     # Start from the stock of ties the 2017 formation rate sustains.
     # (A free parameter: with individual initiative (tie_memory) the stock is not at a steady state.)
@@ -186,7 +187,7 @@ def setup(model) -> None:
 def _decision_inputs(model, cap) -> None:
     """What authors know when they split their effort, fixed for the run: field fit, partners' risk mix, own
     dual-use share, and each bloc's 2017 research capacity (the yardstick of a partner pool's quality)."""
-    au, nb = model.authors, model.n_blocs
+    au, nb = model.network.authors, model.n_blocs
     xl, jl = au.lane_author, au.lane_bloc
     bloc_mix = np.array([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()])
     # Field fit: how much of the author's work the partner bloc does too, relative to the average author of
@@ -210,7 +211,7 @@ def _open_pair(model) -> np.ndarray:
 
 def _lane_pass(model) -> np.ndarray:
     """`_lane_pass_now`, recomputed only when a lever it reads has changed (a few times in a run)."""
-    lv, au = model.levers, model.authors
+    lv, au = model.levers, model.network.authors
     key = b"".join(
         a.tobytes()
         for a in (lv.screening, lv.ban_military, lv.ban_security, lv.personnel, lv.mobility, lv.export, lv.evasion)
@@ -228,7 +229,7 @@ def _lane_pass_now(model) -> np.ndarray:
     fields' dual-use share; it does not know which partner it will find, so it takes the expectation over the
     partner's risk and applies its own dual-use share to the field-dependent controls.
     """
-    lv, au, p = model.levers, model.authors, model.params.collaboration
+    lv, au, p = model.levers, model.network.authors, model.params.collaboration
     nb, nr = model.n_blocs, len(RISKS)
     risk_w = np.asarray(p.risk_screening)
     r = np.arange(nr)
@@ -236,8 +237,8 @@ def _lane_pass_now(model) -> np.ndarray:
     def side(scr, mil, sec, risk):  # [..., risk]: pass probability of one side's risk rules
         return (
             (1 - scr[..., None] * risk_w[risk])
-            * (1 - mil[..., None] * (risk == 1))
-            * (1 - sec[..., None] * (risk == 2))
+            * (1 - mil[..., None] * (risk == Risk.MILITARY))
+            * (1 - sec[..., None] * (risk == Risk.SECURITY))
         )
 
     # [bloc, partner, own risk]: the author's side screens the partner (expected over partner risk),
@@ -271,7 +272,7 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     expected cost has elasticity `substitution`, so closing one lane sends its effort to the others (diversion)
     and home.
     """
-    p, au, ties = model.params.collaboration, model.authors, model.ties
+    p, au, ties = model.params.collaboration, model.network.authors, model.network.ties
     xl, jl = au.lane_author, au.lane_bloc
     pool = np.bincount(au.bloc, weights=cap, minlength=model.n_blocs)
     quality = (pool / au.pool0) ** p.quality_weight
@@ -289,13 +290,13 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     total = np.bincount(xl, weights=weight, minlength=len(au)) + home
     share = weight / np.maximum(total[xl], 1e-300)
     rate = effort[xl] * share
-    model.authors.lane_effort = rate  # effort sent to each lane (new ties per quarter it seeks)
+    model.network.authors.lane_effort = rate  # effort sent to each lane (new ties per quarter it seeks)
     return rate
 
 
 def effort_by_pair(model) -> np.ndarray:
     """[author's bloc, partner bloc] collaboration effort sent this quarter (new ties sought per quarter)."""
-    au, nb = model.authors, model.n_blocs
+    au, nb = model.network.authors, model.n_blocs
     return np.bincount(au.lane_cell, weights=au.lane_effort, minlength=nb * nb).reshape(nb, nb)
 
 
@@ -306,8 +307,10 @@ def _rng(model, part: str) -> np.random.Generator:
 
 
 def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
-    rng, p, au = _rng(model, part), model.params.collaboration, model.authors
+    rng, p, au = _rng(model, part), model.params.collaboration, model.network.authors
     # The pandemic's closures are not a choice: they cut what every lane's effort yields.
+    # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
+    # one, so the reach grows sub-linearly with capacity (C9: most institutions have a few papers).
     reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
     rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
     xl, jl = au.lane_author, au.lane_bloc
@@ -321,7 +324,7 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     bloc_mix = np.cumsum([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()], axis=1)
     other = (rng.random(len(x))[:, None] > bloc_mix[j]).sum(axis=1).clip(0, F - 1)
     field = np.where(rng.random(len(x)) < p.field_match, own, other)
-    deg_all = model.ties.degree_all
+    deg_all = model.network.ties.degree_all
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
     # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
     degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
@@ -336,7 +339,7 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
 
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     """Whether a proposed tie survives both sides' research security and assistance controls."""
-    lv, au, p = model.levers, model.authors, model.params.collaboration
+    lv, au, p = model.levers, model.network.authors, model.params.collaboration
     bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
     du = np.asarray(DUAL_USE)[field]
     risk_w = np.asarray(p.risk_screening)
@@ -345,8 +348,8 @@ def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     def side(i, j, rj):
         return (
             (1 - lv.screening[i, j] * risk_w[rj])
-            * (1 - lv.ban_military[i, j] * (rj == 1))
-            * (1 - lv.ban_security[i, j] * (rj == 2))
+            * (1 - lv.ban_military[i, j] * (rj == Risk.MILITARY))
+            * (1 - lv.ban_security[i, j] * (rj == Risk.SECURITY))
             * (1 - lv.personnel[i, j] * du)
             * (1 - assist[i, j] * du)
         )
@@ -357,7 +360,7 @@ def _pass_screening(model, x, y, field, rng) -> np.ndarray:
 
 def _merge(model, x, y, field) -> None:
     """Add accepted ties; a pair already tied is strengthened instead (by one per proposal)."""
-    ties, n = model.ties, len(model.authors)
+    ties, n = model.network.ties, len(model.network.authors)
     if not len(x):
         return
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
@@ -383,7 +386,13 @@ def _merge(model, x, y, field) -> None:
 
 
 def _decay(model) -> None:
-    rng, p, lv, au, ties = _rng(model, "decay"), model.params.collaboration, model.levers, model.authors, model.ties
+    rng, p, lv, au, ties = (
+        _rng(model, "decay"),
+        model.params.collaboration,
+        model.levers,
+        model.network.authors,
+        model.network.ties,
+    )
     # Bans and screening depend only on both ends' bloc and risk: evaluate them once per pair of
     # (bloc, risk) codes, then read each tie's value from that small table.
     nr = len(RISKS)
@@ -393,13 +402,14 @@ def _decay(model) -> None:
     fwd, rev = ba * model.n_blocs + bb, bb * model.n_blocs + ba  # flat [bloc, partner] cells, both directions
     risk_w = np.asarray(p.risk_screening)
     mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
-    banned = mil[fwd] * (rb == 1) + mil[rev] * (ra == 1) + sec[fwd] * (rb == 2) + sec[rev] * (ra == 2)
+    mil_b, mil_a, sec_b, sec_a = rb == Risk.MILITARY, ra == Risk.MILITARY, rb == Risk.SECURITY, ra == Risk.SECURITY
+    banned = mil[fwd] * mil_b + mil[rev] * mil_a + sec[fwd] * sec_b + sec[rev] * sec_a
     screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
     pair = au.code[ties.a] * len(codes) + au.code[ties.b]
     end = p.tie_decay / np.sqrt(ties.strength) + (p.ban_cut * banned)[pair] + (p.screening_cut * screened)[pair]
     survive = rng.random(len(ties.a)) >= end
-    exited = getattr(model.flows, "exited_firms", None)
-    if exited is not None and len(exited):
+    exited = model.flows.exited_firms  # investment steps first: this quarter's exits
+    if len(exited):
         gone = np.zeros(len(au), bool)
         gone[au.n_inst + exited] = True
         survive &= ~(gone[ties.a] | gone[ties.b])
@@ -414,7 +424,13 @@ def step(model) -> None:
 
 
 def _write_papers(model, cap) -> None:
-    rng, p, au, ties, lv = _rng(model, "papers"), model.params.collaboration, model.authors, model.ties, model.levers
+    rng, p, au, ties, lv = (
+        _rng(model, "papers"),
+        model.params.collaboration,
+        model.network.authors,
+        model.network.ties,
+        model.levers,
+    )
     nb, nc = model.n_blocs, len(model.countries)
     productivity = 1.0 - lv.shock_productivity
     x, y = ties.a, ties.b
@@ -440,8 +456,8 @@ def _write_papers(model, cap) -> None:
     impact = np.sqrt(prestige[x] * prestige[y]) * (1 + p.international_citation_bonus)
     fl.papers = sym(papers)
     fl.papers_field = sym(papers, F)
-    fl.papers_military = sym(papers * ((rx == 1) | (ry == 1)))
-    fl.papers_security = sym(papers * ((rx == 2) | (ry == 2)))
+    fl.papers_military = sym(papers * ((rx == Risk.MILITARY) | (ry == Risk.MILITARY)))
+    fl.papers_security = sym(papers * ((rx == Risk.SECURITY) | (ry == Risk.SECURITY)))
     fl.papers_corporate = sym(papers * (au.is_firm[x] | au.is_firm[y]))
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
@@ -454,7 +470,7 @@ def _write_papers(model, cap) -> None:
     )
     # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
     # (and touches only the authors who wrote, not a fresh [author, bloc] array).
-    flat = model.author_papers.reshape(-1)
+    flat = model.network.papers_with.reshape(-1)
     np.add.at(flat, x * nb + by, papers)
     np.add.at(flat, y * nb + bx, papers)
     fl.country_with = (
@@ -468,7 +484,9 @@ def _write_papers(model, cap) -> None:
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
     fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
-    exp_w = np.bincount(bx, weights=du * (ry > 0), minlength=nb) + np.bincount(by, weights=du * (rx > 0), minlength=nb)
+    exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
+        by, weights=du * (rx != Risk.NONE), minlength=nb
+    )
     fl.exposure = exp_w / np.maximum(total, 1e-9)
     fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]), minlength=len(au))[
         au.n_inst :
