@@ -55,6 +55,20 @@ def full_years(scenario) -> range:
     return range(first, last + 1)
 
 
+def outcome_columns(cfg) -> list[str]:
+    """The timeseries columns a run of this config records: one quarter at classroom scale (about a second)."""
+    from ..run import build_model
+
+    cfg = cfg.copy()
+    cfg.scale.factor = 0.04
+    cfg.end = None
+    model = build_model(cfg)
+    model.step()
+    names = list(model.recorder.timeseries().columns)
+    model.release()
+    return names
+
+
 def check(options: dict, overrides: list[str]):
     """Everything that can be wrong with the command, found before anything is written."""
     from hydra.errors import HydraException
@@ -66,18 +80,25 @@ def check(options: dict, overrides: list[str]):
 
     seeds = _seeds(options.get("seeds", "30"))
     sides = split(options.get("scenario", "baseline"), options.get("against", "baseline"), overrides)
-    years, key_outcomes = None, None
-    try:
-        for side in SIDES:
-            ov = sides.overrides(side)
-            precheck(ov)  # every value of any shared sweep
-            scenario, cfg = prepare(compose_config(_override_sets(ov)[0]))
-            span = full_years(scenario)
-            years = span if years is None else range(max(years.start, span.start), min(years.stop, span.stop))
-            key_outcomes = key_outcomes or list(cfg.sweep.key_outcomes)
-    except (HydraException, OmegaConfBaseException) as err:
-        key, _, problem = _one_line(err).partition(": ")
-        raise ConfigError(key, problem or "not allowed") from None
+    years, key_outcomes, columns = None, None, None
+    for side in SIDES:
+        ov = sides.overrides(side)
+        try:
+            precheck(ov + [o for o in sides.shared if o.startswith("hydra/")])  # every value of a shared sweep
+            first = compose_config(_override_sets(ov)[0])
+            scenario, cfg = prepare(first)
+        except (HydraException, OmegaConfBaseException, ConfigError) as err:
+            key, _, problem = _one_line(err).partition(": ")
+            if side == "counterfactual" and key == "scenario":
+                key = "against"
+            elif side == "counterfactual" and sides.counterfactual:
+                key = f"against.{key}"
+            raise ConfigError(key, problem or "not allowed") from None
+        span = full_years(scenario)
+        years = span if years is None else range(max(years.start, span.start), min(years.stop, span.stop))
+        key_outcomes = key_outcomes or list(cfg.sweep.key_outcomes)
+        side_columns = outcome_columns(first)
+        columns = side_columns if columns is None else [c for c in columns if c in side_columns]
     if not len(years):
         raise ConfigError("end", "leaves no full year in both runs", "an end at a year's last quarter (YYYYQ4)")
     year = years[-1]
@@ -90,6 +111,9 @@ def check(options: dict, overrides: list[str]):
         if year not in years:
             raise ConfigError("year", f"{year} is out of range", allowed)
     outcomes = [o for o in options.get("outcomes", "").split(",") if o] or key_outcomes
+    missing = [o for o in outcomes if o not in columns]
+    if missing:
+        raise ConfigError("outcomes", f"no column '{missing[0]}' in both runs", "timeseries columns (docs/OUTPUTS.md)")
     return sides, seeds, year, outcomes
 
 
