@@ -60,7 +60,8 @@ def _config(items: list[str]):
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from .cli import _one_line, compose_config
+    from .compose import compose_config
+    from .compose import one_line as _one_line
 
     for item in items:
         key = item.partition("=")[0]

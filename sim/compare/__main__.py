@@ -16,36 +16,44 @@ counterfactual only; anything else (scale=, end=, params.*, hydra/launcher=, ...
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..schema import spec
 from . import SIDES
 
-OPTIONS = ("scenario", "against", "seeds", "year", "outcomes", "sweep")
+
+@dataclass
+class CompareOptions:
+    scenario: str = spec("baseline", source="the treated side: a name in scenarios/ or a scenario file")
+    against: str = spec("baseline", source="the counterfactual: a name in scenarios/ or a scenario file")
+    seeds: int = spec(30, lo=1, hi=100_000, source="seeds 0..N-1, the same on both sides (paired)")
+    year: int | None = spec(None, source="the headline's year (default: the last full year of both runs)")
+    outcomes: str = spec("", source="outcome columns, comma-separated (default: sweep.key_outcomes)")
+    sweep: str | None = spec(None, source="the folder (default: results/compare/<time>_<scenario>_vs_<against>)")
 
 
-def parse(argv: list[str]) -> tuple[dict, list[str]]:
-    options, rest = {}, []
+def parse(argv: list[str]) -> tuple[CompareOptions, list[str]]:
+    """The command's own options (Hydra-composed from CompareOptions, typed and range-checked, as
+    sim.analyze's verbs are) and the rest: `python -m sim` overrides for the sides."""
+    from ..compose import command_options
+
+    keys = {f.name: f for f in dataclasses.fields(CompareOptions)}
+    own, rest = [], []
     for arg in argv:
         key, sep, value = arg.partition("=")
-        if key in OPTIONS and sep:
-            options[key] = value
+        if key in keys and sep:
+            # text options hold commas and slashes (outcomes=a,b, sweep=/x): quoted, Hydra reads one string
+            text = keys[key].type in ("str", "str | None") and not value.startswith(("'", '"'))
+            own.append(f"{key}='{value}'" if text else arg)
         else:
             rest.append(arg)
-    return options, rest
-
-
-def _seeds(text: str) -> int:
-    try:
-        n = int(text)
-        if n < 1:
-            raise ValueError
-    except ValueError:
-        raise ConfigError("seeds", f"'{text}' is not allowed", "an integer >= 1 (seeds 0..N-1)") from None
-    return n
+    return command_options("compare", CompareOptions, own), rest
 
 
 def full_years(scenario) -> range:
@@ -69,17 +77,18 @@ def outcome_columns(cfg) -> list[str]:
     return names
 
 
-def check(options: dict, overrides: list[str]):
+def check(options: CompareOptions, overrides: list[str]):
     """Everything that can be wrong with the command, found before anything is written."""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from ..cli import _one_line, _override_sets, compose_config, precheck
+    from ..compose import _override_sets, compose_config, precheck
+    from ..compose import one_line as _one_line
     from ..run import prepare
     from .sides import split
 
-    seeds = _seeds(options.get("seeds", "30"))
-    sides = split(options.get("scenario", "baseline"), options.get("against", "baseline"), overrides)
+    seeds = options.seeds
+    sides = split(options.scenario, options.against, overrides)
     years, key_outcomes, columns = None, None, None
     for side in SIDES:
         ov = sides.overrides(side)
@@ -101,16 +110,10 @@ def check(options: dict, overrides: list[str]):
         columns = side_columns if columns is None else [c for c in columns if c in side_columns]
     if not len(years):
         raise ConfigError("end", "leaves no full year in both runs", "an end at a year's last quarter (YYYYQ4)")
-    year = years[-1]
-    if options.get("year"):
-        allowed = f"a full year of both runs, {years[0]} to {years[-1]}"
-        try:
-            year = int(options["year"])
-        except ValueError:
-            raise ConfigError("year", f"'{options['year']}' is not allowed", allowed) from None
-        if year not in years:
-            raise ConfigError("year", f"{year} is out of range", allowed)
-    outcomes = [o for o in options.get("outcomes", "").split(",") if o] or key_outcomes
+    year = years[-1] if options.year is None else options.year
+    if year not in years:
+        raise ConfigError("year", f"{year} is out of range", f"a full year of both runs, {years[0]} to {years[-1]}")
+    outcomes = [o for o in options.outcomes.split(",") if o] or key_outcomes
     missing = [o for o in outcomes if o not in columns]
     if missing:
         raise ConfigError("outcomes", f"no column '{missing[0]}' in both runs", "timeseries columns (docs/OUTPUTS.md)")
@@ -142,7 +145,7 @@ def run_sides(folder: Path, sides, seeds: int) -> None:
 def analyse(folder: Path, sides, seeds: int, year: int, outcomes: list[str]) -> dict:
     """effects.parquet, headline.csv, the effect fans and one seed's story, from a finished multirun."""
     from ..atomic import write_csv, write_parquet
-    from ..cli import compose_config
+    from ..compose import compose_config
     from ..run import prepare
     from . import effects as fx
     from .plots import effect_fans, seed_story
@@ -196,11 +199,11 @@ def main(argv: list[str] | None = None) -> None:
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
         return
-    options, overrides = parse(argv)
     try:
+        options, overrides = parse(argv)
         sides, seeds, year, outcomes = check(options, overrides)
         folder = Path(
-            options.get("sweep")
+            options.sweep
             or f"results/compare/{time.strftime('%Y-%m-%d_%H-%M-%S')}_{Path(sides.scenario).stem}"
             f"_vs_{Path(sides.against).stem}"
         ).resolve()
