@@ -29,6 +29,7 @@ class Levers:
     n_blocs: int
     export: np.ndarray = None  # [scope, issuer, target] stringency 0-1
     evasion: np.ndarray = None  # [issuer, target] share of controlled supply that leaks
+    minerals: np.ndarray = None  # [issuer, target] critical-mineral export control stringency 0-1
     screening: np.ndarray = None  # [bloc, partner] research-security partner screening 0-1
     ban_military: np.ndarray = None  # [bloc, partner] entity-list ban on military-linked partners
     ban_security: np.ndarray = None  # [bloc, partner] ban on public-security-linked partners
@@ -48,6 +49,7 @@ class Levers:
         b = self.n_blocs
         for name in (
             "evasion",
+            "minerals",
             "screening",
             "ban_military",
             "ban_security",

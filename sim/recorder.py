@@ -104,6 +104,7 @@ class Recorder:
                 f"lever_mobility_{a}_on_{b}",
                 f"lever_inbound_{a}_from_{b}",
                 f"lever_outbound_{a}_to_{b}",
+                f"lever_minerals_{a}_to_{b}",
             )
         ]
         self.convergence_names = [f"convergence_{name}" for _, _, name in self.pairs]
@@ -203,6 +204,7 @@ class Recorder:
                 lv.mobility[i, j],
                 lv.inbound[i, j],
                 lv.outbound[i, j],
+                lv.minerals[i, j],
             ]
         )
         row.update(zip(self.ordered_names, ordered_block.ravel().tolist()))

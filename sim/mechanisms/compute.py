@@ -37,6 +37,13 @@ class Params:
         factory=lambda: {"US": 0.45, "EU": 0.3, "JP": 0.2},
         source="assumption: lithography (NL), deposition/etch (US, JP)",
     )
+    mineral_supply: dict[str, float] = spec(
+        factory=lambda: {"CN": 0.85},
+        source="assumption: China refines most gallium, germanium, graphite and rare earths (timeline 2023-25)",
+    )
+    mineral_exposure: float = spec(
+        0.3, lo=0, hi=1, source="assumption: share of chip-capacity growth that a full mineral cut-off stops"
+    )
 
 
 def setup(model) -> None:
@@ -46,6 +53,7 @@ def setup(model) -> None:
     s.compute_stock = np.array([b.compute_stock for b in model.bloc_specs.values()])
     s.chip_supply = np.array([b.chip_supply_share for b in model.bloc_specs.values()])
     s.tool_supply = np.array([model.params.compute.tool_supply.get(c, 0.0) for c in model.blocs])
+    s.mineral_supply = np.array([model.params.compute.mineral_supply.get(c, 0.0) for c in model.blocs])
     update_access(model)
 
 
@@ -67,7 +75,14 @@ def step(model) -> None:
     s.chip_investment = baseline + p.substitution_rate * shortfall * market * (1.0 - s.chip_capacity)
     # Controlled tools make each euro of substitution buy less capacity.
     tools_lost = s.tool_supply @ lv.effective_export("tools") - s.tool_supply * np.diag(lv.effective_export("tools"))
-    s.pipeline[-1] += s.chip_investment * p.capacity_per_eur_bn * np.clip(1.0 - tools_lost, 0, 1)
+    # Controlled critical minerals make chips dearer to make: less capacity per euro in the target.
+    s.minerals_lost = s.mineral_supply @ lv.minerals - s.mineral_supply * np.diag(lv.minerals)
+    s.pipeline[-1] += (
+        s.chip_investment
+        * p.capacity_per_eur_bn
+        * np.clip(1.0 - tools_lost, 0, 1)
+        * np.clip(1.0 - p.mineral_exposure * s.minerals_lost, 0, 1)
+    )
     arrived, s.pipeline = s.pipeline[0], np.roll(s.pipeline, -1, axis=0)
     s.pipeline[-1] = 0.0
     s.chip_capacity = np.clip(s.chip_capacity * (1 - p.capacity_depreciation) + arrived, 0, 1)

@@ -7,6 +7,7 @@ Adding a lever family means adding one module here and one entry to FAMILIES.
 """
 
 from . import (
+    critical_minerals,
     export_controls,
     investai,
     investment_screening,
@@ -25,6 +26,7 @@ FAMILIES = {
         investai,
         regulation,
         standards_agreements,
+        critical_minerals,
         shocks,
     )
 }
