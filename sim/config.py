@@ -33,8 +33,8 @@ class OutputConfig:
     plots: bool = spec(True, source="write PNG plots")
     dpi: int = spec(110, lo=30, hi=600, source="plot resolution")
     tables: list[str] = spec(
-        factory=lambda: ["timeseries", "countries", "deals", "institutions"],
-        choices=("timeseries", "countries", "deals", "institutions"),
+        factory=lambda: ["timeseries", "countries", "deals", "institutions", "policy_events"],
+        choices=("timeseries", "countries", "deals", "institutions", "policy_events"),
         source="tables written",
     )
 
@@ -78,7 +78,13 @@ LEVER_CONFIGS = {name: _optional(module.Measure) for name, module in FAMILIES.it
 
 
 def _policies_config():
-    fields = [("start", str, dataclasses.field(default="2025Q1", metadata={"source": "first quarter after history"}))]
+    fields = [
+        (
+            "start",
+            str,
+            dataclasses.field(default="2025Q3", metadata={"source": "first quarter after the record (2025Q2)"}),
+        )
+    ]
     fields += [(name, cls, dataclasses.field(default_factory=cls)) for name, cls in LEVER_CONFIGS.items()]
     return _importable(dataclasses.make_dataclass("PoliciesConfig", fields))
 

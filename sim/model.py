@@ -11,7 +11,7 @@ from . import periods, population
 from .agents import Bloc, Firm, Institution, Investor
 from .config import ParamsConfig
 from .levers import Levers
-from .mechanisms import capability, collaboration, compute, investment, standards
+from .mechanisms import behaviour, capability, collaboration, compute, investment, standards
 from .policies import FAMILIES
 from .recorder import Recorder
 from .scenario import Scenario
@@ -49,6 +49,7 @@ class EntangleModel(mesa.Model):
             for row in range(len(arrays)):  # a plain loop: create_agents would also build a throwaway AgentSet
                 kind(self, row)
 
+        behaviour.setup(self)  # before any measure: explicit settings lock the levers they set
         self._apply_due()  # levers in force at the start
         for mechanism in (compute, investment, capability, standards, collaboration):
             mechanism.setup(self)
@@ -73,11 +74,13 @@ class EntangleModel(mesa.Model):
     def apply_measure(self, family: str, measure, key: str = "injected") -> None:
         """Put a validated measure in force now (the app's sliders and events use this)."""
         FAMILIES[family].apply(self.levers, measure, self.blocs, key)
+        self.governments.note(self, family, measure, key)  # a person's setting wins over the blocs' rules
         self.injected.append((self.period, family, measure))
 
     def _apply_due(self) -> None:
         for family, measure, key in self.scenario.measures.get(self.quarter, []):
             FAMILIES[family].apply(self.levers, measure, self.blocs, key)
+            self.governments.note(self, family, measure, key)
 
     # --- the step -----------------------------------------------------------------
     def step(self) -> None:

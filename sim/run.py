@@ -68,6 +68,7 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
         "countries": model.recorder.countries(),
         "deals": model.recorder.deals(model),
         "institutions": model.recorder.institutions(model),
+        "policy_events": model.governments.table(),
     }
     model.release()
     for name in cfg.output.tables:
