@@ -16,7 +16,7 @@ from typing import Optional
 from hydra.core.config_store import ConfigStore
 
 from . import population
-from .mechanisms import behaviour, capability, collaboration, compute, investment, standards
+from .mechanisms import behaviour, capability, collaboration, compute, investment, market, standards
 from .policies import FAMILIES
 from .schema import spec
 from .sweep.config import SweepConfig
@@ -46,6 +46,7 @@ class ParamsConfig:
     investment: investment.Params = field(default_factory=investment.Params)
     standards: standards.Params = field(default_factory=standards.Params)
     compute: compute.Params = field(default_factory=compute.Params)
+    market: market.Params = field(default_factory=market.Params)
     capability: capability.Params = field(default_factory=capability.Params)
     behaviour: behaviour.Params = field(default_factory=behaviour.Params)
 

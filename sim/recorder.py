@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import periods
 from .catalogue import FIELDS, RISKS, STAGES
+from .mechanisms.market import world_shares
 
 
 def _pairs(blocs):
@@ -108,6 +109,8 @@ class Recorder:
             )
         ]
         self.convergence_names = [f"convergence_{name}" for _, _, name in self.pairs]
+        suppliers = list(blocs) + ["RoW"]
+        self.supply_names = [f"supply_share_{b}_from_{s}" for b in blocs for s in suppliers]
         # Per country: the other blocs it reports papers and institutions with. The columns come in the
         # order a row per country would first name them (a country's own bloc has none: 0 in the table).
         self.countries_names, self.country_bloc = list(model.countries), model.country_bloc
@@ -165,8 +168,8 @@ class Recorder:
                 s.compute_stock,
                 s.chip_capacity,
                 s.chip_investment,
-                # Share of the world's advanced-chip supply from this bloc's firms (G1); the rest is uncontrolled.
-                s.chip_supply / (s.chip_supply.sum() + model.params.compute.rest_of_world_supply),
+                # Share of the world's compute bought from this bloc's vendors (G1 at the start; then the market).
+                world_shares(model)[: len(blocs)],
                 complying.sum(axis=0) / len(model.firms),
                 fl.exposure,
                 fl.spillover,
@@ -210,6 +213,7 @@ class Recorder:
         row.update(zip(self.ordered_names, ordered_block.ravel().tolist()))
         i, j = self.pi, self.pj
         row.update(zip(self.convergence_names, ((s.alignment[i, j] + cross[i, j] + cross[j, i]) / 3).tolist()))
+        row.update(zip(self.supply_names, model.market.shares.ravel().tolist()))
         self.rows.append(row)
         self._collect_countries(model, row)
         self.deal_parts.append({**deals, "quarter": np.full(len(deals["stage"]), q)})

@@ -24,6 +24,18 @@ def test_tighter_us_export_controls_cut_china_compute_slow_capability_and_raise_
     )
 
 
+def test_tighter_us_chip_controls_move_chinas_supply_from_us_vendors_to_domestic_ones():
+    tight = ("policies.export_controls.stringency=1.0", "policies.export_controls.evasion=0.1")
+    loose = ("policies.export_controls.stringency=0.5",)
+    for years in (range(2026, 2027), LATE):  # at once (reach) and later (domestic capacity built)
+        assert mean_over_seeds("supply_share_CN_from_US", years, *tight) < mean_over_seeds(
+            "supply_share_CN_from_US", years, *loose
+        )
+        assert mean_over_seeds("supply_share_CN_from_CN", years, *tight) > mean_over_seeds(
+            "supply_share_CN_from_CN", years, *loose
+        )
+
+
 def test_stricter_eu_research_security_means_fewer_eu_cn_papers_and_less_military_exposure():
     base = ("policies.research_security.bloc=EU", "policies.research_security.partner=CN")
     strict = base + ("policies.research_security.screening=0.8", "policies.research_security.ban_military=1.0")

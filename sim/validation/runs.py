@@ -60,6 +60,14 @@ DIRECTIONS = [
                 lambda b, p: _growth(p, "capability_CN") < _growth(b, "capability_CN"),
             ),
             ("CN chip capacity rises (2030)", lambda b, p: _year(p, "chip_capacity_CN") > _year(b, "chip_capacity_CN")),
+            (
+                "US vendors' share of CN compute supply falls (2030)",
+                lambda b, p: _year(p, "supply_share_CN_from_US") < _year(b, "supply_share_CN_from_US"),
+            ),
+            (
+                "CN domestic share of its compute supply rises (2030)",
+                lambda b, p: _year(p, "supply_share_CN_from_CN") > _year(b, "supply_share_CN_from_CN"),
+            ),
         ],
     ),
     Direction(
