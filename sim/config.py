@@ -83,7 +83,7 @@ def _policies_config():
         (
             "start",
             str,
-            dataclasses.field(default="2025Q3", metadata={"source": "first quarter after the record (2025Q2)"}),
+            dataclasses.field(default="2025Q1", metadata={"source": "first quarter after history"}),
         )
     ]
     fields += [(name, cls, dataclasses.field(default_factory=cls)) for name, cls in LEVER_CONFIGS.items()]

@@ -12,7 +12,6 @@ from .agents import Bloc, Firm, Institution, Investor
 from .config import ParamsConfig
 from .levers import Levers
 from .mechanisms import behaviour, capability, collaboration, compute, investment, standards
-from .policies import FAMILIES
 from .recorder import Recorder
 from .scenario import Scenario
 
@@ -73,14 +72,12 @@ class EntangleModel(mesa.Model):
     # --- policy -------------------------------------------------------------------
     def apply_measure(self, family: str, measure, key: str = "injected") -> None:
         """Put a validated measure in force now (the app's sliders and events use this)."""
-        FAMILIES[family].apply(self.levers, measure, self.blocs, key)
-        self.governments.note(self, family, measure, key)  # a person's setting wins over the blocs' rules
+        self.governments.apply(self, family, measure, key)  # a person's setting wins over the blocs' rules
         self.injected.append((self.period, family, measure))
 
     def _apply_due(self) -> None:
         for family, measure, key in self.scenario.measures.get(self.quarter, []):
-            FAMILIES[family].apply(self.levers, measure, self.blocs, key)
-            self.governments.note(self, family, measure, key)
+            self.governments.apply(self, family, measure, key)
 
     # --- the step -----------------------------------------------------------------
     def step(self) -> None:

@@ -97,3 +97,10 @@ def test_the_eu_derisks_as_its_research_dependence_on_china_rises():
     ts = timeseries("seed=0", "params.behaviour.derisk.share_threshold=0.0")
     assert _after(ts, "lever_screening_EU_on_CN", "2030Q1").min() > 0.15  # the record's 2023 value
     assert np.isclose(ts.loc[ts["period"] <= "2025Q2", "lever_screening_EU_on_CN"].max(), 0.15)
+
+
+def test_a_command_line_lever_before_the_records_end_is_not_undone_by_the_record():
+    # policies.start 2025Q1; the record rescinds the diffusion rule (US chips to the EU = 0) in 2025Q2.
+    cli = ("policies.export_controls.issuer=US", "policies.export_controls.target=EU")
+    ts = timeseries("seed=0", *cli, "policies.export_controls.stringency=0.5")
+    assert (_after(ts, "lever_export_chips_US_to_EU", "2025Q1") == 0.5).all()

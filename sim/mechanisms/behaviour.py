@@ -18,9 +18,10 @@ join_agreements: two blocs form a standards agreement when the market influence
 
 Who wins: a lever set by a person or a search (a scenario's measure dated from
 `behaviour.rules_from` on, a command-line `policies.*` override, an app slider or
-event, a sweep) turns every bloc rule off for that lever cell from then on. Rules
-never fight explicit settings. Every rule that fires, and every rule an explicit
-setting switches off, is a row of the run's `policy_events.parquet`.
+event, a sweep) turns every bloc rule off for that lever cell from then on; later
+measures of the record leave it alone too. Rules never fight explicit settings.
+Every rule that fires, and every rule an explicit setting switches off, is a row
+of the run's `policy_events.parquet`.
 """
 
 from __future__ import annotations
@@ -136,6 +137,21 @@ class Governments:
         """A scenario's record (its measures before rules_from) is not explicit; everything else a person set is."""
         return not key.startswith("scenario.") or quarter >= self.rules_from
 
+    def apply(self, model, family: str, measure, key: str) -> None:
+        """Put a measure in force: an explicit one locks what it sets; the record leaves locked cells alone."""
+        from ..policies import FAMILIES
+
+        lv = model.levers
+        if self.is_explicit(key, model.quarter) or not any(lock.any() for lock in self.locks.values()):
+            FAMILIES[family].apply(lv, measure, model.blocs, key)
+            self.note(model, family, measure, key)
+            return
+        # A record measure after a person's earlier setting (a policies.* lever from 2025Q1, say): the setting holds.
+        held = {name: getattr(lv, name)[self.locks[name]].copy() for name in LOCKABLE}
+        FAMILIES[family].apply(lv, measure, model.blocs, key)
+        for name, values in held.items():
+            getattr(lv, name)[self.locks[name]] = values
+
     def note(self, model, family: str, measure, key: str) -> None:
         """Lock the lever cells an explicit measure sets, and say which rules that switches off."""
         from ..policies import FAMILIES
@@ -206,13 +222,14 @@ def _move(model, rule, i, j, name, scope, new, indicator, value, threshold) -> N
 
 def adapt(model, i: int) -> None:
     g = model.governments
-    if model.quarter < g.rules_from:
-        return
     rules, p, lv, s = model.scenario.behaviour, model.params.behaviour, model.levers, model.bloc_state
-    code = model.blocs[i]
-    if g.answered is None:  # the record's controls are already answered (China's 2023-25 mineral controls)
+    if g.answered is None and model.quarter >= g.rules_from - 1:
+        # The record's last quarter: its controls are already answered (China's 2023-25 mineral controls).
         g.answered = lv.export.max(axis=0).T.copy()
         g.share_answered = _research_share(model)
+    if model.quarter < g.rules_from:
+        return
+    code = model.blocs[i]
     if rules.tighten_on_gap and code in p.tighten.blocs and s.chip_supply[i] >= p.tighten.min_supply_share:
         _tighten(model, i, p.tighten)
     if rules.tier_allies and code in p.tighten.blocs and s.chip_supply[i] >= p.tighten.min_supply_share:

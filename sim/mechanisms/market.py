@@ -56,6 +56,7 @@ class Market:
         self.demand = market / market.sum()  # each bloc's share of world compute demand
         self.shares = np.zeros((n, n + 1))
         self.access = np.ones(n)
+        self.util0 = None  # utilisation at the start, where prices are 1
 
 
 def capacity(model) -> np.ndarray:
@@ -93,16 +94,27 @@ def clear(model) -> None:
     bought = amount * (markup * m.price[None, None, :]) ** (-p.quantity_elasticity)
     m.access = np.clip(bought.sum(axis=(0, 2)), 0.0, 1.0)
     m.shares = choice.sum(axis=0)
-    m.foreign = np.clip((bought.sum(axis=0) * ~np.eye(n, n + 1, dtype=bool)).sum(axis=1), 0.0, 1.0)
+    # What a bloc can reach abroad at any price: what its government plans substitution against.
+    m.foreign = np.clip((amount.sum(axis=0) * ~np.eye(n, n + 1, dtype=bool)).sum(axis=1), 0.0, 1.0)
+
+
+def utilisation(model) -> np.ndarray:
+    """[supplier] compute sold over capacity."""
+    m = model.market
+    sold = (m.demand[:, None] * m.shares * m.access[:, None]).sum(axis=0)
+    return sold / np.maximum(capacity(model), 1e-9)
 
 
 def reprice(model, minerals_lost: np.ndarray) -> None:
-    """Prices for next quarter: cost (dearer where minerals are controlled) times utilisation."""
+    """Prices for next quarter: cost (dearer where minerals are controlled) times utilisation.
+
+    Utilisation counts relative to the start's, where prices are 1 (the market starts in balance, G1).
+    """
     m, p = model.market, model.params.market
-    sold = (m.demand[:, None] * m.shares * m.access[:, None]).sum(axis=0)
+    if m.util0 is None:
+        m.util0 = np.maximum(utilisation(model), 1e-9)
     cost = np.append(1.0 + model.params.compute.mineral_exposure * minerals_lost, 1.0)
-    util = np.clip(sold / np.maximum(capacity(model), 1e-9), 0.25, 4.0)
-    m.price = cost * util**p.price_response
+    m.price = cost * np.clip(utilisation(model) / m.util0, 0.25, 4.0) ** p.price_response
 
 
 def world_shares(model) -> np.ndarray:
