@@ -99,8 +99,14 @@ def test_the_eu_derisks_as_its_research_dependence_on_china_rises():
     assert np.isclose(ts.loc[ts["period"] <= "2025Q2", "lever_screening_EU_on_CN"].max(), 0.15)
 
 
-def test_a_command_line_lever_before_the_records_end_is_not_undone_by_the_record():
-    # policies.start 2025Q1; the record rescinds the diffusion rule (US chips to the EU = 0) in 2025Q2.
-    cli = ("policies.export_controls.issuer=US", "policies.export_controls.target=EU")
-    ts = timeseries("seed=0", *cli, "policies.export_controls.stringency=0.5")
-    assert (_after(ts, "lever_export_chips_US_to_EU", "2025Q1") == 0.5).all()
+def test_app_changes_lock_levers_from_the_rules_start_as_their_exported_file_does():
+    from sim.app.session import Session
+    from sim.policies import FAMILIES
+
+    s = Session("baseline")
+    while s.model.period != "2025Q3":
+        s.step()
+    measure = FAMILIES["investment_screening"].Measure(bloc="CN", partner="US", inbound=0.1)
+    s.model.apply_measure("investment_screening", measure, "app.investment_screening")
+    cn, us = s.model.blocs.index("CN"), s.model.blocs.index("US")
+    assert s.model.governments.locks["inbound"][cn, us]

@@ -16,10 +16,10 @@ derisk: a bloc whose research depends more and more on a partner (the share of i
 join_agreements: two blocs form a standards agreement when the market influence
   each gains outweighs the distance between their values (off unless a scenario sets it).
 
-Who wins: a lever set by a person or a search (a scenario's measure dated from
-`behaviour.rules_from` on, a command-line `policies.*` override, an app slider or
-event, a sweep) turns every bloc rule off for that lever cell from then on; later
-measures of the record leave it alone too. Rules never fight explicit settings.
+Who wins: a lever set by a person or a search (a scenario's measure or an app
+slider or event from `behaviour.rules_from` on, a command-line `policies.*` lever at
+any date, so also a sweep's) turns every bloc rule off for that lever cell from then
+on. Rules never fight explicit settings; dated measures still apply in their turn.
 Every rule that fires, and every rule an explicit setting switches off, is a row
 of the run's `policy_events.parquet`.
 """
@@ -134,23 +134,19 @@ class Governments:
         self.events: list[tuple] = []
 
     def is_explicit(self, key: str, quarter: int) -> bool:
-        """A scenario's record (its measures before rules_from) is not explicit; everything else a person set is."""
-        return not key.startswith("scenario.") or quarter >= self.rules_from
+        """From rules_from on, every setting is explicit; before it, only a command-line lever (which holds all run).
+
+        A scenario's or the app's earlier measures are the (alternative) history the rules start from, so
+        that an app session and the scenario file it exports replay identically.
+        """
+        return key.startswith("policies.") or quarter >= self.rules_from
 
     def apply(self, model, family: str, measure, key: str) -> None:
-        """Put a measure in force: an explicit one locks what it sets; the record leaves locked cells alone."""
+        """Put a measure in force; an explicit one locks the lever cells it sets."""
         from ..policies import FAMILIES
 
-        lv = model.levers
-        if self.is_explicit(key, model.quarter) or not any(lock.any() for lock in self.locks.values()):
-            FAMILIES[family].apply(lv, measure, model.blocs, key)
-            self.note(model, family, measure, key)
-            return
-        # A record measure after a person's earlier setting (a policies.* lever from 2025Q1, say): the setting holds.
-        held = {name: getattr(lv, name)[self.locks[name]].copy() for name in LOCKABLE}
-        FAMILIES[family].apply(lv, measure, model.blocs, key)
-        for name, values in held.items():
-            getattr(lv, name)[self.locks[name]] = values
+        FAMILIES[family].apply(model.levers, measure, model.blocs, key)
+        self.note(model, family, measure, key)
 
     def note(self, model, family: str, measure, key: str) -> None:
         """Lock the lever cells an explicit measure sets, and say which rules that switches off."""
