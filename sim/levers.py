@@ -29,7 +29,6 @@ class Levers:
     n_blocs: int
     export: np.ndarray = None  # [scope, issuer, target] stringency 0-1
     evasion: np.ndarray = None  # [issuer, target] share of controlled supply that leaks
-    minerals: np.ndarray = None  # [issuer, target] critical-mineral export control stringency 0-1
     screening: np.ndarray = None  # [bloc, partner] research-security partner screening 0-1
     ban_military: np.ndarray = None  # [bloc, partner] entity-list ban on military-linked partners
     ban_security: np.ndarray = None  # [bloc, partner] ban on public-security-linked partners
@@ -49,7 +48,6 @@ class Levers:
         b = self.n_blocs
         for name in (
             "evasion",
-            "minerals",
             "screening",
             "ban_military",
             "ban_security",
@@ -63,6 +61,11 @@ class Levers:
         self.threshold_eur_m = np.zeros(b)
         self.compliance_cost = np.zeros(b)
         self.strictness = np.zeros(b)
+        from .policies import FAMILIES  # here, not at the top: the family modules import this module
+
+        for module in FAMILIES.values():  # arrays a family adds (its ARRAYS), for the mechanisms that read them
+            for name, kind in getattr(module, "ARRAYS", {}).items():
+                setattr(self, name, np.zeros({"bloc": (b,), "pair": (b, b)}[kind]))
 
     def agreement_depth(self) -> np.ndarray:
         """[bloc, bloc] depth of the deepest standards agreement both belong to."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalogue import SECTORS, STAGES
+from .catalogue import INVESTOR_TYPES, SECTORS, STAGE_GROUPS, STAGES, Risk
 from .schema import spec
 
 
@@ -47,7 +47,7 @@ class InstitutionArrays:
     capacity: np.ndarray  # papers per quarter this institution can author
     prestige: np.ndarray  # citation-weighted reputation, mean ~1
     mix: np.ndarray  # [row, field] share of its work in each field
-    risk: np.ndarray  # 0 none, 1 military-linked, 2 security-linked
+    risk: np.ndarray  # a Risk code: none, military-linked, security-linked
 
     def __len__(self):
         return len(self.bloc)
@@ -57,11 +57,11 @@ class InstitutionArrays:
 class FirmArrays:
     bloc: np.ndarray
     country: np.ndarray
-    sector: np.ndarray  # index into SECTORS
-    stage: np.ndarray  # index into STAGES
+    sector: np.ndarray  # a Sector code (index into SECTORS)
+    stage: np.ndarray  # a Stage code (index into STAGES)
     capital: np.ndarray  # EUR m on hand
     knowledge: np.ndarray  # capability (knowledge stock); bloc frontier 2017 = catalogue capability
-    risk: np.ndarray
+    risk: np.ndarray  # a Risk code
     complies: np.ndarray  # [row, regime] bool: complies with that bloc's AI regime
     foreign_backer: np.ndarray  # bloc index of the latest foreign investor, -1 if none
     mix: np.ndarray
@@ -74,10 +74,10 @@ class FirmArrays:
 class InvestorArrays:
     bloc: np.ndarray
     country: np.ndarray
-    type: np.ndarray  # 0 venture, 1 corporate, 2 state
+    type: np.ndarray  # an InvestorType code (index into INVESTOR_TYPES)
     capital: np.ndarray  # EUR m of dry powder
     target_capital: np.ndarray
-    stage_group: np.ndarray  # 0 early (seed, A), 1 growth (B, C), 2 late (D+)
+    stage_group: np.ndarray  # a StageGroup code: early (seed, A), growth (B, C), late (D+)
     risk_appetite: np.ndarray
 
     def __len__(self):
@@ -105,10 +105,10 @@ def _assign_risk(rng, capacity, share_mil, share_sec):
     order = np.argsort(-keys, kind="stable")
     cum = np.cumsum(capacity[order]) / capacity.sum()
     n_mil = int(np.searchsorted(cum, share_mil))
-    risk[order[:n_mil]] = 1
+    risk[order[:n_mil]] = Risk.MILITARY
     rest = order[n_mil:]
     cum_rest = np.cumsum(capacity[rest]) / capacity.sum()
-    risk[rest[: int(np.searchsorted(cum_rest, share_sec))]] = 2
+    risk[rest[: int(np.searchsorted(cum_rest, share_sec))]] = Risk.SECURITY
     return risk
 
 
@@ -170,7 +170,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
                 )
             )
             ni = _count(c.investors, factor)
-            itype = rng.choice(3, ni, p=params.investor_type_shares)
+            itype = rng.choice(len(INVESTOR_TYPES), ni, p=params.investor_type_shares)
             cap_i = rng.lognormal(np.log(params.investor_capital_eur_m), 1.0, ni) * bloc.round_size
             inv.append(
                 dict(
@@ -179,7 +179,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
                     type=itype,
                     capital=cap_i,
                     target_capital=cap_i.copy(),
-                    stage_group=rng.permutation(np.arange(ni) % 3),
+                    stage_group=rng.permutation(np.arange(ni) % len(STAGE_GROUPS)),
                     risk_appetite=rng.beta(2, 3, ni),
                 )
             )
@@ -209,7 +209,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
     # Firms' risk profile: Chinese firms tied to the state security apparatus (e.g. surveillance vendors).
     firm_risk = np.zeros(len(fb), np.int8)
     sec_share = np.array([s.security_share for s in specs.values()])[fb]
-    firm_risk[rng.random(len(fb)) < sec_share * 2] = 2
+    firm_risk[rng.random(len(fb)) < sec_share * 2] = Risk.SECURITY
     complies = np.zeros((len(fb), n_blocs), bool)
     complies[np.arange(len(fb)), fb] = True
     firm_arr = FirmArrays(

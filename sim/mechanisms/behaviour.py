@@ -199,10 +199,6 @@ def _lever(name: str, scope: int | None) -> str:
     return f"{name}_{SCOPES[scope]}" if scope is not None else name
 
 
-def setup(model) -> None:
-    model.governments = Governments(model)
-
-
 def _move(model, rule, i, j, name, scope, new, indicator, value, threshold) -> None:
     """Move one lever cell unless an explicit setting holds it; record the move."""
     g, arr = model.governments, getattr(model.levers, name)
@@ -214,6 +210,19 @@ def _move(model, rule, i, j, name, scope, new, indicator, value, threshold) -> N
     if abs(new - old) > 1e-12:
         arr[cell] = new
         g.log(model, i, j, rule, "fired", _lever(name, scope), old, new, indicator, float(value), threshold)
+
+
+def setup(model) -> None:
+    """Nothing to build: model.governments is made before the first measure (explicit settings lock levers)."""
+
+
+def step(model) -> None:
+    """Each bloc, in turn, adapts its levers by the rules its scenario leaves on."""
+    model.blocs_set.do(_adapt)
+
+
+def _adapt(bloc) -> None:
+    adapt(bloc.model, bloc.index)
 
 
 def adapt(model, i: int) -> None:

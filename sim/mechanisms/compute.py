@@ -9,7 +9,7 @@ slowly when chip-making tools are controlled too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -45,6 +45,7 @@ class Params:
     mineral_exposure: float = spec(
         0.3, lo=0, hi=1, source="assumption: share of chip-capacity growth that a full mineral cut-off stops"
     )
+    market: market.Params = field(default_factory=market.Params)  # the compute market's buyers and prices
 
 
 def setup(model) -> None:
@@ -55,6 +56,7 @@ def setup(model) -> None:
     s.chip_supply = np.array([b.chip_supply_share for b in model.bloc_specs.values()])
     model.market = market.Market(model)
     s.tool_supply = np.array([model.params.compute.tool_supply.get(c, 0.0) for c in model.blocs])
+    s.chip_investment = np.zeros(n)
     update_access(model)
 
 

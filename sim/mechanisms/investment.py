@@ -14,11 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..catalogue import InvestorType, Stage, StageGroup
 from ..schema import spec
+from ..state import InvestorPools
 from .sampling import Buckets
 
-STAGE_GROUP = np.array([0, 0, 1, 1, 2, 2, 2])  # seed, A -> early; B, C -> growth; D, E+, listed -> late
-SENSITIVITY = np.array([0.4, 0.7, 1.0])  # software, corporate lab, chipmaker
+# [stage] the stage group of funds that invest at that stage: seed, A -> early; B, C -> growth; D, E+, listed -> late
+STAGE_GROUP = np.array([StageGroup.EARLY] * 2 + [StageGroup.GROWTH] * 2 + [StageGroup.LATE] * 3, dtype=np.int64)
+SENSITIVITY = np.array([0.4, 0.7, 1.0])  # [sector] software, corporate lab, chipmaker
 
 
 @dataclass
@@ -49,8 +52,8 @@ class Params:
 
 def setup(model) -> None:
     p, n, inv = model.params.investment, model.n_blocs, model.investors
-    model.investor_buckets = Buckets(inv.bloc * 3 + inv.stage_group, n * 3)
-    model.investor_bloc_buckets = Buckets(inv.bloc, n)
+    groups = len(StageGroup)
+    model.investor_pools = InvestorPools(Buckets(inv.bloc * groups + inv.stage_group, n * groups), Buckets(inv.bloc, n))
     reach = np.eye(n)
     for i, a in enumerate(model.blocs):
         for j, b in enumerate(model.blocs):
@@ -68,7 +71,7 @@ def step(model) -> None:
 
     # Which firms raise a round this quarter (listed firms raise on markets, not rounds).
     rate = np.array([b.round_rate for b in specs])[f.bloc] * (1 + p.round_growth) ** (model.years_elapsed)
-    raising = np.flatnonzero((rng.random(len(f)) < rate) & (f.stage < 6))
+    raising = np.flatnonzero((rng.random(len(f)) < rate) & (f.stage < Stage.LISTED))
     round_stage = f.stage[raising].copy()
     size = np.array([b.round_size for b in specs])[f.bloc[raising]]
     amount = stage_capital[f.stage[raising]] * size * rng.lognormal(0, 0.5, len(raising))
@@ -90,15 +93,16 @@ def step(model) -> None:
 
     # Pick the investor within its bloc by dry powder, among funds of the round's stage group.
     group = STAGE_GROUP[f.stage[raising[r_of_slot]]]
-    investor = model.investor_buckets.sample(rng, ibloc * 3 + group, inv.capital + 1e-9)
+    pools = model.investor_pools
+    investor = pools.by_bloc_and_group.sample(rng, ibloc * len(StageGroup) + group, inv.capital + 1e-9)
     missing = investor < 0
     if missing.any():  # no fund of that stage group in the bloc: any fund of the bloc
-        investor[missing] = model.investor_bloc_buckets.sample(rng, ibloc[missing], inv.capital + 1e-9)
+        investor[missing] = pools.by_bloc.sample(rng, ibloc[missing], inv.capital + 1e-9)
     slot_amount = amount[r_of_slot] / slots[r_of_slot]
 
     # Screening of foreign slots: inbound by the target's bloc, outbound by the investor's.
     sens = SENSITIVITY[f.sector[raising[r_of_slot]]] * np.where(
-        inv.type[investor] == 2, p.state_investor_sensitivity, 1.0
+        inv.type[investor] == InvestorType.STATE, p.state_investor_sensitivity, 1.0
     )
     inbound, outbound = lv.inbound[tbloc, ibloc], lv.outbound[ibloc, tbloc]
     rev_in = foreign & (inbound > 0) & (slot_amount >= lv.threshold_eur_m[tbloc])
@@ -112,7 +116,7 @@ def step(model) -> None:
     inv.capital += p.refill_rate * (inv.target_capital - inv.capital)
     np.maximum(inv.capital, 0.0, out=inv.capital)
     f.capital[raising] += amount
-    f.stage[raising] = np.minimum(f.stage[raising] + 1, 5)
+    f.stage[raising] = np.minimum(f.stage[raising] + 1, Stage.E_PLUS)
     backed = foreign & ok
     f.foreign_backer[raising[r_of_slot[backed]]] = ibloc[backed]
     flow = np.zeros((n_blocs, n_blocs))
@@ -154,7 +158,7 @@ def _public_programmes(model) -> None:
     for prog in model.levers.programmes.values():
         if prog.quarters_left <= 0:
             continue
-        young = np.flatnonzero((f.bloc == prog.bloc) & (f.stage <= 2))
+        young = np.flatnonzero((f.bloc == prog.bloc) & (f.stage <= Stage.B))
         if len(young):
             eur_m = prog.quarterly_eur_bn * (1 - prog.compute_share) * (1 + prog.private_leverage) * 1000
             f.capital[young] += eur_m / len(young)
@@ -164,11 +168,11 @@ def _turnover(model) -> None:
     """Firms spend capital; some young firms fail and their row is reused by a new seed-stage entrant."""
     rng, f, p = model.rng, model.firms, model.params.investment
     f.capital *= 1.0 - p.burn_rate
-    listing = (f.stage == 5) & (rng.random(len(f)) < p.listing_rate)
-    f.stage[listing] = 6
-    failed = np.flatnonzero((f.stage <= 1) & (rng.random(len(f)) < p.failure_rate))
-    f.stage[failed] = 0
-    f.capital[failed] = model.params.population.stage_capital_eur_m[0]
+    listing = (f.stage == Stage.E_PLUS) & (rng.random(len(f)) < p.listing_rate)
+    f.stage[listing] = Stage.LISTED
+    failed = np.flatnonzero((f.stage <= Stage.A) & (rng.random(len(f)) < p.failure_rate))
+    f.stage[failed] = Stage.SEED
+    f.capital[failed] = model.params.population.stage_capital_eur_m[Stage.SEED]
     f.knowledge[failed] = model.bloc_state.entrant_knowledge[f.bloc[failed]]
     f.complies[failed] = np.eye(model.n_blocs, dtype=bool)[f.bloc[failed]]
     f.foreign_backer[failed] = -1

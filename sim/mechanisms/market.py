@@ -47,7 +47,7 @@ class Market:
 
     def __init__(self, model):
         n = model.n_blocs
-        p = model.params.market
+        p = model.params.compute.market
         self.suppliers = list(model.blocs) + ["RoW"]
         self.quality = np.array([p.domestic_quality.get(c, 1.0) for c in model.blocs] + [1.0])
         self.price = np.ones(n + 1)
@@ -68,7 +68,7 @@ def capacity(model) -> np.ndarray:
 
 def clear(model) -> None:
     """Buyers' shares and the compute they can buy at today's prices."""
-    s, lv, p, m = model.bloc_state, model.levers, model.params.market, model.market
+    s, lv, p, m = model.bloc_state, model.levers, model.params.compute.market, model.market
     n = model.n_blocs
     cap = capacity(model)
     # What each buyer can reach of each supplier, per channel.
@@ -110,7 +110,7 @@ def reprice(model, minerals_lost: np.ndarray) -> None:
 
     Utilisation counts relative to the start's, where prices are 1 (the market starts in balance, G1).
     """
-    m, p = model.market, model.params.market
+    m, p = model.market, model.params.compute.market
     if m.util0 is None:
         m.util0 = np.maximum(utilisation(model), 1e-9)
     cost = np.append(1.0 + model.params.compute.mineral_exposure * minerals_lost, 1.0)

@@ -10,8 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
+from .family import Column, bloc_indices, pair_slider
 
 FAMILY = "critical_minerals"
+GROUP = "Critical-mineral export controls (towards partner)"
+ARRAYS = {"minerals": "pair"}  # [issuer, target] stringency 0-1
+SLIDERS = [pair_slider("stringency", "minerals: stringency", "issuer", "target", array="minerals")]
+COLUMNS = [
+    Column(
+        "minerals",
+        lambda lv: lv.minerals,
+        "to",
+        unit="stringency 0-1",
+        meaning="A's critical-mineral export controls on B (gallium, germanium, graphite, rare earths)",
+    )
+]
 
 
 @dataclass
@@ -22,8 +35,6 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    from . import bloc_indices
-
     for i in bloc_indices(m.issuer, blocs, f"{key}.issuer"):
         for j in bloc_indices(m.target, blocs, f"{key}.target", exclude=i):
             if m.stringency is not None:

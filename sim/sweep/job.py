@@ -46,11 +46,6 @@ def run_id(overrides) -> str:
     return safe
 
 
-def register_resolvers() -> None:
-    if not OmegaConf.has_resolver("run_id"):
-        OmegaConf.register_new_resolver("run_id", run_id)
-
-
 def config_hash(cfg) -> str:
     """A hash of everything that shapes the run's tables (not the `sweep` section: the aggregate's settings)."""
     data = OmegaConf.to_container(cfg, resolve=True)
@@ -126,6 +121,8 @@ def sweep_run(cfg, out: Path) -> dict:
         summary["_skipped"] = True
         return summary
     summary = run(cfg, out)
-    files = [f"{name}.parquet" for name in cfg.output.tables] + ["summary.json"]
+    exts = ("parquet", "csv") if cfg.output.csv else ("parquet",)
+    files = [f"{name}.{ext}" for name in cfg.output.tables for ext in exts]
+    files.append("summary.json")
     write_json({"config_sha": digest, "files": files}, out / DONE)
     return summary
