@@ -92,6 +92,7 @@ def run(cfg, out_dir: str | Path, progress=None, overrides: list[str] | None = N
         "countries": model.recorder.countries(),
         "deals": model.recorder.deals(model),
         "institutions": model.recorder.institutions(model),
+        "policy_events": model.governments.table(),
     }
     model.release()
     for name in cfg.output.tables:
