@@ -77,8 +77,10 @@ def _marker_lines(axis, markers) -> list[dict]:
                 "formatter": badge,
                 "distance": 2,
                 "backgroundColor": EVENT_RED if event else SCENARIO_GREY,
-                "fontSize": FONT - 1 if event else FONT - 4,
-                "padding": [1, 5] if event else [0, 3],
+                # a pill at most 15 px tall, so that stagger rows 16 px apart (charts.vue) never touch
+                "fontSize": FONT - 2 if event else FONT - 4,
+                "lineHeight": 13 if event else 12,
+                "padding": [1, 4] if event else [0, 3],
             }
         lines.append(line)
     return lines
@@ -133,7 +135,9 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, key=
             "subtextStyle": {"fontSize": FONT - 3, "color": "#444", "width": 560, "overflow": "truncate"},
         },
         # the unchanged run shares its colour with the class's line: one legend entry each, dashed = unchanged
+        # one row whatever the width (paged if it must be), so the badges' rows sit right under it
         "legend": {
+            "type": "scroll",
             "top": 42,
             "left": 8,
             "textStyle": {"fontSize": FONT - 2},
@@ -208,7 +212,7 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
         "animation": False,
         "title": {
             "text": f"Bloc ties: {what} this quarter",
-            "subtext": f"Key: node size = AI capability (index, US 2017 = 1); edge width, label = {what} that quarter",
+            "subtext": "",
             "left": 8,
             "top": 3,
             "itemGap": 5,
@@ -218,10 +222,22 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
         "graphic": [
             {
                 "type": "text",
+                "left": 10,
+                "bottom": 6,
+                "style": {
+                    "text": "Key: node size = AI capability (index, US 2017 = 1)\n"
+                    f"edge width and label = {what} that quarter",
+                    "fontSize": FONT - 3,
+                    "lineHeight": FONT,
+                    "fill": "#444",
+                },
+            },
+            {
+                "type": "text",
                 "right": 14,
                 "top": 40,
                 "style": {"text": str(quarter), "fontSize": FONT + 8, "fontWeight": "bold", "fill": "#333"},
-            }
+            },
         ],
         "tooltip": {},
         "grid": {"top": 74, "bottom": 36, "left": 70, "right": 70},

@@ -44,7 +44,7 @@ CSS = (Path(__file__).with_name("page.css")).read_text()
 
 
 @solara.component_vue("charts.vue")
-def ChartGrid(options_json: str, help_json: str = "{}", period: str = "", height: int = 290):
+def ChartGrid(options_json: str, help_json: str = "{}", period: str = "", height: int = 280):
     pass
 
 
@@ -88,6 +88,9 @@ def Page():
         with solara.Column(gap="6px", style={"padding": "4px 10px", "flex": "1 1 auto", "min-width": "0"}):
             Controls(c, s, s.period, s.finished, playing, sidebar)
             EventButtons(c, s.finished)
+            with solara.Row(gap="8px", style={"align-items": "flex-start", "flex-wrap": "wrap"}):
+                EventLegend(tuple(m for m in s.markers() if m[2]))
+                Downloads(c, s)
             with solara.Column(gap="4px"):  # a fixed slot, so that the charts below are never re-mounted
                 if c.compare.value:
                     solara.Text(
@@ -98,7 +101,6 @@ def Page():
                     solara.Error(c.error.value, classes=["entangle-error"])
                 if c.notice.value:
                     solara.Success(c.notice.value, classes=["entangle-notice"], dense=True)
-                EventLegend(tuple(m for m in s.markers() if m[2]))
             Charts(s, tick, c.compare.value, c.network.value)
             with solara.Row(style={"align-items": "center"}):
                 solara.Text("Network edges:", classes=["entangle-sub"])
@@ -221,11 +223,7 @@ def EventLegend(markers: tuple):
 
 @solara.component
 def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bool, sidebar):
-    def exported(kind: str, data: bytes, filename: str) -> bytes:
-        c.notice.set(f"Saved {filename} ({kind}, {len(data):,} bytes) to your downloads folder.")
-        return data
-
-    with solara.Row(gap="14px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["entangle-controls"]):
+    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["entangle-controls"]):
         solara.Button(
             icon_name="mdi-menu-open" if sidebar.value else "mdi-menu",
             on_click=lambda: sidebar.set(not sidebar.value),
@@ -235,8 +233,8 @@ def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bo
         with solara.Column(gap="0px"):
             solara.Text(period if not finished else "end", classes=["entangle-period"])
             solara.Text(
-                f"{'next quarter to run' if not finished else 'the scenario has ended'} · "
-                f"{s.display_name} · seed {s.seed} · {s.scale}",
+                f"{'next quarter' if not finished else 'scenario ended'} · {s.display_name} · seed {s.seed}"
+                + ("" if s.scale == "classroom" else f" · {s.scale}"),
                 classes=["entangle-sub"],
             )
         if playing:
@@ -264,9 +262,18 @@ def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bo
             classes=["entangle-step"],
         )
         solara.Button("Reset", icon_name="mdi-restore", on_click=c.reset, classes=["entangle-reset"])
-        with solara.Div(style={"width": "250px"}, classes=["entangle-speed"]):
-            solara.SliderFloat(f"Speed: {c.speed.value:g} quarters/s", value=c.speed, min=0.5, max=10, step=0.5)
-        solara.Switch(label="Compare with unchanged scenario", value=c.compare, classes=["entangle-compare"])
+        with solara.Div(style={"width": "200px"}, classes=["entangle-speed"]):
+            solara.SliderFloat(f"{c.speed.value:g} quarters/s", value=c.speed, min=0.5, max=10, step=0.5)
+        solara.Switch(label="Compare: unchanged run", value=c.compare, classes=["entangle-compare"])
+
+
+@solara.component
+def Downloads(c: Controller, s: Session):
+    def exported(kind: str, data: bytes, filename: str) -> bytes:
+        c.notice.set(f"Saved {filename} ({kind}, {len(data):,} bytes) to your downloads folder.")
+        return data
+
+    with solara.Row(gap="4px", style={"margin-left": "auto", "align-items": "center"}):
         scenario_file = f"{s.display_name}_class_s{s.seed}.yaml"
         table_file = f"{s.display_name}_class_s{s.seed}_timeseries.csv"
         solara.FileDownload(
