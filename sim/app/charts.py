@@ -49,7 +49,7 @@ def _values(rows, col, factor):
     return [round(r.get(col, 0.0) * factor, 4) for r in rows]
 
 
-def _marker_lines(axis, markers) -> list[dict]:
+def marker_lines(axis, markers) -> list[dict]:
     """A vertical line per marker; the class's events (1, 2, ...) and the scenario's own dated
     measures (A, B, ...) get a badge on top, lever moves none.
 
@@ -86,6 +86,11 @@ def _marker_lines(axis, markers) -> list[dict]:
     return lines
 
 
+def mark_line(axis, markers) -> dict:
+    """ECharts markLine of the event and history markers (on a line chart's first series)."""
+    return {"symbol": "none", "silent": True, "animation": False, "label": BADGE, "data": marker_lines(axis, markers)}
+
+
 def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, key="", y_max=None, y_min=0) -> dict:
     """series: [(column, label, color, line style)]; ref: the comparison run's rows (dashed) or None."""
     out = []
@@ -116,13 +121,7 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, key=
                 }
             )
     if out and markers:
-        out[0]["markLine"] = {
-            "symbol": "none",
-            "silent": True,
-            "animation": False,
-            "label": BADGE,
-            "data": _marker_lines(axis, markers),
-        }
+        out[0]["markLine"] = mark_line(axis, markers)
     return {
         "animation": False,
         "title": {

@@ -16,10 +16,11 @@ from pathlib import Path
 import reacton.ipyvuetify as rv
 import solara
 
+from .. import periods
 from ..errors import ConfigError
 from ..scenario import available, read_own
 from . import explain
-from .charts import all_charts
+from .charts import all_charts, mark_line
 from .controller import Controller
 from .levers_ui import EVENTS, sliders
 from .session import Session, scales
@@ -44,7 +45,7 @@ CSS = (Path(__file__).with_name("page.css")).read_text()
 
 
 @solara.component_vue("charts.vue")
-def ChartGrid(options_json: str, help_json: str = "{}", period: str = "", height: int = 280):
+def ChartGrid(options_json: str, marks_json: str = "{}", help_json: str = "{}", period: str = "", height: int = 280):
     pass
 
 
@@ -302,13 +303,21 @@ def Charts(s: Session, tick: int, compare: bool, network: str):
             ref = s.reference_rows() if compare else None
             scen = s.model.scenario
             return json.dumps(
-                all_charts(s.model.blocs, scen.start, scen.end, rows, ref, s.markers(), network), separators=(",", ":")
+                all_charts(s.model.blocs, scen.start, scen.end, rows, ref, (), network), separators=(",", ":")
             )
 
+    def build_marks():
+        # The same marker lines go on every line chart: sent once, and only when they change (the
+        # widget adds them to each chart), so a step's message holds just the new data.
+        scen = s.model.scenario
+        axis = [periods.label(q) for q in range(scen.start, scen.end + 1)]
+        return json.dumps(mark_line(axis, s.markers()), separators=(",", ":"))
+
     options = solara.use_memo(build, [s, tick, compare, network])
+    marks = solara.use_memo(build_marks, [s, tick])
     helps = solara.use_memo(lambda: json.dumps({k: explain.chart_help(k) for k in CHART_KEYS}), [])
     last = s.model.recorder.rows[-1]["period"] if s.model.recorder.rows else s.period
-    ChartGrid(options_json=options, help_json=helps, period=last)
+    ChartGrid(options_json=options, marks_json=marks, help_json=helps, period=last)
 
 
 @solara.component
