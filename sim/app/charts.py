@@ -239,7 +239,7 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
             },
         ],
         "tooltip": {},
-        "grid": {"top": 74, "bottom": 36, "left": 70, "right": 70},
+        "grid": {"top": 74, "bottom": 48, "left": 70, "right": 70},  # room for the key below the nodes
         "xAxis": {"type": "value", "min": -1.1, "max": 1.1, "show": False},
         "yAxis": {"type": "value", "min": -0.7, "max": 1.1, "show": False},
         "series": [
