@@ -38,6 +38,7 @@ class Controller:
         self.speed = solara.reactive(2.0)  # quarters per second while playing
         self.compare = solara.reactive(False)
         self.network = solara.reactive("papers")
+        self.notice = solara.reactive("")  # a confirmation (an export saved), shown until the next action
         self.acting = solara.reactive("EU")
         self.partner = solara.reactive("CN")
         self.choice = solara.reactive("baseline")
@@ -49,6 +50,7 @@ class Controller:
     @contextmanager
     def shown_errors(self):
         """Bad input shows the CLI's one line in the page; the server keeps running."""
+        self.notice.set("")
         try:
             yield
             self.error.set("")
