@@ -6,7 +6,9 @@ fails with one line naming the key and what is allowed, and nothing is written.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import hydra
@@ -18,7 +20,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from . import rundir, sweep  # sweep registers the run_id resolver of hydra.sweep.subdir
 from .config import register
-from .errors import ConfigError
+from .errors import ConfigError, OutputError
 from .schema import omegaconf_error
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
@@ -112,6 +114,9 @@ def _task(cfg) -> dict:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
+    except OutputError as err:  # full disk, read-only folder: the written files are whole or gone
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(1)
     if HydraConfig.get().mode.name == "RUN":
         print(
             f"{summary['scenario']} seed={summary['seed']} scale={summary['scale']}: "
@@ -136,5 +141,27 @@ def main(argv: list[str] | None = None) -> None:
     except (ConfigError, HydraException, OmegaConfBaseException, ValueError) as err:
         print(f"error: {_one_line(err)}", file=sys.stderr)
         sys.exit(2)
+    try:
+        _check_output_dirs(argv)
+    except OutputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(1)
     sys.argv = [sys.argv[0]] + argv
     _task()
+
+
+def _check_output_dirs(argv: list[str]) -> None:
+    """A folder given as `hydra.run.dir=` or `hydra.sweep.dir=` can take files (Hydra writes its own
+    there before any of ours, and would fail on a read-only or full disk with a traceback)."""
+    for arg in argv:
+        key, _, value = arg.partition("=")
+        if key.lstrip("+") not in ("hydra.run.dir", "hydra.sweep.dir") or not value or "${" in value:
+            continue
+        try:
+            Path(value).mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=value):
+                pass
+            if os.statvfs(value).f_bavail == 0:
+                raise OSError(28, os.strerror(28))  # ENOSPC: no block left for Hydra's config files
+        except OSError as err:
+            raise OutputError(value, err) from None
