@@ -153,9 +153,10 @@ def main(argv: list[str] | None = None) -> None:
 def _check_output_dirs(argv: list[str]) -> None:
     """A folder given as `hydra.run.dir=` or `hydra.sweep.dir=` can take files (Hydra writes its own
     there before any of ours, and would fail on a read-only or full disk with a traceback)."""
-    for arg in argv:
-        key, _, value = arg.partition("=")
-        if key.lstrip("+") not in ("hydra.run.dir", "hydra.sweep.dir") or not value or "${" in value:
+    wanted = [a for a in argv if a.split("=", 1)[0].lstrip("+") in ("hydra.run.dir", "hydra.sweep.dir")]
+    for o in OverridesParser.create().parse_overrides(wanted):
+        value = o.value()
+        if not isinstance(value, str) or not value or "${" in value:
             continue
         try:
             Path(value).mkdir(parents=True, exist_ok=True)
