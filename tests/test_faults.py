@@ -497,3 +497,55 @@ def test_an_edited_scenario_reruns_on_resume(tmp_path):
     again = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/timeseries.parquet")}
     assert set(again) == set(first) and all(again[k] != first[k] for k in first)  # both runs ran again
     assert set(pd.read_parquet(out / "sweep.parquet").query("period == '2018Q4'")[column]) == {0.77}
+
+
+@pytest.mark.slow
+def test_a_closed_browser_tab_leaves_no_upload_folder(tmp_path):
+    """In the real app: a page load makes no upload folder, an upload makes one, closing the tab removes it."""
+    pytest.importorskip("playwright")
+    pytest.importorskip("solara")
+    from test_app_e2e import CHROMIUM, CHROMIUM_ARGS, _free_port, open_page
+
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    from playwright import sync_api
+
+    port, log = _free_port(), open(tmp_path / "server.log", "w")
+    env = dict(os.environ, TMPDIR=str(tmp_path))  # the server's upload folders land here
+    proc = subprocess.Popen([sys.executable, "-m", "sim.app", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)  # fmt: skip
+    url, folders = f"http://127.0.0.1:{port}/", lambda: list(tmp_path.glob("entangle-upload-*"))
+
+    def wait_for(condition, timeout=60):
+        deadline = time.time() + timeout
+        while not condition() and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+        return condition()
+
+    try:
+        assert wait_for(lambda: _serves(url), 90), "the app did not start"
+        good = tmp_path / "good.yaml"
+        good.write_text("extends: baseline\nname: good\n")
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = open_page(browser, url)
+            assert not folders()
+            page.set_input_files(".entangle-upload input[type=file]", str(good))
+            assert wait_for(lambda: len(folders()) == 1 and (folders()[0] / "good.yaml").is_file())
+            page.context.close()
+            assert wait_for(lambda: not folders()), "closing the tab should remove the session's uploads"
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        log.close()
+
+
+def _serves(url: str) -> bool:
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(url, timeout=2).read()
+        return True
+    except OSError:
+        return False
