@@ -109,9 +109,9 @@ def _run(scenario: Scenario, cfg, out: Path, digest: str, progress, overrides) -
     summary = summarize(ts, scenario, cfg, command_line_overrides() if overrides is None else overrides)
     written.append(write_json(summary, out / "summary.json"))
     if cfg.output.plots:
-        from .plots import write_all
+        from .plots import Story, dated_measures, write_all
 
-        written += write_all(ts, scenario.blocs, out, scenario.name, cfg.output.dpi)
+        written += write_all(ts, scenario.blocs, out, scenario.name, cfg.output.dpi, Story(dated_measures(scenario)))
     marker.finish(out, digest, [Path(p).name for p in written])
     summary["_seconds_model"] = t_model
     return summary

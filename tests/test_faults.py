@@ -23,7 +23,7 @@ import pytest
 
 from sim import marker
 from sim.atomic import write_parquet
-from sim.cli import compose_config
+from sim.compose import compose_config
 from sim.errors import OutputError
 from sim.marker import config_hash, is_complete
 from sim.run import run

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from sim import periods
 from sim.catalogue import BlocSpec, CountrySpec
-from sim.cli import compose_config
+from sim.compose import compose_config
 from sim.errors import ConfigError
 from sim.policies import FAMILIES
 from sim.run import build_model

@@ -48,11 +48,6 @@ def run_id(overrides) -> str:
     return safe
 
 
-def register_resolvers() -> None:
-    if not OmegaConf.has_resolver("run_id"):
-        OmegaConf.register_new_resolver("run_id", run_id)
-
-
 def apply_sample_row(cfg) -> None:
     """Set the levers of sample row `sweep.row` (a file written by `python -m sim.analyze sample`)."""
     import pandas as pd
