@@ -49,7 +49,6 @@ class BlocState:
     installed_access: np.ndarray = None  # [bloc] compute access of the chips in service (lags compute_access)
     entrant_knowledge: np.ndarray = None  # [bloc] knowledge of a new entrant (20th percentile at set-up)
     knowledge0_us: float = None  # the US firms' total knowledge at set-up: the unit of new knowledge
-    models_rng: np.random.Generator = None  # notable models' own random stream
     # standards
     alignment: np.ndarray = None  # [bloc, bloc] how aligned two AI regimes are, 0-1, 1 on the diagonal
     # the model (after every set-up, then each step)

@@ -64,7 +64,7 @@ def setup(model) -> None:
 
 
 def step(model) -> None:
-    rng, f, inv, p, lv = model.rng, model.firms, model.investors, model.params.investment, model.levers
+    rng, f, inv, p, lv = model.streams.investment, model.firms, model.investors, model.params.investment, model.levers
     s, n_blocs = model.bloc_state, model.n_blocs
     specs = list(model.bloc_specs.values())
     stage_capital = np.asarray(model.params.population.stage_capital_eur_m)
@@ -166,7 +166,7 @@ def _public_programmes(model) -> None:
 
 def _turnover(model) -> None:
     """Firms spend capital; some young firms fail and their row is reused by a new seed-stage entrant."""
-    rng, f, p = model.rng, model.firms, model.params.investment
+    rng, f, p = model.streams.investment, model.firms, model.params.investment
     f.capital *= 1.0 - p.burn_rate
     listing = (f.stage == Stage.E_PLUS) & (rng.random(len(f)) < p.listing_rate)
     f.stage[listing] = Stage.LISTED
