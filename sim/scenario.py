@@ -185,6 +185,19 @@ def shipped() -> list[str]:
     return sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 
 
+def files_read(name_or_path: str) -> list[Path]:
+    """Every file a scenario is read from: the file itself, then its `extends:` parents in turn."""
+    paths: list[Path] = []
+    name = name_or_path
+    while isinstance(name, str) and name:
+        path = find(name)
+        if path.resolve() in (p.resolve() for p in paths):
+            break  # a cycle: read_merged refuses it with one line
+        paths.append(path)
+        name = _read(path).get("extends")
+    return paths
+
+
 def read_merged(name_or_path: str, seen=(), shipped_parents_only: bool = False) -> dict:
     """A scenario file's data with its `extends:` parents merged in (plain YAML data, not yet validated).
 

@@ -6,6 +6,7 @@ Solara reactives hold the state, so a change re-renders only the parts of the pa
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import time
 from contextlib import contextmanager
@@ -21,6 +22,14 @@ from .session import Session
 def _safe_name(name: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(name).name) or "uploaded.yaml"
     return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
+
+
+def _on_session_end(callback) -> None:
+    """Call `callback` when this browser session's kernel closes (outside a session, e.g. in tests: never)."""
+    from solara.server import kernel_context
+
+    if kernel_context.has_current_context():
+        kernel_context.get_current_context().on_close(callback)
 
 
 class Controller:
@@ -45,7 +54,21 @@ class Controller:
         self.seed = solara.reactive(0)
         self.scale = solara.reactive("classroom")
         self.uploads = solara.reactive({})  # option label -> path of an uploaded file
-        self.tmpdir = tempfile.mkdtemp(prefix="entangle-upload-")
+        self._tmpdir: str | None = None  # made on the first upload, not per page load
+        _on_session_end(self.close)
+
+    @property
+    def tmpdir(self) -> str:
+        if self._tmpdir is None:
+            self._tmpdir = tempfile.mkdtemp(prefix="entangle-upload-")
+        return self._tmpdir
+
+    def close(self) -> None:
+        """The browser session ended (tab closed): free its models and remove its uploads."""
+        self.session.value.close()
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
 
     @contextmanager
     def shown_errors(self):
