@@ -13,6 +13,7 @@ from sim.errors import ConfigError
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_the_worked_example_in_docs_runs_as_written():
     text = (ROOT / "docs" / "API.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)

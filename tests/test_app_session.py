@@ -52,6 +52,7 @@ def cli_error(scenario: Path) -> str:
     return proc.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_export_replays_to_identical_tables(tmp_path):
     s = Session("baseline", seed=3)
     chips = SLIDER[("export_controls", "chips: stringency")]
@@ -97,6 +98,7 @@ def test_sessions_are_independent():
     assert b.changes == []
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_bad_uploaded_scenario_gives_the_cli_line(tmp_path):
     bad = tmp_path / "bad_key.yaml"
     bad.write_text("extends: baseline\ntimelinez: {}\n")
@@ -119,6 +121,7 @@ def test_out_of_range_lever_is_refused_and_nothing_changes():
     assert s.changes == []
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_a_whole_seminar_replays_without_end(tmp_path):
     """Played to the scenario's end: the plain command line replays every table exactly."""
     s = Session("us_chip_controls", seed=5)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import mean_over_seeds, run, timeseries
 
 from sim.mechanisms import compute
@@ -48,6 +49,7 @@ def test_chip_controls_cut_the_targets_access_and_evasion_restores_part_of_it():
     assert cut < leaky < free and model.bloc_state.compute_access[us] == 1.0
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_tool_controls_slow_domestic_substitution():
     tools = ("policies.export_controls.scope=[tools]", "policies.export_controls.issuer=all")
     with_tools = mean_over_seeds("chip_capacity_CN", range(2030, 2033), *tools, "policies.export_controls.stringency=1")
@@ -63,6 +65,7 @@ def test_ties_are_heavy_tailed_few_institutions_write_most_joint_papers():
     assert top_decile > 0.4 and np.median(eu) < eu.mean()
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_pandemic_style_shock_cuts_joint_papers_while_it_lasts():
     shock = ("policies.start=2026Q1", "policies.shocks.mobility=0.9", "policies.shocks.productivity=0.3")
     assert mean_over_seeds("papers_CN_EU", [2026], *shock) < mean_over_seeds("papers_CN_EU", [2026])
@@ -86,6 +89,7 @@ def test_personnel_screening_and_mobility_restrictions_cut_new_ties():
 
 
 # --- investment ---------------------------------------------------------------------------------
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_outbound_screening_cuts_deals_out_of_the_screening_bloc():
     base = (
         "policies.investment_screening.bloc=US",
@@ -114,6 +118,7 @@ def test_costly_regime_attracts_fewer_foreign_firms():
     )
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_diverging_strictness_lowers_alignment():
     years = range(2029, 2032)
     close = mean_over_seeds(

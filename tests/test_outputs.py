@@ -53,6 +53,7 @@ def cli_run(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_run_writes_tables_summary_config_and_plots(cli_run):
     for name in (
         "timeseries.parquet",
@@ -70,6 +71,7 @@ def test_run_writes_tables_summary_config_and_plots(cli_run):
     assert not list(cli_run.glob("**/*.tmp"))
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_timeseries_has_every_period_and_the_contract_columns(cli_run):
     ts = pd.read_parquet(cli_run / "timeseries.parquet")
     assert list(ts["period"][:2]) == ["2017Q1", "2017Q2"] and ts["period"].iloc[-1] == "2035Q4"
@@ -96,6 +98,7 @@ def test_timeseries_has_every_period_and_the_contract_columns(cli_run):
     assert (ts[counts] >= 0).all().all()
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_countries_and_deals_tables(cli_run):
     countries = pd.read_parquet(cli_run / "countries.parquet")
     assert {"period", "year", "country", "papers_with_CN", "papers_total", "institutions_with_CN"} <= set(countries)
@@ -119,6 +122,7 @@ def test_countries_and_deals_tables(cli_run):
     assert (deals.loc[deals["blocked"], "reviewed"]).all()
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_summary_names_the_run(cli_run):
     summary = json.loads((cli_run / "summary.json").read_text())
     assert summary["scenario"] == "baseline" and summary["seed"] == 3 and summary["scale"] == "classroom"
@@ -131,6 +135,7 @@ def _tables(tmp_path, *overrides):
     return {p.name: p.read_bytes() for p in sorted(tmp_path.glob("*.parquet"))}
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_same_seed_gives_byte_identical_tables_and_another_seed_differs(tmp_path):
     a = _tables(tmp_path / "a", "seed=7")
     b = _tables(tmp_path / "b", "seed=7")
@@ -139,6 +144,7 @@ def test_same_seed_gives_byte_identical_tables_and_another_seed_differs(tmp_path
     assert a["timeseries.parquet"] != c["timeseries.parquet"]
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_runs_in_one_process_do_not_keep_their_models(tmp_path):
     """A sweep worker runs job after job: each finished model must be freed, not pile up."""
     import gc
