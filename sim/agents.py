@@ -94,7 +94,7 @@ class Firm(RowAgent):
 
 
 class Investor(RowAgent):
-    """A venture, corporate or state fund: capital, stage preference, risk appetite."""
+    """A venture, corporate/strategic, state-guided or growth fund: capital, stage preference, risk appetite."""
 
     kind = "investors"
 
@@ -107,8 +107,9 @@ class Investor(RowAgent):
         return float(self.arrays.capital[self.row])
 
     @property
-    def stage_preference(self) -> str:
-        return ("early", "growth", "late")[self.arrays.stage_group[self.row]]
+    def stage_preference(self) -> list[float]:
+        """Weights over funding stages its type prefers (seed ... F+)."""
+        return list(self.model.params.investment.stage_preference[self.type])
 
     @property
     def risk_appetite(self) -> float:

@@ -20,9 +20,9 @@ FIELDS = ("vision", "nlp", "robotics", "data_mining", "networking", "other")
 # are the fields named in export-control and research-security guidance).
 DUAL_USE = (1.0, 0.5, 1.0, 0.5, 0.8, 0.2)
 SECTORS = ("software", "corporate_lab", "chipmaker")
-STAGES = ("seed", "A", "B", "C", "D", "E+", "listed")
+STAGES = ("seed", "A", "B", "C", "D", "E", "F+", "listed")  # E apart from later rounds (issue 14)
 RISKS = ("none", "military", "security")
-INVESTOR_TYPES = ("venture", "corporate", "state")
+INVESTOR_TYPES = ("venture", "corporate", "state", "growth")  # state: state-guided funds; growth: growth/PE
 
 
 @dataclass
@@ -121,7 +121,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         chip_capacity=0.08,
         chip_investment_eur_bn=43.0,
         compute_stock=0.4,
-        round_size=10.0,
+        round_size=4.0,
         round_rate=0.072,
         patent_propensity=3.0,
         military_share=0.24,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import periods
-from .catalogue import FIELDS, RISKS, STAGES
+from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, STAGES
 
 
 def _pairs(blocs):
@@ -258,6 +258,10 @@ class Recorder:
             "amount_eur",
             "reviewed",
             "blocked",
+            "round_id",
+            "company_id",
+            "round_total_eur",
+            "investor_type",
         )
         parts = {k: np.concatenate([p[k] for p in self.deal_parts]) if self.deal_parts else np.zeros(0) for k in cols}
         blocs, countries = np.array(model.blocs), np.array(model.countries)
@@ -274,6 +278,10 @@ class Recorder:
                 "amount_eur": parts["amount_eur"].astype(float),
                 "reviewed": parts["reviewed"].astype(bool),
                 "blocked": parts["blocked"].astype(bool),
+                "round_id": parts["round_id"].astype(np.int64),
+                "company_id": parts["company_id"].astype(np.int64),
+                "round_total_eur": parts["round_total_eur"].astype(float),
+                "investor_type": np.array(INVESTOR_TYPES)[parts["investor_type"].astype(int)],
             }
         )
 
