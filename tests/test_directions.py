@@ -67,3 +67,24 @@ def test_standards_agreement_raises_alignment_and_cross_compliance():
     assert mean_over_seeds("cross_compliance_EU_with_US", years, *agree) > mean_over_seeds(
         "cross_compliance_EU_with_US", years
     )
+
+
+def test_stricter_eu_screening_of_chinese_capital_diverts_it_to_other_targets():
+    # Chinese investors who would have chosen a European round take their next-best candidate:
+    # fewer CN deals into Europe, more Chinese capital into the US (FACTS "Diversion").
+    base = (
+        "policies.investment_screening.bloc=EU",
+        "policies.investment_screening.partner=CN",
+        "policies.investment_screening.threshold_eur_m=0",
+    )
+    strict, open_ = (
+        base + ("policies.investment_screening.inbound=1.0",),
+        base + ("policies.investment_screening.inbound=0.0",),
+    )
+    years, seeds = range(2025, 2031), (0, 1, 2, 3, 4, 5)
+    assert mean_over_seeds("deals_CN_to_EU", years, *strict, seeds=seeds, factor=0.5) < mean_over_seeds(
+        "deals_CN_to_EU", years, *open_, seeds=seeds, factor=0.5
+    )
+    assert mean_over_seeds("capital_CN_to_US", years, *strict, seeds=seeds, factor=0.5) > mean_over_seeds(
+        "capital_CN_to_US", years, *open_, seeds=seeds, factor=0.5
+    )

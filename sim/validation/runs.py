@@ -87,6 +87,20 @@ DIRECTIONS = [
         ],
     ),
     Direction(
+        "Stricter EU inbound screening of Chinese capital",
+        {"investment_screening": {"bloc": "EU", "partner": "CN", "inbound": 1.0, "threshold_eur_m": 0.0}},
+        [
+            (
+                "fewer CN deals into the EU (2025-30)",
+                lambda b, p: _years(p, "deals_CN_to_EU", 2025, 2030) < _years(b, "deals_CN_to_EU", 2025, 2030),
+            ),
+            (
+                "diverted: more CN capital into the US (2025-30)",
+                lambda b, p: _years(p, "capital_CN_to_US", 2025, 2030) > _years(b, "capital_CN_to_US", 2025, 2030),
+            ),
+        ],
+    ),
+    Direction(
         "Larger InvestAI budget",
         {"investai": {"bloc": "EU", "name": "InvestAI", "budget_eur_bn": 400.0}},
         [

@@ -250,6 +250,19 @@ def i6(t):
     }
 
 
+def i7(t):
+    """Real-world-scaled deal counts and distinct funded companies, both directions, 2017-2022."""
+    out = {}
+    for a, b in (("CN", "EU"), ("EU", "CN")):
+        d = _deals(t, a, b)
+        out[f"deals_{a}_to_{b}"] = len(d) / t["scale"]
+        out[f"companies_{a}_to_{b}"] = d["company_id"].nunique() / t["scale"] if "company_id" in d else np.nan
+    return out
+
+
+I7_BANDS = {"deals_CN_to_EU": 98, "companies_CN_to_EU": 76, "deals_EU_to_CN": 81, "companies_EU_to_CN": 64}
+
+
 # --- compute, capability ------------------------------------------------------------------------
 
 
@@ -386,6 +399,13 @@ TARGETS: list[Target] = [
         "CN/EU in [2.0, 3.0]",
         i6,
         _in("ratio_CN_EU_2023", 2.0, 3.0),
+    ),
+    Target(
+        "I7",
+        "CN investors in Europe: 98 deals, 76 companies; EU investors in China: 81 deals, 64 companies",
+        "each count within +-25%",
+        i7,
+        lambda m: all(between(m[k], 0.75 * v, 1.25 * v) for k, v in I7_BANDS.items()),
     ),
     Target(
         "G1",
