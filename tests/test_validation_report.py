@@ -32,7 +32,7 @@ def test_report_end_to_end_classroom(tmp_path):
     text = (folder / "report.md").read_text()
     assert "targets in band" in text and "| C1 |" in text and "| G2 |" in text
     dirs = pd.read_csv(folder / "directions.csv")
-    assert len(dirs) == 10 and set(dirs["seeds_holding"]) <= {"0/2", "1/2", "2/2"}
+    assert len(dirs) == 12 and set(dirs["seeds_holding"]) <= {"0/2", "1/2", "2/2"}
     assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no temporary folder left behind
 
 
