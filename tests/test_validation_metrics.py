@@ -132,7 +132,7 @@ def test_deal_counts_are_scaled_to_real_world(tables):
 
 def test_every_facts_target_has_a_row():
     ids = [t.id for t in T.TARGETS]
-    assert ids == [f"C{i}" for i in range(1, 14)] + [f"I{i}" for i in range(1, 7)] + ["G1", "G2"]
+    assert ids == [f"C{i}" for i in range(1, 14)] + [f"I{i}" for i in range(1, 8)] + ["G1", "G2"]
 
 
 def test_summary_takes_medians_over_seeds(tables):
