@@ -6,7 +6,7 @@
 Each phase of `EntangleModel.step` (the mechanisms, collaboration's parts, the recorder) is
 timed with a wall clock around its call, over full baseline runs (2017Q1-2035Q4); the run with
 the least total time counts, as in benchmark 1. For line-level detail use line_profiler or
-pyinstrument on the same runs; this table is the summary the README's "where the time goes" cites.
+pyinstrument on the same runs; this table is the summary docs/PERFORMANCE.md's "where the time goes" cites.
 """
 
 from __future__ import annotations

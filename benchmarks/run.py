@@ -27,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 TASKS = Path(__file__).resolve().parent / "tasks.py"
 REALISTIC_PERIOD = "2017Q1-2035Q4"
+START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"  # where --markdown puts the table in a page
 
 
 def task(name: str, **kwargs) -> dict:
@@ -278,8 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="also write the raw measurements to this JSON file")
     ap.add_argument(
         "--markdown",
-        help="also write the table, with the command, commit and date, to this file "
-        "(docs/BENCHMARKS.md keeps the latest full table)",
+        help="also write the table, with the command, commit and date, to this file: between its "
+        "benchmarks:start/end markers if it has them, else as a page of its own "
+        "(docs/PERFORMANCE.md keeps the latest full table)",
     )
     ap.add_argument("--sweep-runs", type=int, default=100, help="runs per launcher in the sweep benchmark")
     args = ap.parse_args(argv)
@@ -311,7 +313,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_markdown(path: Path, header: str, text: str, argv: list[str]) -> None:
-    """The table as a page: what was run, on which commit, when, on what machine (written atomically)."""
+    """The table, with what was run, on which commit, when, on what machine (written atomically).
+
+    A page with `<!-- benchmarks:start -->` and `<!-- benchmarks:end -->` lines (docs/PERFORMANCE.md)
+    gets the table between them and keeps the rest; any other path gets a page of its own.
+    """
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     outputs = {"--json", "--markdown"}  # where the results went: not part of what was measured
     argv = [
@@ -320,12 +326,18 @@ def _write_markdown(path: Path, header: str, text: str, argv: list[str]) -> None
         if a not in outputs and (i == 0 or argv[i - 1] not in outputs) and a.split("=")[0] not in outputs
     ]
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    page = (
-        f"# Entangle benchmarks\n\nMeasured {when} with `python benchmarks/run.py {' '.join(argv)}`"
-        f" at commit `{commit.stdout.strip() or 'unknown'}`.\n\n{header}\n\n{text}\n\n"
-        "Goals and what each figure measures: README, section Benchmarks. Where a quarter's time goes: "
-        "`python benchmarks/profile_step.py`.\n"
+    block = (
+        f"Measured {when} with `python benchmarks/run.py {' '.join(argv)}`"
+        f" at commit `{commit.stdout.strip() or 'unknown'}`.\n\n{header}\n\n{text}\n"
     )
+    old = path.read_text() if path.is_file() else ""
+    if START in old and END in old:
+        page = old[: old.index(START) + len(START)] + "\n" + block + old[old.index(END) :]
+    else:
+        page = (
+            f"# Entangle benchmarks\n\n{block}\nGoals and what each figure measures: docs/PERFORMANCE.md. "
+            "Where a quarter's time goes: `python benchmarks/profile_step.py`.\n"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(page)

@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, SECTORS, STAGES
+from .policies import lever_columns
 
 
 class RowAgent(mesa.Agent):
@@ -119,7 +120,8 @@ class Investor(RowAgent):
 class Bloc(mesa.Agent):
     """A government: market, budget, regime, stance, and the levers it sets.
 
-    Each step it may adapt its levers by the behavioural rules its scenario enables.
+    Each step it may adapt its levers by the behavioural rules its scenario enables
+    (sim/mechanisms/behaviour.py applies them to every bloc).
     """
 
     def __init__(self, model, index: int, code: str, spec):
@@ -136,29 +138,13 @@ class Bloc(mesa.Agent):
 
     @property
     def levers(self) -> dict[str, dict[str, float]]:
-        """The levers this bloc sets, towards each other bloc (a readable view of the lever arrays)."""
+        """The levers this bloc sets, towards each other bloc and its own (the lever families' COLUMNS)."""
         lv, i = self.model.levers, self.index
-        others = [(j, code) for j, code in enumerate(self.model.blocs) if j != i]
+        columns = [(c, c.read(lv)) for c in lever_columns()]
         view = {
-            code: {
-                "export_chips": lv.export[0, i, j],
-                "export_tools": lv.export[1, i, j],
-                "screening": lv.screening[i, j],
-                "ban_military": lv.ban_military[i, j],
-                "mobility": lv.mobility[i, j],
-                "inbound": lv.inbound[i, j],
-                "outbound": lv.outbound[i, j],
-            }
-            for j, code in others
+            code: {c.name: values[i, j] for c, values in columns if c.towards}
+            for j, code in enumerate(self.model.blocs)
+            if j != i
         }
-        view["own"] = {
-            "compliance_cost": lv.compliance_cost[i],
-            "strictness": lv.strictness[i],
-            "screening_threshold_eur_m": lv.threshold_eur_m[i],
-        }
+        view["own"] = {c.name: values[i] for c, values in columns if not c.towards}
         return {k: {n: float(v) for n, v in d.items()} for k, d in view.items()}
-
-    def adapt(self) -> None:
-        from .mechanisms import behaviour
-
-        behaviour.adapt(self.model, self.index)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from enum import IntEnum
 
 from .schema import spec
 
@@ -19,22 +20,62 @@ FIELDS = ("vision", "nlp", "robotics", "data_mining", "networking", "other")
 # How sensitive each field is as dual-use (assumption: vision, robotics and telecom
 # are the fields named in export-control and research-security guidance).
 DUAL_USE = (1.0, 0.5, 1.0, 0.5, 0.8, 0.2)
+# Category codes: agents' arrays hold these small integers; each tuple of labels is indexed by them
+# (tests/test_contract.py checks that every enum and its labels agree).
 SECTORS = ("software", "corporate_lab", "chipmaker")
 STAGES = ("seed", "A", "B", "C", "D", "E", "F+", "listed")  # E apart from later rounds (issue 14)
 RISKS = ("none", "military", "security")
 INVESTOR_TYPES = ("venture", "corporate", "state", "growth")  # state: state-guided funds; growth: growth/PE
 
 
+class Sector(IntEnum):
+    SOFTWARE = 0
+    CORPORATE_LAB = 1
+    CHIPMAKER = 2
+
+
+class Stage(IntEnum):
+    """A firm's funding stage; listed firms raise on markets, not in rounds."""
+
+    SEED = 0
+    A = 1
+    B = 2
+    C = 3
+    D = 4
+    E = 5
+    F_PLUS = 6
+    LISTED = 7
+
+
+class Risk(IntEnum):
+    """An institution's or firm's links: military- or security-linked partners are screened and banned."""
+
+    NONE = 0
+    MILITARY = 1
+    SECURITY = 2
+
+
+class InvestorType(IntEnum):
+    """Independent venture funds, corporate or strategic investors, state-guided funds, growth/PE funds."""
+
+    VENTURE = 0
+    CORPORATE = 1
+    STATE = 2
+    GROWTH = 3
+
+
 @dataclass
 class CountrySpec:
     """A country inside a bloc: its agent counts and how strongly its researchers tie abroad."""
 
-    institutions: int = spec(100, lo=0, source="assumption: order of magnitude of AI-active institutions")
-    firms: int = spec(100, lo=0, source="assumption")
-    investors: int = spec(20, lo=0, source="assumption")
-    research_weight: float = spec(1.0, lo=0, source="assumption: relative output per institution")
+    institutions: int = spec(100, lo=0, hi=1_000_000, source="assumption: order of magnitude of AI-active institutions")
+    firms: int = spec(100, lo=0, hi=1_000_000, source="assumption")
+    investors: int = spec(20, lo=0, hi=1_000_000, source="assumption")
+    research_weight: float = spec(1.0, lo=0, hi=100, source="assumption: relative output per institution")
     # Multiplier on the rate at which this country's researchers start ties with each bloc.
-    affinity: dict[str, float] = spec(factory=dict, source="calibrated to C6 (UK ~47%, DE ~12% of EU-CN papers)")
+    affinity: dict[str, float] = spec(
+        factory=dict, lo=0, hi=1000, source="calibrated to C6 (UK ~47%, DE ~12% of EU-CN papers)"
+    )
 
 
 @dataclass
@@ -42,22 +83,22 @@ class BlocSpec:
     """A bloc (government) and what it governs: market, budget, research base, firms."""
 
     name: str = spec("", source="label")
-    market_size: float = spec(1.0, lo=0, source="assumption: GDP in EUR tn, order of magnitude")
-    public_ai_budget_eur_bn: float = spec(1.0, lo=0, source="assumption: yearly public AI spending")
+    market_size: float = spec(1.0, lo=0, hi=1000, source="assumption: GDP in EUR tn, order of magnitude")
+    public_ai_budget_eur_bn: float = spec(1.0, lo=0, hi=10_000, source="assumption: yearly public AI spending")
     security_concern: float = spec(0.3, lo=0, hi=1, source="assumption")
     openness: float = spec(0.7, lo=0, hi=1, source="assumption")
     values: float = spec(0.5, lo=0, hi=1, source="assumption: position on a rights-vs-state-control axis")
     research_growth: float = spec(0.03, lo=-0.5, hi=1, source="calibrated to C13 (CN output grows fastest)")
-    paper_rate: float = spec(2.4, lo=0, source="calibrated to C4, C5: mean papers per institution and quarter")
-    capability: float = spec(0.5, lo=0, source="assumption: 2017 frontier capability, US = 1")
+    paper_rate: float = spec(2.4, lo=0, hi=100, source="calibrated to C4, C5: mean papers per institution and quarter")
+    capability: float = spec(0.5, lo=0, hi=100, source="assumption: 2017 frontier capability, US = 1")
     rd_growth: float = spec(0.08, lo=-0.5, hi=1, source="assumption: yearly knowledge growth with full compute")
     chip_supply_share: float = spec(0.0, lo=0, hi=1, source="G1: US firms supply most advanced AI chips")
     chip_capacity: float = spec(0.0, lo=0, hi=1, source="assumption: domestic advanced-chip self-sufficiency")
-    chip_investment_eur_bn: float = spec(0.0, lo=0, source="G4: China's USD 47 bn semiconductor push")
-    compute_stock: float = spec(1.0, lo=0, source="assumption: compute volume, US 2017 = 1")
-    round_size: float = spec(1.0, lo=0, source="calibrated to I6: mean round size multiplier")
+    chip_investment_eur_bn: float = spec(0.0, lo=0, hi=10_000, source="G4: China's USD 47 bn semiconductor push")
+    compute_stock: float = spec(1.0, lo=0, hi=1000, source="assumption: compute volume, US 2017 = 1")
+    round_size: float = spec(1.0, lo=0, hi=1000, source="calibrated to I6: mean round size multiplier")
     round_rate: float = spec(0.085, lo=0, hi=1, source="I1, I2: rounds per firm and quarter")
-    patent_propensity: float = spec(1.0, lo=0, source="G3: China files most AI patent families")
+    patent_propensity: float = spec(1.0, lo=0, hi=100, source="G3: China files most AI patent families")
     military_share: float = spec(
         0.0, lo=0, hi=1, source="C7: share of research capacity in military-linked institutions"
     )

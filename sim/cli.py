@@ -14,10 +14,9 @@ from hydra import compose, initialize_config_dir
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, MissingConfigException
-from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from . import sweep  # noqa: F401  (registers the run_id resolver of hydra.sweep.subdir)
+from . import rundir, sweep  # sweep registers the run_id resolver of hydra.sweep.subdir
 from .config import register
 from .errors import ConfigError
 from .schema import omegaconf_error
@@ -38,8 +37,7 @@ _HYDRA_INFO_FLAGS = {
 }
 
 register()
-if not OmegaConf.has_resolver("slug"):
-    OmegaConf.register_new_resolver("slug", lambda s: Path(str(s)).stem)
+rundir.register_resolvers()
 
 
 def _one_line(err: Exception) -> str:

@@ -16,7 +16,7 @@ from typing import Optional
 from hydra.core.config_store import ConfigStore
 
 from . import population
-from .mechanisms import behaviour, capability, collaboration, compute, investment, standards
+from .mechanisms import STEP_ORDER
 from .policies import FAMILIES
 from .schema import spec
 from .sweep.config import SweepConfig
@@ -37,17 +37,7 @@ class OutputConfig:
         choices=("timeseries", "countries", "deals", "institutions"),
         source="tables written",
     )
-
-
-@dataclass
-class ParamsConfig:
-    population: population.Params = field(default_factory=population.Params)
-    collaboration: collaboration.Params = field(default_factory=collaboration.Params)
-    investment: investment.Params = field(default_factory=investment.Params)
-    standards: standards.Params = field(default_factory=standards.Params)
-    compute: compute.Params = field(default_factory=compute.Params)
-    capability: capability.Params = field(default_factory=capability.Params)
-    behaviour: behaviour.Params = field(default_factory=behaviour.Params)
+    csv: bool = spec(False, source="also write CSV copies of the tables (for spreadsheets)")
 
 
 def _importable(cls):
@@ -84,6 +74,16 @@ def _policies_config():
 
 
 PoliciesConfig = _policies_config()
+
+
+def _params_config():
+    """`params`: how the population is drawn, then one section per mechanism, in the registry's step order."""
+    sections = [("population", population.Params)] + [(m.name, m.Params) for m in STEP_ORDER]
+    fields = [(name, cls, dataclasses.field(default_factory=cls)) for name, cls in sections]
+    return _importable(dataclasses.make_dataclass("ParamsConfig", fields))
+
+
+ParamsConfig = _params_config()
 
 
 @dataclass

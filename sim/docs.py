@@ -1,6 +1,7 @@
-"""`python -m sim.docs`: write docs/PARAMETERS.md, every default parameter with its range and source.
+"""`python -m sim.docs`: write docs/PARAMETERS.md, every default parameter with its range and source,
+and docs/OUTPUTS.md, every output column with its unit and meaning (sim/outputs.py).
 
-The tables are generated from the dataclasses themselves, so they never drift from the code.
+The tables are generated from the code itself, so they never drift from it.
 """
 
 from __future__ import annotations
@@ -8,13 +9,16 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from . import population
 from .atomic import write_text
 from .catalogue import CATALOGUE, BlocSpec, CountrySpec
 from .config import ParamsConfig
+from .mechanisms import STEP_ORDER
 from .policies import FAMILIES
 from .schema import _allowed
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "PARAMETERS.md"
+OUTPUTS = OUT.with_name("OUTPUTS.md")
 
 
 def rows(obj, prefix=""):
@@ -43,8 +47,15 @@ def render() -> str:
         "",
         "## Mechanism parameters (`params.<mechanism>.<name>` on the command line)",
         "",
+        "How the population is drawn, then each mechanism in the order the model steps them (sim/mechanisms).",
+        "",
     ]
-    out += _table(rows(ParamsConfig(), "params."))
+    params = ParamsConfig()
+    for name, module in [("population", population)] + [(m.name, m.module) for m in STEP_ORDER]:
+        summary = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
+        out += [f"### {name}", "", summary, ""]
+        out += _table(rows(getattr(params, name), f"params.{name}."))
+        out.append("")
     out += ["", "## Lever families (scenario `levers:` / `timeline:` entries; `policies.<family>.<name>`)", ""]
     for name, module in FAMILIES.items():
         out += [f"### {name}", "", (module.__doc__ or "").strip().splitlines()[0], ""]
@@ -76,8 +87,11 @@ def render() -> str:
 
 
 def main() -> None:
-    write_text(render(), OUT)
-    print(f"wrote {OUT}")
+    from . import outputs
+
+    for text, path in ((render(), OUT), (outputs.render(), OUTPUTS)):
+        write_text(text, path)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

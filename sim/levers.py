@@ -61,6 +61,11 @@ class Levers:
         self.threshold_eur_m = np.zeros(b)
         self.compliance_cost = np.zeros(b)
         self.strictness = np.zeros(b)
+        from .policies import FAMILIES  # here, not at the top: the family modules import this module
+
+        for module in FAMILIES.values():  # arrays a family adds (its ARRAYS), for the mechanisms that read them
+            for name, kind in getattr(module, "ARRAYS", {}).items():
+                setattr(self, name, np.zeros({"bloc": (b,), "pair": (b, b)}[kind]))
 
     def agreement_depth(self) -> np.ndarray:
         """[bloc, bloc] depth of the deepest standards agreement both belong to."""

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import mesa
 import numpy as np
 
 from . import periods, population
 from .agents import Bloc, Firm, Institution, Investor
+from .catalogue import FIELDS
 from .config import ParamsConfig
 from .levers import Levers
-from .mechanisms import capability, collaboration, compute, investment, standards
+from .mechanisms import SETUP_ORDER, STEP_ORDER
 from .policies import FAMILIES
 from .recorder import Recorder
 from .scenario import Scenario
+from .state import BlocState, Flows, InvestmentMarket, ResearchNetwork
 
 
 class EntangleModel(mesa.Model):
@@ -23,6 +23,13 @@ class EntangleModel(mesa.Model):
     Parameters: a validated `Scenario`, the scale factor (agents per real-world actor),
     the seed, and the mechanisms' parameters.
     """
+
+    # The contract between mechanisms (sim/state.py); investment's and collaboration's set-up
+    # build their own structures, investment_market and network.
+    bloc_state: BlocState
+    flows: Flows
+    investment_market: InvestmentMarket
+    network: ResearchNetwork
 
     def __init__(self, scenario: Scenario, scale: float = 1.0, seed: int = 0, params: ParamsConfig | None = None):
         super().__init__(rng=np.random.default_rng(seed))
@@ -33,8 +40,7 @@ class EntangleModel(mesa.Model):
         self.bloc_specs = scenario.bloc_specs
         self.quarter = scenario.start
         self.levers = Levers(self.n_blocs)
-        self.bloc_state = SimpleNamespace()
-        self.flows = SimpleNamespace()
+        self.bloc_state = BlocState()
         self.injected: list[tuple[str, str, object]] = []  # measures added while running (app, events)
 
         self.inst, self.firms, self.investors, self.countries = population.build(
@@ -49,11 +55,14 @@ class EntangleModel(mesa.Model):
             for row in range(len(arrays)):  # a plain loop: create_agents would also build a throwaway AgentSet
                 kind(self, row)
 
+        self.flows = Flows.empty(self.n_blocs, len(self.countries), len(self.firms), len(FIELDS))
         self._apply_due()  # levers in force at the start
-        for mechanism in (compute, investment, capability, standards, collaboration):
+        for mechanism in SETUP_ORDER:
             mechanism.setup(self)
         self.bloc_state.capability_last_year = self.bloc_state.capability.copy()
         self._history = [self.bloc_state.capability.copy()]
+        if unset := self.bloc_state.unset():
+            raise RuntimeError(f"no mechanism's set-up wrote bloc_state.{', '.join(unset)}")
         self.recorder = Recorder(self)
 
     # --- calendar -----------------------------------------------------------------
@@ -81,15 +90,11 @@ class EntangleModel(mesa.Model):
 
     # --- the step -----------------------------------------------------------------
     def step(self) -> None:
-        """One quarter: measures due, bloc adaptation, then compute, capital, research, standards, capability."""
+        """One quarter: measures due, then every mechanism in the registry's step order (sim/mechanisms)."""
         if self.quarter > self.scenario.start:
             self._apply_due()
-        self.blocs_set.do("adapt")
-        compute.step(self)
-        investment.step(self)
-        collaboration.step(self)
-        standards.step(self)
-        capability.step(self)
+        for mechanism in STEP_ORDER:
+            mechanism.step(self)
         for prog in self.levers.programmes.values():
             prog.quarters_left -= 1
         self.recorder.collect(self)

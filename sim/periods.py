@@ -12,6 +12,10 @@ def parse(period: str, key: str = "period") -> int:
     m = _PERIOD.match(str(period).strip())
     if not m:
         raise ConfigError(key, f"'{period}' is not a period", "YYYYQn, e.g. 2022Q4")
+    from .limits import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
+        raise ConfigError(key, f"'{period}' is out of range", f"a period from {FIRST_YEAR}Q1 to {LAST_YEAR}Q4")
     return int(m.group(1)) * 4 + int(m.group(2)) - 1
 
 

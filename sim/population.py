@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalogue import INVESTOR_TYPES, SECTORS, STAGES
+from .catalogue import INVESTOR_TYPES, SECTORS, STAGES, Risk
 from .schema import spec
 
 
@@ -60,7 +60,7 @@ class InstitutionArrays:
     capacity: np.ndarray  # papers per quarter this institution can author
     prestige: np.ndarray  # citation-weighted reputation, mean ~1
     mix: np.ndarray  # [row, field] share of its work in each field
-    risk: np.ndarray  # 0 none, 1 military-linked, 2 security-linked
+    risk: np.ndarray  # a Risk code: none, military-linked, security-linked
 
     def __len__(self):
         return len(self.bloc)
@@ -70,11 +70,11 @@ class InstitutionArrays:
 class FirmArrays:
     bloc: np.ndarray
     country: np.ndarray
-    sector: np.ndarray  # index into SECTORS
-    stage: np.ndarray  # index into STAGES
+    sector: np.ndarray  # a Sector code (index into SECTORS)
+    stage: np.ndarray  # a Stage code (index into STAGES)
     capital: np.ndarray  # EUR m on hand
     knowledge: np.ndarray  # capability (knowledge stock); bloc frontier 2017 = catalogue capability
-    risk: np.ndarray
+    risk: np.ndarray  # a Risk code
     complies: np.ndarray  # [row, regime] bool: complies with that bloc's AI regime
     foreign_backer: np.ndarray  # bloc index of the latest foreign investor, -1 if none
     mix: np.ndarray
@@ -88,7 +88,7 @@ class FirmArrays:
 class InvestorArrays:
     bloc: np.ndarray
     country: np.ndarray
-    type: np.ndarray  # index into INVESTOR_TYPES
+    type: np.ndarray  # an InvestorType code (index into INVESTOR_TYPES)
     capital: np.ndarray  # EUR m of dry powder
     target_capital: np.ndarray  # fund size: what its refills aim at; sets its ticket range
     risk_appetite: np.ndarray  # 0-1: how little screening and political risk deter it
@@ -118,10 +118,10 @@ def _assign_risk(rng, capacity, share_mil, share_sec):
     order = np.argsort(-keys, kind="stable")
     cum = np.cumsum(capacity[order]) / capacity.sum()
     n_mil = int(np.searchsorted(cum, share_mil))
-    risk[order[:n_mil]] = 1
+    risk[order[:n_mil]] = Risk.MILITARY
     rest = order[n_mil:]
     cum_rest = np.cumsum(capacity[rest]) / capacity.sum()
-    risk[rest[: int(np.searchsorted(cum_rest, share_sec))]] = 2
+    risk[rest[: int(np.searchsorted(cum_rest, share_sec))]] = Risk.SECURITY
     return risk
 
 
@@ -223,7 +223,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
     # Firms' risk profile: Chinese firms tied to the state security apparatus (e.g. surveillance vendors).
     firm_risk = np.zeros(len(fb), np.int8)
     sec_share = np.array([s.security_share for s in specs.values()])[fb]
-    firm_risk[rng.random(len(fb)) < sec_share * 2] = 2
+    firm_risk[rng.random(len(fb)) < sec_share * 2] = Risk.SECURITY
     complies = np.zeros((len(fb), n_blocs), bool)
     complies[np.arange(len(fb)), fb] = True
     firm_arr = FirmArrays(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import periods
 from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, STAGES
+from .policies import lever_columns
 
 
 def _pairs(blocs):
@@ -40,6 +41,10 @@ class Recorder:
         self.deal_parts: list[dict] = []
         self.up = 1.0 / model.scale  # model counts -> real-world counts
         blocs = model.blocs
+        # The lever families' recorded values: each bloc's own levers, then its levers towards each partner.
+        recorded = lever_columns(recorded=True)
+        self.bloc_levers = [c for c in recorded if not c.towards]
+        self.pair_levers = [c for c in recorded if c.towards]
         self.pairs = _pairs(blocs)
         self.ordered = _ordered(blocs)
         self.pi = np.array([i for i, _, _ in self.pairs], dtype=np.int64)
@@ -83,9 +88,7 @@ class Recorder:
                 f"innovation_{code}",
                 f"frontier_models_{code}",
                 f"patents_{code}",
-                f"lever_compliance_cost_{code}",
-                f"lever_strictness_{code}",
-                f"lever_programme_eur_bn_{code}",
+                *(c.column(code) for c in self.bloc_levers),
             )
         ]
         self.ordered_names = [
@@ -97,13 +100,7 @@ class Recorder:
                 f"deals_blocked_{a}_to_{b}",
                 f"capital_{a}_to_{b}",
                 f"cross_compliance_{a}_with_{b}",
-                f"lever_export_chips_{a}_to_{b}",
-                f"lever_export_tools_{a}_to_{b}",
-                f"lever_screening_{a}_on_{b}",
-                f"lever_ban_military_{a}_on_{b}",
-                f"lever_mobility_{a}_on_{b}",
-                f"lever_inbound_{a}_from_{b}",
-                f"lever_outbound_{a}_to_{b}",
+                *(c.column(a, b) for c in self.pair_levers),
             )
         ]
         self.convergence_names = [f"convergence_{name}" for _, _, name in self.pairs]
@@ -116,7 +113,7 @@ class Recorder:
             for j in range(model.n_blocs):
                 if j != model.country_bloc[c] and (f"papers_with_{blocs[j]}", j) not in self.country_columns:
                     self.country_columns += [(f"papers_with_{blocs[j]}", j), (f"institutions_with_{blocs[j]}", j)]
-        au = model.authors
+        au = model.network.authors
         self.inst_cells = au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs)
 
     def collect(self, model) -> None:
@@ -146,12 +143,6 @@ class Recorder:
         )
         row.update(zip(self.pair_names, pair_block.ravel().tolist()))
 
-        programme = np.array(
-            [
-                float(sum(p.quarterly_eur_bn for p in lv.programmes.values() if p.bloc == b and p.quarters_left > 0))
-                for b in range(len(blocs))
-            ]
-        )
         bloc_block = np.column_stack(
             [
                 total * up,
@@ -172,9 +163,7 @@ class Recorder:
                 fl.new_knowledge / s.knowledge0_us * 100,
                 fl.frontier_models * up,
                 fl.patents * up,
-                lv.compliance_cost,
-                lv.strictness,
-                programme,
+                *(c.read(lv) for c in self.bloc_levers),
             ]
         )
         row.update(zip(self.bloc_names, bloc_block.ravel().tolist()))
@@ -196,13 +185,7 @@ class Recorder:
                 blocked[i * nb + j] * up,
                 capital * up,
                 cross[i, j],
-                lv.export[0, i, j],
-                lv.export[1, i, j],
-                lv.screening[i, j],
-                lv.ban_military[i, j],
-                lv.mobility[i, j],
-                lv.inbound[i, j],
-                lv.outbound[i, j],
+                *(c.read(lv)[i, j] for c in self.pair_levers),
             ]
         )
         row.update(zip(self.ordered_names, ordered_block.ravel().tolist()))
@@ -216,7 +199,7 @@ class Recorder:
         fl, up = model.flows, self.up
         nc, nb = len(model.countries), model.n_blocs
         # Institutions of each country that have co-authored with each bloc: one count per country and bloc.
-        has_papers = model.author_papers[: model.authors.n_inst] > 0
+        has_papers = model.network.papers_with[: model.network.authors.n_inst] > 0
         inst_with = np.bincount(self.inst_cells[has_papers], minlength=nc * nb).reshape(nc, nb)
         papers_total = (fl.home_country + fl.country_with.sum(axis=1)) * up
         self.country_parts.append((row["period"], int(row["year"]), papers_total, fl.country_with * up, inst_with * up))
@@ -287,7 +270,7 @@ class Recorder:
 
     @staticmethod
     def institutions(model) -> pd.DataFrame:
-        inst, au = model.inst, model.authors
+        inst, au = model.inst, model.network.authors
         df = pd.DataFrame(
             {
                 "institution": np.arange(len(inst)),
@@ -298,5 +281,130 @@ class Recorder:
             }
         )
         for j, code in enumerate(model.blocs):
-            df[f"papers_with_{code}"] = model.author_papers[: au.n_inst, j]
+            df[f"papers_with_{code}"] = model.network.papers_with[: au.n_inst, j]
         return df
+
+
+# What every column of the run tables means, for docs/OUTPUTS.md (`python -m sim.docs`): per table,
+# (pattern, unit, meaning). A pattern names a column family: <bloc> is one bloc code, <pair> two in
+# alphabetical order (CN_EU), <A> and <B> two different blocs in that direction, <field> a research
+# field (FIELDS). tests/test_docs.py checks that every column a run writes matches exactly one pattern.
+# "Scaled": a model count divided by scale.factor, i.e. at real-world scale.
+COLUMNS: dict[str, list[tuple[str, str, str]]] = {
+    "timeseries": [
+        ("period", "text", "the quarter, e.g. 2017Q1; one row per quarter"),
+        ("year", "year", "calendar year of the quarter"),
+        ("quarter", "1-4", "quarter of the year"),
+        ("papers_<pair>", "papers per quarter, scaled", "papers co-authored by authors of the two blocs"),
+        ("papers_<pair>_<field>", "papers per quarter, scaled", "the pair's joint papers in one research field"),
+        ("ties_<pair>", "ties, scaled", "collaboration ties between authors of the two blocs in force this quarter"),
+        (
+            "share_<pair>_military_linked",
+            "share 0-1",
+            "share of the pair's joint papers with a military-linked institution",
+        ),
+        (
+            "share_<pair>_security_linked",
+            "share 0-1",
+            "share of the pair's joint papers with a public-security-linked institution",
+        ),
+        ("share_<pair>_corporate", "share 0-1", "share of the pair's joint papers with a firm among the authors"),
+        ("citation_<pair>", "impact index, institutions' mean = 1", "mean citation impact of the pair's joint papers"),
+        ("alignment_<pair>", "0-1", "standards alignment of the two blocs' AI regimes"),
+        (
+            "convergence_<pair>",
+            "0-1",
+            "mean of the pair's alignment and each bloc's firms' compliance with the other's regime",
+        ),
+        ("gap_<pair>", "capability index difference", "capability of the first bloc minus the second's"),
+        (
+            "papers_total_<bloc>",
+            "papers per quarter, scaled",
+            "all papers of the bloc's authors: domestic plus co-authored abroad",
+        ),
+        (
+            "citation_<bloc>_domestic",
+            "impact index",
+            "citation impact of the bloc's domestic papers (capacity-weighted prestige)",
+        ),
+        ("deals_total_<bloc>", "funding rounds per quarter, scaled", "funding rounds raised by the bloc's firms"),
+        ("capital_total_<bloc>", "EUR per quarter, scaled", "capital raised in those rounds"),
+        ("deals_foreign_share_<bloc>", "share 0-1", "share of the bloc's rounds with at least one foreign investor"),
+        ("capability_<bloc>", "index, US 2017 = 1", "AI capability: geometric mean of the top-decile firms' knowledge"),
+        (
+            "compute_access_<bloc>",
+            "share 0-1",
+            "access to advanced compute: own chip supply or capacity plus what controls let in",
+        ),
+        ("compute_stock_<bloc>", "index, US 2017 = 1", "volume of installed compute"),
+        ("chip_capacity_<bloc>", "share 0-1", "domestic advanced-chip self-sufficiency"),
+        ("chip_investment_eur_bn_<bloc>", "EUR bn per quarter", "investment in domestic chip capacity"),
+        ("chip_supply_share_<bloc>", "share 0-1", "share of the world's advanced-chip supply made by the bloc's firms"),
+        ("compliance_share_<bloc>", "share 0-1", "share of all firms (every bloc) complying with the bloc's AI regime"),
+        ("exposure_<bloc>", "share 0-1", "share of the bloc's papers in dual-use fields with a risk-linked partner"),
+        ("spillover_<bloc>", "knowledge gain rate", "knowledge the bloc gains from co-authoring abroad, per paper"),
+        ("innovation_<bloc>", "index, % of US 2017 knowledge", "knowledge the bloc's firms added this quarter"),
+        ("frontier_models_<bloc>", "models per quarter, scaled", "frontier models released by the bloc's firms"),
+        ("patents_<bloc>", "patents per quarter, scaled", "AI patents of the bloc's firms"),
+        ("share_<A>_output_with_<B>", "share 0-1", "share of A's papers co-authored with B"),
+        (
+            "deals_<A>_to_<B>",
+            "deals per quarter, scaled",
+            "completed deals: rounds in B's firms with an investor from A",
+        ),
+        ("deals_blocked_<A>_to_<B>", "deals per quarter, scaled", "deals from A into B blocked by screening"),
+        ("capital_<A>_to_<B>", "EUR per quarter, scaled", "capital A's investors put into B's firms"),
+        ("cross_compliance_<A>_with_<B>", "share 0-1", "share of A's firms complying with B's AI regime"),
+        # lever_* rows come from the lever families' Column declarations: see described_columns()
+    ],
+    "countries": [
+        ("period", "text", "the quarter; one row per quarter and country"),
+        ("year", "year", "calendar year"),
+        ("country", "text", "country name (sim/catalogue.py)"),
+        ("bloc", "bloc code", "the country's bloc"),
+        ("papers_total", "papers per quarter, scaled", "all papers of the country's authors"),
+        (
+            "papers_with_<bloc>",
+            "papers per quarter, scaled",
+            "the country's papers co-authored with another bloc (0 for its own)",
+        ),
+        (
+            "institutions_with_<bloc>",
+            "institutions, scaled, whole",
+            "the country's institutions that have co-authored with that bloc so far",
+        ),
+    ],
+    "deals": [
+        ("period", "text", "the quarter; one row per cross-border deal (a round with an investor from a foreign bloc)"),
+        ("year", "year", "calendar year"),
+        ("investor_bloc", "bloc code", "the foreign investors' bloc"),
+        ("investor_country", "text", "the first such investor's country"),
+        ("target_bloc", "bloc code", "the firm's bloc"),
+        ("target_country", "text", "the firm's country"),
+        ("stage", "text", "funding stage: " + ", ".join(STAGES)),
+        ("amount_eur", "EUR (one model deal, not scaled)", "what that bloc's investors put in (0 if blocked)"),
+        ("reviewed", "true/false", "the deal was screened (inbound or outbound, at or above the threshold)"),
+        ("blocked", "true/false", "screening stopped it"),
+        ("round_id", "id", "the funding round (one round may be a deal for several foreign blocs)"),
+        ("company_id", "id", "the firm that raised it (a new entrant in a reused firm row gets a new id)"),
+        ("round_total_eur", "EUR (one model round, not scaled)", "what the round raised from all its investors"),
+        ("investor_type", "text", "the first such investor's type: " + ", ".join(INVESTOR_TYPES)),
+    ],
+    "institutions": [
+        ("institution", "index", "one row per research institution, at the end of the run"),
+        ("bloc", "bloc code", "the institution's bloc"),
+        ("country", "text", "its country"),
+        ("risk", "text", "risk category: " + ", ".join(RISKS)),
+        ("capacity", "papers per quarter (model count)", "papers a quarter the institution can author"),
+        ("papers_with_<bloc>", "papers, model count", "cumulative papers its authors co-authored with that bloc"),
+    ],
+}
+
+
+def described_columns() -> dict[str, list[tuple[str, str, str]]]:
+    """`COLUMNS`, with the timeseries' lever_* rows from every registered lever family's declarations."""
+    from .policies import lever_columns
+
+    out = {table: list(rows) for table, rows in COLUMNS.items()}
+    out["timeseries"] += [c.described() for c in lever_columns(recorded=True)]
+    return out

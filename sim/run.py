@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from . import __version__, periods
-from .atomic import write_json, write_parquet
+from .atomic import write_csv, write_json, write_parquet
 from .config import EntangleConfig
 from .errors import ConfigError
+from .limits import check_population
 from .policies import FAMILIES
 from .scenario import Scenario, load, parse_measures
 from .schema import check
@@ -22,11 +25,14 @@ if TYPE_CHECKING:
 
 def prepare(cfg) -> tuple[Scenario, EntangleConfig]:
     """Validate everything (config, scenario, command-line levers) before anything is written."""
-    cfg = cfg if isinstance(cfg, EntangleConfig) else OmegaConf.to_object(cfg)
+    if not isinstance(cfg, EntangleConfig):
+        _refuse_unknown_keys(cfg, EntangleConfig, "")
+        cfg = OmegaConf.to_object(cfg)
     check(cfg)
     if isinstance(cfg.seed, bool) or not isinstance(cfg.seed, int) or cfg.seed < 0:
         raise ConfigError("seed", f"{cfg.seed} is not allowed", "a non-negative integer")
     scenario = load(cfg.scenario, cfg.end)
+    check_population(scenario.bloc_specs, cfg.scale.factor)
     start = periods.parse(cfg.policies.start, "policies.start")
     for family in FAMILIES:
         lever = getattr(cfg.policies, family)
@@ -45,6 +51,21 @@ def prepare(cfg) -> tuple[Scenario, EntangleConfig]:
     return scenario, cfg
 
 
+def _refuse_unknown_keys(node, cls, prefix: str) -> None:
+    """A key outside the schema (`+params.collaboration.tie_decayy=0.05`, `+x._target_=...`) is an error.
+
+    Hydra's `+` appends keys that the structured config would otherwise carry along unread.
+    """
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    for key in node.keys():
+        if key not in fields:
+            raise ConfigError(f"{prefix}{key}", "unknown key", ", ".join(fields))
+        child = node._get_node(key)
+        if dataclasses.is_dataclass(hints[key]) and isinstance(child, DictConfig):
+            _refuse_unknown_keys(child, hints[key], f"{prefix}{key}.")
+
+
 def build_model(cfg) -> EntangleModel:
     from .model import EntangleModel  # Mesa is imported only where a model is built (not by the precheck)
 
@@ -52,8 +73,11 @@ def build_model(cfg) -> EntangleModel:
     return EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params)
 
 
-def run(cfg, out_dir: str | Path, progress=None) -> dict:
-    """Run the model and write the tables, summary and plots into `out_dir`."""
+def run(cfg, out_dir: str | Path, progress=None, overrides: list[str] | None = None) -> dict:
+    """Run the model and write the tables, summary and plots into `out_dir`.
+
+    `overrides` (for summary.json) default to the command line's when Hydra runs this, else none.
+    """
     from .model import EntangleModel
 
     scenario, cfg = prepare(cfg)
@@ -72,7 +96,9 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
     model.release()
     for name in cfg.output.tables:
         write_parquet(tables[name], out / f"{name}.parquet")
-    summary = summarize(ts, scenario, cfg)
+        if cfg.output.csv:
+            write_csv(tables[name], out / f"{name}.csv")
+    summary = summarize(ts, scenario, cfg, command_line_overrides() if overrides is None else overrides)
     write_json(summary, out / "summary.json")
     if cfg.output.plots:
         from .plots import write_all
@@ -82,10 +108,34 @@ def run(cfg, out_dir: str | Path, progress=None) -> dict:
     return summary
 
 
-def summarize(ts, scenario: Scenario, cfg) -> dict:
+def command_line_overrides() -> list[str]:
+    """The overrides of the run Hydra is running now (none outside a Hydra job)."""
+    from hydra.core.hydra_config import HydraConfig
+
+    return list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
+
+
+# summary.json, key by key, for docs/OUTPUTS.md: (key, unit, meaning).
+SUMMARY_KEYS = [
+    ("overrides", "list of text", "the command-line overrides the run was started with (also in the folder name)"),
+    ("scenario", "text", "the scenario's name"),
+    ("scenario_file", "path", "the scenario file it was read from"),
+    ("seed", "integer", "the seed all randomness flows from"),
+    ("scale", "text", "the scale's name (realistic, classroom)"),
+    ("scale_factor", "agents per real-world actor", "what scaled counts are divided by"),
+    ("version", "text", "Entangle's version"),
+    ("start", "period", "first quarter run"),
+    ("end", "period", "last quarter run"),
+    ("blocs", "list of bloc codes", "the blocs of the run, in the model's order"),
+    ("outcomes_last_year", "as the column", "every timeseries outcome's mean over the run's last year"),
+]
+
+
+def summarize(ts, scenario: Scenario, cfg, overrides=()) -> dict:
     """End-of-run outcomes (last year's mean of each outcome) and the run's identity."""
     outcomes = end_means(ts)
     return {
+        "overrides": [str(o) for o in overrides],
         "scenario": scenario.name,
         "scenario_file": scenario.source,
         "seed": cfg.seed,

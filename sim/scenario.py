@@ -22,8 +22,9 @@ from typing import Any
 import yaml
 
 from . import periods
-from .catalogue import CATALOGUE, BlocSpec, resolve
+from .catalogue import CATALOGUE, FIELDS, BlocSpec, resolve
 from .errors import ConfigError
+from .limits import MAX_MEASURES, MAX_SCENARIO_BYTES, MAX_YAML_NODES, check_span
 from .policies import FAMILIES
 from .schema import build, spec
 
@@ -91,15 +92,81 @@ def find(name_or_path: str) -> Path:
 
 
 def _read(path: Path, key: str = "scenario") -> dict:
+    """A scenario file's data: plain YAML, size-capped, no duplicate keys, no alias bombs, no interpolation."""
+    size = path.stat().st_size
+    if size > MAX_SCENARIO_BYTES:
+        raise ConfigError(key, f"{path.name} has {size:,} bytes", f"a scenario file of at most {MAX_SCENARIO_BYTES:,}")
     try:
-        data = yaml.load(path.read_text(), Loader=_LOADER)
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(key, f"{path.name} is not UTF-8 text (byte {err.start})", "a UTF-8 YAML file") from None
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _check_nodes(node, path.name, key)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise ConfigError(key, f"{path.name}{where} is not valid YAML") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise ConfigError(key, f"{path.name} must hold a mapping", "keys " + ", ".join(ScenarioFile.__annotations__))
+    _refuse_interpolation(data, "scenario")
     return data
+
+
+def _check_nodes(root: yaml.Node, fname: str, key: str) -> None:
+    """Refuse duplicate keys, recursive aliases and documents that expand past MAX_YAML_NODES.
+
+    An alias reuses a node, so a few hundred bytes can expand to billions of values when loaded
+    ("billion laughs"); the expanded size is counted on the node graph, once per distinct node.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node) -> int:
+        ident = id(node)
+        if ident in sizes:
+            return sizes[ident]
+        if ident in active:
+            raise ConfigError(key, f"{fname} line {node.start_mark.line + 1} has a recursive alias", "plain data")
+        active.add(ident)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen:
+                        line = k.start_mark.line + 1
+                        raise ConfigError(key, f"{fname} line {line}: duplicate key '{k.value}'", "each key once")
+                    seen.add(k.value)
+                total += size(k) + size(v)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(v) for v in node.value)
+        active.discard(ident)
+        if total > MAX_YAML_NODES:
+            raise ConfigError(key, f"{fname} expands to more than {MAX_YAML_NODES:,} values", "plain data, few aliases")
+        sizes[ident] = total
+        return total
+
+    size(root)
+
+
+def _refuse_interpolation(data, key: str) -> None:
+    """Scenario files are data: `${...}` would make OmegaConf resolve it (environment variables, say)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if "${" in str(k):
+                raise ConfigError(key, f"key '{k}' holds an interpolation", "plain values, no ${...}")
+            _refuse_interpolation(v, f"{key}.{k}")
+    elif isinstance(data, list):
+        for n, v in enumerate(data):
+            _refuse_interpolation(v, f"{key}[{n}]")
+    elif isinstance(data, str) and "${" in data:
+        raise ConfigError(key, "holds an interpolation (${...})", "plain values")
 
 
 def read_own(name_or_path: str) -> dict:
@@ -107,15 +174,30 @@ def read_own(name_or_path: str) -> dict:
     return _read(find(name_or_path))
 
 
-def read_merged(name_or_path: str, seen=()) -> dict:
-    """A scenario file's data with its `extends:` parents merged in (plain YAML data, not yet validated)."""
+def shipped() -> list[str]:
+    """The scenarios that come with Entangle (what an uploaded scenario may extend)."""
+    return sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+
+
+def read_merged(name_or_path: str, seen=(), shipped_parents_only: bool = False) -> dict:
+    """A scenario file's data with its `extends:` parents merged in (plain YAML data, not yet validated).
+
+    `shipped_parents_only` (the app's uploads): `extends:` may name only a shipped scenario, so an
+    upload can neither read other files on the server nor learn whether they exist.
+    """
     path = find(name_or_path)
     data = _read(path)
     data.setdefault("name", path.stem)
     parent = data.get("extends")
     if parent:
+        if not isinstance(parent, str):
+            raise ConfigError("scenario.extends", f"{parent!r} is not a scenario name", ", ".join(available()))
+        if shipped_parents_only and parent not in shipped():
+            raise ConfigError("scenario.extends", f"'{parent}' is not a shipped scenario", ", ".join(shipped()))
         if parent in seen:
             raise ConfigError("scenario.extends", f"'{parent}' extends itself in a cycle")
+        if shipped_parents_only:
+            parent = str(ROOT / "scenarios" / f"{parent}.yaml")
         base = read_merged(str(parent), seen + (parent,))
         merged = copy.deepcopy(base)
         for k, v in data.items():
@@ -158,6 +240,25 @@ def _deep_merge(a: dict, b: dict) -> dict:
     return out
 
 
+def _refuse_degenerate(specs: dict[str, BlocSpec]) -> None:
+    """Actors the mechanisms cannot work with (they would divide by zero and write NaN)."""
+    for code, bloc in specs.items():
+        key = f"scenario.actors.{code}"
+        if not bloc.countries:
+            raise ConfigError(f"{key}.countries", "is empty", "at least one country")
+        for cname, c in bloc.countries.items():
+            if min(c.institutions, c.firms, c.investors) < 1:
+                raise ConfigError(
+                    f"{key}.countries.{cname}", "has no institutions, firms or investors", "at least 1 of each"
+                )
+        if len(bloc.field_mix) != len(FIELDS) or sum(bloc.field_mix) <= 0:
+            raise ConfigError(
+                f"{key}.field_mix",
+                f"{bloc.field_mix} is not a field mix",
+                f"{len(FIELDS)} weights ({', '.join(FIELDS)}), not all 0",
+            )
+
+
 def parse_measures(family: str, value: Any, blocs: list[str], key: str) -> list:
     """Validate one family's measure (or list of measures) against its dataclass."""
     if family not in FAMILIES:
@@ -179,9 +280,9 @@ def parse_measures(family: str, value: Any, blocs: list[str], key: str) -> list:
 _VALIDATED: dict[str, Scenario] = {}  # by the scenario's merged data: each is validated once per process
 
 
-def load(name_or_path: str, end: str | None = None) -> Scenario:
+def load(name_or_path: str, end: str | None = None, shipped_parents_only: bool = False) -> Scenario:
     """The validated scenario (a fresh copy: callers may add measures to it)."""
-    raw = read_merged(name_or_path)
+    raw = read_merged(name_or_path, shipped_parents_only=shipped_parents_only)
     key = repr((raw, end))  # the files' content, not their names: an edited file is validated again
     if key not in _VALIDATED:
         _VALIDATED[key] = _validate(raw, end)
@@ -197,6 +298,13 @@ def _validate(raw: dict, end: str | None) -> Scenario:
     if stop < start:
         key = "end" if end else "scenario.end"
         raise ConfigError(key, f"{end or sf.end} is before the start {sf.start}", f"a period from {sf.start} on")
+    check_span(start, stop, "end" if end else "scenario.end")
+    n_measures = sum(len(_as_list(v)) for v in (sf.levers or {}).values()) + sum(
+        sum(len(_as_list(v)) for v in entry.values()) if isinstance(entry, dict) else 1
+        for entry in (sf.timeline or {}).values()
+    )
+    if n_measures > MAX_MEASURES:
+        raise ConfigError("scenario.timeline", f"holds {n_measures:,} measures", f"at most {MAX_MEASURES:,}")
     if len(sf.blocs) < 2 or len(set(sf.blocs)) != len(sf.blocs):
         raise ConfigError("scenario.blocs", f"{sf.blocs} needs two or more distinct blocs")
     overrides = {}
@@ -213,6 +321,7 @@ def _validate(raw: dict, end: str | None) -> Scenario:
                 f"{', '.join(CATALOGUE)}, or define it under scenario.actors.{code}",
             )
     specs = resolve(sf.blocs, overrides)
+    _refuse_degenerate(specs)
     scen = Scenario(sf.name, sf.description, start, stop, list(sf.blocs), specs, {}, sf.behaviour, path)
     for family, value in (sf.levers or {}).items():
         for m in parse_measures(family, value, sf.blocs, f"scenario.levers.{family}"):

@@ -8,12 +8,15 @@ choices are declared next to each field with `spec(...)` and checked by
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from typing import Any
 
 from omegaconf import OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException, ValidationError
 
 from .errors import ConfigError
+from .limits import MAX_MAGNITUDE
 
 
 def spec(default: Any = None, *, lo=None, hi=None, choices=None, source: str = "", factory=None):
@@ -45,16 +48,17 @@ def check(obj: Any, prefix: str = "") -> None:
         value = getattr(obj, f.name)
         key = f"{prefix}{f.name}"
         meta = f.metadata
-        values = value if isinstance(value, (list, tuple)) else [value]
-        for v in values:
+        if isinstance(value, dict):
+            items = [(f"{key}.{k}", v) for k, v in value.items()]
+        elif isinstance(value, (list, tuple)):
+            items = [(key, v) for v in value]
+        else:
+            items = [(key, value)]
+        for key, v in items:
             if v is None:
                 continue
             if dataclasses.is_dataclass(v):
                 check(v, key + ".")
-                continue
-            if isinstance(v, dict):
-                for k, item in v.items():
-                    check(item, f"{key}.{k}.")
                 continue
             choices = meta.get("choices")
             if choices and v not in choices:
@@ -64,6 +68,8 @@ def check(obj: Any, prefix: str = "") -> None:
                 continue
             if (lo is not None and v < lo) or (hi is not None and v > hi) or v != v:
                 raise ConfigError(key, f"{v} is out of range", _allowed(meta))
+            if hi is None and not abs(v) <= MAX_MAGNITUDE:  # also inf: size is cost, and inf breaks arithmetic
+                raise ConfigError(key, f"{v} is out of range", _allowed({**meta, "hi": MAX_MAGNITUDE}))
 
 
 def field_names(cls) -> str:
@@ -83,6 +89,33 @@ def omegaconf_error(err: OmegaConfBaseException, prefix: str = "", cls=None) -> 
     return ConfigError(key.rstrip(".") or "config", msg)
 
 
+def _refuse_text_for_numbers(cls, data: dict, prefix: str) -> None:
+    """A quoted number ("0.85") is text: OmegaConf would convert it, the README promises a type error."""
+    hints = typing.get_type_hints(cls)
+    for name, value in data.items():
+        if name in hints:
+            _check_type(hints[name], value, f"{prefix}{name}")
+
+
+def _check_type(hint, value, key: str) -> None:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        hint, origin, args = args[0], typing.get_origin(args[0]), list(typing.get_args(args[0]))
+    if hint in (int, float) and isinstance(value, str):
+        raise ConfigError(key, f"wrong type: '{value}' is text", "a number")
+    if hint is bool and isinstance(value, str):
+        raise ConfigError(key, f"wrong type: '{value}' is text", "true or false")
+    if origin is list and isinstance(value, list) and args:
+        for n, item in enumerate(value):
+            _check_type(args[0], item, f"{key}[{n}]")
+    elif origin is dict and isinstance(value, dict) and len(args) == 2:
+        for k, item in value.items():
+            _check_type(args[1], item, f"{key}.{k}")
+    elif dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        _refuse_text_for_numbers(hint, value, key + ".")
+
+
 def build(cls, data: Any, prefix: str = ""):
     """Validate user data against dataclass `cls` and return an instance.
 
@@ -94,6 +127,7 @@ def build(cls, data: Any, prefix: str = ""):
         raise ConfigError(
             prefix.rstrip(".") or cls.__name__, f"expected a mapping, got {type(data).__name__}", field_names(cls)
         )
+    _refuse_text_for_numbers(cls if isinstance(cls, type) else type(cls), data, prefix)
     try:
         conf = OmegaConf.merge(OmegaConf.structured(cls), data)
         obj = OmegaConf.to_object(conf)

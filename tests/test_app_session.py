@@ -7,13 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.app.levers_ui import EVENTS, SLIDERS
+from sim.app.levers_ui import EVENTS, sliders
 from sim.app.session import Session
 from sim.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENT = {e.key: e for e in EVENTS}
-SLIDER = {(s.family, s.label): s for s in SLIDERS}
+SLIDER = {(s.family, s.label): s for s in sliders()}
 
 
 def run_cli(scenario: Path, seed: int, end: str, out: Path, scale: str = "classroom") -> pd.DataFrame:

@@ -60,3 +60,16 @@ def test_standards_agreements_join_and_withdraw():
 def test_shocks_set_global_mobility_and_productivity():
     lv = apply("shocks", mobility=0.6, productivity=0.1)
     assert lv.shock_mobility == 0.6 and lv.shock_productivity == 0.1
+
+
+def test_every_slider_puts_in_force_the_value_it_then_reads():
+    """A family's slider and its measure agree: moving a slider to x reads back x (budget: x EUR bn a year)."""
+    from sim.app.levers_ui import sliders
+    from sim.scenario import parse_measures
+
+    for s in sliders():
+        for x in (s.lo + (s.hi - s.lo) * 0.3, s.hi):
+            lv = Levers(len(BLOCS))
+            for m in parse_measures(s.family, s.values("US", "CN", x), BLOCS, s.family):
+                FAMILIES[s.family].apply(lv, m, BLOCS, s.family)
+            assert np.isclose(s.read(lv, US, CN, "US", "CN"), x), (s.family, s.label, x)

@@ -205,6 +205,29 @@ def test_an_incomplete_run_is_not_aggregated(basic, tmp_path):
     assert aggregate(tmp_path)["runs"] == 4
 
 
+def test_csv_copies_of_the_aggregate_on_request(basic, tmp_path):
+    for name in run_dirs(basic):
+        os.symlink(basic / name, tmp_path / name)
+    aggregate(tmp_path, csv=True)
+    for name in ("runs", "summary", "events"):
+        parquet, csv = pd.read_parquet(tmp_path / f"{name}.parquet"), pd.read_csv(tmp_path / f"{name}.csv")
+        assert list(csv.columns) == list(parquet.columns) and len(csv) == len(parquet), name
+    assert not (basic / "runs.csv").exists()  # off by default
+
+
+def test_every_column_of_the_aggregate_is_documented_once(basic):
+    from sim import outputs
+    from sim.sweep.aggregate import COLUMNS
+
+    outcomes = list(pd.read_parquet(next(iter(run_dirs(basic).values())) / "timeseries.parquet").columns)
+    overrides = [o.split("=")[0] for o in SWEEP if not o.startswith("seed=")]
+    names = {"parameter": overrides + ["scenario"], "outcome": outcomes}
+    for table, rows in COLUMNS.items():
+        columns = pd.read_parquet(basic / f"{table}.parquet").columns
+        wrong = {c: m for c in columns if len(m := outputs.matching(rows, c, **names)) != 1}
+        assert not wrong, f"{table}: columns matching no or several rows of sim/sweep/aggregate.py COLUMNS: {wrong}"
+
+
 def test_run_folder_names_are_safe_and_follow_the_overrides():
     assert run_id(["seed=3", "scale=classroom"]) == "scale=classroom,seed=3"
     assert run_id(["seed=3", "sweep.plots=false"]) == "seed=3"  # settings of the aggregate don't name runs

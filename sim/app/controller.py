@@ -14,6 +14,7 @@ from pathlib import Path
 import solara
 
 from ..errors import ConfigError
+from ..limits import MAX_SCENARIO_BYTES
 from .session import Session
 
 
@@ -60,7 +61,8 @@ class Controller:
         self.playing.set(False)
         with self.shown_errors():
             path = self.uploads.value.get(name, name)
-            new = Session(path, int(self.seed.value), self.scale.value, display_name=Path(name).stem)
+            uploaded = name in self.uploads.value
+            new = Session(path, int(self.seed.value), self.scale.value, display_name=Path(name).stem, uploaded=uploaded)
             self.error.set("")
             old = self.session.value
             self.session.set(new)
@@ -68,8 +70,16 @@ class Controller:
 
     def upload(self, info: dict):
         fname = _safe_name(str(info.get("name", "uploaded.yaml")))
+        text = str(info.get("text", ""))
+        if len(text.encode("utf-8", "replace")) > MAX_SCENARIO_BYTES or Path(fname).suffix not in (".yaml", ".yml"):
+            self.error.set(
+                f"error: scenario: {fname} is not a scenario file; allowed: a .yaml file of at most "
+                f"{MAX_SCENARIO_BYTES:,} bytes"
+            )
+            self.tick.set(self.tick.value + 1)
+            return
         path = Path(self.tmpdir) / fname
-        path.write_text(str(info.get("text", "")))
+        path.write_text(text)
         label = f"uploaded: {fname}"
         self.uploads.set({**self.uploads.value, label: str(path)})
         self.choice.set(label)

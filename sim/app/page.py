@@ -15,7 +15,7 @@ import solara
 from ..scenario import available
 from .charts import all_charts
 from .controller import Controller
-from .levers_ui import EVENTS, SLIDERS
+from .levers_ui import EVENTS, sliders
 from .session import Session, scales
 
 CSS = """
@@ -64,7 +64,7 @@ def Page():
     b = c.partner.value if c.partner.value in blocs and c.partner.value != a else next(x for x in blocs if x != a)
     lv = s.model.levers
     i, j = blocs.index(a), blocs.index(b)
-    values = tuple(float(sl.read(lv, i, j, a, b)) for sl in SLIDERS)
+    values = tuple(float(sl.read(lv, i, j, a, b)) for sl in sliders())
 
     with solara.Sidebar():
         ScenarioCard(c)
@@ -112,7 +112,7 @@ def LeverPanel(c: Controller, blocs: tuple, a: str, b: str, values: tuple, finis
                 value=b, values=[x for x in blocs if x != a], on_value=c.partner.set, classes=["entangle-partner"]
             )
         group = None
-        for sl, value in zip(SLIDERS, values):
+        for sl, value in zip(sliders(), values):
             if sl.group != group:
                 group = sl.group
                 solara.Text(group, classes=["entangle-lever-group"])

@@ -20,7 +20,7 @@ from ..config import EntangleConfig
 from ..errors import ConfigError
 from ..model import EntangleModel
 from ..run import build_model
-from ..scenario import parse_measures, read_merged, read_own
+from ..scenario import load, parse_measures, read_merged, read_own
 
 SCALE_DIR = Path(__file__).resolve().parents[2] / "configs" / "scale"
 
@@ -69,7 +69,12 @@ class Session:
     """A model for one class, built from a scenario (name or .yaml path), a seed and a scale."""
 
     def __init__(
-        self, scenario: str = "baseline", seed: int = 0, scale: str = "classroom", display_name: str | None = None
+        self,
+        scenario: str = "baseline",
+        seed: int = 0,
+        scale: str = "classroom",
+        display_name: str | None = None,
+        uploaded: bool = False,
     ):
         self.scenario, self.seed, self.scale = scenario, seed, scale
         self.display_name = display_name or Path(scenario).stem
@@ -79,8 +84,12 @@ class Session:
             raise ConfigError("scale", f"'{scale}' is not a scale", ", ".join(factors))
         self.cfg = EntangleConfig(scenario=scenario, seed=seed)
         self.cfg.scale.name, self.cfg.scale.factor = scale, factors[scale]
+        if uploaded:  # an upload may extend only a shipped scenario (checked before the model is built)
+            load(scenario, shipped_parents_only=True)
         self.model = build_model(self.cfg)  # validates; raises ConfigError with the CLI's line
-        self.raw = read_merged(scenario)  # the scenario file's content, parents merged in
+        self.raw = read_merged(
+            scenario, shipped_parents_only=uploaded
+        )  # the scenario file's content, parents merged in
         self.raw.pop("_path", None)
         self.changes: list[Change] = []
         self.reference: EntangleModel | None = None  # the unchanged scenario, same seed (Compare)

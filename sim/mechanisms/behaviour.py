@@ -27,6 +27,19 @@ class Params:
     min_supply_share: float = spec(0.2, lo=0, hi=1, source="assumption: only a real supplier can control")
 
 
+def setup(model) -> None:
+    """Nothing to build: the rules read the state the other mechanisms keep."""
+
+
+def step(model) -> None:
+    """Each bloc, in turn, adapts its levers by the rules its scenario enables."""
+    model.blocs_set.do(_adapt)
+
+
+def _adapt(bloc) -> None:
+    adapt(bloc.model, bloc.index)
+
+
 def adapt(model, i: int) -> None:
     rules, p, lv, s = model.scenario.behaviour, model.params.behaviour, model.levers, model.bloc_state
     cap = s.capability

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..catalogue import DUAL_USE, FIELDS, RISKS
+from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
+from ..state import ResearchNetwork
 from .sampling import Buckets, poisson_events
 
 F = len(FIELDS)
@@ -68,7 +69,7 @@ class Params:
 class Authors:
     """Static attributes of every author (institutions first, then firms) and the partner-choice buckets."""
 
-    def __init__(self, model):
+    def __init__(self, model, country_affinity: np.ndarray):
         inst, firms = model.inst, model.firms
         self.n_inst = len(inst)
         self.bloc = np.concatenate([inst.bloc, firms.bloc])
@@ -91,6 +92,8 @@ class Authors:
             self.bloc[rows] * F + np.tile(np.arange(F), n), model.n_blocs * F, rows, shares=self.mix.ravel()
         )
         self.cap_ref = float(inst.capacity.mean())
+        self.affinity = country_affinity[self.country]  # [author, bloc], fixed for the run
+        self.lane_affinity = self.affinity.ravel()[self.foreign_lanes]
 
     def __len__(self):
         return len(self.bloc)
@@ -98,10 +101,10 @@ class Authors:
 
 @dataclass
 class Ties:
-    a: np.ndarray
-    b: np.ndarray
-    field: np.ndarray
-    strength: np.ndarray
+    a: np.ndarray  # [tie] author row at one end
+    b: np.ndarray  # [tie] author row at the other end
+    field: np.ndarray  # [tie] index into FIELDS
+    strength: np.ndarray  # [tie] how many times the pair proposed it (papers and survival grow with its root)
     key: np.ndarray  # min(a, b) * n_authors + max(a, b): the unordered pair, kept so merging needn't recompute it
     author_bloc: np.ndarray  # bloc of every author (fixed)
     degree: np.ndarray  # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
@@ -147,19 +150,18 @@ def capacity(model) -> np.ndarray:
 
 def setup(model) -> None:
     p = model.params.collaboration
-    model.authors = Authors(model)
-    model.ties = Ties.empty(model.authors.bloc, model.n_blocs)
-    model.author_papers = np.zeros((len(model.authors), model.n_blocs))  # cumulative papers with each bloc
     specs = list(model.bloc_specs.values())
-    model.affinity = np.ones((len(model.countries), model.n_blocs))
+    affinity = np.ones((len(model.countries), model.n_blocs))  # [country, bloc]
     for ci, cname in enumerate(model.countries):
         for spec_ in specs:
             if cname in spec_.countries:
                 for code, v in spec_.countries[cname].affinity.items():
                     if code in model.blocs:
-                        model.affinity[ci, model.blocs.index(code)] = v
-    model.authors.affinity = model.affinity[model.authors.country]  # [author, bloc], fixed for the run
-    model.authors.lane_affinity = model.authors.affinity.ravel()[model.authors.foreign_lanes]
+                        affinity[ci, model.blocs.index(code)] = v
+    authors = Authors(model, affinity)
+    model.network = ResearchNetwork(
+        authors, Ties.empty(authors.bloc, model.n_blocs), np.zeros((len(authors), model.n_blocs))
+    )
     # Start from the stock of ties the 2017 formation rate sustains.
     # (A free parameter: with individual initiative (tie_memory) the stock is not at a steady state.)
     _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False)
@@ -172,7 +174,7 @@ def _mobility(model) -> np.ndarray:
 
 
 def _form(model, cap, scale=1.0, with_memory=True) -> None:
-    rng, p, au, ties = model.rng, model.params.collaboration, model.authors, model.ties
+    rng, p, au, ties = model.rng, model.params.collaboration, model.network.authors, model.network.ties
     openness = np.array([s.openness for s in model.bloc_specs.values()])
     pair_open = np.sqrt(np.outer(openness, openness)) * (1.0 - _mobility(model))
     # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
@@ -209,7 +211,7 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
 
 def _pass_screening(model, x, y, field) -> np.ndarray:
     """Whether a proposed tie survives both sides' research security and assistance controls."""
-    lv, au, p = model.levers, model.authors, model.params.collaboration
+    lv, au, p = model.levers, model.network.authors, model.params.collaboration
     bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
     du = np.asarray(DUAL_USE)[field]
     risk_w = np.asarray(p.risk_screening)
@@ -218,8 +220,8 @@ def _pass_screening(model, x, y, field) -> np.ndarray:
     def side(i, j, rj):
         return (
             (1 - lv.screening[i, j] * risk_w[rj])
-            * (1 - lv.ban_military[i, j] * (rj == 1))
-            * (1 - lv.ban_security[i, j] * (rj == 2))
+            * (1 - lv.ban_military[i, j] * (rj == Risk.MILITARY))
+            * (1 - lv.ban_security[i, j] * (rj == Risk.SECURITY))
             * (1 - lv.personnel[i, j] * du)
             * (1 - assist[i, j] * du)
         )
@@ -230,7 +232,7 @@ def _pass_screening(model, x, y, field) -> np.ndarray:
 
 def _merge(model, x, y, field) -> None:
     """Add accepted ties; a pair already tied is strengthened instead (by one per proposal)."""
-    ties, n = model.ties, len(model.authors)
+    ties, n = model.network.ties, len(model.network.authors)
     if not len(x):
         return
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
@@ -256,7 +258,8 @@ def _merge(model, x, y, field) -> None:
 
 
 def _decay(model) -> None:
-    rng, p, lv, au, ties = model.rng, model.params.collaboration, model.levers, model.authors, model.ties
+    rng, p, lv = model.rng, model.params.collaboration, model.levers
+    au, ties = model.network.authors, model.network.ties
     # Bans and screening depend only on both ends' bloc and risk: evaluate them once per pair of
     # (bloc, risk) codes, then read each tie's value from that small table.
     nr = len(RISKS)
@@ -266,13 +269,14 @@ def _decay(model) -> None:
     fwd, rev = ba * model.n_blocs + bb, bb * model.n_blocs + ba  # flat [bloc, partner] cells, both directions
     risk_w = np.asarray(p.risk_screening)
     mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
-    banned = mil[fwd] * (rb == 1) + mil[rev] * (ra == 1) + sec[fwd] * (rb == 2) + sec[rev] * (ra == 2)
+    mil_b, mil_a, sec_b, sec_a = rb == Risk.MILITARY, ra == Risk.MILITARY, rb == Risk.SECURITY, ra == Risk.SECURITY
+    banned = mil[fwd] * mil_b + mil[rev] * mil_a + sec[fwd] * sec_b + sec[rev] * sec_a
     screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
     pair = au.code[ties.a] * len(codes) + au.code[ties.b]
     end = p.tie_decay / np.sqrt(ties.strength) + (p.ban_cut * banned)[pair] + (p.screening_cut * screened)[pair]
     survive = rng.random(len(ties.a)) >= end
-    exited = getattr(model.flows, "exited_firms", None)
-    if exited is not None and len(exited):
+    exited = model.flows.exited_firms  # investment steps first: this quarter's exits
+    if len(exited):
         gone = np.zeros(len(au), bool)
         gone[au.n_inst + exited] = True
         survive &= ~(gone[ties.a] | gone[ties.b])
@@ -287,7 +291,8 @@ def step(model) -> None:
 
 
 def _write_papers(model, cap) -> None:
-    rng, p, au, ties, lv = model.rng, model.params.collaboration, model.authors, model.ties, model.levers
+    rng, p, lv = model.rng, model.params.collaboration, model.levers
+    au, ties = model.network.authors, model.network.ties
     nb, nc = model.n_blocs, len(model.countries)
     productivity = 1.0 - lv.shock_productivity
     x, y = ties.a, ties.b
@@ -313,8 +318,8 @@ def _write_papers(model, cap) -> None:
     impact = np.sqrt(prestige[x] * prestige[y]) * (1 + p.international_citation_bonus)
     fl.papers = sym(papers)
     fl.papers_field = sym(papers, F)
-    fl.papers_military = sym(papers * ((rx == 1) | (ry == 1)))
-    fl.papers_security = sym(papers * ((rx == 2) | (ry == 2)))
+    fl.papers_military = sym(papers * ((rx == Risk.MILITARY) | (ry == Risk.MILITARY)))
+    fl.papers_security = sym(papers * ((rx == Risk.SECURITY) | (ry == Risk.SECURITY)))
     fl.papers_corporate = sym(papers * (au.is_firm[x] | au.is_firm[y]))
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
@@ -327,7 +332,7 @@ def _write_papers(model, cap) -> None:
     )
     # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
     # (and touches only the authors who wrote, not a fresh [author, bloc] array).
-    flat = model.author_papers.reshape(-1)
+    flat = model.network.papers_with.reshape(-1)
     np.add.at(flat, x * nb + by, papers)
     np.add.at(flat, y * nb + bx, papers)
     fl.country_with = (
@@ -341,7 +346,9 @@ def _write_papers(model, cap) -> None:
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
     fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
-    exp_w = np.bincount(bx, weights=du * (ry > 0), minlength=nb) + np.bincount(by, weights=du * (rx > 0), minlength=nb)
+    exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
+        by, weights=du * (rx != Risk.NONE), minlength=nb
+    )
     fl.exposure = exp_w / np.maximum(total, 1e-9)
     fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]), minlength=len(au))[
         au.n_inst :

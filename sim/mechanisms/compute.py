@@ -46,6 +46,7 @@ def setup(model) -> None:
     s.compute_stock = np.array([b.compute_stock for b in model.bloc_specs.values()])
     s.chip_supply = np.array([b.chip_supply_share for b in model.bloc_specs.values()])
     s.tool_supply = np.array([model.params.compute.tool_supply.get(c, 0.0) for c in model.blocs])
+    s.chip_investment = np.zeros(n)
     update_access(model)
 
 

@@ -15,18 +15,17 @@ investor's bloc.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..catalogue import INVESTOR_TYPES, STAGES
+from ..catalogue import INVESTOR_TYPES, InvestorType, Stage
 from ..schema import spec
+from ..state import InvestmentMarket
 from .sampling import poisson_events
 
-SENSITIVITY = np.array([0.4, 0.7, 1.0])  # software, corporate lab, chipmaker
-LISTED = len(STAGES) - 1
-RAISING = LISTED  # stages that raise private rounds: seed ... F+
-STATE = INVESTOR_TYPES.index("state")
+SENSITIVITY = np.array([0.4, 0.7, 1.0])  # [sector] software, corporate lab, chipmaker
+RAISING = int(Stage.LISTED)  # number of stages that raise private rounds: seed ... F+
 
 
 def _by_type(values):
@@ -102,28 +101,13 @@ class Params:
     round_growth: float = spec(0.05, lo=-1, hi=1, source="calibrated to I1, I2 transactions: yearly growth of rounds")
 
 
-@dataclass
-class Market:
-    """What the investment mechanism keeps between quarters."""
-
-    distance: np.ndarray  # [investor bloc, target bloc] values distance (political risk)
-    depth: np.ndarray  # [country] log share of its bloc's firms (ecosystem depth)
-    fund0: np.ndarray  # [investor] fund size at the start: attempts scale with capital relative to it
-    starved: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # unfunded firms closing
-    next_round: int = 0
-    next_company: int = 0
-    mean_knowledge: float = 1.0  # firms' mean capability this quarter: returns are judged against it
-    prefs: np.ndarray = field(default=None)  # [type, stage] preference weights
-    tickets: np.ndarray = field(default=None)  # [type, 2] ticket range as share of fund
-
-
 def setup(model) -> None:
     p, n, f = model.params.investment, model.n_blocs, model.firms
     values = np.array([b.values for b in model.bloc_specs.values()])
     n_country = np.bincount(f.country, minlength=len(model.countries)).astype(float)
     bloc_firms = np.bincount(f.bloc, minlength=n).astype(float)
     share = n_country / np.maximum(bloc_firms[model.country_bloc], 1)
-    model.market = Market(
+    model.investment_market = InvestmentMarket(
         distance=np.abs(values[:, None] - values[None, :]),
         depth=np.log(np.maximum(share, 1e-3) * len(model.countries) / n),
         fund0=np.maximum(model.investors.target_capital.copy(), 1e-9),
@@ -162,7 +146,7 @@ def _candidates(model, inv_row, r_stage, r_bloc):
     s_count = np.diff(s_bounds)
 
     itype, ibloc = inv.type[inv_row], inv.bloc[inv_row]
-    prefs = model.market.prefs
+    prefs = model.investment_market.prefs
     out = np.full((len(inv_row), k_home + k_world), -1, np.int64)
     for cols, counts, bounds, order, group_of in (
         (slice(0, k_home), bs_count[ibloc] > 0, bs_bounds, by_bs, ibloc[:, None] * n_stage),
@@ -191,7 +175,7 @@ def step(model) -> None:
         model.investors,
         model.params.investment,
         model.levers,
-        model.market,
+        model.investment_market,
     )
     s, nb = model.bloc_state, model.n_blocs
 
@@ -213,7 +197,7 @@ def step(model) -> None:
     foreign = ib != tb
 
     # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
-    sens = SENSITIVITY[f.sector[firm[c]]] * np.where(it == STATE, p.state_investor_sensitivity, 1.0)
+    sens = SENSITIVITY[f.sector[firm[c]]] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
     tk = ticket[c]
     rev_in = foreign & (lv.inbound[tb, ib] > 0) & (tk >= lv.threshold_eur_m[tb])
     rev_out = foreign & (lv.outbound[ib, tb] > 0) & (tk >= lv.threshold_eur_m[ib])
@@ -282,7 +266,7 @@ def step(model) -> None:
     f.stage[fr] = np.minimum(f.stage[fr] + 1, RAISING - 1)
     # A young firm whose round finds no investor may run out of money (its row goes to an entrant).
     unfunded = firm[~closed]
-    model.market.starved = unfunded[(f.stage[unfunded] <= 2) & (rng.random(len(unfunded)) < p.unfunded_failure)]
+    mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (rng.random(len(unfunded)) < p.unfunded_failure)]
     j_ib, j_tb = inv.bloc[j_inv], r_bloc[j_round]
     j_foreign = j_ib != j_tb
     f.foreign_backer[firm[j_round[j_foreign]]] = j_ib[j_foreign]
@@ -345,11 +329,11 @@ def _record(model, firm, r_stage, ask, seats, round_id, d_round, d_inv, d_paid, 
         target_country=f.country[firm[r0]],
         stage=r_stage[r0],
         amount_eur=amount * 1e6,
+        reviewed=reviewed | ~done[first],
+        blocked=~done[first],
         round_total_eur=ask[r0] * 1e6,
         round_id=round_id[r0],
         company_id=f.company[firm[r0]],
-        reviewed=reviewed | ~done[first],
-        blocked=~done[first],
     )
 
 
@@ -359,7 +343,7 @@ def _public_programmes(model) -> None:
     for prog in model.levers.programmes.values():
         if prog.quarters_left <= 0:
             continue
-        young = np.flatnonzero((f.bloc == prog.bloc) & (f.stage <= 2))
+        young = np.flatnonzero((f.bloc == prog.bloc) & (f.stage <= Stage.B))
         if len(young):
             eur_m = prog.quarterly_eur_bn * (1 - prog.compute_share) * (1 + prog.private_leverage) * 1000
             f.capital[young] += eur_m / len(young)
@@ -371,16 +355,16 @@ def _turnover(model) -> None:
     rng, f, p = model.rng, model.firms, model.params.investment
     f.capital *= 1.0 - p.burn_rate
     u = rng.random(len(f))
-    late = (f.stage >= STAGES.index("E")) & (f.stage < LISTED)
-    middle = (f.stage >= 2) & (f.stage < STAGES.index("E"))
-    f.stage[(late & (u < p.listing_rate)) | (middle & (u < p.exit_rate))] = LISTED
-    failed = np.flatnonzero((f.stage <= 1) & (rng.random(len(f)) < p.failure_rate))
-    failed = np.union1d(failed, model.market.starved)
-    f.stage[failed] = 0
-    f.capital[failed] = model.params.population.stage_capital_eur_m[0]
+    late = (f.stage >= Stage.E) & (f.stage < Stage.LISTED)
+    middle = (f.stage >= Stage.B) & (f.stage < Stage.E)
+    f.stage[(late & (u < p.listing_rate)) | (middle & (u < p.exit_rate))] = Stage.LISTED
+    failed = np.flatnonzero((f.stage <= Stage.A) & (rng.random(len(f)) < p.failure_rate))
+    failed = np.union1d(failed, model.investment_market.starved)
+    f.stage[failed] = Stage.SEED
+    f.capital[failed] = model.params.population.stage_capital_eur_m[Stage.SEED]
     f.knowledge[failed] = model.bloc_state.entrant_knowledge[f.bloc[failed]]
     f.complies[failed] = np.eye(model.n_blocs, dtype=bool)[f.bloc[failed]]
     f.foreign_backer[failed] = -1
-    f.company[failed] = model.market.next_company + np.arange(len(failed))
-    model.market.next_company += len(failed)
+    f.company[failed] = model.investment_market.next_company + np.arange(len(failed))
+    model.investment_market.next_company += len(failed)
     model.flows.exited_firms = failed

@@ -67,7 +67,7 @@ def step(model) -> None:
     review = np.flatnonzero(rng.random(len(f)) < p.review_rate)
     home = f.bloc[review]
     market = np.array([b.market_size for b in model.bloc_specs.values()])
-    reach = (f.stage[review] + 1) / len(STAGES)  # listed firms reach every market
+    reach = (f.stage[review] + 1) / float(len(STAGES))  # listed firms reach every market
     share = complying(model).sum(axis=0) / len(f)
     # [firm, regime] utility of complying
     access = p.market_weight * market[None, :] / market.max() * reach[:, None]

@@ -13,8 +13,47 @@ from dataclasses import dataclass
 
 from ..levers import SCOPES
 from ..schema import spec
+from .family import Column, Slider, bloc_indices
 
 FAMILY = "export_controls"
+GROUP = "Export controls (towards partner)"
+
+
+def _scope_slider(scope: str) -> Slider:
+    k = SCOPES.index(scope)
+    return Slider(
+        "stringency",
+        f"{scope}: stringency",
+        lambda a, b: {"issuer": a, "target": b, "scope": [scope]},
+        lambda lv, i, j, a, b: lv.export[k, i, j],
+    )
+
+
+SLIDERS = [
+    *(_scope_slider(s) for s in SCOPES),
+    Slider(
+        "evasion",
+        "evasion (leakage)",
+        lambda a, b: {"issuer": a, "target": b},
+        lambda lv, i, j, a, b: lv.evasion[i, j],
+    ),
+]
+COLUMNS = [
+    Column(
+        "export_chips",
+        lambda lv: lv.export[SCOPES.index("chips")],
+        "to",
+        unit="stringency 0-1",
+        meaning="A's export controls on chips to B",
+    ),
+    Column(
+        "export_tools",
+        lambda lv: lv.export[SCOPES.index("tools")],
+        "to",
+        unit="stringency 0-1",
+        meaning="A's export controls on chip-making tools to B",
+    ),
+]
 
 
 @dataclass
@@ -27,8 +66,6 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    from . import bloc_indices
-
     for i in bloc_indices(m.issuer, blocs, f"{key}.issuer"):
         for j in bloc_indices(m.target, blocs, f"{key}.target", exclude=i):
             if m.stringency is not None:

@@ -8,10 +8,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..levers import Programme
 from ..schema import spec
+from .family import Column, Slider, bloc_indices
 
 FAMILY = "investai"
+GROUP = "InvestAI-style programme (own bloc)"
+
+
+def programme_name(bloc: str) -> str:
+    """The programme the app's slider resizes: the EU's is InvestAI."""
+    return "InvestAI" if bloc == "EU" else f"{bloc} AI programme"
+
+
+def _per_year(lv, i, j, a, b) -> float:
+    p = lv.programmes.get(programme_name(a))
+    return p.quarterly_eur_bn * 4 if p and p.quarters_left > 0 else 0.0
+
+
+def _paying_out(lv) -> np.ndarray:
+    """[bloc] EUR bn a quarter of the bloc's programmes still paying out."""
+    return np.array(
+        [
+            float(sum(p.quarterly_eur_bn for p in lv.programmes.values() if p.bloc == b and p.quarters_left > 0))
+            for b in range(lv.n_blocs)
+        ]
+    )
+
+
+SLIDERS = [
+    Slider(
+        "budget_eur_bn",
+        "budget (EUR bn a year)",
+        lambda a, b: {"bloc": a, "name": programme_name(a), "years": 5.0},
+        _per_year,
+        hi=100,
+        step=1,
+        scale=5.0,
+    )
+]
+COLUMNS = [
+    Column("programme_eur_bn", _paying_out, unit="EUR bn per quarter", meaning="public AI programmes being paid out")
+]
 
 
 @dataclass
@@ -25,8 +65,6 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    from . import bloc_indices
-
     quarters = max(1, int(round(m.years * 4)))
     for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
         # A programme of the same name is replaced: the command line can resize a scenario's programme.

@@ -9,8 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
+from .family import Column, bloc_indices, own_slider, pair_slider
 
 FAMILY = "investment_screening"
+GROUP = "Investment screening (with partner)"
+SLIDERS = [
+    pair_slider("inbound", "inbound screening"),
+    pair_slider("outbound", "outbound screening"),
+    own_slider("threshold_eur_m", "review threshold (EUR m)", hi=100, step=1),
+]
+COLUMNS = [
+    Column(
+        "inbound", lambda lv: lv.inbound, "from", unit="stringency 0-1", meaning="A's screening of investment from B"
+    ),
+    Column(
+        "outbound",
+        lambda lv: lv.outbound,
+        "to",
+        unit="stringency 0-1",
+        meaning="A's screening of its investment into B",
+    ),
+    Column("screening_threshold_eur_m", lambda lv: lv.threshold_eur_m, recorded=False),
+]
 
 
 @dataclass
@@ -23,8 +43,6 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    from . import bloc_indices
-
     for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
         if m.threshold_eur_m is not None:
             levers.threshold_eur_m[i] = m.threshold_eur_m

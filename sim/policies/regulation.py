@@ -9,8 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
+from .family import Column, bloc_indices, own_slider
 
 FAMILY = "regulation"
+GROUP = "Regulation (own bloc)"
+SLIDERS = [
+    own_slider("strictness", "strictness"),
+    own_slider("compliance_cost", "compliance cost (R&D)", hi=0.5, step=0.005),
+]
+COLUMNS = [
+    Column(
+        "compliance_cost",
+        lambda lv: lv.compliance_cost,
+        unit="share of R&D 0-0.5",
+        meaning="compliance cost of the bloc's regime",
+    ),
+    Column("strictness", lambda lv: lv.strictness, meaning="strictness of the bloc's AI regime"),
+]
 
 
 @dataclass
@@ -21,8 +36,6 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    from . import bloc_indices
-
     for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
         if m.compliance_cost is not None:
             levers.compliance_cost[i] = m.compliance_cost

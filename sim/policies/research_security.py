@@ -11,9 +11,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
+from .family import Column, bloc_indices, pair_slider
 
 FAMILY = "research_security"
 LEVERS = ("screening", "ban_military", "ban_security", "personnel", "mobility")
+GROUP = "Research security (on partner)"
+SLIDERS = [
+    pair_slider("screening", "screening of ties"),
+    pair_slider("ban_military", "ban military-linked"),
+    pair_slider("ban_security", "ban security-linked"),
+    pair_slider("personnel", "personnel screening"),
+    pair_slider("mobility", "mobility restriction"),
+]
+COLUMNS = [
+    Column("screening", lambda lv: lv.screening, "on", meaning="A's research-security screening of partners in B"),
+    Column(
+        "ban_military",
+        lambda lv: lv.ban_military,
+        "on",
+        meaning="A's entity-list ban on B's military-linked institutions",
+    ),
+    Column("mobility", lambda lv: lv.mobility, "on", meaning="A's restriction of researcher mobility with B"),
+]
 
 
 @dataclass
@@ -28,8 +47,6 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    from . import bloc_indices
-
     for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
         for j in bloc_indices(m.partner, blocs, f"{key}.partner", exclude=i):
             for name in LEVERS:

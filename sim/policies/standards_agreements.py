@@ -10,8 +10,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
+from .family import Slider, bloc_indices
 
 FAMILY = "standards_agreements"
+GROUP = "Standards agreement (with partner)"
+
+
+def agreement_name(a: str, b: str) -> str:
+    """The bilateral agreement the app's slider sets."""
+    return "-".join(sorted((a, b))) + " standards"
+
+
+def _depth(lv, i, j, a, b) -> float:
+    parties, depth = lv.agreements.get(agreement_name(a, b), (frozenset(), 0.0))
+    return depth if {i, j} <= parties else 0.0
+
+
+def slider_values(a: str, b: str, depth: float) -> dict:
+    """A depth of 0 withdraws both blocs from their bilateral agreement; above 0 joins at that depth."""
+    base = {"name": agreement_name(a, b), "parties": sorted([a, b])}
+    if depth <= 0:
+        return {**base, "action": "withdraw"}
+    return {**base, "action": "join", "depth": round(float(depth), 6)}
+
+
+SLIDERS = [
+    Slider(
+        "depth",
+        "depth (0 = none)",
+        lambda a, b: {"name": agreement_name(a, b), "parties": sorted([a, b])},
+        _depth,
+        make=slider_values,
+    )
+]
 
 
 @dataclass
@@ -23,8 +54,6 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    from . import bloc_indices
-
     idx = {i for code in m.parties for i in bloc_indices(code, blocs, f"{key}.parties")}
     parties, depth = levers.agreements.get(m.name, (frozenset(), m.depth))
     parties = parties | idx if m.action == "join" else parties - idx

@@ -25,12 +25,56 @@ import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from ..atomic import _atomic, write_parquet
+from ..atomic import _atomic, write_csv, write_parquet
 from ..run import end_means
 from .config import EventConfig
 from .job import is_complete
 
 IDENTITY = ("period", "year", "quarter")
+
+# The aggregate's tables, column family by column family, for docs/OUTPUTS.md: (pattern, unit, meaning).
+# <parameter> is a run's override (swept or not: policies.export_controls.stringency, end, ...) or its
+# scenario, <outcome> a
+# timeseries column, <event> a configured event's name, q<NN> a configured quantile (q05 = 5%).
+COLUMNS: dict[str, list[tuple[str, str, str]]] = {
+    "sweep": [
+        ("run_id", "text", "the run's folder name (its overrides); one row per run and quarter"),
+        ("<parameter>", "as set", "each override of the run (swept or fixed on the command line), and the scenario"),
+        ("seed", "integer", "the run's seed"),
+        ("sample_row", "integer", "the row of sweep.sample the run took its levers from (sampled sweeps only)"),
+        ("<timeseries column>", "as in timeseries", "every column of the run's timeseries table"),
+    ],
+    "runs": [
+        ("run_id", "text", "one row per run"),
+        ("<parameter>", "as set", "as in sweep.parquet"),
+        ("seed", "integer", "the run's seed"),
+        ("sample_row", "integer", "as in sweep.parquet"),
+        ("<outcome>", "as in timeseries", "the outcome's mean over the run's last year (as in summary.json)"),
+        ("event:<event>", "true/false/empty", "whether the event happened (empty: the run ends before its year)"),
+    ],
+    "summary": [
+        (
+            "<parameter>",
+            "as set",
+            "the setting: every parameter but the seed; one row per setting, quarter and outcome",
+        ),
+        ("period", "text", "the quarter"),
+        ("year", "year", "calendar year"),
+        ("outcome", "text", "the timeseries column summarised"),
+        ("n", "runs", "runs with a value"),
+        ("mean", "as the outcome", "mean over the setting's runs"),
+        ("q<NN>", "as the outcome", "quantile over the setting's runs (sweep.quantiles)"),
+    ],
+    "events": [
+        ("<parameter>", "as set", "the setting; one row per setting and event"),
+        ("event", "text", "the event's name (sweep.events)"),
+        ("label", "text", "its label"),
+        ("runs", "runs", "runs that reach the event's year"),
+        ("probability", "share 0-1", "share of those runs in which the event happened"),
+        ("ci_low", "share 0-1", "95% Wilson interval, lower end"),
+        ("ci_high", "share 0-1", "95% Wilson interval, upper end"),
+    ],
+}
 
 
 def complete_runs(sweep_dir: Path) -> list[Path]:
@@ -126,8 +170,14 @@ def _event_columns(event) -> list[str]:
     return [event["left"]] + ([event["right"]] if isinstance(event["right"], str) else [])
 
 
-def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)) -> dict:
-    """Write sweep.parquet, runs.parquet, summary.parquet and events.parquet into `sweep_dir`."""
+def aggregate(
+    sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95), csv: bool = False
+) -> dict:
+    """Write sweep.parquet, runs.parquet, summary.parquet and events.parquet into `sweep_dir`.
+
+    With `csv`, also CSV copies of runs, summary and events (sweep.parquet, one row per run and
+    quarter, is left to tools that read Parquet).
+    """
     sweep_dir = Path(sweep_dir)
     runs = complete_runs(sweep_dir)
     if not runs:
@@ -171,18 +221,21 @@ def aggregate(sweep_dir, events: dict | None = None, quantiles=(0.05, 0.1, 0.25,
 
     _atomic(sweep_dir / "sweep.parquet", write)
     runs_table = pd.concat([params, pd.DataFrame(end_rows)], axis=1)
-    write_parquet(runs_table, sweep_dir / "runs.parquet")
     settings = setting_columns(params)
-    write_parquet(
-        _summary(
-            sweep_dir / "sweep.parquet",
-            settings,
-            [f.name for f in schema if f.name not in IDENTITY and pa.types.is_floating(f.type)],
-            quantiles,
-        ),
-        sweep_dir / "summary.parquet",
+    summary = _summary(
+        sweep_dir / "sweep.parquet",
+        settings,
+        [f.name for f in schema if f.name not in IDENTITY and pa.types.is_floating(f.type)],
+        quantiles,
     )
-    write_parquet(event_probabilities(runs_table, settings, events), sweep_dir / "events.parquet")
+    for name, table in (
+        ("runs", runs_table),
+        ("summary", summary),
+        ("events", event_probabilities(runs_table, settings, events)),
+    ):
+        write_parquet(table, sweep_dir / f"{name}.parquet")
+        if csv:
+            write_csv(table, sweep_dir / f"{name}.csv")
     return {"runs": len(runs), "settings": settings, "events": list(events)}
 
 

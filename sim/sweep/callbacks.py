@@ -100,7 +100,7 @@ class SweepCallback(Callback):
         from .report import report
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        result = report(sweep_dir, OmegaConf.to_container(config.sweep, resolve=True))
+        result = report(sweep_dir, OmegaConf.to_container(config.sweep, resolve=True), csv=config.output.csv)
         log.info(
             f"Aggregated {result['runs']} runs into {sweep_dir}/sweep.parquet, summary.parquet, runs.parquet, "
             f"events.parquet"

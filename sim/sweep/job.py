@@ -126,6 +126,8 @@ def sweep_run(cfg, out: Path) -> dict:
         summary["_skipped"] = True
         return summary
     summary = run(cfg, out)
-    files = [f"{name}.parquet" for name in cfg.output.tables] + ["summary.json"]
+    exts = ("parquet", "csv") if cfg.output.csv else ("parquet",)
+    files = [f"{name}.{ext}" for name in cfg.output.tables for ext in exts]
+    files.append("summary.json")
     write_json({"config_sha": digest, "files": files}, out / DONE)
     return summary

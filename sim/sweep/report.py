@@ -9,9 +9,9 @@ import pandas as pd
 from .aggregate import aggregate
 
 
-def report(sweep_dir, sweep_cfg: dict) -> dict:
+def report(sweep_dir, sweep_cfg: dict, csv: bool = False) -> dict:
     sweep_dir = Path(sweep_dir)
-    result = aggregate(sweep_dir, sweep_cfg.get("events") or {}, sweep_cfg.get("quantiles"))
+    result = aggregate(sweep_dir, sweep_cfg.get("events") or {}, sweep_cfg.get("quantiles"), csv=csv)
     if not result["runs"] or not sweep_cfg.get("plots", True):
         return result
     from . import plots
@@ -52,7 +52,11 @@ def sweep_settings(sweep_dir) -> dict:
 
 
 def report_dir(sweep_dir) -> dict:
-    return report(sweep_dir, sweep_settings(sweep_dir))
+    from omegaconf import OmegaConf
+
+    saved = Path(sweep_dir) / "multirun.yaml"  # CSV copies again if the sweep made them (its output.csv)
+    csv = saved.is_file() and OmegaConf.select(OmegaConf.load(saved), "output.csv", default=False) is True
+    return report(sweep_dir, sweep_settings(sweep_dir), csv=csv)
 
 
 def load_runs(sweep_dir) -> pd.DataFrame:

@@ -1,0 +1,171 @@
+"""The contract between mechanisms: the state and flows they write and read, field by field.
+
+Each mechanism owns some fields (it writes them; the comment names it) and may read any
+other. Shapes use the model's sizes: bloc (`model.n_blocs`), country, firm, author
+(institutions first, then firms), field (`catalogue.FIELDS`). Amounts are per quarter and
+at model scale (the recorder scales counts up to real-world numbers).
+
+- `BlocState` (`model.bloc_state`): what persists from quarter to quarter, per bloc or bloc pair.
+  Fields are set by their owner's `setup()` (in the registry's set-up order, sim/mechanisms);
+  the model checks that none is left unset.
+- `Flows` (`model.flows`): what happened this quarter. Every field holds an empty value
+  (zeros, no deals, no exits) from set-up on; the owner's `step()` replaces it each quarter.
+- `InvestmentMarket` (`model.investment_market`) and `ResearchNetwork` (`model.network`): the
+  structures investment and collaboration keep for themselves, built in their `setup()`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .mechanisms.collaboration import Authors, Ties
+
+
+@dataclass
+class BlocState:
+    """Per-bloc state that carries over between quarters. None only until its owner has set up."""
+
+    # compute
+    chip_supply: np.ndarray = None  # [bloc] share of the world's advanced chips made by the bloc's firms (G1)
+    chip_capacity: np.ndarray = None  # [bloc] domestic advanced-chip self-sufficiency, 0-1
+    chip_investment: np.ndarray = None  # [bloc] EUR bn put into chip-making this quarter (0 before the first)
+    pipeline: np.ndarray = None  # [build quarter, bloc] chip capacity under construction, arriving in order
+    tool_supply: np.ndarray = None  # [bloc] share of chip-making tools supplied from the bloc
+    compute_stock: np.ndarray = None  # [bloc] compute volume, US 2017 = 1
+    foreign_access: np.ndarray = None  # [bloc] share of chip demand the bloc can buy abroad, 0-1
+    compute_access: np.ndarray = None  # [bloc] share of chip demand the bloc can buy at home or abroad, 0-1
+    # investment
+    influence: np.ndarray = None  # [investor bloc, target bloc] influence gained by investing abroad, cumulative
+    # capability
+    firm_bounds: np.ndarray = None  # [bloc + 1] each bloc's firm rows: bloc b is rows bounds[b]:bounds[b + 1]
+    capability: np.ndarray = None  # [bloc] capability index: geometric mean of top-decile firm knowledge
+    installed_access: np.ndarray = None  # [bloc] compute access of the chips in service (lags compute_access)
+    entrant_knowledge: np.ndarray = None  # [bloc] knowledge of a new entrant (20th percentile at set-up)
+    knowledge0_us: float = None  # the US firms' total knowledge at set-up: the unit of new knowledge
+    models_rng: np.random.Generator = None  # notable models' own random stream
+    # standards
+    alignment: np.ndarray = None  # [bloc, bloc] how aligned two AI regimes are, 0-1, 1 on the diagonal
+    # the model (after every set-up, then each step)
+    capability_last_year: np.ndarray = None  # [bloc] capability four quarters ago (behaviour's rules read it)
+
+    def unset(self) -> list[str]:
+        """Names of the fields no set-up has written."""
+        return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) is None]
+
+
+# A deal is a round with at least one investor from a given foreign bloc (as MERICS counts them).
+DEAL_COLUMNS = {
+    "investor_bloc": np.int64,  # bloc index
+    "investor_country": np.int64,  # country index of the deal's first investor from that bloc
+    "investor_type": np.int64,  # an InvestorType code: that first investor's type
+    "target_bloc": np.int64,
+    "target_country": np.int64,
+    "stage": np.int64,  # a Stage code: the firm's stage when it raised the round
+    "amount_eur": float,  # EUR invested by that bloc's investors (0 if blocked)
+    "reviewed": bool,  # any of that bloc's investor slots was screened
+    "blocked": bool,  # the deal was blocked: screening stopped every slot of that bloc
+    "round_total_eur": float,  # EUR the round raised from all its investors
+    "round_id": np.int64,  # the round, numbered from 0 in the order rounds open
+    "company_id": np.int64,  # the firm that raised it (a reused firm row gets a new id)
+}
+
+
+@dataclass
+class Flows:
+    """This quarter's flows; each field is replaced by its owner's step every quarter."""
+
+    # investment
+    deals: dict[str, np.ndarray]  # per deal: one array per DEAL_COLUMNS key
+    rounds: np.ndarray  # [bloc] funding rounds raised by the bloc's firms
+    rounds_capital: np.ndarray  # [bloc] EUR m raised in those rounds
+    rounds_foreign: np.ndarray  # [bloc] rounds with at least one foreign backer that was not blocked
+    exited_firms: np.ndarray  # [exit] firm rows that failed this quarter (each row now holds a new entrant)
+    # standards
+    complying: np.ndarray  # [bloc, regime] how many of the bloc's firms comply with each bloc's regime
+    # collaboration (symmetric [bloc, bloc] matrices count ties and papers between two blocs)
+    ties: np.ndarray  # [bloc, bloc] live research ties
+    papers: np.ndarray  # [bloc, bloc] co-authored papers
+    papers_field: np.ndarray  # [bloc, bloc, field] co-authored papers by field
+    papers_military: np.ndarray  # [bloc, bloc] co-authored papers with a military-linked author
+    papers_security: np.ndarray  # [bloc, bloc] co-authored papers with a security-linked author
+    papers_corporate: np.ndarray  # [bloc, bloc] co-authored papers with a firm among the authors
+    citations: np.ndarray  # [bloc, bloc] citation-weighted co-authored papers
+    home_country: np.ndarray  # [country] single-bloc papers
+    home: np.ndarray  # [bloc] single-bloc papers
+    home_impact: np.ndarray  # [bloc] citation impact of home papers (capacity-weighted prestige)
+    country_with: np.ndarray  # [country, bloc] papers co-authored with that bloc
+    spillover: np.ndarray  # [bloc] yearly knowledge growth from co-authored research (capability reads it)
+    exposure: np.ndarray  # [bloc] share of output in dual-use fields with military- or security-linked partners
+    firm_papers: np.ndarray  # [firm] co-authored papers of each firm (capability reads it)
+    # capability
+    new_knowledge: np.ndarray  # [bloc] knowledge the bloc's firms gained
+    frontier_models: np.ndarray  # [bloc] notable models (G2)
+    patents: np.ndarray  # [bloc] patent families (G3)
+
+    @classmethod
+    def empty(cls, n_blocs: int, n_countries: int, n_firms: int, n_fields: int) -> Flows:
+        """The flows of a quarter in which nothing happened: what every field holds after set-up."""
+        nb = n_blocs
+
+        def per_bloc(dtype=float):
+            return np.zeros(nb, dtype)
+
+        def pairs():
+            return np.zeros((nb, nb))
+
+        return cls(
+            deals={name: np.zeros(0, dtype) for name, dtype in DEAL_COLUMNS.items()},
+            rounds=per_bloc(np.int64),
+            rounds_capital=per_bloc(),
+            rounds_foreign=per_bloc(np.int64),
+            exited_firms=np.zeros(0, np.int64),
+            complying=pairs(),
+            ties=np.zeros((nb, nb), np.int64),
+            papers=pairs(),
+            papers_field=np.zeros((nb, nb, n_fields)),
+            papers_military=pairs(),
+            papers_security=pairs(),
+            papers_corporate=pairs(),
+            citations=pairs(),
+            home_country=np.zeros(n_countries),
+            home=per_bloc(),
+            home_impact=per_bloc(),
+            country_with=np.zeros((n_countries, nb)),
+            spillover=per_bloc(),
+            exposure=per_bloc(),
+            firm_papers=np.zeros(n_firms),
+            new_knowledge=per_bloc(),
+            frontier_models=per_bloc(np.int64),
+            patents=per_bloc(),
+        )
+
+
+@dataclass
+class InvestmentMarket:
+    """What investment keeps between quarters for itself: the terms of investors' choices and counters."""
+
+    distance: np.ndarray  # [investor bloc, target bloc] values distance (political risk)
+    depth: np.ndarray  # [country] log share of its bloc's firms (ecosystem depth foreign investors favour)
+    fund0: np.ndarray  # [investor] fund size at set-up: attempts scale with capital relative to it
+    prefs: np.ndarray  # [investor type, raising stage] stage preference weights
+    tickets: np.ndarray  # [investor type, 2] smallest and largest ticket as a share of fund size
+    starved: np.ndarray = dataclasses.field(
+        default_factory=lambda: np.zeros(0, np.int64)
+    )  # [firm] rows closing unfunded
+    next_round: int = 0  # the next round id
+    next_company: int = 0  # the next company id
+    mean_knowledge: float = 1.0  # firms' mean knowledge this quarter: returns are judged against it
+
+
+@dataclass
+class ResearchNetwork:
+    """Collaboration's authors and ties, and the papers each author has written with each bloc."""
+
+    authors: Authors  # every author's fixed attributes, institutions first, then firms
+    ties: Ties  # the live cross-bloc research ties
+    papers_with: np.ndarray  # [author, bloc] cumulative co-authored papers with that bloc
