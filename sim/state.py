@@ -154,6 +154,7 @@ class InvestmentMarket:
     fund0: np.ndarray  # [investor] fund size at set-up: attempts scale with capital relative to it
     prefs: np.ndarray  # [investor type, raising stage] stage preference weights
     tickets: np.ndarray  # [investor type, 2] smallest and largest ticket as a share of fund size
+    rng: np.random.Generator  # investment's own random stream (spawned from model.rng at set-up)
     starved: np.ndarray = dataclasses.field(
         default_factory=lambda: np.zeros(0, np.int64)
     )  # [firm] rows closing unfunded
