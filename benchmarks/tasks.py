@@ -30,7 +30,7 @@ def _entangle(factor: float, seed: int = 1):
     the config is composed and validated beforehand, so a timer around the call counts only the model."""
     import logging
 
-    from sim.cli import compose_config
+    from sim.compose import compose_config
     from sim.model import EntangleModel
     from sim.run import prepare
 
@@ -167,7 +167,7 @@ def cli_split(out: str, scale: str = "realistic") -> dict:
 def _sweep_job(args) -> float:
     """One sweep run (the stand-in for Hydra's joblib launcher): compose, run, write tables."""
     seed, factor, out = args
-    from sim.cli import compose_config
+    from sim.compose import compose_config
     from sim.run import run
 
     cfg = compose_config([f"scale.factor={factor}", f"seed={seed}", "output=tables_only"])
@@ -178,11 +178,10 @@ def _sweep_job(args) -> float:
 
 def pool_sweep(runs: int, factor: float, out: str, workers: int = 2) -> dict:
     """`runs` runs on a process pool of `workers`: used only when the joblib launcher is not installed."""
-    from concurrent.futures import ProcessPoolExecutor
+    from sim.parallel import parallel_map
 
     t = time.perf_counter()
-    with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_sweep_job, [(s, factor, out) for s in range(runs)]))
+    parallel_map(_sweep_job, [(s, factor, out) for s in range(runs)], workers)
     return {"runs": runs, "workers": workers, "t_total": time.perf_counter() - t}
 
 

@@ -42,7 +42,7 @@ def tables_checksum(model) -> str:
 def current() -> str:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from sim.cli import compose_config
+    from sim.compose import compose_config
     from sim.run import build_model
 
     model = build_model(compose_config(OVERRIDES))

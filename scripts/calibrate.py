@@ -5,19 +5,20 @@
 
 `params.<module>.<field>` sets a mechanism/population Params field; `catalogue.<bloc>.<attr>[...]`
 sets an actor-catalogue default (dict keys and attributes by dots). With `grid=key:v1,v2,...` each
-value is tried in turn (a one-dimensional search; combine by hand). Prints each target's median and
-in/out, and the count in band. Runs end at 2023Q4 (the last year any target reads).
+value is tried in turn (a one-dimensional search; combine by hand). Prints each target part's median
+and status, and the count of counted parts in band (tune on fit parts: configs/validation_targets.yaml).
+Runs end at 2023Q4 (the last year any target reads).
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
 
-from sim.validation.report import summarize_targets
+from sim.parallel import parallel_map
+from sim.validation.report import headline_text, summarize_targets
 from sim.validation.runs import make_config, run_tables
 from sim.validation.targets import evaluate
 
@@ -53,9 +54,10 @@ def job(args):
     return evaluate(run_tables(cfg))
 
 
-def score(seeds, factor, overrides, pool):
-    values = list(pool.map(job, [(s, factor, overrides) for s in range(seeds)]))
-    return summarize_targets(values)
+def score(seeds, factor, overrides):
+    # a fresh process per job: a job edits the actor catalogue, module state the next job must not see
+    values = parallel_map(job, [(s, factor, overrides) for s in range(seeds)], fresh_workers=True)
+    return summarize_targets(values, factor)
 
 
 def main(argv):
@@ -66,14 +68,12 @@ def main(argv):
     if grid:
         key, vals = grid.split(":", 1)
         trials = [{key: v} for v in vals.split(",")]
-    with ProcessPoolExecutor(max_tasks_per_child=1) as pool:
-        for trial in trials:
-            t0 = time.time()
-            rows = score(seeds, factor, {**opts, **trial}, pool)
-            n_in = sum(r["in_band"] for r in rows)
-            print(f"== {trial or opts}: {n_in}/{len(rows)} in band ({time.time() - t0:.0f} s)")
-            for r in rows:
-                print(f"  {r['id']:4s} {'in ' if r['in_band'] else 'OUT'} {r['median']}")
+    for trial in trials:
+        t0 = time.time()
+        rows = score(seeds, factor, {**opts, **trial})
+        print(f"== {trial or opts}: {headline_text(rows)} ({time.time() - t0:.0f} s)")
+        for r in rows:
+            print(f"  {r['id']:4s} {r['group']:4s} {r['status'][:40]:40s} {r['median']}")
 
 
 if __name__ == "__main__":

@@ -76,6 +76,24 @@ def field_names(cls) -> str:
     return ", ".join(f.name for f in dataclasses.fields(cls))
 
 
+def _type_allowed(err: ValidationError) -> str:
+    """What the field a bad value was given for accepts: its range or choices, else its type."""
+    parent, name = getattr(err, "object_type", None), getattr(err, "key", None)
+    if not (parent and dataclasses.is_dataclass(parent) and name):
+        return ""
+    fields = {f.name: f for f in dataclasses.fields(parent)}
+    if name not in fields:
+        return ""
+    allowed = _allowed(fields[name].metadata)
+    if allowed:
+        return allowed
+    hint = str(typing.get_type_hints(parent).get(name, ""))
+    for word, text in (("bool", "true or false"), ("int", "an integer"), ("float", "a number"), ("str", "text")):
+        if word in hint:
+            return text
+    return ""
+
+
 def omegaconf_error(err: OmegaConfBaseException, prefix: str = "", cls=None) -> ConfigError:
     """Turn an OmegaConf error into a one-line ConfigError naming the key."""
     key = prefix + (getattr(err, "full_key", None) or "")
@@ -85,7 +103,7 @@ def omegaconf_error(err: OmegaConfBaseException, prefix: str = "", cls=None) -> 
         allowed = field_names(parent) if parent and dataclasses.is_dataclass(parent) else ""
         return ConfigError(key.rstrip("."), "unknown key", allowed)
     if isinstance(err, ValidationError):
-        return ConfigError(key.rstrip("."), f"wrong type ({msg})")
+        return ConfigError(key.rstrip("."), f"wrong type ({msg})", _type_allowed(err))
     return ConfigError(key.rstrip(".") or "config", msg)
 
 

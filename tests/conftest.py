@@ -6,7 +6,7 @@ import functools
 
 import pytest
 
-from sim.cli import compose_config
+from sim.compose import compose_config
 from sim.run import build_model
 
 

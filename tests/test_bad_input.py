@@ -122,3 +122,25 @@ def _env():
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (["sample", "method=foo"], "error: method: 'foo' is not allowed; allowed: one of sobol, morris, latin"),
+        (["sample", "n=0"], "error: n: 0 is out of range; allowed: a number >= 1"),
+        (["discover", "bogus=1"], "error: bogus: unknown key; allowed: sweep, outcome, threshold"),
+        (["discover", "threshold=x"], "error: threshold: wrong type"),
+        (["sensitivity", "second_order=maybe"], "error: second_order: wrong type"),
+        (["frobnicate"], "error: command: 'frobnicate' is not allowed"),
+    ],
+)
+def test_analyze_options_are_checked_in_one_line(args, start, tmp_path, capsys, monkeypatch):
+    from sim.analyze.__main__ import main as analyze
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        analyze(args)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.startswith(start) and len(err.strip().splitlines()) == 1, err
+    assert not any(tmp_path.iterdir())  # nothing written

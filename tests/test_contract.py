@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from sim import catalogue
-from sim.cli import compose_config
+from sim.compose import compose_config
 from sim.config import ParamsConfig
 from sim.mechanisms import SETUP_ORDER, STEP_ORDER
 from sim.run import build_model

@@ -1,87 +1,61 @@
-"""FACTS.md 'Directions every policy lever must move': same seeds, one lever changed."""
+"""FACTS.md 'Directions every policy lever must move': the validation's own direction list
+(sim/validation/runs.py DIRECTIONS), each check on paired seeds: the same seeds with and without the lever.
 
-from conftest import mean_over_seeds
+Here the check is applied once to the timeseries averaged over the seeds (a low-noise paired comparison);
+the validation report applies it per seed. A check the current model cannot meet names the issue whose
+mechanisms it waits for and is an expected failure (not strict: it passes the day it holds).
+"""
 
-LATE = range(2028, 2031)
+import functools
+
+import pytest
+
+from sim.validation.runs import DIRECTION_YEAR, DIRECTIONS, lever_timeseries, run_tables
+
+SEEDS = (0, 1, 2)
+FACTOR = 0.15  # large enough for the paired differences to stand out of the noise, small enough to be quick
+END = f"{DIRECTION_YEAR}Q4"
 
 
-def test_tighter_us_export_controls_cut_china_compute_slow_capability_and_raise_chip_capacity():
-    loose = "policies.export_controls.stringency=0.2"
-    tight = "policies.export_controls.stringency=1.0"
-    scope = "policies.export_controls.scope=[chips,tools]"
-    assert mean_over_seeds("compute_access_CN", range(2025, 2027), tight, scope) < mean_over_seeds(
-        "compute_access_CN", range(2025, 2027), loose, scope
+def _mean(frames):
+    numeric = [f.select_dtypes("number") for f in frames]
+    return sum(numeric) / len(numeric)
+
+
+@functools.cache
+def _base():
+    from sim.validation.runs import make_config
+
+    return _mean([run_tables(make_config("baseline", s, FACTOR, END))["ts"] for s in SEEDS])
+
+
+@functools.cache
+def _levered(index: int):
+    return _mean([lever_timeseries(DIRECTIONS[index], "baseline", s, FACTOR, END) for s in SEEDS])
+
+
+CASES = [
+    pytest.param(
+        i,
+        check,
+        id=f"{d.name} -> {check.label}",
+        marks=[pytest.mark.xfail(strict=False, reason=f"needs {check.expected_to_fail_until}")]
+        if check.expected_to_fail_until
+        else [],
     )
-    assert mean_over_seeds("capability_CN", LATE, tight, scope) < mean_over_seeds("capability_CN", LATE, loose, scope)
-    assert mean_over_seeds("chip_investment_eur_bn_CN", range(2025, 2028), tight, scope) > mean_over_seeds(
-        "chip_investment_eur_bn_CN", range(2025, 2028), loose, scope
-    )
-    # Substitution builds up over years: capacity rises later, not at once.
-    assert mean_over_seeds(
-        "chip_capacity_CN", LATE, "policies.export_controls.stringency=1.0", "policies.export_controls.scope=[chips]"
-    ) > mean_over_seeds(
-        "chip_capacity_CN", LATE, "policies.export_controls.stringency=0.2", "policies.export_controls.scope=[chips]"
-    )
+    for i, d in enumerate(DIRECTIONS)
+    for check in d.checks
+]
 
 
-def test_stricter_eu_research_security_means_fewer_eu_cn_papers_and_less_military_exposure():
-    base = ("policies.research_security.bloc=EU", "policies.research_security.partner=CN")
-    strict = base + ("policies.research_security.screening=0.8", "policies.research_security.ban_military=1.0")
-    lax = base + ("policies.research_security.screening=0.0", "policies.research_security.ban_military=0.0")
-    assert mean_over_seeds("papers_CN_EU", LATE, *strict) < mean_over_seeds("papers_CN_EU", LATE, *lax)
-    assert mean_over_seeds("share_CN_EU_military_linked", LATE, *strict) < mean_over_seeds(
-        "share_CN_EU_military_linked", LATE, *lax
-    )
+@pytest.mark.parametrize(("index", "check"), CASES)
+def test_direction_holds_on_paired_seeds(index, check):
+    assert check.holds(_base(), _levered(index))
 
 
-def test_stricter_inbound_screening_means_fewer_foreign_deals_into_the_bloc():
-    base = (
-        "policies.investment_screening.bloc=EU",
-        "policies.investment_screening.partner=all",
-        "policies.investment_screening.threshold_eur_m=0",
-    )
-    strict = mean_over_seeds("deals_US_to_EU", LATE, *base, "policies.investment_screening.inbound=1.0")
-    open_ = mean_over_seeds("deals_US_to_EU", LATE, *base, "policies.investment_screening.inbound=0.0")
-    assert strict < open_
-
-
-def test_larger_investai_budget_raises_eu_capability_and_narrows_the_eu_us_gap():
-    small = "policies.investai.budget_eur_bn=0"
-    large = "policies.investai.budget_eur_bn=400"
-    assert mean_over_seeds("capability_EU", LATE, large) > mean_over_seeds("capability_EU", LATE, small)
-    # gap_EU_US = capability_EU - capability_US: closer to zero is a smaller gap.
-    assert mean_over_seeds("gap_EU_US", LATE, large) > mean_over_seeds("gap_EU_US", LATE, small)
-
-
-def test_standards_agreement_raises_alignment_and_cross_compliance():
-    # From 2019, while compliance with the US regime is still spreading among EU firms (0.7 in 2020):
-    # by the late 2020s it is near 1 with or without an agreement, and the difference is seed noise.
-    agree = (
-        "policies.standards_agreements.name=test",
-        "policies.standards_agreements.parties=[EU,US]",
-        "policies.standards_agreements.depth=0.9",
-        "policies.start=2019Q1",
-    )
-    years = range(2020, 2025)
-    assert mean_over_seeds("alignment_EU_US", years, *agree) > mean_over_seeds("alignment_EU_US", years)
-    assert mean_over_seeds("cross_compliance_EU_with_US", years, *agree) > mean_over_seeds(
-        "cross_compliance_EU_with_US", years
-    )
-
-
-def test_stricter_eu_screening_of_chinese_capital_means_fewer_chinese_deals_in_europe():
-    # Diversion to the US (FACTS "Diversion") is reported by `python -m sim.validate`, not asserted here:
-    # at the current calibration it holds in only about half of paired seeds (docs/CALIBRATION.md).
-    base = (
-        "policies.investment_screening.bloc=EU",
-        "policies.investment_screening.partner=CN",
-        "policies.investment_screening.threshold_eur_m=0",
-    )
-    years, seeds = range(2025, 2031), (0, 1, 2, 3, 4, 5)
-    strict = mean_over_seeds(
-        "deals_CN_to_EU", years, *base, "policies.investment_screening.inbound=1.0", seeds=seeds, factor=0.5
-    )
-    open_ = mean_over_seeds(
-        "deals_CN_to_EU", years, *base, "policies.investment_screening.inbound=0.0", seeds=seeds, factor=0.5
-    )
-    assert strict < open_
+def test_every_facts_direction_is_in_the_list():
+    names = " | ".join(d.name for d in DIRECTIONS)
+    for words in ("export controls", "EU research security", "inbound screening", "InvestAI", "standards"):
+        assert words in names, words
+    diversion = [c.label for d in DIRECTIONS for c in d.checks if "Diversion" in d.name or "Diversion" in c.label]
+    assert len(diversion) >= 4  # US package: fewer US-CN and more EU-CN; Chinese capital elsewhere; US vendors' share

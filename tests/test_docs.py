@@ -10,7 +10,7 @@ import pandas as pd
 
 from sim import outputs
 from sim.catalogue import CATALOGUE
-from sim.cli import compose_config
+from sim.compose import compose_config
 from sim.config import ParamsConfig
 from sim.docs import OUT, OUTPUTS, render, rows
 from sim.policies import FAMILIES

@@ -9,6 +9,7 @@ day it is added.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import resource
 import subprocess
 import sys
@@ -20,8 +21,10 @@ import pytest
 
 from sim.catalogue import BlocSpec
 from sim.cli import _one_line, precheck
+from sim.compose import compose_config
 from sim.limits import MAX_AGENTS, MAX_SCENARIO_BYTES
 from sim.policies import FAMILIES
+from sim.run import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,6 +140,22 @@ OVERRIDES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=1)
+def _classroom_config():
+    return compose_config(["scale=classroom"])
+
+
+def _scenario_line(path) -> str:
+    """What `python -m sim scenario=<path> scale=classroom` would say (the config composed once, not per case)."""
+    cfg = _classroom_config().copy()
+    cfg.scenario = str(path)
+    with pytest.raises(Exception) as info:
+        prepare(cfg)
+    line = _one_line(info.value)
+    assert "\n" not in line and "Traceback" not in line
+    return line
+
+
 def _line(argv) -> str:
     with pytest.raises(Exception) as info:
         precheck(argv)
@@ -154,7 +173,7 @@ def test_bad_scenario_file_is_one_line(tmp_path, name):
     text, start = FILES[name]
     path = tmp_path / f"{name}.yaml"
     path.write_text(text + "\n")
-    line = _line([f"scenario={path}", "scale=classroom"])
+    line = _scenario_line(path)
     assert line.startswith(start), line
     assert "s3cr3t" not in line and str(Path.home()) not in line  # no environment value leaks
 

@@ -160,7 +160,7 @@ def test_blocs_join_agreements_when_influence_outweighs_values_distance(tmp_path
 
 # --- injected measures (what the app and events use) --------------------------------------------
 def test_measure_injected_mid_run_takes_effect_from_the_next_step():
-    from sim.cli import compose_config
+    from sim.compose import compose_config
     from sim.run import build_model
 
     model = build_model(compose_config(["scale=classroom", "seed=0", "end=2026Q4"]))

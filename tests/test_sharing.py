@@ -11,7 +11,8 @@ import pytest
 
 from sim import rundir
 from sim.atomic import write_json, write_parquet
-from sim.cli import compose_config, main
+from sim.cli import main
+from sim.compose import compose_config
 from sim.run import run
 
 QUICK = ["scale=classroom", "end=2019Q4", "output.plots=false"]

@@ -31,10 +31,11 @@ def _ts():
                 "citation_CN_EU": 2.0,
                 "citation_EU_domestic": 1.0,
                 "papers_CN_US": 300.0,
+                "papers_EU_US": 500.0 - 10 * (y - 2017),
                 "deals_total_EU": 100.0,
                 "deals_total_CN": 90.0,
-                "capital_total_CN": 2.5e9,
-                "capital_total_EU": 1e9,
+                "capital_total_CN": 7.5e9,  # EUR 30 bn a year (I6)
+                "capital_total_EU": 3e9,
                 "chip_supply_share_US": 0.85,
                 "frontier_models_US": 15.0,
                 "frontier_models_CN": 3.75,
@@ -69,12 +70,15 @@ def _deals():
     for y, n in per_year.items():
         for _ in range(n):
             country = "UK" if k < 30 else "DE" if k < 45 else "FR"
-            rows.append((y, "CN", "EU", country, False))
+            rows.append((y, "CN", "EU", country, False, k % 60))  # 71 deals in 60 companies
             k += 1
-    rows.append((2018, "CN", "EU", "UK", True))  # blocked: not a deal
-    rows.append((2023, "CN", "EU", "UK", False))  # after the window
-    rows += [(2019, "EU", "CN", "CN", False)] * 81 + [(2020, "US", "CN", "CN", False)] * 367
-    return pd.DataFrame(rows, columns=["year", "investor_bloc", "target_bloc", "target_country", "blocked"])
+    rows.append((2018, "CN", "EU", "UK", True, 0))  # blocked: not a deal
+    rows.append((2023, "CN", "EU", "UK", False, 0))  # after the window
+    rows += [(2019, "EU", "CN", "CN", False, 1000 + i % 64) for i in range(81)]
+    rows += [(2020, "US", "CN", "CN", False, 2000)] * 367
+    return pd.DataFrame(
+        rows, columns=["year", "investor_bloc", "target_bloc", "target_country", "blocked", "company_id"]
+    )
 
 
 def _inst():
@@ -105,6 +109,13 @@ def test_research_targets(tables):
     assert v["C13"] == pytest.approx({"growth_CN": 2.0, "growth_US": 1.0, "growth_EU": 1.0})
     for tid in ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12", "C13"):
         assert T.BY_ID[tid].check(v[tid]) == (tid != "C1"), tid  # C1: 4,120 papers is far below 36,951
+    # US-CN 1,200 a year against EU-CN 400-1,000: US-CN leads every year, so no 2022 crossover (C14)
+    assert v["C14"]["min_US_over_EU_2017_2020"] == pytest.approx(300 / 170)
+    assert v["C14"]["EU_over_US_2022"] == pytest.approx(250 / 300) and not T.BY_ID["C14"].check(v["C14"])
+    assert v["C16"]["min_US_over_UK_2017_2020"] == pytest.approx(1200 / 47)
+    assert v["C16"]["min_UK_over_next_2021_2022"] == pytest.approx(47 / 12) and T.BY_ID["C16"].check(v["C16"])
+    assert v["C15"]["ratio_2022_2020"] == pytest.approx(450 / 470) and T.BY_ID["C15"].check(v["C15"])
+    assert v["C17"] == pytest.approx({"papers_US_CN_2017_2021": 5 * 1200, "ratio_UScn_to_UKus_2017_2021": 3.0})
 
 
 def test_investment_and_compute_targets(tables):
@@ -117,6 +128,9 @@ def test_investment_and_compute_targets(tables):
     assert v["I6"]["ratio_CN_EU_2023"] == pytest.approx(2.5)
     assert v["G1"]["us_supply_share"] == pytest.approx(0.85)
     assert v["G2"]["ratio_US_CN_2023"] == pytest.approx(4.0)
+    assert v["I7"] == pytest.approx(
+        {"deals_CN_to_EU": 71, "companies_CN_to_EU": 60, "deals_EU_to_CN": 81, "companies_EU_to_CN": 64}
+    )
     assert not T.BY_ID["I1"].check(v["I1"])  # 3% of European deals is outside [0.8%, 1.6%]
     for tid in ("I2", "I3", "I4", "I5", "I6", "G1", "G2"):
         assert T.BY_ID[tid].check(v[tid]), tid
@@ -132,7 +146,7 @@ def test_deal_counts_are_scaled_to_real_world(tables):
 
 def test_every_facts_target_has_a_row():
     ids = [t.id for t in T.TARGETS]
-    assert ids == [f"C{i}" for i in range(1, 14)] + [f"I{i}" for i in range(1, 8)] + ["G1", "G2"]
+    assert ids == [f"C{i}" for i in range(1, 18)] + [f"I{i}" for i in range(1, 8)] + ["G1", "G2"]
 
 
 def test_summary_takes_medians_over_seeds(tables):
@@ -143,6 +157,7 @@ def test_summary_takes_medians_over_seeds(tables):
         t = dict(tables, ts=tables["ts"].assign(share_CN_EU_military_linked=0.44 * k))
         runs.append(T.evaluate(t))
     row = next(r for r in summarize_targets(runs) if r["id"] == "C7")
+    assert row["counted"] and row["group"] == "test"
     assert row["_med"]["share_military"] == pytest.approx(0.44)
     assert row["_lo"]["share_military"] < 0.44 < row["_hi"]["share_military"]
     assert np.isfinite(row["_hi"]["share_military"]) and row["in_band"]

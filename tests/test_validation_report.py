@@ -1,5 +1,5 @@
-"""`python -m sim.validate` end to end at classroom scale, its argument checks, and the
-regression guard that the realistic baseline keeps the targets now in band."""
+"""`python -m sim.validation` end to end at classroom scale, its argument checks, and the
+regression guard that the realistic baseline keeps the target parts now in band."""
 
 import subprocess
 import sys
@@ -7,21 +7,22 @@ import sys
 import pandas as pd
 import pytest
 
-from sim import validate as V
+from sim.validation import command as V
+from sim.validation.runs import DIRECTIONS
 from sim.validation.targets import TARGETS
 
-# Targets in band for the realistic baseline on the REGRESSION_SEEDS seeds: 21 of 21 before investors
-# decided (issue 14); with them 21-22 of 22 (C5's 2021 share sits at its band's edge; docs/CALIBRATION.md).
+# Counted target parts (emergent and initial, configs/validation_targets.yaml) in band for the realistic
+# baseline on the REGRESSION_SEEDS seeds: 27 of 33 (`python -m sim.validation seeds=8 directions=false`;
+# out: C1 (band now +-20%), C14 2017-20, C15, C16 2021-22 and both C17 parts, which wait for issue 13).
 # Raise it as calibration improves; never lower it silently. 8 seeds, not 4: a 4-seed median is too noisy
-# for the widest targets (G2's 10-90% range over 20 seeds is 2.7-8.6 against a band of [3, 5]; C5's 2021
-# share 6.8-8.5% against 7%).
-REGRESSION_IN_BAND = 21
+# for the widest targets (G2's 10-90% range over 20 seeds is 2.7-8.6 against a band of [3, 5]).
+REGRESSION_IN_BAND = 27
 REGRESSION_SEEDS = 8
 
 
 @pytest.mark.slow
 def test_report_end_to_end_classroom(tmp_path):
-    opts = V.parse_args(["seeds=2", "scale=classroom", f"out={tmp_path}", "workers=2"])
+    opts = V.options(["seeds=2", "scale=classroom", f"out={tmp_path}", "workers=2"])
     res = V.validate(opts, progress=False)
     folder = res["folder"]
     assert folder.parent == tmp_path and not folder.name.startswith(".")
@@ -29,22 +30,26 @@ def test_report_end_to_end_classroom(tmp_path):
         assert (folder / name).stat().st_size > 0, name
     csv = pd.read_csv(folder / "targets.csv")
     assert list(dict.fromkeys(csv["id"])) == [t.id for t in TARGETS]
-    assert {"median", "p10", "p90", "band", "in_band"} <= set(csv.columns)
+    assert len(csv) == sum(len(t.parts) for t in TARGETS)  # one row per part, none dropped
+    assert {"part", "group", "kind", "status", "median", "p10", "p90", "band", "in_band", "counted"} <= set(csv.columns)
+    assert not csv.loc[csv["kind"] == "input", "counted"].any()
     text = (folder / "report.md").read_text()
-    assert "targets in band" in text and "| C1 |" in text and "| G2 |" in text
+    assert "counted target parts in band" in text and "| C1 |" in text and "| G2 |" in text
+    assert "## Fit parts" in text and "## Test parts" in text and "not computed" in text
     dirs = pd.read_csv(folder / "directions.csv")
-    assert len(dirs) == 12 and set(dirs["seeds_holding"]) <= {"0/2", "1/2", "2/2"}
+    assert len(dirs) == sum(len(d.checks) for d in DIRECTIONS)
+    assert set(dirs["seeds_holding"]) <= {"0/2", "1/2", "2/2"}
     assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no temporary folder left behind
 
 
 @pytest.mark.slow
 def test_results_do_not_depend_on_worker_count(tmp_path):
     one = V.validate(
-        V.parse_args(["seeds=2", "scale=classroom", "directions=false", "workers=1", f"out={tmp_path / 'a'}"]),
+        V.options(["seeds=2", "scale=classroom", "directions=false", "workers=1", f"out={tmp_path / 'a'}"]),
         progress=False,
     )
     two = V.validate(
-        V.parse_args(["seeds=2", "scale=classroom", "directions=false", "workers=2", f"out={tmp_path / 'b'}"]),
+        V.options(["seeds=2", "scale=classroom", "directions=false", "workers=2", f"out={tmp_path / 'b'}"]),
         progress=False,
     )
     from sim.validation.report import targets_frame
@@ -53,14 +58,19 @@ def test_results_do_not_depend_on_worker_count(tmp_path):
 
 
 @pytest.mark.parametrize("arg", ["seeds=0", "seeds=x", "scale=huge", "directions=maybe", "bogus=1", "seeds"])
-def test_bad_argument_is_one_line_exit_2_nothing_written(tmp_path, arg):
+def test_bad_argument_is_one_line_exit_2_nothing_written(tmp_path, capsys, arg):
     out = tmp_path / "v"
-    proc = subprocess.run(
-        [sys.executable, "-m", "sim.validate", arg, f"out={out}"], capture_output=True, text=True, timeout=60
-    )
-    assert proc.returncode == 2
-    assert len(proc.stderr.strip().splitlines()) == 1 and "allowed" in proc.stderr
+    assert V.main([arg, f"out={out}"]) == 2  # in-process: the command-line contract is checked just below
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "allowed" in err
     assert not out.exists()
+
+
+def test_sim_validate_is_an_alias(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.validate", "seeds=0", f"out={tmp_path}"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2 and proc.stderr.startswith("error: seeds: 0 is out of range")
 
 
 def test_unknown_scenario_is_rejected(tmp_path):
@@ -70,7 +80,7 @@ def test_unknown_scenario_is_rejected(tmp_path):
 
 @pytest.mark.slow
 def test_realistic_baseline_keeps_its_targets_in_band(tmp_path):
-    opts = V.parse_args([f"seeds={REGRESSION_SEEDS}", "directions=false", "workers=2", f"out={tmp_path}"])
+    opts = V.options([f"seeds={REGRESSION_SEEDS}", "directions=false", "workers=2", f"out={tmp_path}"])
     rows = V.validate(opts, progress=False)["rows"]
-    n_in = sum(r["in_band"] for r in rows)
-    assert n_in >= REGRESSION_IN_BAND, [r["id"] for r in rows if not r["in_band"]]
+    n_in = sum(r["in_band"] for r in rows if r["counted"])
+    assert n_in >= REGRESSION_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]

@@ -3,7 +3,7 @@
 Hydra's BasicSweeper calls `validate_batch_is_legal` before launching a batch, which composes
 every job's config one after another in the parent process (about 0.1 s a job: 10 s for 100
 runs, during which no job runs). `python -m sim` has already composed and validated the config
-for every value each sweep takes (`sim.cli.precheck`, before Hydra writes anything), and each
+for every value each sweep takes (`sim.compose.precheck`, before Hydra writes anything), and each
 job composes its own config again where it runs. So this sweeper composes only the batch's
 first job here, which still catches anything particular to Hydra's sweep composition (its
 `hydra.*` keys, the sweep folder's interpolations) before any job starts.

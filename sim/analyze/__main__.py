@@ -1,4 +1,4 @@
-"""`python -m sim.analyze COMMAND key=value ...`
+"""`python -m sim.analyze COMMAND key=value ...` (each command's options: a Hydra-composed dataclass below)
 
 aggregate    sweep=DIR                         rebuild sweep/summary/runs/events tables and plots
 sample       method=sobol|morris|latin n=N levers=KEY:LO:HI,... sweep=DIR
@@ -16,25 +16,81 @@ discover     sweep=DIR outcome=COL threshold=X [direction=above|below] [levers=K
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from dataclasses import dataclass
 
+from hydra.errors import HydraException
+from omegaconf.errors import OmegaConfBaseException
+
+from ..compose import one_line
 from ..errors import ConfigError
+from ..schema import spec
 
 COMMANDS = ("aggregate", "sample", "sensitivity", "discover")
 
 
-def parse(args: list[str], known: tuple[str, ...]) -> tuple[dict, list[str]]:
-    """Split key=value arguments into this command's options and overrides passed on to `python -m sim`."""
-    options, rest = {}, []
+@dataclass
+class AggregateOptions:
+    sweep: str | None = spec(None, source="a multirun folder (hydra.sweep.dir)")
+
+
+@dataclass
+class SampleOptions:
+    method: str = spec("sobol", choices=("sobol", "morris", "latin"), source="SALib sampler")
+    n: int | None = spec(None, lo=1, source="base sample size (default: 64 for sobol, 10 otherwise)")
+    levers: str = spec("", source="KEY:LO:HI,... e.g. policies.export_controls.stringency:0:1")
+    sweep: str | None = spec(None, source="the sweep folder (default: results/sensitivity/<time>_<method>)")
+    sample_seed: int = spec(0, lo=0, source="seed of the sampler")
+    levels: int = spec(4, lo=1, source="Morris grid levels")
+    second_order: bool = spec(False, source="Sobol second-order indices")
+
+
+@dataclass
+class SensitivityOptions(SampleOptions):
+    outcomes: str = spec("", source="outcome columns, comma-separated, e.g. compute_access_CN")
+
+
+@dataclass
+class DiscoverOptions:
+    sweep: str | None = spec(None, source="a multirun folder")
+    outcome: str | None = spec(None, source="an outcome column of timeseries")
+    threshold: float | None = spec(None, source="the outcome's threshold")
+    direction: str = spec("above", choices=("above", "below"), source="cases of interest: above or below it")
+    levers: str = spec("", source="inputs, comma-separated (default: every parameter the sweep varied)")
+    density: float = spec(0.8, lo=0.0, hi=1.0, source="PRIM: minimum density of the chosen box")
+    peel_alpha: float = spec(0.05, lo=0.01, hi=0.5, source="PRIM: share peeled per step")
+    mass_min: float = spec(0.05, lo=0.0, hi=1.0, source="PRIM: minimum mass of a box")
+
+
+OPTIONS = {
+    "aggregate": AggregateOptions,
+    "sample": SampleOptions,
+    "sensitivity": SensitivityOptions,
+    "discover": DiscoverOptions,
+}
+
+
+def parse(command: str, args: list[str]) -> tuple[dict, list[str]]:
+    """A verb's options (Hydra-composed from its dataclass, typed and checked) and, for `sample` and
+    `sensitivity`, the other arguments: `python -m sim` overrides for the runs (checked when they run)."""
+    from ..compose import command_options
+
+    cls = OPTIONS[command]
+    keys = {f.name: f for f in dataclasses.fields(cls)}
+    own, rest = [], []
     for arg in args:
         key, sep, value = arg.partition("=")
-        if key in known and sep:
-            options[key] = value
-        elif key.startswith("-") or not sep:
-            raise ConfigError(arg, "not understood", "key=value arguments (see python -m sim.analyze --help)")
-        else:
+        if key in keys and sep:
+            # text options hold commas and colons (levers=KEY:LO:HI,...): quoted, Hydra reads them as one string
+            text = keys[key].type in ("str", "str | None") and not value.startswith(("'", '"'))
+            own.append(f"{key}='{value}'" if text else arg)
+        elif command in ("sample", "sensitivity") and sep and not key.startswith("-"):
             rest.append(arg)
-    return options, rest
+        else:
+            own.append(arg)  # command_options names what is wrong and what is allowed
+    options = command_options(f"analyze_{command}", cls, own)
+    return {k: v for k, v in vars(options).items() if v not in (None, "")}, rest
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -46,34 +102,22 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if command not in COMMANDS:
             raise ConfigError("command", f"'{command}' is not allowed", ", ".join(COMMANDS))
+        opts, rest = parse(command, args)
         if command == "aggregate":
             from ..sweep.report import report_dir
 
-            opts, _ = parse(args, ("sweep",))
             result = report_dir(_required(opts, "sweep"))
             print(f"aggregated {result['runs']} runs in {opts['sweep']}")
         elif command == "discover":
             from .discover import main as discover
 
-            opts, rest = parse(
-                args, ("sweep", "outcome", "threshold", "direction", "levers", "density", "peel_alpha", "mass_min")
-            )
-            if rest:
-                raise ConfigError(
-                    rest[0].partition("=")[0],
-                    "unknown option",
-                    "sweep, outcome, threshold, direction, levers, density, peel_alpha, mass_min",
-                )
             discover(opts)
         else:
             from .sensitivity import main as sensitivity
 
-            opts, rest = parse(
-                args, ("sweep", "method", "n", "levers", "outcomes", "sample_seed", "levels", "second_order")
-            )
             sensitivity(command, opts, rest)
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
+    except (ConfigError, HydraException, OmegaConfBaseException) as err:  # from checking the runs' overrides
+        print(f"error: {one_line(err)}", file=sys.stderr)
         sys.exit(2)
 
 

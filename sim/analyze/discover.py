@@ -117,7 +117,7 @@ def box_table(box, chosen: int, x: pd.DataFrame) -> pd.DataFrame:
 
 def main(opts: dict) -> None:
     for key in ("sweep", "outcome", "threshold"):
-        if not opts.get(key):
+        if opts.get(key) in (None, ""):
             raise ConfigError(key, "missing", "sweep=DIR outcome=COLUMN threshold=NUMBER")
     direction = opts.get("direction", "above")
     if direction not in ("above", "below"):

@@ -53,7 +53,7 @@ def make_sample(opts: dict) -> tuple[dict, np.ndarray]:
         n=n,
         sample_seed=_int(opts, "sample_seed", 0, lo=0),
         levels=_int(opts, "levels", 4),
-        second_order=opts.get("second_order", "false").lower() == "true",
+        second_order=bool(opts.get("second_order", False)),
     )
     if method == "sobol":
         from SALib.sample import sobol
@@ -228,7 +228,7 @@ def main(command: str, opts: dict, overrides: list[str]) -> None:
 
 def _precheck(problem: dict, overrides: list[str]) -> None:
     """Every lever at both bounds must be a valid config before anything runs."""
-    from ..cli import precheck
+    from ..compose import precheck
 
     keys = {o.partition("=")[0].lstrip("+~") for o in overrides}
     for name in problem["names"]:

@@ -19,7 +19,10 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import OmegaConf
 
-from . import job as _job  # noqa: F401  (registers the run_id resolver in every process that loads this)
+from ..compose import register_resolvers
+from . import job as _job
+
+register_resolvers()  # a job's set-up in any process that loads the callback names its folder with run_id
 
 log = logging.getLogger(__name__)
 

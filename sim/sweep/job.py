@@ -46,11 +46,6 @@ def run_id(overrides) -> str:
     return safe
 
 
-def register_resolvers() -> None:
-    if not OmegaConf.has_resolver("run_id"):
-        OmegaConf.register_new_resolver("run_id", run_id)
-
-
 def config_hash(cfg) -> str:
     """A hash of everything that shapes the run's tables (not the `sweep` section: the aggregate's settings)."""
     data = OmegaConf.to_container(cfg, resolve=True)

@@ -46,7 +46,7 @@ def sweep_settings(sweep_dir) -> dict:
         section = OmegaConf.select(OmegaConf.load(saved), "sweep")
         if section is not None:
             return OmegaConf.to_container(section, resolve=False)
-    from ..cli import compose_config
+    from ..compose import compose_config
 
     return OmegaConf.to_container(compose_config([]).sweep, resolve=True)
 

@@ -2,5 +2,5 @@
 
 targets.py computes every target from a run's own tables; runs.py runs seeds (and the
 paired lever runs of the directions checks); report.py writes report.md, targets.csv
-and plots. `python -m sim.validate` (sim/validate.py) ties them together.
+and plots. `python -m sim.validation` (command.py) ties them together.
 """

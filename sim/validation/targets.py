@@ -1,37 +1,86 @@
-"""The FACTS.md targets, each computed from one run's output tables.
+"""The FACTS.md targets: each computed from one run's output tables, judged by configs/validation_targets.yaml.
 
 A run's tables: `ts` (timeseries), `countries`, `deals`, `inst` (institutions as of
 2022Q4, the end of the MERICS window) and `scale` (agents per real-world actor).
 Counts in `ts` and `countries` are already real-world-scaled by the Recorder; a row
 of `deals` is one model deal, so it counts 1/scale real-world deals.
 
-Each target returns named values per seed; the report takes medians over seeds and
-the target's `check` decides in or out of band on the medians. Bands are FACTS.md's;
-where FACTS.md gives only an absolute figure (C1, the I1/I2 counts) the band is
-+-35% of it (stated in `band`).
+Each target's function here returns named values per seed; the targets file says, per
+part, which value (or comparison of two) is scored, its band, fit or test group, kind
+(emergent, input, initial) and the scales it is scored at. The report takes medians over
+seeds and judges each part on them.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 HISTORY = (2017, 2022)  # MERICS window
-COUNT_TOL = 0.35  # band for absolute counts: +-35% of the published figure
+TARGETS_FILE = Path(__file__).resolve().parent.parent.parent / "configs" / "validation_targets.yaml"
+GROUPS, KINDS, SCALES = ("fit", "test"), ("emergent", "input", "initial"), ("all", "realistic")
+COUNTED = ("emergent", "initial")  # kinds counted towards "in band" (FACTS.md: initial conditions by their row)
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+@dataclass
+class Part:
+    """One scored quantity of a target."""
+
+    name: str
+    group: str
+    kind: str
+    scale: str
+    years: tuple[int, int]
+    value: str | None = None  # the named value whose median must lie in `band`
+    band: tuple[float | None, float | None] | None = None
+    compare: tuple[str, str, str] | None = None  # (value, op, value) on medians
+    note: str = ""
+    on_series: bool = False  # draw the band on the target's fan plot at years[0]
+    not_computed: str = ""  # why today's outputs cannot give it
+
+    def band_text(self) -> str:
+        if self.compare:
+            return " ".join(self.compare)
+        lo, hi = self.band
+        if lo is not None and hi is not None:
+            return f"[{lo:g}, {hi:g}]" if lo != hi else f"= {lo:g}"
+        return f">= {lo:g}" if lo is not None else f"<= {hi:g}"
+
+    def holds(self, medians: dict) -> bool:
+        """In band on these values (False when a value is missing or undefined)."""
+        try:
+            if self.compare:
+                a, op, b = self.compare
+                return bool(_OPS[op](medians[a], medians[b]))
+            v, (lo, hi) = medians[self.value], self.band
+            return bool(v == v and (lo is None or v >= lo) and (hi is None or v <= hi))
+        except (KeyError, TypeError):
+            return False
+
+    def scored_at(self, factor: float) -> bool:
+        return self.scale == "all" or factor >= 1.0
 
 
 @dataclass
 class Target:
     id: str
     fact: str
+    source: str
     band: str
     metric: Callable[[dict], dict]  # tables -> {name: value}
-    check: Callable[[dict], bool]  # medians -> in band
+    parts: list[Part] = field(default_factory=list)
     series: str | None = None  # a timeseries to fan-plot (annual), if any
-    bands: dict = field(default_factory=dict)  # name -> (lo, hi) drawn on the fan plot / used by check
+
+    def check(self, values: dict) -> bool:
+        """Every computable part in band on these values (whatever its kind and scale)."""
+        return all(p.holds(values) for p in self.parts if not p.not_computed)
 
 
 def annual(ts: pd.DataFrame, col: str, how: str = "sum") -> pd.Series:
@@ -55,18 +104,6 @@ def annual_share(ts, num, den, year) -> float:
     return float(a.get(year, 0.0) / b.get(year, np.nan)) if b.get(year, 0) else 0.0
 
 
-def between(v, lo, hi) -> bool:
-    return bool(lo <= v <= hi)
-
-
-def _in(name, lo, hi):
-    return lambda m: between(m[name], lo, hi)
-
-
-def _count_band(x):
-    return (x * (1 - COUNT_TOL), x * (1 + COUNT_TOL))
-
-
 # --- research collaboration ---------------------------------------------------------------------
 
 
@@ -84,10 +121,6 @@ def c3(t):
     return {f"growth_{y - 1}_{y}": float(a[y] / a[y - 1] - 1) for y in (2019, 2020, 2021)}
 
 
-def c3_check(m):
-    return m["growth_2019_2020"] < m["growth_2018_2019"] and m["growth_2019_2020"] < m["growth_2020_2021"]
-
-
 def c4(t):
     ts = t["ts"]
     return {y: annual_share(ts, "papers_CN_EU", "papers_total_EU", int(y[-4:])) for y in ("share_2017", "share_2021")}
@@ -100,14 +133,6 @@ def c5(t):
     out["growth_cn_share"] = out["share_2021"] / out["share_2017"] if out["share_2017"] else np.nan
     out["growth_eu_share"] = eu["share_2021"] / eu["share_2017"] if eu["share_2017"] else np.nan
     return out
-
-
-def c5_check(m):
-    return (
-        between(m["share_2017"], 0.05, 0.07)
-        and between(m["share_2021"], 0.07, 0.095)
-        and m["growth_cn_share"] < m["growth_eu_share"]
-    )
 
 
 def _eu_country_shares(t, col="papers_with_CN"):
@@ -124,10 +149,6 @@ def c6(t):
         "share_DE": float(s.get("DE", 0.0)),
         "DE_rank": float(list(named.index).index("DE") + 1) if "DE" in named.index else np.nan,
     }
-
-
-def c6_check(m):
-    return between(m["share_UK"], 0.40, 0.52) and between(m["share_DE"], 0.09, 0.15) and m["DE_rank"] == 2
 
 
 def c7(t):
@@ -150,10 +171,6 @@ def c9(t):
     }
 
 
-def c9_check(m):
-    return between(m["share_below_10"], 0.60, 0.80) and m["top_over_second"] >= 1.5
-
-
 FIELDS = ("vision", "nlp", "robotics", "data_mining", "networking", "other")
 
 
@@ -165,10 +182,6 @@ def c10(t):
         "vision_largest": float(max(by, key=by.get) == "vision"),
         "share_vision_networking": (by["vision"] + by["networking"]) / total if total else np.nan,
     }
-
-
-def c10_check(m):
-    return m["vision_largest"] >= 0.5 and between(m["share_vision_networking"], 0.25, 0.45)
 
 
 def c11(t):
@@ -192,6 +205,52 @@ def c13(t):
         a = annual(t["ts"], f"papers_total_{b}")
         out[f"growth_{b}"] = float(a[2022] / a[2017])
     return out
+
+
+def _yearly(ts, col):
+    return annual(ts, col).reindex(range(HISTORY[0], HISTORY[1] + 1), fill_value=0.0)
+
+
+def _ratio(a, b) -> float:
+    return float(a / b) if b else np.nan
+
+
+def c14(t):
+    us, eu = _yearly(t["ts"], "papers_CN_US"), _yearly(t["ts"], "papers_CN_EU")
+    early = range(2017, 2021)
+    return {
+        "min_US_over_EU_2017_2020": min(_ratio(us[y], eu[y]) for y in early),
+        "EU_over_US_2022": _ratio(eu[2022], us[2022]),
+    }
+
+
+def c15(t):
+    a = annual(t["ts"], "papers_EU_US")
+    return {"ratio_2022_2020": _ratio(a.get(2022, np.nan), a.get(2020, 0.0))}
+
+
+def c16(t):
+    """China's partners by year: the US (the US-CN pair), the UK, then the next European country."""
+    us = _yearly(t["ts"], "papers_CN_US")
+    c = window(t["countries"])
+    eu = c[c["bloc"].isin(["EU", "UK"]) & (c["country"] != "other")]
+    by = eu.groupby(["year", "country"])["papers_with_CN"].sum().unstack("country")
+    uk = by["UK"] if "UK" in by else pd.Series(0.0, index=by.index)
+    nxt = by.drop(columns="UK", errors="ignore").max(axis=1)
+    out = {}
+    for y0, y1 in ((2017, 2020), (2021, 2022)):
+        years = [y for y in range(y0, y1 + 1) if y in by.index]
+        out[f"min_US_over_UK_{y0}_{y1}"] = min((_ratio(us[y], uk[y]) for y in years), default=np.nan)
+        out[f"min_UK_over_next_{y0}_{y1}"] = min((_ratio(uk[y], nxt[y]) for y in years), default=np.nan)
+    return out
+
+
+def c17(t):
+    years = (2017, 2021)
+    us_cn = float(window(t["ts"], years)["papers_CN_US"].sum())
+    c = window(t["countries"], years)
+    uk_us = float(c.loc[c["country"] == "UK", "papers_with_US"].sum())
+    return {"papers_US_CN_2017_2021": us_cn, "ratio_UScn_to_UKus_2017_2021": _ratio(us_cn, uk_us)}
 
 
 # --- investment ---------------------------------------------------------------------------------
@@ -251,16 +310,12 @@ def i6(t):
 
 
 def i7(t):
-    """Real-world-scaled deal counts and distinct funded companies, both directions, 2017-2022."""
     out = {}
     for a, b in (("CN", "EU"), ("EU", "CN")):
         d = _deals(t, a, b)
         out[f"deals_{a}_to_{b}"] = len(d) / t["scale"]
-        out[f"companies_{a}_to_{b}"] = d["company_id"].nunique() / t["scale"] if "company_id" in d else np.nan
+        out[f"companies_{a}_to_{b}"] = d["company_id"].nunique() / t["scale"]
     return out
-
-
-I7_BANDS = {"deals_CN_to_EU": 98, "companies_CN_to_EU": 76, "deals_EU_to_CN": 81, "companies_EU_to_CN": 64}
 
 
 # --- compute, capability ------------------------------------------------------------------------
@@ -280,150 +335,64 @@ def g2(t):
     }
 
 
-C1_BAND = _count_band(36951)
-I1_COUNT, I2_COUNT = _count_band(98), _count_band(81)
+METRICS: dict[str, Callable[[dict], dict]] = {
+    **{f"C{i}": globals()[f"c{i}"] for i in range(1, 18)},
+    **{f"I{i}": globals()[f"i{i}"] for i in range(1, 8)},
+    "G1": g1,
+    "G2": g2,
+}
 
-TARGETS: list[Target] = [
-    Target(
-        "C1",
-        "36,951 Europe-China AI papers 2017-2022",
-        f"[{C1_BAND[0]:,.0f}, {C1_BAND[1]:,.0f}] (+-35%)",
-        c1,
-        lambda m: between(m["papers_2017_2022"], *C1_BAND),
-        "papers_CN_EU",
-    ),
-    Target(
-        "C2",
-        "2021 papers more than twice 2017",
-        "ratio 2021/2017 in [1.8, 2.6]",
-        c2,
-        _in("ratio_2021_2017", 1.8, 2.6),
-        "papers_CN_EU",
-    ),
-    Target(
-        "C3",
-        "slower growth in 2020, steep rise in 2021",
-        "growth 2019-20 below 2018-19 and 2020-21",
-        c3,
-        c3_check,
-        "papers_CN_EU",
-    ),
-    Target(
-        "C4",
-        "EU-CN papers ~5% of Europe's output 2017, ~10% 2021",
-        "2017 in [4%, 6%]; 2021 in [8%, 12%]",
-        c4,
-        lambda m: between(m["share_2017"], 0.04, 0.06) and between(m["share_2021"], 0.08, 0.12),
-        "share_EU_output_with_CN",
-        {2017: (0.04, 0.06), 2021: (0.08, 0.12)},
-    ),
-    Target(
-        "C5",
-        "~6% to ~8% of China's output",
-        "2017 [5%, 7%]; 2021 [7%, 9.5%]; grows less than Europe's",
-        c5,
-        c5_check,
-        "share_CN_output_with_EU",
-        {2017: (0.05, 0.07), 2021: (0.07, 0.095)},
-    ),
-    Target(
-        "C6", "UK ~47%, Germany ~12% (second) of EU-CN papers", "UK [40%, 52%]; DE [9%, 15%] and second", c6, c6_check
-    ),
-    Target("C7", "~44% involve military-linked Chinese entities", "[38%, 50%]", c7, _in("share_military", 0.38, 0.50)),
-    Target("C8", "~20-23% have a corporate co-author", "[17%, 28%]", c8, _in("share_corporate", 0.17, 0.28)),
-    Target(
-        "C9",
-        "DE: 70% of institutions < 10 papers; top > 2x second",
-        "share < 10 in [60%, 80%]; top/second >= 1.5",
-        c9,
-        c9_check,
-    ),
-    Target(
-        "C10", "vision largest field; vision + networking ~1/3", "vision largest; share in [25%, 45%]", c10, c10_check
-    ),
-    Target(
-        "C11",
-        "EU-CN papers cited more than EU-only",
-        "impact EU-CN > EU-only",
-        c11,
-        lambda m: m["citation_EU_CN"] > m["citation_EU_only"],
-    ),
-    Target(
-        "C12", "US-CN top partners, ~3x UK-US", "US-CN 2017 >= 2x UK-US", c12, lambda m: m["ratio_UScn_to_UKus"] >= 2.0
-    ),
-    Target(
-        "C13",
-        "China's output grows fastest",
-        "growth CN 2017-22 > US and EU",
-        c13,
-        lambda m: m["growth_CN"] > m["growth_US"] and m["growth_CN"] > m["growth_EU"],
-        "papers_total_CN",
-    ),
-    Target(
-        "I1",
-        "98 of 8,037 European AI deals (1.2%) with Chinese investors",
-        f"share [0.8%, 1.6%]; deals [{I1_COUNT[0]:.0f}, {I1_COUNT[1]:.0f}] (+-35%)",
-        i1,
-        lambda m: between(m["share"], 0.008, 0.016) and between(m["deals"], *I1_COUNT),
-        "deals_CN_to_EU",
-    ),
-    Target(
-        "I2",
-        "81 of 2,165 Chinese AI deals (3.7%) with European investors",
-        f"share [2.8%, 4.6%]; deals [{I2_COUNT[0]:.0f}, {I2_COUNT[1]:.0f}] (+-35%)",
-        i2,
-        lambda m: between(m["share"], 0.028, 0.046) and between(m["deals"], *I2_COUNT),
-        "deals_EU_to_CN",
-    ),
-    Target(
-        "I3", "US investors in ~17% of Chinese AI deals", "[13%, 21%]", i3, _in("share", 0.13, 0.21), "deals_US_to_CN"
-    ),
-    Target(
-        "I4",
-        "CN deals in Europe 9 (2017) -> 22 (2022)",
-        "ratio 2022/2017 in [1.5, 3.5]",
-        i4,
-        _in("ratio_2022_2017", 1.5, 3.5),
-        "deals_CN_to_EU",
-    ),
-    Target(
-        "I5",
-        "of the 98: 43 UK, 20 DE",
-        "UK [35%, 53%]; DE [13%, 27%]",
-        i5,
-        lambda m: between(m["share_UK"], 0.35, 0.53) and between(m["share_DE"], 0.13, 0.27),
-    ),
-    Target(
-        "I6",
-        "private AI investment 2023: EU 12 bn, CN 30 bn",
-        "CN/EU in [2.0, 3.0]",
-        i6,
-        _in("ratio_CN_EU_2023", 2.0, 3.0),
-    ),
-    Target(
-        "I7",
-        "CN investors in Europe: 98 deals, 76 companies; EU investors in China: 81 deals, 64 companies",
-        "each count within +-25%",
-        i7,
-        lambda m: all(between(m[k], 0.75 * v, 1.25 * v) for k, v in I7_BANDS.items()),
-    ),
-    Target(
-        "G1",
-        "NVIDIA ~70% of AI chips; AMD, Intel follow",
-        "US supply share 2017 >= 0.8",
-        g1,
-        lambda m: m["us_supply_share"] >= 0.8,
-    ),
-    Target(
-        "G2",
-        "2023 notable models: US 61, CN 15",
-        "US/CN in [3, 5]",
-        g2,
-        _in("ratio_US_CN_2023", 3.0, 5.0),
-        "frontier_models_US",
-    ),
-]
 
+def _part(tid: str, raw: dict) -> Part:
+    def bad(problem):
+        return ValueError(f"{TARGETS_FILE.name}: {tid}: {problem}")
+
+    for key, allowed in (("group", GROUPS), ("kind", KINDS), ("scale", SCALES)):
+        if raw.get(key) not in allowed:
+            raise bad(f"{key} {raw.get(key)!r} is not one of {', '.join(allowed)}")
+    compare = tuple(str(raw["compare"]).split()) if "compare" in raw else None
+    if compare and (len(compare) != 3 or compare[1] not in _OPS):
+        raise bad(f"compare {raw['compare']!r} is not 'value op value' with op one of {', '.join(_OPS)}")
+    band = tuple(raw["band"]) if "band" in raw else None
+    if not compare and (band is None or len(band) != 2):
+        raise bad(f"part {raw.get('name') or raw.get('value')} has neither a band [lo, hi] nor a compare")
+    return Part(
+        name=str(raw.get("name") or raw.get("value") or raw["compare"]),
+        group=raw["group"],
+        kind=raw["kind"],
+        scale=raw["scale"],
+        years=tuple(raw["years"]),
+        value=raw.get("value"),
+        band=band,
+        compare=compare,
+        note=str(raw.get("note", "")),
+        on_series=bool(raw.get("on_series", False)),
+        not_computed=str(raw.get("not_computed", "")),
+    )
+
+
+def load(path: Path = TARGETS_FILE) -> list[Target]:
+    """The targets of the targets file, in its order, each with the function that computes its values."""
+    data = yaml.safe_load(Path(path).read_text())
+    targets = []
+    for tid, raw in data.items():
+        if tid not in METRICS:
+            raise ValueError(f"{Path(path).name}: {tid}: no metric computes it (sim/validation/targets.py)")
+        targets.append(
+            Target(
+                id=tid,
+                fact=raw["fact"],
+                source=raw["source"],
+                band=raw["band"],
+                metric=METRICS[tid],
+                parts=[_part(tid, p) for p in raw["parts"]],
+                series=raw.get("series"),
+            )
+        )
+    return targets
+
+
+TARGETS: list[Target] = load()
 BY_ID = {t.id: t for t in TARGETS}
 
 

@@ -1,0 +1,129 @@
+"""`python -m sim.validation`: hold a scenario's 2017-2023 history against configs/validation_targets.yaml.
+
+    python -m sim.validation                          # baseline, 20 seeds, realistic scale
+    python -m sim.validation seeds=50 scale=classroom
+    python -m sim.validation scenario=uk_own_bloc directions=false workers=2 scale.factor=0.1
+
+Options are a Hydra config (configs/validate.yaml, typed and range-checked by `ValidateConfig`),
+composed like `python -m sim`'s with the same `scale` group. Runs the scenario over seeds (and,
+for the directions checks, each seed again with one lever changed at policies.start) in
+parallel, then writes report.md, targets.csv, directions.csv, fans.png and overview.png into
+results/validation/<timestamp>/ (the folder appears only when complete). Prints the headline
+and the failing targets; exits 0 whatever the score (a report, not a gate), 2 on bad
+arguments (one line, nothing written), 1 if runs fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import periods
+from ..config import ScaleConfig
+from ..errors import ConfigError
+from ..schema import spec
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@dataclass
+class ValidateConfig:
+    seeds: int = spec(20, lo=1, source="FACTS.md: medians over at least 20 seeds")
+    seed0: int = spec(0, lo=0, source="first seed")
+    scenario: str = spec("baseline", source="a name in scenarios/ or a path to a scenario YAML")
+    directions: bool = spec(True, source="also run the paired direction checks (runs end in 2030)")
+    workers: int | None = spec(None, lo=1, source="worker processes (default: all cores)")
+    out: str = spec(str(ROOT / "results" / "validation"), source="folder the report folder is written into")
+    scale: ScaleConfig = field(default_factory=ScaleConfig)
+
+
+def options(argv: list[str]) -> ValidateConfig:
+    """The options of a command line, composed from configs/validate.yaml and checked (ConfigError if bad)."""
+    from ..compose import command_options
+
+    return command_options("validate", ValidateConfig, argv)
+
+
+def _run_end(scenario_name: str, directions: bool) -> tuple[str | None, bool]:
+    """Runs stop after the last year anything reads: 2030 with directions, else 2023 (or the scenario's end)."""
+    from ..scenario import load
+    from .runs import DIRECTION_YEAR
+
+    scenario = load(scenario_name, None)
+    want = periods.parse(f"{DIRECTION_YEAR}Q4" if directions else "2023Q4", "end")
+    if scenario.end <= want:
+        return None, directions and scenario.end >= want
+    return periods.label(want), directions
+
+
+def validate(opts: ValidateConfig, progress: bool = True) -> dict:
+    """Run everything and write the report folder; returns the summary rows and the folder."""
+    import pandas as pd
+
+    from ..parallel import parallel_map
+    from ..run import prepare
+    from . import report
+    from .runs import DIRECTIONS, history_job, judge_directions, lever_job, make_config, run_job
+
+    name, factor = opts.scale.name, opts.scale.factor
+    seeds = list(range(opts.seed0, opts.seed0 + opts.seeds))
+    end, directions = _run_end(opts.scenario, opts.directions)
+    prepare(make_config(opts.scenario, seeds[0], factor, end))  # bad scenario: fail before any run
+    jobs = [(history_job, (opts.scenario, s, factor, end, None)) for s in seeds]
+    if directions:
+        jobs += [(lever_job, (opts.scenario, s, factor, end, None, i)) for s in seeds for i in range(len(DIRECTIONS))]
+    t0 = time.perf_counter()
+    results = parallel_map(run_job, jobs, opts.workers, progress="validation runs" if progress else None)
+    seconds = time.perf_counter() - t0
+    history = {r["seed"]: r for r in results[: len(seeds)]}
+    levered = results[len(seeds) :]
+    ordered = [history[s] for s in seeds]
+    rows = report.summarize_targets([h["values"] for h in ordered], factor)
+    dirs = judge_directions({s: history[s]["ts"] for s in seeds}, levered) if directions else []
+    meta = {"scenario": opts.scenario, "seeds": len(seeds), "scale": name, "factor": factor, "seconds": seconds}
+
+    # Write into a hidden temporary folder, then rename it: the report folder appears complete or not at all.
+    base = Path(opts.out)
+    base.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d_%H-%M-%S")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{stamp}.", dir=base))
+    try:
+        report.write_text(report.markdown(rows, dirs, meta), tmp / "report.md")
+        report.targets_frame(rows).to_csv(tmp / "targets.csv", index=False)
+        pd.DataFrame(dirs).to_csv(tmp / "directions.csv", index=False)
+        report.plot_fans([h["ts"] for h in ordered], rows, tmp / "fans.png")
+        report.plot_overview(rows, dirs, tmp / "overview.png")
+        final = base / stamp
+        k = 1
+        while final.exists():
+            final, k = base / f"{stamp}_{k}", k + 1
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return {"rows": rows, "directions": dirs, "folder": final, "meta": meta}
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    try:
+        result = validate(options(argv))
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:  # a run failed: say so in one line; the report folder was not written
+        print(f"error: validation runs failed: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+    from .report import print_summary
+
+    print_summary(result)
+    return 0
