@@ -74,7 +74,13 @@ class CountrySpec:
     research_weight: float = spec(1.0, lo=0, hi=100, source="assumption: relative output per institution")
     # Multiplier on the rate at which this country's researchers start ties with each bloc.
     affinity: dict[str, float] = spec(
-        factory=dict, lo=0, hi=1000, source="calibrated to C6 (UK ~47%, DE ~12% of EU-CN papers)"
+        factory=dict,
+        lo=0,
+        hi=1000,
+        source=(
+            "calibrated: EU countries to CN on C6 (UK ~47%, DE ~12% of EU-CN papers); US-CN both ways on C14"
+            " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN ~3x UK-US)"
+        ),
     )
 
 
@@ -136,7 +142,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         patent_propensity=0.6,
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],
         countries={
-            "UK": _c(620, 1550, 160, 1.1, CN=6.0, US=1.3),
+            "UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0),
             "DE": _c(530, 720, 90, 1.0, CN=0.5, US=1.0),
             "FR": _c(420, 520, 90, 1.0, CN=0.4, US=1.0),
             "IT": _c(380, 250, 40, 0.9, CN=0.4, US=0.9),
@@ -168,7 +174,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         military_share=0.24,
         security_share=0.06,
         field_mix=[0.30, 0.12, 0.07, 0.13, 0.20, 0.18],
-        countries={"CN": _c(1500, 1200, 300, 1.0, EU=1.0, US=1.4)},
+        countries={"CN": _c(1500, 1200, 300, 1.0, EU=1.0, US=4.0)},
     ),
     "US": BlocSpec(
         name="United States",
@@ -188,7 +194,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         round_rate=0.09,
         patent_propensity=0.8,
         field_mix=[0.22, 0.20, 0.10, 0.15, 0.13, 0.20],
-        countries={"US": _c(1800, 5000, 900, 1.0, EU=1.0, CN=1.6)},
+        countries={"US": _c(1800, 5000, 900, 1.0, EU=1.0, CN=4.5)},
     ),
     # Defined so that a scenario can make them actors of their own.
     "UK": BlocSpec(

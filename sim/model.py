@@ -15,6 +15,7 @@ from .policies import FAMILIES
 from .recorder import Recorder
 from .scenario import Scenario
 from .state import BlocState, Flows, InvestmentMarket, ResearchNetwork
+from .streams import Streams
 
 
 class EntangleModel(mesa.Model):
@@ -35,6 +36,7 @@ class EntangleModel(mesa.Model):
         super().__init__(rng=np.random.default_rng(seed))
         self.scenario, self.scale, self.seed = scenario, scale, seed
         self.params = params or ParamsConfig()
+        self.streams = Streams(seed)  # one random stream per mechanism; model.rng builds the population
         self.blocs = scenario.blocs
         self.n_blocs = len(self.blocs)
         self.bloc_specs = scenario.bloc_specs

@@ -101,9 +101,9 @@ def run(cfg, out_dir: str | Path, progress=None, overrides: list[str] | None = N
     summary = summarize(ts, scenario, cfg, command_line_overrides() if overrides is None else overrides)
     write_json(summary, out / "summary.json")
     if cfg.output.plots:
-        from .plots import write_all
+        from .plots import Story, dated_measures, write_all
 
-        write_all(ts, scenario.blocs, out, scenario.name, cfg.output.dpi)
+        write_all(ts, scenario.blocs, out, scenario.name, cfg.output.dpi, Story(dated_measures(scenario)))
     summary["_seconds_model"] = t_model
     return summary
 

@@ -47,7 +47,6 @@ class BlocState:
     installed_access: np.ndarray = None  # [bloc] compute access of the chips in service (lags compute_access)
     entrant_knowledge: np.ndarray = None  # [bloc] knowledge of a new entrant (20th percentile at set-up)
     knowledge0_us: float = None  # the US firms' total knowledge at set-up: the unit of new knowledge
-    models_rng: np.random.Generator = None  # notable models' own random stream
     # standards
     alignment: np.ndarray = None  # [bloc, bloc] how aligned two AI regimes are, 0-1, 1 on the diagonal
     # the model (after every set-up, then each step)
@@ -154,7 +153,6 @@ class InvestmentMarket:
     fund0: np.ndarray  # [investor] fund size at set-up: attempts scale with capital relative to it
     prefs: np.ndarray  # [investor type, raising stage] stage preference weights
     tickets: np.ndarray  # [investor type, 2] smallest and largest ticket as a share of fund size
-    rng: np.random.Generator  # investment's own random stream (spawned from model.rng at set-up)
     starved: np.ndarray = dataclasses.field(
         default_factory=lambda: np.zeros(0, np.int64)
     )  # [firm] rows closing unfunded

@@ -5,6 +5,7 @@ import pandas as pd
 from conftest import mean_over_seeds, run, timeseries
 
 from sim.mechanisms import compute
+from sim.mechanisms.collaboration import effort_by_pair
 from sim.mechanisms.sampling import Buckets, poisson_events
 from sim.policies import FAMILIES
 
@@ -174,3 +175,19 @@ def test_measure_injected_mid_run_takes_effect_from_the_next_step():
     ts = pd.DataFrame(model.recorder.rows)
     assert ts["lever_export_chips_US_to_CN"].iloc[-1] == 1.0
     assert ts["compute_access_CN"].iloc[-1] < ts["compute_access_CN"].iloc[-2]
+
+
+def test_closing_a_lane_sends_its_collaboration_effort_to_the_other_lanes():
+    package = (
+        "policies.research_security.bloc=US",
+        "policies.research_security.partner=CN",
+        "policies.research_security.ban_military=1.0",
+        "policies.research_security.personnel=0.8",
+        "policies.research_security.mobility=0.8",
+    )
+    base, strict = run("seed=0", "end=2025Q1"), run("seed=0", "end=2025Q1", *package)
+    eu, cn, us = (base.blocs.index(b) for b in ("EU", "CN", "US"))
+    before, after = effort_by_pair(base), effort_by_pair(strict)
+    assert after[cn, us] < 0.5 * before[cn, us] and after[us, cn] < 0.5 * before[us, cn]
+    assert after[cn, eu] > before[cn, eu]  # Chinese authors turn to Europe
+    assert after[us, eu] > before[us, eu]  # and US authors too

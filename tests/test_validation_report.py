@@ -12,11 +12,11 @@ from sim.validation.runs import DIRECTIONS
 from sim.validation.targets import TARGETS
 
 # Counted target parts (emergent and initial, configs/validation_targets.yaml) in band for the realistic
-# baseline on the REGRESSION_SEEDS seeds: 27 of 33 (`python -m sim.validation seeds=8 directions=false`;
-# out: C1 (band now +-20%), C14 2017-20, C15, C16 2021-22 and both C17 parts, which wait for issue 13).
+# baseline on the REGRESSION_SEEDS seeds: 31 of 33 (`python -m sim.validation seeds=8 directions=false`,
+# after collaboration effort became a decision; out: C15 (no mechanism yet), I7 CN->EU deals (issue 14)).
 # Raise it as calibration improves; never lower it silently. 8 seeds, not 4: a 4-seed median is too noisy
 # for the widest targets (G2's 10-90% range over 20 seeds is 2.7-8.6 against a band of [3, 5]).
-REGRESSION_IN_BAND = 27
+REGRESSION_IN_BAND = 31
 REGRESSION_SEEDS = 8
 
 

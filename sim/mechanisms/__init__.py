@@ -46,8 +46,8 @@ STEP_ORDER = _registered(behaviour, compute, investment, collaboration, standard
 
 # Set-up differs from the step order because set-ups read what earlier set-ups wrote:
 # capability's set-up needs compute access and gives the firm bounds standards' set-up needs.
-# Collaboration's set-up draws the 2017 tie stock from model.rng: it comes last so that the
-# random stream (and every result) stays as it was when this order was fixed.
+# Collaboration's set-up draws the 2017 tie stock from its own stream (sim/streams.py), so its place
+# in this order no longer moves anyone else's random numbers.
 SETUP_ORDER = tuple(
     next(m for m in STEP_ORDER if m.name == name)
     for name in ("compute", "investment", "capability", "standards", "collaboration", "behaviour")

@@ -65,9 +65,6 @@ def setup(model) -> None:
         ]
     )
     s.knowledge0_us = f.knowledge[f.bloc == model.blocs.index("US")].sum() if "US" in model.blocs else f.knowledge.sum()
-    # Notable models are read by nothing in the model: their own stream (spawning leaves model.rng's state as
-    # it is), so how they are counted does not reshuffle the rest of a run.
-    s.models_rng = model.rng.spawn(1)[0]
 
 
 def index(model) -> np.ndarray:
@@ -126,7 +123,9 @@ def step(model) -> None:
     # Training runs scale sub-linearly with compute (the same scaling-law elasticity as growth, G2).
     # Chips bought before a control stay in service: the installed base follows access with a lag.
     s.installed_access += (s.compute_access - s.installed_access) / p.install_quarters
-    fl.frontier_models = s.models_rng.poisson(p.frontier_rate * frontier * s.installed_access**p.compute_elasticity)
+    fl.frontier_models = model.streams.frontier_models.poisson(
+        p.frontier_rate * frontier * s.installed_access**p.compute_elasticity
+    )
     fl.patents = (
         p.patent_rate
         / 4

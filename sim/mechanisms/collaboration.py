@@ -41,6 +41,22 @@ class Params:
     capacity_exponent: float = spec(
         0.4, lo=0, hi=2, source="calibrated to C9 (tried 0.2-1): ties grow sub-linearly with capacity"
     )
+    substitution: float = spec(
+        1.0,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: elasticity of a lane's effort share to the expected pass of the restrictions on it;"
+            " 1 = effort follows expected new ties (Luce choice, the gravity form of co-authorship models);"
+            " 0 = no anticipation, no diversion (the former independent lanes)"
+        ),
+    )
+    home_value: float = spec(
+        1.0, lo=0, hi=100, source="assumption: the home option is worth one unit-affinity foreign lane of new ties"
+    )
+    quality_weight: float = spec(
+        0.5, lo=0, hi=2, source="assumption: pull of a partner pool grows with the square root of its capacity"
+    )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
@@ -162,30 +178,142 @@ def setup(model) -> None:
     model.network = ResearchNetwork(
         authors, Ties.empty(authors.bloc, model.n_blocs), np.zeros((len(authors), model.n_blocs))
     )
+    _decision_inputs(model, capacity(model))
     # Start from the stock of ties the 2017 formation rate sustains.
     # (A free parameter: with individual initiative (tie_memory) the stock is not at a steady state.)
-    _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False)
+    _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False, part="setup")
 
 
-def _mobility(model) -> np.ndarray:
-    lv = model.levers
-    restricted = np.maximum(lv.mobility, lv.mobility.T)
-    return 1.0 - (1.0 - restricted) * (1.0 - lv.shock_mobility)
-
-
-def _form(model, cap, scale=1.0, with_memory=True) -> None:
-    rng, p, au, ties = model.rng, model.params.collaboration, model.network.authors, model.network.ties
-    openness = np.array([s.openness for s in model.bloc_specs.values()])
-    pair_open = np.sqrt(np.outer(openness, openness)) * (1.0 - _mobility(model))
-    # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
-    # one, so the rate grows sub-linearly with capacity (C9: most institutions have a few papers).
-    reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
-    # Rates of the foreign lanes only: a home lane's rate would be zero, which draws no random number.
+def _decision_inputs(model, cap) -> None:
+    """What authors know when they split their effort, fixed for the run: field fit, partners' risk mix, own
+    dual-use share, and each bloc's 2017 research capacity (the yardstick of a partner pool's quality)."""
+    au, nb = model.network.authors, model.n_blocs
     xl, jl = au.lane_author, au.lane_bloc
-    rate = (p.tie_rate * reach)[xl] * au.lane_affinity
+    bloc_mix = np.array([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()])
+    # Field fit: how much of the author's work the partner bloc does too, relative to the average author of
+    # its bloc on that lane (so fit moves effort between authors, not between bloc pairs).
+    fit = (au.mix[xl] * bloc_mix[jl]).sum(axis=1)
+    mean_fit = np.bincount(au.lane_cell, weights=fit, minlength=nb * nb) / np.maximum(
+        np.bincount(au.lane_cell, minlength=nb * nb), 1
+    )
+    au.lane_fit = fit / np.maximum(mean_fit[au.lane_cell], 1e-12)
+    weight = np.bincount(au.bloc * len(RISKS) + au.risk, weights=cap, minlength=nb * len(RISKS)).reshape(nb, -1)
+    au.partner_risk = weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)  # [bloc, risk]
+    au.dual_use = au.mix @ np.asarray(DUAL_USE)
+    au.pool0 = np.maximum(np.bincount(au.bloc, weights=cap, minlength=nb), 1e-12)
+
+
+def _open_pair(model) -> np.ndarray:
+    """[bloc, partner] structural openness of research between two blocs (both sides' openness)."""
+    openness = np.array([s.openness for s in model.bloc_specs.values()])
+    return np.sqrt(np.outer(openness, openness))
+
+
+def _lane_pass(model) -> np.ndarray:
+    """`_lane_pass_now`, recomputed only when a lever it reads has changed (a few times in a run)."""
+    lv, au = model.levers, model.network.authors
+    key = b"".join(
+        a.tobytes()
+        for a in (lv.screening, lv.ban_military, lv.ban_security, lv.personnel, lv.mobility, lv.export, lv.evasion)
+    )
+    if getattr(au, "pass_key", None) != key:
+        au.pass_key, au.lane_pass = key, _lane_pass_now(model)
+    return au.lane_pass
+
+
+def _lane_pass_now(model) -> np.ndarray:
+    """Per foreign lane: the chance a tie sent there survives both sides' restrictions, as its author expects it.
+
+    The author knows the rules in force on both sides (research-security screening, bans, personnel screening,
+    assistance controls, mobility restrictions), the partner bloc's risk mix (`Authors.partner_risk`) and its own
+    fields' dual-use share; it does not know which partner it will find, so it takes the expectation over the
+    partner's risk and applies its own dual-use share to the field-dependent controls.
+    """
+    lv, au, p = model.levers, model.network.authors, model.params.collaboration
+    nb, nr = model.n_blocs, len(RISKS)
+    risk_w = np.asarray(p.risk_screening)
+    r = np.arange(nr)
+
+    def side(scr, mil, sec, risk):  # [..., risk]: pass probability of one side's risk rules
+        return (
+            (1 - scr[..., None] * risk_w[risk])
+            * (1 - mil[..., None] * (risk == Risk.MILITARY))
+            * (1 - sec[..., None] * (risk == Risk.SECURITY))
+        )
+
+    # [bloc, partner, own risk]: the author's side screens the partner (expected over partner risk),
+    # the partner's side screens the author (by the author's own risk).
+    own_rules = (side(lv.screening, lv.ban_military, lv.ban_security, r) * au.partner_risk[None, :, :]).sum(axis=2)
+    their_rules = side(lv.screening.T, lv.ban_military.T, lv.ban_security.T, r)
+    risk_pass = own_rules[:, :, None] * their_rules  # [bloc, partner, own risk]
+    cell = au.lane_cell
+    lane_risk = risk_pass.reshape(nb * nb, nr)[cell, au.risk[au.lane_author]]
+    assist = lv.effective_export("assistance")
+    du = au.dual_use[au.lane_author]
+    field_pass = (
+        (1 - lv.personnel.ravel()[cell] * du)
+        * (1 - lv.personnel.T.ravel()[cell] * du)
+        * (1 - assist.ravel()[cell] * du)
+        * (1 - assist.T.ravel()[cell] * du)
+    )
+    mobility = np.maximum(lv.mobility, lv.mobility.T).ravel()[cell]
+    return lane_risk * field_pass * (1 - mobility)
+
+
+def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
+    """New ties per quarter on each foreign lane: every author's finite collaboration effort, split over the
+    partner blocs and home by expected value.
+
+    An option's value is the new ties effort there is expected to yield: the partner bloc's pull (country
+    affinity, field fit, the partner pool's research capacity relative to its start) times the author's reach,
+    plus the opportunities its existing ties there bring (tie history), times the chance a tie survives the
+    restrictions in force. The author's effort is what it would spend abroad with no restriction plus a home
+    option (domestic work); it is split by a logit share over the options whose response to the restrictions'
+    expected cost has elasticity `substitution`, so closing one lane sends its effort to the others (diversion)
+    and home.
+    """
+    p, au, ties = model.params.collaboration, model.network.authors, model.network.ties
+    xl, jl = au.lane_author, au.lane_bloc
+    pool = np.bincount(au.bloc, weights=cap, minlength=model.n_blocs)
+    quality = (pool / au.pool0) ** p.quality_weight
+    value = (p.tie_rate * reach)[xl] * au.lane_affinity * au.lane_fit * quality[jl]
     if with_memory:
-        rate = rate + p.tie_memory * ties.degree[au.foreign_lanes]  # ties of each author with each bloc
-    rate *= (pair_open * scale).ravel()[au.lane_cell]
+        value = value + p.tie_memory * ties.degree[au.foreign_lanes]  # ties of each author with each bloc
+    value *= _open_pair(model).ravel()[au.lane_cell]
+    home = p.home_value * p.tie_rate * reach
+    effort = np.bincount(xl, weights=value, minlength=len(au)) + home
+    # Logit share with utility log(value) + theta * log(pass): theta scales only the response to restrictions,
+    # so the unrestricted split (the calibrated rates) is the same whatever its value; theta = 0 is the former
+    # model's independent lanes (nobody anticipates, screening only rejects).
+    lane_pass = _lane_pass(model)
+    weight = value * (lane_pass if p.substitution == 1 else lane_pass**p.substitution)
+    total = np.bincount(xl, weights=weight, minlength=len(au)) + home
+    share = weight / np.maximum(total[xl], 1e-300)
+    rate = effort[xl] * share
+    model.network.authors.lane_effort = rate  # effort sent to each lane (new ties per quarter it seeks)
+    return rate
+
+
+def effort_by_pair(model) -> np.ndarray:
+    """[author's bloc, partner bloc] collaboration effort sent this quarter (new ties sought per quarter)."""
+    au, nb = model.network.authors, model.n_blocs
+    return np.bincount(au.lane_cell, weights=au.lane_effort, minlength=nb * nb).reshape(nb, nb)
+
+
+def _rng(model, part: str) -> np.random.Generator:
+    """This quarter's stream for one part of the mechanism: a policy that changes how many numbers one part
+    draws leaves the others' draws, and later quarters', as they were (sim/streams.py)."""
+    return model.streams.quarter("collaboration", model.quarter, part)
+
+
+def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
+    rng, p, au = _rng(model, part), model.params.collaboration, model.network.authors
+    # The pandemic's closures are not a choice: they cut what every lane's effort yields.
+    # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
+    # one, so the reach grows sub-linearly with capacity (C9: most institutions have a few papers).
+    reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
+    rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
+    xl, jl = au.lane_author, au.lane_bloc
     # New ties are rare events on many lanes: drawn as a Poisson total spread over the lanes by rate.
     lane = poisson_events(rng, rate)
     x, j = xl[lane], jl[lane]
@@ -196,7 +324,7 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     bloc_mix = np.cumsum([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()], axis=1)
     other = (rng.random(len(x))[:, None] > bloc_mix[j]).sum(axis=1).clip(0, F - 1)
     field = np.where(rng.random(len(x)) < p.field_match, own, other)
-    deg_all = ties.degree_all
+    deg_all = model.network.ties.degree_all
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
     # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
     degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
@@ -204,12 +332,12 @@ def _form(model, cap, scale=1.0, with_memory=True) -> None:
     y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
-    accept = _pass_screening(model, x, y, field)
+    accept = _pass_screening(model, x, y, field, rng)
     x, y, field = x[accept], y[accept], field[accept]
     _merge(model, x, y, field)
 
 
-def _pass_screening(model, x, y, field) -> np.ndarray:
+def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     """Whether a proposed tie survives both sides' research security and assistance controls."""
     lv, au, p = model.levers, model.network.authors, model.params.collaboration
     bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
@@ -227,7 +355,7 @@ def _pass_screening(model, x, y, field) -> np.ndarray:
         )
 
     prob = side(bx, by, ry) * side(by, bx, rx)
-    return model.rng.random(len(x)) < prob
+    return rng.random(len(x)) < prob
 
 
 def _merge(model, x, y, field) -> None:
@@ -258,8 +386,13 @@ def _merge(model, x, y, field) -> None:
 
 
 def _decay(model) -> None:
-    rng, p, lv = model.rng, model.params.collaboration, model.levers
-    au, ties = model.network.authors, model.network.ties
+    rng, p, lv, au, ties = (
+        _rng(model, "decay"),
+        model.params.collaboration,
+        model.levers,
+        model.network.authors,
+        model.network.ties,
+    )
     # Bans and screening depend only on both ends' bloc and risk: evaluate them once per pair of
     # (bloc, risk) codes, then read each tie's value from that small table.
     nr = len(RISKS)
@@ -291,8 +424,13 @@ def step(model) -> None:
 
 
 def _write_papers(model, cap) -> None:
-    rng, p, lv = model.rng, model.params.collaboration, model.levers
-    au, ties = model.network.authors, model.network.ties
+    rng, p, au, ties, lv = (
+        _rng(model, "papers"),
+        model.params.collaboration,
+        model.network.authors,
+        model.network.ties,
+        model.levers,
+    )
     nb, nc = model.n_blocs, len(model.countries)
     productivity = 1.0 - lv.shock_productivity
     x, y = ties.a, ties.b

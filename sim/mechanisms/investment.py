@@ -118,9 +118,6 @@ def setup(model) -> None:
     bloc_firms = np.bincount(f.bloc, minlength=n).astype(float)
     share = n_country / np.maximum(bloc_firms[model.country_bloc], 1)
     model.investment_market = InvestmentMarket(
-        # Its own stream: how many draws investment makes (attempts vary) does not reshuffle the other
-        # mechanisms, and a lever elsewhere does not reshuffle investors (paired runs compare like with like).
-        rng=model.rng.spawn(1)[0],
         distance=np.abs(values[:, None] - values[None, :]),
         depth=np.log(np.maximum(share, 1e-3) * len(model.countries) / n),
         fund0=np.maximum(model.investors.target_capital.copy(), 1e-9),
@@ -133,7 +130,7 @@ def setup(model) -> None:
 
 def _open_rounds(model):
     """The rounds firms open this quarter: firm row, stage, ask (EUR m) and the ticket per participant."""
-    rng, f, p = model.investment_market.rng, model.firms, model.params.investment
+    rng, f, p = model.streams.investment, model.firms, model.params.investment
     specs = list(model.bloc_specs.values())
     rate = np.array([b.round_rate for b in specs])[f.bloc] * (1 + p.round_growth) ** model.years_elapsed
     firm = np.flatnonzero((rng.random(len(f)) < rate) & (f.stage < RAISING))
@@ -147,7 +144,7 @@ def _open_rounds(model):
 
 def _candidates(model, inv_row, r_stage, r_bloc):
     """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers."""
-    rng, inv, p = model.investment_market.rng, model.investors, model.params.investment
+    rng, inv, p = model.streams.investment, model.investors, model.params.investment
     n_stage, nb = RAISING, model.n_blocs
     k_home, k_world = p.candidates_home, p.candidates_world
     # Rounds grouped by (bloc, stage) and by stage, for uniform draws inside a group.
@@ -183,7 +180,7 @@ def _candidates(model, inv_row, r_stage, r_bloc):
 
 def step(model) -> None:
     f, inv, p, lv, mk = model.firms, model.investors, model.params.investment, model.levers, model.investment_market
-    rng = mk.rng
+    rng = model.streams.investment
     s, nb = model.bloc_state, model.n_blocs
 
     firm, r_stage, ask, seats = _open_rounds(model)
@@ -368,7 +365,7 @@ def _public_programmes(model) -> None:
 def _turnover(model) -> None:
     """Firms spend capital; some list or are acquired (they stop raising private rounds, their knowledge
     stays), some young firms fail: their row is reused by a new seed-stage entrant with a new company id."""
-    rng, f, p = model.investment_market.rng, model.firms, model.params.investment
+    rng, f, p = model.streams.investment, model.firms, model.params.investment
     f.capital *= 1.0 - p.burn_rate
     u = rng.random(len(f))
     late = (f.stage >= Stage.E) & (f.stage < Stage.LISTED)

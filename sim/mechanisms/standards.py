@@ -62,7 +62,7 @@ def _target(model, complying) -> np.ndarray:
 
 
 def step(model) -> None:
-    rng, f, p, lv, s = model.rng, model.firms, model.params.standards, model.levers, model.bloc_state
+    rng, f, p, lv, s = model.streams.standards, model.firms, model.params.standards, model.levers, model.bloc_state
     nb = model.n_blocs
     review = np.flatnonzero(rng.random(len(f)) < p.review_rate)
     home = f.bloc[review]

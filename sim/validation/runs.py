@@ -36,6 +36,10 @@ class Direction:
     start: str = "2025Q1"  # policies.start: when the lever comes in
 
 
+# A strict research-security package: partner screening, an entity-list ban, personnel screening and visas.
+STRICT_PACKAGE = {"screening": 0.8, "ban_military": 0.8, "personnel": 0.8, "mobility": 0.8}
+
+
 def _year(ts, col, year=DIRECTION_YEAR):
     return float(ts.loc[ts["year"] == year, col].mean())
 
@@ -86,7 +90,7 @@ DIRECTIONS = [
     ),
     Direction(
         "Stricter EU research security on China",
-        {"research_security": {"bloc": "EU", "partner": "CN", "screening": 0.8, "ban_military": 0.8}},
+        {"research_security": {"bloc": "EU", "partner": "CN", **STRICT_PACKAGE}},
         [
             Check("fewer EU-CN papers (2028-30)", _less("papers_CN_EU", 2028, 2030)),
             Check("smaller military-linked share (2028-30)", _less("share_CN_EU_military_linked", 2028, 2030)),
@@ -94,10 +98,18 @@ DIRECTIONS = [
     ),
     Direction(
         "Diversion: strict US research security on China",
-        {"research_security": {"bloc": "US", "partner": "CN", "screening": 0.8, "ban_military": 0.8}},
+        {"research_security": {"bloc": "US", "partner": "CN", **STRICT_PACKAGE}},
         [
             Check("fewer US-CN papers (2027-30)", _less("papers_CN_US", 2027, 2030)),
-            Check("more EU-CN papers (2027-30)", _more("papers_CN_EU", 2027, 2030), expected_to_fail_until="issue 13"),
+            Check("more EU-CN papers (2027-30)", _more("papers_CN_EU", 2027, 2030)),
+        ],
+    ),
+    Direction(
+        "Diversion: strict EU research security on China",
+        {"research_security": {"bloc": "EU", "partner": "CN", **STRICT_PACKAGE}},
+        [
+            Check("fewer EU-CN papers (2027-30)", _less("papers_CN_EU", 2027, 2030)),
+            Check("more US-CN papers (2027-30)", _more("papers_CN_US", 2027, 2030)),
         ],
     ),
     Direction(
