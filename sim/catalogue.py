@@ -102,7 +102,9 @@ class BlocSpec:
     chip_capacity: float = spec(0.0, lo=0, hi=1, source="assumption: domestic advanced-chip self-sufficiency")
     chip_investment_eur_bn: float = spec(0.0, lo=0, hi=10_000, source="G4: China's USD 47 bn semiconductor push")
     compute_stock: float = spec(1.0, lo=0, hi=1000, source="assumption: compute volume, US 2017 = 1")
-    round_size: float = spec(1.0, lo=0, hi=1000, source="calibrated to I6: mean round size multiplier")
+    round_size: float = spec(
+        1.0, lo=0, hi=1000, source="calibrated to I6 (test part): asks and fund sizes relative to Europe's stage sizes"
+    )
     round_rate: float = spec(0.085, lo=0, hi=1, source="I1, I2: rounds per firm and quarter")
     patent_propensity: float = spec(1.0, lo=0, hi=100, source="G3: China files most AI patent families")
     military_share: float = spec(
@@ -137,7 +139,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         chip_supply_share=0.03,
         chip_capacity=0.03,
         compute_stock=0.35,
-        round_size=1.0,
+        round_size=1.25,
         round_rate=0.085,
         patent_propensity=0.6,
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],
@@ -168,7 +170,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         chip_capacity=0.08,
         chip_investment_eur_bn=43.0,
         compute_stock=0.4,
-        round_size=2.3,
+        round_size=3.0,
         round_rate=0.072,
         patent_propensity=3.0,
         military_share=0.24,

