@@ -153,6 +153,9 @@ class InvestmentMarket:
     fund0: np.ndarray  # [investor] fund size at set-up: attempts scale with capital relative to it
     prefs: np.ndarray  # [investor type, raising stage] stage preference weights
     tickets: np.ndarray  # [investor type, 2] smallest and largest ticket as a share of fund size
+    pace: np.ndarray  # [investor type] attempts per quarter at the fund's 2017 size
+    home_bias: np.ndarray  # [investor type] utility cost of a deal outside its deal-flow bloc
+    quality_weight: np.ndarray  # [investor type] weight on the firm's knowledge (expected return)
     starved: np.ndarray = dataclasses.field(
         default_factory=lambda: np.zeros(0, np.int64)
     )  # [firm] rows closing unfunded

@@ -124,6 +124,9 @@ def setup(model) -> None:
         next_company=len(f),
         prefs=np.array([p.stage_preference[t] for t in INVESTOR_TYPES], float),
         tickets=np.array([p.ticket_share[t] for t in INVESTOR_TYPES], float),
+        pace=np.array([p.pace[t] for t in INVESTOR_TYPES], float),
+        home_bias=np.array([p.home_bias[t] for t in INVESTOR_TYPES], float),
+        quality_weight=np.array([p.quality_weight[t] for t in INVESTOR_TYPES], float),
     )
     model.bloc_state.influence = np.zeros((n, n))
 
@@ -191,44 +194,47 @@ def step(model) -> None:
     mk.next_round += len(firm)
 
     # Attempts: each investor tries more deals the more dry powder it holds (one Poisson lane each).
-    pace = np.array([p.pace[t] for t in INVESTOR_TYPES])[inv.type]
+    pace = mk.pace[inv.type]
     # A fund that has grown since 2017 (fund formation) makes proportionally more attempts.
     attempt_inv = poisson_events(rng, pace * np.clip(inv.capital / mk.fund0, 0, 3.0))
     cand = _candidates(model, attempt_inv, r_stage, r_bloc) if len(firm) else np.full((len(attempt_inv), 0), -1)
-    a_idx = np.broadcast_to(attempt_inv[:, None], cand.shape)
+    # Per-attempt and per-round terms are gathered once on 1-D arrays and broadcast over the candidates.
+    a_col = attempt_inv[:, None]
     c = np.maximum(cand, 0)
-    ib, tb, it = inv.bloc[a_idx], r_bloc[c], inv.type[a_idx]
+    ib, tb, it = inv.bloc[a_col], r_bloc[c], inv.type[a_col]
     foreign = ib != tb  # screening follows where the fund is registered
-    local = inv.deal_flow[a_idx]
+    local = inv.deal_flow[a_col]
     abroad = local != tb  # home bias and political risk follow where its team sits
 
     # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
-    sens = SENSITIVITY[f.sector[firm[c]]] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
     tk = ticket[c]
-    rev_in = foreign & (lv.inbound[tb, ib] > 0) & (tk >= lv.threshold_eur_m[tb])
-    rev_out = foreign & (lv.outbound[ib, tb] > 0) & (tk >= lv.threshold_eur_m[ib])
-    p_in = np.where(rev_in, np.minimum(lv.inbound[tb, ib] * sens, 1), 0.0)
-    p_out = np.where(rev_out, np.minimum(lv.outbound[ib, tb] * sens, 1), 0.0)
-    p_block = 1 - (1 - p_in) * (1 - p_out)
+    screened = (lv.inbound > 0).any() or (lv.outbound > 0).any()
+    if screened:
+        sens = SENSITIVITY[f.sector[firm]][c] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
+        rev_in = foreign & (lv.inbound[tb, ib] > 0) & (tk >= lv.threshold_eur_m[tb])
+        rev_out = foreign & (lv.outbound[ib, tb] > 0) & (tk >= lv.threshold_eur_m[ib])
+        p_in = np.where(rev_in, np.minimum(lv.inbound[tb, ib] * sens, 1), 0.0)
+        p_out = np.where(rev_out, np.minimum(lv.outbound[ib, tb] * sens, 1), 0.0)
+        p_block = 1 - (1 - p_in) * (1 - p_out)
+    else:
+        p_block = np.zeros(cand.shape)
 
     # Expected return net of home bias, political and screening risk; the risk terms weigh less on bolder funds.
-    caution = 2 * (1 - inv.risk_appetite[a_idx])
-    home_bias = np.array([p.home_bias[t] for t in INVESTOR_TYPES])[it]
-    quality = np.array([p.quality_weight[t] for t in INVESTOR_TYPES])[it] * np.log(
-        f.knowledge[firm[c]] / mk.mean_knowledge
-    )
+    caution = 2 * (1 - inv.risk_appetite[a_col])
+    home_bias = mk.home_bias[it]
+    quality = mk.quality_weight[it] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
     u = (
         quality
         - abroad
         * (
             home_bias
             + caution * p.political_risk * mk.distance[local, tb]
-            - p.depth_weight * mk.depth[f.country[firm[c]]]
+            - p.depth_weight * mk.depth[f.country[firm]][c]
         )
         - caution * p.screening_cost * p_block
         + rng.gumbel(size=cand.shape)
     )
-    fund = inv.target_capital[a_idx]
+    fund = inv.target_capital[a_col]
     fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * fund)  # too small a deal for this fund is not worth its time
     u = np.where(fits & (u > p.hurdle), u, -np.inf)
 
