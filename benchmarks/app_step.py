@@ -76,7 +76,7 @@ def in_process(scenario: str, seed: int, compare: bool) -> dict:
     return out
 
 
-def in_browser(quarters: int, height: int = 1000) -> dict:
+def in_browser(quarters: int, height: int = 1000, width: int = 1600) -> dict:
     import socket
     import subprocess
     import urllib.request
@@ -111,7 +111,7 @@ def in_browser(quarters: int, height: int = 1000) -> dict:
         ]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-            page = browser.new_page(viewport={"width": 1600, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_function("() => document.querySelector('.chart-papers')?.__chart")
             # Time from the click to the end of the last chart's redraw, measured inside the page:
@@ -121,7 +121,7 @@ def in_browser(quarters: int, height: int = 1000) -> dict:
                 document.querySelectorAll('.entangle-chart').forEach(el => {
                     const chart = el.__chart, set = chart.setOption.bind(chart);
                     chart.setOption = (...a) => {
-                        if (window.__calls === 0) window.__first = performance.now();
+                        if (window.__first === 0) window.__first = performance.now();
                         const r = set(...a); window.__calls += 1;
                         window.__end = performance.now(); return r; };
                 }); }""")
@@ -129,7 +129,7 @@ def in_browser(quarters: int, height: int = 1000) -> dict:
                 const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; }).length""")
             ms, wait_ms, draw_ms = [], [], []
             for _ in range(quarters):
-                page.evaluate("""() => { window.__calls = 0; window.__t0 = performance.now();
+                page.evaluate("""() => { window.__calls = 0; window.__first = 0; window.__t0 = performance.now();
                                          document.querySelector('.entangle-step').click(); }""")
                 page.wait_for_function("n => window.__calls >= n", arg=n_charts, polling="raf")
                 page.wait_for_timeout(30)  # let the Step button come back before the next click
@@ -140,12 +140,12 @@ def in_browser(quarters: int, height: int = 1000) -> dict:
             browser.close()
         out = {
             "charts_in_view": n_charts,
-            "viewport": f"1600x{height}",
+            "viewport": f"{width}x{height}",
             "total": stats(ms),
             "server": stats(wait_ms),
             "drawing": stats(draw_ms),
         }
-        print(f"{n_charts} charts in view (viewport 1600x{height})")
+        print(f"{n_charts} charts in view (viewport {width}x{height})")
         print(summary("click Step -> all charts in view redrawn (headless chromium)", out["total"]))
         print(summary("  of which click -> first chart updated (server + websocket)", out["server"]))
         print(summary("  of which first -> last chart drawn (browser)", out["drawing"]))
@@ -165,10 +165,11 @@ def main() -> None:
     ap.add_argument(
         "--height", type=int, default=1000, help="browser window height with --browser (2400: all charts in view)"
     )
+    ap.add_argument("--width", type=int, default=1600, help="browser window width with --browser")
     ap.add_argument("--json", action="store_true", help="end with the measurements as one JSON line")
     args = ap.parse_args()
     if args.browser:
-        out = in_browser(args.quarters, args.height)
+        out = in_browser(args.quarters, args.height, args.width)
     else:
         out = in_process(args.scenario, args.seed, args.compare)
     if args.json:

@@ -3,7 +3,12 @@
 Each file is written to a temporary name beside its destination, then renamed over it. The
 temporary file is created private (0600); before the rename it gets the mode an ordinary
 `open()` would have given it (0666 less the process umask), so colleagues can read the outputs.
+A write that fails (full disk, read-only folder, no permission) removes its temporary file and
+raises OutputError: one line naming the path and the cause. Files that belong together (a sweep's
+aggregate) are written in a `Batch`: all renamed into place only once every one is written.
 """
+
+from __future__ import annotations
 
 import json
 import os
@@ -11,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+from .errors import OutputError
 
 
 def _umask() -> int:
@@ -28,29 +35,84 @@ def _umask() -> int:
     return mask
 
 
-def _atomic(path: Path, write) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+def _stage(path: Path, write) -> str:
+    """Write `path`'s content to a temporary file beside it; return the temporary file's name."""
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        return tmp
+    except BaseException as err:
+        _discard(tmp)
+        if isinstance(err, OSError):
+            raise OutputError(path, err) from err
         raise
+
+
+def _discard(tmp) -> None:
+    if tmp is not None:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+
+
+def _place(tmp: str, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except OSError as err:
+        _discard(tmp)
+        raise OutputError(path, err) from err
+
+
+def _atomic(path: Path, write, batch: Batch | None = None) -> Path:
+    path = Path(path)
+    if batch is not None:
+        batch.add(path, write)
+        return path
+    _place(_stage(path, write), path)
     return path
 
 
-def write_parquet(df: pd.DataFrame, path) -> Path:
-    return _atomic(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow"))
+class Batch:
+    """Files that appear together: each is staged as it is added, all are renamed into place when the
+    `with` block ends without an error, and none is if it ends with one (their temporary files go)."""
+
+    def __init__(self):
+        self.staged: list[tuple[str, Path]] = []
+
+    def add(self, path: Path, write) -> str:
+        """Stage `path`; returns the temporary file that holds it until the batch ends."""
+        self.staged.append((_stage(Path(path), write), Path(path)))
+        return self.staged[-1][0]
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, kind, err, tb) -> None:
+        if kind is not None:
+            for tmp, _ in self.staged:
+                _discard(tmp)
+            return
+        for n, (tmp, path) in enumerate(self.staged):
+            try:
+                _place(tmp, path)
+            except OutputError:
+                for later, _ in self.staged[n + 1 :]:
+                    _discard(later)
+                raise
 
 
-def write_csv(df: pd.DataFrame, path) -> Path:
+def write_parquet(df: pd.DataFrame, path, batch: Batch | None = None) -> Path:
+    return _atomic(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow"), batch)
+
+
+def write_csv(df: pd.DataFrame, path, batch: Batch | None = None) -> Path:
     """A spreadsheet copy of a table (`output.csv=true`): same rows and columns as the Parquet file."""
-    return _atomic(path, lambda tmp: df.to_csv(tmp, index=False))
+    return _atomic(path, lambda tmp: df.to_csv(tmp, index=False), batch)
 
 
 def write_json(obj, path) -> Path:

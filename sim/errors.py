@@ -10,3 +10,12 @@ class ConfigError(ValueError):
         if allowed:
             text += f"; allowed: {allowed}"
         super().__init__(text)
+
+
+class OutputError(Exception):
+    """An output could not be written (full disk, read-only folder, no permission): the path and the cause."""
+
+    def __init__(self, path, err: OSError):
+        self.path, self.err = str(path), err
+        cause = err.strerror or str(err) or type(err).__name__
+        super().__init__(f"cannot write {path}: {cause}")

@@ -11,7 +11,8 @@ from .catalogue import FIELDS
 from .config import ParamsConfig
 from .levers import Levers
 from .mechanisms import SETUP_ORDER, STEP_ORDER
-from .policies import FAMILIES
+from .mechanisms.behaviour import Governments
+from .mechanisms.market import Market
 from .recorder import Recorder
 from .scenario import Scenario
 from .state import BlocState, Flows, InvestmentMarket, ResearchNetwork
@@ -31,6 +32,8 @@ class EntangleModel(mesa.Model):
     flows: Flows
     investment_market: InvestmentMarket
     network: ResearchNetwork
+    market: Market  # the compute market (sim/mechanisms/market.py): prices, shares, access
+    governments: Governments  # the rules' memory: locked levers, streaks, policy events
 
     def __init__(self, scenario: Scenario, scale: float = 1.0, seed: int = 0, params: ParamsConfig | None = None):
         super().__init__(rng=np.random.default_rng(seed))
@@ -58,6 +61,7 @@ class EntangleModel(mesa.Model):
                 kind(self, row)
 
         self.flows = Flows.empty(self.n_blocs, len(self.countries), len(self.firms), len(FIELDS))
+        self.governments = Governments(self)  # before any measure: explicit settings lock the levers they set
         self._apply_due()  # levers in force at the start
         for mechanism in SETUP_ORDER:
             mechanism.setup(self)
@@ -83,12 +87,12 @@ class EntangleModel(mesa.Model):
     # --- policy -------------------------------------------------------------------
     def apply_measure(self, family: str, measure, key: str = "injected") -> None:
         """Put a validated measure in force now (the app's sliders and events use this)."""
-        FAMILIES[family].apply(self.levers, measure, self.blocs, key)
+        self.governments.apply(self, family, measure, key)  # a person's setting wins over the blocs' rules
         self.injected.append((self.period, family, measure))
 
     def _apply_due(self) -> None:
         for family, measure, key in self.scenario.measures.get(self.quarter, []):
-            FAMILIES[family].apply(self.levers, measure, self.blocs, key)
+            self.governments.apply(self, family, measure, key)
 
     # --- the step -----------------------------------------------------------------
     def step(self) -> None:

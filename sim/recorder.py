@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import periods
 from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, STAGES
+from .mechanisms.market import world_shares
 from .policies import lever_columns
 
 
@@ -104,6 +105,8 @@ class Recorder:
             )
         ]
         self.convergence_names = [f"convergence_{name}" for _, _, name in self.pairs]
+        suppliers = list(blocs) + ["RoW"]
+        self.supply_names = [f"supply_share_{b}_from_{s}" for b in blocs for s in suppliers]
         # Per country: the other blocs it reports papers and institutions with. The columns come in the
         # order a row per country would first name them (a country's own bloc has none: 0 in the table).
         self.countries_names, self.country_bloc = list(model.countries), model.country_bloc
@@ -155,8 +158,8 @@ class Recorder:
                 s.compute_stock,
                 s.chip_capacity,
                 s.chip_investment,
-                # Share of the world's advanced-chip supply from this bloc's firms (G1); the rest is uncontrolled.
-                s.chip_supply / (s.chip_supply.sum() + model.params.compute.rest_of_world_supply),
+                # Share of the world's compute bought from this bloc's vendors (G1 at the start; then the market).
+                world_shares(model)[: len(blocs)],
                 complying.sum(axis=0) / len(model.firms),
                 fl.exposure,
                 fl.spillover,
@@ -191,6 +194,7 @@ class Recorder:
         row.update(zip(self.ordered_names, ordered_block.ravel().tolist()))
         i, j = self.pi, self.pj
         row.update(zip(self.convergence_names, ((s.alignment[i, j] + cross[i, j] + cross[j, i]) / 3).tolist()))
+        row.update(zip(self.supply_names, model.market.shares.ravel().tolist()))
         self.rows.append(row)
         self._collect_countries(model, row)
         self.deal_parts.append({**deals, "quarter": np.full(len(deals["stage"]), q)})
@@ -339,7 +343,21 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("compute_stock_<bloc>", "index, US 2017 = 1", "volume of installed compute"),
         ("chip_capacity_<bloc>", "share 0-1", "domestic advanced-chip self-sufficiency"),
         ("chip_investment_eur_bn_<bloc>", "EUR bn per quarter", "investment in domestic chip capacity"),
-        ("chip_supply_share_<bloc>", "share 0-1", "share of the world's advanced-chip supply made by the bloc's firms"),
+        (
+            "chip_supply_share_<bloc>",
+            "share 0-1",
+            "share of the world's compute bought from the bloc's vendors (G1 at the start, then the market)",
+        ),
+        (
+            "supply_share_<A>_from_<B>",
+            "share 0-1",
+            "share of A's compute demand its buyers place with B's vendors (A = B: at home)",
+        ),
+        (
+            "supply_share_<bloc>_from_RoW",
+            "share 0-1",
+            "share of the bloc's compute demand placed with the rest of the world",
+        ),
         ("compliance_share_<bloc>", "share 0-1", "share of all firms (every bloc) complying with the bloc's AI regime"),
         ("exposure_<bloc>", "share 0-1", "share of the bloc's papers in dual-use fields with a risk-linked partner"),
         ("spillover_<bloc>", "knowledge gain rate", "knowledge the bloc gains from co-authoring abroad, per paper"),
@@ -389,6 +407,24 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("company_id", "id", "the firm that raised it (a new entrant in a reused firm row gets a new id)"),
         ("round_total_eur", "EUR (one model round, not scaled)", "what the round raised from all its investors"),
         ("investor_type", "text", "the first such investor's type: " + ", ".join(INVESTOR_TYPES)),
+    ],
+    "policy_events": [
+        ("period", "text", "the quarter; one row per government rule that fired or was switched off"),
+        ("bloc", "bloc code", "the government acting"),
+        ("target", "bloc code", "the bloc its lever points at"),
+        ("rule", "text", "tighten_on_gap, tier_allies, retaliation, derisk or join_agreements"),
+        ("kind", "text", "fired, or switched_off (an explicit setting locked the lever)"),
+        ("lever", "text", "the lever moved: export_chips, export_tools, evasion, minerals, inbound, screening"),
+        ("old_value", "0-1", "the lever before the rule moved it (empty when switched off)"),
+        ("new_value", "0-1", "the lever after"),
+        ("indicator", "text", "what the government watched"),
+        ("indicator_value", "as the indicator", "its value when the rule fired"),
+        ("threshold", "as the indicator", "the rule's threshold (params.behaviour)"),
+        (
+            "set_by",
+            "text",
+            "for switched_off: the key of the explicit setting (policies.*, scenario.timeline.*, app.*)",
+        ),
     ],
     "institutions": [
         ("institution", "index", "one row per research institution, at the end of the run"),

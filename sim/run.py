@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from omegaconf import DictConfig, OmegaConf
 
-from . import __version__, periods
+from . import __version__, marker, periods
 from .atomic import write_csv, write_json, write_parquet
 from .config import EntangleConfig
 from .errors import ConfigError
@@ -73,15 +73,22 @@ def build_model(cfg) -> EntangleModel:
     return EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params)
 
 
-def run(cfg, out_dir: str | Path, progress=None, overrides: list[str] | None = None) -> dict:
-    """Run the model and write the tables, summary and plots into `out_dir`.
+def run(cfg, out_dir: str | Path, progress=None, overrides: list[str] | None = None, digest: str | None = None) -> dict:
+    """Run the model and write the tables, summary and plots into `out_dir`, then its marker `done.json`.
 
     `overrides` (for summary.json) default to the command line's when Hydra runs this, else none.
+    `digest` is the marker's config hash (a sweep job computes it before deciding to run).
     """
+    scenario, checked = prepare(cfg)
+    digest = digest or marker.config_hash(cfg)
+    with marker.writing(out_dir) as out:
+        marker.begin(out)  # before the first write: no earlier run's files, no marker until the last
+        return _run(scenario, checked, out, digest, progress, overrides)
+
+
+def _run(scenario: Scenario, cfg, out: Path, digest: str, progress, overrides) -> dict:
     from .model import EntangleModel
 
-    scenario, cfg = prepare(cfg)
-    out = Path(out_dir)
     t0 = time.perf_counter()
     model = EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params)
     model.run(progress)
@@ -92,18 +99,21 @@ def run(cfg, out_dir: str | Path, progress=None, overrides: list[str] | None = N
         "countries": model.recorder.countries(),
         "deals": model.recorder.deals(model),
         "institutions": model.recorder.institutions(model),
+        "policy_events": model.governments.table(),
     }
     model.release()
+    written = []
     for name in cfg.output.tables:
-        write_parquet(tables[name], out / f"{name}.parquet")
+        written.append(write_parquet(tables[name], out / f"{name}.parquet"))
         if cfg.output.csv:
-            write_csv(tables[name], out / f"{name}.csv")
+            written.append(write_csv(tables[name], out / f"{name}.csv"))
     summary = summarize(ts, scenario, cfg, command_line_overrides() if overrides is None else overrides)
-    write_json(summary, out / "summary.json")
+    written.append(write_json(summary, out / "summary.json"))
     if cfg.output.plots:
         from .plots import Story, dated_measures, write_all
 
-        write_all(ts, scenario.blocs, out, scenario.name, cfg.output.dpi, Story(dated_measures(scenario)))
+        written += write_all(ts, scenario.blocs, out, scenario.name, cfg.output.dpi, Story(dated_measures(scenario)))
+    marker.finish(out, digest, [Path(p).name for p in written])
     summary["_seconds_model"] = t_model
     return summary
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from .errors import OutputError
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=-]")
 _SHOWN_ELSEWHERE = ("scenario", "seed")  # already in the name
 MAX_TAIL = 120
@@ -43,14 +45,23 @@ def name(scenario: str, seed, overrides=()) -> str:
 
 
 def claim(parent, stem: str) -> str:
-    """Create `parent/stem` (or `stem-2`, `stem-3`, ... if taken) and return it; mkdir is atomic."""
-    Path(parent).mkdir(parents=True, exist_ok=True)
+    """Create `parent/stem` (or `stem-2`, `stem-3`, ... if taken) and return it; mkdir is atomic.
+
+    A folder that cannot be made (read-only, full, no permission) ends the command with one line:
+    this runs inside Hydra's config resolution, which would otherwise print a traceback.
+    """
+    try:
+        Path(parent).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SystemExit(f"error: {OutputError(parent, err)}") from None
     for n in range(1, 10_000):
         path = os.path.join(str(parent), stem if n == 1 else f"{stem}-{n}")
         try:
             os.mkdir(path)
         except FileExistsError:
             continue
+        except OSError as err:
+            raise SystemExit(f"error: {OutputError(path, err)}") from None
         return path
     raise FileExistsError(f"{parent}/{stem}: 10000 runs of this name")
 

@@ -35,9 +35,14 @@ SCENARIO_DIRS = (Path.cwd() / "scenarios", ROOT / "scenarios")
 
 @dataclass
 class Behaviour:
-    tighten_on_gap: bool = spec(False, source="scenario")
-    retaliation: bool = spec(False, source="scenario")
-    join_agreements: bool = spec(False, source="scenario")
+    """The blocs' policy rules (sim/mechanisms/behaviour.py): on after the record unless a scenario turns them off."""
+
+    rules_from: str = spec("2025Q3", source="the first quarter after the historical record (FACTS timeline to 2025Q2)")
+    tighten_on_gap: bool = spec(True, source="FACTS timeline 2022-24: the US tightened yearly")
+    tier_allies: bool = spec(True, source="FACTS timeline 2025Q1: the US AI diffusion rule")
+    retaliation: bool = spec(True, source="FACTS timeline 2023-25: China's critical-mineral controls")
+    derisk: bool = spec(True, source="FACTS timeline 2023Q2-Q4: EU Economic Security Strategy")
+    join_agreements: bool = spec(False, source="assumption: no evidence of agreements formed by the market-size logic")
 
 
 @dataclass
@@ -67,6 +72,7 @@ class Scenario:
     measures: dict[int, list[tuple[str, Any, str]]]  # quarter -> [(family, measure, key)]
     behaviour: Behaviour
     source: str = ""
+    rules_from: int = 0  # quarter index from which the blocs' policy rules act
 
     def add(self, quarter: int, family: str, measure, key: str) -> None:
         self.measures.setdefault(quarter, []).append((family, measure, key))
@@ -177,6 +183,19 @@ def read_own(name_or_path: str) -> dict:
 def shipped() -> list[str]:
     """The scenarios that come with Entangle (what an uploaded scenario may extend)."""
     return sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+
+
+def files_read(name_or_path: str) -> list[Path]:
+    """Every file a scenario is read from: the file itself, then its `extends:` parents in turn."""
+    paths: list[Path] = []
+    name = name_or_path
+    while isinstance(name, str) and name:
+        path = find(name)
+        if path.resolve() in (p.resolve() for p in paths):
+            break  # a cycle: read_merged refuses it with one line
+        paths.append(path)
+        name = _read(path).get("extends")
+    return paths
 
 
 def read_merged(name_or_path: str, seen=(), shipped_parents_only: bool = False) -> dict:
@@ -323,6 +342,7 @@ def _validate(raw: dict, end: str | None) -> Scenario:
     specs = resolve(sf.blocs, overrides)
     _refuse_degenerate(specs)
     scen = Scenario(sf.name, sf.description, start, stop, list(sf.blocs), specs, {}, sf.behaviour, path)
+    scen.rules_from = periods.parse(sf.behaviour.rules_from, "scenario.behaviour.rules_from")
     for family, value in (sf.levers or {}).items():
         for m in parse_measures(family, value, sf.blocs, f"scenario.levers.{family}"):
             scen.add(start, family, m, f"scenario.levers.{family}")

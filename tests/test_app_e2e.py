@@ -173,7 +173,7 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     lever = page.locator(".lever-regulation-strictness .v-slider")
     box = lever.bounding_box()
     lever.click(position={"x": box["width"] * 0.9, "y": box["height"] / 2})
-    page.wait_for_selector(".entangle-log :text('strictness=')")
+    page.wait_for_selector(".entangle-log :text('US AI regulation: strictness')")  # plain language, not syntax
     here = period(page)
     assert page.locator(".entangle-log").inner_text().count(here) == 1
 
@@ -193,7 +193,7 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     assert len(rows_us) == 3
 
     # Compare: the unchanged scenario is overlaid (dashed), one line per series.
-    page.click(".entangle-compare")
+    page.click(".entangle-compare label")
     look_at(page, "compute")
     page.wait_for_function("() => document.querySelector('.chart-compute').__chart?.getOption()?.series.length === 6")
     look_at(page, "papers")
@@ -206,8 +206,9 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
         page.click("text=Export scenario")
     scenario = tmp_path / "class.yaml"
     dl.value.save_as(scenario)
+    page.wait_for_selector(".entangle-notice:has-text('class_s0.yaml')")  # the room sees it was saved
     with page.expect_download() as dl:
-        page.click("text=Download table (CSV)")
+        page.click("text=Table (CSV)")
     app_table = pd.read_csv(io.BytesIO(Path(dl.value.path()).read_bytes()))
     text = scenario.read_text()
     assert "extends" not in text and "US tightens" not in text and "stringency: 0.95" in text
@@ -293,7 +294,166 @@ def test_two_sessions_do_not_share_a_model(server, browser):
     assert period(a) == "2017Q4"
     assert period(b) == "2017Q1"
     assert b.locator(".entangle-log").count() == 0 and "No changes yet" in b.inner_text("body")
-    assert not chart_option(b, "capability")["series"][0].get("markLine")
+    marks = (chart_option(b, "capability")["series"][0].get("markLine") or {}).get("data", [])
+    assert not [m for m in marks if m["name"][:1].isdigit()]  # a's event is not on b's charts
     step(b)
     assert period(b) == "2017Q2" and period(a) == "2017Q4"
     shot(b, "04_second_session")
+
+
+# Every text box ECharts drew on each chart (title, explanation, legend, badges), in page pixels,
+# plus the chart's tool buttons: what the room reads must never overlap.
+DRAWN_BOXES = """() => {
+    const out = [];
+    for (const el of document.querySelectorAll('.entangle-chart')) {
+        const chart = el.__chart, at = el.getBoundingClientRect(), key = el.dataset.key;
+        if (!chart) continue;
+        const option = chart.getOption();
+        const badges = new Set(((option.series[0] || {}).markLine || {data: []}).data
+            .filter(d => d.label && d.label.show).map(d => String(d.label.formatter)));
+        const seen = new Set();
+        chart.getZr().storage.getDisplayList().forEach(span => {
+            if (span.type !== 'tspan' || !span.style || !span.style.text) return;
+            // the label a text span belongs to, with its padding and background (a badge's pill)
+            const e = span.parent && span.parent.getBoundingRect ? span.parent : span;
+            if (seen.has(e) || e.ignore || e.invisible) return;
+            seen.add(e);
+            const r = e.getBoundingRect().clone();
+            if (e.transform) r.applyTransform(e.transform);
+            if (r.width <= 0) return;
+            const text = String(span.style.text);
+            const above = r.y < (option.grid[0] || {top: 60}).top;   // title, explanation, legend, badges
+            const kind = !above ? 'other' : badges.has(text) ? 'badge' : 'head';
+            out.push({key, kind, text, x: at.left + r.x, y: at.top + r.y, w: r.width, h: r.height});
+        });
+        for (const b of el.parentElement.querySelectorAll('.entangle-tools button')) {
+            const r = b.getBoundingClientRect();
+            out.push({key, kind: 'tool', text: b.className, x: r.left, y: r.top, w: r.width, h: r.height});
+        }
+    }
+    return out;
+}"""
+
+
+def overlaps(a, b, slack=0.5) -> bool:
+    return (
+        a["x"] + a["w"] > b["x"] + slack
+        and b["x"] + b["w"] > a["x"] + slack
+        and a["y"] + a["h"] > b["y"] + slack
+        and b["y"] + b["h"] > a["y"] + slack
+    )
+
+
+def dom_boxes(page, selector: str) -> list[dict]:
+    return page.evaluate(
+        """s => [...document.querySelectorAll(s)].filter(e => e.offsetParent).map(e => {
+            const r = e.getBoundingClientRect();
+            return {text: e.innerText.slice(0, 40), x: r.left, y: r.top, w: r.width, h: r.height};
+        })""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_projector_layout_explanations_and_nothing_off_server(server, browser, size):
+    """At a projector's size: nothing overlaps, every lever and chart explains itself one click
+    away, four charts fit at 1280x800 with the sidebar folded, and nothing leaves the server."""
+    from sim.app.levers_ui import sliders
+
+    url, _ = server
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    page = context.new_page()
+    origin = url.rstrip("/")
+    elsewhere = []
+    page.on("request", lambda r: None if r.url.startswith((origin, "data:", "blob:")) else elsewhere.append(r.url))
+    page.on(
+        "websocket", lambda ws: None if ws.url.startswith(origin.replace("http", "ws")) else elsewhere.append(ws.url)
+    )
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    page.wait_for_selector(".entangle-period")
+    page.wait_for_function("() => document.querySelector('.chart-papers')?.__chart")
+    assert page.title() == "Entangle"
+    assert page.get_by_text("runs on Solara").count() == 0  # Solara's badge covered a chart at 1280x800
+
+    # Two events in neighbouring quarters, amid the baseline's dense 2022-2023 record: the worst case.
+    step(page, 24)
+    page.click(".entangle-event-us_chips")
+    step(page)
+    page.click(".entangle-event-cn_retaliates")
+    step(page, 2)
+    page.wait_for_selector(".entangle-legend :text('2023Q2 CN retaliates')")
+    page.wait_for_function("""() => {
+        const ml = document.querySelector('.chart-papers').__chart.getOption().series[0].markLine;
+        return ml && ml.data.filter(d => d.name.startsWith('2:')).length === 1;
+    }""")
+    tag = f"{width}x{height}"
+    shot(page, f"05_layout_{tag}_sidebar")
+
+    # Sidebar: lever labels and headings each on their own lines (no label wraps over a heading).
+    labels = dom_boxes(page, ".entangle-lever-label, .entangle-lever-group, .entangle-help summary")
+    assert len(labels) > len(sliders())
+    clashes = [(a["text"], b["text"]) for k, a in enumerate(labels) for b in labels[k + 1 :] if overlaps(a, b)]
+    assert clashes == []
+
+    # Explanations one click away: one per lever and one per chart, each saying what and in what unit.
+    lever_help = page.locator(".entangle-lever .entangle-help")
+    chart_help = page.locator(".entangle-chart-help")
+    assert lever_help.count() + chart_help.count() == len(sliders()) + page.locator(".entangle-chart").count()
+    assert lever_help.count() == len(sliders()) and chart_help.count() == 9
+    lever_help.first.locator("summary").click()
+    assert "Unit:" in lever_help.first.inner_text() and "Default from:" in lever_help.first.inner_text()
+    for k in range(chart_help.count()):
+        assert "docs/OUTPUTS.md" in chart_help.nth(k).inner_text()
+    page.click(".info-capability")
+    page.wait_for_selector(".help-capability:has-text('Unit: index, US 2017 = 1')")
+    page.click(".help-capability")
+
+    # Presenter layout: fold the sidebar; at 1280x800 four charts are then on screen whole.
+    page.click(".entangle-sidebar-toggle")
+    page.wait_for_selector(".entangle-sidebar", state="detached")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.locator(".chart-papers").scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_timeout(800)
+    charts = dom_boxes(page, ".entangle-chart")
+    shot(page, f"06_layout_{tag}_presenter")
+    assert sum(c["y"] >= 0 and c["y"] + c["h"] <= height for c in charts) >= 4
+    for key in ("papers", "capability", "compute", "chips"):
+        look_at(page, key)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_timeout(800)
+    shot(page, f"07_layout_{tag}_presenter_drawn")
+
+    # No badge overlaps another, a title, a legend entry or a tool button, on any chart drawn.
+    for key in ("papers", "capability", "compute", "chips", "deals", "capital", "alignment", "compliance"):
+        look_at(page, key)
+    page.wait_for_timeout(500)
+    boxes = page.evaluate(DRAWN_BOXES)
+    badges = [b for b in boxes if b["kind"] == "badge"]
+    assert {b["text"] for b in badges} >= {"1", "2", "A"}
+    crowded = [
+        (a["key"], a["text"], b["text"])
+        for k, a in enumerate(boxes)
+        for b in boxes[k + 1 :]
+        if a["key"] == b["key"]
+        and "badge" in (a["kind"], b["kind"])
+        and b["kind"] != "other"
+        and a["kind"] != "other"
+        and overlaps(a, b)
+    ]
+    assert crowded == []
+    tools = [b for b in boxes if b["kind"] == "tool"]
+    titles = [b for b in boxes if b["kind"] == "head"]
+    assert [(t["key"], t["text"]) for t in titles for b in tools if t["key"] == b["key"] and overlaps(t, b)] == []
+
+    # Present: save a chart as PNG for the slides.
+    with page.expect_download() as dl:
+        page.click(".png-capability")
+    assert (
+        dl.value.suggested_filename.startswith("entangle_capability_")
+        and Path(dl.value.path()).read_bytes()[:4] == b"\x89PNG"
+    )
+    assert elsewhere == []
+    context.close()

@@ -1,5 +1,6 @@
 """The teaching app's session model: isolation, dated changes, errors, and an export the CLI replays exactly."""
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from sim.app.levers_ui import EVENTS, sliders
 from sim.app.session import Session
 from sim.errors import ConfigError
+from sim.recorder import described_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENT = {e.key: e for e in EVENTS}
@@ -155,7 +157,7 @@ def test_a_whole_seminar_replays_without_end(tmp_path):
         pd.testing.assert_frame_equal(table, pd.read_parquet(out / f"{name}.parquet"), check_exact=True)
 
 
-def test_events_are_numbered_and_nearby_badges_never_overlap():
+def test_events_are_numbered_and_badges_never_merge_across_quarters():
     from sim.app.charts import all_charts
 
     s = Session("baseline", seed=0)
@@ -166,7 +168,7 @@ def test_events_are_numbered_and_nearby_badges_never_overlap():
         s.step()
     slider = SLIDER[("regulation", "strictness")]
     s.set_lever(slider.family, slider.values("EU", "CN", 0.9), slider.slot("EU", "CN"))
-    numbered = [(label, badge) for _, label, badge in s.markers()]
+    numbered = [(label, badge) for _, label, badge in s.markers() if not badge or badge.isdigit()]
     assert numbered == [
         ("US chip controls", "1"),
         ("CN retaliates", "2"),
@@ -179,20 +181,66 @@ def test_events_are_numbered_and_nearby_badges_never_overlap():
     lines = all_charts(s.model.blocs, scen.start, scen.end, s.model.recorder.rows, markers=s.markers())["capability"][
         "series"
     ][0]["markLine"]["data"]
-    assert len(lines) == 5 and all(line["name"].endswith(label) for line, (label, _) in zip(lines, numbered))
-    badges = [line["label"]["formatter"] for line in lines if line["label"]["show"]]
-    assert badges == ["1-3", "4"]  # 1-3 lie within 4 quarters: one badge, no overlap
+    assert len(lines) == len(s.markers())
+    # one badge per marker, on its own quarter's line: a badge never stands for two quarters or kinds
+    badges = [(line["xAxis"], line["label"]["formatter"]) for line in lines if line["label"]["show"]]
+    assert [b for _, b in badges if b.isdigit()] == ["1", "2", "3", "4"]
+    assert badges == [(period, badge) for period, _, badge in s.markers() if badge]
 
 
-def test_a_scenario_built_on_another_marks_its_own_measures():
+def test_the_scenarios_own_dated_measures_are_marked_in_plain_language():
     s = Session("us_chip_controls", seed=0)
     s.inject(EVENT["investai"])
-    assert s.markers() == [
-        ("2017Q1", "InvestAI", "1"),
-        ("2025Q2", "scenario: export controls", "A"),
-        ("2026Q1", "scenario: export controls", "B"),
+    marks = {(period, badge): label for period, label, badge in s.markers()}
+    assert marks[("2017Q1", "1")] == "InvestAI"
+    # the baseline's record, inherited: the 2022 chip controls explain the drop in China's compute access
+    assert "US export controls on CN: chips, tools, stringency 0.80, evasion (leakage) 0.30" in [
+        label for (period, _), label in marks.items() if period == "2022Q4"
     ]
-    assert Session("baseline", seed=0).markers() == []  # the record itself: nothing marked
+    assert any(
+        p == "2025Q2" and "US export controls on CN: chips, tools, models, assistance" in text
+        for (p, _), text in marks.items()
+    )
+    history = [badge for _, _, badge in s.markers() if not badge.isdigit()]
+    assert history == sorted(history, key=lambda b: (len(b), b)) and history[0] == "A"
+
+
+def test_an_uploaded_export_shows_its_events(tmp_path):
+    s = Session("baseline", seed=0)
+    s.step()
+    s.inject(EVENT["cn_retaliates"])
+    exported = tmp_path / "class.yaml"
+    exported.write_text(s.export_yaml())
+    replay = Session(str(exported), seed=0, uploaded=True)
+    labels = [label for period, label, _ in replay.markers() if period == "2017Q2"]
+    assert labels and "CN export controls on US: chips, tools, stringency 0.60" in labels[0]
+
+
+def test_change_log_and_explanations_speak_plain_language_from_the_docs_metadata():
+    from sim.app import explain
+    from sim.app.charts import all_charts
+
+    assert (
+        explain.describe("export_controls", {"issuer": "EU", "target": "CN", "scope": ["chips"], "stringency": 0.8})
+        == "EU export controls on CN: chips, stringency 0.80"
+    )
+    params = (Path(__file__).resolve().parent.parent / "docs" / "PARAMETERS.md").read_text()
+    outputs = (Path(__file__).resolve().parent.parent / "docs" / "OUTPUTS.md").read_text()
+    for sl in sliders():
+        text = explain.slider_help(sl)
+        assert "Unit:" in text and "Default from:" in text and f"{sl.family}.{sl.field}" in text
+        source = next(f for f in dataclasses.fields(explain.FAMILIES[sl.family].Measure) if f.name == sl.field)
+        assert source.metadata["source"] in params  # the same words as docs/PARAMETERS.md
+    s = Session("baseline", seed=0)
+    charts = all_charts(s.model.blocs, 0, 4, [], markers=())
+    for key in charts:
+        text = explain.chart_help(key)
+        assert "docs/OUTPUTS.md" in text
+        if key != "network":
+            pattern, _ = explain.CHART_COLUMNS[key]
+            unit = dict((p, u) for p, u, _ in described_columns()["timeseries"])[pattern]
+            assert f"`{pattern}` | {unit} |" in outputs and unit in text
+            assert charts[key]["yAxis"]["name"]  # every line chart names its unit on the y axis
 
 
 def test_reset_and_new_runs_free_the_old_models():

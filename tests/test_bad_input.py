@@ -13,23 +13,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCENARIOS = {
     "wrong_key": (
-        "timeline: {2025Q1: {export_controls: {issuer: US, target: CN, stringncy: 0.5}}}",
-        "scenario.timeline.2025Q1.export_controls.stringncy",
+        "timeline: {2025Q3: {export_controls: {issuer: US, target: CN, stringncy: 0.5}}}",
+        "scenario.timeline.2025Q3.export_controls.stringncy",
         "stringency",
     ),
     "out_of_range": (
-        "extends: baseline\ntimeline: {2025Q1: {export_controls: {stringency: 1.5}}}",
-        "scenario.timeline.2025Q1.export_controls.stringency",
+        "extends: baseline\ntimeline: {2025Q3: {export_controls: {stringency: 1.5}}}",
+        "scenario.timeline.2025Q3.export_controls.stringency",
         "[0.0, 1.0]",
     ),
     "negative_budget": (
-        "timeline: {2025Q1: {investai: {budget_eur_bn: -1}}}",
-        "scenario.timeline.2025Q1.investai.budget_eur_bn",
+        "timeline: {2025Q3: {investai: {budget_eur_bn: -1}}}",
+        "scenario.timeline.2025Q3.investai.budget_eur_bn",
         ">= 0",
     ),
     "unknown_bloc": (
-        "timeline: {2025Q1: {export_controls: {target: RU, stringency: 0.5}}}",
-        "scenario.timeline.2025Q1.export_controls.target",
+        "timeline: {2025Q3: {export_controls: {target: RU, stringency: 0.5}}}",
+        "scenario.timeline.2025Q3.export_controls.target",
         "EU, CN, US",
     ),
     "bad_period": ("timeline: {2025Q5: {export_controls: {stringency: 0.5}}}", "scenario.timeline.2025Q5", "YYYYQn"),
@@ -39,14 +39,14 @@ SCENARIOS = {
         "2030Q4",
     ),
     "instantiation": (
-        "timeline: {2025Q1: {export_controls: {_target_: os.system, stringency: 0.5}}}",
-        "scenario.timeline.2025Q1.export_controls._target_",
+        "timeline: {2025Q3: {export_controls: {_target_: os.system, stringency: 0.5}}}",
+        "scenario.timeline.2025Q3.export_controls._target_",
         "unknown key",
     ),
     "wrong_type": ("actors: {EU: {openness: high}}", "scenario.actors.EU.openness", "wrong type"),
     "unknown_family": (
-        "timeline: {2025Q1: {tariffs: {rate: 0.5}}}",
-        "scenario.timeline.2025Q1.tariffs",
+        "timeline: {2025Q3: {tariffs: {rate: 0.5}}}",
+        "scenario.timeline.2025Q3.tariffs",
         "export_controls",
     ),
     "not_yaml": ("timeline: [unclosed", "scenario", "not valid YAML"),

@@ -30,9 +30,9 @@ def pairs(folder: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def no_op(tmp_path_factory):
-    """US chip controls on China set to 0.9 from 2025Q1: the value in force since 2023Q4."""
+    """US chip controls on China set to 0.95 from 2025Q1: the value in force since 2024Q4 (the record)."""
     out = tmp_path_factory.mktemp("noop") / "cmp"
-    done = compare(out, "seeds=3", *FAST, "policies.export_controls.stringency=0.9", "year=2026")
+    done = compare(out, "seeds=3", *FAST, "policies.export_controls.stringency=0.95", "year=2026")
     assert done.returncode == 0, done.stderr[-3000:]
     return out, done.stdout
 
@@ -62,7 +62,7 @@ def test_outputs_headline_and_fan_charts_are_written(no_op):
 def test_rerun_reuses_the_finished_runs(no_op):
     folder, _ = no_op
     stamps = {p: p.stat().st_mtime_ns for p in folder.glob("*/timeseries.parquet")}
-    done = compare(folder, "seeds=3", *FAST, "policies.export_controls.stringency=0.9", "year=2026")
+    done = compare(folder, "seeds=3", *FAST, "policies.export_controls.stringency=0.95", "year=2026")
     assert done.returncode == 0, done.stderr[-3000:]
     assert {p: p.stat().st_mtime_ns for p in folder.glob("*/timeseries.parquet")} == stamps
 

@@ -49,7 +49,7 @@ def test_uk_as_own_bloc_extends_pair_columns_by_the_same_rule():
 def test_extends_appends_measures_after_the_parent():
     base, child = load("baseline"), load("us_chip_controls")
     assert sum(map(len, child.measures.values())) > sum(map(len, base.measures.values()))
-    assert child.behaviour.tighten_on_gap and not base.behaviour.tighten_on_gap
+    assert load("eu_cn_standards").behaviour.join_agreements and not base.behaviour.join_agreements
 
 
 def test_decoupling_cuts_eu_cn_papers_and_china_compute():

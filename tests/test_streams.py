@@ -15,11 +15,6 @@ def _yearly(ts, prefix):
     return ts.loc[ts["year"].isin(YEARS)].groupby("year")[cols].sum()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="s5-invest: investors rank rounds by the firm's knowledge, which co-authored papers raise, so a "
-    "research-security policy changes which rounds they pick (a causal channel, not reshuffled draws)",
-)
 def test_research_security_policy_leaves_investment_and_standards_draws_unchanged():
     # Research security changes how many ties are proposed, screened and ended: with one shared
     # generator every later deal and compliance decision was drawn from shifted numbers (on the

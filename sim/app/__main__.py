@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -16,6 +17,13 @@ def main(argv: list[str] | None = None) -> None:
     # come from the solara-assets package (the `app` extra), not from a CDN.
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     os.environ.setdefault("SOLARA_CHECK_VERSION", "False")
+    # Our page, not Solara's: no "This website runs on Solara" badge over the charts, our title.
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    os.environ.setdefault("SOLARA_THEME_TITLE", "Entangle")
+    # Served over plain http to 127.0.0.1 or a classroom address, the session cookie is SameSite=Lax,
+    # which is what we want (the page is not embedded in another site); Solara warns about it on
+    # every page load, which buries real messages in the server log.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     from solara.__main__ import cli
 
     print(f"Entangle teaching app: http://{args.host}:{args.port}/", flush=True)

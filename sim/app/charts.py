@@ -10,40 +10,31 @@ from __future__ import annotations
 from itertools import combinations
 
 from .. import periods
+from . import explain
 
-BLOC_COLORS = {"EU": "#1f5fbf", "CN": "#d0312d", "US": "#2e8b57", "UK": "#8e44ad", "JP": "#e67e22"}
-PALETTE = [
-    "#1f5fbf",
-    "#d0312d",
-    "#2e8b57",
-    "#8e44ad",
-    "#e67e22",
-    "#16a085",
-    "#7f8c8d",
-    "#c71585",
-    "#b8860b",
-    "#2c3e50",
-    "#ff69b4",
-    "#4682b4",
-]
-FONT = 15
-TOP = 116  # plot top: title, legend, then two rows of event badges
-EVENT_RED, SCENARIO_GREY = "#c0392b", "#5d6d7e"
+# Okabe-Ito, a colour-blind-safe palette: a bloc's colour means that bloc on every chart.
+BLOC_COLORS = {"EU": "#0072B2", "CN": "#D55E00", "US": "#009E73", "UK": "#CC79A7", "JP": "#E69F00"}
+EXTRA_BLOC = ["#56B4E9", "#F0E442", "#999999", "#000000"]
+# Pairs of blocs get colours no bloc has, told apart by line style too.
+PAIR_COLORS = ["#000000", "#56B4E9", "#E69F00", "#999999", "#8C6D31", "#7B3294"]
+TARGET_STYLES = ["solid", [10, 5], [2, 4], [10, 4, 2, 4], [4, 4]]  # line style per target bloc
+FONT = 14
+TOP = 76  # plot top: title, explanation line, legend, a row of badges; the page adds any further badge rows
+EVENT_RED, SCENARIO_GREY = "#B2182B", "#555555"
 BADGE = {
     "position": "end",
-    "fontSize": FONT + 3,
-    "lineHeight": FONT + 5,
+    "fontSize": FONT - 1,
+    "lineHeight": FONT + 1,
     "fontWeight": "bold",
     "color": "#fff",
     "backgroundColor": EVENT_RED,
-    "borderRadius": 11,
-    "padding": [3, 8],
+    "borderRadius": 8,
+    "padding": [1, 5],
 }
-BADGE_GAP = 4  # quarters: events closer than this share a badge
 
 
 def bloc_color(code: str, k: int) -> str:
-    return BLOC_COLORS.get(code, PALETTE[k % len(PALETTE)])
+    return BLOC_COLORS.get(code, EXTRA_BLOC[k % len(EXTRA_BLOC)])
 
 
 def pairs(blocs) -> list[str]:
@@ -58,54 +49,52 @@ def _values(rows, col, factor):
     return [round(r.get(col, 0.0) * factor, 4) for r in rows]
 
 
-def _badge_text(badges: list[str]) -> str:
-    if len(badges) > 2 and all(b.isdigit() for b in badges):
-        return f"{badges[0]}-{badges[-1]}"
-    return ",".join(badges)
-
-
-def _marker_lines(axis, markers) -> list[dict]:
-    """A vertical line per marker; the class's events (1, 2, ...) and the scenario's own
+def marker_lines(axis, markers) -> list[dict]:
+    """A vertical line per marker; the class's events (1, 2, ...) and the scenario's own dated
     measures (A, B, ...) get a badge on top, lever moves none.
 
-    The page spells the badges out, so a badge stays short enough to read on a projector.
-    Badges a few quarters apart merge into one ("1-3") on the first of their lines, and a
-    badge close to the previous one goes on a second row, so badges never overlap.
+    Every badge stays on its own quarter's line (never merged with another quarter's); the page
+    lays badges out in stagger rows by their drawn x position (charts.vue), so they never overlap.
     """
-    lines, groups = [], []  # groups: [first x, badges, line dict]
+    lines = []
     for period, label, badge in markers:
-        color = EVENT_RED if badge.isdigit() else SCENARIO_GREY if badge else "#999"
+        event = badge.isdigit()
+        color = EVENT_RED if event else SCENARIO_GREY if badge else "#999"
         line = {
             "xAxis": period,
             "name": f"{badge}: {label}" if badge else label,
             "label": {"show": False},
-            "lineStyle": {"color": color, "type": "dashed" if badge else "dotted", "width": 2 if badge else 1},
+            "lineStyle": {
+                "color": color,
+                "type": "dashed" if event else "dotted",
+                "width": 2 if event else 1,
+                "opacity": 1 if event else 0.7,
+            },
         }
-        lines.append(line)
         if badge:
-            x = axis.index(period) if period in axis else 0
-            if groups and x - groups[-1][0] < BADGE_GAP:
-                groups[-1][1].append(badge)
-            else:
-                groups.append([x, [badge], line])
-    last_on_row = [-10 * BADGE_GAP] * 2
-    for x, badges, line in groups:
-        row = 0 if x - last_on_row[0] >= 2 * BADGE_GAP or x - last_on_row[1] < 2 * BADGE_GAP else 1
-        last_on_row[row] = x
-        red = any(b.isdigit() for b in badges)
-        line["label"] = {
-            "show": True,
-            "formatter": _badge_text(badges),
-            "distance": 4 + 30 * row,
-            "backgroundColor": EVENT_RED if red else SCENARIO_GREY,
-        }
+            line["label"] = {
+                "show": True,
+                "formatter": badge,
+                "distance": 2,
+                "backgroundColor": EVENT_RED if event else SCENARIO_GREY,
+                # a pill at most 15 px tall, so that stagger rows 16 px apart (charts.vue) never touch
+                "fontSize": FONT - 2 if event else FONT - 4,
+                "lineHeight": 13 if event else 12,
+                "padding": [1, 4] if event else [0, 3],
+            }
+        lines.append(line)
     return lines
 
 
-def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, y_name="", y_max=None, y_min=0) -> dict:
-    """series: [(column, label, color)]; ref: the comparison run's rows (dashed) or None."""
+def mark_line(axis, markers) -> dict:
+    """ECharts markLine of the event and history markers (on a line chart's first series)."""
+    return {"symbol": "none", "silent": True, "animation": False, "label": BADGE, "data": marker_lines(axis, markers)}
+
+
+def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, key="", y_max=None, y_min=0) -> dict:
+    """series: [(column, label, color, line style)]; ref: the comparison run's rows (dashed) or None."""
     out = []
-    for col, label, color in series:
+    for col, label, color, style in series:
         out.append(
             {
                 "name": label,
@@ -113,7 +102,7 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, y_na
                 "data": _values(rows, col, factor),
                 "showSymbol": len(rows) < 3,
                 "z": 3,
-                "lineStyle": {"width": 3},
+                "lineStyle": {"width": 2.5, "type": style},
                 "color": color,
             }
         )
@@ -125,30 +114,38 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, y_na
                     "id": f"{col}_unchanged",
                     "data": _values(ref, col, factor),
                     "showSymbol": False,
-                    "lineStyle": {"width": 2, "type": "dashed", "opacity": 0.7},
+                    # dashed, thin and faint: the unchanged run; where the class's lines already
+                    # differ by style (direction charts), thinness and faintness tell it apart
+                    "lineStyle": {"width": 1.5, "type": "dashed" if style == "solid" else style, "opacity": 0.5},
                     "color": color,
                 }
             )
     if out and markers:
-        out[0]["markLine"] = {
-            "symbol": "none",
-            "silent": True,
-            "animation": False,
-            "label": BADGE,
-            "data": _marker_lines(axis, markers),
-        }
+        out[0]["markLine"] = mark_line(axis, markers)
     return {
         "animation": False,
-        "title": {"text": title, "left": 8, "top": 4, "textStyle": {"fontSize": FONT + 3}},
-        # the unchanged run shares its colour with the class's line: one legend entry each, dashed = unchanged
-        "legend": {
-            "top": 34,
+        "title": {
+            "text": title,
+            "subtext": explain.chart_line(key) if key else "",
             "left": 8,
-            "textStyle": {"fontSize": FONT - 1},
-            "itemWidth": 22,
-            "data": [label for _, label, _ in series],
+            "top": 3,
+            "itemGap": 5,
+            "textStyle": {"fontSize": FONT + 1},
+            "subtextStyle": {"fontSize": FONT - 3, "color": "#444", "width": 560, "overflow": "truncate"},
         },
-        "grid": {"left": 64, "right": 20, "top": TOP, "bottom": 32},
+        # the unchanged run shares its colour with the class's line: one legend entry each, dashed = unchanged
+        # one row whatever the width (paged if it must be), so the badges' rows sit right under it
+        "legend": {
+            "type": "scroll",
+            "top": 42,
+            "left": 8,
+            "textStyle": {"fontSize": FONT - 2},
+            "itemWidth": 26,
+            "itemHeight": 10,
+            "itemGap": 8,
+            "data": [label for _, label, _, _ in series],
+        },
+        "grid": {"left": 56, "right": 16, "top": TOP, "bottom": 26},
         "tooltip": {"trigger": "axis"},
         "xAxis": {
             "type": "category",
@@ -158,8 +155,10 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, y_na
         },
         "yAxis": {
             "type": "value",
-            "name": y_name,
-            "nameTextStyle": {"fontSize": FONT - 3},
+            "name": explain.chart_unit(key) if key else "",
+            "nameLocation": "middle",
+            "nameGap": 40,
+            "nameTextStyle": {"fontSize": FONT - 3, "color": "#333"},
             # a headroom maximum (1.05) would print a label crowding the 1 just below it
             "axisLabel": {"fontSize": FONT - 2, "showMaxLabel": y_max is None or y_max == int(y_max)},
             "max": y_max,
@@ -205,13 +204,42 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
         }
         for a, b, v in edges
     ]
-    title = "Bloc ties: joint papers this quarter" if mode == "papers" else "Bloc ties: capital this quarter (EUR bn)"
+    what = "joint papers" if mode == "papers" else "capital, EUR bn"
+    quarter = (row or {}).get("period", "")
     # Nodes sit on hidden value axes, so they stay round whatever the chart's width.
     return {
         "animation": False,
-        "title": {"text": title, "left": 8, "top": 4, "textStyle": {"fontSize": FONT + 1}},
+        "title": {
+            "text": f"Bloc ties: {what} this quarter",
+            "subtext": "",
+            "left": 8,
+            "top": 3,
+            "itemGap": 5,
+            "textStyle": {"fontSize": FONT + 1},
+            "subtextStyle": {"fontSize": FONT - 3, "color": "#444", "width": 560, "overflow": "truncate"},
+        },
+        "graphic": [
+            {
+                "type": "text",
+                "left": 10,
+                "bottom": 6,
+                "style": {
+                    "text": "Key: node size = AI capability (index, US 2017 = 1)\n"
+                    f"edge width and label = {what} that quarter",
+                    "fontSize": FONT - 3,
+                    "lineHeight": FONT,
+                    "fill": "#444",
+                },
+            },
+            {
+                "type": "text",
+                "right": 14,
+                "top": 40,
+                "style": {"text": str(quarter), "fontSize": FONT + 8, "fontWeight": "bold", "fill": "#333"},
+            },
+        ],
         "tooltip": {},
-        "grid": {"top": 70, "bottom": 40, "left": 70, "right": 70},
+        "grid": {"top": 74, "bottom": 48, "left": 70, "right": 70},  # room for the key below the nodes
         "xAxis": {"type": "value", "min": -1.1, "max": 1.1, "show": False},
         "yAxis": {"type": "value", "min": -0.7, "max": 1.1, "show": False},
         "series": [
@@ -240,69 +268,82 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
 def all_charts(blocs, start: int, end: int, rows, ref=None, markers=(), network="papers") -> dict[str, dict]:
     """Every chart of the page, keyed by a stable id."""
     axis = [periods.label(q) for q in range(start, end + 1)]
-    bc = [(code, bloc_color(code, k)) for k, code in enumerate(blocs)]
-    pc = [
-        (
-            p,
-            PALETTE[(k + 6) % len(PALETTE)]
-            if len(blocs) > 3
-            else {"CN_EU": "#8e44ad", "CN_US": "#d35400", "EU_US": "#1f5fbf"}.get(p, PALETTE[k]),
-        )
-        for k, p in enumerate(pairs(blocs))
+    bc = [(code, bloc_color(code, k), "solid") for k, code in enumerate(blocs)]
+    pc = [(p, PAIR_COLORS[k % len(PAIR_COLORS)], "solid") for k, p in enumerate(pairs(blocs))]
+    # a direction: the investing bloc's colour, the target bloc's line style
+    dc = [
+        (a, b, bloc_color(a, blocs.index(a)), TARGET_STYLES[blocs.index(b) % len(TARGET_STYLES)])
+        for a, b in directions(blocs)
     ]
-    dc = [(a, b, PALETTE[k % len(PALETTE)]) for k, (a, b) in enumerate(directions(blocs))]
     kw = {"markers": markers, "ref": ref}
     last = rows[-1] if rows else None
     return {
         "papers": line_chart(
-            "Joint papers by bloc pair (per quarter)",
+            "Joint papers by bloc pair",
             axis,
             rows,
-            [(f"papers_{p}", p.replace("_", "–"), c) for p, c in pc],
+            [(f"papers_{p}", p.replace("_", "–"), c, st) for p, c, st in pc],
+            key="papers",
             **kw,
         ),
         "capability": line_chart(
-            "AI capability", axis, rows, [(f"capability_{b}", b, c) for b, c in bc], y_min=None, **kw
-        ),
-        "compute": line_chart(
-            "Compute access (share of demand met)",
+            "AI capability",
             axis,
             rows,
-            [(f"compute_access_{b}", b, c) for b, c in bc],
+            [(f"capability_{b}", b, c, st) for b, c, st in bc],
+            key="capability",
+            y_min=None,
+            **kw,
+        ),
+        "compute": line_chart(
+            "Compute access",
+            axis,
+            rows,
+            [(f"compute_access_{b}", b, c, st) for b, c, st in bc],
+            key="compute",
             y_max=1.05,
             **kw,
         ),
         "chips": line_chart(
-            "Domestic chip capacity (share of demand)", axis, rows, [(f"chip_capacity_{b}", b, c) for b, c in bc], **kw
-        ),
-        "deals": line_chart(
-            "Deals by direction (per quarter)",
+            "Domestic chip capacity",
             axis,
             rows,
-            [(f"deals_{a}_to_{b}", f"{a}→{b}", c) for a, b, c in dc],
+            [(f"chip_capacity_{b}", b, c, st) for b, c, st in bc],
+            key="chips",
+            **kw,
+        ),
+        "deals": line_chart(
+            "Deals by direction",
+            axis,
+            rows,
+            [(f"deals_{a}_to_{b}", f"{a}→{b}", c, st) for a, b, c, st in dc],
+            key="deals",
             **kw,
         ),
         "capital": line_chart(
-            "Capital by direction (EUR bn per quarter)",
+            "Capital by direction",
             axis,
             rows,
-            [(f"capital_{a}_to_{b}", f"{a}→{b}", c) for a, b, c in dc],
+            [(f"capital_{a}_to_{b}", f"{a}→{b}", c, st) for a, b, c, st in dc],
             factor=1e-9,
+            key="capital",
             **kw,
         ),
         "alignment": line_chart(
             "Standards alignment by pair",
             axis,
             rows,
-            [(f"alignment_{p}", p.replace("_", "–"), c) for p, c in pc],
+            [(f"alignment_{p}", p.replace("_", "–"), c, st) for p, c, st in pc],
+            key="alignment",
             y_max=1,
             **kw,
         ),
         "compliance": line_chart(
-            "Firms complying with each regime (share)",
+            "Firms complying with each regime",
             axis,
             rows,
-            [(f"compliance_share_{b}", b, c) for b, c in bc],
+            [(f"compliance_share_{b}", b, c, st) for b, c, st in bc],
+            key="compliance",
             y_max=1,
             **kw,
         ),

@@ -6,6 +6,7 @@ Solara reactives hold the state, so a change re-renders only the parts of the pa
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import time
 from contextlib import contextmanager
@@ -23,6 +24,14 @@ def _safe_name(name: str) -> str:
     return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
 
 
+def _on_session_end(callback) -> None:
+    """Call `callback` when this browser session's kernel closes (outside a session, e.g. in tests: never)."""
+    from solara.server import kernel_context
+
+    if kernel_context.has_current_context():
+        kernel_context.get_current_context().on_close(callback)
+
+
 class Controller:
     """One browser session's state (Solara reactives) and the page's actions on it.
 
@@ -38,17 +47,33 @@ class Controller:
         self.speed = solara.reactive(2.0)  # quarters per second while playing
         self.compare = solara.reactive(False)
         self.network = solara.reactive("papers")
+        self.notice = solara.reactive("")  # a confirmation (an export saved), shown until the next action
         self.acting = solara.reactive("EU")
         self.partner = solara.reactive("CN")
         self.choice = solara.reactive("baseline")
         self.seed = solara.reactive(0)
         self.scale = solara.reactive("classroom")
         self.uploads = solara.reactive({})  # option label -> path of an uploaded file
-        self.tmpdir = tempfile.mkdtemp(prefix="entangle-upload-")
+        self._tmpdir: str | None = None  # made on the first upload, not per page load
+        _on_session_end(self.close)
+
+    @property
+    def tmpdir(self) -> str:
+        if self._tmpdir is None:
+            self._tmpdir = tempfile.mkdtemp(prefix="entangle-upload-")
+        return self._tmpdir
+
+    def close(self) -> None:
+        """The browser session ended (tab closed): free its models and remove its uploads."""
+        self.session.value.close()
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
 
     @contextmanager
     def shown_errors(self):
         """Bad input shows the CLI's one line in the page; the server keeps running."""
+        self.notice.set("")
         try:
             yield
             self.error.set("")

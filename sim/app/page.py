@@ -6,42 +6,46 @@ Solara kernel) gets its own `Session` and model: two students never see each oth
 
 from __future__ import annotations
 
+import functools
+import html
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
+import reacton.ipyvuetify as rv
 import solara
 
-from ..scenario import available
-from .charts import all_charts
+from .. import periods
+from ..errors import ConfigError
+from ..scenario import available, read_own
+from . import explain
+from .charts import all_charts, mark_line
 from .controller import Controller
 from .levers_ui import EVENTS, sliders
 from .session import Session, scales
 
-CSS = """
-.entangle-period { font-size: 56px; font-weight: 700; line-height: 1; letter-spacing: 1px; min-width: 230px; }
-.entangle-sub { font-size: 15px; color: #555; }
-.entangle-controls .v-btn { font-size: 17px !important; height: 44px !important; }
-.entangle-events .v-btn { font-size: 15px !important; text-transform: none !important; margin: 4px; }
-.entangle-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 10px; }
-.entangle-chart { border: 1px solid #ddd; border-radius: 6px; background: #fff; }
-.entangle-error { font-size: 17px; }
-.entangle-upload { margin: 4px 0 10px 0; cursor: pointer; }
-.entangle-lever-group { font-weight: 600; font-size: 15px; margin-top: 10px; }
-.entangle-log { font-size: 15px; }
-.entangle-legend { font-size: 17px; gap: 14px; }
-.entangle-legend-item { display: flex; align-items: center; gap: 6px; }
-.entangle-badge, .entangle-badge-scenario { color: #fff; font-weight: 700; border-radius: 10px; padding: 0 8px; }
-.entangle-badge { background: #c0392b; }
-.entangle-badge-scenario { background: #5d6d7e; }
-.entangle-speed .v-input__slot > .v-label { flex: 0 0 55%; max-width: 55%; font-size: 15px; }
-.entangle-lever .v-input__slot > .v-label { flex: 0 0 56%; max-width: 56%; white-space: normal; font-size: 15px; }
-body, .v-application { font-size: 16px; }
-"""
+CHART_KEYS = [*explain.CHART_COLUMNS, "network"]
+
+
+def story(name: str) -> str:
+    """A scenario's `description:` (its story), for the scenario menu."""
+    try:
+        return " ".join(str(read_own(name).get("description") or "").split())
+    except (ConfigError, OSError):  # an unreadable file still gets its name in the menu; loading it shows the error
+        return ""
+
+
+def first_sentence(text: str) -> str:
+    head = text.split(". ")[0].rstrip(".")
+    return head if len(head) <= 90 else head[:88] + "…"
+
+
+CSS = (Path(__file__).with_name("page.css")).read_text()
 
 
 @solara.component_vue("charts.vue")
-def ChartGrid(options_json: str, height: int = 340):
+def ChartGrid(options_json: str, marks_json: str = "{}", help_json: str = "{}", period: str = "", height: int = 280):
     pass
 
 
@@ -50,15 +54,26 @@ def ScenarioUpload(event_upload: Callable[[dict], None]):
     pass
 
 
+def _help(text: str, summary: str = "what is this?"):
+    """A plain-language explanation one click away (a native <details>: no state on the server)."""
+    solara.HTML(
+        tag="details",
+        unsafe_innerHTML=f"<summary><i class='mdi mdi-information-outline'></i> {html.escape(summary)}</summary>"
+        f"{html.escape(text)}",
+        classes=["entangle-help"],
+    )
+
+
 @solara.component
 def Page():
     c: Controller = solara.use_memo(Controller, [])
     s: Session = c.session.value
     tick, playing = c.tick.value, c.playing.value
     solara.use_thread(c.play_loop, dependencies=[playing, c.speed.value, s], intrusive_cancel=False)
+    sidebar = solara.use_reactive(True)
 
     solara.Style(CSS)
-    solara.Title("Entangle seminar")
+    solara.Title("Entangle")
     blocs = s.model.blocs
     a = c.acting.value if c.acting.value in blocs else blocs[0]
     b = c.partner.value if c.partner.value in blocs and c.partner.value != a else next(x for x in blocs if x != a)
@@ -66,33 +81,52 @@ def Page():
     i, j = blocs.index(a), blocs.index(b)
     values = tuple(float(sl.read(lv, i, j, a, b)) for sl in sliders())
 
-    with solara.Sidebar():
-        ScenarioCard(c)
-        LeverPanel(c, tuple(blocs), a, b, values, s.finished)
-
-    with solara.Column(gap="8px", style={"padding": "4px 12px"}):
-        Controls(c, s, s.period, s.finished, playing)
-        EventButtons(c, s.finished)
-        with solara.Column(gap="4px"):  # a fixed slot, so that the charts below are never re-mounted
-            if c.compare.value:
-                solara.Text(
-                    "Dashed lines: the unchanged scenario, same seed, without the class's changes.",
-                    classes=["entangle-sub"],
-                )
-            if c.error.value:
-                solara.Error(c.error.value, classes=["entangle-error"])
-            EventLegend(tuple(m for m in s.markers() if m[2]))
-        Charts(s, tick, c.compare.value, c.network.value)
-        with solara.Row(style={"align-items": "center"}):
-            solara.Text("Network edges:", classes=["entangle-sub"])
-            solara.ToggleButtonsSingle(value=c.network, values=["papers", "capital"])
-        ChangeLog(s, len(s.changes), tuple((ch.period, repr(ch.values)) for ch in s.changes[-1:]))
+    with solara.Row(gap="0px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
+        if sidebar.value:
+            with solara.Column(gap="8px", classes=["entangle-sidebar"]):
+                ScenarioCard(c)
+                LeverPanel(c, tuple(blocs), a, b, values, s.finished)
+        with solara.Column(gap="6px", style={"padding": "4px 10px", "flex": "1 1 auto", "min-width": "0"}):
+            Controls(c, s, s.period, s.finished, playing, sidebar)
+            EventButtons(c, s.finished)
+            with solara.Row(gap="8px", style={"align-items": "flex-start", "flex-wrap": "wrap"}):
+                EventLegend(tuple(m for m in s.markers() if m[2]))
+                Downloads(c, s)
+            with solara.Column(gap="4px"):  # a fixed slot, so that the charts below are never re-mounted
+                if c.compare.value:
+                    solara.Text(
+                        "Faint dashed lines: the unchanged scenario, same seed, without the class's changes.",
+                        classes=["entangle-sub"],
+                    )
+                if c.error.value:
+                    solara.Error(c.error.value, classes=["entangle-error"])
+                if c.notice.value:
+                    solara.Success(c.notice.value, classes=["entangle-notice"], dense=True)
+            Charts(s, tick, c.compare.value, c.network.value)
+            with solara.Row(style={"align-items": "center"}):
+                solara.Text("Network edges:", classes=["entangle-sub"])
+                solara.ToggleButtonsSingle(value=c.network, values=["papers", "capital"])
+            ChangeLog(s, len(s.changes), tuple((ch.period, repr(ch.values)) for ch in s.changes[-1:]))
 
 
 @solara.component
 def ScenarioCard(c: Controller):
+    stories = solara.use_memo(lambda: {name: story(name) for name in available()}, [])
+    items = [
+        {"text": f"{name.replace('_', ' ')}: {first_sentence(text)}", "value": name} for name, text in stories.items()
+    ]
+    items += [{"text": label, "value": label} for label in c.uploads.value]
     with solara.Card("Scenario", margin=0):
-        solara.Select("Scenario", values=available() + list(c.uploads.value), value=c.choice)
+        rv.Select(
+            label="Scenario",
+            items=items,
+            v_model=c.choice.value,
+            on_v_model=c.choice.set,
+            class_="entangle-scenario",
+            menu_props={"maxWidth": 560},
+        )
+        if c.choice.value in stories:
+            solara.Text(stories[c.choice.value], classes=["entangle-story"])
         ScenarioUpload(event_upload=c.upload)
         solara.InputInt("Seed", value=c.seed)
         solara.Select("Scale", values=list(scales()), value=c.scale)
@@ -101,7 +135,7 @@ def ScenarioCard(c: Controller):
 
 @solara.component
 def LeverPanel(c: Controller, blocs: tuple, a: str, b: str, values: tuple, finished: bool):
-    """One slider per lever of the acting bloc (towards the partner), showing the value in force."""
+    """One slider (with a number box for exact values) per lever of the acting bloc, showing the value in force."""
     with solara.Card(f"Policy levers of {a}", margin=0):
         with solara.Row(style={"align-items": "center"}):
             solara.Text("acting bloc", classes=["entangle-sub"])
@@ -117,16 +151,31 @@ def LeverPanel(c: Controller, blocs: tuple, a: str, b: str, values: tuple, finis
                 group = sl.group
                 solara.Text(group, classes=["entangle-lever-group"])
             slug = re.sub(r"[^a-z0-9]+", "-", sl.label.lower()).strip("-")
+            move = functools.partial(c.set_lever, sl, a, b, current=value)
             with solara.Div(classes=["entangle-lever", f"lever-{sl.family}-{slug}"]):
-                solara.SliderFloat(
-                    f"{sl.label}: {value:g}",
-                    value=value,
-                    min=sl.lo,
-                    max=sl.hi,
-                    step=sl.step,
-                    disabled=finished,
-                    on_value=lambda x, sl=sl, v=value: c.set_lever(sl, a, b, x, v),
-                )
+                solara.Text(sl.label, classes=["entangle-lever-label"])
+                with solara.Row(gap="6px", style={"align-items": "center", "flex-wrap": "nowrap"}):
+                    with solara.Div(style={"flex": "1 1 auto", "min-width": "0"}):
+                        solara.SliderFloat(
+                            "",
+                            value=value,
+                            min=sl.lo,
+                            max=sl.hi,
+                            step=sl.step,
+                            disabled=finished,
+                            tick_labels="end_points",
+                            on_value=move,
+                        )
+                    solara.InputFloat(
+                        "",
+                        value=round(value, 6),
+                        on_value=lambda x, move=move: None if x is None else move(x),
+                        disabled=finished,
+                        continuous_update=False,
+                        dense=True,
+                        classes=["entangle-number"],
+                    )
+                _help(explain.slider_help(sl))
 
 
 @solara.component
@@ -145,25 +194,50 @@ def EventButtons(c: Controller, finished: bool):
 
 
 @solara.component
-def EventLegend(events: tuple):
-    """The badges on the charts, spelled out: which event or scenario measure came in which quarter."""
-    if not events:
+def EventLegend(markers: tuple):
+    """The badges on the charts, spelled out: the class's events (numbers) and, folded, the scenario's
+    own dated measures (letters)."""
+    events = [m for m in markers if m[2].isdigit()]
+    history = [m for m in markers if not m[2].isdigit()]
+    if not markers:
         return
-    with solara.Row(classes=["entangle-legend"], style={"flex-wrap": "wrap", "align-items": "center"}):
-        solara.Text("On the charts:", classes=["entangle-sub"])
+    with solara.Row(classes=["entangle-legend"], style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+        if events:
+            solara.Text("On the charts:", classes=["entangle-sub"])
         for period, label, badge in events:
             with solara.Div(classes=["entangle-legend-item"]):
-                solara.Text(badge, classes=["entangle-badge" if badge.isdigit() else "entangle-badge-scenario"])
+                solara.Text(badge, classes=["entangle-badge"])
                 solara.Text(f"{period} {label}")
+        if history:
+            items = "".join(
+                f"<div><span class='entangle-badge-scenario'>{html.escape(badge)}</span> {html.escape(period)} "
+                f"{html.escape(label)}</div>"
+                for period, label, badge in history
+            )
+            solara.HTML(
+                tag="details",
+                unsafe_innerHTML=f"<summary>grey letters {html.escape(history[0][2])}–{html.escape(history[-1][2])}:"
+                f" the scenario's own dated measures</summary>{items}",
+                classes=["entangle-history"],
+            )
 
 
 @solara.component
-def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bool):
-    with solara.Row(gap="18px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["entangle-controls"]):
+def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bool, sidebar):
+    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["entangle-controls"]):
+        solara.Button(
+            icon_name="mdi-menu-open" if sidebar.value else "mdi-menu",
+            on_click=lambda: sidebar.set(not sidebar.value),
+            icon=True,
+            classes=["entangle-sidebar-toggle"],
+        )
         with solara.Column(gap="0px"):
             solara.Text(period if not finished else "end", classes=["entangle-period"])
-            solara.Text("next quarter to run" if not finished else "the scenario has ended", classes=["entangle-sub"])
-            solara.Text(f"{s.display_name} · seed {s.seed} · {s.scale}", classes=["entangle-sub"])
+            solara.Text(
+                f"{'next quarter' if not finished else 'scenario ended'} · {s.display_name} · seed {s.seed}"
+                + ("" if s.scale == "classroom" else f" · {s.scale}"),
+                classes=["entangle-sub"],
+            )
         if playing:
             solara.Button(
                 "Pause",
@@ -189,20 +263,35 @@ def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bo
             classes=["entangle-step"],
         )
         solara.Button("Reset", icon_name="mdi-restore", on_click=c.reset, classes=["entangle-reset"])
-        with solara.Div(style={"width": "300px"}, classes=["entangle-speed"]):
-            solara.SliderFloat(f"Speed: {c.speed.value:g} quarters/s", value=c.speed, min=0.5, max=10, step=0.5)
-        solara.Switch(label="Compare with unchanged scenario", value=c.compare, classes=["entangle-compare"])
+        with solara.Div(style={"width": "200px"}, classes=["entangle-speed"]):
+            solara.SliderFloat(f"{c.speed.value:g} quarters/s", value=c.speed, min=0.5, max=10, step=0.5)
+        solara.Switch(label="Compare: unchanged run", value=c.compare, classes=["entangle-compare"])
+
+
+@solara.component
+def Downloads(c: Controller, s: Session):
+    def exported(kind: str, data: bytes, filename: str) -> bytes:
+        c.notice.set(f"Saved {filename} ({kind}, {len(data):,} bytes) to your downloads folder.")
+        return data
+
+    with solara.Row(gap="4px", style={"margin-left": "auto", "align-items": "center"}):
+        scenario_file = f"{s.display_name}_class_s{s.seed}.yaml"
+        table_file = f"{s.display_name}_class_s{s.seed}_timeseries.csv"
         solara.FileDownload(
-            lambda: s.export_yaml().encode(),
-            filename=f"{s.display_name}_class_s{s.seed}.yaml",
+            lambda: exported("scenario", s.export_yaml().encode(), scenario_file),
+            filename=scenario_file,
             label="Export scenario",
             mime_type="application/x-yaml",
+            children=[
+                solara.Button("Export scenario", icon_name="mdi-download", text=True, classes=["entangle-export"])
+            ],
         )
         solara.FileDownload(
-            lambda: s.model.recorder.timeseries().to_csv(index=False).encode(),
-            filename=f"{s.display_name}_class_s{s.seed}_timeseries.csv",
+            lambda: exported("table", s.model.recorder.timeseries().to_csv(index=False).encode(), table_file),
+            filename=table_file,
             label="Download table (CSV)",
             mime_type="text/csv",
+            children=[solara.Button("Table (CSV)", icon_name="mdi-download", text=True, classes=["entangle-csv"])],
         )
 
 
@@ -214,11 +303,21 @@ def Charts(s: Session, tick: int, compare: bool, network: str):
             ref = s.reference_rows() if compare else None
             scen = s.model.scenario
             return json.dumps(
-                all_charts(s.model.blocs, scen.start, scen.end, rows, ref, s.markers(), network), separators=(",", ":")
+                all_charts(s.model.blocs, scen.start, scen.end, rows, ref, (), network), separators=(",", ":")
             )
 
+    def build_marks():
+        # The same marker lines go on every line chart: sent once, and only when they change (the
+        # widget adds them to each chart), so a step's message holds just the new data.
+        scen = s.model.scenario
+        axis = [periods.label(q) for q in range(scen.start, scen.end + 1)]
+        return json.dumps(mark_line(axis, s.markers()), separators=(",", ":"))
+
     options = solara.use_memo(build, [s, tick, compare, network])
-    ChartGrid(options_json=options)
+    marks = solara.use_memo(build_marks, [s, tick])
+    helps = solara.use_memo(lambda: json.dumps({k: explain.chart_help(k) for k in CHART_KEYS}), [])
+    last = s.model.recorder.rows[-1]["period"] if s.model.recorder.rows else s.period
+    ChartGrid(options_json=options, marks_json=marks, help_json=helps, period=last)
 
 
 @solara.component
@@ -232,5 +331,5 @@ def ChangeLog(s: Session, n_changes: int, last: tuple):
     with solara.Column(gap="2px", classes=["entangle-log"]):
         solara.Text("Changes made in class (Export scenario writes them, dated):", style={"font-weight": "600"})
         for c in s.changes:
-            what = c.label or ", ".join(f"{k}={v}" for k, v in c.values.items())
-            solara.Text(f"{c.period} · {c.family} · {what}")
+            what = explain.describe(c.family, c.values)
+            solara.Text(f"{c.period} · {c.label + ': ' if c.label else ''}{what}")

@@ -20,7 +20,8 @@ from ..config import EntangleConfig
 from ..errors import ConfigError
 from ..model import EntangleModel
 from ..run import build_model
-from ..scenario import load, parse_measures, read_merged, read_own
+from ..scenario import load, parse_measures, read_merged
+from .explain import describe
 
 SCALE_DIR = Path(__file__).resolve().parents[2] / "configs" / "scale"
 
@@ -34,19 +35,29 @@ def scales() -> dict[str, float]:
     return dict(sorted(out.items(), key=lambda kv: kv[0] != "classroom"))
 
 
-def own_measures(scenario: str) -> list[tuple[str, str]]:
-    """(period, families) of the dated measures a scenario adds to the one it extends.
+def scenario_history(scenario: str, shipped_parents_only: bool = False) -> list[tuple[str, str]]:
+    """(period, plain-language measures) of every dated measure the running scenario holds.
 
-    A scenario without a parent (the baseline, an exported class run) is the record itself:
-    marking each of its dated measures would bury the class's own events, so none are.
+    Its parents' included: the baseline's record (the 2022Q4 US chip controls, say) and an
+    uploaded export's events are marked on the charts, so the room sees why a line moves.
     """
-    data = read_own(scenario)
-    if not data.get("extends") or not isinstance(data.get("timeline"), dict):
-        return []
-    return [
-        (str(period), ", ".join(str(f).replace("_", " ") for f in (measures or {})))
-        for period, measures in sorted(data["timeline"].items(), key=lambda kv: periods.parse(str(kv[0])))
-    ]
+    data = read_merged(scenario, shipped_parents_only=shipped_parents_only)
+    timeline = data.get("timeline") if isinstance(data.get("timeline"), dict) else {}
+    out = []
+    for period, measures in sorted(timeline.items(), key=lambda kv: periods.parse(str(kv[0]))):
+        said = [
+            describe(str(family), values)
+            for family, entry in (measures or {}).items()
+            for values in (entry if isinstance(entry, list) else [entry])
+            if isinstance(values, dict)
+        ]
+        out.append((str(period), "; ".join(said)))
+    return out
+
+
+def letters(k: int) -> str:
+    """A, B, ..., Z, AA, AB, ...: short badges for the scenario's own measures."""
+    return chr(ord("A") + k) if k < 26 else letters(k // 26 - 1) + chr(ord("A") + k % 26)
 
 
 @dataclass
@@ -93,7 +104,7 @@ class Session:
         self.raw.pop("_path", None)
         self.changes: list[Change] = []
         self.reference: EntangleModel | None = None  # the unchanged scenario, same seed (Compare)
-        self.scenario_measures = own_measures(scenario)
+        self.scenario_measures = scenario_history(scenario, uploaded)
 
     # --- time ----------------------------------------------------------------------
     @property
@@ -217,7 +228,7 @@ class Session:
         """(period, label, badge) for the charts, in time order: one marker per quarter with changes.
 
         Quarters with the class's events get numbers 1, 2, ...; the measures the scenario file
-        itself adds to its parent (say us_chip_controls on top of baseline) get letters A, B, ...;
+        holds, its parents' included (the baseline's record, say), get letters A, B, ...;
         lever moves get no badge. The page spells the badges out above the charts.
         """
         names: dict[str, list[str]] = {}
@@ -229,8 +240,5 @@ class Session:
         for period, labels in names.items():
             number += bool(labels)
             out.append((period, " + ".join(labels) or "lever change", str(number) if labels else ""))
-        letters = [
-            (period, f"scenario: {what}", chr(ord("A") + k))
-            for k, (period, what) in enumerate(self.scenario_measures[:26])
-        ]
-        return sorted(out + letters, key=lambda m: periods.parse(m[0]))
+        history = [(period, what, letters(k)) for k, (period, what) in enumerate(self.scenario_measures)]
+        return sorted(out + history, key=lambda m: periods.parse(m[0]))

@@ -9,11 +9,12 @@ slowly when chip-making tools are controlled too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..schema import spec
+from . import market
 
 
 @dataclass
@@ -37,6 +38,14 @@ class Params:
         factory=lambda: {"US": 0.45, "EU": 0.3, "JP": 0.2},
         source="assumption: lithography (NL), deposition/etch (US, JP)",
     )
+    mineral_supply: dict[str, float] = spec(
+        factory=lambda: {"CN": 0.85},
+        source="assumption: China refines most gallium, germanium, graphite and rare earths (timeline 2023-25)",
+    )
+    mineral_exposure: float = spec(
+        0.3, lo=0, hi=1, source="assumption: share of chip-capacity growth that a full mineral cut-off stops"
+    )
+    market: market.Params = field(default_factory=market.Params)  # the compute market's buyers and prices
 
 
 def setup(model) -> None:
@@ -45,30 +54,37 @@ def setup(model) -> None:
     s.chip_capacity = np.array([b.chip_capacity for b in model.bloc_specs.values()])
     s.compute_stock = np.array([b.compute_stock for b in model.bloc_specs.values()])
     s.chip_supply = np.array([b.chip_supply_share for b in model.bloc_specs.values()])
+    model.market = market.Market(model)
     s.tool_supply = np.array([model.params.compute.tool_supply.get(c, 0.0) for c in model.blocs])
     s.chip_investment = np.zeros(n)
     update_access(model)
 
 
 def update_access(model) -> None:
-    s, p, lv = model.bloc_state, model.params.compute, model.levers
-    lost = lv.effective_export("chips")  # [issuer, target]
-    foreign = s.chip_supply @ (1.0 - lost) - s.chip_supply * (1.0 - np.diag(lost))  # from every other bloc
-    s.foreign_access = np.clip(foreign + p.rest_of_world_supply, 0, 1)
-    # At home a bloc buys its own firms' chips, or what its domestic fabs make, whichever is more.
-    s.compute_access = np.clip(s.foreign_access + np.maximum(s.chip_supply, s.chip_capacity), 0, 1)
+    """Compute access from the market: what each bloc's buyers can buy at today's prices."""
+    s = model.bloc_state
+    market.clear(model)
+    s.foreign_access, s.compute_access = model.market.foreign, model.market.access
 
 
 def step(model) -> None:
     s, p, lv = model.bloc_state, model.params.compute, model.levers
     update_access(model)
-    shortfall = 1.0 - np.clip(s.foreign_access + s.chip_supply, 0, 1)  # what controls cut off
-    market = np.array([b.market_size for b in model.bloc_specs.values()])
+    shortfall = 1.0 - np.clip(s.foreign_access + s.chip_supply, 0, 1)  # what controls and prices cut off
+    market_size = np.array([b.market_size for b in model.bloc_specs.values()])
     baseline = np.array([b.chip_investment_eur_bn for b in model.bloc_specs.values()]) / 40.0  # over a decade
-    s.chip_investment = baseline + p.substitution_rate * shortfall * market * (1.0 - s.chip_capacity)
+    s.chip_investment = baseline + p.substitution_rate * shortfall * market_size * (1.0 - s.chip_capacity)
     # Controlled tools make each euro of substitution buy less capacity.
     tools_lost = s.tool_supply @ lv.effective_export("tools") - s.tool_supply * np.diag(lv.effective_export("tools"))
-    s.pipeline[-1] += s.chip_investment * p.capacity_per_eur_bn * np.clip(1.0 - tools_lost, 0, 1)
+    # Controlled critical minerals make chips dearer to make: less capacity per euro in the target.
+    ms = model.market.mineral_supply
+    minerals_lost = ms @ lv.minerals - ms * np.diag(lv.minerals)
+    s.pipeline[-1] += (
+        s.chip_investment
+        * p.capacity_per_eur_bn
+        * np.clip(1.0 - tools_lost, 0, 1)
+        * np.clip(1.0 - p.mineral_exposure * minerals_lost, 0, 1)
+    )
     arrived, s.pipeline = s.pipeline[0], np.roll(s.pipeline, -1, axis=0)
     s.pipeline[-1] = 0.0
     s.chip_capacity = np.clip(s.chip_capacity * (1 - p.capacity_depreciation) + arrived, 0, 1)
@@ -78,4 +94,5 @@ def step(model) -> None:
     for prog in lv.programmes.values():
         if prog.quarters_left > 0:
             s.compute_stock[prog.bloc] += prog.quarterly_eur_bn * prog.compute_share * p.compute_per_eur_bn * frontier
+    market.reprice(model, minerals_lost)
     update_access(model)

@@ -24,6 +24,7 @@ MODULES = (
     "regulation",
     "investai",
     "standards_agreements",
+    "critical_minerals",
     "shocks",
 )
 

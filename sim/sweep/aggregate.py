@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from ..atomic import _atomic, write_csv, write_parquet
+from ..atomic import Batch, write_csv, write_parquet
 from ..run import end_means
 from .config import EventConfig
 from .job import is_complete
@@ -179,6 +179,8 @@ def aggregate(
     quarter, is left to tools that read Parquet).
     """
     sweep_dir = Path(sweep_dir)
+    for orphan in sweep_dir.glob(".*.tmp"):  # left by an aggregate that was killed
+        orphan.unlink(missing_ok=True)
     runs = complete_runs(sweep_dir)
     if not runs:
         return {"runs": 0}
@@ -219,23 +221,26 @@ def aggregate(
                 ]
                 writer.write_table(pa.Table.from_arrays(fixed + table.columns, schema=out_schema))
 
-    _atomic(sweep_dir / "sweep.parquet", write)
-    runs_table = pd.concat([params, pd.DataFrame(end_rows)], axis=1)
-    settings = setting_columns(params)
-    summary = _summary(
-        sweep_dir / "sweep.parquet",
-        settings,
-        [f.name for f in schema if f.name not in IDENTITY and pa.types.is_floating(f.type)],
-        quantiles,
-    )
-    for name, table in (
-        ("runs", runs_table),
-        ("summary", summary),
-        ("events", event_probabilities(runs_table, settings, events)),
-    ):
-        write_parquet(table, sweep_dir / f"{name}.parquet")
-        if csv:
-            write_csv(table, sweep_dir / f"{name}.csv")
+    # The tables appear together or not at all: a killed or failed aggregate leaves the previous
+    # one (or none) and temporary files the next aggregate removes, never a mix of two.
+    with Batch() as batch:
+        staged_sweep = batch.add(sweep_dir / "sweep.parquet", write)
+        runs_table = pd.concat([params, pd.DataFrame(end_rows)], axis=1)
+        settings = setting_columns(params)
+        summary = _summary(
+            staged_sweep,
+            settings,
+            [f.name for f in schema if f.name not in IDENTITY and pa.types.is_floating(f.type)],
+            quantiles,
+        )
+        for name, table in (
+            ("runs", runs_table),
+            ("summary", summary),
+            ("events", event_probabilities(runs_table, settings, events)),
+        ):
+            write_parquet(table, sweep_dir / f"{name}.parquet", batch)
+            if csv:
+                write_csv(table, sweep_dir / f"{name}.csv", batch)
     return {"runs": len(runs), "settings": settings, "events": list(events)}
 
 
@@ -244,7 +249,12 @@ def _q(q: float) -> str:
 
 
 def _summary(path: Path, settings: list[str], outcomes: list[str], quantiles) -> pd.DataFrame:
-    """Quantiles per setting, period and outcome, computed by DuckDB without loading the sweep."""
+    """Quantiles per setting, period and outcome, computed by DuckDB without loading the sweep.
+
+    Byte-identical for identical runs: the quantiles come from each group's sorted values, and the
+    mean too (a sum in sorted order), not from `avg`, whose parallel partial sums round differently
+    from one aggregate to the next. The file's path is a query parameter, never part of the SQL.
+    """
     import duckdb
 
     quote = lambda c: '"' + c.replace('"', '""') + '"'  # noqa: E731
@@ -257,12 +267,13 @@ def _summary(path: Path, settings: list[str], outcomes: list[str], quantiles) ->
     con = duckdb.connect()
     con.execute("SET threads TO 2; SET preserve_insertion_order = false")
     sql = f"""
-        WITH wide AS (SELECT {keys}, {casts} FROM read_parquet('{path}')),
+        WITH wide AS (SELECT {keys}, {casts} FROM read_parquet($path)),
              long AS (UNPIVOT wide ON {", ".join(quote(c) for c in outcomes)} INTO NAME outcome VALUE value),
-             grouped AS (SELECT {keys}, outcome, count(value) AS n, avg(value) AS mean, {qs}
+             grouped AS (SELECT {keys}, outcome, count(value) AS n,
+                                list_avg(list_sort(list(value))) AS mean, {qs}
                          FROM long GROUP BY ALL)
         SELECT * EXCLUDE (_qs), {picked} FROM grouped ORDER BY ALL"""
-    return con.execute(sql).df()
+    return con.execute(sql, {"path": str(path)}).df()
 
 
 def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:

@@ -103,7 +103,12 @@ class SweepCallback(Callback):
         from .report import report
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        result = report(sweep_dir, OmegaConf.to_container(config.sweep, resolve=True), csv=config.output.csv)
+        try:
+            result = report(sweep_dir, OmegaConf.to_container(config.sweep, resolve=True), csv=config.output.csv)
+        except Exception as err:  # Hydra would turn it into a warning and the sweep would exit 0
+            lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+            print(f"error: aggregate of {sweep_dir}: {lines[0] if lines else type(err).__name__}", file=sys.stderr)
+            sys.exit(1)
         log.info(
             f"Aggregated {result['runs']} runs into {sweep_dir}/sweep.parquet, summary.parquet, runs.parquet, "
             f"events.parquet"

@@ -2,8 +2,9 @@
 
 Resume rests on two facts: a job's folder is a function of its overrides (`run_id`), and
 `done.json` is written atomically after every table and the summary, carrying a hash of the
-resolved config. A rerun of the same sweep into the same folder skips a job whose marker is
-there and matches; anything else (killed mid-run, other config) runs again from scratch.
+resolved config, the scenario files' content and the version (sim/marker.py). A rerun of the same
+sweep into the same folder skips a job whose marker is there and matches; anything else (killed
+mid-run, other config, an edited scenario file) runs again from scratch.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-DONE = "done.json"
+from ..marker import DONE, config_hash, is_complete  # noqa: F401  (resume's marker, shared with single runs)
+
 _SAFE = re.compile(r"[^A-Za-z0-9._=,+-]")
 
 
@@ -44,26 +46,6 @@ def run_id(overrides) -> str:
     if safe != text or len(safe) > 120:
         return f"{safe[:80]}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
     return safe
-
-
-def config_hash(cfg) -> str:
-    """A hash of everything that shapes the run's tables (not the `sweep` section: the aggregate's settings)."""
-    data = OmegaConf.to_container(cfg, resolve=True)
-    data.pop("sweep", None)
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def is_complete(out: Path, digest: str | None = None) -> bool:
-    """A finished run: its marker exists (written last, atomically) and, if given, matches the config."""
-    marker = Path(out) / DONE
-    if not marker.is_file():
-        return False
-    try:
-        done = json.loads(marker.read_text())
-    except ValueError:
-        return False
-    files_there = all((Path(out) / f).is_file() for f in done.get("files", []))
-    return files_there and (digest is None or done.get("config_sha") == digest)
 
 
 def apply_sample_row(cfg) -> None:
@@ -105,7 +87,6 @@ def _freeze_long_lived() -> None:
 
 def sweep_run(cfg, out: Path) -> dict:
     """Run one sweep job into `out`, or skip it if a matching run is already complete there."""
-    from ..atomic import write_json
     from ..run import run
 
     _freeze_long_lived()
@@ -120,9 +101,4 @@ def sweep_run(cfg, out: Path) -> dict:
         summary = json.loads((out / "summary.json").read_text())
         summary["_skipped"] = True
         return summary
-    summary = run(cfg, out)
-    exts = ("parquet", "csv") if cfg.output.csv else ("parquet",)
-    files = [f"{name}.{ext}" for name in cfg.output.tables for ext in exts]
-    files.append("summary.json")
-    write_json({"config_sha": digest, "files": files}, out / DONE)
-    return summary
+    return run(cfg, out, digest=digest)

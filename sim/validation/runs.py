@@ -83,8 +83,11 @@ DIRECTIONS = [
             Check("CN chip capacity rises (2028-30)", _more("chip_capacity_CN", 2028, 2030)),
             Check(
                 "Diversion: US vendors' share of China's compute supply falls (2026-30)",
-                _less("chip_supply_share_US", 2026, 2030),  # a constant of the catalogue today
-                expected_to_fail_until="issue 14",
+                _less("supply_share_CN_from_US", 2026, 2030),
+            ),
+            Check(
+                "China's domestic share of its compute supply rises (2026-30)",
+                _more("supply_share_CN_from_CN", 2026, 2030),
             ),
         ],
     ),
