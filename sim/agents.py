@@ -12,7 +12,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, SECTORS, STAGE_GROUPS, STAGES
+from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, SECTORS, STAGES
 from .policies import lever_columns
 
 
@@ -95,7 +95,7 @@ class Firm(RowAgent):
 
 
 class Investor(RowAgent):
-    """A venture, corporate or state fund: capital, stage preference, risk appetite."""
+    """A venture, corporate/strategic, state-guided or growth fund: capital, stage preference, risk appetite."""
 
     kind = "investors"
 
@@ -108,8 +108,9 @@ class Investor(RowAgent):
         return float(self.arrays.capital[self.row])
 
     @property
-    def stage_preference(self) -> str:
-        return STAGE_GROUPS[self.arrays.stage_group[self.row]]
+    def stage_preference(self) -> list[float]:
+        """Weights over funding stages its type prefers (seed ... F+)."""
+        return list(self.model.params.investment.stage_preference[self.type])
 
     @property
     def risk_appetite(self) -> float:

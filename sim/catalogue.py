@@ -23,10 +23,9 @@ DUAL_USE = (1.0, 0.5, 1.0, 0.5, 0.8, 0.2)
 # Category codes: agents' arrays hold these small integers; each tuple of labels is indexed by them
 # (tests/test_contract.py checks that every enum and its labels agree).
 SECTORS = ("software", "corporate_lab", "chipmaker")
-STAGES = ("seed", "A", "B", "C", "D", "E+", "listed")
-STAGE_GROUPS = ("early", "growth", "late")
+STAGES = ("seed", "A", "B", "C", "D", "E", "F+", "listed")  # E apart from later rounds (issue 14)
 RISKS = ("none", "military", "security")
-INVESTOR_TYPES = ("venture", "corporate", "state")
+INVESTOR_TYPES = ("venture", "corporate", "state", "growth")  # state: state-guided funds; growth: growth/PE
 
 
 class Sector(IntEnum):
@@ -43,16 +42,9 @@ class Stage(IntEnum):
     B = 2
     C = 3
     D = 4
-    E_PLUS = 5
-    LISTED = 6
-
-
-class StageGroup(IntEnum):
-    """The stages a fund invests in: early (seed, A), growth (B, C), late (D and later)."""
-
-    EARLY = 0
-    GROWTH = 1
-    LATE = 2
+    E = 5
+    F_PLUS = 6
+    LISTED = 7
 
 
 class Risk(IntEnum):
@@ -64,9 +56,12 @@ class Risk(IntEnum):
 
 
 class InvestorType(IntEnum):
+    """Independent venture funds, corporate or strategic investors, state-guided funds, growth/PE funds."""
+
     VENTURE = 0
     CORPORATE = 1
     STATE = 2
+    GROWTH = 3
 
 
 @dataclass
@@ -107,7 +102,9 @@ class BlocSpec:
     chip_capacity: float = spec(0.0, lo=0, hi=1, source="assumption: domestic advanced-chip self-sufficiency")
     chip_investment_eur_bn: float = spec(0.0, lo=0, hi=10_000, source="G4: China's USD 47 bn semiconductor push")
     compute_stock: float = spec(1.0, lo=0, hi=1000, source="assumption: compute volume, US 2017 = 1")
-    round_size: float = spec(1.0, lo=0, hi=1000, source="calibrated to I6: mean round size multiplier")
+    round_size: float = spec(
+        1.0, lo=0, hi=1000, source="calibrated to I6 (test part): asks and fund sizes relative to Europe's stage sizes"
+    )
     round_rate: float = spec(0.085, lo=0, hi=1, source="I1, I2: rounds per firm and quarter")
     patent_propensity: float = spec(1.0, lo=0, hi=100, source="G3: China files most AI patent families")
     military_share: float = spec(
@@ -142,7 +139,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         chip_supply_share=0.03,
         chip_capacity=0.03,
         compute_stock=0.35,
-        round_size=1.0,
+        round_size=1.25,
         round_rate=0.085,
         patent_propensity=0.6,
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],
@@ -173,7 +170,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         chip_capacity=0.08,
         chip_investment_eur_bn=43.0,
         compute_stock=0.4,
-        round_size=10.0,
+        round_size=3.0,
         round_rate=0.072,
         patent_propensity=3.0,
         military_share=0.24,

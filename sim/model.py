@@ -15,7 +15,7 @@ from .mechanisms.behaviour import Governments
 from .mechanisms.market import Market
 from .recorder import Recorder
 from .scenario import Scenario
-from .state import BlocState, Flows, InvestorPools, ResearchNetwork
+from .state import BlocState, Flows, InvestmentMarket, ResearchNetwork
 from .streams import Streams
 
 
@@ -27,10 +27,10 @@ class EntangleModel(mesa.Model):
     """
 
     # The contract between mechanisms (sim/state.py); investment's and collaboration's set-up
-    # build their own structures, investor_pools and network.
+    # build their own structures, investment_market and network.
     bloc_state: BlocState
     flows: Flows
-    investor_pools: InvestorPools
+    investment_market: InvestmentMarket
     network: ResearchNetwork
     market: Market  # the compute market (sim/mechanisms/market.py): prices, shares, access
     governments: Governments  # the rules' memory: locked levers, streaks, policy events

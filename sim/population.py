@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalogue import INVESTOR_TYPES, SECTORS, STAGE_GROUPS, STAGES, Risk
+from .catalogue import INVESTOR_TYPES, SECTORS, STAGES, InvestorType, Risk
 from .schema import spec
 
 
@@ -24,20 +24,41 @@ class Params:
         factory=lambda: [0.86, 0.1, 0.04], lo=0, hi=1, source="assumption: software, corporate labs, chipmakers"
     )
     stage_shares: list[float] = spec(
-        factory=lambda: [0.38, 0.25, 0.14, 0.09, 0.05, 0.04, 0.05],
+        factory=lambda: [0.40, 0.25, 0.14, 0.09, 0.05, 0.02, 0.01, 0.04],
         lo=0,
         hi=1,
-        source="assumption: funding-stage pyramid of AI start-ups",
+        source="assumption: funding-stage pyramid of AI start-ups (seed ... E, F+, listed)",
     )
     stage_capital_eur_m: list[float] = spec(
-        factory=lambda: [1.5, 6.0, 20.0, 45.0, 90.0, 180.0, 400.0],
+        factory=lambda: [1.5, 6.0, 20.0, 45.0, 90.0, 150.0, 250.0, 400.0],
         lo=0,
-        source="assumption: typical European round sizes by stage",
+        source="assumption: typical European round sizes by stage (seed ... E, F+, listed)",
     )
     investor_type_shares: list[float] = spec(
-        factory=lambda: [0.7, 0.2, 0.1], lo=0, hi=1, source="assumption: venture, corporate, state funds"
+        factory=lambda: [0.6, 0.15, 0.05, 0.2],
+        lo=0,
+        hi=1,
+        source="assumption: venture, corporate/strategic, state-guided, growth/PE funds (Western mix)",
+    )
+    investor_type_shares_by_bloc: dict[str, list[float]] = spec(
+        factory=lambda: {"EU": [0.65, 0.15, 0.05, 0.15], "CN": [0.22, 0.2, 0.48, 0.1], "US": [0.5, 0.2, 0.0, 0.3]},
+        source="assumption: guidance funds are a large part of Chinese AI investors; growth funds of US ones; "
+        "CN venture/state split calibrated to I1 deals 2017-2020 (tried 0.22-0.4 venture)",
+    )
+    risk_appetite_by_type: list[float] = spec(
+        factory=lambda: [0.6, 0.45, 0.3, 0.4],
+        lo=0,
+        hi=1,
+        source="assumption: mean risk appetite by type (venture highest, state-guided lowest)",
     )
     investor_capital_eur_m: float = spec(60.0, lo=0, source="assumption: median dry powder per fund")
+    dollar_fund_share: float = spec(
+        0.035,
+        lo=0,
+        hi=1,
+        source="calibrated to I3 (US investors in Chinese AI deals 2015-2021, tried 0-0.2): share of US venture "
+        "and growth funds whose team and deal flow sit in China (USD funds with China teams)",
+    )
 
 
 @dataclass
@@ -65,6 +86,7 @@ class FirmArrays:
     complies: np.ndarray  # [row, regime] bool: complies with that bloc's AI regime
     foreign_backer: np.ndarray  # bloc index of the latest foreign investor, -1 if none
     mix: np.ndarray
+    company: np.ndarray  # company id: a row reused by a new entrant gets a new id
 
     def __len__(self):
         return len(self.bloc)
@@ -76,9 +98,9 @@ class InvestorArrays:
     country: np.ndarray
     type: np.ndarray  # an InvestorType code (index into INVESTOR_TYPES)
     capital: np.ndarray  # EUR m of dry powder
-    target_capital: np.ndarray
-    stage_group: np.ndarray  # a StageGroup code: early (seed, A), growth (B, C), late (D+)
-    risk_appetite: np.ndarray
+    target_capital: np.ndarray  # fund size: what its refills aim at; sets its ticket range
+    risk_appetite: np.ndarray  # 0-1: how little screening and political risk deter it
+    deal_flow: np.ndarray  # the bloc whose rounds it sees first and judges as a local (its bloc but for dollar funds)
 
     def __len__(self):
         return len(self.bloc)
@@ -170,7 +192,9 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
                 )
             )
             ni = _count(c.investors, factor)
-            itype = rng.choice(len(INVESTOR_TYPES), ni, p=params.investor_type_shares)
+            shares = params.investor_type_shares_by_bloc.get(_code, params.investor_type_shares)
+            itype = rng.choice(len(INVESTOR_TYPES), ni, p=np.asarray(shares) / np.sum(shares))
+            appetite = np.asarray(params.risk_appetite_by_type)[itype]
             cap_i = rng.lognormal(np.log(params.investor_capital_eur_m), 1.0, ni) * bloc.round_size
             inv.append(
                 dict(
@@ -179,8 +203,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
                     type=itype,
                     capital=cap_i,
                     target_capital=cap_i.copy(),
-                    stage_group=rng.permutation(np.arange(ni) % len(STAGE_GROUPS)),
-                    risk_appetite=rng.beta(2, 3, ni),
+                    risk_appetite=rng.beta(4 * appetite, 4 * (1 - appetite)),
                 )
             )
         cat = {k: np.concatenate([d[k] for d in bloc_inst]) for k in bloc_inst[0]}
@@ -223,6 +246,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
         complies=complies,
         foreign_backer=np.full(len(fb), -1, np.int64),
         mix=join(firms, "mix"),
+        company=np.arange(len(fb), dtype=np.int64),
     )
     inv_arr = InvestorArrays(
         bloc=join(inv, "bloc").astype(np.int64),
@@ -230,7 +254,12 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
         type=join(inv, "type").astype(np.int64),
         capital=join(inv, "capital"),
         target_capital=join(inv, "target_capital"),
-        stage_group=join(inv, "stage_group").astype(np.int64),
         risk_appetite=join(inv, "risk_appetite"),
+        deal_flow=join(inv, "bloc").astype(np.int64),
     )
+    codes = list(specs)
+    if "US" in codes and "CN" in codes:
+        # Dollar funds: US-registered funds run from China (screened as US capital, scouting as locals).
+        us = (inv_arr.bloc == codes.index("US")) & np.isin(inv_arr.type, [InvestorType.VENTURE, InvestorType.GROWTH])
+        inv_arr.deal_flow[us & (rng.random(len(inv_arr)) < params.dollar_fund_share)] = codes.index("CN")
     return inst_arr, firm_arr, inv_arr, countries

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import periods
-from .catalogue import FIELDS, RISKS, STAGES
+from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, STAGES
 from .mechanisms.market import world_shares
 from .policies import lever_columns
 
@@ -245,6 +245,10 @@ class Recorder:
             "amount_eur",
             "reviewed",
             "blocked",
+            "round_id",
+            "company_id",
+            "round_total_eur",
+            "investor_type",
         )
         parts = {k: np.concatenate([p[k] for p in self.deal_parts]) if self.deal_parts else np.zeros(0) for k in cols}
         blocs, countries = np.array(model.blocs), np.array(model.countries)
@@ -261,6 +265,10 @@ class Recorder:
                 "amount_eur": parts["amount_eur"].astype(float),
                 "reviewed": parts["reviewed"].astype(bool),
                 "blocked": parts["blocked"].astype(bool),
+                "round_id": parts["round_id"].astype(np.int64),
+                "company_id": parts["company_id"].astype(np.int64),
+                "round_total_eur": parts["round_total_eur"].astype(float),
+                "investor_type": np.array(INVESTOR_TYPES)[parts["investor_type"].astype(int)],
             }
         )
 
@@ -395,6 +403,10 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("amount_eur", "EUR (one model deal, not scaled)", "what that bloc's investors put in (0 if blocked)"),
         ("reviewed", "true/false", "the deal was screened (inbound or outbound, at or above the threshold)"),
         ("blocked", "true/false", "screening stopped it"),
+        ("round_id", "id", "the funding round (one round may be a deal for several foreign blocs)"),
+        ("company_id", "id", "the firm that raised it (a new entrant in a reused firm row gets a new id)"),
+        ("round_total_eur", "EUR (one model round, not scaled)", "what the round raised from all its investors"),
+        ("investor_type", "text", "the first such investor's type: " + ", ".join(INVESTOR_TYPES)),
     ],
     "policy_events": [
         ("period", "text", "the quarter; one row per government rule that fired or was switched off"),

@@ -10,7 +10,7 @@ at model scale (the recorder scales counts up to real-world numbers).
   the model checks that none is left unset.
 - `Flows` (`model.flows`): what happened this quarter. Every field holds an empty value
   (zeros, no deals, no exits) from set-up on; the owner's `step()` replaces it each quarter.
-- `InvestorPools` (`model.investor_pools`) and `ResearchNetwork` (`model.network`): the
+- `InvestmentMarket` (`model.investment_market`) and `ResearchNetwork` (`model.network`): the
   structures investment and collaboration keep for themselves, built in their `setup()`.
 """
 
@@ -24,7 +24,6 @@ import numpy as np
 
 if TYPE_CHECKING:
     from .mechanisms.collaboration import Authors, Ties
-    from .mechanisms.sampling import Buckets
 
 
 @dataclass
@@ -41,7 +40,6 @@ class BlocState:
     foreign_access: np.ndarray = None  # [bloc] share of chip demand the bloc can buy abroad, 0-1
     compute_access: np.ndarray = None  # [bloc] share of chip demand the bloc can buy at home or abroad, 0-1
     # investment
-    reach: np.ndarray = None  # [investor bloc, target bloc] 2017 reach of investors into firms (1 at home)
     influence: np.ndarray = None  # [investor bloc, target bloc] influence gained by investing abroad, cumulative
     # capability
     firm_bounds: np.ndarray = None  # [bloc + 1] each bloc's firm rows: bloc b is rows bounds[b]:bounds[b + 1]
@@ -63,12 +61,16 @@ class BlocState:
 DEAL_COLUMNS = {
     "investor_bloc": np.int64,  # bloc index
     "investor_country": np.int64,  # country index of the deal's first investor from that bloc
+    "investor_type": np.int64,  # an InvestorType code: that first investor's type
     "target_bloc": np.int64,
     "target_country": np.int64,
     "stage": np.int64,  # a Stage code: the firm's stage when it raised the round
     "amount_eur": float,  # EUR invested by that bloc's investors (0 if blocked)
     "reviewed": bool,  # any of that bloc's investor slots was screened
     "blocked": bool,  # the deal was blocked: screening stopped every slot of that bloc
+    "round_total_eur": float,  # EUR the round raised from all its investors
+    "round_id": np.int64,  # the round, numbered from 0 in the order rounds open
+    "company_id": np.int64,  # the firm that raised it (a reused firm row gets a new id)
 }
 
 
@@ -143,11 +145,23 @@ class Flows:
 
 
 @dataclass
-class InvestorPools:
-    """Investment's partner-choice buckets (built once: investors never change bloc or stage group)."""
+class InvestmentMarket:
+    """What investment keeps between quarters for itself: the terms of investors' choices and counters."""
 
-    by_bloc_and_group: Buckets  # investors grouped by bloc * len(StageGroup) + stage group
-    by_bloc: Buckets  # investors grouped by bloc
+    distance: np.ndarray  # [investor bloc, target bloc] values distance (political risk)
+    depth: np.ndarray  # [country] log share of its bloc's firms (ecosystem depth foreign investors favour)
+    fund0: np.ndarray  # [investor] fund size at set-up: attempts scale with capital relative to it
+    prefs: np.ndarray  # [investor type, raising stage] stage preference weights
+    tickets: np.ndarray  # [investor type, 2] smallest and largest ticket as a share of fund size
+    pace: np.ndarray  # [investor type] attempts per quarter at the fund's 2017 size
+    home_bias: np.ndarray  # [investor type] utility cost of a deal outside its deal-flow bloc
+    quality_weight: np.ndarray  # [investor type] weight on the firm's knowledge (expected return)
+    starved: np.ndarray = dataclasses.field(
+        default_factory=lambda: np.zeros(0, np.int64)
+    )  # [firm] rows closing unfunded
+    next_round: int = 0  # the next round id
+    next_company: int = 0  # the next company id
+    mean_knowledge: float = 1.0  # firms' mean knowledge this quarter: returns are judged against it
 
 
 @dataclass

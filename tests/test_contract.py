@@ -91,7 +91,7 @@ def test_every_bloc_state_field_is_set_after_set_up(set_up_and_stepped):
     model = set_up_and_stepped[0]
     assert model.bloc_state.unset() == []
     assert BlocState().unset() == [f.name for f in dataclasses.fields(BlocState)]  # unset() can see a gap
-    for name in ("investor_pools", "network"):
+    for name in ("investment_market", "network"):
         structure = getattr(model, name)
         assert all(getattr(structure, f.name) is not None for f in dataclasses.fields(structure))
 
@@ -116,7 +116,6 @@ def test_every_flow_holds_an_empty_value_of_the_shape_the_step_writes(set_up_and
     [
         (catalogue.Sector, catalogue.SECTORS),
         (catalogue.Stage, catalogue.STAGES),
-        (catalogue.StageGroup, catalogue.STAGE_GROUPS),
         (catalogue.Risk, catalogue.RISKS),
         (catalogue.InvestorType, catalogue.INVESTOR_TYPES),
     ],

@@ -116,9 +116,19 @@ def test_countries_and_deals_tables(cli_run):
         "amount_eur",
         "reviewed",
         "blocked",
+        "round_id",
+        "company_id",
+        "round_total_eur",
+        "investor_type",
     } <= set(deals)
     assert (deals["investor_bloc"] != deals["target_bloc"]).all()
-    assert set(deals["stage"]) <= {"seed", "A", "B", "C", "D", "E+"}
+    assert set(deals["stage"]) <= {"seed", "A", "B", "C", "D", "E", "F+"}
+    assert set(deals["investor_type"]) <= {"venture", "corporate", "state", "growth"}
+    # A deal is one (round, investor bloc): the foreign share never exceeds the round, and a company
+    # that raises several rounds is one company (I7 counts companies).
+    assert not deals.duplicated(["round_id", "investor_bloc"]).any()
+    assert (deals["amount_eur"] <= deals["round_total_eur"] + 1e-6).all()
+    assert deals["company_id"].nunique() <= deals["round_id"].nunique()
     assert (deals.loc[deals["blocked"], "reviewed"]).all()
 
 

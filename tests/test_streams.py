@@ -3,6 +3,7 @@
 Paired comparisons (same seed, with and without a policy) then show the policy's effect, not fresh noise.
 """
 
+import pytest
 from conftest import timeseries
 
 RUN = ("seed=2", "scale.factor=0.15", "end=2026Q4")
@@ -30,6 +31,12 @@ def test_research_security_policy_leaves_investment_and_standards_draws_unchange
         assert _yearly(strict, prefix).equals(_yearly(base, prefix)), prefix
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="s5-invest: screening changes which rounds close, hence firms' stages and which young firms close "
+    "unfunded; exited firms end their research ties, so collaboration's trajectory diverges (up to 17% in a "
+    "bloc-pair field column, 2025-26) although its draws come from its own stream",
+)
 def test_investment_screening_leaves_collaboration_draws_unchanged():
     policy = (
         "policies.investment_screening.bloc=EU",

@@ -70,12 +70,15 @@ def _deals():
     for y, n in per_year.items():
         for _ in range(n):
             country = "UK" if k < 30 else "DE" if k < 45 else "FR"
-            rows.append((y, "CN", "EU", country, False))
+            rows.append((y, "CN", "EU", country, False, k % 60))  # 71 deals in 60 companies
             k += 1
-    rows.append((2018, "CN", "EU", "UK", True))  # blocked: not a deal
-    rows.append((2023, "CN", "EU", "UK", False))  # after the window
-    rows += [(2019, "EU", "CN", "CN", False)] * 81 + [(2020, "US", "CN", "CN", False)] * 367
-    return pd.DataFrame(rows, columns=["year", "investor_bloc", "target_bloc", "target_country", "blocked"])
+    rows.append((2018, "CN", "EU", "UK", True, 0))  # blocked: not a deal
+    rows.append((2023, "CN", "EU", "UK", False, 0))  # after the window
+    rows += [(2019, "EU", "CN", "CN", False, 1000 + i % 64) for i in range(81)]
+    rows += [(2020, "US", "CN", "CN", False, 2000)] * 367
+    return pd.DataFrame(
+        rows, columns=["year", "investor_bloc", "target_bloc", "target_country", "blocked", "company_id"]
+    )
 
 
 def _inst():
@@ -125,7 +128,9 @@ def test_investment_and_compute_targets(tables):
     assert v["I6"]["ratio_CN_EU_2023"] == pytest.approx(2.5)
     assert v["G1"]["us_supply_share"] == pytest.approx(0.85)
     assert v["G2"]["ratio_US_CN_2023"] == pytest.approx(4.0)
-    assert v["I7"] == pytest.approx({"deals_CN_to_EU": 71, "deals_EU_to_CN": 81})
+    assert v["I7"] == pytest.approx(
+        {"deals_CN_to_EU": 71, "companies_CN_to_EU": 60, "deals_EU_to_CN": 81, "companies_EU_to_CN": 64}
+    )
     assert not T.BY_ID["I1"].check(v["I1"])  # 3% of European deals is outside [0.8%, 1.6%]
     for tid in ("I2", "I3", "I4", "I5", "I6", "G1", "G2"):
         assert T.BY_ID[tid].check(v[tid]), tid

@@ -12,11 +12,11 @@ from sim.validation.runs import DIRECTIONS
 from sim.validation.targets import TARGETS
 
 # Counted target parts (emergent and initial, configs/validation_targets.yaml) in band for the realistic
-# baseline on the REGRESSION_SEEDS seeds: 31 of 33 (`python -m sim.validation seeds=8 directions=false`,
-# after collaboration effort became a decision; out: C15 (no mechanism yet), I7 CN->EU deals (issue 14)).
+# baseline on the REGRESSION_SEEDS seeds: 40 of 41 (`python -m sim.validation seeds=8 directions=false`,
+# after investors decide (issue 14): I4, I5 and I6's parts count now; out: C15 (no mechanism yet)). Was 31 of 33.
 # Raise it as calibration improves; never lower it silently. 8 seeds, not 4: a 4-seed median is too noisy
 # for the widest targets (G2's 10-90% range over 20 seeds is 2.7-8.6 against a band of [3, 5]).
-REGRESSION_IN_BAND = 31
+REGRESSION_IN_BAND = 40
 REGRESSION_SEEDS = 8
 
 

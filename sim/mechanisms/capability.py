@@ -39,10 +39,11 @@ class Params:
         "at the world frontier",
     )
     frontier_capital_share: float = spec(
-        0.5,
+        0.6,
         lo=0,
         hi=1,
-        source="calibrated to G2 (tried 0.5-0.6; offline 0.5-2 with a free "
+        source="calibrated to G2 (tried 0.4-0.6; 0.5 -> 0.6 when rounds began to raise what investors "
+        "commit; offline 0.5-2 with a free "
         "knowledge exponent 0.25-2.5): capital's output elasticity in notable "
         "models; knowledge's is 1 - it (assumption: constant returns to scale)",
     )

@@ -132,11 +132,12 @@ DIRECTIONS = [
         "Diversion: stricter EU inbound screening of Chinese capital",
         {"investment_screening": {"bloc": "EU", "partner": "CN", "inbound": 1.0, "threshold_eur_m": 0.0}},
         [
+            Check("fewer CN deals into the EU (2025-30)", _less("deals_CN_to_EU", 2025, 2030)),
             Check(
                 "Chinese capital goes elsewhere: more to the US (2025-30)",
                 lambda b, p: _years(p, "capital_CN_to_US", 2025, 2030) > _years(b, "capital_CN_to_US", 2025, 2030),
                 expected_to_fail_until="issue 14",
-            )
+            ),
         ],
     ),
     Direction(

@@ -310,10 +310,12 @@ def i6(t):
 
 
 def i7(t):
-    return {
-        "deals_CN_to_EU": len(_deals(t, "CN", "EU")) / t["scale"],
-        "deals_EU_to_CN": len(_deals(t, "EU", "CN")) / t["scale"],
-    }
+    out = {}
+    for a, b in (("CN", "EU"), ("EU", "CN")):
+        d = _deals(t, a, b)
+        out[f"deals_{a}_to_{b}"] = len(d) / t["scale"]
+        out[f"companies_{a}_to_{b}"] = d["company_id"].nunique() / t["scale"]
+    return out
 
 
 # --- compute, capability ------------------------------------------------------------------------
