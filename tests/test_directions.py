@@ -12,6 +12,8 @@ import pytest
 
 from sim.validation.runs import DIRECTION_YEAR, DIRECTIONS, lever_timeseries, run_tables
 
+pytestmark = pytest.mark.slow  # paired multi-seed runs of every direction: the full suite and CI run them
+
 SEEDS = (0, 1, 2)
 FACTOR = 0.15  # large enough for the paired differences to stand out of the noise, small enough to be quick
 END = f"{DIRECTION_YEAR}Q4"

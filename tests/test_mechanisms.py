@@ -76,6 +76,7 @@ def test_international_papers_are_cited_more_than_home_papers():
     assert ts["citation_CN_EU"].mean() > ts["citation_EU_domestic"].mean()
 
 
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_personnel_screening_and_mobility_restrictions_cut_new_ties():
     base = ("policies.research_security.bloc=EU", "policies.research_security.partner=CN")
     cut = mean_over_seeds(
@@ -110,6 +111,7 @@ def test_screened_deals_are_recorded_as_reviewed_and_some_blocked():
 
 
 # --- standards ----------------------------------------------------------------------------------
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_costly_regime_attracts_fewer_foreign_firms():
     costly = ("policies.regulation.bloc=EU", "policies.regulation.compliance_cost=0.5")
     years = range(2028, 2031)
@@ -129,6 +131,7 @@ def test_diverging_strictness_lowers_alignment():
 
 
 # --- capability ---------------------------------------------------------------------------------
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_compliance_costs_slow_capability_growth():
     costly = ("policies.regulation.bloc=CN", "policies.regulation.compliance_cost=0.4")
     assert mean_over_seeds("capability_CN", range(2030, 2033), *costly) < mean_over_seeds(
