@@ -2,6 +2,7 @@
 
     python scripts/calibrate.py seeds=8 params.collaboration.tie_rate=0.0006 catalogue.EU.countries.UK.affinity.CN=4
     python scripts/calibrate.py seeds=8 grid=params.collaboration.tie_rate:0.0004,0.0006,0.0008
+    python scripts/calibrate.py seeds=8 scenario=/tmp/no_us_measures.yaml   # a counterfactual history
 
 `params.<module>.<field>` sets a mechanism/population Params field; `catalogue.<bloc>.<attr>[...]`
 sets an actor-catalogue default (dict keys and attributes by dots). With `grid=key:v1,v2,...` each
@@ -39,10 +40,10 @@ def _set(obj, path, value):
 
 
 def job(args):
-    seed, factor, overrides = args
+    seed, factor, scenario, overrides = args
     from sim import catalogue
 
-    cfg = make_config("baseline", seed, factor, "2023Q4")
+    cfg = make_config(scenario, seed, factor, "2023Q4")
     for key, value in overrides.items():
         root, *path = key.split(".")
         if root == "catalogue":
@@ -54,9 +55,9 @@ def job(args):
     return evaluate(run_tables(cfg))
 
 
-def score(seeds, factor, overrides):
+def score(seeds, factor, overrides, scenario="baseline"):
     # a fresh process per job: a job edits the actor catalogue, module state the next job must not see
-    values = parallel_map(job, [(s, factor, overrides) for s in range(seeds)], fresh_workers=True)
+    values = parallel_map(job, [(s, factor, scenario, overrides) for s in range(seeds)], fresh_workers=True)
     return summarize_targets(values, factor)
 
 
@@ -64,13 +65,14 @@ def main(argv):
     opts = dict(a.split("=", 1) for a in argv)
     seeds, factor = int(opts.pop("seeds", 8)), float(opts.pop("factor", 1.0))
     grid = opts.pop("grid", None)
+    scenario = opts.pop("scenario", "baseline")
     trials = [{}]
     if grid:
         key, vals = grid.split(":", 1)
         trials = [{key: v} for v in vals.split(",")]
     for trial in trials:
         t0 = time.time()
-        rows = score(seeds, factor, {**opts, **trial})
+        rows = score(seeds, factor, {**opts, **trial}, scenario)
         print(f"== {trial or opts}: {headline_text(rows)} ({time.time() - t0:.0f} s)")
         for r in rows:
             print(f"  {r['id']:4s} {r['group']:4s} {r['status'][:40]:40s} {r['median']}")

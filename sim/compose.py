@@ -97,6 +97,29 @@ def one_line(err: Exception) -> str:
     return " ".join(x for x in (lines[0] if lines else type(err).__name__, key) if x)
 
 
+def split_options(cls, args: list[str], passes_on=lambda key, sep: True) -> tuple[list[str], list[str]]:
+    """A command's own `key=value` arguments (fields of `cls`) and the rest, which `passes_on(key, sep)`
+    lets through to `python -m sim` (anything else stays with the command, whose check names it).
+
+    Text options hold commas, colons and slashes (`levers=KEY:LO:HI,...`, `sweep=/x`): they are
+    quoted, so Hydra reads each as one string.
+    """
+    import dataclasses
+
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    own, rest = [], []
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if key in fields and sep:
+            text = fields[key].type in ("str", "str | None") and not value.startswith(("'", '"'))
+            own.append(f"{key}='{value}'" if text else arg)
+        elif passes_on(key, sep):
+            rest.append(arg)
+        else:
+            own.append(arg)
+    return own, rest
+
+
 def command_options(config_name: str, cls, argv: list[str]):
     """A command's options: `key=value` arguments as Hydra overrides of configs/<config_name>.yaml.
 

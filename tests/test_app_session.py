@@ -18,7 +18,10 @@ EVENT = {e.key: e for e in EVENTS}
 SLIDER = {(s.family, s.label): s for s in sliders()}
 
 
-def run_cli(scenario: Path, seed: int, end: str, out: Path, scale: str = "classroom") -> pd.DataFrame:
+def run_cli(scenario: Path, seed: int, end: str | None, out: Path, scale: str = "classroom") -> pd.DataFrame:
+    """`python -m sim` in its own process, tables only, into `out`; returns the timeseries.
+
+    `end=None` runs to the scenario's own end."""
     proc = subprocess.run(
         [
             sys.executable,
@@ -27,7 +30,7 @@ def run_cli(scenario: Path, seed: int, end: str, out: Path, scale: str = "classr
             f"scenario={scenario}",
             f"seed={seed}",
             f"scale={scale}",
-            f"end={end}",
+            *([f"end={end}"] if end else []),
             "output=tables_only",
             f"hydra.run.dir={out}",
         ],
@@ -133,23 +136,7 @@ def test_a_whole_seminar_replays_without_end(tmp_path):
     path = tmp_path / "seminar.yaml"
     path.write_text(s.export_yaml())
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim",
-            f"scenario={path}",
-            "seed=5",
-            "scale=classroom",
-            "output=tables_only",
-            f"hydra.run.dir={out}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_cli(path, 5, None, out)
     m, rec = s.model, s.model.recorder
     for name, table in (
         ("timeseries", rec.timeseries()),

@@ -16,7 +16,6 @@ discover     sweep=DIR outcome=COL threshold=X [direction=above|below] [levers=K
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from dataclasses import dataclass
 
@@ -74,21 +73,11 @@ OPTIONS = {
 def parse(command: str, args: list[str]) -> tuple[dict, list[str]]:
     """A verb's options (Hydra-composed from its dataclass, typed and checked) and, for `sample` and
     `sensitivity`, the other arguments: `python -m sim` overrides for the runs (checked when they run)."""
-    from ..compose import command_options
+    from ..compose import command_options, split_options
 
     cls = OPTIONS[command]
-    keys = {f.name: f for f in dataclasses.fields(cls)}
-    own, rest = [], []
-    for arg in args:
-        key, sep, value = arg.partition("=")
-        if key in keys and sep:
-            # text options hold commas and colons (levers=KEY:LO:HI,...): quoted, Hydra reads them as one string
-            text = keys[key].type in ("str", "str | None") and not value.startswith(("'", '"'))
-            own.append(f"{key}='{value}'" if text else arg)
-        elif command in ("sample", "sensitivity") and sep and not key.startswith("-"):
-            rest.append(arg)
-        else:
-            own.append(arg)  # command_options names what is wrong and what is allowed
+    runs_models = command in ("sample", "sensitivity")
+    own, rest = split_options(cls, args, lambda key, sep: runs_models and sep and not key.startswith("-"))
     options = command_options(f"analyze_{command}", cls, own)
     return {k: v for k, v in vars(options).items() if v not in (None, "")}, rest
 

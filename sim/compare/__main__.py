@@ -16,7 +16,6 @@ counterfactual only; anything else (scale=, end=, params.*, hydra/launcher=, ...
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 import time
@@ -41,18 +40,9 @@ class CompareOptions:
 def parse(argv: list[str]) -> tuple[CompareOptions, list[str]]:
     """The command's own options (Hydra-composed from CompareOptions, typed and range-checked, as
     sim.analyze's verbs are) and the rest: `python -m sim` overrides for the sides."""
-    from ..compose import command_options
+    from ..compose import command_options, split_options
 
-    keys = {f.name: f for f in dataclasses.fields(CompareOptions)}
-    own, rest = [], []
-    for arg in argv:
-        key, sep, value = arg.partition("=")
-        if key in keys and sep:
-            # text options hold commas and slashes (outcomes=a,b, sweep=/x): quoted, Hydra reads one string
-            text = keys[key].type in ("str", "str | None") and not value.startswith(("'", '"'))
-            own.append(f"{key}='{value}'" if text else arg)
-        else:
-            rest.append(arg)
+    own, rest = split_options(CompareOptions, argv)
     return command_options("compare", CompareOptions, own), rest
 
 
