@@ -186,7 +186,7 @@ class Recorder:
         i, j = self.oi, self.oj
         cross = complying / n_firms[:, None]
         # Researchers of each origin (rows) working in each bloc (columns).
-        people = np.add.reduceat(model.people.researchers.sum(axis=2), model.people.starts, axis=0).T
+        people = np.add.reduceat(model.people.researchers.sum(axis=0), model.people.starts, axis=0).T
         ordered_block = np.column_stack(
             [
                 ratio(fl.papers[i, j], total[i]),
@@ -297,9 +297,10 @@ class Recorder:
         for j, code in enumerate(model.blocs):
             df[f"papers_with_{code}"] = model.network.papers_with[: au.n_inst, j]
         pe = model.people
-        df["researchers"] = pe.researchers.sum(axis=(1, 2))
+        by_origin = pe.researchers.sum(axis=0)  # [institution, origin]
+        df["researchers"] = by_origin.sum(axis=1)
         for j, code in enumerate(model.blocs):
-            df[f"researchers_from_{code}"] = pe.researchers[:, j, :].sum(axis=1)
+            df[f"researchers_from_{code}"] = by_origin[:, j]
         for j, code in enumerate(model.blocs):
             df[f"alumni_of_{code}"] = pe.alumni[:, j]
         return df

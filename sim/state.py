@@ -173,16 +173,18 @@ class InvestmentMarket:
 
 @dataclass
 class People:
-    """Mobility's researchers: cohorts of institution x origin bloc x career stage, and what they carry."""
+    """Mobility's researchers: cohorts of career stage x institution x origin bloc, and what they carry."""
 
-    researchers: np.ndarray  # [institution, origin bloc, stage] researchers (real count per model institution)
+    researchers: np.ndarray  # [stage, institution, origin bloc] researchers (real count per model institution)
     alumni: np.ndarray  # [institution, bloc] its researchers who studied or worked in that (foreign) bloc
     pull0: np.ndarray  # [institution, bloc] share of its researchers born in or alumni of each foreign bloc, set-up
     pull0_country: np.ndarray  # [country, bloc] the same over the country's researchers, at set-up
     bloc_dual_use: np.ndarray  # [bloc] dual-use share of the bloc's field mix (new students' fields)
-    country_pull: np.ndarray  # [country, origin bloc] pull of the country for newcomers of that origin
-    du_level: np.ndarray  # [institution] dual-use share of its fields in tenths (personnel screening reads it)
+    newcomer_pull: np.ndarray  # [institution, origin bloc] its country's pull for newcomers of that origin
+    situation: np.ndarray  # [institution] its bloc x DU_LEVELS + its fields' dual-use share in tenths (what
+    # a cohort's choice depends on besides origin: personnel screening reads the dual-use share)
     starts: np.ndarray  # [bloc] first institution row of each bloc (rows are laid out bloc by bloc)
+    sit_cells: np.ndarray  # [institution * bloc] flat [situation, origin] cell of each institution's row
     cells: np.ndarray  # [institution * bloc] flat [country, bloc] cell of each institution's row (for sums)
 
 

@@ -212,7 +212,7 @@ def test_people_who_leave_take_ties_with_them_years_later():
     def us_gain(model):
         us, cn = model.blocs.index("US"), model.blocs.index("CN")
         rows = np.flatnonzero(model.inst.bloc == us)
-        return _gain(model, model.people.researchers.sum(axis=2))[rows, cn].mean()
+        return _gain(model, model.people.researchers.sum(axis=0))[rows, cn].mean()
 
     assert us_gain(run("seed=0", "end=2030Q4", *US_VISA_ON_CN)) < us_gain(run("seed=0", "end=2030Q4")) - 0.05
 

@@ -140,7 +140,11 @@ class Params:
         0.5, lo=0, hi=3, source="assumption: spread of the foreign-born share across a country's institutions"
     )
     alumni: dict[str, dict[str, float]] = spec(
-        factory=lambda: {"CN": {"US": 0.10, "EU": 0.05}, "EU": {"US": 0.08, "CN": 0.01}, "US": {"EU": 0.03, "CN": 0.01}},
+        factory=lambda: {
+            "CN": {"US": 0.10, "EU": 0.05},
+            "EU": {"US": 0.08, "CN": 0.01},
+            "US": {"EU": 0.03, "CN": 0.01},
+        },
         source="assumption: 2017 share of a bloc's home-born researchers who studied or worked in another bloc",
     )
 
@@ -162,7 +166,7 @@ def setup(model) -> None:
     origin[own] = 1 - origin.sum(axis=1)
     total = p.researchers_per_paper * inst.capacity
     stages = np.asarray(p.stage_shares) / np.sum(p.stage_shares)
-    researchers = total[:, None, None] * origin[:, :, None] * stages[None, None, :]
+    researchers = stages[:, None, None] * (total[:, None] * origin)[None, :, :]
     alumni0 = np.array([[p.alumni.get(a, {}).get(b, 0.0) for b in blocs] for a in blocs])
     alumni = alumni0[inst.bloc] * (total * origin[own])[:, None]
     bloc_mix = np.array([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()])
@@ -172,13 +176,15 @@ def setup(model) -> None:
         pull0=np.zeros((ni, nb)),
         pull0_country=np.zeros((len(model.countries), nb)),
         bloc_dual_use=bloc_mix @ np.asarray(DUAL_USE),
-        country_pull=_affinity(model) ** p.country_pull,
-        du_level=np.rint(inst.mix @ np.asarray(DUAL_USE) * (DU_LEVELS - 1)).astype(np.int64),
+        newcomer_pull=(_affinity(model) ** p.country_pull)[inst.country],
+        situation=inst.bloc * DU_LEVELS + np.rint(inst.mix @ np.asarray(DUAL_USE) * (DU_LEVELS - 1)).astype(np.int64),
         starts=bloc_bounds(inst.bloc, nb)[:-1],
+        sit_cells=np.zeros(0, np.int64),
         cells=(inst.country[:, None] * nb + np.arange(nb)).ravel(),
     )
+    people.sit_cells = (people.situation[:, None] * nb + np.arange(nb)).ravel()
     model.people = people
-    by_origin = researchers.sum(axis=2)
+    by_origin = researchers.sum(axis=0)
     people.pull0 = _pull(model, by_origin)
     people.pull0_country = _country_mean(model, people.pull0, by_origin.sum(axis=1))
     model.flows.moves = np.zeros((nb, nb))
@@ -195,12 +201,21 @@ def _affinity(model) -> np.ndarray:
     return out
 
 
+def _last(a: np.ndarray) -> np.ndarray:
+    """Sum over a short last axis (origins): numpy's reduction over a 3-long strided axis costs ~30x
+    the few whole-column additions it takes."""
+    out = a[..., 0].copy()
+    for k in range(1, a.shape[-1]):
+        out += a[..., k]
+    return out
+
+
 def _pull(model, by_origin) -> np.ndarray:
     """[institution, bloc] share of the institution's researchers born in, or alumni of, each foreign bloc."""
     pe, inst = model.people, model.inst
     linked = by_origin + pe.alumni
     linked[np.arange(len(inst)), inst.bloc] = 0.0
-    return linked / np.maximum(by_origin.sum(axis=1), 1e-12)[:, None]
+    return linked / np.maximum(_last(by_origin), 1e-12)[:, None]
 
 
 def _country_mean(model, pull, total) -> np.ndarray:
@@ -219,7 +234,7 @@ def _gain(model, by_origin) -> np.ndarray:
     pull = _pull(model, by_origin)
     out = np.empty((ni + len(model.firms), model.n_blocs))
     out[:ni] = (1 + p.people_weight * pull) / (1 + p.people_weight * pe.pull0) - 1
-    country = _country_mean(model, pull, by_origin.sum(axis=1))
+    country = _country_mean(model, pull, _last(by_origin))
     out[ni:] = ((1 + p.people_weight * country) / (1 + p.people_weight * pe.pull0_country) - 1)[model.firms.country]
     return out
 
@@ -247,13 +262,19 @@ def _choice(model, home_bloc, origin, dual_use, cost, share_at) -> np.ndarray:
     return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
 
 
-def _choice_table(model, cost, share_at) -> np.ndarray:
-    """[bloc now, origin, dual-use level, destination] choice probabilities: the few distinct situations once,
-    then every cohort reads its row (an institution's dual-use share is rounded to DU_LEVELS levels)."""
+def _choice_table(model, cost, share_at) -> tuple[np.ndarray, np.ndarray]:
+    """Choice probabilities of the few distinct situations, each cohort then reads its row by its institution's
+    `situation` (bloc now x dual-use level; the dual-use share is rounded to DU_LEVELS levels).
+
+    Returns [situation, origin] the chance to stay in the bloc, and [situation, origin, destination] the chance
+    to move to each other bloc (0 for the bloc one is in)."""
     nb, lv = model.n_blocs, DU_LEVELS
-    b, o, level = np.meshgrid(np.arange(nb), np.arange(nb), np.arange(lv), indexing="ij")
-    prob = _choice(model, b.ravel(), o.ravel(), level.ravel() / (lv - 1), cost, share_at)
-    return prob.reshape(nb, nb, lv, nb)
+    b, level, o = np.meshgrid(np.arange(nb), np.arange(lv), np.arange(nb), indexing="ij")
+    prob = _choice(model, b.ravel(), o.ravel(), level.ravel() / (lv - 1), cost, share_at).reshape(nb * lv, nb, nb)
+    here = np.repeat(np.arange(nb), lv)  # the bloc of each situation
+    stay = prob[np.arange(nb * lv), :, here]
+    prob[np.arange(nb * lv), :, here] = 0.0
+    return stay, prob
 
 
 def _by_bloc(values, starts) -> np.ndarray:
@@ -263,35 +284,31 @@ def _by_bloc(values, starts) -> np.ndarray:
 
 def step(model) -> None:
     p, pe, inst, nb = model.params.mobility, model.people, model.inst, model.n_blocs
-    ni, starts, rows = len(inst), pe.starts, np.arange(len(inst))
+    starts, rows = pe.starts, np.arange(len(inst))
     m = pe.researchers
-    before = m.sum(axis=(1, 2))
-    by_origin = m.sum(axis=2)  # [inst, origin]
+    by_origin = m.sum(axis=0)  # [inst, origin]
+    before = _last(by_origin)
     # Share of each bloc's researchers of each origin: the network a newcomer finds there.
     at = _by_bloc(by_origin, starts)  # [bloc, origin]
     share_at = at / np.maximum(at.sum(axis=1, keepdims=True), 1e-12)
     # Who decides this quarter: graduating students and postdocs, seniors reconsidering; seniors retire.
     grad = np.asarray(p.graduate_rate)
-    deciding = [
-        (m[:, :, 0] * grad[0], 1),  # (researchers deciding [inst, origin], the stage they take up)
-        (m[:, :, 1] * grad[1], 2),
-        (m[:, :, 2] * p.senior_move_rate, 2),
-    ]
-    m[:, :, 0] -= deciding[0][0]
-    m[:, :, 1] -= deciding[1][0]
-    m[:, :, 2] -= deciding[2][0] + m[:, :, 2] * p.retire_rate
+    graduating, settling, reconsidering = m[0] * grad[0], m[1] * grad[1], m[2] * p.senior_move_rate
+    m[2] -= reconsidering + m[2] * p.retire_rate
+    m[0] -= graduating
+    m[1] -= settling
+    # (researchers deciding [inst, origin], the stage they take up): new postdocs; new and other seniors.
+    deciding = [(graduating, 1), (settling + reconsidering, 2)]
     arrive = np.zeros((nb, 3, nb))  # [origin, stage, destination bloc]
     alumni_in = np.zeros((nb, nb, nb))  # [origin, destination bloc, bloc left] movers' ties to where they were
     moves = np.zeros((nb, nb))
-    tables = {}
     for mass, stage in deciding:
-        if stage not in tables:
-            tables[stage] = _choice_table(model, p.move_cost[stage], share_at)
-        prob = tables[stage][inst.bloc, :, pe.du_level, :]  # [inst, origin, destination]
-        m[:, :, stage] += mass * prob[rows, :, inst.bloc]  # those who stay
-        out = mass[:, :, None] * prob
-        out[rows, :, inst.bloc] = 0.0
-        flow = _by_bloc(out, starts)  # [bloc left, origin, destination]
+        stay, move = _choice_table(model, p.move_cost[stage], share_at)
+        m[stage] += mass * stay[pe.situation]
+        # Who leaves for where depends only on the situation and origin: sum the deciding by those first.
+        n_sit = len(move)
+        by_sit = np.bincount(pe.sit_cells, weights=mass.ravel(), minlength=n_sit * nb).reshape(n_sit, nb)
+        flow = (by_sit[:, :, None] * move).reshape(nb, DU_LEVELS, nb, nb).sum(axis=1)  # [left, origin, dest]
         arrive[:, stage, :] += flow.sum(axis=0)
         moves += flow.sum(axis=1)
         alumni_in += flow.transpose(1, 2, 0)
@@ -306,16 +323,17 @@ def step(model) -> None:
     # Newcomers to a bloc spread over its institutions by capacity, the country's pull for their origin and
     # the people of their origin already there (students staying at home by capacity alone).
     origin_share = by_origin / np.maximum(before, 1e-12)[:, None]
-    w = inst.capacity[:, None] * pe.country_pull[inst.country] * (1 + p.network_pull * origin_share)
+    w = inst.capacity[:, None] * pe.newcomer_pull * (1 + p.network_pull * origin_share)
     w[rows, inst.bloc] = inst.capacity
     alloc = w / np.maximum(_by_bloc(w, starts)[inst.bloc], 1e-300)  # [inst, origin]: its share of the newcomers
-    m += alloc[:, :, None] * arrive.transpose(2, 0, 1)[inst.bloc]
+    m += alloc[None, :, :] * arrive.transpose(1, 2, 0)[:, inst.bloc, :]
     # Alumni: ties carried from the bloc left (not one's origin: those ties are the diaspora's), fading.
     carried = alumni_in * (1 - np.eye(nb))[:, None, :]  # [origin, destination, bloc left], origin's own dropped
-    pe.alumni *= (1 - p.alumni_decay) * np.minimum(m.sum(axis=(1, 2)) / np.maximum(before, 1e-12), 1.0)[:, None]
+    by_origin = m.sum(axis=0)
+    pe.alumni *= (1 - p.alumni_decay) * np.minimum(_last(by_origin) / np.maximum(before, 1e-12), 1.0)[:, None]
     pe.alumni += _alumni_arrivals(alloc, carried, inst.bloc)
     model.flows.moves = moves
-    model.flows.people_gain = _gain(model, m.sum(axis=2))
+    model.flows.people_gain = _gain(model, by_origin)
 
 
 def _alumni_arrivals(alloc, carried, bloc) -> np.ndarray:
