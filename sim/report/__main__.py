@@ -46,8 +46,11 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     argv = [f"folder='{a}'" if "=" not in a and not a.startswith("-") else a for a in argv]
-    argv = [f"{k}='{v}'" if k in ("folder", "out") and not v.startswith("'") else a
-            for a in argv for k, _, v in [a.partition("=")]]
+    argv = [
+        f"{k}='{v}'" if k in ("folder", "out") and not v.startswith("'") else a
+        for a in argv
+        for k, _, v in [a.partition("=")]
+    ]
     try:
         options = command_options("report", ReportOptions, argv)
         if not options.folder:

@@ -58,6 +58,12 @@ def _cell(v) -> str:
     return str(v)
 
 
+def _td(v) -> str:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return f'<td class="n">{_cell(v)}</td>'
+    return f"<td>{html.escape(str(v))}</td>"
+
+
 def markdown(title: str, blocks: list, folder: Path) -> str:
     lines = [f"# {title}", ""]
     for b in blocks:
@@ -91,15 +97,7 @@ def page(title: str, blocks: list) -> str:
             out.append(f"<p>{html.escape(b.text)}</p>")
         elif isinstance(b, Table):
             head = "".join(f"<th>{html.escape(str(c))}</th>" for c in b.frame.columns)
-            rows = "".join(
-                "<tr>"
-                + "".join(
-                    f'<td class="n">{_cell(v)}</td>' if isinstance(v, (int, float)) else f"<td>{html.escape(str(v))}</td>"
-                    for v in row
-                )
-                + "</tr>"
-                for row in b.frame.itertuples(index=False)
-            )
+            rows = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in b.frame.itertuples(index=False))
             cap = f"<caption>{html.escape(b.caption)}</caption>" if b.caption else ""
             out.append(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
         elif isinstance(b, Image):
