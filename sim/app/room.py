@@ -185,7 +185,7 @@ class Room:
             parse_measures(family, copy.deepcopy(values), self.blocs, family)  # the CLI's check and its one line
             seat.draft[f"{key}|{partner}"] = move
             seat.committed = False  # a changed draft must be committed again
-            self._changed()
+            self._changed(export=False)
             return move
 
     def discard(self, token: str) -> None:
@@ -193,13 +193,13 @@ class Room:
             seat = self._seat(token)
             seat.draft.clear()
             seat.committed = False
-            self._changed()
+            self._changed(export=False)
 
     def commit(self, token: str) -> None:
         """The team's draft (possibly empty: "no change") is its move for this round."""
         with self.changed:
             self._seat(token).committed = True
-            self._changed()
+            self._changed(export=False)
 
     def all_committed(self) -> bool:
         with self.lock:
@@ -226,13 +226,13 @@ class Room:
                 if not 10 <= int(countdown_s) <= 3600:
                     raise ConfigError("countdown", f"{countdown_s} s", "10 to 3600 seconds")
                 self.countdown_s = int(countdown_s)
-            self._changed()
+            self._changed(export=False)
 
     def start_countdown(self, token: str, now: float | None = None) -> None:
         with self.changed:
             self._lecturer(token)
             self.deadline = (now or time.time()) + self.countdown_s
-            self._changed()
+            self._changed(export=False)
 
     def step(self, token: str) -> Round | None:
         """Run the round: committed moves in force, then a quarter or a year of the shared model."""
@@ -277,8 +277,9 @@ class Room:
         with self.changed:
             self._lecturer(token)
             incoming = self.folder / "incoming"
-            new = uploads.load(incoming, name, data, self.seed, self.scale)  # refused: removed, room unchanged
             try:
+                new = uploads.load(incoming, name, data, self.seed, self.scale)  # refused: removed, room unchanged
+                new.close()
                 missing = [b for b in self.seats if b not in new.model.blocs]
                 if missing:
                     raise ConfigError("scenario", f"has no bloc {', '.join(missing)}, which a team plays", "")
@@ -286,7 +287,6 @@ class Room:
                 shutil.move(new.scenario, target)
             finally:
                 shutil.rmtree(incoming, ignore_errors=True)
-            new.close()
             self.scenario = str(target)
             self.rounds, self.deadline = [], None
             for seat in self.seats.values():
@@ -397,13 +397,17 @@ class Room:
             "rounds": [asdict(r) for r in self.rounds],
         }
 
-    def save(self) -> None:
-        """room.json (settings, seats, drafts, rounds) and room_export.yaml, renamed into place together."""
+    def save(self, export: bool = True) -> None:
+        """room.json (settings, seats, drafts, rounds) and room_export.yaml, renamed into place together.
+
+        The export changes only when the model or the seats do (a step, a join, a rewind, an upload):
+        a draft or a commit rewrites room.json alone, which is what the restore reads."""
         with self.lock, Batch() as batch:
             text = json.dumps(self.state(), indent=1, sort_keys=True)
             batch.add(self.folder / "room.json", lambda tmp: Path(tmp).write_text(text))
-            export = self.export_yaml()
-            batch.add(self.folder / "room_export.yaml", lambda tmp: Path(tmp).write_text(export))
+            if export:
+                yaml_text = self.export_yaml()
+                batch.add(self.folder / "room_export.yaml", lambda tmp: Path(tmp).write_text(yaml_text))
 
     @classmethod
     def restore(cls, folder: Path) -> Room:
@@ -431,10 +435,10 @@ class Room:
             room._play(room.session, rnd)
         return room
 
-    def _changed(self, save: bool = True) -> None:
+    def _changed(self, save: bool = True, export: bool = True) -> None:
         """Every screen redraws; the state is on disk before anyone sees it."""
         if save:
-            self.save()
+            self.save(export)
         self.version += 1
         self.changed.notify_all()
 

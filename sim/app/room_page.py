@@ -134,7 +134,7 @@ def JoinScreen(room: Room, error):
     admitted, _ = use_room(room)
     team = solara.use_reactive("")
     if not admitted:
-        solara.Error(f"Room {room.code} is full: it holds {room.viewers} screens.", classes=["entangle-error"])
+        solara.Error("This room has too many screens open.", classes=["entangle-error"])
         return
 
     def join(bloc):
