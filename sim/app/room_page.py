@@ -211,7 +211,7 @@ def SharedCharts(room: Room, version):
 def LecturerScreen(room: Room, token: str, error):
     admitted, version = use_room(room)
     auto = solara.use_reactive(True)
-    rewind_to = solara.use_reactive(0)
+    rewind_to = solara.use_reactive(1)
     confirm = solara.use_reactive(False)
     router = solara.use_router()
 
