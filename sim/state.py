@@ -190,8 +190,10 @@ class People:
     situation: np.ndarray  # [institution] its bloc x DU_LEVELS + its fields' dual-use share in tenths (what
     # a cohort's choice depends on besides origin: personnel screening reads the dual-use share)
     starts: np.ndarray  # [bloc] first institution row of each bloc (rows are laid out bloc by bloc)
-    sit_cells: np.ndarray  # [institution * bloc] flat [situation, origin] cell of each institution's row
     cells: np.ndarray  # [institution * bloc] flat [country, bloc] cell of each institution's row (for sums)
+    talent: np.ndarray = None  # [bloc] share of its researchers gained since set-up by a change in net migration
+    net0: np.ndarray = None  # [bloc] net migration rate in the first quarter (the 2017 balance)
+    sit_cells: np.ndarray = None  # [institution * bloc] flat [situation, origin] cell of each institution's row
 
 
 @dataclass

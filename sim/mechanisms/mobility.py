@@ -139,6 +139,15 @@ class Params:
     diaspora_sigma: float = spec(
         0.5, lo=0, hi=3, source="assumption: spread of the foreign-born share across a country's institutions"
     )
+    talent_weight: float = spec(
+        1.0,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: research capacity a bloc can sustain grows by this share per share of its 2017 researchers"
+            " gained by a change in net migration since 2017 (1: a researcher gained is a researcher's capacity)"
+        ),
+    )
     alumni: dict[str, dict[str, float]] = spec(
         factory=lambda: {
             "CN": {"US": 0.10, "EU": 0.05},
@@ -183,6 +192,7 @@ def setup(model) -> None:
         cells=(inst.country[:, None] * nb + np.arange(nb)).ravel(),
     )
     people.sit_cells = (people.situation[:, None] * nb + np.arange(nb)).ravel()
+    people.talent = np.zeros(nb)
     model.people = people
     by_origin = researchers.sum(axis=0)
     people.pull0 = _pull(model, by_origin)
@@ -334,6 +344,14 @@ def step(model) -> None:
     pe.alumni += _alumni_arrivals(alloc, carried, inst.bloc)
     model.flows.moves = moves
     model.flows.people_gain = _gain(model, by_origin)
+    # Talent (capability's research capacity reads it): the share of its researchers a bloc has gained or lost
+    # since 2017 by a change in its net migration rate; the 2017 rate is part of the balance 2017 capacity
+    # stands in, and a bloc's own growth is not migration.
+    rate = (moves.sum(axis=0) - moves.sum(axis=1)) / np.maximum(_by_bloc(_last(by_origin), starts), 1e-12)
+    if pe.net0 is None:
+        pe.net0 = rate
+    pe.talent += rate - pe.net0
+    model.bloc_state.talent_inflow = p.talent_weight * pe.talent
 
 
 def _alumni_arrivals(alloc, carried, bloc) -> np.ndarray:
