@@ -116,6 +116,24 @@ DIRECTIONS = [
         ],
     ),
     Direction(
+        # People carry ties: the visa lever keeps Chinese researchers out of the US and pushes some home, so
+        # the US-CN cut keeps deepening as the diaspora and its alumni thin out (mobility.py).
+        "Tighter US visa restrictions on Chinese researchers (China Initiative lever)",
+        {"research_security": {"bloc": "US", "partner": "CN", "mobility": 0.8}},
+        [
+            Check("fewer US-CN papers (2028-30)", _less("papers_CN_US", 2028, 2030)),
+            Check(
+                "the cut deepens with a lag: US-CN papers fall more in 2029-30 than in 2025",
+                lambda b, p: (
+                    _mean(p, "papers_CN_US", 2029, 2030) / _mean(b, "papers_CN_US", 2029, 2030)
+                    < _mean(p, "papers_CN_US", 2025, 2025) / _mean(b, "papers_CN_US", 2025, 2025)
+                ),
+            ),
+            Check("more researchers move from China to the EU (2025-30)", _more("mobility_CN_to_EU", 2025, 2030)),
+            Check("more Chinese researchers go home from the US (2025-27)", _more("mobility_US_to_CN", 2025, 2027)),
+        ],
+    ),
+    Direction(
         "Stricter EU inbound screening",
         {"investment_screening": {"bloc": "EU", "partner": "all", "inbound": 1.0, "threshold_eur_m": 0.0}},
         [
