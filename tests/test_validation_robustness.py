@@ -126,3 +126,17 @@ def test_record_holds_the_counts_and_latest_matches_version_and_commit(tmp_path)
     assert record.latest(tmp_path, version_="0.0.9", commit_="zzz") is None
     assert record.latest(tmp_path, version_="9.9.9", commit_="abc") is None
     assert record.latest(tmp_path / "none", version_="0.0.9", commit_="abc") is None
+
+
+def test_the_brief_states_the_latest_matching_record(tmp_path):
+    from sim.report.validation_status import latest
+
+    meta = {"scenario": "baseline", "scale": "realistic", "factor": 1.0, "seeds": 8}
+    rec = record.make(_rows(), [{"direction": "a", "check": "x", "holds": True, "seeds_holding": "8/8"}], meta)
+    assert latest(tmp_path) is None  # nothing recorded: the brief says so
+    _write(tmp_path, rec, "one")
+    text = latest(tmp_path)
+    if rec["commit"] is None:  # outside a git checkout no record can match
+        assert text is None
+    else:
+        assert "38 of 41 counted target parts in band (fit 8/8, test 30/33)" in text and "1 of 1" in text
