@@ -140,3 +140,18 @@ def test_the_brief_states_the_latest_matching_record(tmp_path):
         assert text is None
     else:
         assert "38 of 41 counted target parts in band (fit 8/8, test 30/33)" in text and "1 of 1" in text
+
+
+def test_a_catalogue_setting_reaches_the_model_even_after_a_default_run():
+    from sim.run import build_model
+    from sim.validation.runs import make_config
+
+    def military_share(mult):
+        cfg = make_config("baseline", 0, 0.04, "2017Q1")
+        with R.applied(cfg, {"catalogue.CN.military_share": mult}):
+            return build_model(cfg).bloc_specs["CN"].military_share
+
+    default = build_model(make_config("baseline", 0, 0.04, "2017Q1")).bloc_specs["CN"].military_share
+    assert military_share(0.5) == pytest.approx(0.5 * default)  # not the scenario validated a moment ago
+    assert military_share(2.0) == pytest.approx(2.0 * default)
+    assert build_model(make_config("baseline", 0, 0.04, "2017Q1")).bloc_specs["CN"].military_share == default

@@ -109,7 +109,14 @@ def applied(cfg, settings: dict[str, float]):
 
     The catalogue is module state; it is restored on exit so the next job in a worker sees the defaults.
     """
+    from .. import scenario
+
     undo = []
+    # Scenarios are validated once per file content (scenario._VALIDATED), bloc specs copied from the catalogue
+    # then: a catalogue setting must not meet a scenario validated before it, nor leave one behind.
+    touches_catalogue = any(k.startswith("catalogue.") for k in settings)
+    if touches_catalogue:
+        scenario._VALIDATED.clear()
     try:
         for key, factor in settings.items():
             obj, path = _root(key, cfg)
@@ -122,6 +129,8 @@ def applied(cfg, settings: dict[str, float]):
     finally:
         for obj, k, old in reversed(undo):
             _set(obj, k, old)
+        if touches_catalogue:
+            scenario._VALIDATED.clear()
 
 
 def variant_job(args) -> dict:
