@@ -36,8 +36,9 @@ def test_every_calibrated_parameter_is_in_the_uncertainty_set():
 
 def test_uncertainty_ranges_are_in_the_parameters_units():
     r = R.ranges()
+    base = EntangleConfig().params.collaboration.tie_rate
     lo, hi = r["params.collaboration.tie_rate"]
-    assert lo == pytest.approx(0.8 * 0.0045) and hi == pytest.approx(1.2 * 0.0045)
+    assert lo == pytest.approx(0.8 * base) and hi == pytest.approx(1.2 * base)
     lo, hi = r["params.investment.pace"]  # a dict field: every entry scaled together
     assert set(lo) == set(hi) and all(lo[k] < hi[k] for k in lo)
 
@@ -61,7 +62,7 @@ def test_applied_scales_params_and_restores_the_catalogue():
     before = catalogue.CATALOGUE["US"].countries["US"].affinity["CN"]
     with R.applied(cfg, {"catalogue.US.countries.US.affinity.CN": 1.2, "params.collaboration.tie_rate": 0.8}):
         assert catalogue.CATALOGUE["US"].countries["US"].affinity["CN"] == pytest.approx(1.2 * before)
-        assert cfg.params.collaboration.tie_rate == pytest.approx(0.8 * 0.0045)
+        assert cfg.params.collaboration.tie_rate == pytest.approx(0.8 * EntangleConfig().params.collaboration.tie_rate)
     assert catalogue.CATALOGUE["US"].countries["US"].affinity["CN"] == before  # the next job sees the default
 
 
