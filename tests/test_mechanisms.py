@@ -194,7 +194,7 @@ def test_measure_injected_mid_run_takes_effect_from_the_next_step():
     from sim.compose import compose_config
     from sim.run import build_model
 
-    model = build_model(compose_config(["scale=classroom", "seed=0", "end=2026Q4"]))
+    model = build_model(compose_config(["scale=classroom", "scale.factor=0.04", "seed=0", "end=2026Q4"]))
     while model.period != "2025Q1":
         model.step()
     measure = FAMILIES["export_controls"].Measure(

@@ -23,7 +23,10 @@ DIRECTION_YEAR = 2030  # outcomes compared in this year
 class Check:
     label: str
     holds: Callable  # (ts_base, ts_lever) -> bool
-    expected_to_fail_until: str | None = None  # the issue whose mechanisms it needs, if today's model cannot
+    # The issue whose mechanisms it needs, if today's model cannot meet it. Such a check is reported only: the
+    # report shows its seeds but does not count it, and tests leave it out (an expected failure that may pass
+    # on a few seeds is a test that cannot fail).
+    expected_to_fail_until: str | None = None
 
 
 @dataclass
@@ -231,7 +234,15 @@ def history_job(args) -> dict:
 
     scenario, seed, factor, end, params = args
     t = run_tables(make_config(scenario, seed, factor, end, params))
-    return {"seed": seed, "values": evaluate(t), "ts": t["ts"]}
+    out = {"seed": seed, "values": evaluate(t), "ts": t["ts"]}
+    if pools(factor):  # the tables the seeds' pooled counts are taken from (targets.pool)
+        out["tables"] = {"ts": t["ts"], "countries": t["countries"], "deals": t["deals"], "scale": t["scale"]}
+    return out
+
+
+def pools(factor: float) -> bool:
+    """Below realistic scale, shares and ratios are scored on counts pooled over seeds (targets.pool)."""
+    return factor < 1.0
 
 
 def lever_job(args) -> dict:
@@ -274,6 +285,7 @@ def judge_directions(base: dict, levered: list[dict]) -> list[dict]:
                     "share": share,
                     "holds": bool(ok) and share >= 0.8,
                     "expected_to_fail_until": c.expected_to_fail_until or "",
+                    "reported_only": bool(c.expected_to_fail_until),
                 }
             )
     return rows
