@@ -37,6 +37,9 @@ class BlocState:
     pipeline: np.ndarray = None  # [build quarter, bloc] chip capacity under construction, arriving in order
     tool_supply: np.ndarray = None  # [bloc] share of chip-making tools supplied from the bloc
     compute_stock: np.ndarray = None  # [bloc] compute volume, US 2017 = 1
+    stockpile: np.ndarray = (
+        None  # [bloc] chips bought ahead of announced controls, not yet in service (units of a quarter's demand)
+    )
     foreign_access: np.ndarray = None  # [bloc] share of chip demand the bloc can buy abroad, 0-1
     compute_access: np.ndarray = None  # [bloc] share of chip demand the bloc can buy at home or abroad, 0-1
     # investment
