@@ -15,7 +15,8 @@ def _scenario(tmp_path, announced: str | None, name: str) -> str:
     path = tmp_path / f"{name}.yaml"
     path.write_text(
         "extends: baseline\ntimeline:\n"
-        f"  {STEP}:\n    export_controls: {{issuer: US, target: CN, scope: [chips], stringency: 1.0, evasion: 0.0{extra}}}\n"
+        f"  {STEP}:\n    export_controls: "
+        f"{{issuer: US, target: CN, scope: [chips], stringency: 1.0, evasion: 0.0{extra}}}\n"
     )
     return str(path)
 
