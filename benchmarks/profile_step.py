@@ -33,6 +33,7 @@ PHASES = [
     ("collaboration", "_decay", "  tie decay and bans"),
     ("collaboration", "_write_papers", "  papers and knowledge flows"),
     ("standards", "step", "standards (compliance, alignment)"),
+    ("openweights", "step", "open weights (labs' release choices, spillover)"),
     ("capability", "step", "capability (growth, index, notable models)"),
 ]
 

@@ -104,6 +104,9 @@ class Flows:
     spillover: np.ndarray  # [bloc] yearly knowledge growth from co-authored research (capability reads it)
     exposure: np.ndarray  # [bloc] share of output in dual-use fields with military- or security-linked partners
     firm_papers: np.ndarray  # [firm] co-authored papers of each firm (capability reads it)
+    # open weights
+    open_labs: np.ndarray  # [bloc] frontier labs whose models are open-weight this quarter
+    open_spillover: np.ndarray  # [bloc] yearly knowledge growth from foreign open-weight models (capability reads it)
     # capability
     new_knowledge: np.ndarray  # [bloc] knowledge the bloc's firms gained
     frontier_models: np.ndarray  # [bloc] notable models (G2)
@@ -141,6 +144,8 @@ class Flows:
             spillover=per_bloc(),
             exposure=per_bloc(),
             firm_papers=np.zeros(n_firms),
+            open_labs=per_bloc(np.int64),
+            open_spillover=per_bloc(),
             new_knowledge=per_bloc(),
             frontier_models=per_bloc(np.int64),
             patents=per_bloc(),
@@ -165,6 +170,14 @@ class InvestmentMarket:
     next_round: int = 0  # the next round id
     next_company: int = 0  # the next company id
     mean_knowledge: float = 1.0  # firms' mean knowledge this quarter: returns are judged against it
+
+
+@dataclass
+class OpenWeights:
+    """What open-weight releases keep between quarters (sim/mechanisms/openweights.py)."""
+
+    open: np.ndarray  # [firm] the lab's models are released with open weights
+    frontier: np.ndarray  # [bloc] knowledge of the best open-weight model the bloc's labs have released
 
 
 @dataclass

@@ -44,6 +44,7 @@ def test_an_exported_scenario_keeps_its_announcements(tmp_path):
     assert load(str(replay)).announcements == load(_scenario(tmp_path, "2026Q2", "announced")).announcements
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1])
 def test_an_announced_control_raises_the_targets_compute_stock_before_it_bites(tmp_path, seed):
     """Paired seeds: the same control, announced a year ahead or not; China stockpiles in between."""

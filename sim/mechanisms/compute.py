@@ -74,10 +74,10 @@ def setup(model) -> None:
     s.tool_supply = np.array([model.params.compute.tool_supply.get(c, 0.0) for c in model.blocs])
     s.chip_investment = np.zeros(n)
     s.stockpile = np.zeros(n)
-    update_access(model, np.zeros(n))
+    update_access(model)
 
 
-def update_access(model, drawn: np.ndarray) -> None:
+def update_access(model, drawn: np.ndarray | float = 0.0) -> None:
     """Compute access from the market (what each bloc's buyers can buy at today's prices) plus stock drawn."""
     s = model.bloc_state
     market.clear(model)
@@ -130,7 +130,8 @@ def step(model) -> None:
     s.pipeline[-1] = 0.0
     s.chip_capacity = np.clip(s.chip_capacity * (1 - p.capacity_depreciation) + arrived, 0, 1)
     frontier = s.compute_stock.max()
-    s.compute_stock *= 1.0 + p.compute_growth / 4 * s.compute_access
+    # Stock put into service counts on top of what the market sells, even beyond a quarter's demand.
+    s.compute_stock *= 1.0 + p.compute_growth / 4 * (model.market.access + drawn)
     # Public compute (gigafactories): a euro buys a share of today's frontier stock, as chips get cheaper.
     for prog in lv.programmes.values():
         if prog.quarters_left > 0:
