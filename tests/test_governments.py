@@ -74,6 +74,21 @@ def test_the_leader_tightens_and_cracks_down_on_evasion_while_the_rival_closes_t
     assert "tighten_on_gap" in set(model.governments.table()["rule"])
 
 
+def test_the_leader_does_not_tighten_on_an_ally_closing_the_gap():
+    """Only a bloc the leader already controls is a rival for tighter controls (the EU closing in is not)."""
+    model = run("seed=0", "end=2025Q4", "params.behaviour.tighten.gap_threshold=0.3", "params.behaviour.tighten.lag=1")
+    model = _fresh(model)
+    s, lv = model.bloc_state, model.levers
+    us, eu = model.blocs.index("US"), model.blocs.index("EU")
+    before = lv.export[:, us, eu].copy()
+    s.capability_last_year = s.capability.copy()
+    s.capability_last_year[eu] *= 0.5  # the EU grew fast over the last year
+    behaviour.adapt(model, us)
+    assert (lv.export[:, us, eu] == before).all()
+    events = model.governments.table()
+    assert events[(events["rule"] == "tighten_on_gap") & (events["target"] == "EU")].empty
+
+
 def _fresh(model):
     """A copy of a cached finished model (tests may change it)."""
     import copy
