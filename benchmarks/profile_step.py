@@ -40,13 +40,14 @@ PHASES = [
 
 def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, int]:
     from sim import recorder
-    from sim.mechanisms import capability, collaboration, compute, investment, standards
+    from sim.mechanisms import capability, collaboration, compute, investment, openweights, standards
 
     modules = {
         "compute": compute,
         "investment": investment,
         "collaboration": collaboration,
         "standards": standards,
+        "openweights": openweights,
         "capability": capability,
     }
     spent: dict[str, float] = {}
