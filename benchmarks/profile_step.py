@@ -34,13 +34,14 @@ PHASES = [
     ("collaboration", "_decay", "  tie decay and bans"),
     ("collaboration", "_write_papers", "  papers and knowledge flows"),
     ("standards", "step", "standards (compliance, alignment)"),
+    ("openweights", "step", "open weights (labs' release choices, spillover)"),
     ("capability", "step", "capability (growth, index, notable models)"),
 ]
 
 
 def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, int]:
     from sim import recorder
-    from sim.mechanisms import capability, collaboration, compute, investment, mobility, standards
+    from sim.mechanisms import capability, collaboration, compute, investment, mobility, openweights, standards
 
     modules = {
         "compute": compute,
@@ -48,6 +49,7 @@ def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, 
         "mobility": mobility,
         "collaboration": collaboration,
         "standards": standards,
+        "openweights": openweights,
         "capability": capability,
     }
     spent: dict[str, float] = {}

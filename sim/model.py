@@ -15,7 +15,7 @@ from .mechanisms.behaviour import Governments
 from .mechanisms.market import Market
 from .recorder import Recorder
 from .scenario import Scenario
-from .state import BlocState, Flows, InvestmentMarket, People, ResearchNetwork
+from .state import BlocState, Flows, InvestmentMarket, OpenWeights, People, ResearchNetwork
 from .streams import Streams
 
 
@@ -33,6 +33,7 @@ class EntangleModel(mesa.Model):
     investment_market: InvestmentMarket
     network: ResearchNetwork
     people: People  # mobility's researcher cohorts (sim/mechanisms/mobility.py)
+    open_weights: OpenWeights  # frontier labs' release policies and each bloc's open frontier
     market: Market  # the compute market (sim/mechanisms/market.py): prices, shares, access
     governments: Governments  # the rules' memory: locked levers, streaks, policy events
 

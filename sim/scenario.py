@@ -76,6 +76,8 @@ class Scenario:
     behaviour: Behaviour
     source: str = ""
     rules_from: int = 0  # quarter index from which the blocs' policy rules act
+    # Measures announced before they take effect: (announced quarter, effect quarter, family, measure, key).
+    announcements: list[tuple[int, int, str, Any, str]] = field(default_factory=list)
     teams_from: dict[str, int] = field(default_factory=dict)  # bloc -> quarter from which people play it
 
     def play(self, bloc: str, quarter: int) -> None:
@@ -371,6 +373,29 @@ def _validate(raw: dict, end: str | None) -> Scenario:
         if not isinstance(entry, dict):
             raise ConfigError(key, "must map lever families to measures", ", ".join(FAMILIES))
         for family, value in entry.items():
-            for m in parse_measures(family, value, sf.blocs, f"{key}.{family}"):
-                scen.add(q, family, m, f"{key}.{family}")
+            items = _as_list(value)
+            for n, item in enumerate(items):
+                k = f"{key}.{family}[{n}]" if len(items) > 1 else f"{key}.{family}"
+                item, announced = _announced(item, q, start, k)
+                for m in parse_measures(family, item, sf.blocs, k):
+                    scen.add(q, family, m, f"{key}.{family}")
+                    if announced < q:
+                        scen.announcements.append((announced, q, family, m, f"{key}.{family}"))
     return scen
+
+
+def _announced(item, effect: int, start: int, key: str) -> tuple[Any, int]:
+    """A timeline measure without its `announced:` period, and that period (the effect quarter if none).
+
+    A measure may be announced before it takes effect (the US chip rules of 2022 were signalled in
+    August and took effect in October): between the two, buyers know it is coming (compute stockpiling).
+    """
+    if not isinstance(item, dict) or "announced" not in item:
+        return item, effect
+    item = dict(item)
+    label = item.pop("announced")
+    q = periods.parse(str(label), f"{key}.announced")
+    if not start <= q <= effect:
+        allowed = f"a period from {periods.label(start)} to {periods.label(effect)} (when it takes effect)"
+        raise ConfigError(f"{key}.announced", f"{label} is not before the measure takes effect", allowed)
+    return item, q

@@ -38,6 +38,9 @@ class BlocState:
     pipeline: np.ndarray = None  # [build quarter, bloc] chip capacity under construction, arriving in order
     tool_supply: np.ndarray = None  # [bloc] share of chip-making tools supplied from the bloc
     compute_stock: np.ndarray = None  # [bloc] compute volume, US 2017 = 1
+    stockpile: np.ndarray = (
+        None  # [bloc] chips bought ahead of announced controls, not yet in service (units of a quarter's demand)
+    )
     foreign_access: np.ndarray = None  # [bloc] share of chip demand the bloc can buy abroad, 0-1
     compute_access: np.ndarray = None  # [bloc] share of chip demand the bloc can buy at home or abroad, 0-1
     # investment
@@ -112,6 +115,9 @@ class Flows:
     moves: np.ndarray  # [bloc left, bloc joined] researchers who moved between the blocs (study abroad included)
     people_gain: np.ndarray  # [author, bloc] relative change since set-up of the value of new ties with the bloc
     # that comes from the author's people (researchers born in or alumni of the bloc); 0 at set-up
+    # open weights
+    open_labs: np.ndarray  # [bloc] frontier labs whose models are open-weight this quarter
+    open_spillover: np.ndarray  # [bloc] yearly knowledge growth from foreign open-weight models (capability reads it)
     # capability
     new_knowledge: np.ndarray  # [bloc] knowledge the bloc's firms gained
     frontier_models: np.ndarray  # [bloc] notable models (G2)
@@ -151,6 +157,8 @@ class Flows:
             firm_papers=np.zeros(n_firms),
             moves=pairs(),
             people_gain=np.zeros((n_inst + n_firms, nb)),
+            open_labs=per_bloc(np.int64),
+            open_spillover=per_bloc(),
             new_knowledge=per_bloc(),
             frontier_models=per_bloc(np.int64),
             patents=per_bloc(),
@@ -194,6 +202,14 @@ class People:
     talent: np.ndarray = None  # [bloc] share of its researchers gained since set-up by a change in net migration
     net0: np.ndarray = None  # [bloc] net migration rate in the first quarter (the 2017 balance)
     sit_cells: np.ndarray = None  # [institution * bloc] flat [situation, origin] cell of each institution's row
+
+
+@dataclass
+class OpenWeights:
+    """What open-weight releases keep between quarters (sim/mechanisms/openweights.py)."""
+
+    open: np.ndarray  # [firm] the lab's models are released with open weights
+    frontier: np.ndarray  # [bloc] knowledge of the best open-weight model the bloc's labs have released
 
 
 @dataclass

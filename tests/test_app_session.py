@@ -184,7 +184,7 @@ def test_the_scenarios_own_dated_measures_are_marked_in_plain_language():
     marks = {(period, badge): label for period, label, badge in s.markers()}
     assert marks[("2017Q1", "1")] == "InvestAI"
     # the baseline's record, inherited: the 2022 chip controls explain the drop in China's compute access
-    assert "US export controls on CN: chips, tools, stringency 0.80, evasion (leakage) 0.30" in [
+    assert "US export controls on CN: chips, tools, stringency 0.80, evasion (leakage) 0.30 (announced 2022Q3)" in [
         label for (period, _), label in marks.items() if period == "2022Q4"
     ]
     assert any(

@@ -8,8 +8,8 @@ and say so in the commit message.
 
 from benchmarks.update_checksum import current
 
-# Checksum of scenario=baseline scale=classroom scale.factor=0.04 seed=0 (timeseries, countries, deals).
-EXPECTED = "d7d2efe7a5a8113ca6e9ce760c3685cd4c031fc2442d5e65189e993b102ab7fb"
+# Checksum of scenario=baseline scale=classroom seed=0 (timeseries, countries, deals).
+EXPECTED = "389eb32c880c6d8ee40a38f4d08f68bfc1bebf5ba4f84ce94df5432b3d75d0c8"
 
 
 def test_classroom_baseline_tables_match_the_pinned_checksum():

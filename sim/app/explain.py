@@ -146,5 +146,6 @@ def describe(family: str, values: dict) -> str:
     details = list(v.get("scope", []))
     if v.get("action") and v["action"] != "join":
         details.append(str(v["action"]))
-    details += [f"{_label(family, k)} {_num(x)}" for k, x in v.items() if k not in ACTORS]
-    return f"{title}: {', '.join(details)}" if details else title
+    details += [f"{_label(family, k)} {_num(x)}" for k, x in v.items() if k not in ACTORS and k != "announced"]
+    said = f"{title}: {', '.join(details)}" if details else title
+    return f"{said} (announced {v['announced']})" if v.get("announced") else said

@@ -72,6 +72,13 @@ class Tighten:
     evasion_step: float = spec(0.05, lo=0, hi=1, source="assumption: each update closes some loopholes (2024Q4 HBM)")
     lag: int = spec(4, lo=1, hi=40, source="FACTS timeline: US updates came yearly (2022Q4, 2023Q4, 2024Q4)")
     min_supply_share: float = spec(0.2, lo=0, hi=1, source="assumption: only a real chip supplier can control")
+    rival_control: float = spec(
+        0.5,
+        lo=0,
+        hi=1,
+        source="FACTS timeline 2019-2024: the US tightened on the bloc it already controlled (China); a bloc "
+        "with lower chip controls (an ally) is handled by tier_allies, not tightened on",
+    )
 
 
 @dataclass
@@ -259,6 +266,8 @@ def _tighten(model, i, p: Tighten) -> None:
     g, lv, s = model.governments, model.levers, model.bloc_state
     cap, last = s.capability, s.capability_last_year
     for j in _rivals(model, i):
+        if lv.export[CHIPS, i, j] < p.rival_control:
+            continue  # an ally closing the gap is not a target of controls (tier_allies deals with leaks)
         ratio, ratio_last = cap[j] / cap[i], last[j] / max(last[i], 1e-9)
         closing = ratio >= p.gap_threshold and ratio > ratio_last
         if g.due("tighten_on_gap", i, j, closing, p.lag):

@@ -193,7 +193,7 @@ def step(model) -> None:
     # Per-bloc factors multiplied per bloc, then gathered once: the same products as per firm.
     growth = (
         (rd * compute_term * model_term)[f.bloc] * capital_term * (1 - compliance)
-        + (fl.spillover / 4)[f.bloc]
+        + ((fl.spillover + fl.open_spillover) / 4)[f.bloc]
         + p.paper_learning * np.log1p(fl.firm_papers)
     )
     grow_research(model)

@@ -68,7 +68,16 @@ def capacity(model) -> np.ndarray:
 
 def clear(model) -> None:
     """Buyers' shares and the compute they can buy at today's prices."""
-    s, lv, p, m = model.bloc_state, model.levers, model.params.compute.market, model.market
+    m = model.market
+    m.access, m.shares, m.foreign = offer(model, model.levers)
+
+
+def offer(model, lv) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(access, [buyer, supplier] shares, reachable abroad) under the controls in `lv`, at today's prices.
+
+    Pure: buyers who know of an announced control ask it what they will lose (stockpiling, compute.py).
+    """
+    s, p, m = model.bloc_state, model.params.compute.market, model.market
     n = model.n_blocs
     cap = capacity(model)
     # What each buyer can reach of each supplier, per channel.
@@ -92,10 +101,10 @@ def clear(model) -> None:
     # Compute bought per unit of demand: the amounts reachable, each discounted by its channel's markup and
     # its supplier's price (quality decides whom buyers prefer, not how much compute a part is counted as).
     bought = amount * (markup * m.price[None, None, :]) ** (-p.quantity_elasticity)
-    m.access = np.clip(bought.sum(axis=(0, 2)), 0.0, 1.0)
-    m.shares = choice.sum(axis=0)
+    access = np.clip(bought.sum(axis=(0, 2)), 0.0, 1.0)
     # What a bloc can reach abroad at any price: what its government plans substitution against.
-    m.foreign = np.clip((amount.sum(axis=0) * ~np.eye(n, n + 1, dtype=bool)).sum(axis=1), 0.0, 1.0)
+    foreign = np.clip((amount.sum(axis=0) * ~np.eye(n, n + 1, dtype=bool)).sum(axis=1), 0.0, 1.0)
+    return access, choice.sum(axis=0), foreign
 
 
 def utilisation(model) -> np.ndarray:

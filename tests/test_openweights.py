@@ -1,0 +1,40 @@
+"""Open-weight models: a few frontier labs decide; open models narrow the gap that export controls keep open."""
+
+import numpy as np
+import pytest
+from conftest import run, timeseries
+
+from sim.mechanisms import openweights
+
+CONTROLS = (
+    "policies.start=2025Q1",
+    "policies.export_controls.scope=[chips,models]",
+    "policies.export_controls.stringency=1.0",
+    "policies.export_controls.evasion=0.0",
+)
+
+
+def test_only_a_few_labs_per_bloc_decide():
+    model = run("seed=0")
+    labs = openweights.labs(model)
+    k = model.params.openweights.labs_per_bloc
+    assert np.array_equal(np.bincount(model.firms.bloc[labs], minlength=model.n_blocs), [k] * model.n_blocs)
+    ts = model.recorder.timeseries()
+    assert ts[[f"open_labs_{b}" for b in model.blocs]].to_numpy().max() <= k
+
+
+def test_a_bloc_never_learns_from_its_own_open_models():
+    model = run("seed=0", "params.openweights.competitive_loss=0", "params.openweights.adoption_value=5")
+    ts = model.recorder.timeseries()
+    best = ts["open_spillover_US"]  # the US has the best open models: nothing abroad lies above its capability
+    assert best.max() == 0.0 and ts["open_spillover_CN"].max() > 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_more_open_release_narrows_the_capability_gap_under_the_same_controls(seed):
+    """Paired seeds, the same US chip and model controls on China: labs that open more narrow the US-CN gap."""
+    closed = timeseries(f"seed={seed}", *CONTROLS, "params.openweights.competitive_loss=6")
+    opened = timeseries(f"seed={seed}", *CONTROLS, "params.openweights.adoption_value=3")
+    gap = lambda ts: -ts.loc[ts["year"] >= 2033, "gap_CN_US"].mean()  # noqa: E731 (US minus China)
+    assert gap(opened) < gap(closed)
