@@ -87,12 +87,13 @@ class Params:
     candidates_home: int = spec(3, lo=0, hi=20, source="assumption: rounds an investor sees from its home deal flow")
     candidates_world: int = spec(3, lo=0, hi=20, source="assumption: rounds it sees from anywhere")
     candidates_redirect: int = spec(
-        4,
+        0,
         lo=0,
         hi=20,
         source="assumption: rounds a fund draws from anywhere when screening displaced its preferred foreign "
-        "round (those in its home bloc are dropped: the ticket was meant for a foreign deal); 0 switches "
-        "redirection off",
+        "round (those in its home bloc are dropped: the ticket was meant for a foreign deal). Off (0) by default: "
+        "at 12 Chinese capital screened out of Europe goes to the US in 8/8 paired seeds, but capital the US "
+        "screens out (2018-) then goes to Europe and I1, I7 (test parts) leave their bands (docs/CALIBRATION.md)",
     )
     hurdle: float = spec(-2.0, source="assumption: utility of keeping the money for a later quarter")
     state_investor_sensitivity: float = spec(1.5, lo=0, hi=5, source="assumption: state funds draw more scrutiny")
@@ -160,8 +161,10 @@ def _open_rounds(model):
     return firm, stage, ask, seats
 
 
-def _candidates(model, rng, inv_row, r_stage, r_bloc, k_home, k_world):
-    """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers."""
+def _candidates(model, uniform, inv_row, r_stage, r_bloc, k_home, k_world):
+    """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers.
+
+    `uniform(shape)` gives the uniform draws (twice per group: the stage, then the round)."""
     inv = model.investors
     n_stage, nb = RAISING, model.n_blocs
     # Rounds grouped by (bloc, stage) and by stage, for uniform draws inside a group.
@@ -185,22 +188,22 @@ def _candidates(model, rng, inv_row, r_stage, r_bloc, k_home, k_world):
         w = prefs[itype] * counts  # only stages with open rounds
         cdf = np.cumsum(w, axis=1)
         total = cdf[:, -1:]
-        u = rng.random((len(inv_row), k)) * total
+        u = uniform((len(inv_row), k)) * total
         stage = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2).clip(0, n_stage - 1)
         g = group_of + stage
         lo, hi = bounds[g], bounds[g + 1]
-        pos = lo + (rng.random((len(inv_row), k)) * (hi - lo)).astype(np.int64)
+        pos = lo + (uniform((len(inv_row), k)) * (hi - lo)).astype(np.int64)
         pick = np.where(hi > lo, order[np.minimum(pos, len(order) - 1)], -1)
         out[:, cols] = np.where(total > 0, pick, -1)
     return out
 
 
-def _score(model, attempt_inv, cand, firm, ticket, r_bloc, rng):
+def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
     """Utility of each (attempt, candidate round) and its probability of being blocked.
 
     Expected return (the firm's knowledge against the mean) net of home bias, political risk and the
     expected screening loss; the risk terms weigh less on bolder funds. A round outside the fund's ticket
-    range, or worth less than keeping the money (the hurdle), scores -inf.
+    range, or worth less than keeping the money (the hurdle), scores -inf. `noise`: [attempt, k] Gumbel draws.
     """
     f, inv, p, lv, mk = model.firms, model.investors, model.params.investment, model.levers, model.investment_market
     a_col = attempt_inv[:, None]
@@ -232,7 +235,7 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, rng):
             + caution * p.political_risk * mk.distance[local, tb]
             - p.depth_weight * mk.depth[f.country[firm]][c]
         )
-        + rng.gumbel(size=cand.shape)
+        + noise
     )
     fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[a_col])  # too small a deal isn't worth it
     risk = caution * p.screening_cost * p_block
@@ -242,7 +245,7 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, rng):
     return with_risk, without, p_block
 
 
-def _choose(u, p_block, rng):
+def _choose(u, p_block, block_u):
     """Best first; a blocked deal sends the investor to its next-best candidate.
 
     Returns the chosen column (valid where `has`), `has`, and [attempt, k] the columns of blocked tries (-1)."""
@@ -251,7 +254,7 @@ def _choose(u, p_block, rng):
         return nothing, nothing.astype(bool), np.full(u.shape, -1)
     order = np.argsort(-u, axis=1)
     u_sorted = np.take_along_axis(u, order, axis=1)
-    blocked_draw = rng.random(u.shape) < np.take_along_axis(p_block, order, axis=1)
+    blocked_draw = block_u < np.take_along_axis(p_block, order, axis=1)
     usable = np.isfinite(u_sorted)
     ok = usable & ~blocked_draw
     has = ok.any(axis=1)
@@ -262,7 +265,7 @@ def _choose(u, p_block, rng):
     return chosen, has, blocked_col
 
 
-def _redirect(model, attempt_inv, cand, u, without, p_block, chosen, has, firm, ticket, r_stage, r_bloc):
+def _redirect(model, attempt_inv, cand, without, p_block, chosen, has, firm, ticket, r_stage, r_bloc):
     """Screening diverts capital: a fund whose preferred foreign round was screened out keeps that ticket
     for a foreign deal and searches again, among a bounded sample of rounds outside its home bloc.
 
@@ -281,12 +284,16 @@ def _redirect(model, attempt_inv, cand, u, without, p_block, chosen, has, firm, 
     displaced = np.flatnonzero(wanted & ~(has & (chosen == best0)))
     if len(displaced) == 0:
         return none, none, none, none
-    rng = _rng(model, "redirect")
+    # Every attempt draws its redirect numbers, used or not: which attempts are displaced then does not
+    # shift the draws of the others (a small change elsewhere stays small).
+    rng, k = _rng(model, "redirect"), p.candidates_redirect
+    drawn = rng.random((4, len(cand), k))[:, displaced]
     att_inv = attempt_inv[displaced]
-    new = _candidates(model, rng, att_inv, r_stage, r_bloc, 0, p.candidates_redirect)
+    pre = iter(drawn[:2])
+    new = _candidates(model, lambda shape: next(pre), att_inv, r_stage, r_bloc, 0, k)
     new = np.where((new >= 0) & (r_bloc[np.maximum(new, 0)] != inv.bloc[att_inv][:, None]), new, -1)
-    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, rng)
-    col, ok, blocked_col = _choose(u2, pb2, rng)
+    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, -np.log(-np.log(drawn[2])))
+    col, ok, blocked_col = _choose(u2, pb2, drawn[3])
     b_att, b_col = np.nonzero(blocked_col >= 0)
     b_round = new[b_att, blocked_col[b_att, b_col]]
     took = np.flatnonzero(ok)
@@ -310,14 +317,14 @@ def step(model) -> None:
     attempt_inv = poisson_events(_rng(model, "attempts"), pace)
     rng = _rng(model, "choice")
     if len(firm):
-        cand = _candidates(model, rng, attempt_inv, r_stage, r_bloc, p.candidates_home, p.candidates_world)
+        cand = _candidates(model, rng.random, attempt_inv, r_stage, r_bloc, p.candidates_home, p.candidates_world)
     else:
         cand = np.full((len(attempt_inv), 0), -1)
-    u, without, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, rng)
-    chosen_col, has, blocked_col = _choose(u, p_block, rng)
+    u, without, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, rng.gumbel(size=cand.shape))
+    chosen_col, has, blocked_col = _choose(u, p_block, rng.random(cand.shape))
     pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
     re_att, re_round, rb_round, rb_inv = _redirect(
-        model, attempt_inv, cand, u, without, p_block, chosen_col, has, firm, ticket, r_stage, r_bloc
+        model, attempt_inv, cand, without, p_block, chosen_col, has, firm, ticket, r_stage, r_bloc
     )
     pick_round[re_att] = re_round
     pick_att = np.flatnonzero(pick_round >= 0)
