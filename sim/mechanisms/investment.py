@@ -141,9 +141,10 @@ def setup(model) -> None:
 
 
 def _rng(model, part: str) -> np.random.Generator:
-    """A fresh generator per quarter and part: a policy that changes how many numbers one part draws
-    (fewer deals, a redirected search) leaves the other parts' and later quarters' draws as they were,
-    so a paired comparison sees the policy's effect rather than reshuffled noise (sim/streams.py)."""
+    """A fresh generator per quarter and part (rounds; attempts and choices; seats, closures and turnover):
+    a policy that changes how many numbers one part draws (fewer deals, a redirected search) leaves the
+    other parts' and later quarters' draws as they were, so a paired comparison sees the policy's effect
+    rather than reshuffled noise (sim/streams.py). Three parts, not one per draw: each costs a seeding."""
     return model.streams.quarter("investment", model.quarter, part)
 
 
@@ -216,11 +217,13 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
     # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
     tk = ticket[c]
     if (lv.inbound > 0).any() or (lv.outbound > 0).any():
+        # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
+        cell = tb * model.n_blocs + ib
         sens = SENSITIVITY[f.sector[firm]][c] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
-        rev_in = foreign & (lv.inbound[tb, ib] > 0) & (tk >= lv.threshold_eur_m[tb])
-        rev_out = foreign & (lv.outbound[ib, tb] > 0) & (tk >= lv.threshold_eur_m[ib])
-        p_in = np.where(rev_in, np.minimum(lv.inbound[tb, ib] * sens, 1), 0.0)
-        p_out = np.where(rev_out, np.minimum(lv.outbound[ib, tb] * sens, 1), 0.0)
+        p_in = np.minimum(lv.inbound.ravel()[cell] * sens, 1)
+        p_in[~foreign | (tk < lv.threshold_eur_m[tb])] = 0.0
+        p_out = np.minimum(lv.outbound.T.ravel()[cell] * sens, 1)
+        p_out[~foreign | (tk < lv.threshold_eur_m[ib])] = 0.0
         p_block = 1 - (1 - p_in) * (1 - p_out)
     else:
         p_block = np.zeros(cand.shape)
@@ -232,16 +235,16 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
         - abroad
         * (
             mk.home_bias[it]
-            + caution * p.political_risk * mk.distance[local, tb]
+            + caution * p.political_risk * mk.distance.ravel()[local * model.n_blocs + tb]
             - p.depth_weight * mk.depth[f.country[firm]][c]
         )
         + noise
     )
     fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[a_col])  # too small a deal isn't worth it
-    risk = caution * p.screening_cost * p_block
-    # The choice with the screening loss, and the one the fund would have made without any screening.
-    with_risk = np.where(fits & (u - risk > p.hurdle), u - risk, -np.inf)
-    without = np.where(fits & (u > p.hurdle), u, -np.inf)
+    # The choice with the screening loss, and (for redirection) the one it would make without screening.
+    with_risk = u - caution * p.screening_cost * p_block
+    with_risk[~fits | (with_risk <= p.hurdle)] = -np.inf
+    without = np.where(fits & (u > p.hurdle), u, -np.inf) if p.candidates_redirect else None
     return with_risk, without, p_block
 
 
@@ -314,8 +317,8 @@ def step(model) -> None:
     # Attempts: each investor tries more deals the more dry powder it holds (one Poisson lane each).
     # A fund that has grown since 2017 (fund formation) makes proportionally more attempts.
     pace = mk.pace[inv.type] * np.clip(inv.capital / mk.fund0, 0, 3.0)
-    attempt_inv = poisson_events(_rng(model, "attempts"), pace)
     rng = _rng(model, "choice")
+    attempt_inv = poisson_events(rng, pace)
     if len(firm):
         cand = _candidates(model, rng.random, attempt_inv, r_stage, r_bloc, p.candidates_home, p.candidates_world)
     else:
@@ -333,8 +336,11 @@ def step(model) -> None:
     # A fund takes at most its largest ticket: a small fund joins a big round with a smaller share.
     pick_paid = np.minimum(ticket[pick_round], mk.tickets[inv.type[pick_inv], 1] * inv.target_capital[pick_inv])
 
+    # Turnover's draws (one per firm, a fixed count) come first, so the variable ones after them (seats,
+    # closures) cannot shift them.
+    rng = _rng(model, "after")
+    turnover_draws = rng.random((2, len(f)))
     # A round takes up to its seats, first come (random order); one seat per investor and round.
-    rng = _rng(model, "seats")
     key = pick_round * len(inv) + pick_inv
     _, uniq = np.unique(key, return_index=True)
     shuffle = uniq[rng.permutation(len(uniq))]
@@ -361,7 +367,7 @@ def step(model) -> None:
     f.stage[fr] = np.minimum(f.stage[fr] + 1, RAISING - 1)
     # A young firm whose round finds no investor may run out of money (its row goes to an entrant).
     unfunded = firm[~closed]
-    fail_draw = _rng(model, "unfunded").random(len(unfunded))
+    fail_draw = rng.random(len(unfunded))
     mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (fail_draw < p.unfunded_failure)]
     j_ib, j_tb = inv.bloc[j_inv], r_bloc[j_round]
     j_foreign = j_ib != j_tb
@@ -393,7 +399,7 @@ def step(model) -> None:
     model.flows.rounds_foreign = np.bincount(r_bloc[np.unique(j_round[j_foreign])], minlength=nb)
 
     _public_programmes(model)
-    _turnover(model)
+    _turnover(model, turnover_draws)
 
 
 def _record(model, raised, firm, r_stage, ask, seats, round_id, d_round, d_inv, d_paid, b_round, b_inv) -> None:
@@ -446,16 +452,16 @@ def _public_programmes(model) -> None:
             f.capital[young] += eur_m / len(young)
 
 
-def _turnover(model) -> None:
+def _turnover(model, draws) -> None:
     """Firms spend capital; some list or are acquired (they stop raising private rounds, their knowledge
     stays), some young firms fail: their row is reused by a new seed-stage entrant with a new company id."""
-    rng, f, p = _rng(model, "turnover"), model.firms, model.params.investment
+    f, p = model.firms, model.params.investment
     f.capital *= 1.0 - p.burn_rate
-    u = rng.random(len(f))
+    u = draws[0]
     late = (f.stage >= Stage.E) & (f.stage < Stage.LISTED)
     middle = (f.stage >= Stage.B) & (f.stage < Stage.E)
     f.stage[(late & (u < p.listing_rate)) | (middle & (u < p.exit_rate))] = Stage.LISTED
-    failed = np.flatnonzero((f.stage <= Stage.A) & (rng.random(len(f)) < p.failure_rate))
+    failed = np.flatnonzero((f.stage <= Stage.A) & (draws[1] < p.failure_rate))
     failed = np.union1d(failed, model.investment_market.starved)
     f.stage[failed] = Stage.SEED
     f.capital[failed] = model.params.population.stage_capital_eur_m[Stage.SEED]
