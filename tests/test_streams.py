@@ -38,9 +38,10 @@ def test_research_security_policy_leaves_investment_and_standards_draws_unchange
 
 # Screening reaches collaboration through real causal channels, not through shared random numbers: which
 # rounds close sets firms' capital (capability's capital term -> knowledge -> a firm's research capacity and
-# prestige) and the private capital a bloc's research funding draws on (research capacity), which firms are still seed/A when early failures strike or close unfunded (exits end their
-# ties), and which firms list or are sold or have a foreign backer (standards' market reach -> compliance).
-# With those channels shut, the papers must be exactly the same: collaboration draws from its own streams.
+# prestige) and the private capital in a bloc's research funding (research capacity); it sets which firms
+# are still seed/A when early failures strike or close unfunded (exits end their ties), and which firms
+# list, are sold or have a foreign backer (standards' market reach -> compliance). With those channels
+# shut, the papers must be exactly the same: collaboration draws from its own streams.
 CHANNELS_SHUT = (
     "params.capability.capital_elasticity=0",
     "params.capability.private_research_share=0",
