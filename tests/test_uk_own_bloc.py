@@ -47,10 +47,10 @@ def test_europe_whole_leaves_a_run_without_a_uk_bloc_alone():
 
 
 # Counted parts in band for uk_own_bloc scored as Europe = EU + UK (realistic, 8 seeds, directions off):
-# 32 of 41 after the UK bloc took the inputs Europe's calibration gave the UK (27 of 41 with the former
-# UK entry). Out: C4 2017, C6 UK/DE (the UK draws Europe's ties to China: EU countries' ties to the UK are
-# a foreign lane now, not home), C9, C15, C17, I4, I5 UK/DE. Raise it as that improves; never lower it.
-UK_IN_BAND = 32
+# 39 of 46 after the merge of moving research capacity (32 of 41 before it; 27 of 41 with the former UK
+# entry). Out: C4 2017, C5 2021, C6 UK/DE (EU countries' ties with the UK are a foreign lane now, not home,
+# so the UK draws Europe's ties to China), C9, C15, C17. Raise it as that improves; never lower it.
+UK_IN_BAND = 39
 
 
 @pytest.mark.slow
