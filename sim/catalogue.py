@@ -195,24 +195,27 @@ CATALOGUE: dict[str, BlocSpec] = {
         countries={"US": _c(1800, 5000, 900, 1.0, EU=1.0, CN=4.5)},
     ),
     # Defined so that a scenario can make them actors of their own.
+    # As its own actor (uk_own_bloc) the UK keeps the inputs Europe's calibration gave it as a country
+    # (firms, affinities, per-institution output, round sizes and rates, values), so that EU+UK scored as
+    # Europe is the baseline's Europe; only its levers differ (issue 14 item 5).
     "UK": BlocSpec(
         name="United Kingdom",
         market_size=3.0,
         public_ai_budget_eur_bn=1.0,
         security_concern=0.35,
         openness=0.8,
-        values=0.7,
-        paper_rate=2.64,
-        capability=0.6,
+        values=0.8,
+        paper_rate=2.4,
+        capability=0.55,
         rd_growth=0.05,
         chip_supply_share=0.01,
         chip_capacity=0.01,
         compute_stock=0.1,
-        round_size=1.3,
-        round_rate=0.09,
+        round_size=1.25,
+        round_rate=0.085,
         patent_propensity=0.6,
         field_mix=[0.22, 0.18, 0.14, 0.14, 0.12, 0.20],
-        countries={"UK": _c(620, 1300, 160, 1.1, CN=2.6, US=1.3, EU=1.5)},
+        countries={"UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0, EU=1.5)},
     ),
     "JP": BlocSpec(
         name="Japan",

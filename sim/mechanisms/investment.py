@@ -86,16 +86,26 @@ class Params:
     )
     candidates_home: int = spec(3, lo=0, hi=20, source="assumption: rounds an investor sees from its home deal flow")
     candidates_world: int = spec(3, lo=0, hi=20, source="assumption: rounds it sees from anywhere")
+    candidates_redirect: int = spec(
+        0,
+        lo=0,
+        hi=20,
+        source="assumption: rounds a fund draws from anywhere when screening displaced its preferred foreign "
+        "round (those in its home bloc are dropped: the ticket was meant for a foreign deal). Off (0) by default: "
+        "on, capital the US screens out (2018-) goes to Europe and I1 (a test part) leaves its band, while the "
+        "diverted Chinese capital is within the paired-seed noise of CN->US capital (docs/CALIBRATION.md)",
+    )
     hurdle: float = spec(-2.0, source="assumption: utility of keeping the money for a later quarter")
     state_investor_sensitivity: float = spec(1.5, lo=0, hi=5, source="assumption: state funds draw more scrutiny")
     listing_rate: float = spec(0.03, lo=0, hi=1, source="assumption: E and later firms listing per quarter")
     failure_rate: float = spec(0.02, lo=0, hi=1, source="assumption: early-stage failures per quarter")
     unfunded_failure: float = spec(
-        0.0,
+        0.1,
         lo=0,
         hi=1,
-        source="assumption: seed-B firms that fail to raise a round and close down; off (0) by default: with "
-        "0.35-0.5 closed firms' ended ties pushed C1, C5 2021 and C9 (test parts) out of band",
+        source="assumption: a seed-B firm whose round finds no investor closes with this chance a quarter (most "
+        "start-ups that fail to raise again close within a few years: about a third within a year at 0.1). "
+        "0.35-0.5 pushed C1, C5 2021 and C9 (test parts) out of band; 0.1 keeps 40 of 41 (8 seeds)",
     )
     exit_rate: float = spec(0.01, lo=0, hi=1, source="assumption: B-D firms acquired per quarter (trade sales)")
     burn_rate: float = spec(0.06, lo=0, hi=1, source="assumption: share of capital spent per quarter")
@@ -131,9 +141,17 @@ def setup(model) -> None:
     model.bloc_state.influence = np.zeros((n, n))
 
 
+def _rng(model, part: str) -> np.random.Generator:
+    """A fresh generator per quarter and part (rounds; attempts and choices; seats, closures and turnover):
+    a policy that changes how many numbers one part draws (fewer deals, a redirected search) leaves the
+    other parts' and later quarters' draws as they were, so a paired comparison sees the policy's effect
+    rather than reshuffled noise (sim/streams.py). Three parts, not one per draw: each costs a seeding."""
+    return model.streams.quarter("investment", model.quarter, part)
+
+
 def _open_rounds(model):
     """The rounds firms open this quarter: firm row, stage, ask (EUR m) and the ticket per participant."""
-    rng, f, p = model.streams.investment, model.firms, model.params.investment
+    rng, f, p = _rng(model, "rounds"), model.firms, model.params.investment
     specs = list(model.bloc_specs.values())
     rate = np.array([b.round_rate for b in specs])[f.bloc] * (1 + p.round_growth) ** model.years_elapsed
     firm = np.flatnonzero((rng.random(len(f)) < rate) & (f.stage < RAISING))
@@ -145,11 +163,12 @@ def _open_rounds(model):
     return firm, stage, ask, seats
 
 
-def _candidates(model, inv_row, r_stage, r_bloc):
-    """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers."""
-    rng, inv, p = model.streams.investment, model.investors, model.params.investment
+def _candidates(model, uniform, inv_row, r_stage, r_bloc, k_home, k_world):
+    """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers.
+
+    `uniform(shape)` gives the uniform draws (twice per group: the stage, then the round)."""
+    inv = model.investors
     n_stage, nb = RAISING, model.n_blocs
-    k_home, k_world = p.candidates_home, p.candidates_world
     # Rounds grouped by (bloc, stage) and by stage, for uniform draws inside a group.
     by_bs = np.argsort(r_bloc * n_stage + r_stage, kind="stable")
     bs_bounds = np.searchsorted((r_bloc * n_stage + r_stage)[by_bs], np.arange(nb * n_stage + 1))
@@ -171,19 +190,122 @@ def _candidates(model, inv_row, r_stage, r_bloc):
         w = prefs[itype] * counts  # only stages with open rounds
         cdf = np.cumsum(w, axis=1)
         total = cdf[:, -1:]
-        u = rng.random((len(inv_row), k)) * total
+        u = uniform((len(inv_row), k)) * total
         stage = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2).clip(0, n_stage - 1)
         g = group_of + stage
         lo, hi = bounds[g], bounds[g + 1]
-        pos = lo + (rng.random((len(inv_row), k)) * (hi - lo)).astype(np.int64)
+        pos = lo + (uniform((len(inv_row), k)) * (hi - lo)).astype(np.int64)
         pick = np.where(hi > lo, order[np.minimum(pos, len(order) - 1)], -1)
         out[:, cols] = np.where(total > 0, pick, -1)
     return out
 
 
-def step(model) -> None:
+def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
+    """Utility of each (attempt, candidate round) and its probability of being blocked.
+
+    Expected return (the firm's knowledge against the mean) net of home bias, political risk and the
+    expected screening loss; the risk terms weigh less on bolder funds. A round outside the fund's ticket
+    range, or worth less than keeping the money (the hurdle), scores -inf. `noise`: [attempt, k] Gumbel draws.
+    """
     f, inv, p, lv, mk = model.firms, model.investors, model.params.investment, model.levers, model.investment_market
-    rng = model.streams.investment
+    a_col = attempt_inv[:, None]
+    c = np.maximum(cand, 0)
+    ib, tb, it = inv.bloc[a_col], r_bloc[c], inv.type[a_col]
+    foreign = ib != tb  # screening follows where the fund is registered
+    local = inv.deal_flow[a_col]
+    abroad = local != tb  # home bias and political risk follow where its team sits
+
+    # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
+    tk = ticket[c]
+    if (lv.inbound > 0).any() or (lv.outbound > 0).any():
+        # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
+        cell = tb * model.n_blocs + ib
+        sens = SENSITIVITY[f.sector[firm]][c] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
+        p_in = np.minimum(lv.inbound.ravel()[cell] * sens, 1)
+        p_in[~foreign | (tk < lv.threshold_eur_m[tb])] = 0.0
+        p_out = np.minimum(lv.outbound.T.ravel()[cell] * sens, 1)
+        p_out[~foreign | (tk < lv.threshold_eur_m[ib])] = 0.0
+        p_block = 1 - (1 - p_in) * (1 - p_out)
+    else:
+        p_block = np.zeros(cand.shape)
+
+    caution = 2 * (1 - inv.risk_appetite[a_col])
+    quality = mk.quality_weight[it] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
+    u = (
+        quality
+        - abroad
+        * (
+            mk.home_bias[it]
+            + caution * p.political_risk * mk.distance.ravel()[local * model.n_blocs + tb]
+            - p.depth_weight * mk.depth[f.country[firm]][c]
+        )
+        + noise
+    )
+    fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[a_col])  # too small a deal isn't worth it
+    # The choice with the screening loss, and (for redirection) the one it would make without screening.
+    with_risk = u - caution * p.screening_cost * p_block
+    with_risk[~fits | (with_risk <= p.hurdle)] = -np.inf
+    without = np.where(fits & (u > p.hurdle), u, -np.inf) if p.candidates_redirect else None
+    return with_risk, without, p_block
+
+
+def _choose(u, p_block, block_u):
+    """Best first; a blocked deal sends the investor to its next-best candidate.
+
+    Returns the chosen column (valid where `has`), `has`, and [attempt, k] the columns of blocked tries (-1)."""
+    if u.shape[1] == 0:
+        nothing = np.zeros(len(u), np.int64)
+        return nothing, nothing.astype(bool), np.full(u.shape, -1)
+    order = np.argsort(-u, axis=1)
+    u_sorted = np.take_along_axis(u, order, axis=1)
+    blocked_draw = block_u < np.take_along_axis(p_block, order, axis=1)
+    usable = np.isfinite(u_sorted)
+    ok = usable & ~blocked_draw
+    has = ok.any(axis=1)
+    first = np.argmax(ok, axis=1)
+    tried = usable & blocked_draw & (np.arange(u.shape[1])[None, :] < np.where(has, first, u.shape[1])[:, None])
+    chosen = np.take_along_axis(order, first[:, None], axis=1)[:, 0]
+    blocked_col = np.where(tried, order, -1)
+    return chosen, has, blocked_col
+
+
+def _redirect(model, attempt_inv, cand, without, p_block, chosen, has, firm, ticket, r_stage, r_bloc):
+    """Screening diverts capital: a fund whose preferred foreign round was screened out keeps that ticket
+    for a foreign deal and searches again, among a bounded sample of rounds outside its home bloc.
+
+    The foreign allocation is the fund's decision (diversification, technology or a foreign mandate), so a
+    screen moves it to the next-best foreign round by the same expected return net of political and
+    screening risk; only if none clears the hurdle does the fund fall back on its home candidates.
+    Returns the attempts redirected, the rounds they take, and the blocked tries of the new search.
+    """
+    p, inv = model.params.investment, model.investors
+    none = np.zeros(0, np.int64)
+    if p.candidates_redirect == 0 or not p_block.any():
+        return none, none, none, none
+    best0 = np.argmax(without, axis=1)
+    rows = np.arange(len(cand))
+    wanted = np.isfinite(without[rows, best0]) & (p_block[rows, best0] > 0)
+    displaced = np.flatnonzero(wanted & ~(has & (chosen == best0)))
+    if len(displaced) == 0:
+        return none, none, none, none
+    # Every attempt draws its redirect numbers, used or not: which attempts are displaced then does not
+    # shift the draws of the others (a small change elsewhere stays small).
+    rng, k = _rng(model, "redirect"), p.candidates_redirect
+    drawn = rng.random((4, len(cand), k))[:, displaced]
+    att_inv = attempt_inv[displaced]
+    pre = iter(drawn[:2])
+    new = _candidates(model, lambda shape: next(pre), att_inv, r_stage, r_bloc, 0, k)
+    new = np.where((new >= 0) & (r_bloc[np.maximum(new, 0)] != inv.bloc[att_inv][:, None]), new, -1)
+    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, -np.log(-np.log(drawn[2])))
+    col, ok, blocked_col = _choose(u2, pb2, drawn[3])
+    b_att, b_col = np.nonzero(blocked_col >= 0)
+    b_round = new[b_att, blocked_col[b_att, b_col]]
+    took = np.flatnonzero(ok)
+    return displaced[took], new[took, col[took]], b_round, att_inv[b_att]
+
+
+def step(model) -> None:
+    f, inv, p, mk = model.firms, model.investors, model.params.investment, model.investment_market
     s, nb = model.bloc_state, model.n_blocs
 
     firm, r_stage, ask, seats = _open_rounds(model)
@@ -194,68 +316,31 @@ def step(model) -> None:
     mk.next_round += len(firm)
 
     # Attempts: each investor tries more deals the more dry powder it holds (one Poisson lane each).
-    pace = mk.pace[inv.type]
     # A fund that has grown since 2017 (fund formation) makes proportionally more attempts.
-    attempt_inv = poisson_events(rng, pace * np.clip(inv.capital / mk.fund0, 0, 3.0))
-    cand = _candidates(model, attempt_inv, r_stage, r_bloc) if len(firm) else np.full((len(attempt_inv), 0), -1)
-    # Per-attempt and per-round terms are gathered once on 1-D arrays and broadcast over the candidates.
-    a_col = attempt_inv[:, None]
-    c = np.maximum(cand, 0)
-    ib, tb, it = inv.bloc[a_col], r_bloc[c], inv.type[a_col]
-    foreign = ib != tb  # screening follows where the fund is registered
-    local = inv.deal_flow[a_col]
-    abroad = local != tb  # home bias and political risk follow where its team sits
-
-    # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
-    tk = ticket[c]
-    screened = (lv.inbound > 0).any() or (lv.outbound > 0).any()
-    if screened:
-        sens = SENSITIVITY[f.sector[firm]][c] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
-        rev_in = foreign & (lv.inbound[tb, ib] > 0) & (tk >= lv.threshold_eur_m[tb])
-        rev_out = foreign & (lv.outbound[ib, tb] > 0) & (tk >= lv.threshold_eur_m[ib])
-        p_in = np.where(rev_in, np.minimum(lv.inbound[tb, ib] * sens, 1), 0.0)
-        p_out = np.where(rev_out, np.minimum(lv.outbound[ib, tb] * sens, 1), 0.0)
-        p_block = 1 - (1 - p_in) * (1 - p_out)
+    pace = mk.pace[inv.type] * np.clip(inv.capital / mk.fund0, 0, 3.0)
+    rng = _rng(model, "choice")
+    attempt_inv = poisson_events(rng, pace)
+    if len(firm):
+        cand = _candidates(model, rng.random, attempt_inv, r_stage, r_bloc, p.candidates_home, p.candidates_world)
     else:
-        p_block = np.zeros(cand.shape)
-
-    # Expected return net of home bias, political and screening risk; the risk terms weigh less on bolder funds.
-    caution = 2 * (1 - inv.risk_appetite[a_col])
-    home_bias = mk.home_bias[it]
-    quality = mk.quality_weight[it] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
-    u = (
-        quality
-        - abroad
-        * (
-            home_bias
-            + caution * p.political_risk * mk.distance[local, tb]
-            - p.depth_weight * mk.depth[f.country[firm]][c]
-        )
-        - caution * p.screening_cost * p_block
-        + rng.gumbel(size=cand.shape)
+        cand = np.full((len(attempt_inv), 0), -1)
+    u, without, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, rng.gumbel(size=cand.shape))
+    chosen_col, has, blocked_col = _choose(u, p_block, rng.random(cand.shape))
+    pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
+    re_att, re_round, rb_round, rb_inv = _redirect(
+        model, attempt_inv, cand, without, p_block, chosen_col, has, firm, ticket, r_stage, r_bloc
     )
-    fund = inv.target_capital[a_col]
-    fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * fund)  # too small a deal for this fund is not worth its time
-    u = np.where(fits & (u > p.hurdle), u, -np.inf)
-
-    # Best first; a blocked deal sends the investor to its next-best candidate.
-    order = np.argsort(-u, axis=1)
-    u_sorted = np.take_along_axis(u, order, axis=1)
-    blocked_draw = rng.random(cand.shape) < np.take_along_axis(p_block, order, axis=1)
-    usable = np.isfinite(u_sorted)
-    ok = usable & ~blocked_draw
-    has = ok.any(axis=1)
-    first = np.argmax(ok, axis=1)
-    tried_blocked = (
-        usable & blocked_draw & (np.arange(cand.shape[1])[None, :] < np.where(has, first, cand.shape[1])[:, None])
-    )
-    chosen_col = np.take_along_axis(order, first[:, None], axis=1)[:, 0]
-    pick_att = np.flatnonzero(has)
-    pick_round = cand[pick_att, chosen_col[pick_att]]
+    pick_round[re_att] = re_round
+    pick_att = np.flatnonzero(pick_round >= 0)
+    pick_round = pick_round[pick_att]
     pick_inv = attempt_inv[pick_att]
     # A fund takes at most its largest ticket: a small fund joins a big round with a smaller share.
     pick_paid = np.minimum(ticket[pick_round], mk.tickets[inv.type[pick_inv], 1] * inv.target_capital[pick_inv])
 
+    # Turnover's draws (one per firm, a fixed count) come first, so the variable ones after them (seats,
+    # closures) cannot shift them.
+    rng = _rng(model, "after")
+    turnover_draws = rng.random((2, len(f)))
     # A round takes up to its seats, first come (random order); one seat per investor and round.
     key = pick_round * len(inv) + pick_inv
     _, uniq = np.unique(key, return_index=True)
@@ -274,17 +359,17 @@ def step(model) -> None:
     inv.capital += p.refill_rate * (inv.target_capital - inv.capital)
     np.maximum(inv.capital, 0.0, out=inv.capital)
 
-    # Rounds with an investor close at the firm's ask and move the firm on.
+    # Rounds with an investor close and move the firm on; a round raises what its syndicate commits.
     closed = np.zeros(len(firm), bool)
     closed[j_round] = True
     fr = firm[closed]
-    # A round raises what its syndicate commits, not the firm's ask.
     raised = np.bincount(j_round, weights=paid, minlength=len(firm))
     f.capital[fr] += raised[closed]
     f.stage[fr] = np.minimum(f.stage[fr] + 1, RAISING - 1)
     # A young firm whose round finds no investor may run out of money (its row goes to an entrant).
     unfunded = firm[~closed]
-    mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (rng.random(len(unfunded)) < p.unfunded_failure)]
+    fail_draw = rng.random(len(unfunded))
+    mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (fail_draw < p.unfunded_failure)]
     j_ib, j_tb = inv.bloc[j_inv], r_bloc[j_round]
     j_foreign = j_ib != j_tb
     f.foreign_backer[firm[j_round[j_foreign]]] = j_ib[j_foreign]
@@ -292,10 +377,10 @@ def step(model) -> None:
     np.add.at(flow, (j_ib[j_foreign], j_tb[j_foreign]), paid[j_foreign])
     s.influence += flow / 1000.0 * p.tech_transfer
 
-    # Blocked attempts (foreign by construction), for the deals table.
-    b_att, b_col = np.nonzero(tried_blocked)
-    b_round = cand[b_att, order[b_att, b_col]]
-    b_inv = attempt_inv[b_att]
+    # Blocked attempts (foreign by construction), for the deals table: first searches and redirected ones.
+    b_att, b_col = np.nonzero(blocked_col >= 0)
+    b_round = np.concatenate([cand[b_att, blocked_col[b_att, b_col]], rb_round])
+    b_inv = np.concatenate([attempt_inv[b_att], rb_inv])
     _record(
         model,
         raised,
@@ -315,7 +400,7 @@ def step(model) -> None:
     model.flows.rounds_foreign = np.bincount(r_bloc[np.unique(j_round[j_foreign])], minlength=nb)
 
     _public_programmes(model)
-    _turnover(model)
+    _turnover(model, turnover_draws)
 
 
 def _record(model, raised, firm, r_stage, ask, seats, round_id, d_round, d_inv, d_paid, b_round, b_inv) -> None:
@@ -368,16 +453,16 @@ def _public_programmes(model) -> None:
             f.capital[young] += eur_m / len(young)
 
 
-def _turnover(model) -> None:
+def _turnover(model, draws) -> None:
     """Firms spend capital; some list or are acquired (they stop raising private rounds, their knowledge
     stays), some young firms fail: their row is reused by a new seed-stage entrant with a new company id."""
-    rng, f, p = model.streams.investment, model.firms, model.params.investment
+    f, p = model.firms, model.params.investment
     f.capital *= 1.0 - p.burn_rate
-    u = rng.random(len(f))
+    u = draws[0]
     late = (f.stage >= Stage.E) & (f.stage < Stage.LISTED)
     middle = (f.stage >= Stage.B) & (f.stage < Stage.E)
     f.stage[(late & (u < p.listing_rate)) | (middle & (u < p.exit_rate))] = Stage.LISTED
-    failed = np.flatnonzero((f.stage <= Stage.A) & (rng.random(len(f)) < p.failure_rate))
+    failed = np.flatnonzero((f.stage <= Stage.A) & (draws[1] < p.failure_rate))
     failed = np.union1d(failed, model.investment_market.starved)
     f.stage[failed] = Stage.SEED
     f.capital[failed] = model.params.population.stage_capital_eur_m[Stage.SEED]

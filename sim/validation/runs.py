@@ -157,7 +157,7 @@ DIRECTIONS = [
             Check(
                 "Chinese capital goes elsewhere: more to the US (2025-30)",
                 lambda b, p: _years(p, "capital_CN_to_US", 2025, 2030) > _years(b, "capital_CN_to_US", 2025, 2030),
-                expected_to_fail_until="issue 14",
+                expected_to_fail_until="issue 14 (redirection off by default: investment.candidates_redirect=0)",
             ),
         ],
     ),

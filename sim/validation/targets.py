@@ -401,8 +401,44 @@ BY_ID = {t.id: t for t in TARGETS}
 NOT_POOLED = frozenset({"C9", "G1"})
 
 
+def europe_whole(tables: dict, part: str = "UK", whole: str = "EU") -> dict:
+    """The tables with a bloc that is part of Europe in the sources (the UK in `uk_own_bloc`) folded into
+    Europe, so that the targets score Europe as EU + UK (issue 14): pair and total counts add up, the
+    bloc labels of deals and countries merge, ties and deals between the two become domestic, and the
+    EU-CN shares the targets read are re-weighted by the papers they describe."""
+    ts = tables["ts"]
+    if not any(part in c.split("_") for c in ts.columns):
+        return tables
+    ts = ts.copy()
+    cols = [c for c in ts.columns if part in c.split("_")]
+    into = {c: "_".join(whole if w == part else w for w in c.split("_")) for c in cols}
+    pw, pp = ts[f"papers_CN_{whole}"].copy(), ts[f"papers_CN_{part}"]
+    n = (pw + pp).where(pw + pp > 0, 1.0)
+    for col in cols:  # shares first, weighted by the papers before they are added up
+        if col.startswith(f"share_CN_{part}_") and into[col] in ts:
+            ts[into[col]] = (ts[into[col]] * pw + ts[col] * pp) / n
+    for col in cols:
+        words = col.split("_")
+        # Counts add up; EU-UK pairs become domestic, not foreign.
+        if words[0] in ("papers", "deals", "capital") and "share" not in words and into[col] in ts:
+            if into[col].split("_").count(whole) < 2:
+                ts[into[col]] = ts[into[col]] + ts[col]
+    out = dict(tables, ts=ts)
+    for key, cols in (("deals", ("investor_bloc", "target_bloc")), ("countries", ("bloc",)), ("inst", ("bloc",))):
+        df = tables.get(key)
+        if df is not None and all(c in df for c in cols):
+            df = df.copy()
+            for c in cols:
+                df[c] = df[c].replace(part, whole)
+            if key == "deals":
+                df = df[df["investor_bloc"] != df["target_bloc"]]
+            out[key] = df
+    return out
+
+
 def evaluate(tables: dict) -> dict:
-    """{target id: {value name: value}} for one run."""
+    """{target id: {value name: value}} for one run; Europe is the EU and UK blocs together."""
+    tables = europe_whole(tables)
     return {t.id: t.metric(tables) for t in TARGETS}
 
 

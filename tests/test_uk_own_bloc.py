@@ -1,0 +1,61 @@
+"""`uk_own_bloc` scored as FACTS does: Europe is the EU and UK blocs together (issue 14 item 5)."""
+
+import pandas as pd
+import pytest
+
+from sim.validation import command as V
+from sim.validation.targets import europe_whole
+
+
+def _tables():
+    ts = pd.DataFrame(
+        {
+            "year": [2017, 2018],
+            "papers_CN_EU": [10.0, 20.0],
+            "papers_CN_UK": [30.0, 0.0],
+            "share_CN_EU_military_linked": [0.1, 0.2],
+            "share_CN_UK_military_linked": [0.5, 0.9],
+            "deals_CN_to_EU": [1.0, 2.0],
+            "deals_CN_to_UK": [3.0, 4.0],
+            "papers_EU_UK": [7.0, 7.0],
+            "papers_EU_US": [1.0, 1.0],
+            "papers_UK_US": [2.0, 2.0],
+        }
+    )
+    deals = pd.DataFrame({"investor_bloc": ["CN", "EU", "UK"], "target_bloc": ["UK", "UK", "US"], "blocked": False})
+    countries = pd.DataFrame({"country": ["DE", "UK"], "bloc": ["EU", "UK"]})
+    return {"ts": ts, "deals": deals, "countries": countries, "inst": None, "scale": 1.0}
+
+
+def test_europe_whole_adds_pairs_merges_labels_and_reweights_shares():
+    t = europe_whole(_tables())
+    ts = t["ts"]
+    assert ts["papers_CN_EU"].tolist() == [40.0, 20.0]
+    assert ts["deals_CN_to_EU"].tolist() == [4.0, 6.0]
+    assert ts["papers_EU_US"].tolist() == [3.0, 3.0]
+    # The share of EU-CN papers that are military-linked, weighted by the papers of each part.
+    assert ts["share_CN_EU_military_linked"].tolist() == pytest.approx([(0.1 * 10 + 0.5 * 30) / 40, 0.2])
+    # A deal between the EU and the UK is domestic to Europe; the others carry Europe's label.
+    assert t["deals"][["investor_bloc", "target_bloc"]].values.tolist() == [["CN", "EU"], ["EU", "US"]]
+    assert t["countries"]["bloc"].tolist() == ["EU", "EU"]
+
+
+def test_europe_whole_leaves_a_run_without_a_uk_bloc_alone():
+    t = _tables()
+    t["ts"] = t["ts"].drop(columns=[c for c in t["ts"].columns if "UK" in c.split("_")])
+    assert europe_whole(t) is t
+
+
+# Counted parts in band for uk_own_bloc scored as Europe = EU + UK (realistic, 8 seeds, directions off):
+# 39 of 46 after the merge of moving research capacity (32 of 41 before it; 27 of 41 with the former UK
+# entry). Out: C4 2017, C5 2021, C6 UK/DE (EU countries' ties with the UK are a foreign lane now, not home,
+# so the UK draws Europe's ties to China), C9, C15, C17. Raise it as that improves; never lower it.
+UK_IN_BAND = 39
+
+
+@pytest.mark.slow
+def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
+    opts = V.options(["scenario=uk_own_bloc", "seeds=8", "directions=false", "workers=2", f"out={tmp_path}"])
+    rows = V.validate(opts, progress=False)["rows"]
+    n_in = sum(r["counted"] and r["in_band"] for r in rows)
+    assert n_in >= UK_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]
