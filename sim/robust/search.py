@@ -68,7 +68,11 @@ def run_world(job: tuple) -> dict[str, float]:
     base, levers, world, outcomes, first, last = job
     from ..api import _model
 
-    settings = [*base, *(f"{k}={v!r}" for k, v in levers.items()), *(f"{k}={v!r}" for k, v in world.items())]
+    settings = [
+        *base,
+        *(f"{k}={float(v)!r}" for k, v in levers.items()),
+        *(f"{k}={float(v)!r}" for k, v in world.items()),
+    ]
     scenario = next(s.partition("=")[2] for s in settings if s.startswith("scenario="))
     rest = [s for s in settings if not s.startswith(("scenario=", "seed=", "scale="))]
     seed = int(next(s.partition("=")[2] for s in settings if s.startswith("seed=")))
@@ -91,7 +95,7 @@ class PoolEvaluator:
             def __init__(self, model, base, outcomes, first, last, workers, log):
                 super().__init__(model)
                 self.job = (base, outcomes, first, last)
-                self.workers, self.log = workers, log
+                self.workers, self.log, self.pool = workers, log, None
 
             def initialize(self):
                 pass
@@ -105,7 +109,7 @@ class PoolEvaluator:
                 experiments = list(experiment_generator(scenarios, self._msis, policies, combine=combine))
                 base, outcomes, first, last = self.job
                 jobs = [(base, dict(e.policy), dict(e.scenario), outcomes, first, last) for e in experiments]
-                results = parallel_map(run_world, jobs, self.workers)
+                results = parallel_map(run_world, jobs, self.workers, pool=self.pool)
                 for e, job, result in zip(experiments, jobs, results):
                     self.log.append(
                         {**{f"lever:{k}": v for k, v in job[1].items()}, "world": e.scenario.name, **result}
@@ -229,7 +233,7 @@ def optimise(options, levers, objectives, worlds, base, outcomes, first, last, l
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from ema_workbench import Model, RealParameter, ScalarOutcome, Scenario
-        from platypus import NSGAII
+        from platypus import NSGAII, Archive
 
     model = Model("entangle", function=_never)
     model.levers = [RealParameter(n, lo, hi) for n, (lo, hi) in zip(levers["names"], levers["bounds"])]
@@ -249,11 +253,19 @@ def optimise(options, levers, objectives, worlds, base, outcomes, first, last, l
     state = (random.getstate(), np.random.get_state())
     random.seed(options.search_seed)  # platypus draws from `random`; the workbench from numpy
     np.random.seed(options.search_seed)
+    from ..parallel import worker_pool
+
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), worker_pool(options.workers) as pool:
             warnings.simplefilter("ignore")
+            evaluator.pool = pool  # one pool for every generation: workers import the package once
             result = evaluator.robust_optimize(
-                functions, scenarios, algorithm=NSGAII, nfe=options.nfe, population_size=options.population
+                functions,
+                scenarios,
+                algorithm=NSGAII,
+                nfe=options.nfe,
+                population_size=options.population,
+                archive=Archive(),  # the non-dominated policies of every generation (the workbench reads it)
             )
     finally:
         random.setstate(state[0])
