@@ -118,7 +118,10 @@ def feature_scores(x: pd.DataFrame, y: pd.DataFrame, seed: int = 0) -> pd.DataFr
         state = np.random.get_state()
         np.random.seed(seed)  # the extra-trees draw from numpy's global generator: reproducible from the seed
         try:
-            scores = feature_scoring.get_feature_scores_all(x.astype(float), {c: y[c].to_numpy() for c in y})
+            numeric = x.apply(
+                lambda c: c.astype(float) if pd.api.types.is_numeric_dtype(c) else c.astype("category").cat.codes
+            )
+            scores = feature_scoring.get_feature_scores_all(numeric, {c: y[c].to_numpy() for c in y})
         finally:
             np.random.set_state(state)
     return scores

@@ -18,11 +18,13 @@ from ..errors import ConfigError
 from . import metrics as m
 from .uncertainties import problem, roles, sample
 
-NOT_INPUTS = ("run_id", "seed", "sample_row", "scenario")
-
 
 def _lever_keys(overrides: list[str]) -> list[str]:
-    return sorted({o.partition("=")[0].lstrip("+~") for o in overrides if o.lstrip("+~").startswith("policies.")})
+    """The levers of the grid: `policies.*` settings, and the scenario when several are swept."""
+    keys = {o.partition("=")[0].lstrip("+~") for o in overrides}
+    levers = sorted(k for k in keys if k.startswith("policies."))
+    swept_scenario = any(o.startswith("scenario=") and "," in o for o in overrides)
+    return (["scenario"] if swept_scenario else []) + levers
 
 
 def sweep(options, overrides: list[str]) -> None:
