@@ -138,9 +138,17 @@ def test_a_searched_lever_holds_against_the_governments_rules():
 
 
 def test_exported_measures_are_the_families_measures_with_their_defaults():
-    out = measures({"policies.export_controls.stringency": 0.5, "policies.research_security.screening": 0.25})
+    out = measures(
+        [
+            "policies.export_controls.stringency=0.5",
+            "policies.research_security.screening=0.25",
+            "policies.investment_screening.inbound=0.75",
+            "policies.investment_screening.partner=CN",  # a fixed setting of a searched family goes with it
+        ]
+    )
     assert out["export_controls"] == {"issuer": "US", "target": "CN", "scope": ["chips"], "stringency": 0.5}
     assert out["research_security"]["screening"] == 0.25 and out["research_security"]["bloc"] == "EU"
+    assert out["investment_screening"]["partner"] == "CN" and out["investment_screening"]["inbound"] == 0.75
 
 
 # ---- slow: runs through the launcher and a search ----
@@ -207,7 +215,9 @@ def searched(tmp_path_factory):
     ]
     runs = {}
     for name, extra in (("a", []), ("b", ["workers=1"])):
-        options, rest = parse("search", [*args, *extra, f"sweep={tmp_path_factory.mktemp(name) / 's'}", "end=2026Q4"])
+        folder = f"sweep={tmp_path_factory.mktemp(name) / 's'}"
+        fixed = ["end=2026Q4", "policies.export_controls.evasion=0.2"]  # a fixed setting of a searched family
+        options, rest = parse("search", [*args, *extra, folder, *fixed])
         runs[name] = search(options, rest, "test")
     return runs
 

@@ -117,7 +117,17 @@ def saturating(tmp_path_factory):
     """Issue 18's Morris example at classroom scale: with fast domestic chip substitution China's
     compute access saturates at 1.0 by 2035 whatever the controls, while in 2026 they bite."""
     out = tmp_path_factory.mktemp("saturating") / "sweep"
-    cmd = [sys.executable, "-m", "sim.analyze", "sensitivity", f"sweep={out}", "method=morris", "n=2", "levels=2", LEVERS]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim.analyze",
+        "sensitivity",
+        f"sweep={out}",
+        "method=morris",
+        "n=2",
+        "levels=2",
+        LEVERS,
+    ]
     cmd += ["outcomes=compute_access_CN", "over_time=true", "scale=classroom", "sweep.plots=false"]
     cmd += ["params.compute.substitution_rate=1.5", "hydra/launcher=basic"]
     proc = subprocess.run(cmd, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)

@@ -155,7 +155,8 @@ def search(options, overrides: list[str], command: str) -> dict:
     write_parquet(pareto, folder / "pareto.parquet")
     parcoords(pareto, levers["names"], objectives, folder / "plots" / "pareto_parcoords.png")
     scenario = next(s.partition("=")[2] for s in base if s.startswith("scenario="))
-    files = [export(row, levers["names"], scenario, start, folder / "policies" / f"policy_{k}.yaml", command)
+    fixed = [s for s in base if s.startswith("policies.") and not s.startswith("policies.start=")]
+    files = [export(row, levers["names"], fixed, scenario, start, folder / "policies" / f"policy_{k}.yaml", command)
              for k, row in pareto.iterrows()]  # fmt: skip
     write_json(
         {
@@ -282,31 +283,34 @@ def _never(**kwargs):  # the workbench's model function: the pool evaluator runs
     raise RuntimeError("runs go through sim.robust.search.run_world")
 
 
-def measures(levers: dict[str, float]) -> dict:
-    """`{"policies.export_controls.stringency": 0.8}` -> scenario timeline measures, one per family,
-    with the family's defaults filled in (the measure `python -m sim` adds for those overrides)."""
+def measures(settings: list[str]) -> dict:
+    """`policies.*` overrides (`policies.export_controls.stringency=0.8`) -> scenario timeline measures,
+    one per family: the measure `python -m sim` adds for them, composed the same way, defaults filled in."""
     import dataclasses
 
+    from omegaconf import OmegaConf
+
+    from ..api import _config
     from ..policies import FAMILIES
 
-    by_family: dict[str, dict] = {}
-    for key, value in levers.items():
-        _, family, field = key.split(".", 2)
-        by_family.setdefault(family, {})[field] = float(value)
+    policies = OmegaConf.to_object(_config(settings)).policies
     out = {}
-    for family, given in by_family.items():
-        measure = FAMILIES[family].Measure(**given)
-        out[family] = {k: v for k, v in dataclasses.asdict(measure).items() if v is not None}
+    for family, module in FAMILIES.items():
+        given = {k: v for k, v in vars(getattr(policies, family)).items() if v is not None}
+        if given:
+            out[family] = {k: v for k, v in dataclasses.asdict(module.Measure(**given)).items() if v is not None}
     return out
 
 
-def export(row: pd.Series, lever_names: list[str], scenario: str, start: str, path: Path, command: str) -> Path:
+def export(
+    row: pd.Series, lever_names: list[str], fixed: list[str], scenario: str, start: str, path: Path, command: str
+) -> Path:
     """A scenario file: the base scenario with the policy's levers as measures from `start`."""
     import yaml
 
     from ..atomic import write_text
 
-    policy = {n: float(row[n]) for n in lever_names}
+    policy = [*fixed, *(f"{n}={float(row[n])!r}" for n in lever_names)]  # the searched and the fixed levers
     outcomes = {k: float(v) for k, v in row.items() if k not in lever_names}
     doc = {
         "name": path.stem,
@@ -324,7 +328,7 @@ def rerun(scenario_file: Path, search_dir: Path, workers: int | None = None) -> 
 
     info = json.loads((search_dir / "search.json").read_text())
     worlds = pd.read_parquet(search_dir / "worlds.parquet").drop(columns="world")
-    base = [s for s in info["base_overrides"] if not s.startswith(("scenario=", "policies.start="))]
+    base = [s for s in info["base_overrides"] if not s.startswith(("scenario=", "policies."))]  # in the file
     base = [f"scenario={Path(scenario_file).resolve()}", *base]
     outcomes = list(dict.fromkeys(o for o, _, _ in info["objectives"]))
     first, last = info["years"]
