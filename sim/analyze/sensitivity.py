@@ -222,6 +222,7 @@ def time_plot(table: pd.DataFrame, out: Path) -> list[Path]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     from ..atomic import save_figure
 
@@ -237,6 +238,7 @@ def time_plot(table: pd.DataFrame, out: Path) -> list[Path]:
                 rows["year"], rows[col] - rows[conf], rows[col] + rows[conf], color=line.get_color(), alpha=0.15
             )
         ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("total-order index ST" if sobol else "Morris μ*")
         ax.set_title(f"{outcome}: {'Sobol ST' if sobol else 'Morris μ*'} by year (95% intervals)")
         ax.legend(fontsize=8)
