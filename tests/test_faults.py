@@ -549,3 +549,20 @@ def _serves(url: str) -> bool:
         return True
     except OSError:
         return False
+
+
+@pytest.mark.slow
+def test_a_disk_fault_inside_a_joblib_worker_ends_the_sweep_with_one_line(small_tmpfs):
+    """The worker processes (loky) write the runs: their OutputError must reach the command as one line."""
+    out = small_tmpfs / "sweep"
+    filler = small_tmpfs / "filler"
+    free = os.statvfs(small_tmpfs).f_bavail * os.statvfs(small_tmpfs).f_frsize
+    filler.write_bytes(b"\0" * (free - 200 * 1024))  # room for Hydra's configs, not for the tables
+    proc = cli("--multirun", "hydra/launcher=joblib", f"hydra.sweep.dir={out}", *SWEEP, cwd=small_tmpfs.parent)
+    line = one_line(proc, f"error: cannot write {out}/")
+    assert line.endswith(os.strerror(errno.ENOSPC))
+    assert not list(out.glob(f"*/{marker.DONE}")) or not (out / "summary.parquet").exists()
+    filler.unlink()
+    proc = cli("--multirun", "hydra/launcher=joblib", f"hydra.sweep.dir={out}", *SWEEP, cwd=small_tmpfs.parent)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(list(out.glob(f"*/{marker.DONE}"))) == 2 and (out / "summary.parquet").is_file()
