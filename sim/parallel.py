@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+
+
+@contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[Executor | None]:
+    """Worker processes kept across several `parallel_map` calls (a search's generations), so each
+    imports the package once. None with one worker: the jobs then run in this process."""
+    workers = max(1, workers or os.cpu_count() or 1)
+    if workers == 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        yield pool
 
 
 def parallel_map(
@@ -15,6 +28,7 @@ def parallel_map(
     *,
     fresh_workers: bool = False,
     progress: str | None = None,
+    pool: Executor | None = None,
 ) -> list:
     """`[fn(item) for item in items]` on `workers` processes (default: all cores), in the items' order.
 
@@ -22,6 +36,7 @@ def parallel_map(
     their item, so the results do not depend on `workers`; with one worker they run in this process.
     `fresh_workers`: a new process per job, for jobs that change module state (scripts/calibrate.py
     edits the actor catalogue). `progress`: a label for a progress bar on stderr (None: no bar).
+    `pool`: an open `worker_pool` to run on (then `workers` is the pool's).
     """
     items = list(items)
     workers = max(1, min(workers or os.cpu_count() or 1, len(items) or 1))
@@ -31,6 +46,8 @@ def parallel_map(
 
         bar = tqdm(total=len(items), desc=progress, file=sys.stderr)
     try:
+        if pool is not None:
+            return _collect(pool, fn, items, bar)
         if workers == 1 and not fresh_workers:
             results = []
             for item in items:
@@ -38,14 +55,18 @@ def parallel_map(
                 if bar is not None:
                     bar.update(1)
             return results
-        results = [None] * len(items)
-        with ProcessPoolExecutor(workers, max_tasks_per_child=1 if fresh_workers else None) as pool:
-            futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()
-                if bar is not None:
-                    bar.update(1)
-        return results
+        with ProcessPoolExecutor(workers, max_tasks_per_child=1 if fresh_workers else None) as own:
+            return _collect(own, fn, items, bar)
     finally:
         if bar is not None:
             bar.close()
+
+
+def _collect(pool: Executor, fn: Callable, items: list, bar) -> list:
+    results = [None] * len(items)
+    futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
+    for fut in as_completed(futures):
+        results[futures[fut]] = fut.result()
+        if bar is not None:
+            bar.update(1)
+    return results

@@ -120,6 +120,24 @@ def test_effects_pair_seeds_and_count_the_sign_of_the_median():
     assert row["effect"] == 1.0 and row["sign_share"] == pytest.approx(2 / 3) and row["seeds"] == 3
 
 
+def test_a_window_averages_each_seeds_effect_over_its_years_before_the_median():
+    # an effect that fades: +2 in 2025, +1 in 2026, 0 from 2027 (saturation) in every seed
+    years = [2025, 2026, 2027, 2028]
+    means = pd.DataFrame(
+        {
+            "side": ["treated"] * 8 + ["counterfactual"] * 8,
+            "seed": ([0] * 4 + [1] * 4) * 2,
+            "year": years * 4,
+            "x": [3.0, 2.0, 1.0, 1.0] * 2 + [1.0] * 8,
+        }
+    )
+    pairs = fx.paired(means, [], ["x"])
+    assert fx.summarise(pairs, []).set_index("year").loc[2028, "effect"] == 0.0  # the end of the run sees none
+    row = fx.over_window(pairs, [], (2025, 2027)).iloc[0]
+    assert row["effect"] == pytest.approx(1.0) and row["window"] == "2025-2027" and row["sign_share"] == 1.0
+    assert fx.headline(fx.over_window(pairs, [], (2025, 2026)), ["x"], 2026).iloc[0]["effect"] == 1.5
+
+
 def test_run_plots_mark_dated_measures_and_draw_the_counterfactual_dashed():
     from matplotlib.figure import Figure
 

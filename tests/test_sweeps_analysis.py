@@ -110,3 +110,51 @@ def test_a_lever_out_of_range_stops_before_anything_runs(tmp_path, capsys):
         )
     assert "policies.export_controls.stringency" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
+
+
+@pytest.fixture(scope="module")
+def saturating(tmp_path_factory):
+    """Issue 18's Morris example at classroom scale: with fast domestic chip substitution China's
+    compute access saturates at 1.0 by 2035 whatever the controls, while in 2026 they bite."""
+    out = tmp_path_factory.mktemp("saturating") / "sweep"
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim.analyze",
+        "sensitivity",
+        f"sweep={out}",
+        "method=morris",
+        "n=2",
+        "levels=2",
+        LEVERS,
+    ]
+    cmd += ["outcomes=compute_access_CN", "over_time=true", "scale=classroom", "sweep.plots=false"]
+    cmd += ["params.compute.substitution_rate=1.5", "hydra/launcher=basic"]
+    proc = subprocess.run(cmd, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out
+
+
+def test_year_and_window_see_an_effect_the_end_of_the_run_hides(saturating, capsys):
+    def mu_star(*when):
+        analyze(["sensitivity", f"sweep={saturating}", "outcomes=compute_access_CN", *when])
+        return pd.read_parquet(saturating / "sensitivity.parquet").set_index("lever").loc[STRONG, "mu_star"]
+
+    assert mu_star() < 1e-6  # end of run (2035): saturated, stringency looks irrelevant
+    in_2026 = mu_star("year=2026")
+    assert in_2026 > 0.05
+    assert mu_star("window=[2025,2027]") > 0.05
+    over_time = pd.read_parquet(saturating / "sensitivity_time.parquet")
+    row = over_time[(over_time["year"] == 2026) & (over_time["lever"] == STRONG)]
+    assert row["mu_star"].iloc[0] == pytest.approx(in_2026)
+    assert over_time["year"].min() == 2017 and over_time["year"].max() == 2035
+    assert (saturating / "plots" / "sensitivity_time_compute_access_CN.png").is_file()
+
+
+def test_prim_at_a_year_finds_the_controls_the_end_of_the_run_hides(saturating, capsys):
+    args = ["discover", f"sweep={saturating}", "outcome=compute_access_CN", "threshold=0.99", "direction=below"]
+    with pytest.raises(SystemExit):  # no run is below 0.99 in 2035: one-line error
+        analyze(args)
+    analyze([*args, "year=2026"])
+    box = pd.read_parquet(saturating / "prim_box.parquet")
+    assert box["lever"].iloc[0] == STRONG and box["restricted"].iloc[0]

@@ -1,4 +1,4 @@
-"""The robustness table's parameter set (configs/uncertainties/default.yaml), the validation record, and the rule
+"""The robustness table's parameter set (configs/validation_robustness.yaml), the validation record, and the rule
 that no test is an expected failure that may pass."""
 
 import dataclasses
@@ -30,7 +30,7 @@ def _calibrated_params(obj, prefix="params"):
 def test_every_calibrated_parameter_is_in_the_uncertainty_set():
     keys = {u.key for u in R.uncertainties()}
     missing = set(_calibrated_params(EntangleConfig().params)) - keys
-    assert not missing, f"add to configs/uncertainties/default.yaml: {sorted(missing)}"
+    assert not missing, f"add to configs/validation_robustness.yaml: {sorted(missing)}"
     assert "params.collaboration.substitution" in keys  # the new assumptions too (issue 13: substitution theta)
 
 

@@ -6,11 +6,12 @@ sample       method=sobol|morris|latin n=N levers=KEY:LO:HI,... sweep=DIR
                                                hydra.sweep.dir=DIR sweep.sample=DIR/sample.parquet
                                                'sweep.row=range(0,ROWS)')
 sensitivity  method=sobol|morris n=N levers=KEY:LO:HI,... outcomes=COL,... [sweep=DIR]
+             [year=YYYY | window=[FIRST,LAST]] [over_time=true]
              [any `python -m sim` override, e.g. hydra/launcher=joblib scale=classroom seed=0,1]
                                                sample, run through the launcher, write indices;
              sweep=DIR alone                   (re)compute indices of a sampled sweep
 discover     sweep=DIR outcome=COL threshold=X [direction=above|below] [levers=KEY,...]
-             [density=0.8] [peel_alpha=0.05] [mass_min=0.05]
+             [density=0.8] [peel_alpha=0.05] [mass_min=0.05] [year=YYYY | window=[FIRST,LAST]]
                                                PRIM boxes: which lever ranges lead to the outcome
 """
 
@@ -48,6 +49,9 @@ class SampleOptions:
 @dataclass
 class SensitivityOptions(SampleOptions):
     outcomes: str = spec("", source="outcome columns, comma-separated, e.g. compute_access_CN")
+    year: int | None = spec(None, lo=1900, hi=2200, source="indices of the outcome in this year (default: end of run)")
+    window: list[int] | None = spec(None, source="indices of the outcome's mean over [FIRST,LAST] years")
+    over_time: bool = spec(False, source="also the indices of every full year, and their plot")
 
 
 @dataclass
@@ -60,6 +64,8 @@ class DiscoverOptions:
     density: float = spec(0.8, lo=0.0, hi=1.0, source="PRIM: minimum density of the chosen box")
     peel_alpha: float = spec(0.05, lo=0.01, hi=0.5, source="PRIM: share peeled per step")
     mass_min: float = spec(0.05, lo=0.0, hi=1.0, source="PRIM: minimum mass of a box")
+    year: int | None = spec(None, lo=1900, hi=2200, source="the outcome in this year (default: end of run)")
+    window: list[int] | None = spec(None, source="the outcome's mean over [FIRST,LAST] years")
 
 
 OPTIONS = {
@@ -79,7 +85,7 @@ def parse(command: str, args: list[str]) -> tuple[dict, list[str]]:
     runs_models = command in ("sample", "sensitivity")
     own, rest = split_options(cls, args, lambda key, sep: runs_models and sep and not key.startswith("-"))
     options = command_options(f"analyze_{command}", cls, own)
-    return {k: v for k, v in vars(options).items() if v not in (None, "")}, rest
+    return {k: v for k, v in vars(options).items() if v is not None and not (isinstance(v, str) and v == "")}, rest
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,12 +33,19 @@ def _float(opts, key, default, lo=None, hi=None):
         raise ConfigError(key, f"'{opts.get(key)}' is not allowed", allowed) from None
 
 
-def cases(sweep_dir: Path, outcome: str, threshold: float, direction: str, levers: list[str]):
-    from ..sweep.report import load_runs
+def cases(sweep_dir: Path, outcome: str, threshold: float, direction: str, levers: list[str], year=None, window=None):
+    """The inputs of each run and whether it is a case of interest (the outcome at the end of the run,
+    in `year`, or averaged over `window`)."""
+    from .when import run_values
 
-    runs = load_runs(sweep_dir)
-    if outcome not in runs:
-        raise ConfigError("outcome", f"no column '{outcome}' in this sweep", "an outcome column of timeseries")
+    try:
+        runs = run_values(sweep_dir, [outcome], year, window)
+    except ConfigError as err:
+        if err.key == "outcomes":
+            raise ConfigError(
+                "outcome", f"no column '{outcome}' in this sweep", "an outcome column of timeseries"
+            ) from None
+        raise
     inputs = levers or [
         c
         for c in runs.columns
@@ -127,7 +134,10 @@ def main(opts: dict) -> None:
         raise ConfigError("sweep", f"no folder {sweep_dir}", "a multirun folder (hydra.sweep.dir)")
     threshold = _float(opts, "threshold", None)
     levers = [v for v in opts.get("levers", "").split(",") if v]
-    x, y = cases(sweep_dir, opts["outcome"], threshold, direction, levers)
+    from .when import label, parse_window
+
+    year, window = opts.get("year"), parse_window(opts.get("window"))
+    x, y = cases(sweep_dir, opts["outcome"], threshold, direction, levers, year, window)
     if not y.any():
         raise ConfigError(
             "threshold",
@@ -152,7 +162,8 @@ def main(opts: dict) -> None:
     _plots(box, chosen, sweep_dir / "plots")
     stats = trajectory.loc[chosen]
     print(
-        f"{int(y.sum())} of {len(y)} runs have {opts['outcome']} {direction} {threshold}; box {chosen}: "
+        f"{int(y.sum())} of {len(y)} runs have {opts['outcome']} ({label(year, window)}) {direction} {threshold}; "
+        f"box {chosen}: "
         f"coverage {stats['coverage']:.2f}, density {stats['density']:.2f}"
     )
     for _, r in table[table["restricted"]].iterrows():

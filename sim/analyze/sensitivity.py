@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..atomic import write_json, write_parquet
 from ..errors import ConfigError
+from .when import label, parse_window
 
 METHODS = ("sobol", "morris", "latin")
 
@@ -113,17 +114,37 @@ def run_sample(sweep_dir: Path, rows: int, overrides: list[str]) -> None:
         sys.exit(2)
 
 
-def indices(sweep_dir: Path, outcomes: list[str]) -> pd.DataFrame:
-    """Sensitivity indices of each outcome to each lever, from a finished sampled sweep."""
+def indices(sweep_dir: Path, outcomes: list[str], year: int | None = None, window=None) -> pd.DataFrame:
+    """Sensitivity indices of each outcome to each lever, from a finished sampled sweep: of the
+    end-of-run value, the value in `year`, or the mean over `window` (sim/analyze/when.py)."""
+    from .when import run_values
+
+    runs = run_values(sweep_dir, outcomes, year, window)
+    table = _indices_of(sweep_dir, runs, outcomes)
+    table.insert(2, "when", label(year, window))
+    return table
+
+
+def indices_over_time(sweep_dir: Path, outcomes: list[str]) -> pd.DataFrame:
+    """The indices of every full year of the runs (one block of rows per year)."""
+    from .when import yearly_values
+
+    values = yearly_values(sweep_dir, outcomes)
+    frames = []
+    for year, runs in values.groupby("year", sort=True):
+        table = _indices_of(sweep_dir, runs, outcomes)
+        table.insert(2, "year", int(year))
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _indices_of(sweep_dir: Path, runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
     problem = json.loads((sweep_dir / "problem.json").read_text())
     if problem["method"] not in ("sobol", "morris"):
         raise ConfigError(
             "method", f"a {problem['method']} sample has no sensitivity indices", "sobol, morris (use discover on it)"
         )
     x = pd.read_parquet(sweep_dir / "sample.parquet").to_numpy()
-    from ..sweep.report import load_runs
-
-    runs = load_runs(sweep_dir)
     frames = []
     for outcome in outcomes:
         if outcome not in runs:
@@ -186,10 +207,43 @@ def bar_plot(table: pd.DataFrame, out: Path) -> list[Path]:
             ax.barh(y, t[col], height=height, xerr=t[conf], capsize=3, label=col)
         ax.set_yticks(np.arange(len(t)) + 0.4 - height / 2, [lv.removeprefix("policies.") for lv in t["lever"]])
         ax.invert_yaxis()
-        ax.set_title(f"{outcome}: {'Sobol indices' if sobol else 'Morris μ*'} (95% intervals)")
+        when = f", {t['when'].iloc[0]}" if "when" in t else ""
+        ax.set_title(f"{outcome}: {'Sobol indices' if sobol else 'Morris μ*'}{when} (95% intervals)")
         ax.legend(fontsize=8)
         fig.tight_layout()
         paths.append(save_figure(fig, out / f"sensitivity_{outcome}.png", dpi=110))
+        plt.close(fig)
+    return paths
+
+
+def time_plot(table: pd.DataFrame, out: Path) -> list[Path]:
+    """Per outcome, each lever's index (ST or μ*) by year, with its 95% interval as a band."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from ..atomic import save_figure
+
+    paths = []
+    for outcome, t in table.groupby("outcome", sort=False):
+        sobol = t["method"].iloc[0] == "sobol"
+        col, conf = ("ST", "ST_conf") if sobol else ("mu_star", "mu_star_conf")
+        fig, ax = plt.subplots(figsize=(7.5, 4))
+        for lever, rows in t.groupby("lever", sort=False):
+            rows = rows.sort_values("year")
+            line = ax.plot(rows["year"], rows[col], marker="o", ms=3, label=lever.removeprefix("policies."))[0]
+            ax.fill_between(
+                rows["year"], rows[col] - rows[conf], rows[col] + rows[conf], color=line.get_color(), alpha=0.15
+            )
+        ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel("total-order index ST" if sobol else "Morris μ*")
+        ax.set_title(f"{outcome}: {'Sobol ST' if sobol else 'Morris μ*'} by year (95% intervals)")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        paths.append(save_figure(fig, out / f"sensitivity_time_{outcome}.png", dpi=110))
         plt.close(fig)
     return paths
 
@@ -218,9 +272,15 @@ def main(command: str, opts: dict, overrides: list[str]) -> None:
     outcomes = [o for o in opts.get("outcomes", "").split(",") if o]
     if not outcomes:
         raise ConfigError("outcomes", "missing", "outcome columns, comma-separated, e.g. compute_access_CN")
-    table = indices(sweep_dir, outcomes)
+    year, window = opts.get("year"), parse_window(opts.get("window"))
+    table = indices(sweep_dir, outcomes, year, window)
     write_parquet(table, sweep_dir / "sensitivity.parquet")
     bar_plot(table, sweep_dir / "plots")
+    if opts.get("over_time"):
+        over_time = indices_over_time(sweep_dir, outcomes)
+        write_parquet(over_time, sweep_dir / "sensitivity_time.parquet")
+        time_plot(over_time, sweep_dir / "plots")
+        print(f"-> {sweep_dir}/sensitivity_time.parquet, {sweep_dir}/plots/sensitivity_time_*.png")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(table.to_string(index=False))
     print(f"-> {sweep_dir}/sensitivity.parquet, {sweep_dir}/plots/sensitivity_*.png")

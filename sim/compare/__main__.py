@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..analyze.when import parse_window
 from ..errors import ConfigError
 from ..schema import spec
 from . import SIDES
@@ -33,6 +34,7 @@ class CompareOptions:
     against: str = spec("baseline", source="the counterfactual: a name in scenarios/ or a scenario file")
     seeds: int = spec(30, lo=1, hi=100_000, source="seeds 0..N-1, the same on both sides (paired)")
     year: int | None = spec(None, source="the headline's year (default: the last full year of both runs)")
+    window: list[int] | None = spec(None, source="the headline as the mean paired effect over [FIRST,LAST] years")
     outcomes: str = spec("", source="outcome columns, comma-separated (default: sweep.key_outcomes)")
     sweep: str | None = spec(None, source="the folder (default: results/compare/<time>_<scenario>_vs_<against>)")
 
@@ -103,11 +105,18 @@ def check(options: CompareOptions, overrides: list[str]):
     year = years[-1] if options.year is None else options.year
     if year not in years:
         raise ConfigError("year", f"{year} is out of range", f"a full year of both runs, {years[0]} to {years[-1]}")
+    window = parse_window(options.window)
+    if window is not None and options.year is not None:
+        raise ConfigError("year", "given with window", "either year=YYYY or window=[FIRST,LAST]")
+    if window is not None and not (window[0] in years and window[1] in years):
+        raise ConfigError(
+            "window", f"{list(window)} is out of range", f"full years of both runs, {years[0]} to {years[-1]}"
+        )
     outcomes = [o for o in options.outcomes.split(",") if o] or key_outcomes
     missing = [o for o in outcomes if o not in columns]
     if missing:
         raise ConfigError("outcomes", f"no column '{missing[0]}' in both runs", "timeseries columns (docs/OUTPUTS.md)")
-    return sides, seeds, year, outcomes
+    return sides, seeds, (window if window is not None else year), outcomes
 
 
 def run_sides(folder: Path, sides, seeds: int) -> None:
@@ -132,8 +141,10 @@ def run_sides(folder: Path, sides, seeds: int) -> None:
         sys.exit(done.returncode)
 
 
-def analyse(folder: Path, sides, seeds: int, year: int, outcomes: list[str]) -> dict:
-    """effects.parquet, headline.csv, the effect fans and one seed's story, from a finished multirun."""
+def analyse(folder: Path, sides, seeds: int, year, outcomes: list[str]) -> dict:
+    """effects.parquet, headline.csv, the effect fans and one seed's story, from a finished multirun.
+
+    `year`: the headline's year, or a (first, last) window whose mean paired effect it shows."""
     from ..atomic import write_csv, write_parquet
     from ..compose import compose_config
     from ..run import prepare
@@ -147,7 +158,10 @@ def analyse(folder: Path, sides, seeds: int, year: int, outcomes: list[str]) -> 
         raise ConfigError("sweep", f"{folder} holds no pair of finished runs", "rerun the same command to finish it")
     table = fx.summarise(pairs, pairing)
     write_parquet(table, folder / "effects.parquet")
-    head = fx.headline(table, outcomes, year)
+    if isinstance(year, tuple):
+        head = fx.headline(fx.over_window(pairs, pairing, year), outcomes, year[1])
+    else:
+        head = fx.headline(table, outcomes, year)
     write_csv(head, folder / "headline.csv")
     title = f"{sides.scenario}{_levers(sides.treated)} vs {sides.against}{_levers(sides.counterfactual)}"
     effect_fans(table, pairing, outcomes, folder / "plots", title)
@@ -179,7 +193,8 @@ def _is(run: Path, side: str, seed: int) -> bool:
 def show(head, year: int, title: str, seeds: int) -> None:
     import pandas as pd
 
-    print(f"\n{title}: effects in {year}, median over {seeds} paired seeds, 90% interval, sign share")
+    when = f"averaged over {year[0]}-{year[1]}" if isinstance(year, tuple) else f"in {year}"
+    print(f"\n{title}: effects {when}, median over {seeds} paired seeds, 90% interval, sign share")
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:.4g}".format):
         print(head.drop(columns=["year"]).to_string(index=False))
 
@@ -215,7 +230,8 @@ def main(argv: list[str] | None = None) -> None:
             "counterfactual_overrides": sides.counterfactual,
             "shared_overrides": sides.shared,
             "seeds": seeds,
-            "year": year,
+            "year": None if isinstance(year, tuple) else year,
+            "window": list(year) if isinstance(year, tuple) else None,
             "outcomes": outcomes,
             "paired_on": ["seed", *result["pairing"]],
             "seconds_runs": round(t_runs, 1),

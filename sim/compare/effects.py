@@ -97,6 +97,19 @@ def summarise(pairs: pd.DataFrame, pairing: list[str]) -> pd.DataFrame:
     return table
 
 
+def over_window(pairs: pd.DataFrame, pairing: list[str], window: tuple[int, int]) -> pd.DataFrame:
+    """As `summarise`, of each seed's paired values averaged over the years of `window`; `year` is
+    the window's last year and `window` says which years."""
+    first, last = window
+    inside = pairs[pairs["year"].between(first, last)]
+    keys = pairing + ["seed", "outcome"]
+    means = inside.groupby(keys, sort=True, dropna=False)[["counterfactual", "treated", "effect"]].mean().reset_index()
+    means["year"] = last
+    table = summarise(means, pairing)
+    table.insert(table.columns.get_loc("year") + 1, "window", f"{first}-{last}")
+    return table
+
+
 def headline(effects: pd.DataFrame, outcomes: list[str], year: int) -> pd.DataFrame:
     """The key outcomes in one year, in the order given."""
     rows = effects[(effects["year"] == year) & effects["outcome"].isin(outcomes)].copy()
@@ -104,7 +117,7 @@ def headline(effects: pd.DataFrame, outcomes: list[str], year: int) -> pd.DataFr
     return rows.sort_values([*(c for c in rows.columns if c not in COLUMN_NAMES), "outcome"]).reset_index(drop=True)
 
 
-COLUMN_NAMES = {c for c, _, _ in COLUMNS}
+COLUMN_NAMES = {c for c, _, _ in COLUMNS} | {"window"}
 
 
 def check_outcomes(outcomes: list[str], available: list[str]) -> None:

@@ -40,7 +40,7 @@ class ValidateConfig:
     scenario: str = spec("baseline", source="a name in scenarios/ or a path to a scenario YAML")
     directions: bool = spec(True, source="also run the paired direction checks (runs end in 2030)")
     robustness: bool = spec(
-        False, source="also run each parameter of configs/uncertainties/default.yaml at the ends of its range"
+        False, source="also run each parameter of configs/validation_robustness.yaml at the ends of its range"
     )
     workers: int | None = spec(None, lo=1, source="worker processes (default: all cores)")
     out: str = spec(str(ROOT / "results" / "validation"), source="folder the report folder is written into")

@@ -1,4 +1,4 @@
-"""The robustness table: every uncertain parameter (configs/uncertainties/default.yaml) at the ends of its range.
+"""The robustness table: every uncertain parameter (configs/validation_robustness.yaml) at the ends of its range.
 
     python -m sim.validation robustness=true seeds=8 directions=false workers=2
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-UNCERTAINTIES_FILE = Path(__file__).resolve().parent.parent.parent / "configs" / "uncertainties" / "default.yaml"
+UNCERTAINTIES_FILE = Path(__file__).resolve().parent.parent.parent / "configs" / "validation_robustness.yaml"
 GOAL = 0.85  # share of emergent parts in band every row must keep (issues 13 and 14)
 KINDS = ("tuned", "assumption")
 
@@ -200,7 +200,7 @@ def markdown(rows: list[dict], base_rows, meta: dict, skipped: list[Uncertainty]
     lines = [
         "## Robustness (each uncertain parameter at the ends of its range)",
         "",
-        f"Parameters and ranges: `configs/uncertainties/default.yaml`; {meta['seeds']} seeds, scale "
+        f"Parameters and ranges: `configs/validation_robustness.yaml`; {meta['seeds']} seeds, scale "
         f"{meta['scale']} (factor {meta['factor']}), {meta['robustness_seconds']:.0f} s of runs on "
         f"{meta['workers']} workers. Emergent parts in band at the defaults: {b_in} of {b_of}"
         + (f" (out: {', '.join(b_out)})" if b_out else "")

@@ -1,0 +1,1 @@
+"""Robust decision making: uncertainties vs levers, robustness across worlds, robust policy search."""

@@ -1,0 +1,109 @@
+"""Every lever setting in every sampled state of the world, on the sweep machinery; then robustness.
+
+The states of the world are a sample file (`sample.parquet`, columns the uncertain parameters'
+keys) run as `sweep.row=range(0,N)` beside the `policies.*` grid of the command line, so the
+launchers, resume and aggregate are those of every sweep. `problem.json` records the
+uncertainties (ranges, reasons) and the levers; `roles.csv` says which column is which.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..atomic import write_csv, write_parquet
+from ..errors import ConfigError
+from . import metrics as m
+from .uncertainties import problem, roles, sample
+
+
+def _lever_keys(overrides: list[str]) -> list[str]:
+    """The levers of the grid: `policies.*` settings, and the scenario when several are swept."""
+    keys = {o.partition("=")[0].lstrip("+~") for o in overrides}
+    levers = sorted(k for k in keys if k.startswith("policies."))
+    swept_scenario = any(o.startswith("scenario=") and "," in o for o in overrides)
+    return (["scenario"] if swept_scenario else []) + levers
+
+
+def sweep(options, overrides: list[str]) -> None:
+    from ..analyze.sensitivity import _precheck, run_sample, write_sample
+    from . import __main__ as cli
+
+    folder = Path(options.sweep or cli.default_folder("sweep")).resolve()
+    levers = _lever_keys(overrides)
+    p = problem(options.uncertainties)
+    worlds = sample(options.uncertainties, options.n, options.sampler, options.sample_seed)
+    p.update(
+        method="uncertainties",
+        sampler=options.sampler,
+        n=options.n,
+        sample_seed=options.sample_seed,
+        reasons={u.key: u.reason for u in options.uncertainties.values()},
+        levers=levers,
+    )
+    _precheck(p, overrides)
+    write_sample(folder, p, worlds.to_numpy())
+    write_csv(roles(options.uncertainties, levers), folder / "roles.csv")
+    print(f"{len(worlds)} states of the world in {folder}/sample.parquet; levers: {', '.join(levers) or 'none'}")
+    if not any(o.startswith("sweep.plots=") for o in overrides):
+        overrides = [*overrides, "sweep.plots=false"]  # a fan chart per policy × world says little; tables do
+    run_sample(folder, len(worlds), overrides)
+    if options.outcomes:
+        options.sweep = str(folder)
+        metrics(options)
+
+
+def metrics(options) -> dict:
+    """robustness.parquet, satisficing.parquet, feature_scores.parquet, experiments.parquet and the plot."""
+    from ..analyze.when import label, parse_window, run_values
+
+    if not options.sweep:
+        raise ConfigError("sweep", "missing", "a folder made by `python -m sim.robust sweep`")
+    folder = Path(options.sweep)
+    saved = folder / "problem.json"
+    if not saved.is_file() or json.loads(saved.read_text()).get("method") != "uncertainties":
+        raise ConfigError(
+            "sweep", f"{folder} holds no uncertainty sample", "a folder made by `python -m sim.robust sweep`"
+        )
+    p = json.loads(saved.read_text())
+    objectives = m.parse_objectives(options.outcomes)
+    conditions = m.parse_conditions(options.satisfice)
+    outcomes = list(dict.fromkeys([*objectives, *(c[0] for c in conditions)]))
+    window = parse_window(options.window)
+    values = run_values(folder, outcomes, options.year, window)
+    uncertain = list(p["names"])
+    levers = [k for k in p["levers"] if k in values and values[k].nunique(dropna=False) > 1]
+    table = m.policy_world_table(values, levers, outcomes)
+    robust = m.robustness(table, levers, objectives)
+    robust.insert(0, "when", label(options.year, window))
+    write_parquet(robust, folder / "robustness.parquet")
+    results = {"robustness": robust}
+    if conditions:
+        sat = m.satisficing(table, levers, conditions)
+        write_parquet(sat, folder / "satisficing.parquet")
+        results["satisficing"] = sat
+    inputs = [c for c in levers + uncertain if values[c].nunique(dropna=False) > 1]
+    scores = m.feature_scores(values[inputs], values[list(objectives)], options.score_seed)
+    role = {k: "lever" for k in levers} | {k: "uncertainty" for k in uncertain}
+    scored = scores.rename_axis("input").reset_index()
+    scored.insert(1, "role", scored["input"].map(role))
+    write_parquet(scored, folder / "feature_scores.parquet")
+    m.scores_plot(scores, role, folder / "plots")
+    write_parquet(m.experiments(values, levers, uncertain, outcomes), folder / "experiments.parquet")
+    _show(robust, results.get("satisficing"), scored, levers, label(options.year, window))
+    print(f"-> {folder}/robustness.parquet, satisficing.parquet, feature_scores.parquet, experiments.parquet")
+    return results | {"feature_scores": scored}
+
+
+def _show(robust, sat, scored, levers, when) -> None:
+    with pd.option_context("display.width", 180, "display.max_columns", 30, "display.float_format", "{:.4g}".format):
+        print(f"\nrobustness over states of the world ({when}); regret against each world's best policy")
+        cols = [*levers, "outcome", "direction", "mean", "worst_decile", "regret_mean", "regret_max"]
+        print(robust[cols].to_string(index=False))
+        if sat is not None:
+            print("\nsatisficing: share of worlds where the conditions hold")
+            print(sat.to_string(index=False))
+        print("\nfeature scores (extra trees)")
+        print(scored.to_string(index=False))
