@@ -111,9 +111,12 @@ def test_a_lever_set_to_the_value_in_force_has_zero_effect_in_every_world():
     worlds = [{"params.collaboration.tie_decay": 0.05}, {"params.collaboration.tie_decay": 0.11}]
     outcomes = ["compute_access_CN", "capability_EU", "papers_CN_EU"]
     in_force = {"policies.export_controls.stringency": 0.95}  # US -> CN chips since 2024Q4 (baseline)
+    # A setting by a person also switches the US tightening rule off for that lever (precedence), and that
+    # rule can fire in the baseline: the value in force is a no-op only where no rule would move it.
+    no_rule = [*SHORT, "params.behaviour.tighten.blocs=[]"]
     for world in worlds:
-        assert run_world((SHORT, in_force, world, outcomes, 2026, 2026)) == run_world(
-            (SHORT, {}, world, outcomes, 2026, 2026)
+        assert run_world((no_rule, in_force, world, outcomes, 2026, 2026)) == run_world(
+            (no_rule, {}, world, outcomes, 2026, 2026)
         )
 
 
