@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sim.app.charts import all_charts  # noqa: E402
+from sim.app.headless import launch  # noqa: E402
 from sim.app.levers_ui import EVENTS  # noqa: E402
 from sim.app.session import Session  # noqa: E402
 
@@ -100,17 +101,8 @@ def in_browser(quarters: int, height: int = 1000, width: int = 1600) -> dict:
                 break
             except OSError:
                 time.sleep(0.5)
-        args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ]
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_function("() => document.querySelector('.chart-papers')?.__chart")

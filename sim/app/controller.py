@@ -18,6 +18,8 @@ from ..errors import ConfigError
 from ..limits import MAX_SCENARIO_BYTES
 from .session import Session
 
+UNCHANGED = "unchanged run"
+
 
 def _safe_name(name: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(name).name) or "uploaded.yaml"
@@ -54,6 +56,10 @@ class Controller:
         self.seed = solara.reactive(0)
         self.scale = solara.reactive("classroom")
         self.uploads = solara.reactive({})  # option label -> path of an uploaded file
+        self.compare_to = solara.reactive(UNCHANGED)  # what Compare overlays: the unchanged run or a scenario
+        self.band = solara.reactive(False)  # the seed band (background runs)
+        self.band_version = solara.reactive(0)  # bumped when a background run finishes
+        self.smooth = solara.reactive(False)  # noisy counts as a trailing yearly mean
         self._tmpdir: str | None = None  # made on the first upload, not per page load
         _on_session_end(self.close)
 
@@ -140,3 +146,37 @@ class Controller:
     def fire(self, event):
         with self.shown_errors():
             self.session.value.inject(event)
+
+    # --- time control ---------------------------------------------------------------
+    def step_back(self):
+        self.playing.set(False)
+        with self.shown_errors():
+            self.session.value.step_back()
+
+    def run_to(self, period: str):
+        self.playing.set(False)
+        with self.shown_errors():
+            self.session.value.run_to(str(period or "").strip().upper())
+
+    # --- compare and seed bands -------------------------------------------------------
+    def sync_view(self, s: Session) -> None:
+        """Point the session's comparison at the chosen run and keep its background seed runs in step
+        (cheap when nothing changed: called on every render of the charts)."""
+        name = self.compare_to.value
+        try:
+            if name == UNCHANGED:
+                s.set_compare(None)
+            else:
+                s.set_compare(self.uploads.value.get(name, name), name, uploaded=name in self.uploads.value)
+            s.update_bands(self.band.value, self.compare.value)
+        except ConfigError as err:
+            self.error.set(f"error: {err}")
+
+    def band_loop(self, cancel):
+        """While the page is open: redraw when a background seed run finishes."""
+        s = self.session.value
+        while not cancel.is_set():
+            if s.bands.wait(0.25):
+                self.band_version.set(self.band_version.value + 1)
+            else:
+                cancel.wait(0.25)

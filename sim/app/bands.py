@@ -1,0 +1,133 @@
+"""Seed bands: the same timeline run with several seeds in a background process, so the room can tell
+the model's noise from a policy's effect.
+
+One worker process serves every session of the server (classroom speed: a classroom-scale run takes
+about a second), so the runs never hold up a step or a redraw in the server. A session's runs are
+per seed, so when the class changes its timeline (a lever, an event, a rewind) or the scenario, the
+runs not yet started are cancelled and the new ones queued; one already running finishes and is dropped.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+import numpy as np
+
+# Seeds per band (the class's own seed and the next ones): enough to see the spread, few enough that
+# a band is ready within seconds at classroom scale. ENTANGLE_BAND_SEEDS overrides it (benchmarks).
+SEEDS = int(os.environ.get("ENTANGLE_BAND_SEEDS", "5"))
+_POOL: ProcessPoolExecutor | None = None
+
+
+def _pool() -> ProcessPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        # spawn, not fork: the server runs threads (websockets, play loops) a fork would copy mid-flight
+        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+    return _POOL
+
+
+def run_rows(scenario: str | None, text: str | None, seed: int, scale: str) -> list[dict]:
+    """One whole run (in the worker): a scenario name or path, or a scenario file's text (an export)."""
+    from .session import Session
+
+    path = None
+    if text is not None:
+        fd, path = tempfile.mkstemp(suffix=".yaml", prefix="entangle-band-")
+        Path(path).write_text(text)
+        os.close(fd)
+    try:
+        s = Session(path or scenario, seed, scale, uploaded=path is not None)
+        while s.step():
+            pass
+        rows = [{k: v for k, v in r.items() if isinstance(v, (int, float))} for r in s.model.recorder.rows]
+        s.close()
+        return rows
+    finally:
+        if path:
+            os.unlink(path)
+
+
+class SeedBand:
+    """Runs of one timeline over `SEEDS` seeds, queued in the worker."""
+
+    def __init__(self, scenario: str | None, text: str | None, seed: int, scale: str, seeds: int = SEEDS):
+        self.futures: list[Future] = [_pool().submit(run_rows, scenario, text, seed + k, scale) for k in range(seeds)]
+
+    def cancel(self) -> None:
+        for f in self.futures:
+            f.cancel()
+
+    def runs(self) -> list[list[dict]]:
+        return [f.result() for f in self.futures if f.done() and not f.cancelled() and f.exception() is None]
+
+    @property
+    def pending(self) -> list[Future]:
+        return [f for f in self.futures if not f.done()]
+
+
+class SeedBands:
+    """A session's bands by name ("class", "compare"), each restarted only when its job changes."""
+
+    def __init__(self):
+        self.bands: dict[str, tuple[tuple, SeedBand]] = {}
+
+    def update(self, jobs: dict[str, tuple], seed: int = 0, scale: str = "classroom") -> bool:
+        started = False
+        for name in list(self.bands):
+            if name not in jobs or self.bands[name][0] != (*jobs[name], seed, scale):
+                self.bands.pop(name)[1].cancel()
+        for name, job in jobs.items():
+            if name not in self.bands:
+                self.bands[name] = ((*job, seed, scale), SeedBand(*job, seed, scale))
+                started = True
+        return started
+
+    def cancel(self) -> None:
+        self.update({})
+
+    def runs(self, name: str) -> list[list[dict]]:
+        return self.bands[name][1].runs() if name in self.bands else []
+
+    def status(self) -> tuple[int, int]:
+        """(runs done, runs asked for) over every band."""
+        bands = [b for _, b in self.bands.values()]
+        return sum(len(b.futures) - len(b.pending) for b in bands), sum(len(b.futures) for b in bands)
+
+    def wait(self, timeout: float) -> bool:
+        """Block until a run finishes (True) or `timeout` passes or nothing is pending (False)."""
+        pending = [f for _, b in self.bands.values() for f in b.pending]
+        if not pending:
+            return False
+        done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+        return bool(done)
+
+
+def smooth(values: np.ndarray, window: int) -> np.ndarray:
+    """Trailing mean over `window` quarters (fewer at the start), along the last axis; NaN-aware."""
+    if window <= 1 or values.shape[-1] == 0:
+        return values
+    v = np.nan_to_num(values, nan=0.0)
+    ok = (~np.isnan(values)).astype(float)
+    c = np.cumsum(v, axis=-1)
+    n = np.cumsum(ok, axis=-1)
+    c[..., window:] = c[..., window:] - c[..., :-window].copy()
+    n[..., window:] = n[..., window:] - n[..., :-window].copy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, c / np.maximum(n, 1), np.nan)
+
+
+def band(runs: list[list[dict]], column: str, n: int, factor: float = 1.0, window: int = 1):
+    """(lowest, highest) of `column` over the runs, for the first `n` quarters; None with fewer than two runs."""
+    runs = [r for r in runs if len(r) >= n]
+    if len(runs) < 2 or n == 0:
+        return None
+    values = np.array([[row.get(column, np.nan) for row in r[:n]] for r in runs], dtype=float) * factor
+    values = smooth(values, window)
+    return np.nanmin(values, axis=0), np.nanmax(values, axis=0)
