@@ -13,6 +13,7 @@ import atexit
 import multiprocessing
 import os
 import tempfile
+import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
@@ -77,32 +78,39 @@ class SeedBands:
 
     def __init__(self):
         self.bands: dict[str, tuple[tuple, SeedBand]] = {}
+        self.lock = threading.Lock()  # the page's render and its watcher thread both read the bands
 
     def update(self, jobs: dict[str, tuple], seed: int = 0, scale: str = "classroom") -> bool:
         started = False
-        for name in list(self.bands):
-            if name not in jobs or self.bands[name][0] != (*jobs[name], seed, scale):
-                self.bands.pop(name)[1].cancel()
-        for name, job in jobs.items():
-            if name not in self.bands:
-                self.bands[name] = ((*job, seed, scale), SeedBand(*job, seed, scale))
-                started = True
+        with self.lock:
+            for name in list(self.bands):
+                if name not in jobs or self.bands[name][0] != (*jobs[name], seed, scale):
+                    self.bands.pop(name)[1].cancel()
+            for name, job in jobs.items():
+                if name not in self.bands:
+                    self.bands[name] = ((*job, seed, scale), SeedBand(*job, seed, scale))
+                    started = True
         return started
 
     def cancel(self) -> None:
         self.update({})
 
+    def _current(self) -> dict[str, SeedBand]:
+        with self.lock:
+            return {name: band for name, (_, band) in self.bands.items()}
+
     def runs(self, name: str) -> list[list[dict]]:
-        return self.bands[name][1].runs() if name in self.bands else []
+        band = self._current().get(name)
+        return band.runs() if band else []
 
     def status(self) -> tuple[int, int]:
         """(runs done, runs asked for) over every band."""
-        bands = [b for _, b in self.bands.values()]
+        bands = list(self._current().values())
         return sum(len(b.futures) - len(b.pending) for b in bands), sum(len(b.futures) for b in bands)
 
     def wait(self, timeout: float) -> bool:
         """Block until a run finishes (True) or `timeout` passes or nothing is pending (False)."""
-        pending = [f for _, b in self.bands.values() for f in b.pending]
+        pending = [f for b in self._current().values() for f in b.pending]
         if not pending:
             return False
         done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)

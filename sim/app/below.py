@@ -123,8 +123,7 @@ def institutions_chart(model) -> dict:
         nodes.append(
             {
                 "name": code,
-                "x": round(0.35 * math.cos(angle), 4),
-                "y": round(-0.35 * math.sin(angle), 4),
+                "value": [round(0.35 * math.cos(angle), 4), round(0.35 * math.sin(angle), 4)],
                 "symbolSize": 34,
                 "itemStyle": {"color": bloc_color(code, k)},
                 "label": {"show": True, "fontSize": FONT, "color": "#fff", "fontWeight": "bold", "position": "inside"},
@@ -139,12 +138,10 @@ def institutions_chart(model) -> dict:
         nodes.append(
             {
                 "name": name,
-                "x": round(math.cos(angle), 4),
-                "y": round(-math.sin(angle), 4),
+                "value": [round(math.cos(angle), 4), round(math.sin(angle), 4), int(foreign)],
                 "symbolSize": 10 + 22 * float(foreign) / most,
                 "itemStyle": {"color": bloc_color(home, blocs.index(home))},
                 "label": {"show": True, "fontSize": FONT - 3, "position": "right" if math.cos(angle) >= 0 else "left"},
-                "value": int(foreign),
             }
         )
         for j, code in enumerate(blocs):
@@ -179,14 +176,14 @@ def institutions_chart(model) -> dict:
             "edge to a bloc = ties with it; dashed = ties between them",
         ),
         "tooltip": {"trigger": "item"},
+        # nodes on hidden value axes (as the bloc network): they stay round whatever the chart's width
+        "grid": {"top": 84, "bottom": 18, "left": 110, "right": 110},
+        "xAxis": {"type": "value", "min": -1.1, "max": 1.1, "show": False},
+        "yAxis": {"type": "value", "min": -1.1, "max": 1.1, "show": False},
         "series": [
             {
                 "type": "graph",
-                "layout": "none",
-                "left": 120,
-                "right": 120,
-                "top": 80,
-                "bottom": 20,
+                "coordinateSystem": "cartesian2d",
                 "data": nodes,
                 "links": links,
                 "roam": False,

@@ -5,6 +5,7 @@ Solara reactives hold the state, so a change re-renders only the parts of the pa
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import tempfile
@@ -176,7 +177,12 @@ class Controller:
         """While the page is open: redraw when a background seed run finishes."""
         s = self.session.value
         while not cancel.is_set():
-            if s.bands.wait(0.25):
+            try:
+                finished = s.bands.wait(0.25)
+            except Exception:  # a run that failed in the worker: its band shows without it
+                logging.getLogger(__name__).exception("seed band run failed")
+                finished = True
+            if finished:
                 self.band_version.set(self.band_version.value + 1)
             else:
                 cancel.wait(0.25)

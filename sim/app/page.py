@@ -72,6 +72,7 @@ def Page():
     tick, playing = c.tick.value, c.playing.value
     solara.use_thread(c.play_loop, dependencies=[playing, c.speed.value, s], intrusive_cancel=False)
     solara.use_thread(c.band_loop, dependencies=[s], intrusive_cancel=False)
+    c.sync_view(s)  # the comparison and seed runs follow the page's switches (cheap when unchanged)
     sidebar = solara.use_reactive(True)
 
     solara.Style(CSS)
@@ -106,7 +107,6 @@ def Page():
                     solara.Error(c.error.value, classes=["entangle-error"])
                 if c.notice.value:
                     solara.Success(c.notice.value, classes=["entangle-notice"], dense=True)
-            c.sync_view(s)
             view = (s.compare_name, c.band.value, c.smooth.value, c.band_version.value)
             Charts(s, tick, c.compare.value, c.network.value, view)
             with solara.Row(style={"align-items": "center"}):
