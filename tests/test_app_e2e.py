@@ -298,8 +298,8 @@ DRAWN_BOXES = """() => {
     const out = [];
     for (const el of document.querySelectorAll('.entangle-chart')) {
         const chart = el.__chart, at = el.getBoundingClientRect(), key = el.dataset.key;
-        if (!chart) continue;
-        const option = chart.getOption();
+        const option = chart && chart.getOption();
+        if (!option) continue;
         const badges = new Set(((option.series[0] || {}).markLine || {data: []}).data
             .filter(d => d.label && d.label.show).map(d => String(d.label.formatter)));
         const seen = new Set();
@@ -419,7 +419,7 @@ def test_projector_layout_explanations_and_nothing_off_server(server, browser, s
     shot(page, f"07_layout_{tag}_presenter_drawn")
 
     # No badge overlaps another, a title, a legend entry or a tool button, on any chart drawn.
-    for key in ("papers", "capability", "compute", "chips", "deals", "capital", "alignment", "compliance"):
+    for key in CHART_KEYS:
         look_at(page, key)
     page.wait_for_timeout(500)
     boxes = page.evaluate(DRAWN_BOXES)

@@ -1,20 +1,19 @@
-"""Seed bands: the same timeline run with several seeds in a background process, so the room can tell
-the model's noise from a policy's effect.
+"""Seed bands: the same timeline run with several seeds in the background, so the room can tell the
+model's noise from a policy's effect.
 
-One worker process serves every session of the server (classroom speed: a classroom-scale run takes
-about a second), so the runs never hold up a step or a redraw in the server. A session's runs are
-per seed, so when the class changes its timeline (a lever, an event, a rewind) or the scenario, the
-runs not yet started are cancelled and the new ones queued; one already running finishes and is dropped.
+One background thread serves every session of the server (classroom speed: a classroom-scale run takes
+one to two seconds), so the room keeps stepping while the runs go. A session's runs are queued per
+seed, so when the class changes its timeline (a lever, an event, a rewind) or the scenario, the runs
+not yet started are cancelled and the new ones queued; one already running finishes and is dropped.
+(A worker process was tried first: its queue stalled now and then, and a stopped server left it behind.)
 """
 
 from __future__ import annotations
 
-import atexit
-import multiprocessing
 import os
 import tempfile
 import threading
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
@@ -22,20 +21,23 @@ import numpy as np
 # Seeds per band (the class's own seed and the next ones): enough to see the spread, few enough that
 # a band is ready within seconds at classroom scale. ENTANGLE_BAND_SEEDS overrides it (benchmarks).
 SEEDS = int(os.environ.get("ENTANGLE_BAND_SEEDS", "5"))
-_POOL: ProcessPoolExecutor | None = None
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
 
 
-def _pool() -> ProcessPoolExecutor:
+def _pool() -> ThreadPoolExecutor:
     global _POOL
-    if _POOL is None:
-        # spawn, not fork: the server runs threads (websockets, play loops) a fork would copy mid-flight
-        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
-    return _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="entangle-seed-band")
+            # at exit drop the queued runs (hooks run last-registered first, before the pool joins its thread)
+            threading._register_atexit(_POOL.shutdown, wait=False, cancel_futures=True)
+        return _POOL
 
 
-def run_rows(scenario: str | None, text: str | None, seed: int, scale: str) -> list[dict]:
-    """One whole run (in the worker): a scenario name or path, or a scenario file's text (an export)."""
+def run_rows(scenario: str | None, text: str | None, seed: int, scale: str, stop=None) -> list[dict] | None:
+    """One whole run (in the background thread): a scenario name or path, or a scenario file's text (an
+    export); None if `stop` is set before it ends (the class changed its timeline)."""
     from .session import Session
 
     path = None
@@ -46,7 +48,9 @@ def run_rows(scenario: str | None, text: str | None, seed: int, scale: str) -> l
     try:
         s = Session(path or scenario, seed, scale, uploaded=path is not None)
         while s.step():
-            pass
+            if stop is not None and stop.is_set():
+                s.close()
+                return None
         rows = [{k: v for k, v in r.items() if isinstance(v, (int, float))} for r in s.model.recorder.rows]
         s.close()
         return rows
@@ -56,17 +60,22 @@ def run_rows(scenario: str | None, text: str | None, seed: int, scale: str) -> l
 
 
 class SeedBand:
-    """Runs of one timeline over `SEEDS` seeds, queued in the worker."""
+    """Runs of one timeline over `SEEDS` seeds, queued for the background thread."""
 
     def __init__(self, scenario: str | None, text: str | None, seed: int, scale: str, seeds: int = SEEDS):
-        self.futures: list[Future] = [_pool().submit(run_rows, scenario, text, seed + k, scale) for k in range(seeds)]
+        self.stop = threading.Event()
+        self.futures: list[Future] = [
+            _pool().submit(run_rows, scenario, text, seed + k, scale, self.stop) for k in range(seeds)
+        ]
 
     def cancel(self) -> None:
+        self.stop.set()  # the run under way stops at its next quarter
         for f in self.futures:
             f.cancel()
 
     def runs(self) -> list[list[dict]]:
-        return [f.result() for f in self.futures if f.done() and not f.cancelled() and f.exception() is None]
+        done = [f for f in self.futures if f.done() and not f.cancelled() and f.exception() is None]
+        return [rows for rows in (f.result() for f in done) if rows is not None]
 
     @property
     def pending(self) -> list[Future]:
