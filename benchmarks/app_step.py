@@ -130,7 +130,11 @@ def in_browser(quarters: int, height: int = 1000, width: int = 1600, band: bool 
         page = open_page(browser, url, width, height)
         if band:
             page.click(".entangle-band label")
-            page.wait_for_selector(".entangle-band-status:has-text('seed runs: 1 of')", timeout=120_000)
+            # measure once the background runs are going (the first has finished)
+            page.wait_for_function(
+                "() => /seed runs: [1-9]/.test(document.querySelector('.entangle-band-status')?.innerText || '')",
+                timeout=180_000,
+            )
         # Time from the click to the end of the last chart's redraw, measured inside the page:
         # every chart's setOption is wrapped to count calls and note when it finished. Charts
         # scrolled out of view draw when they come into view, so a step redraws the visible ones.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
@@ -21,6 +22,8 @@ import numpy as np
 # Seeds per band (the class's own seed and the next ones): enough to see the spread, few enough that
 # a band is ready within seconds at classroom scale. ENTANGLE_BAND_SEEDS overrides it (benchmarks).
 SEEDS = int(os.environ.get("ENTANGLE_BAND_SEEDS", "5"))
+QUIET = 0.4  # seconds the background runs pause after the room acts: a step and its redraw come first
+_quiet_until = 0.0
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 
@@ -35,6 +38,19 @@ def _pool() -> ThreadPoolExecutor:
         return _POOL
 
 
+def hush(seconds: float = QUIET) -> None:
+    """The room acted (a click, a played step): background runs pause at their next quarter for a moment.
+
+    They share the server's interpreter lock; without the pause a step's redraw waits for theirs."""
+    global _quiet_until
+    _quiet_until = max(_quiet_until, time.monotonic() + seconds)
+
+
+def _wait_for_quiet(stop) -> None:
+    while time.monotonic() < _quiet_until and not (stop is not None and stop.is_set()):
+        time.sleep(0.02)
+
+
 def run_rows(scenario: str | None, text: str | None, seed: int, scale: str, stop=None) -> list[dict] | None:
     """One whole run (in the background thread): a scenario name or path, or a scenario file's text (an
     export); None if `stop` is set before it ends (the class changed its timeline)."""
@@ -47,7 +63,10 @@ def run_rows(scenario: str | None, text: str | None, seed: int, scale: str, stop
         os.close(fd)
     try:
         s = Session(path or scenario, seed, scale, uploaded=path is not None)
-        while s.step():
+        while True:
+            _wait_for_quiet(stop)
+            if not s.step():
+                break
             if stop is not None and stop.is_set():
                 s.close()
                 return None

@@ -17,6 +17,7 @@ import solara
 
 from ..errors import ConfigError
 from ..limits import MAX_SCENARIO_BYTES
+from . import bands
 from .session import Session
 
 UNCHANGED = "unchanged run"
@@ -80,6 +81,7 @@ class Controller:
     @contextmanager
     def shown_errors(self):
         """Bad input shows the CLI's one line in the page; the server keeps running."""
+        bands.hush()  # the room's action and its redraw before the background seed runs
         self.notice.set("")
         try:
             yield
@@ -130,6 +132,7 @@ class Controller:
         s = self.session.value
         while self.playing.value and not cancel.is_set():
             t0 = time.perf_counter()
+            bands.hush()
             if not s.step():
                 self.playing.set(False)
                 return
