@@ -128,5 +128,9 @@ def write_text(text: str, path) -> Path:
     return _atomic(path, lambda tmp: Path(tmp).write_text(text))
 
 
+def write_bytes(data: bytes, path) -> Path:
+    return _atomic(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
 def save_figure(fig, path, **kwargs) -> Path:
     return _atomic(path, lambda tmp: fig.savefig(tmp, format=Path(path).suffix.lstrip("."), **kwargs))

@@ -94,7 +94,6 @@ class BlocSpec:
     security_concern: float = spec(0.3, lo=0, hi=1, source="assumption")
     openness: float = spec(0.7, lo=0, hi=1, source="assumption")
     values: float = spec(0.5, lo=0, hi=1, source="assumption: position on a rights-vs-state-control axis")
-    research_growth: float = spec(0.03, lo=-0.5, hi=1, source="calibrated to C13 (CN output grows fastest)")
     paper_rate: float = spec(2.4, lo=0, hi=100, source="calibrated to C4, C5: mean papers per institution and quarter")
     capability: float = spec(0.5, lo=0, hi=100, source="assumption: 2017 frontier capability, US = 1")
     rd_growth: float = spec(0.08, lo=-0.5, hi=1, source="assumption: yearly knowledge growth with full compute")
@@ -132,7 +131,6 @@ CATALOGUE: dict[str, BlocSpec] = {
         security_concern=0.3,
         openness=0.8,
         values=0.8,
-        research_growth=0.0,
         paper_rate=2.4,
         capability=0.55,
         rd_growth=0.05,
@@ -162,7 +160,6 @@ CATALOGUE: dict[str, BlocSpec] = {
         security_concern=0.7,
         openness=0.5,
         values=0.1,
-        research_growth=0.12,
         paper_rate=6.0,
         capability=0.6,
         rd_growth=0.08,
@@ -185,7 +182,6 @@ CATALOGUE: dict[str, BlocSpec] = {
         security_concern=0.5,
         openness=0.7,
         values=0.6,
-        research_growth=0.02,
         paper_rate=3.2,
         capability=1.0,
         rd_growth=0.06,
@@ -206,7 +202,6 @@ CATALOGUE: dict[str, BlocSpec] = {
         security_concern=0.35,
         openness=0.8,
         values=0.7,
-        research_growth=0.0,
         paper_rate=2.64,
         capability=0.6,
         rd_growth=0.05,
@@ -226,7 +221,6 @@ CATALOGUE: dict[str, BlocSpec] = {
         security_concern=0.5,
         openness=0.6,
         values=0.65,
-        research_growth=0.01,
         paper_rate=2.0,
         capability=0.5,
         rd_growth=0.05,

@@ -329,7 +329,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         (
             "citation_<bloc>_domestic",
             "impact index",
-            "citation impact of the bloc's domestic papers (capacity-weighted prestige)",
+            "citation impact of the bloc's domestic papers (capacity-weighted author quality)",
         ),
         ("deals_total_<bloc>", "funding rounds per quarter, scaled", "funding rounds raised by the bloc's firms"),
         ("capital_total_<bloc>", "EUR per quarter, scaled", "capital raised in those rounds"),

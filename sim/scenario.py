@@ -43,6 +43,9 @@ class Behaviour:
     retaliation: bool = spec(True, source="FACTS timeline 2023-25: China's critical-mineral controls")
     derisk: bool = spec(True, source="FACTS timeline 2023Q2-Q4: EU Economic Security Strategy")
     join_agreements: bool = spec(False, source="assumption: no evidence of agreements formed by the market-size logic")
+    # A seminar room's teams (sim/app/room.py): a bloc played by people, from the quarter its team took the seat,
+    # follows no rule (the markets issue's precedence: a lever a person sets wins over the rules).
+    teams: dict[str, str] = spec(factory=dict, source="assumption: none by default; the app's room exports its teams")
 
 
 @dataclass
@@ -73,6 +76,12 @@ class Scenario:
     behaviour: Behaviour
     source: str = ""
     rules_from: int = 0  # quarter index from which the blocs' policy rules act
+    teams_from: dict[str, int] = field(default_factory=dict)  # bloc -> quarter from which people play it
+
+    def play(self, bloc: str, quarter: int) -> None:
+        """People play `bloc` from `quarter` on: its levers move only by their measures, never by a rule."""
+        self.behaviour.teams[bloc] = periods.label(quarter)
+        self.teams_from[bloc] = quarter
 
     def add(self, quarter: int, family: str, measure, key: str) -> None:
         self.measures.setdefault(quarter, []).append((family, measure, key))
@@ -343,6 +352,10 @@ def _validate(raw: dict, end: str | None) -> Scenario:
     _refuse_degenerate(specs)
     scen = Scenario(sf.name, sf.description, start, stop, list(sf.blocs), specs, {}, sf.behaviour, path)
     scen.rules_from = periods.parse(sf.behaviour.rules_from, "scenario.behaviour.rules_from")
+    for code, period in sf.behaviour.teams.items():
+        if code not in sf.blocs:
+            raise ConfigError(f"scenario.behaviour.teams.{code}", "is not in scenario.blocs", ", ".join(sf.blocs))
+        scen.teams_from[code] = periods.parse(period, f"scenario.behaviour.teams.{code}")
     for family, value in (sf.levers or {}).items():
         for m in parse_measures(family, value, sf.blocs, f"scenario.levers.{family}"):
             scen.add(start, family, m, f"scenario.levers.{family}")

@@ -47,6 +47,12 @@ class BlocState:
     installed_access: np.ndarray = None  # [bloc] compute access of the chips in service (lags compute_access)
     entrant_knowledge: np.ndarray = None  # [bloc] knowledge of a new entrant (20th percentile at set-up)
     knowledge0_us: float = None  # the US firms' total knowledge at set-up: the unit of new knowledge
+    research_level: np.ndarray = None  # [bloc] research capacity relative to 2017
+    research_funding0: np.ndarray = None  # [bloc] EUR bn a year reaching research in the first quarter
+    research_compute0: np.ndarray = None  # [bloc] compute relative to the frontier at set-up
+    # [bloc] net talent gained since 2017 as a share of research capacity (0 until a researcher population
+    # writes it)
+    talent_inflow: np.ndarray = None
     # standards
     alignment: np.ndarray = None  # [bloc, bloc] how aligned two AI regimes are, 0-1, 1 on the diagonal
     # the model (after every set-up, then each step)
@@ -96,7 +102,7 @@ class Flows:
     citations: np.ndarray  # [bloc, bloc] citation-weighted co-authored papers
     home_country: np.ndarray  # [country] single-bloc papers
     home: np.ndarray  # [bloc] single-bloc papers
-    home_impact: np.ndarray  # [bloc] citation impact of home papers (capacity-weighted prestige)
+    home_impact: np.ndarray  # [bloc] citation impact of home papers (capacity-weighted author quality)
     country_with: np.ndarray  # [country, bloc] papers co-authored with that bloc
     spillover: np.ndarray  # [bloc] yearly knowledge growth from co-authored research (capability reads it)
     exposure: np.ndarray  # [bloc] share of output in dual-use fields with military- or security-linked partners

@@ -504,7 +504,9 @@ def test_a_closed_browser_tab_leaves_no_upload_folder(tmp_path):
     """In the real app: a page load makes no upload folder, an upload makes one, closing the tab removes it."""
     pytest.importorskip("playwright")
     pytest.importorskip("solara")
-    from test_app_e2e import CHROMIUM, CHROMIUM_ARGS, _free_port, open_page
+    from test_app_e2e import _free_port, open_page
+
+    from sim.app.headless import CHROMIUM, launch
 
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"no chromium at {CHROMIUM}")
@@ -527,7 +529,7 @@ def test_a_closed_browser_tab_leaves_no_upload_folder(tmp_path):
         good = tmp_path / "good.yaml"
         good.write_text("extends: baseline\nname: good\n")
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(p)
             page = open_page(browser, url)
             assert not folders()
             page.set_input_files(".entangle-upload input[type=file]", str(good))
@@ -549,3 +551,20 @@ def _serves(url: str) -> bool:
         return True
     except OSError:
         return False
+
+
+@pytest.mark.slow
+def test_a_disk_fault_inside_a_joblib_worker_ends_the_sweep_with_one_line(small_tmpfs):
+    """The worker processes (loky) write the runs: their OutputError must reach the command as one line."""
+    out = small_tmpfs / "sweep"
+    filler = small_tmpfs / "filler"
+    free = os.statvfs(small_tmpfs).f_bavail * os.statvfs(small_tmpfs).f_frsize
+    filler.write_bytes(b"\0" * (free - 200 * 1024))  # room for Hydra's configs, not for the tables
+    proc = cli("--multirun", "hydra/launcher=joblib", f"hydra.sweep.dir={out}", *SWEEP, cwd=small_tmpfs.parent)
+    line = one_line(proc, f"error: cannot write {out}/")
+    assert line.endswith(os.strerror(errno.ENOSPC))
+    assert not list(out.glob(f"*/{marker.DONE}")) or not (out / "summary.parquet").exists()
+    filler.unlink()
+    proc = cli("--multirun", "hydra/launcher=joblib", f"hydra.sweep.dir={out}", *SWEEP, cwd=small_tmpfs.parent)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(list(out.glob(f"*/{marker.DONE}"))) == 2 and (out / "summary.parquet").is_file()

@@ -139,6 +139,44 @@ def test_compliance_costs_slow_capability_growth():
     )
 
 
+def _research_level_after(change):
+    """Each bloc's research capacity level after the first quarter fixes the 2017 inputs, `change` moves some
+    input, and capacity takes eight more quarterly steps towards what the inputs sustain."""
+    from sim.compose import compose_config
+    from sim.mechanisms import capability
+    from sim.run import build_model
+
+    model = build_model(compose_config(["scale=classroom", "seed=0", "end=2017Q4"]))
+    model.step()
+    before = model.bloc_state.research_level.copy()
+    change(model)
+    for _ in range(8):
+        capability.grow_research(model)
+    return model.bloc_state.research_level / before, model.blocs.index("CN")
+
+
+def test_research_capacity_stays_put_while_its_inputs_do_not_move():
+    level, _ = _research_level_after(lambda m: None)
+    np.testing.assert_allclose(level, 1.0, atol=0.01)  # no bloc has a growth rate of its own
+
+
+def test_research_capacity_follows_funding_compute_and_talent():
+    def fund(m):
+        m.bloc_specs["CN"].public_ai_budget_eur_bn *= 2
+
+    def cut(m):
+        m.bloc_state.compute_access[m.blocs.index("CN")] *= 0.5
+
+    def talent(m):
+        m.bloc_state.talent_inflow[m.blocs.index("CN")] = 0.2
+
+    for change, direction in ((fund, 1), (cut, -1), (talent, 1)):
+        level, cn = _research_level_after(change)
+        assert direction * (level[cn] - 1) > 0.02, change.__name__
+        others = np.delete(level, cn)
+        np.testing.assert_allclose(others, 1.0, atol=0.01)  # only the bloc whose input moved
+
+
 # --- behavioural rules --------------------------------------------------------------------------
 def _scenario(tmp_path, behaviour):
     path = tmp_path / "rules.yaml"

@@ -1,4 +1,7 @@
-"""`python -m sim.app [--host H] [--port P]`: serve the teaching app (Solara) on 127.0.0.1:8765 by default."""
+"""`python -m sim.app [--host H] [--port P] [--rooms DIR]`: serve the teaching app (Solara) on 127.0.0.1:8765.
+
+127.0.0.1 is reachable from this machine only; `--host 0.0.0.0` (or the machine's classroom address)
+opens the app, and its seminar rooms, to the network: an opt-in."""
 
 from __future__ import annotations
 
@@ -12,7 +15,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m sim.app", description="Entangle teaching app (Solara).")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    parser.add_argument(
+        "--rooms",
+        default=None,
+        help="folder that keeps seminar rooms across restarts (default ~/.local/state/entangle/rooms)",
+    )
     args = parser.parse_args(argv)
+    if args.rooms:
+        os.environ["ENTANGLE_ROOMS"] = os.path.abspath(args.rooms)
     # A closed classroom network: no usage telemetry, no version check; Solara's browser assets
     # come from the solara-assets package (the `app` extra), not from a CDN.
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
@@ -26,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     from solara.__main__ import cli
 
-    print(f"Entangle teaching app: http://{args.host}:{args.port}/", flush=True)
+    print(f"Entangle teaching app: http://{args.host}:{args.port}/ (seminar rooms: /?room)", flush=True)
     cli.main(
         args=[
             "run",

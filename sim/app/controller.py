@@ -6,7 +6,6 @@ Solara reactives hold the state, so a change re-renders only the parts of the pa
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 import tempfile
 import time
@@ -16,16 +15,10 @@ from pathlib import Path
 import solara
 
 from ..errors import ConfigError
-from ..limits import MAX_SCENARIO_BYTES
-from . import bands
+from . import bands, uploads
 from .session import Session
 
 UNCHANGED = "unchanged run"
-
-
-def _safe_name(name: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(name).name) or "uploaded.yaml"
-    return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
 
 
 def _on_session_end(callback) -> None:
@@ -103,21 +96,23 @@ class Controller:
             old.close()
 
     def upload(self, info: dict):
-        fname = _safe_name(str(info.get("name", "uploaded.yaml")))
-        text = str(info.get("text", ""))
-        if len(text.encode("utf-8", "replace")) > MAX_SCENARIO_BYTES or Path(fname).suffix not in (".yaml", ".yml"):
-            self.error.set(
-                f"error: scenario: {fname} is not a scenario file; allowed: a .yaml file of at most "
-                f"{MAX_SCENARIO_BYTES:,} bytes"
-            )
+        """A file from the browser: refused with one line unless a scenario (uploads.py); a refused or failing
+        upload is removed at once and the run in progress carries on."""
+        try:
+            name, data = uploads.decode(info)
+            path = uploads.receive(self.tmpdir, name, data)
+        except ConfigError as err:
+            self.error.set(f"error: {err}")
             self.tick.set(self.tick.value + 1)
             return
-        path = Path(self.tmpdir) / fname
-        path.write_text(text)
-        label = f"uploaded: {fname}"
+        label, before = f"uploaded: {path.name}", self.choice.value
         self.uploads.set({**self.uploads.value, label: str(path)})
         self.choice.set(label)
         self.load(label)
+        if self.session.value.scenario != str(path):  # refused: forget the file, keep the run
+            path.unlink(missing_ok=True)
+            self.uploads.set({k: v for k, v in self.uploads.value.items() if k != label})
+            self.choice.set(before)
 
     def step(self):
         with self.shown_errors():

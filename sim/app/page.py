@@ -18,6 +18,7 @@ import solara
 
 from .. import periods
 from ..errors import ConfigError
+from ..limits import MAX_SCENARIO_BYTES
 from ..scenario import available, read_own
 from . import explain
 from .below import below_charts
@@ -51,7 +52,7 @@ def ChartGrid(options_json: str, marks_json: str = "{}", help_json: str = "{}", 
 
 
 @solara.component_vue("upload.vue")
-def ScenarioUpload(event_upload: Callable[[dict], None]):
+def ScenarioUpload(event_upload: Callable[[dict], None], max_bytes: int = MAX_SCENARIO_BYTES):
     pass
 
 
@@ -383,3 +384,22 @@ def ChangeLog(s: Session, n_changes: int, last: tuple):
         for c in s.changes:
             what = explain.describe(c.family, c.values)
             solara.Text(f"{c.period} · {c.label + ': ' if c.label else ''}{what}")
+
+
+Seminar = Page  # the single-user page; `Page` below also serves the seminar rooms (room_page.py)
+
+
+@solara.component
+def Page():  # noqa: F811 - Solara serves the module's `Page`
+    """/?room... -> a seminar room's screens; anything else -> the single-user page. Past the bound on live
+    sessions (live.py) a new tab gets one line instead of a model."""
+    from . import live, room_page
+
+    admitted = solara.use_memo(live.admit, [])
+    search = solara.use_router().search or ""
+    if not admitted:
+        solara.Error(live.FULL, classes=["entangle-error", "entangle-full"])
+    elif "room" in room_page.query(search):
+        room_page.RoomPage(search)
+    else:
+        Seminar()

@@ -235,6 +235,9 @@ def adapt(model, i: int) -> None:
     if model.quarter < g.rules_from:
         return
     code = model.blocs[i]
+    played_from = model.scenario.teams_from.get(code)
+    if played_from is not None and model.quarter >= played_from:
+        return  # people play this bloc (a seminar room's team): the rules leave its levers to them
     if rules.tighten_on_gap and code in p.tighten.blocs and s.chip_supply[i] >= p.tighten.min_supply_share:
         _tighten(model, i, p.tighten)
     if rules.tier_allies and code in p.tighten.blocs and s.chip_supply[i] >= p.tighten.min_supply_share:

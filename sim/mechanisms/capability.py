@@ -1,5 +1,14 @@
 """Capability growth: firms' knowledge stocks grow with R&D money, compute and spillovers;
-institutions' research capacity grows with their bloc's research funding.
+institutions' research capacity grows with the inputs that reach their bloc's research.
+
+Research capacity (papers a quarter an institution can author) is a stock of people and
+equipment. Each quarter it moves a step towards what its bloc's inputs can sustain: the
+research funding that reaches the bloc (its public AI budget, the non-compute payouts of its
+public programmes, and a share of the private capital its firms raise), its compute
+relative to the world frontier (access times stock: export controls cut it), and the net
+talent it gains. 2017 capacity is taken as in balance with 2017 inputs, so capacity grows
+where the inputs grow (China's 2017 plan, its private capital boom) and stalls where they
+do not (C13); nothing is a per-bloc growth rate.
 
 A firm's growth rate is its bloc's R&D productivity scaled by its capital (R&D it
 can pay for), the bloc's compute relative to the leader, access to frontier models,
@@ -51,6 +60,41 @@ class Params:
         16.0, lo=1, hi=40, source="calibrated to G2 (tried 1-16): chips stay in service ~4 years"
     )
     patent_rate: float = spec(10.0, lo=0, source="G3: patent families per unit knowledge and year, before propensity")
+    private_research_share: float = spec(
+        0.1,
+        lo=0,
+        hi=1,
+        source="assumption: share of the private capital a bloc's AI firms raise that pays for research which "
+        "publishes (corporate labs, academic partnerships)",
+    )
+    funding_elasticity: float = spec(
+        1.5,
+        lo=0,
+        hi=3,
+        source="calibrated to C13 2017-2020 (fit parts; tried 1.0-1.5): research capacity is people and "
+        "equipment paid from research funding; above 1 because funded groups also draw talent and "
+        "co-funding (1.0 leaves China's lead over Europe within noise)",
+    )
+    research_compute_elasticity: float = spec(
+        0.3,
+        lo=0,
+        hi=3,
+        source="assumption: compute relative to the frontier raises research capacity sub-linearly "
+        "(below compute_elasticity: most papers need little compute)",
+    )
+    max_capacity_growth: float = spec(
+        0.1,
+        lo=0,
+        hi=1,
+        source="assumption: research capacity grows at most ~10% a year however much money arrives: the "
+        "researchers must be trained or hired (new PhDs and hires are about a tenth of the workforce a year)",
+    )
+    capacity_adjustment_quarters: float = spec(
+        12.0,
+        lo=1,
+        hi=80,
+        source="assumption: hiring and training researchers (a PhD cohort) takes about three years",
+    )
 
 
 def setup(model) -> None:
@@ -66,6 +110,50 @@ def setup(model) -> None:
         ]
     )
     s.knowledge0_us = f.knowledge[f.bloc == model.blocs.index("US")].sum() if "US" in model.blocs else f.knowledge.sum()
+    s.research_compute0 = research_compute(model)
+    s.research_level = np.ones(model.n_blocs)
+    s.talent_inflow = np.zeros(model.n_blocs)
+    # Private capital is known only after the first quarter's rounds: the 2017 funding is taken then.
+    s.research_funding0 = np.full(model.n_blocs, np.nan)
+
+
+def research_compute(model) -> np.ndarray:
+    """[bloc] compute a bloc's researchers can use relative to the world frontier (access times stock)."""
+    s = model.bloc_state
+    compute = s.compute_access * s.compute_stock
+    return compute / max(compute.max(), 1e-12)
+
+
+def research_funding(model) -> np.ndarray:
+    """[bloc] EUR bn a year reaching research: the public AI budget, the non-compute payouts of public
+    programmes in force, and a share of the private capital the bloc's firms raised this quarter
+    (real-world-scaled)."""
+    p, lv = model.params.capability, model.levers
+    public = np.array([b.public_ai_budget_eur_bn for b in model.bloc_specs.values()])
+    for prog in lv.programmes.values():
+        if prog.quarters_left > 0:
+            public[prog.bloc] += prog.quarterly_eur_bn * 4 * (1 - prog.compute_share)
+    private = model.flows.rounds_capital * 4 / 1000 / model.scale  # EUR m a quarter at model scale -> bn a year
+    return public + p.private_research_share * private
+
+
+def grow_research(model) -> None:
+    """Move every bloc's research capacity a step towards what its funding, compute and talent sustain."""
+    s, p = model.bloc_state, model.params.capability
+    funding = research_funding(model)
+    if np.isnan(s.research_funding0).any():
+        s.research_funding0 = np.maximum(funding, 1e-9)
+    sustained = (
+        (funding / s.research_funding0) ** p.funding_elasticity
+        * (research_compute(model) / np.maximum(s.research_compute0, 1e-12)) ** p.research_compute_elasticity
+        * (1 + s.talent_inflow)
+    )
+    step = (sustained - s.research_level) / p.capacity_adjustment_quarters
+    # Growth is bounded by the people who can be trained or hired; shrinking is not (contracts end).
+    step = np.minimum(step, s.research_level * ((1 + p.max_capacity_growth) ** 0.25 - 1))
+    level = s.research_level + step
+    model.inst.capacity *= (level / s.research_level)[model.inst.bloc]
+    s.research_level = level
 
 
 def index(model) -> np.ndarray:
@@ -108,9 +196,7 @@ def step(model) -> None:
         + (fl.spillover / 4)[f.bloc]
         + p.paper_learning * np.log1p(fl.firm_papers)
     )
-    # Research capacity grows with each bloc's research funding and talent pipeline (C13).
-    research = np.array([b.research_growth for b in specs]) / 4
-    model.inst.capacity *= 1 + research[model.inst.bloc]
+    grow_research(model)
     before = f.knowledge.copy()
     f.knowledge *= 1 + growth
     s.capability = index(model)

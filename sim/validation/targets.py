@@ -204,6 +204,7 @@ def c13(t):
     for b in ("CN", "US", "EU"):
         a = annual(t["ts"], f"papers_total_{b}")
         out[f"growth_{b}"] = float(a[2022] / a[2017])
+        out[f"growth_{b}_2020"] = float(a[2020] / a[2017])  # the fit half: the years up to 2020
     return out
 
 

@@ -1,0 +1,366 @@
+"""The seminar room's screens (Solara): open or join a room, the lecturer's screen, a team's screen.
+
+Addresses (query strings on the app's one page, so the single-user page at / is unchanged):
+- `/?room`                       open a room (lecturer) or type a room code (team);
+- `/?room=CODE`                  a team takes a free bloc;
+- `/?room=CODE&seat=TOKEN`       the team's screen (the link gets the seat back after a reload);
+- `/?room=CODE&lecturer=TOKEN`   the lecturer's screen (the secret link; the code alone cannot step).
+
+All state is in `room.Room`; every screen follows `room.version` and redraws when it changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import threading
+import urllib.parse
+from pathlib import Path
+
+import solara
+
+from ..errors import ConfigError
+from ..scenario import available
+from . import live
+from .room import ROUNDS, Room, slider_keys
+
+CSS = (Path(__file__).with_name("page.css")).read_text()
+
+
+def query(search: str | None) -> dict:
+    return {k: v[0] for k, v in urllib.parse.parse_qs(search or "", keep_blank_values=True).items()}
+
+
+def use_room(room: Room):
+    """Redraw when the room changes (and once a second while its countdown runs); False if the room is full."""
+    version = solara.use_reactive((room.version, None))
+    admitted = solara.use_memo(room.attach, [room])
+
+    def follow(cancel: threading.Event):
+        if not admitted:
+            return
+        seen = None
+        while not cancel.is_set():
+            with room.changed:
+                room.changed.wait_for(lambda: room.version != version.value[0] or cancel.is_set(), timeout=1.0)
+            left = room.countdown_left()
+            now = (room.version, None if left is None else int(left))
+            if now != seen:
+                seen = now
+                version.set(now)
+
+    def leave():
+        if admitted:
+            done = threading.Event()
+            live._on_session_end(lambda: done.is_set() or (done.set(), room.detach()))
+            return lambda: done.is_set() or (done.set(), room.detach())
+
+    solara.use_effect(leave, [room])
+    solara.use_thread(follow, dependencies=[room, admitted], intrusive_cancel=False)
+    return admitted, version.value
+
+
+@solara.component
+def RoomPage(search: str):
+    q = query(search)
+    code, lecturer, seat = q.get("room", ""), q.get("lecturer"), q.get("seat")
+    error = solara.use_reactive("")
+    solara.Style(CSS)
+    solara.Title(f"Entangle room {code}" if code else "Entangle rooms")
+    if not code:
+        Landing(error)
+        return
+    try:
+        room = live.rooms().get(code)
+    except ConfigError as err:
+        solara.Error(f"error: {err}", classes=["entangle-error"])
+        Landing(error)
+        return
+    if lecturer is not None:
+        if not room.is_lecturer(lecturer):
+            solara.Error("error: room: this is not the lecturer's link of this room", classes=["entangle-error"])
+            return
+        LecturerScreen(room, lecturer, error)
+    elif seat is not None:
+        if room.seat_of(seat) is None:
+            solara.Error("error: room: this seat link holds no seat in this room", classes=["entangle-error"])
+            JoinScreen(room, error)
+            return
+        TeamScreen(room, seat, error)
+    else:
+        JoinScreen(room, error)
+
+
+@solara.component
+def Landing(error):
+    router = solara.use_router()
+    scenario = solara.use_reactive("baseline")
+    seed = solara.use_reactive(0)
+    code = solara.use_reactive("")
+
+    def open_room():
+        try:
+            room, token = live.rooms().open(scenario.value, int(seed.value))
+        except ConfigError as err:
+            error.set(f"error: {err}")
+            return
+        router.push(f"/?room={room.code}&lecturer={urllib.parse.quote(token)}")
+
+    with solara.Columns([1, 1]):
+        with solara.Card("Lecturer: open a room"):
+            solara.Select("Scenario", values=available(), value=scenario)
+            solara.InputInt("Seed", value=seed)
+            solara.Button("Open a room", on_click=open_room, color="primary", classes=["entangle-room-open"])
+            solara.Text(
+                "You get a room code for the teams and a secret lecturer link: keep the link to yourself.",
+                classes=["entangle-sub"],
+            )
+        with solara.Card("Team: join a room"):
+            solara.InputText("Room code", value=code, continuous_update=True, classes=["entangle-room-code-input"])
+            solara.Button(
+                "Join",
+                on_click=lambda: router.push(f"/?room={re.sub('[^A-Za-z0-9]', '', code.value).upper()}"),
+                color="primary",
+                classes=["entangle-room-join"],
+            )
+    if error.value:
+        solara.Error(error.value, classes=["entangle-error"])
+
+
+@solara.component
+def JoinScreen(room: Room, error):
+    router = solara.use_router()
+    admitted, _ = use_room(room)
+    team = solara.use_reactive("")
+    if not admitted:
+        solara.Error("This room has too many screens open.", classes=["entangle-error"])
+        return
+
+    def join(bloc):
+        try:
+            token = room.join(bloc, team.value)
+        except ConfigError as err:
+            error.set(f"error: {err}")
+            return
+        router.push(f"/?room={room.code}&seat={urllib.parse.quote(token)}")
+
+    with solara.Card(f"Join room {room.code}"):
+        solara.InputText("Team name", value=team, continuous_update=True, classes=["entangle-team-name"])
+        free = room.free_blocs()
+        if not free:
+            solara.Text("Every bloc has a team. Ask the lecturer.", classes=["entangle-sub"])
+        with solara.Row():
+            for bloc in free:
+                solara.Button(
+                    f"Play {bloc}",
+                    on_click=functools.partial(join, bloc),
+                    color="primary",
+                    classes=[f"entangle-take-{bloc}"],
+                )
+    if error.value:
+        solara.Error(error.value, classes=["entangle-error"])
+
+
+def _status_line(room: Room) -> str:
+    st = room.status()
+    left = st["countdown_left"]
+    clock = "" if left is None else f" · {int(left) // 60}:{int(left) % 60:02d} left"
+    return f"{'ended' if st['finished'] else st['period']} · rounds of a {st['round_length']}{clock}"
+
+
+@solara.component
+def Teams(room: Room, version):  # `version`: redraw when the room changes (same room, new state)
+    with solara.Row(classes=["entangle-room-teams"], style={"flex-wrap": "wrap"}):
+        for bloc in room.blocs:
+            seat = room.seats.get(bloc)
+            if seat is None:
+                text, cls = f"{bloc}: no team (follows the rules)", "free"
+            else:
+                state = "committed" if seat.committed else "deciding"
+                text, cls = f"{bloc}: {seat.team} · {state}", state
+            solara.Text(text, classes=["entangle-room-team", f"team-{bloc}", f"team-{cls}"])
+
+
+@solara.component
+def WhoDidWhat(room: Room, version):
+    rounds = room.public_rounds()
+    if not rounds:
+        solara.Text("No round yet.", classes=["entangle-sub"])
+        return
+    items = []
+    for n, r in reversed(list(enumerate(rounds, 1))):
+        moves = "".join(
+            f"<li><b>{html.escape(b)} ({html.escape(r['teams'].get(b, ''))})</b>: {html.escape('; '.join(ms))}</li>"
+            for b, ms in r["moves"].items()
+        )
+        kept = "".join(f"<li><b>{html.escape(b)}</b>: did not commit, kept its levers</li>" for b in r["kept"])
+        head = f"Round {n} · {r['period']} ({r['quarters']} q)"
+        items.append(f"<div class='entangle-round round-{n}'>{head}<ul>{moves}{kept}</ul></div>")
+    solara.HTML(tag="div", unsafe_innerHTML="".join(items[:4]), classes=["entangle-who"])
+
+
+@solara.component
+def SharedCharts(room: Room, version):
+    from .page import Charts  # the single-user page's charts, drawn from the room's shared model
+
+    Charts(room.session, hash(version), False, "papers")
+
+
+@solara.component
+def LecturerScreen(room: Room, token: str, error):
+    admitted, version = use_room(room)
+    auto = solara.use_reactive(True)
+    rewind_to = solara.use_reactive(1)
+    confirm = solara.use_reactive(False)
+    router = solara.use_router()
+
+    def autostep(cancel: threading.Event):
+        # The lecturer's screen steps the shared model when every team has committed or the countdown ends.
+        while auto.value and not cancel.wait(0.3):
+            if room.ready() and not room.ended:
+                act(room.step)
+
+    solara.use_thread(autostep, dependencies=[room, auto.value], intrusive_cancel=False)
+
+    def act(fn, *args, **kwargs):
+        try:
+            fn(token, *args, **kwargs)
+            error.set("")
+        except ConfigError as err:
+            error.set(f"error: {err}")
+
+    def upload(info):
+        from . import uploads
+
+        try:
+            name, data = uploads.decode(info)
+        except ConfigError as err:
+            error.set(f"error: {err}")
+            return
+        act(room.upload, name, data)
+
+    def end():
+        act(room.end)
+        live.rooms().rooms.pop(room.code, None)
+        router.push("/?room")
+
+    if not admitted:
+        solara.Error("This room has too many screens open.", classes=["entangle-error"])
+        return
+    from .page import ScenarioUpload
+
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
+        solara.Text(room.code, classes=["entangle-room-code", "entangle-period"])
+        with solara.Column(gap="0px"):
+            solara.Text(_status_line(room), classes=["entangle-room-status"])
+            solara.Text(
+                f"Teams join at this address with the code {room.code}: /?room={room.code}", classes=["entangle-sub"]
+            )
+        solara.ToggleButtonsSingle(
+            value=room.round_length, values=list(ROUNDS), on_value=lambda v: act(room.settings, round_length=v)
+        )
+        solara.InputInt(
+            "countdown (s)",
+            value=room.countdown_s,
+            on_value=lambda v: v is not None and act(room.settings, countdown_s=v),
+            classes=["entangle-countdown"],
+        )
+        solara.Button(
+            "Start countdown", on_click=lambda: act(room.start_countdown), classes=["entangle-room-countdown"]
+        )
+        solara.Button(
+            "Step the round now",
+            on_click=lambda: act(room.step),
+            color="primary",
+            disabled=room.session.finished,
+            classes=["entangle-room-step"],
+        )
+        solara.Switch(label="step when every team has committed or time is up", value=auto)
+    Teams(room, version)
+    if error.value:
+        solara.Error(error.value, classes=["entangle-error"])
+    WhoDidWhat(room, version)
+    SharedCharts(room, version)
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="10px"):
+        solara.FileDownload(
+            lambda: room.export_yaml().encode(),
+            filename=f"room_{room.code}_s{room.seed}.yaml",
+            label="Export scenario",
+            mime_type="application/x-yaml",
+            children=[
+                solara.Button("Export scenario", icon_name="mdi-download", text=True, classes=["entangle-export"])
+            ],
+        )
+        ScenarioUpload(event_upload=upload)
+        solara.InputInt("rewind to before round", value=rewind_to, classes=["entangle-rewind-to"])
+        with solara.Div(classes=["entangle-rewind-confirm"]):
+            solara.Checkbox(label="yes, discard the later rounds' moves", value=confirm)
+        solara.Button(
+            "Rewind",
+            on_click=lambda: (act(room.rewind, int(rewind_to.value) - 1, confirm=confirm.value), confirm.set(False)),
+            classes=["entangle-rewind"],
+        )
+        solara.Button("End the room", on_click=end, color="error", outlined=True, classes=["entangle-room-end"])
+
+
+@solara.component
+def TeamScreen(room: Room, token: str, error):
+    admitted, version = use_room(room)
+    seat = room.seat_of(token)
+    blocs = room.blocs
+    partner = solara.use_reactive(next(b for b in blocs if b != seat.bloc))
+    if not admitted:
+        solara.Error("This room has too many screens open.", classes=["entangle-error"])
+        return
+    a = seat.bloc
+    b = partner.value if partner.value in blocs and partner.value != a else next(x for x in blocs if x != a)
+    i, j = blocs.index(a), blocs.index(b)
+    lv = room.session.model.levers
+
+    def act(fn, *args):
+        try:
+            fn(token, *args)
+            error.set("")
+        except ConfigError as err:
+            error.set(f"error: {err}")
+
+    def move(key, step, current, x):
+        if x is None or abs(float(x) - current) <= step / 2 + 1e-9:
+            return  # the widget snapping a value in force back to its step is not a move
+        act(room.draft, key, b, float(x))
+
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
+        solara.Text(f"{seat.team} · {a}", classes=["entangle-period", "entangle-team-title"])
+        solara.Text(_status_line(room), classes=["entangle-room-status"])
+        state = "committed: waiting for the lecturer's step" if seat.committed else f"draft: {len(seat.draft)} move(s)"
+        solara.Text(state, classes=["entangle-team-state"])
+        solara.Button("Commit moves", on_click=lambda: act(room.commit), color="success", classes=["entangle-commit"])
+        solara.Button("Discard draft", on_click=lambda: act(room.discard), classes=["entangle-discard"])
+    Teams(room, version)
+    if error.value:
+        solara.Error(error.value, classes=["entangle-error"])
+    with solara.Row(gap="0px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
+        with solara.Column(gap="4px", classes=["entangle-sidebar"]):
+            with solara.Row(style={"align-items": "center"}):
+                solara.Text("towards", classes=["entangle-sub"])
+                solara.ToggleButtonsSingle(value=b, values=[x for x in blocs if x != a], on_value=partner.set)
+            for key, sl in slider_keys().items():
+                drafted = seat.draft.get(f"{key}|{b}")
+                current = float(drafted.value) if drafted else float(sl.read(lv, i, j, a, b))
+                slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+                with solara.Div(classes=["entangle-lever", f"lever-{slug}", "drafted" if drafted else "in-force"]):
+                    solara.Text(
+                        f"{sl.group}: {sl.label}" + (" (draft)" if drafted else ""), classes=["entangle-lever-label"]
+                    )
+                    solara.InputFloat(
+                        "",
+                        value=round(current, 6),
+                        on_value=functools.partial(move, key, sl.step, current),
+                        continuous_update=False,
+                        dense=True,
+                        classes=["entangle-number"],
+                    )
+        with solara.Column(gap="4px", style={"flex": "1 1 auto", "min-width": "0"}):
+            WhoDidWhat(room, version)
+            SharedCharts(room, version)

@@ -1,0 +1,251 @@
+"""Seminar rooms without a browser: seats, private drafts, commits, the lecturer's token, concurrency,
+rejoin, a server restart, rewind, uploads, and an export that replays the room's run exactly."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+
+from sim import periods
+from sim.app import room as room_mod
+from sim.app.room import AccessError, Rooms
+from sim.app.session import Session
+from sim.errors import ConfigError
+
+CHIPS = "export_controls:chips: stringency"
+STRICT = "regulation:strictness"
+INBOUND = "investment_screening:inbound screening"
+
+
+@pytest.fixture
+def rooms(tmp_path):
+    return Rooms(tmp_path / "rooms")
+
+
+def table(session: Session) -> pd.DataFrame:
+    return session.model.recorder.timeseries().reset_index(drop=True)
+
+
+def replay(tmp_path, room) -> Session:
+    """The room's export as a fresh session, stepped as far as the room ran."""
+    path = tmp_path / "export.yaml"
+    path.write_text(room.export_yaml())
+    s = Session(str(path), room.seed, room.scale)
+    while s.model.quarter < room.session.model.quarter:
+        s.step()
+    return s
+
+
+def test_a_room_has_a_short_code_and_a_secret_lecturer_token(rooms):
+    room, token = rooms.open()
+    assert len(room.code) == 5 and set(room.code) <= set(room_mod.CODE_ALPHABET)
+    assert len(token) >= 24 and token not in room.code and token not in (room.folder / "room.json").read_text()
+    assert rooms.get(room.code.lower()) is room  # typed in lower case off the projector
+    seat = room.join("EU", "Brussels")
+    for act in (
+        lambda t: room.step(t),
+        lambda t: room.rewind(t, 0, confirm=True),
+        lambda t: room.upload(t, "x.yaml", b"extends: baseline\n"),
+        lambda t: room.end(t),
+        lambda t: room.settings(t, round_length="year"),
+    ):
+        for wrong in (None, "", room.code, seat, token[:-1] + ("A" if token[-1] != "A" else "B")):
+            with pytest.raises(AccessError, match="only the lecturer's link"):
+                act(wrong)
+    assert room.session.period == "2017Q1" and not room.ended
+
+
+def test_drafts_are_private_until_the_step_and_uncommitted_teams_keep_their_levers(rooms):
+    room, lect = rooms.open()
+    eu, us = room.join("EU", "Brussels"), room.join("US", "Washington")
+    with pytest.raises(ConfigError, match="EU already has a team"):
+        room.join("EU", "Paris")
+    room.draft(eu, STRICT, "CN", 0.8)
+    room.draft(us, CHIPS, "CN", 0.9)
+    room.commit(eu)  # the US team does not commit: its draft stays its own
+    status = str(room.status()) + str(room.public_rounds())
+    assert "0.8" not in status and "0.9" not in status and "strictness" not in status
+    rnd = room.step(lect)
+    assert [m.key for m in rnd.moves["EU"]] == [STRICT] and rnd.kept == ["US"]
+    lv, blocs = room.session.model.levers, room.blocs
+    assert lv.strictness[blocs.index("EU")] == pytest.approx(0.8)
+    assert room.public_rounds()[0]["moves"]["EU"] == ["EU AI regulation: strictness 0.80"]
+    assert room.seat_of(us).draft and not room.seat_of(us).committed  # still a draft
+    assert lv.export[0, blocs.index("US"), blocs.index("CN")] != pytest.approx(0.9)
+
+
+def test_bad_moves_are_refused_with_one_line(rooms):
+    room, _ = rooms.open()
+    eu = room.join("EU")
+    with pytest.raises(ConfigError, match="regulation.strictness: 1.5 is out of range"):
+        room.draft(eu, STRICT, "CN", 1.5)
+    with pytest.raises(ConfigError, match="partner: 'EU' is not a partner of EU"):
+        room.draft(eu, CHIPS, "EU", 0.5)
+    with pytest.raises(ConfigError, match="lever: 'nukes' is not a lever"):
+        room.draft(eu, "nukes", "CN", 1)
+    with pytest.raises(AccessError):
+        room.draft("not-a-seat", STRICT, "CN", 0.5)
+    assert not room.seat_of(eu).draft
+
+
+def test_every_team_committed_or_the_countdown_ran_out_means_ready(rooms):
+    room, lect = rooms.open()
+    eu, cn = room.join("EU"), room.join("CN")
+    assert not room.ready()
+    room.commit(eu)
+    assert not room.ready()
+    room.commit(cn)
+    assert room.ready()
+    room.step(lect)
+    assert not room.ready()
+    room.settings(lect, countdown_s=30)
+    room.start_countdown(lect, now=1000.0)
+    assert not room.ready(now=1029.0) and room.ready(now=1030.0)
+    with pytest.raises(ConfigError, match="round: 'decade' is not a round length"):
+        room.settings(lect, round_length="decade")
+
+
+def test_teams_committing_at_once_never_corrupt_the_room(rooms, tmp_path):
+    room, lect = rooms.open()
+    seats = {b: room.join(b) for b in ("EU", "CN", "US")}
+    partner = {"EU": "CN", "CN": "US", "US": "CN"}
+    errors = []
+
+    def team(bloc, k):
+        try:
+            for n in range(12):
+                room.draft(seats[bloc], STRICT, partner[bloc], round(0.01 * (n % 50) + 0.1 * k, 2))
+                room.draft(seats[bloc], INBOUND, partner[bloc], 0.2 + 0.1 * k)
+                room.commit(seats[bloc])
+        except Exception as err:  # noqa: BLE001 - any error at all is the failure
+            errors.append(err)
+
+    for _ in range(3):
+        threads = [threading.Thread(target=team, args=(b, k)) for k, b in enumerate(seats)]
+        stepper = threading.Thread(target=lambda: [room.step(lect) for _ in range(3)])
+        for t in (*threads, stepper):
+            t.start()
+        for t in (*threads, stepper):
+            t.join()
+    assert not errors
+    assert len(room.rounds) == 9 and room.session.period == periods.label(periods.parse("2017Q1") + 9)
+    # What the room holds is one consistent story: its export replays to the same table, and a restart
+    # (from the file written after the last change) restores the same room.
+    pd.testing.assert_frame_equal(table(replay(tmp_path, room)), table(room.session))
+    back = Rooms(rooms.folder).get(room.code)
+    assert back.export_yaml() == room.export_yaml()
+
+
+def test_rejoin_and_restart_give_the_seat_and_the_room_back(rooms, tmp_path):
+    room, lect = rooms.open("decoupling", seed=2)
+    eu = room.join("EU", "Brussels")
+    room.draft(eu, STRICT, "CN", 0.7)
+    room.commit(eu)
+    room.settings(lect, round_length="year")
+    room.step(lect)
+    room.draft(eu, CHIPS, "CN", 0.4)  # a draft in progress when the server goes down
+    assert room.seat_of(eu).bloc == "EU"  # the same token, the same seat
+    exported = room.export_yaml()
+
+    back = Rooms(rooms.folder).get(room.code)  # a new server process reads the rooms folder
+    assert back is not room and back.session.period == "2018Q1" and back.round_length == "year"
+    assert back.seat_of(eu).team == "Brussels" and list(back.seat_of(eu).draft.values())[0].value == 0.4
+    assert back.is_lecturer(lect) and back.export_yaml() == exported
+    pd.testing.assert_frame_equal(table(back.session), table(room.session))
+    back.commit(eu)
+    back.step(lect)
+    assert back.session.period == "2019Q1"
+
+
+def test_a_teams_bloc_follows_no_rule_and_the_others_still_do(rooms, tmp_path):
+    """decoupling at classroom scale: China's rules fire twice by 2029Q4 (see `fired`)."""
+
+    def fired(room):
+        ev = room.session.model.governments.table()
+        return ev[ev.kind == "fired"].groupby("bloc").size().to_dict()
+
+    played, lect = rooms.open("decoupling")
+    played.join("CN", "Beijing")
+    unplayed, lect2 = rooms.open("decoupling")
+    unplayed.join("EU", "Brussels")
+    for room, token in ((played, lect), (unplayed, lect2)):
+        room.settings(token, round_length="year")
+        while room.session.model.quarter <= periods.parse("2029Q4"):
+            room.step(token)
+    assert fired(unplayed).get("CN", 0) > 0 and "EU" not in fired(unplayed)
+    assert "CN" not in fired(played)
+    # The export says who played which bloc from when, so the command line replays the same run.
+    assert "teams:\n    CN: 2017Q1" in played.export_yaml()
+    pd.testing.assert_frame_equal(table(replay(tmp_path, played)), table(played.session))
+
+
+def test_rewind_discards_later_rounds_and_equals_a_straight_run(rooms, tmp_path):
+    room, lect = rooms.open()
+    eu = room.join("EU")
+    for value in (0.3, 0.6, 0.9):
+        room.draft(eu, STRICT, "CN", value)
+        room.commit(eu)
+        room.step(lect)
+    with pytest.raises(ConfigError, match="rewind: discards every later round"):
+        room.rewind(lect, 1)
+    assert len(room.rounds) == 3
+    room.rewind(lect, 1, confirm=True)
+    assert len(room.rounds) == 1 and room.session.period == "2017Q2"
+    straight, lect2 = rooms.open()
+    eu2 = straight.join("EU")
+    straight.draft(eu2, STRICT, "CN", 0.3)
+    straight.commit(eu2)
+    straight.step(lect2)
+    pd.testing.assert_frame_equal(table(room.session), table(straight.session))
+    assert "0.6" not in room.export_yaml().split("timeline:")[1].split("2017Q3")[0]
+
+
+def test_uploads_only_by_the_lecturer_and_only_scenarios(rooms):
+    room, lect = rooms.open()
+    room.join("EU")
+    for name, data, line in (
+        ("x.zip", b"PK\x03\x04junk", "is not a .yaml file"),
+        ("x.yaml", b"PK\x03\x04junk", "is a zip archive"),
+        ("t.yaml", b"PAR1\x00\x00", "is a Parquet table"),
+        ("../../etc/x.yaml", b"name: x\n", "is a path"),
+        ("big.yaml", b"#" * 1_000_001, "has 1,000,001 bytes"),
+        ("bad.yaml", b"extends: baseline\ntimelinez: {}\n", "scenario.timelinez"),
+        ("nous.yaml", b"blocs: [CN, US]\n", "has no bloc EU, which a team plays"),
+    ):
+        with pytest.raises(ConfigError, match=line.replace(".", r"\.")):
+            room.upload(lect, name, data)
+        assert sorted(p.name for p in room.folder.iterdir()) == ["room.json", "room_export.yaml"]
+    room.upload(lect, "mine.yaml", b"extends: baseline\nname: mine\n")
+    assert room.session.model.scenario.name == "mine" and room.seats["EU"].joined == "2017Q1"
+    assert Rooms(room.folder.parent).get(room.code).session.model.scenario.name == "mine"
+
+
+def test_ending_a_room_removes_it_and_the_bounds_hold(rooms, monkeypatch):
+    room, lect = rooms.open()
+    room.end(lect)
+    assert not room.folder.exists()
+    with pytest.raises(ConfigError, match="no open room"):
+        rooms.get(room.code)
+    monkeypatch.setattr(room_mod, "MAX_ROOMS", 2)
+    rooms.open()
+    rooms.open()
+    with pytest.raises(ConfigError, match="already has 2 open rooms"):
+        rooms.open()
+    monkeypatch.setattr(room_mod, "MAX_VIEWERS", 2)
+    r = next(iter(rooms.rooms.values()))
+    assert r.attach() and r.attach() and not r.attach()
+    r.detach()
+    assert r.attach()
+
+
+def test_live_sessions_are_bounded_in_all(monkeypatch):
+    from sim.app import live
+
+    monkeypatch.setattr(live, "MAX_SESSIONS", live.live() + 2)
+    assert live.admit() and live.admit() and not live.admit()  # the next tab gets live.FULL, no model
+    live.leave()
+    assert live.admit()
+    live.leave()
+    live.leave()
