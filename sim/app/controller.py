@@ -174,13 +174,17 @@ class Controller:
     def band_loop(self, cancel):
         """While the page is open: redraw when a background seed run finishes."""
         s = self.session.value
+        seen = None
         while not cancel.is_set():
             try:
                 finished = s.bands.wait(0.25)
-            except Exception:  # a run that failed in the worker: its band shows without it
+            except Exception:  # a run that failed: its band shows without it
                 logging.getLogger(__name__).exception("seed band run failed")
                 finished = True
-            if finished:
+            # compare counts, not wake-ups: two runs ending together wake this loop once
+            now = s.bands.status()
+            if now != seen:
+                seen = now
                 self.band_version.set(self.band_version.value + 1)
-            else:
+            if not finished:
                 cancel.wait(0.25)
