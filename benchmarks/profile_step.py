@@ -28,6 +28,7 @@ from benchmarks.tasks import _entangle  # noqa: E402
 PHASES = [
     ("compute", "step", "compute (chips, export controls)"),
     ("investment", "step", "investment (rounds, screening, turnover)"),
+    ("mobility", "step", "mobility (researchers' moves, who is where)"),
     ("collaboration", "step", "collaboration, in all"),
     ("collaboration", "_form", "  new ties (rates, partner draw, screening, merge)"),
     ("collaboration", "_decay", "  tie decay and bans"),
@@ -39,11 +40,12 @@ PHASES = [
 
 def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, int]:
     from sim import recorder
-    from sim.mechanisms import capability, collaboration, compute, investment, standards
+    from sim.mechanisms import capability, collaboration, compute, investment, mobility, standards
 
     modules = {
         "compute": compute,
         "investment": investment,
+        "mobility": mobility,
         "collaboration": collaboration,
         "standards": standards,
         "capability": capability,

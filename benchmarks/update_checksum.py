@@ -15,7 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST = ROOT / "tests" / "test_checksum.py"
-OVERRIDES = ["scenario=baseline", "scale=classroom", "seed=0"]
+# At the former classroom factor, 0.04 (the shipped classroom scale is 0.5 since the classroom-bias fix): a
+# small run, so the pin stays quick, and the same value as before the factor changed.
+OVERRIDES = ["scenario=baseline", "scale=classroom", "scale.factor=0.04", "seed=0"]
 
 
 def tables_checksum(model) -> str:

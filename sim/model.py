@@ -15,7 +15,7 @@ from .mechanisms.behaviour import Governments
 from .mechanisms.market import Market
 from .recorder import Recorder
 from .scenario import Scenario
-from .state import BlocState, Flows, InvestmentMarket, ResearchNetwork
+from .state import BlocState, Flows, InvestmentMarket, People, ResearchNetwork
 from .streams import Streams
 
 
@@ -32,6 +32,7 @@ class EntangleModel(mesa.Model):
     flows: Flows
     investment_market: InvestmentMarket
     network: ResearchNetwork
+    people: People  # mobility's researcher cohorts (sim/mechanisms/mobility.py)
     market: Market  # the compute market (sim/mechanisms/market.py): prices, shares, access
     governments: Governments  # the rules' memory: locked levers, streaks, policy events
 
@@ -60,7 +61,7 @@ class EntangleModel(mesa.Model):
             for row in range(len(arrays)):  # a plain loop: create_agents would also build a throwaway AgentSet
                 kind(self, row)
 
-        self.flows = Flows.empty(self.n_blocs, len(self.countries), len(self.firms), len(FIELDS))
+        self.flows = Flows.empty(self.n_blocs, len(self.countries), len(self.firms), len(FIELDS), len(self.inst))
         self.governments = Governments(self)  # before any measure: explicit settings lock the levers they set
         self._apply_due()  # levers in force at the start
         for mechanism in SETUP_ORDER:

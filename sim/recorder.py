@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import periods
 from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, STAGES
+from .mechanisms.collaboration import effort_by_pair
 from .mechanisms.market import world_shares
 from .policies import lever_columns
 
@@ -101,6 +102,9 @@ class Recorder:
                 f"deals_blocked_{a}_to_{b}",
                 f"capital_{a}_to_{b}",
                 f"cross_compliance_{a}_with_{b}",
+                f"effort_{a}_with_{b}",
+                f"mobility_{a}_to_{b}",
+                f"researchers_{a}_in_{b}",
                 *(c.column(a, b) for c in self.pair_levers),
             )
         ]
@@ -181,6 +185,8 @@ class Recorder:
         capital = np.array([deals["amount_eur"][ok & (key == a * nb + b)].sum() for a, b in zip(self.oi, self.oj)])
         i, j = self.oi, self.oj
         cross = complying / n_firms[:, None]
+        # Researchers of each origin (rows) working in each bloc (columns).
+        people = np.add.reduceat(model.people.researchers.sum(axis=0), model.people.starts, axis=0).T
         ordered_block = np.column_stack(
             [
                 ratio(fl.papers[i, j], total[i]),
@@ -188,6 +194,9 @@ class Recorder:
                 blocked[i * nb + j] * up,
                 capital * up,
                 cross[i, j],
+                effort_by_pair(model)[i, j] * up,
+                fl.moves[i, j] * up,
+                people[i, j] * up,
                 *(c.read(lv)[i, j] for c in self.pair_levers),
             ]
         )
@@ -282,10 +291,18 @@ class Recorder:
                 "country": np.array(model.countries)[inst.country],
                 "risk": np.array(RISKS)[inst.risk],
                 "capacity": inst.capacity,
+                "stands_for": np.full(len(inst), 1.0 / model.scale),
             }
         )
         for j, code in enumerate(model.blocs):
             df[f"papers_with_{code}"] = model.network.papers_with[: au.n_inst, j]
+        pe = model.people
+        by_origin = pe.researchers.sum(axis=0)  # [institution, origin]
+        df["researchers"] = by_origin.sum(axis=1)
+        for j, code in enumerate(model.blocs):
+            df[f"researchers_from_{code}"] = by_origin[:, j]
+        for j, code in enumerate(model.blocs):
+            df[f"alumni_of_{code}"] = pe.alumni[:, j]
         return df
 
 
@@ -373,6 +390,17 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("deals_blocked_<A>_to_<B>", "deals per quarter, scaled", "deals from A into B blocked by screening"),
         ("capital_<A>_to_<B>", "EUR per quarter, scaled", "capital A's investors put into B's firms"),
         ("cross_compliance_<A>_with_<B>", "share 0-1", "share of A's firms complying with B's AI regime"),
+        (
+            "effort_<A>_with_<B>",
+            "new ties sought per quarter, scaled",
+            "collaboration effort A's authors send to partners in B (their split of finite effort by expected value)",
+        ),
+        (
+            "mobility_<A>_to_<B>",
+            "researchers per quarter, scaled",
+            "researchers who moved from A to B this quarter (students going to study abroad included)",
+        ),
+        ("researchers_<A>_in_<B>", "researchers, scaled", "researchers born in A working in B (the diaspora)"),
         # lever_* rows come from the lever families' Column declarations: see described_columns()
     ],
     "countries": [
@@ -432,7 +460,19 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("country", "text", "its country"),
         ("risk", "text", "risk category: " + ", ".join(RISKS)),
         ("capacity", "papers per quarter (model count)", "papers a quarter the institution can author"),
+        (
+            "stands_for",
+            "institutions",
+            "real institutions the row stands for (1 / scale factor): sum it over rows to count real institutions",
+        ),
         ("papers_with_<bloc>", "papers, model count", "cumulative papers its authors co-authored with that bloc"),
+        ("researchers", "researchers", "its AI researchers (students, postdocs, seniors) at the end of the run"),
+        ("researchers_from_<bloc>", "researchers", "of those, born in that bloc (its own bloc: home-born)"),
+        (
+            "alumni_of_<bloc>",
+            "researchers",
+            "its researchers who studied or worked in that foreign bloc (ties they carry; 0 for its own bloc)",
+        ),
     ],
 }
 

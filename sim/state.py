@@ -10,8 +10,9 @@ at model scale (the recorder scales counts up to real-world numbers).
   the model checks that none is left unset.
 - `Flows` (`model.flows`): what happened this quarter. Every field holds an empty value
   (zeros, no deals, no exits) from set-up on; the owner's `step()` replaces it each quarter.
-- `InvestmentMarket` (`model.investment_market`) and `ResearchNetwork` (`model.network`): the
-  structures investment and collaboration keep for themselves, built in their `setup()`.
+- `InvestmentMarket` (`model.investment_market`), `People` (`model.people`) and `ResearchNetwork`
+  (`model.network`): the structures investment, mobility and collaboration keep for themselves, built in
+  their `setup()`.
 """
 
 from __future__ import annotations
@@ -107,13 +108,17 @@ class Flows:
     spillover: np.ndarray  # [bloc] yearly knowledge growth from co-authored research (capability reads it)
     exposure: np.ndarray  # [bloc] share of output in dual-use fields with military- or security-linked partners
     firm_papers: np.ndarray  # [firm] co-authored papers of each firm (capability reads it)
+    # mobility
+    moves: np.ndarray  # [bloc left, bloc joined] researchers who moved between the blocs (study abroad included)
+    people_gain: np.ndarray  # [author, bloc] relative change since set-up of the value of new ties with the bloc
+    # that comes from the author's people (researchers born in or alumni of the bloc); 0 at set-up
     # capability
     new_knowledge: np.ndarray  # [bloc] knowledge the bloc's firms gained
     frontier_models: np.ndarray  # [bloc] notable models (G2)
     patents: np.ndarray  # [bloc] patent families (G3)
 
     @classmethod
-    def empty(cls, n_blocs: int, n_countries: int, n_firms: int, n_fields: int) -> Flows:
+    def empty(cls, n_blocs: int, n_countries: int, n_firms: int, n_fields: int, n_inst: int = 0) -> Flows:
         """The flows of a quarter in which nothing happened: what every field holds after set-up."""
         nb = n_blocs
 
@@ -144,6 +149,8 @@ class Flows:
             spillover=per_bloc(),
             exposure=per_bloc(),
             firm_papers=np.zeros(n_firms),
+            moves=pairs(),
+            people_gain=np.zeros((n_inst + n_firms, nb)),
             new_knowledge=per_bloc(),
             frontier_models=per_bloc(np.int64),
             patents=per_bloc(),
@@ -168,6 +175,25 @@ class InvestmentMarket:
     next_round: int = 0  # the next round id
     next_company: int = 0  # the next company id
     mean_knowledge: float = 1.0  # firms' mean knowledge this quarter: returns are judged against it
+
+
+@dataclass
+class People:
+    """Mobility's researchers: cohorts of career stage x institution x origin bloc, and what they carry."""
+
+    researchers: np.ndarray  # [stage, institution, origin bloc] researchers (real count per model institution)
+    alumni: np.ndarray  # [institution, bloc] its researchers who studied or worked in that (foreign) bloc
+    pull0: np.ndarray  # [institution, bloc] share of its researchers born in or alumni of each foreign bloc, set-up
+    pull0_country: np.ndarray  # [country, bloc] the same over the country's researchers, at set-up
+    bloc_dual_use: np.ndarray  # [bloc] dual-use share of the bloc's field mix (new students' fields)
+    newcomer_pull: np.ndarray  # [institution, origin bloc] its country's pull for newcomers of that origin
+    situation: np.ndarray  # [institution] its bloc x DU_LEVELS + its fields' dual-use share in tenths (what
+    # a cohort's choice depends on besides origin: personnel screening reads the dual-use share)
+    starts: np.ndarray  # [bloc] first institution row of each bloc (rows are laid out bloc by bloc)
+    cells: np.ndarray  # [institution * bloc] flat [country, bloc] cell of each institution's row (for sums)
+    talent: np.ndarray = None  # [bloc] share of its researchers gained since set-up by a change in net migration
+    net0: np.ndarray = None  # [bloc] net migration rate in the first quarter (the 2017 balance)
+    sit_cells: np.ndarray = None  # [institution * bloc] flat [situation, origin] cell of each institution's row
 
 
 @dataclass

@@ -25,9 +25,9 @@ def test_the_worked_example_in_docs_runs_as_written():
 
 
 def test_run_scenario_returns_the_four_tables_as_the_command_line_would_compute_them():
-    from tests.conftest import timeseries
+    from tests.conftest import FAST_FACTOR, timeseries
 
-    tables = sim.run_scenario("baseline", seed=0, end="2019Q4")
+    tables = sim.run_scenario("baseline", seed=0, end="2019Q4", **{"scale.factor": FAST_FACTOR})
     assert {"timeseries", "countries", "deals", "institutions"} <= set(vars(tables))
     assert len(tables.timeseries) == 12 and not tables["countries"].empty
     expected = timeseries("seed=0", "end=2019Q4")

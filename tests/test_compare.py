@@ -14,7 +14,7 @@ from sim.compare import effects as fx
 
 ROOT = Path(__file__).resolve().parent.parent
 # classroom scale, cut at 2026: the effects the tests ask about, in a few seconds per run
-FAST = ["scale=classroom", "end=2026Q4", "hydra/launcher=basic", "sweep.plots=false"]
+FAST = ["scale=classroom", "scale.factor=0.04", "end=2026Q4", "hydra/launcher=basic", "sweep.plots=false"]
 
 
 def compare(out: Path, *args: str) -> subprocess.CompletedProcess:

@@ -21,7 +21,7 @@ from sim.state import DEAL_COLUMNS, BlocState, Flows
 
 
 def _fresh():
-    return build_model(compose_config(["scale=classroom", "seed=0"]))
+    return build_model(compose_config(["scale=classroom", "scale.factor=0.04", "seed=0"]))
 
 
 def _flows(model) -> dict:

@@ -3,7 +3,7 @@
 
 Here the check is applied once to the timeseries averaged over the seeds (a low-noise paired comparison);
 the validation report applies it per seed. A check the current model cannot meet names the issue whose
-mechanisms it waits for and is an expected failure (not strict: it passes the day it holds).
+mechanisms it waits for and is reported only (below).
 """
 
 import functools
@@ -36,17 +36,15 @@ def _levered(index: int):
     return _mean([lever_timeseries(DIRECTIONS[index], "baseline", s, FACTOR, END) for s in SEEDS])
 
 
+# A check the model cannot meet yet (expected_to_fail_until) is reported only: the validation report shows its
+# seeds, and it is not a test here. A non-strict xfail would pass either way; a strict one would break on the
+# seeds where it happens to hold (it did: "Chinese capital goes to the US" XPASSed here and held in 5 of 8
+# validation seeds). Give it a mechanism, drop expected_to_fail_until, and it becomes a test.
 CASES = [
-    pytest.param(
-        i,
-        check,
-        id=f"{d.name} -> {check.label}",
-        marks=[pytest.mark.xfail(strict=False, reason=f"needs {check.expected_to_fail_until}")]
-        if check.expected_to_fail_until
-        else [],
-    )
+    pytest.param(i, check, id=f"{d.name} -> {check.label}")
     for i, d in enumerate(DIRECTIONS)
     for check in d.checks
+    if not check.expected_to_fail_until
 ]
 
 

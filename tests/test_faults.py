@@ -30,7 +30,7 @@ from sim.run import run
 from sim.sweep.aggregate import aggregate
 
 ROOT = Path(__file__).resolve().parent.parent
-SHORT = ["scale=classroom", "end=2018Q4", "output.plots=false"]
+SHORT = ["scale=classroom", "scale.factor=0.04", "end=2018Q4", "output.plots=false"]
 TABLES = ("timeseries.parquet", "countries.parquet", "deals.parquet", "institutions.parquet")
 AGGREGATE = ("sweep.parquet", "runs.parquet", "summary.parquet", "events.parquet")
 FAULTS = [errno.ENOSPC, errno.EROFS, errno.EACCES]
@@ -348,7 +348,7 @@ def test_a_read_only_folder_gives_one_line_and_writes_nothing(read_only):
 
 # --- sweeps ----------------------------------------------------------------------------------
 
-SWEEP = ["scale=classroom", "end=2018Q4", "seed=0,1", "sweep.plots=false"]
+SWEEP = ["scale=classroom", "scale.factor=0.04", "end=2018Q4", "seed=0,1", "sweep.plots=false"]
 
 
 def multirun(out: Path, *overrides: str, prelude: str = "", wait: bool = True, quoted: bool = False):

@@ -142,7 +142,7 @@ OVERRIDES: dict[str, str] = {
 
 @functools.lru_cache(maxsize=1)
 def _classroom_config():
-    return compose_config(["scale=classroom"])
+    return compose_config(["scale=classroom", "scale.factor=0.04"])
 
 
 def _scenario_line(path) -> str:

@@ -194,7 +194,7 @@ def test_measure_injected_mid_run_takes_effect_from_the_next_step():
     from sim.compose import compose_config
     from sim.run import build_model
 
-    model = build_model(compose_config(["scale=classroom", "seed=0", "end=2026Q4"]))
+    model = build_model(compose_config(["scale=classroom", "scale.factor=0.04", "seed=0", "end=2026Q4"]))
     while model.period != "2025Q1":
         model.step()
     measure = FAMILIES["export_controls"].Measure(
@@ -221,3 +221,46 @@ def test_closing_a_lane_sends_its_collaboration_effort_to_the_other_lanes():
     assert after[cn, us] < 0.5 * before[cn, us] and after[us, cn] < 0.5 * before[us, cn]
     assert after[cn, eu] > before[cn, eu]  # Chinese authors turn to Europe
     assert after[us, eu] > before[us, eu]  # and US authors too
+
+
+# --- mobility: researchers as people --------------------------------------------------------------
+US_VISA_ON_CN = (
+    "policies.research_security.bloc=US",
+    "policies.research_security.partner=CN",
+    "policies.research_security.mobility=0.8",
+)
+
+
+def test_a_us_visa_restriction_keeps_chinese_researchers_out_and_sends_some_home():
+    # Mobility draws no random numbers: one classroom seed is a paired, noise-free comparison of the people.
+    base = timeseries("seed=0", "end=2028Q4")
+    strict = timeseries("seed=0", "end=2028Q4", *US_VISA_ON_CN)
+    later = base["year"].between(2026, 2028)
+    assert strict.loc[later, "mobility_CN_to_US"].mean() < 0.5 * base.loc[later, "mobility_CN_to_US"].mean()
+    assert strict.loc[later, "researchers_CN_in_US"].mean() < base.loc[later, "researchers_CN_in_US"].mean()
+    soon = base["year"] == 2025
+    assert strict.loc[soon, "mobility_US_to_CN"].mean() > base.loc[soon, "mobility_US_to_CN"].mean()
+    assert strict.loc[later, "mobility_CN_to_EU"].mean() > base.loc[later, "mobility_CN_to_EU"].mean()
+
+
+def test_people_who_leave_take_ties_with_them_years_later():
+    # The people's gain of US institutions' ties with China falls as the Chinese-born and alumni thin out.
+    from sim.mechanisms.mobility import _gain
+
+    def us_gain(model):
+        us, cn = model.blocs.index("US"), model.blocs.index("CN")
+        rows = np.flatnonzero(model.inst.bloc == us)
+        return _gain(model, model.people.researchers.sum(axis=0))[rows, cn].mean()
+
+    assert us_gain(run("seed=0", "end=2030Q4", *US_VISA_ON_CN)) < us_gain(run("seed=0", "end=2030Q4")) - 0.05
+
+
+def test_the_institutions_table_counts_real_institutions_with_partners_and_their_people():
+    model = run("seed=0", "end=2022Q4")
+    inst = model.recorder.institutions(model)
+    de_with_cn = inst[(inst["country"] == "DE") & (inst["papers_with_CN"] > 0)]
+    assert de_with_cn["stands_for"].sum() == pytest.approx(len(de_with_cn) / model.scale)
+    by_origin = inst[[f"researchers_from_{b}" for b in model.blocs]].sum(axis=1)
+    np.testing.assert_allclose(by_origin, inst["researchers"])
+    us = inst[inst["bloc"] == "US"]
+    assert (us["researchers_from_CN"] > 0).all() and (us["alumni_of_US"] == 0).all()

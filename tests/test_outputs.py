@@ -140,7 +140,7 @@ def test_summary_names_the_run(cli_run):
 
 
 def _tables(tmp_path, *overrides):
-    cfg = compose_config(["scale=classroom", "end=2021Q4", "output.plots=false", *overrides])
+    cfg = compose_config(["scale=classroom", "scale.factor=0.04", "end=2021Q4", "output.plots=false", *overrides])
     run(cfg, tmp_path)
     return {p.name: p.read_bytes() for p in sorted(tmp_path.glob("*.parquet"))}
 

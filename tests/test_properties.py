@@ -130,7 +130,9 @@ def scenario_file(draw) -> dict:
 
 @functools.cache
 def _classroom():
-    return compose_config(["scale=classroom"])  # composed once: Hydra takes longer than most examples
+    return compose_config(
+        ["scale=classroom", "scale.factor=0.04"]
+    )  # composed once: Hydra takes longer than most examples
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -25,7 +25,11 @@ def test_research_security_policy_leaves_investment_and_standards_draws_unchange
         "policies.research_security.screening=0.8",
         "policies.research_security.ban_military=1.0",
     )
-    base, strict = timeseries(*RUN), timeseries(*RUN, *policy)
+    # People are a real causal channel from research to investment (fewer joint papers -> capability ->
+    # where researchers go -> ties -> firms' knowledge -> which rounds investors pick; first seen in 2026Q4):
+    # switched off here, so the comparison isolates the random draws.
+    run = (*RUN, "params.mobility.people_weight=0")
+    base, strict = timeseries(*run), timeseries(*run, *policy)
     assert (_yearly(strict, "papers_CN_EU")["papers_CN_EU"] < _yearly(base, "papers_CN_EU")["papers_CN_EU"]).all()
     for prefix in ("deals_", "cross_compliance_"):
         assert _yearly(strict, prefix).equals(_yearly(base, prefix)), prefix

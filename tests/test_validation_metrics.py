@@ -164,3 +164,35 @@ def test_summary_takes_medians_over_seeds(tables):
     assert row["_med"]["share_military"] == pytest.approx(0.44)
     assert row["_lo"]["share_military"] < 0.44 < row["_hi"]["share_military"]
     assert np.isfinite(row["_hi"]["share_military"]) and row["in_band"]
+
+
+def test_pooled_seeds_score_the_ratio_of_summed_counts(tables):
+    """Small scales pool counts over seeds before a ratio: (a1 + a2) / (b1 + b2), not a median of a1/b1, a2/b2."""
+    other = dict(tables, ts=tables["ts"].copy(), deals=tables["deals"].copy())
+    other["ts"].loc[other["ts"]["year"] == 2021, "papers_CN_EU"] = 100.0  # this run: C2 ratio 1.0 (the first: 2.2)
+    pooled = T.evaluate_pooled([tables, other])
+    assert pooled["C2"]["ratio_2021_2017"] == pytest.approx((220 + 100) / (100 + 100))
+    assert pooled["C4"]["share_2017"] == pytest.approx(0.05)  # shares of identical counts stay put
+    assert pooled["I5"] == pytest.approx({"share_UK": 30 / 71, "share_DE": 15 / 71})
+    # pooled counts are sums over runs; a company in two runs is two companies
+    assert pooled["I7"]["deals_CN_to_EU"] == pytest.approx(142) and pooled["I7"]["companies_CN_to_EU"] == 120
+    assert pooled["I1"]["share"] == pytest.approx(71 / 2400)  # deals rows and scaled totals sum alike
+    assert set(pooled) == {t.id for t in T.TARGETS} - T.NOT_POOLED  # C9, G1: statistics inside one run
+
+
+def test_report_judges_small_scales_on_pooled_values(tables):
+    from sim.validation.report import summarize_targets
+
+    one = T.evaluate(tables)
+    other = dict(tables, ts=tables["ts"].copy())
+    other["ts"].loc[other["ts"]["year"] == 2021, "papers_CN_EU"] = 100.0
+    values = [one, T.evaluate(other)]
+    pooled = T.evaluate_pooled([tables, other])
+    rows = {(r["id"], r["part"]): r for r in summarize_targets(values, 0.04, pooled)}
+    c2 = rows[("C2", "ratio_2021_2017")]
+    assert c2["basis"] == "pooled" and c2["_med"]["ratio_2021_2017"] == pytest.approx(1.6)
+    assert not c2["in_band"]  # 1.6 < 1.8; the per-seed median (2.2 and 1.0 -> 1.6) happens to agree here
+    assert rows[("C9", "top_over_second")]["basis"] == "median"  # NOT_POOLED
+    assert rows[("C1", "papers_2017_2022")]["basis"] == "median"  # counts: realistic only, never pooled
+    realistic = {(r["id"], r["part"]): r for r in summarize_targets(values, 1.0)}
+    assert realistic[("C2", "ratio_2021_2017")]["basis"] == "median"

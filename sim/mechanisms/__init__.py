@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from . import behaviour, capability, collaboration, compute, investment, standards
+from . import behaviour, capability, collaboration, compute, investment, mobility, standards
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,11 @@ def _registered(*modules: ModuleType) -> tuple[Mechanism, ...]:
 
 
 # Each quarter, in this order: blocs adapt their levers to last quarter's state, then chips and
-# compute access, capital (rounds, exits), research ties and papers (ties of exited firms end),
+# compute access, capital (rounds, exits), researchers' moves (who is where), research ties and papers
+# (valued by who is where; ties of exited firms end),
 # standards compliance, and last capability growth, which uses this quarter's compute access,
 # knowledge spillover and papers.
-STEP_ORDER = _registered(behaviour, compute, investment, collaboration, standards, capability)
+STEP_ORDER = _registered(behaviour, compute, investment, mobility, collaboration, standards, capability)
 
 # Set-up differs from the step order because set-ups read what earlier set-ups wrote:
 # capability's set-up needs compute access and gives the firm bounds standards' set-up needs.
@@ -50,7 +51,7 @@ STEP_ORDER = _registered(behaviour, compute, investment, collaboration, standard
 # in this order no longer moves anyone else's random numbers.
 SETUP_ORDER = tuple(
     next(m for m in STEP_ORDER if m.name == name)
-    for name in ("compute", "investment", "capability", "standards", "collaboration", "behaviour")
+    for name in ("compute", "investment", "capability", "standards", "mobility", "collaboration", "behaviour")
 )
 
 BY_NAME = {m.name: m for m in STEP_ORDER}

@@ -291,6 +291,8 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     pool = np.bincount(au.bloc, weights=cap, minlength=model.n_blocs)
     quality = (pool / au.pool0) ** p.quality_weight
     value = (p.tie_rate * reach)[xl] * au.lane_affinity * au.lane_fit * quality[jl]
+    # Who is where (mobility): researchers born in or alumni of the partner bloc make ties there worth more.
+    value *= 1.0 + model.flows.people_gain.ravel()[au.foreign_lanes]
     if with_memory:
         value = value + p.tie_memory * ties.degree[au.foreign_lanes]  # ties of each author with each bloc
     value *= _open_pair(model).ravel()[au.lane_cell]

@@ -15,6 +15,7 @@ arguments (one line, nothing written), 1 if runs fail.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -38,6 +39,9 @@ class ValidateConfig:
     seed0: int = spec(0, lo=0, source="first seed")
     scenario: str = spec("baseline", source="a name in scenarios/ or a path to a scenario YAML")
     directions: bool = spec(True, source="also run the paired direction checks (runs end in 2030)")
+    robustness: bool = spec(
+        False, source="also run each parameter of configs/uncertainties/default.yaml at the ends of its range"
+    )
     workers: int | None = spec(None, lo=1, source="worker processes (default: all cores)")
     out: str = spec(str(ROOT / "results" / "validation"), source="folder the report folder is written into")
     scale: ScaleConfig = field(default_factory=ScaleConfig)
@@ -68,8 +72,9 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
 
     from ..parallel import parallel_map
     from ..run import prepare
-    from . import report
-    from .runs import DIRECTIONS, history_job, judge_directions, lever_job, make_config, run_job
+    from . import record, report
+    from .runs import DIRECTIONS, history_job, judge_directions, lever_job, make_config, pools, run_job
+    from .targets import evaluate_pooled
 
     name, factor = opts.scale.name, opts.scale.factor
     seeds = list(range(opts.seed0, opts.seed0 + opts.seeds))
@@ -84,9 +89,42 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
     history = {r["seed"]: r for r in results[: len(seeds)]}
     levered = results[len(seeds) :]
     ordered = [history[s] for s in seeds]
-    rows = report.summarize_targets([h["values"] for h in ordered], factor)
+    pooled = evaluate_pooled([h["tables"] for h in ordered]) if pools(factor) else None
+    rows = report.summarize_targets([h["values"] for h in ordered], factor, pooled)
     dirs = judge_directions({s: history[s]["ts"] for s in seeds}, levered) if directions else []
-    meta = {"scenario": opts.scenario, "seeds": len(seeds), "scale": name, "factor": factor, "seconds": seconds}
+    robust_lines, robust_rows = [], None
+    if opts.robustness:
+        from . import robustness as R
+
+        items = R.uncertainties()
+        hist_end, _ = _run_end(opts.scenario, False)
+        t1 = time.perf_counter()
+        varied = parallel_map(
+            run_job,
+            R.jobs(opts.scenario, seeds, factor, hist_end, items),
+            opts.workers,
+            progress="robustness runs" if progress else None,
+        )
+        robust_seconds = time.perf_counter() - t1
+        robust_rows = R.table(varied, items, factor, rows)
+        robust_meta = {
+            "seeds": len(seeds),
+            "scale": name,
+            "factor": factor,
+            "robustness_seconds": robust_seconds,
+            "workers": opts.workers or os.cpu_count(),
+        }
+        robust_lines = R.markdown(robust_rows, rows, robust_meta, [u for u in items if not u.history])
+    meta = {
+        "scenario": opts.scenario,
+        "seeds": len(seeds),
+        "seed0": opts.seed0,
+        "scale": name,
+        "factor": factor,
+        "seconds": seconds,
+        "pooled": pooled is not None,
+        "robustness_seconds": robust_seconds if opts.robustness else None,
+    }
 
     # Write into a hidden temporary folder, then rename it: the report folder appears complete or not at all.
     base = Path(opts.out)
@@ -94,7 +132,10 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d_%H-%M-%S")
     tmp = Path(tempfile.mkdtemp(prefix=f".{stamp}.", dir=base))
     try:
-        report.write_text(report.markdown(rows, dirs, meta), tmp / "report.md")
+        report.write_text(report.markdown(rows, dirs, meta) + "\n".join(robust_lines), tmp / "report.md")
+        if robust_rows is not None:
+            pd.DataFrame(robust_rows).to_csv(tmp / "robustness.csv", index=False)
+        report.write_text(json.dumps(record.make(rows, dirs, meta, robust_rows), indent=1), tmp / record.NAME)
         report.targets_frame(rows).to_csv(tmp / "targets.csv", index=False)
         pd.DataFrame(dirs).to_csv(tmp / "directions.csv", index=False)
         report.plot_fans([h["ts"] for h in ordered], rows, tmp / "fans.png")
@@ -107,7 +148,7 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return {"rows": rows, "directions": dirs, "folder": final, "meta": meta}
+    return {"rows": rows, "directions": dirs, "folder": final, "meta": meta, "robustness": robust_rows}
 
 
 def main(argv=None) -> int:

@@ -23,7 +23,10 @@ DIRECTION_YEAR = 2030  # outcomes compared in this year
 class Check:
     label: str
     holds: Callable  # (ts_base, ts_lever) -> bool
-    expected_to_fail_until: str | None = None  # the issue whose mechanisms it needs, if today's model cannot
+    # The issue whose mechanisms it needs, if today's model cannot meet it. Such a check is reported only: the
+    # report shows its seeds but does not count it, and tests leave it out (an expected failure that may pass
+    # on a few seeds is a test that cannot fail).
+    expected_to_fail_until: str | None = None
 
 
 @dataclass
@@ -113,6 +116,24 @@ DIRECTIONS = [
         [
             Check("fewer EU-CN papers (2027-30)", _less("papers_CN_EU", 2027, 2030)),
             Check("more US-CN papers (2027-30)", _more("papers_CN_US", 2027, 2030)),
+        ],
+    ),
+    Direction(
+        # People carry ties: the visa lever keeps Chinese researchers out of the US and pushes some home, so
+        # the US-CN cut keeps deepening as the diaspora and its alumni thin out (mobility.py).
+        "Tighter US visa restrictions on Chinese researchers (China Initiative lever)",
+        {"research_security": {"bloc": "US", "partner": "CN", "mobility": 0.8}},
+        [
+            Check("fewer US-CN papers (2028-30)", _less("papers_CN_US", 2028, 2030)),
+            Check(
+                "the cut deepens with a lag: US-CN papers fall more in 2029-30 than in 2025",
+                lambda b, p: (
+                    _mean(p, "papers_CN_US", 2029, 2030) / _mean(b, "papers_CN_US", 2029, 2030)
+                    < _mean(p, "papers_CN_US", 2025, 2025) / _mean(b, "papers_CN_US", 2025, 2025)
+                ),
+            ),
+            Check("more researchers move from China to the EU (2025-30)", _more("mobility_CN_to_EU", 2025, 2030)),
+            Check("more Chinese researchers go home from the US (2025-27)", _more("mobility_US_to_CN", 2025, 2027)),
         ],
     ),
     Direction(
@@ -213,7 +234,15 @@ def history_job(args) -> dict:
 
     scenario, seed, factor, end, params = args
     t = run_tables(make_config(scenario, seed, factor, end, params))
-    return {"seed": seed, "values": evaluate(t), "ts": t["ts"]}
+    out = {"seed": seed, "values": evaluate(t), "ts": t["ts"]}
+    if pools(factor):  # the tables the seeds' pooled counts are taken from (targets.pool)
+        out["tables"] = {"ts": t["ts"], "countries": t["countries"], "deals": t["deals"], "scale": t["scale"]}
+    return out
+
+
+def pools(factor: float) -> bool:
+    """Below realistic scale, shares and ratios are scored on counts pooled over seeds (targets.pool)."""
+    return factor < 1.0
 
 
 def lever_job(args) -> dict:
@@ -256,6 +285,7 @@ def judge_directions(base: dict, levered: list[dict]) -> list[dict]:
                     "share": share,
                     "holds": bool(ok) and share >= 0.8,
                     "expected_to_fail_until": c.expected_to_fail_until or "",
+                    "reported_only": bool(c.expected_to_fail_until),
                 }
             )
     return rows

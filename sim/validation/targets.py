@@ -396,7 +396,44 @@ def load(path: Path = TARGETS_FILE) -> list[Target]:
 TARGETS: list[Target] = load()
 BY_ID = {t.id: t for t in TARGETS}
 
+# Targets that are a statistic inside one run, not a ratio of counts, so pooling runs makes no sense: C9 ranks
+# one run's institutions (top over second), G1 is the first recorded quarter. They keep the seeds' median.
+NOT_POOLED = frozenset({"C9", "G1"})
+
 
 def evaluate(tables: dict) -> dict:
     """{target id: {value name: value}} for one run."""
     return {t.id: t.metric(tables) for t in TARGETS}
+
+
+POOLED_TABLES = ("ts", "countries", "deals")
+
+
+def pool(runs: list[dict]) -> dict:
+    """The tables of several seeds as one run: rows stacked, so every count a target sums is summed over seeds.
+
+    At small scales a ratio of two small counts is noisy and biased per seed (a share of a handful of papers,
+    a yearly ratio with a near-empty denominator); pooling the counts first is the ratio of expected counts.
+    Every pooled count is the sum over runs: `scale` stays the runs' factor, because the timeseries counts are
+    already real-world-scaled per run and deals rows are divided by it (both then sum over runs). Company
+    ids are offset per run so distinct-company counts do not merge firms of different seeds.
+    """
+    deals = []
+    for k, r in enumerate(runs):
+        d = r["deals"]
+        if "company_id" in d:
+            d = d.assign(company_id=d["company_id"] + k * (1 << 40))
+        deals.append(d)
+    return {
+        "ts": pd.concat([r["ts"] for r in runs], ignore_index=True),
+        "countries": pd.concat([r["countries"] for r in runs], ignore_index=True),
+        "deals": pd.concat(deals, ignore_index=True),
+        "inst": None,  # per-run statistics only (NOT_POOLED)
+        "scale": runs[0]["scale"],
+    }
+
+
+def evaluate_pooled(runs: list[dict]) -> dict:
+    """{target id: {value name: value}} on the seeds' pooled tables, for the targets that pool (not NOT_POOLED)."""
+    tables = pool(runs)
+    return {t.id: t.metric(tables) for t in TARGETS if t.id not in NOT_POOLED}

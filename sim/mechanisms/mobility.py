@@ -1,0 +1,360 @@
+"""Researchers as people: where they come from, where they work, and where they choose to go next.
+
+The researchers of every institution are cohorts: institution × origin bloc × career stage
+(student, postdoc, senior), each a count of real researchers (`researchers_per_paper` per
+unit of the institution's research capacity; a model institution at scale factor f stands
+for 1/f real ones, so counts are scaled up like every other). A cohort's field mix is its
+institution's. People decide at the points of a career where researchers move: a new
+student chooses where to study (at home or abroad), a graduating student where to take a
+postdoc, a postdoc where to settle, and a senior researcher now and then reconsiders.
+Each decision is a logit over the blocs: the opportunity there (its capability), the pull
+of home, the network of people of one's own origin already there, the cost of moving, and
+the frictions in force (the destination's visa and mobility restrictions on one's origin
+bloc, its personnel screening in dual-use fields, the pandemic's closures; a foreign
+researcher's own host tightening on their origin bloc, as under the US "China Initiative",
+pushes them to leave). Within a bloc, newcomers go to institutions by capacity, the
+country's pull for their origin and the people of their origin already there.
+
+Who is where is what collaboration reads: each institution's researchers of foreign origin
+and its alumni of each foreign bloc (people who studied or worked there) make its ties to
+that bloc more valuable (`Flows.people_gain`, relative to its level at set-up),
+so a restriction on people changes collaboration years later, through the people it keeps
+out, sends home or never lets study abroad.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..catalogue import DUAL_USE
+from ..population import bloc_bounds
+from ..schema import spec
+from ..state import People
+
+STAGES = ("student", "postdoc", "senior")
+DU_LEVELS = 11  # an institution's dual-use share, rounded to tenths, is what personnel screening reads
+
+
+@dataclass
+class Params:
+    researchers_per_paper: float = spec(
+        4.0,
+        lo=0,
+        hi=1000,
+        source=(
+            "assumption: AI researchers per paper a quarter of research capacity (a researcher co-authors about one"
+            " AI paper a year); the cohorts' ratio of real researchers to model capacity"
+        ),
+    )
+    stage_shares: list[float] = spec(
+        factory=lambda: [0.35, 0.25, 0.40],
+        lo=0,
+        hi=1,
+        source="assumption: students, postdocs and seniors among a lab's AI researchers at set-up",
+    )
+    graduate_rate: list[float] = spec(
+        factory=lambda: [1 / 16, 1 / 12],
+        lo=0,
+        hi=1,
+        source="assumption: a PhD lasts about four years, postdoc years about three (per quarter)",
+    )
+    retire_rate: float = spec(1 / 120, lo=0, hi=1, source="assumption: a senior career lasts about 30 years")
+    senior_move_rate: float = spec(
+        0.02, lo=0, hi=1, source="assumption: a senior researcher reconsiders their position about every 12 years"
+    )
+    move_cost: list[float] = spec(
+        factory=lambda: [2.0, 2.0, 2.5],
+        lo=0,
+        hi=20,
+        source=(
+            "assumption: log-utility cost of moving abroad as a student, postdoc, senior; with home_pull, about 14%"
+            " of Chinese and EU students and postdocs at home go abroad, about 80% of those abroad stay"
+        ),
+    )
+    home_pull: float = spec(
+        1.0, lo=0, hi=20, source="assumption: log-utility of working in one's origin bloc (family, language)"
+    )
+    opportunity_weight: float = spec(
+        1.0, lo=0, hi=5, source="assumption: a destination's pull grows with its capability index (labs, pay, compute)"
+    )
+    network_pull: float = spec(
+        2.0,
+        lo=0,
+        hi=50,
+        source="assumption: chain migration; a destination where 16% of researchers share one's origin pulls 1.3x",
+    )
+    country_pull: float = spec(
+        0.5,
+        lo=0,
+        hi=3,
+        source=(
+            "assumption: within a bloc, newcomers of an origin favour countries with the stronger research links to it"
+            " (the catalogue's affinity, e.g. the UK's English-language universities) with this elasticity"
+        ),
+    )
+    personnel_weight: float = spec(
+        1.0, lo=0, hi=1, source="assumption: personnel screening stops a dual-use applicant with its stringency"
+    )
+    push: float = spec(
+        1.0,
+        lo=0,
+        hi=1,
+        source=(
+            "assumption: a host's mobility restriction or personnel screening on one's origin bloc cuts the value"
+            " of staying by its stringency (the China Initiative's investigations, FACTS timeline 2018-2022)"
+        ),
+    )
+    alumni_decay: float = spec(
+        0.025, lo=0, hi=1, source="assumption: ties kept from a stay abroad fade over about ten years"
+    )
+    people_weight: float = spec(
+        10.0,
+        lo=0,
+        hi=100,
+        source=(
+            "assumption: value of an institution's new ties with a bloc grows by this much per share of its"
+            " researchers from or alumni of that bloc (10: a 10% diaspora doubles it)"
+        ),
+    )
+    diaspora: dict[str, dict[str, float]] = spec(
+        factory=lambda: {
+            "US": {"CN": 0.16, "EU": 0.06},
+            "UK": {"CN": 0.08, "US": 0.04},
+            "DE": {"CN": 0.03, "US": 0.02},
+            "FR": {"CN": 0.025, "US": 0.02},
+            "NL": {"CN": 0.04, "US": 0.03},
+            "CH": {"CN": 0.04, "US": 0.04},
+            "CN": {"US": 0.005, "EU": 0.005},
+        },
+        source=(
+            "assumption: 2017 share of a country's AI researchers born in another bloc (Chinese-born about a sixth in"
+            " the US, more in the UK than in Germany); countries not listed: diaspora_other"
+        ),
+    )
+    diaspora_other: float = spec(
+        0.02, lo=0, hi=0.5, source="assumption: share from each other bloc where `diaspora` names none"
+    )
+    diaspora_sigma: float = spec(
+        0.5, lo=0, hi=3, source="assumption: spread of the foreign-born share across a country's institutions"
+    )
+    talent_weight: float = spec(
+        1.0,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: research capacity a bloc can sustain grows by this share per share of its 2017 researchers"
+            " gained by a change in net migration since 2017 (1: a researcher gained is a researcher's capacity)"
+        ),
+    )
+    alumni: dict[str, dict[str, float]] = spec(
+        factory=lambda: {
+            "CN": {"US": 0.10, "EU": 0.05},
+            "EU": {"US": 0.08, "CN": 0.01},
+            "US": {"EU": 0.03, "CN": 0.01},
+        },
+        source="assumption: 2017 share of a bloc's home-born researchers who studied or worked in another bloc",
+    )
+
+
+def setup(model) -> None:
+    p, inst, nb = model.params.mobility, model.inst, model.n_blocs
+    rng = model.streams.mobility
+    ni, blocs = len(inst), model.blocs
+    foreign = np.zeros((len(model.countries), nb))  # [country, origin] foreign-born share
+    for ci, cname in enumerate(model.countries):
+        shares = p.diaspora.get(cname, {})
+        for o, code in enumerate(blocs):
+            if o != model.country_bloc[ci]:
+                foreign[ci, o] = shares.get(code, p.diaspora_other)
+    noise = rng.lognormal(-(p.diaspora_sigma**2) / 2, p.diaspora_sigma, (ni, nb))
+    origin = np.clip(foreign[inst.country] * noise, 0, 0.5)
+    own = np.arange(nb)[None, :] == inst.bloc[:, None]
+    origin[own] = 0
+    origin[own] = 1 - origin.sum(axis=1)
+    total = p.researchers_per_paper * inst.capacity
+    stages = np.asarray(p.stage_shares) / np.sum(p.stage_shares)
+    researchers = stages[:, None, None] * (total[:, None] * origin)[None, :, :]
+    alumni0 = np.array([[p.alumni.get(a, {}).get(b, 0.0) for b in blocs] for a in blocs])
+    alumni = alumni0[inst.bloc] * (total * origin[own])[:, None]
+    bloc_mix = np.array([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()])
+    people = People(
+        researchers=researchers,
+        alumni=alumni,
+        pull0=np.zeros((ni, nb)),
+        pull0_country=np.zeros((len(model.countries), nb)),
+        bloc_dual_use=bloc_mix @ np.asarray(DUAL_USE),
+        newcomer_pull=(_affinity(model) ** p.country_pull)[inst.country],
+        situation=inst.bloc * DU_LEVELS + np.rint(inst.mix @ np.asarray(DUAL_USE) * (DU_LEVELS - 1)).astype(np.int64),
+        starts=bloc_bounds(inst.bloc, nb)[:-1],
+        sit_cells=np.zeros(0, np.int64),
+        cells=(inst.country[:, None] * nb + np.arange(nb)).ravel(),
+    )
+    people.sit_cells = (people.situation[:, None] * nb + np.arange(nb)).ravel()
+    people.talent = np.zeros(nb)
+    model.people = people
+    by_origin = researchers.sum(axis=0)
+    people.pull0 = _pull(model, by_origin)
+    people.pull0_country = _country_mean(model, people.pull0, by_origin.sum(axis=1))
+    model.flows.moves = np.zeros((nb, nb))
+
+
+def _affinity(model) -> np.ndarray:
+    """[country, bloc] the catalogue's research affinity of each country to each bloc (1 where none is set)."""
+    out = np.ones((len(model.countries), model.n_blocs))
+    for spec_ in model.bloc_specs.values():
+        for cname, c in spec_.countries.items():
+            for code, v in c.affinity.items():
+                if code in model.blocs:
+                    out[model.countries.index(cname), model.blocs.index(code)] = v
+    return out
+
+
+def _last(a: np.ndarray) -> np.ndarray:
+    """Sum over a short last axis (origins): numpy's reduction over a 3-long strided axis costs ~30x
+    the few whole-column additions it takes."""
+    out = a[..., 0].copy()
+    for k in range(1, a.shape[-1]):
+        out += a[..., k]
+    return out
+
+
+def _pull(model, by_origin) -> np.ndarray:
+    """[institution, bloc] share of the institution's researchers born in, or alumni of, each foreign bloc."""
+    pe, inst = model.people, model.inst
+    linked = by_origin + pe.alumni
+    linked[np.arange(len(inst)), inst.bloc] = 0.0
+    return linked / np.maximum(_last(by_origin), 1e-12)[:, None]
+
+
+def _country_mean(model, pull, total) -> np.ndarray:
+    """[country, bloc] mean of `pull` over the country's institutions, weighted by their researchers `total`."""
+    inst, nb, nc = model.inst, model.n_blocs, len(model.countries)
+    num = np.bincount(model.people.cells, weights=(pull * total[:, None]).ravel(), minlength=nc * nb)
+    return num.reshape(nc, nb) / np.maximum(np.bincount(inst.country, weights=total, minlength=nc), 1e-12)[:, None]
+
+
+def _gain(model, by_origin) -> np.ndarray:
+    """[author, bloc] how much more (+) or less (-) a new tie with each bloc is worth than at set-up, from the
+    people: an institution's own researchers born in or alumni of that bloc against its share at set-up (so the
+    calibrated 2017 country affinities keep their meaning and only the change is the people's), a firm's
+    country's researchers against the country's share at set-up."""
+    p, pe, ni = model.params.mobility, model.people, len(model.inst)
+    pull = _pull(model, by_origin)
+    out = np.empty((ni + len(model.firms), model.n_blocs))
+    out[:ni] = (1 + p.people_weight * pull) / (1 + p.people_weight * pe.pull0) - 1
+    country = _country_mean(model, pull, _last(by_origin))
+    out[ni:] = ((1 + p.people_weight * country) / (1 + p.people_weight * pe.pull0_country) - 1)[model.firms.country]
+    return out
+
+
+def _choice(model, home_bloc, origin, dual_use, cost, share_at) -> np.ndarray:
+    """[row, destination] probability that a researcher of `origin` now in `home_bloc` chooses each bloc.
+
+    Utility: log(capability^opportunity_weight) + home_pull if it is the origin bloc, + log(1 + network_pull x
+    share of one's origin there) - cost if it means moving; times the chance the frictions let one through:
+    the destination's visa restriction and personnel screening on one's origin (dual-use fields), the
+    pandemic's closures on any move, and, for staying in a foreign host, the push of the host's own measures.
+    """
+    p, lv, nb = model.params.mobility, model.levers, model.n_blocs
+    cap = np.maximum(model.bloc_state.capability, 1e-9) ** p.opportunity_weight
+    j = np.arange(nb)[None, :]
+    o, b = origin[:, None], home_bloc[:, None]
+    du = dual_use[:, None]
+    w = cap[None, :] * np.exp(p.home_pull * (j == o) - cost * (j != b)) * (1 + p.network_pull * share_at[j, o])
+    restrict = lv.mobility[j, o]
+    screen = p.personnel_weight * lv.personnel[j, o] * du
+    entry = (1 - restrict) * (1 - screen)
+    stay_push = 1 - p.push * np.maximum(restrict, screen)
+    friction = np.where(j == b, np.where(j == o, 1.0, stay_push), np.where(j == o, 1.0, entry))
+    w = w * friction * np.where(j == b, 1.0, 1.0 - lv.shock_mobility)
+    return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
+
+
+def _choice_table(model, cost, share_at) -> tuple[np.ndarray, np.ndarray]:
+    """Choice probabilities of the few distinct situations, each cohort then reads its row by its institution's
+    `situation` (bloc now x dual-use level; the dual-use share is rounded to DU_LEVELS levels).
+
+    Returns [situation, origin] the chance to stay in the bloc, and [situation, origin, destination] the chance
+    to move to each other bloc (0 for the bloc one is in)."""
+    nb, lv = model.n_blocs, DU_LEVELS
+    b, level, o = np.meshgrid(np.arange(nb), np.arange(lv), np.arange(nb), indexing="ij")
+    prob = _choice(model, b.ravel(), o.ravel(), level.ravel() / (lv - 1), cost, share_at).reshape(nb * lv, nb, nb)
+    here = np.repeat(np.arange(nb), lv)  # the bloc of each situation
+    stay = prob[np.arange(nb * lv), :, here]
+    prob[np.arange(nb * lv), :, here] = 0.0
+    return stay, prob
+
+
+def _by_bloc(values, starts) -> np.ndarray:
+    """Sums over each bloc's block of institution rows (institutions are laid out bloc by bloc)."""
+    return np.add.reduceat(values, starts, axis=0)
+
+
+def step(model) -> None:
+    p, pe, inst, nb = model.params.mobility, model.people, model.inst, model.n_blocs
+    starts, rows = pe.starts, np.arange(len(inst))
+    m = pe.researchers
+    by_origin = m.sum(axis=0)  # [inst, origin]
+    before = _last(by_origin)
+    # Share of each bloc's researchers of each origin: the network a newcomer finds there.
+    at = _by_bloc(by_origin, starts)  # [bloc, origin]
+    share_at = at / np.maximum(at.sum(axis=1, keepdims=True), 1e-12)
+    # Who decides this quarter: graduating students and postdocs, seniors reconsidering; seniors retire.
+    grad = np.asarray(p.graduate_rate)
+    graduating, settling, reconsidering = m[0] * grad[0], m[1] * grad[1], m[2] * p.senior_move_rate
+    m[2] -= reconsidering + m[2] * p.retire_rate
+    m[0] -= graduating
+    m[1] -= settling
+    # (researchers deciding [inst, origin], the stage they take up): new postdocs; new and other seniors.
+    deciding = [(graduating, 1), (settling + reconsidering, 2)]
+    arrive = np.zeros((nb, 3, nb))  # [origin, stage, destination bloc]
+    alumni_in = np.zeros((nb, nb, nb))  # [origin, destination bloc, bloc left] movers' ties to where they were
+    moves = np.zeros((nb, nb))
+    for mass, stage in deciding:
+        stay, move = _choice_table(model, p.move_cost[stage], share_at)
+        m[stage] += mass * stay[pe.situation]
+        # Who leaves for where depends only on the situation and origin: sum the deciding by those first.
+        n_sit = len(move)
+        by_sit = np.bincount(pe.sit_cells, weights=mass.ravel(), minlength=n_sit * nb).reshape(n_sit, nb)
+        flow = (by_sit[:, :, None] * move).reshape(nb, DU_LEVELS, nb, nb).sum(axis=1)  # [left, origin, dest]
+        arrive[:, stage, :] += flow.sum(axis=0)
+        moves += flow.sum(axis=1)
+        alumni_in += flow.transpose(1, 2, 0)
+    # New students: each origin bloc's intake keeps its student body in step with its research capacity;
+    # they choose where to study like the others (from an institution of their own bloc).
+    cap_b = _by_bloc(inst.capacity, starts)
+    intake = p.researchers_per_paper * cap_b * (p.stage_shares[0] / np.sum(p.stage_shares)) * grad[0]
+    o = np.arange(nb)
+    study = intake[:, None] * _choice(model, o, o, pe.bloc_dual_use, p.move_cost[0], share_at)  # [origin, dest]
+    arrive[:, 0, :] += study
+    moves += study * (1 - np.eye(nb))
+    # Newcomers to a bloc spread over its institutions by capacity, the country's pull for their origin and
+    # the people of their origin already there (students staying at home by capacity alone).
+    origin_share = by_origin / np.maximum(before, 1e-12)[:, None]
+    w = inst.capacity[:, None] * pe.newcomer_pull * (1 + p.network_pull * origin_share)
+    w[rows, inst.bloc] = inst.capacity
+    alloc = w / np.maximum(_by_bloc(w, starts)[inst.bloc], 1e-300)  # [inst, origin]: its share of the newcomers
+    m += alloc[None, :, :] * arrive.transpose(1, 2, 0)[:, inst.bloc, :]
+    # Alumni: ties carried from the bloc left (not one's origin: those ties are the diaspora's), fading.
+    carried = alumni_in * (1 - np.eye(nb))[:, None, :]  # [origin, destination, bloc left], origin's own dropped
+    by_origin = m.sum(axis=0)
+    pe.alumni *= (1 - p.alumni_decay) * np.minimum(_last(by_origin) / np.maximum(before, 1e-12), 1.0)[:, None]
+    pe.alumni += _alumni_arrivals(alloc, carried, inst.bloc)
+    model.flows.moves = moves
+    model.flows.people_gain = _gain(model, by_origin)
+    # Talent (capability's research capacity reads it): the share of its researchers a bloc has gained or lost
+    # since 2017 by a change in its net migration rate; the 2017 rate is part of the balance 2017 capacity
+    # stands in, and a bloc's own growth is not migration.
+    rate = (moves.sum(axis=0) - moves.sum(axis=1)) / np.maximum(_by_bloc(_last(by_origin), starts), 1e-12)
+    if pe.net0 is None:
+        pe.net0 = rate
+    pe.talent += rate - pe.net0
+    model.bloc_state.talent_inflow = p.talent_weight * pe.talent
+
+
+def _alumni_arrivals(alloc, carried, bloc) -> np.ndarray:
+    """[inst, bloc left] alumni each institution gains: its share of its bloc's newcomers of each origin times
+    the ties they carry."""
+    return np.einsum("io,oik->ik", alloc, carried[:, bloc, :])
