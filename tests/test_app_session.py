@@ -361,3 +361,23 @@ def test_seed_band_runs_in_the_background_and_is_cancelled_on_change():
     programme = s.model.recorder.rows[1]["lever_programme_eur_bn_EU"]
     assert programme > 0 and {r[1]["lever_programme_eur_bn_EU"] for r in runs} == {programme}  # the event in each
     s.close()
+
+
+def test_below_bloc_level_flows_and_top_institutions():
+    from sim.app.below import below_charts, flows, top_institutions
+
+    s = Session("baseline", seed=0)
+    for _ in range(6):
+        s.step()
+    rows, blocs = s.model.recorder.rows, list(s.model.blocs)
+    got = flows(blocs, rows)
+    assert got["capital"][("CN", "US")] == pytest.approx(sum(r["capital_CN_to_US"] for r in rows) / 1e9)
+    assert got["researchers"][("CN", "US")] == pytest.approx(sum(r["mobility_CN_to_US"] for r in rows))
+    # a run without researcher moves recorded: capital only, and the chart says so
+    bare = [{k: v for k, v in r.items() if not k.startswith("mobility_")} for r in rows]
+    assert list(flows(blocs, bare)) == ["capital"]
+    top = top_institutions(s.model)
+    assert len(top["top"]) == 12 and list(top["foreign"]) == sorted(top["foreign"], reverse=True)
+    assert (top["top"] < s.model.network.authors.n_inst).all()  # institutions, not firms
+    charts = below_charts(s.model, rows)
+    assert [x["type"] for x in charts["flows"]["series"]] == ["sankey", "sankey"]

@@ -44,7 +44,7 @@ def flows(blocs, rows) -> dict[str, dict[tuple[str, str], float]]:
 def flows_chart(blocs, rows) -> dict:
     """Sankey diagrams: where each bloc's capital (and researchers) went, summed since the run began."""
     kinds = flows(blocs, rows)
-    names = {"capital": "capital, EUR bn", "researchers": "researchers who moved"}
+    names = {"capital": "capital, EUR bn", "researchers": "researchers who moved, scaled"}
     width = 100 / len(kinds)
     series = []
     for k, (kind, by_dir) in enumerate(kinds.items()):
