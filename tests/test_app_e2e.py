@@ -267,7 +267,10 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     good = tmp_path / "my_seminar.yaml"
     good.write_text("extends: baseline\ntimeline:\n  2017Q2:\n    regulation: {bloc: EU, strictness: 0.9}\n")
     page.set_input_files(".entangle-upload input[type=file]", str(good))
-    page.wait_for_selector(".entangle-sub:has-text('my_seminar')")
+    try:
+        page.wait_for_selector(".entangle-sub:has-text('my_seminar')")
+    finally:
+        shot(page, "03b_good_upload")
     page.wait_for_selector(".entangle-error", state="detached")
     assert period(page) == "2017Q1" and page.locator(".entangle-error").count() == 0
     assert page.bad_requests == []
