@@ -10,8 +10,8 @@ Screenshots go to test-artifacts/app/ (gitignored).
 from __future__ import annotations
 
 import io
+import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,16 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "app"
-CHROMIUM = os.environ.get("ENTANGLE_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from sim.app.headless import CHROMIUM, launch  # noqa: E402  (one definition with the benchmarks)
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +86,7 @@ def server():
 def browser():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch(p)
         yield b
         b.close()
 
@@ -276,7 +267,10 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     good = tmp_path / "my_seminar.yaml"
     good.write_text("extends: baseline\ntimeline:\n  2017Q2:\n    regulation: {bloc: EU, strictness: 0.9}\n")
     page.set_input_files(".entangle-upload input[type=file]", str(good))
-    page.wait_for_selector(".entangle-sub:has-text('my_seminar')")
+    try:
+        page.wait_for_selector(".entangle-sub:has-text('my_seminar')")
+    finally:
+        shot(page, "03b_good_upload")
     page.wait_for_selector(".entangle-error", state="detached")
     assert period(page) == "2017Q1" and page.locator(".entangle-error").count() == 0
     assert page.bad_requests == []
@@ -307,8 +301,8 @@ DRAWN_BOXES = """() => {
     const out = [];
     for (const el of document.querySelectorAll('.entangle-chart')) {
         const chart = el.__chart, at = el.getBoundingClientRect(), key = el.dataset.key;
-        if (!chart) continue;
-        const option = chart.getOption();
+        const option = chart && chart.getOption();
+        if (!option) continue;
         const badges = new Set(((option.series[0] || {}).markLine || {data: []}).data
             .filter(d => d.label && d.label.show).map(d => String(d.label.formatter)));
         const seen = new Set();
@@ -322,7 +316,7 @@ DRAWN_BOXES = """() => {
             if (e.transform) r.applyTransform(e.transform);
             if (r.width <= 0) return;
             const text = String(span.style.text);
-            const above = r.y < (option.grid[0] || {top: 60}).top;   // title, explanation, legend, badges
+            const above = r.y < ((option.grid || [])[0] || {top: 60}).top;   // title, explanation, legend, badges
             const kind = !above ? 'other' : badges.has(text) ? 'badge' : 'head';
             out.push({key, kind, text, x: at.left + r.x, y: at.top + r.y, w: r.width, h: r.height});
         });
@@ -359,6 +353,7 @@ def test_projector_layout_explanations_and_nothing_off_server(server, browser, s
     """At a projector's size: nothing overlaps, every lever and chart explains itself one click
     away, four charts fit at 1280x800 with the sidebar folded, and nothing leaves the server."""
     from sim.app.levers_ui import sliders
+    from sim.app.page import CHART_KEYS
 
     url, _ = server
     width, height = size
@@ -401,7 +396,7 @@ def test_projector_layout_explanations_and_nothing_off_server(server, browser, s
     lever_help = page.locator(".entangle-lever .entangle-help")
     chart_help = page.locator(".entangle-chart-help")
     assert lever_help.count() + chart_help.count() == len(sliders()) + page.locator(".entangle-chart").count()
-    assert lever_help.count() == len(sliders()) and chart_help.count() == 9
+    assert lever_help.count() == len(sliders()) and chart_help.count() == len(CHART_KEYS) == 11
     lever_help.first.locator("summary").click()
     assert "Unit:" in lever_help.first.inner_text() and "Default from:" in lever_help.first.inner_text()
     for k in range(chart_help.count()):
@@ -427,7 +422,7 @@ def test_projector_layout_explanations_and_nothing_off_server(server, browser, s
     shot(page, f"07_layout_{tag}_presenter_drawn")
 
     # No badge overlaps another, a title, a legend entry or a tool button, on any chart drawn.
-    for key in ("papers", "capability", "compute", "chips", "deals", "capital", "alignment", "compliance"):
+    for key in CHART_KEYS:
         look_at(page, key)
     page.wait_for_timeout(500)
     boxes = page.evaluate(DRAWN_BOXES)
@@ -457,3 +452,97 @@ def test_projector_layout_explanations_and_nothing_off_server(server, browser, s
     )
     assert elsewhere == []
     context.close()
+
+
+def choose_compare(page, name: str):
+    page.click(".entangle-compare-to .v-select__slot")
+    page.locator(".v-menu__content .v-list-item").get_by_text(name, exact=True).click()
+
+
+def download(page, selector: str) -> bytes:
+    with page.expect_download() as dl:
+        page.click(selector)
+    return Path(dl.value.path()).read_bytes()
+
+
+def run_to(page, quarter: str):
+    page.fill(".entangle-run-to-text input", quarter)
+    page.click(".entangle-run-to")
+    page.wait_for_function("q => document.querySelector('.entangle-period').innerText.trim() === q", arg=quarter)
+
+
+def test_comparison_overlay_of_two_scenarios_and_seed_band(server, browser):
+    """The class's scenario and any other on the same charts: the other dashed, the legend naming it,
+    its values those of that scenario's own run; the seed band shaded; smoothing averages counts."""
+    from sim.app.session import Session
+
+    url, _ = server
+    page = open_page(browser, url)
+    step(page, 6)
+    page.click(".entangle-compare label")
+    choose_compare(page, "us_chip_controls")
+    page.wait_for_selector(".entangle-compare-note:has-text('us_chip_controls')")
+    look_at(page, "compute")
+    page.wait_for_function("""() => document.querySelector('.chart-compute').__chart?.getOption()?.series
+        .filter(s => s.name === 'dashed: us_chip_controls').length === 3""")
+    option = chart_option(page, "compute")
+    legend = [d["name"] if isinstance(d, dict) else d for d in option["legend"][0]["data"]]
+    assert legend == ["EU", "CN", "US", "dashed: us_chip_controls"]
+    other = Session("us_chip_controls", seed=0)
+    for _ in range(6):
+        other.step()
+    dashed = [s for s in option["series"] if s["name"] == "dashed: us_chip_controls"]
+    assert dashed[1]["data"] == [round(r["compute_access_CN"], 4) for r in other.model.recorder.rows]
+
+    page.click(".entangle-band label")
+    try:
+        page.wait_for_selector(".entangle-band-status:has-text('ready')", timeout=180_000)
+    finally:
+        shot(page, "08a_band")
+    look_at(page, "papers")
+    page.wait_for_function("""() => document.querySelector('.chart-papers').__chart.getOption().series
+        .filter(s => s.areaStyle && s.name.startsWith('shaded: range over')).length === 6""")  # 3 pairs x 2 runs
+    raw = chart_option(page, "papers")["series"][0]["data"]
+    page.click(".entangle-smooth label")
+    page.wait_for_function(
+        "r => JSON.stringify(document.querySelector('.chart-papers').__chart.getOption().series[0].data) !== r",
+        arg=json.dumps(raw, separators=(",", ":")),
+    )
+    smoothed = chart_option(page, "papers")["series"][0]["data"]
+    assert smoothed[1] == pytest.approx((raw[0] + raw[1]) / 2, abs=1e-3)
+    shot(page, "08_compare_two_scenarios_band")
+    look_at(page, "institutions")
+    flows = chart_option(page, "flows")
+    assert flows["series"][0]["type"] == "sankey" and flows["series"][0]["links"]
+    assert len(chart_option(page, "institutions")["series"][0]["data"]) > 3
+    shot(page, "09_below_bloc_level")
+    assert page.bad_requests == []
+
+
+def test_rewind_then_replay_equals_a_straight_run(server, browser, tmp_path):
+    """Step back and run to a quarter: replaying the same moves gives the straight run's table and
+    export; the export after a rewind holds only the timeline as it stands."""
+    url, _ = server
+    page = open_page(browser, url)
+    step(page, 3)
+    page.click(".entangle-event-us_chips")
+    page.wait_for_selector(".entangle-log :text('US tightens chip export controls')")
+    step(page, 5)
+    straight_table = download(page, ".entangle-csv")
+    straight_export = download(page, ".entangle-export").decode()
+    assert "2017Q4:" in straight_export
+
+    page.click(".entangle-back")
+    page.wait_for_function("() => document.querySelector('.entangle-period').innerText.trim() === '2018Q4'")
+    run_to(page, "2017Q3")  # before the event: it is gone from the log and the export
+    page.wait_for_selector(".entangle-log", state="detached")
+    assert "2017Q4:" not in download(page, ".entangle-export").decode()  # the baseline has nothing then
+    run_to(page, "2017Q4")  # forward to the event's quarter, fire it again, and on to the same end
+    page.click(".entangle-event-us_chips")
+    page.wait_for_selector(".entangle-log :text('US tightens chip export controls')")
+    run_to(page, "2019Q1")
+    replayed = pd.read_csv(io.BytesIO(download(page, ".entangle-csv")))
+    pd.testing.assert_frame_equal(replayed, pd.read_csv(io.BytesIO(straight_table)), check_exact=True)
+    assert download(page, ".entangle-export").decode().split("\n", 2)[2] == straight_export.split("\n", 2)[2]
+    shot(page, "10_after_rewind_replay")
+    assert page.bad_requests == []

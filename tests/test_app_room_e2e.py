@@ -17,8 +17,10 @@ import urllib.request
 
 import pandas as pd
 import pytest
-from test_app_e2e import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port
+from test_app_e2e import ARTIFACTS, ROOT, _free_port
 from test_app_session import run_cli
+
+from sim.app.headless import launch
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +80,7 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
     proc, url = _start(port, rooms, log)
     try:
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(p)
             lect = _page(browser, url + "?room", ".entangle-room-open")
             lect.click(".entangle-room-open")
             lect.wait_for_selector(".entangle-room-code")
@@ -151,7 +153,7 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
         _stop(proc)
         proc, url = _start(port, rooms, log)
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(p)
             back = _page(browser, lecturer_url, ".entangle-room-code")
             back.wait_for_selector(".round-2")
             assert "2018Q2" in _status(back)

@@ -504,7 +504,9 @@ def test_a_closed_browser_tab_leaves_no_upload_folder(tmp_path):
     """In the real app: a page load makes no upload folder, an upload makes one, closing the tab removes it."""
     pytest.importorskip("playwright")
     pytest.importorskip("solara")
-    from test_app_e2e import CHROMIUM, CHROMIUM_ARGS, _free_port, open_page
+    from test_app_e2e import _free_port, open_page
+
+    from sim.app.headless import CHROMIUM, launch
 
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"no chromium at {CHROMIUM}")
@@ -527,7 +529,7 @@ def test_a_closed_browser_tab_leaves_no_upload_folder(tmp_path):
         good = tmp_path / "good.yaml"
         good.write_text("extends: baseline\nname: good\n")
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(p)
             page = open_page(browser, url)
             assert not folders()
             page.set_input_files(".entangle-upload input[type=file]", str(good))

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from itertools import combinations
 
+import numpy as np
+
 from .. import periods
 from . import explain
+from .bands import band, smooth
 
 # Okabe-Ito, a colour-blind-safe palette: a bloc's colour means that bloc on every chart.
 BLOC_COLORS = {"EU": "#0072B2", "CN": "#D55E00", "US": "#009E73", "UK": "#CC79A7", "JP": "#E69F00"}
@@ -21,6 +24,20 @@ TARGET_STYLES = ["solid", [10, 5], [2, 4], [10, 4, 2, 4], [4, 4]]  # line style 
 FONT = 14
 TOP = 76  # plot top: title, explanation line, legend, a row of badges; the page adds any further badge rows
 EVENT_RED, SCENARIO_GREY = "#B2182B", "#555555"
+SMOOTHED = ("papers", "deals", "capital")  # noisy counts: the smoothing toggle averages them over a year
+
+
+class View:
+    """What the page overlays on the class's lines, the same for every chart."""
+
+    def __init__(self, ref_name="", band_runs=(), ref_band_runs=(), smoothing=False):
+        self.ref_label = f"dashed: {ref_name or 'comparison'}"
+        self.band_runs, self.ref_band_runs = list(band_runs), list(ref_band_runs)
+        runs = max(len(self.band_runs), len(self.ref_band_runs))
+        self.band_name = f"shaded: range over {runs} seeds"
+        self.window = 4 if smoothing else 1
+
+
 BADGE = {
     "position": "end",
     "fontSize": FONT - 1,
@@ -45,8 +62,38 @@ def directions(blocs) -> list[tuple[str, str]]:
     return [(a, b) for a in blocs for b in blocs if a != b]
 
 
-def _values(rows, col, factor):
-    return [round(r.get(col, 0.0) * factor, 4) for r in rows]
+def _values(rows, col, factor, window=1):
+    """A column's values (None where a comparison run has no such quarter), as a trailing mean over
+    `window` quarters when smoothing is on."""
+    raw = np.array([r.get(col, np.nan) if r else np.nan for r in rows], dtype=float) * factor
+    return _listed(smooth(raw, window))
+
+
+def _listed(values) -> list:
+    return [None if np.isnan(v) else round(float(v), 4) for v in values]
+
+
+def band_series(col, color, runs, n, factor, window, name) -> list[dict]:
+    """The seed band of a column: its lowest value, then the spread stacked on it as a shaded area."""
+    lo_hi = band(runs, col, n, factor, window)
+    if lo_hi is None:
+        return []
+    lo, hi = lo_hi
+    common = {
+        "name": name,
+        "type": "line",
+        "stack": f"band_{col}_{id(runs)}",
+        "stackStrategy": "all",
+        "showSymbol": False,
+        "silent": True,
+        "z": 1,
+        "color": color,
+        "lineStyle": {"opacity": 0},
+    }
+    return [
+        {**common, "id": f"{col}_{id(runs)}_lo", "data": _listed(lo)},
+        {**common, "id": f"{col}_{id(runs)}_hi", "data": _listed(hi - lo), "areaStyle": {"opacity": 0.16}},
+    ]
 
 
 def marker_lines(axis, markers) -> list[dict]:
@@ -91,15 +138,25 @@ def mark_line(axis, markers) -> dict:
     return {"symbol": "none", "silent": True, "animation": False, "label": BADGE, "data": marker_lines(axis, markers)}
 
 
-def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, key="", y_max=None, y_min=0) -> dict:
-    """series: [(column, label, color, line style)]; ref: the comparison run's rows (dashed) or None."""
-    out = []
+def line_chart(
+    title, axis, rows, series, markers=(), ref=None, factor=1.0, key="", y_max=None, y_min=0, view=None
+) -> dict:
+    """series: [(column, label, color, line style)]; ref: the comparison run's rows (dashed) or None.
+
+    view: what the page overlays (`View`): the comparison's name, the seed bands' runs, smoothing."""
+    view = view or View()
+    window = view.window if key in SMOOTHED else 1
+    out, bands = [], []
+    n = len(rows)
     for col, label, color, style in series:
+        bands += band_series(col, color, view.band_runs, n, factor, window, view.band_name)
+        if ref is not None:
+            bands += band_series(col, color, view.ref_band_runs, n, factor, window, view.band_name)
         out.append(
             {
                 "name": label,
                 "type": "line",
-                "data": _values(rows, col, factor),
+                "data": _values(rows, col, factor, window),
                 "showSymbol": len(rows) < 3,
                 "z": 3,
                 "lineStyle": {"width": 2.5, "type": style},
@@ -109,10 +166,11 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, key=
         if ref is not None:
             out.append(
                 {
-                    "name": label,
+                    # one legend entry for every dashed line, saying which run they are
+                    "name": view.ref_label,
                     "type": "line",
                     "id": f"{col}_unchanged",
-                    "data": _values(ref, col, factor),
+                    "data": _values(ref, col, factor, window),
                     "showSymbol": False,
                     # dashed, thin and faint: the unchanged run; where the class's lines already
                     # differ by style (direction charts), thinness and faintness tell it apart
@@ -122,6 +180,14 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, key=
             )
     if out and markers:
         out[0]["markLine"] = mark_line(axis, markers)
+    out += bands
+    legend = [label for _, label, _, _ in series]
+    if ref is not None:
+        legend.append(
+            {"name": view.ref_label, "itemStyle": {"color": "#555"}, "lineStyle": {"color": "#555", "type": "dashed"}}
+        )
+    if bands:
+        legend.append({"name": view.band_name, "itemStyle": {"color": "#bbb"}})
     return {
         "animation": False,
         "title": {
@@ -143,7 +209,7 @@ def line_chart(title, axis, rows, series, markers=(), ref=None, factor=1.0, key=
             "itemWidth": 26,
             "itemHeight": 10,
             "itemGap": 8,
-            "data": [label for _, label, _, _ in series],
+            "data": legend,
         },
         "grid": {"left": 56, "right": 16, "top": TOP, "bottom": 26},
         "tooltip": {"trigger": "axis"},
@@ -265,8 +331,10 @@ def network_chart(blocs, row, mode="papers", capability=None) -> dict:
     }
 
 
-def all_charts(blocs, start: int, end: int, rows, ref=None, markers=(), network="papers") -> dict[str, dict]:
-    """Every chart of the page, keyed by a stable id."""
+def all_charts(
+    blocs, start: int, end: int, rows, ref=None, markers=(), network="papers", view=None, below=None
+) -> dict[str, dict]:
+    """Every chart of the page, keyed by a stable id; `below`: the charts below bloc level (below.py)."""
     axis = [periods.label(q) for q in range(start, end + 1)]
     bc = [(code, bloc_color(code, k), "solid") for k, code in enumerate(blocs)]
     pc = [(p, PAIR_COLORS[k % len(PAIR_COLORS)], "solid") for k, p in enumerate(pairs(blocs))]
@@ -275,7 +343,7 @@ def all_charts(blocs, start: int, end: int, rows, ref=None, markers=(), network=
         (a, b, bloc_color(a, blocs.index(a)), TARGET_STYLES[blocs.index(b) % len(TARGET_STYLES)])
         for a, b in directions(blocs)
     ]
-    kw = {"markers": markers, "ref": ref}
+    kw = {"markers": markers, "ref": ref, "view": view}
     last = rows[-1] if rows else None
     return {
         "papers": line_chart(
@@ -350,4 +418,5 @@ def all_charts(blocs, start: int, end: int, rows, ref=None, markers=(), network=
         "network": network_chart(
             blocs, last, network, {b: last.get(f"capability_{b}", 1.0) for b in blocs} if last else None
         ),
+        **(below or {}),
     }

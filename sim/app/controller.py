@@ -5,6 +5,7 @@ Solara reactives hold the state, so a change re-renders only the parts of the pa
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import time
@@ -14,8 +15,10 @@ from pathlib import Path
 import solara
 
 from ..errors import ConfigError
-from . import uploads
+from . import bands, uploads
 from .session import Session
+
+UNCHANGED = "unchanged run"
 
 
 def _on_session_end(callback) -> None:
@@ -48,6 +51,10 @@ class Controller:
         self.seed = solara.reactive(0)
         self.scale = solara.reactive("classroom")
         self.uploads = solara.reactive({})  # option label -> path of an uploaded file
+        self.compare_to = solara.reactive(UNCHANGED)  # what Compare overlays: the unchanged run or a scenario
+        self.band = solara.reactive(False)  # the seed band (background runs)
+        self.band_version = solara.reactive(0)  # bumped when a background run finishes
+        self.smooth = solara.reactive(False)  # noisy counts as a trailing yearly mean
         self._tmpdir: str | None = None  # made on the first upload, not per page load
         _on_session_end(self.close)
 
@@ -67,6 +74,7 @@ class Controller:
     @contextmanager
     def shown_errors(self):
         """Bad input shows the CLI's one line in the page; the server keeps running."""
+        bands.hush()  # the room's action and its redraw before the background seed runs
         self.notice.set("")
         try:
             yield
@@ -119,6 +127,7 @@ class Controller:
         s = self.session.value
         while self.playing.value and not cancel.is_set():
             t0 = time.perf_counter()
+            bands.hush()
             if not s.step():
                 self.playing.set(False)
                 return
@@ -136,3 +145,46 @@ class Controller:
     def fire(self, event):
         with self.shown_errors():
             self.session.value.inject(event)
+
+    # --- time control ---------------------------------------------------------------
+    def step_back(self):
+        self.playing.set(False)
+        with self.shown_errors():
+            self.session.value.step_back()
+
+    def run_to(self, period: str):
+        self.playing.set(False)
+        with self.shown_errors():
+            self.session.value.run_to(str(period or "").strip().upper())
+
+    # --- compare and seed bands -------------------------------------------------------
+    def sync_view(self, s: Session) -> None:
+        """Point the session's comparison at the chosen run and keep its background seed runs in step
+        (cheap when nothing changed: called on every render of the charts)."""
+        name = self.compare_to.value
+        try:
+            if name == UNCHANGED:
+                s.set_compare(None)
+            else:
+                s.set_compare(self.uploads.value.get(name, name), name, uploaded=name in self.uploads.value)
+            s.update_bands(self.band.value, self.compare.value)
+        except ConfigError as err:
+            self.error.set(f"error: {err}")
+
+    def band_loop(self, cancel):
+        """While the page is open: redraw when a background seed run finishes."""
+        s = self.session.value
+        seen = None
+        while not cancel.is_set():
+            try:
+                finished = s.bands.wait(0.25)
+            except Exception:  # a run that failed: its band shows without it
+                logging.getLogger(__name__).exception("seed band run failed")
+                finished = True
+            # compare counts, not wake-ups: two runs ending together wake this loop once
+            now = s.bands.status()
+            if now != seen:
+                seen = now
+                self.band_version.set(self.band_version.value + 1)
+            if not finished:
+                cancel.wait(0.25)

@@ -57,6 +57,22 @@ def chart_help(key: str) -> str:
             f"or with 'capital', {cash[1]} (EUR bn per quarter). {SCALED}. "
             "Columns capability_<bloc>, papers_<pair>, capital_<A>_to_<B> in docs/OUTPUTS.md."
         )
+    if key == "flows":
+        cash = d["capital_<A>_to_<B>"]
+        return (
+            f"Where each bloc's money went: {cash[1]}, summed over the quarters run so far, in EUR bn "
+            f"({SCALED}); left the investing bloc, right the target. Researchers who moved between blocs are "
+            "drawn beside it when the run records them (mobility_<A>_to_<B>). Columns capital_<A>_to_<B> in "
+            "docs/OUTPUTS.md."
+        )
+    if key == "institutions":
+        return (
+            "The research institutions with the most live research ties to other blocs this quarter (model "
+            "agents, named by country and row; like the MERICS/ReConnect 'top institutions' figures). Node "
+            "size: its live ties abroad; an edge to a bloc: its ties with that bloc; dashed: ties between two "
+            "of them. Taken from the live research network; the institutions table (bloc, country, risk, "
+            "papers_with_<bloc>) in docs/OUTPUTS.md describes the same agents."
+        )
     pattern, _ = CHART_COLUMNS[key]
     unit, meaning = d[pattern]
     text = f"{meaning[0].upper()}{meaning[1:]}. Unit: {unit}"

@@ -21,12 +21,13 @@ from ..errors import ConfigError
 from ..limits import MAX_SCENARIO_BYTES
 from ..scenario import available, read_own
 from . import explain
-from .charts import all_charts, mark_line
-from .controller import Controller
+from .below import below_charts
+from .charts import View, all_charts, mark_line
+from .controller import UNCHANGED, Controller
 from .levers_ui import EVENTS, sliders
 from .session import Session, scales
 
-CHART_KEYS = [*explain.CHART_COLUMNS, "network"]
+CHART_KEYS = [*explain.CHART_COLUMNS, "network", "flows", "institutions"]
 
 
 def story(name: str) -> str:
@@ -71,6 +72,8 @@ def Page():
     s: Session = c.session.value
     tick, playing = c.tick.value, c.playing.value
     solara.use_thread(c.play_loop, dependencies=[playing, c.speed.value, s], intrusive_cancel=False)
+    solara.use_thread(c.band_loop, dependencies=[s], intrusive_cancel=False)
+    c.sync_view(s)  # the comparison and seed runs follow the page's switches (cheap when unchanged)
     sidebar = solara.use_reactive(True)
 
     solara.Style(CSS)
@@ -89,6 +92,7 @@ def Page():
                 LeverPanel(c, tuple(blocs), a, b, values, s.finished)
         with solara.Column(gap="6px", style={"padding": "4px 10px", "flex": "1 1 auto", "min-width": "0"}):
             Controls(c, s, s.period, s.finished, playing, sidebar)
+            TimeAndView(c, s, s.period, playing, c.band_version.value)
             EventButtons(c, s.finished)
             with solara.Row(gap="8px", style={"align-items": "flex-start", "flex-wrap": "wrap"}):
                 EventLegend(tuple(m for m in s.markers() if m[2]))
@@ -96,14 +100,16 @@ def Page():
             with solara.Column(gap="4px"):  # a fixed slot, so that the charts below are never re-mounted
                 if c.compare.value:
                     solara.Text(
-                        "Faint dashed lines: the unchanged scenario, same seed, without the class's changes.",
-                        classes=["entangle-sub"],
+                        f"Faint dashed lines: {s.compare_name}, same seed"
+                        + (", without the class's changes." if c.compare_to.value == UNCHANGED else "."),
+                        classes=["entangle-sub", "entangle-compare-note"],
                     )
                 if c.error.value:
                     solara.Error(c.error.value, classes=["entangle-error"])
                 if c.notice.value:
                     solara.Success(c.notice.value, classes=["entangle-notice"], dense=True)
-            Charts(s, tick, c.compare.value, c.network.value)
+            view = (s.compare_name, c.band.value, c.smooth.value, c.band_version.value)
+            Charts(s, tick, c.compare.value, c.network.value, view)
             with solara.Row(style={"align-items": "center"}):
                 solara.Text("Network edges:", classes=["entangle-sub"])
                 solara.ToggleButtonsSingle(value=c.network, values=["papers", "capital"])
@@ -270,6 +276,41 @@ def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bo
 
 
 @solara.component
+def TimeAndView(c: Controller, s: Session, period: str, playing: bool, band_version: int = 0):
+    """Time control (step back, run to a quarter: exact, by replay) and what the charts overlay."""
+    target = solara.use_reactive("")
+    started = bool(s.model.recorder.rows)
+    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["entangle-time"]):
+        solara.Button(
+            "Step back",
+            icon_name="mdi-step-backward",
+            on_click=c.step_back,
+            disabled=playing or not started,
+            classes=["entangle-back"],
+        )
+        with solara.Div(style={"width": "130px"}):
+            solara.InputText("Run to quarter", value=target, continuous_update=True, classes=["entangle-run-to-text"])
+        solara.Button(
+            "Run to",
+            icon_name="mdi-debug-step-over",
+            on_click=lambda: c.run_to(target.value),
+            disabled=playing or not target.value.strip(),
+            classes=["entangle-run-to"],
+        )
+        with solara.Div(style={"width": "260px"}, classes=["entangle-compare-to"]):
+            options = [UNCHANGED, *available(), *c.uploads.value]
+            solara.Select("Compare with", values=options, value=c.compare_to)
+        solara.Switch(label="Seed band", value=c.band, classes=["entangle-band"])
+        solara.Switch(label="Smooth counts (yearly mean)", value=c.smooth, classes=["entangle-smooth"])
+        done, asked = s.bands.status()
+        if c.band.value and asked:
+            solara.Text(
+                f"seed runs: {done} of {asked} done" if done < asked else f"band over {asked} runs ready",
+                classes=["entangle-sub", "entangle-band-status"],
+            )
+
+
+@solara.component
 def Downloads(c: Controller, s: Session):
     def exported(kind: str, data: bytes, filename: str) -> bytes:
         c.notice.set(f"Saved {filename} ({kind}, {len(data):,} bytes) to your downloads folder.")
@@ -297,15 +338,24 @@ def Downloads(c: Controller, s: Session):
 
 
 @solara.component
-def Charts(s: Session, tick: int, compare: bool, network: str):
+def Charts(s: Session, tick: int, compare: bool, network: str, view: tuple = ("", False, False, 0)):
+    ref_name, band_on, smoothing, _ = view
+
     def build():
         with s.lock:
             rows = list(s.model.recorder.rows)
             ref = s.reference_rows() if compare else None
             scen = s.model.scenario
-            return json.dumps(
-                all_charts(s.model.blocs, scen.start, scen.end, rows, ref, (), network), separators=(",", ":")
+            overlay = View(
+                ref_name,
+                s.bands.runs("class") if band_on else (),
+                s.bands.runs("compare") if band_on and compare else (),
+                smoothing,
             )
+            charts = all_charts(
+                s.model.blocs, scen.start, scen.end, rows, ref, (), network, overlay, below_charts(s.model, rows)
+            )
+            return json.dumps(charts, separators=(",", ":"))
 
     def build_marks():
         # The same marker lines go on every line chart: sent once, and only when they change (the
@@ -314,7 +364,7 @@ def Charts(s: Session, tick: int, compare: bool, network: str):
         axis = [periods.label(q) for q in range(scen.start, scen.end + 1)]
         return json.dumps(mark_line(axis, s.markers()), separators=(",", ":"))
 
-    options = solara.use_memo(build, [s, tick, compare, network])
+    options = solara.use_memo(build, [s, tick, compare, network, view])
     marks = solara.use_memo(build_marks, [s, tick])
     helps = solara.use_memo(lambda: json.dumps({k: explain.chart_help(k) for k in CHART_KEYS}), [])
     last = s.model.recorder.rows[-1]["period"] if s.model.recorder.rows else s.period

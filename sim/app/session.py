@@ -21,6 +21,7 @@ from ..errors import ConfigError
 from ..model import EntangleModel
 from ..run import build_model
 from ..scenario import load, parse_measures, read_merged
+from .bands import SeedBands
 from .explain import describe
 
 SCALE_DIR = Path(__file__).resolve().parents[2] / "configs" / "scale"
@@ -103,7 +104,11 @@ class Session:
         )  # the scenario file's content, parents merged in
         self.raw.pop("_path", None)
         self.changes: list[Change] = []
-        self.reference: EntangleModel | None = None  # the unchanged scenario, same seed (Compare)
+        self.reference: EntangleModel | None = None  # the comparison run, same seed and scale (Compare)
+        self.compare_with: tuple[str, str, bool] | None = None  # (scenario, its name on screen, uploaded)
+        self.version = 0  # bumped whenever the class's timeline changes (a change, a rewind, a reset)
+        self._bands_for: tuple | None = None
+        self.bands = SeedBands()  # several seeds of the class's timeline and of the comparison, in the background
         self.scenario_measures = scenario_history(scenario, uploaded)
 
     # --- time ----------------------------------------------------------------------
@@ -131,10 +136,49 @@ class Session:
         with self.lock:
             self._replace(build_model(self.cfg))
             self.changes = []
+            self.version += 1
+
+    def run_to(self, period: str) -> None:
+        """Make `period` the next quarter to run: forward by stepping, back by replaying.
+
+        Going back rebuilds the model and replays the class's changes dated up to `period` (the
+        model is deterministic per seed, so the replay is exact); later changes are discarded,
+        so the export is the timeline as it now stands.
+        """
+        with self.lock:
+            scen = self.model.scenario
+            target = periods.parse(period, "run to")
+            if not scen.start <= target <= scen.end + 1:
+                raise ConfigError(
+                    "run to",
+                    f"'{period}' is outside the scenario",
+                    f"{periods.label(scen.start)} to "
+                    f"{periods.label(scen.end)} (or {periods.label(scen.end + 1)}, its end)",
+                )
+            if target < self.model.quarter:
+                kept = [c for c in self.changes if periods.parse(c.period) <= target]
+                self._replace(build_model(self.cfg))
+                self.changes = []
+                self.version += 1
+                for change in kept:
+                    self._advance(periods.parse(change.period))
+                    self._apply(change.family, change.values, change.label, change.slot, change.marker)
+            self._advance(target)
+
+    def step_back(self) -> None:
+        """Undo the last quarter run (the class's changes made while it was next stay)."""
+        with self.lock:
+            if self.started:
+                self.run_to(periods.label(self.model.quarter - 1))
+
+    def _advance(self, quarter: int) -> None:
+        while self.model.running and self.model.quarter < quarter:
+            self.model.step()
 
     def close(self) -> None:
-        """The class moved on to another run: free this one's models."""
+        """The class moved on to another run: free this one's models and stop its background runs."""
         with self.lock:
+            self.bands.cancel()
             for m in (self.model, self.reference):
                 if m is not None:
                     m.release()
@@ -172,6 +216,7 @@ class Session:
             self._replace(EntangleModel(scen, scale=m.scale, seed=m.seed, params=m.params))
         else:
             self.model.apply_measure(family, measure, f"app.{family}")
+        self.version += 1
         last = self.changes[-1] if self.changes else None
         if slot and last and last.slot == slot and last.period == change.period:
             self.changes[-1] = change  # the same slider dragged again within a quarter: the last value holds
@@ -179,16 +224,59 @@ class Session:
             self.changes.append(change)
 
     # --- compare -------------------------------------------------------------------
+    def set_compare(self, scenario: str | None, name: str = "", uploaded: bool = False) -> None:
+        """Overlay `scenario` (same seed and scale; None: the unchanged run of this scenario) on the charts."""
+        with self.lock:
+            want = (scenario or self.scenario, name or ("unchanged " + self.display_name), uploaded)
+            if want[:2] != (self.compare_with or ("", ""))[:2]:
+                if uploaded:
+                    load(want[0], shipped_parents_only=True)
+                if self.reference is not None:
+                    self.reference.release()
+                self.reference, self.compare_with = None, want
+
+    @property
+    def compare_name(self) -> str:
+        return (self.compare_with or (self.scenario, "unchanged " + self.display_name, False))[1]
+
+    def _compare_cfg(self) -> EntangleConfig:
+        scenario = (self.compare_with or (self.scenario,))[0]
+        cfg = EntangleConfig(scenario=scenario, seed=self.seed)
+        cfg.scale.name, cfg.scale.factor = self.cfg.scale.name, self.cfg.scale.factor
+        return cfg
+
     def reference_rows(self) -> list[dict]:
-        """Rows of the unchanged scenario (same seed), advanced to the class's current quarter."""
+        """Rows of the comparison run (default: the unchanged scenario, same seed), one per quarter the
+        class has run, matched by period (a quarter the comparison does not hold is empty)."""
         with self.lock:
             if self.reference is None:
-                self.reference = build_model(self.cfg)
+                self.reference = build_model(self._compare_cfg())
             ref = self.reference
             while ref.running and ref.quarter < self.model.quarter:
                 ref.step()
-            n = len(self.model.recorder.rows)
-            return ref.recorder.rows[:n]
+            rows = self.model.recorder.rows
+            if ref.scenario.start == self.model.scenario.start:
+                return ref.recorder.rows[: len(rows)]
+            by_period = {r["period"]: r for r in ref.recorder.rows}
+            return [by_period.get(r["period"], {}) for r in rows]
+
+    # --- seed band -------------------------------------------------------------------
+    def update_bands(self, on: bool, compare: bool) -> bool:
+        """Start (or keep) the background runs of several seeds for what is on the charts; True if any
+        were (re)started. The class's band follows its timeline, so a change restarts it."""
+        with self.lock:
+            key = (on, compare, self.version, self.compare_with)
+            if key == self._bands_for:  # asked on every redraw: cheap when nothing changed
+                return False
+            self._bands_for = key
+            if not on:
+                return self.bands.update({})
+            body = yaml.safe_dump(self.export_dict(), sort_keys=False)
+            jobs = {"class": (None, body)}
+            if compare:
+                scenario, _, uploaded = self.compare_with or (self.scenario, "", False)
+                jobs["compare"] = (scenario, None)
+            return self.bands.update(jobs, self.seed, self.scale)
 
     # --- export --------------------------------------------------------------------
     def export_dict(self) -> dict:
