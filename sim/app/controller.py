@@ -174,6 +174,8 @@ class Controller:
     def band_loop(self, cancel):
         """While the page is open: redraw when a background seed run finishes."""
         s = self.session.value
+        if not self.band.value:  # no band asked for: no thread polling the server
+            return
         seen = None
         while not cancel.is_set():
             try:

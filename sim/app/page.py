@@ -72,7 +72,7 @@ def Page():
     s: Session = c.session.value
     tick, playing = c.tick.value, c.playing.value
     solara.use_thread(c.play_loop, dependencies=[playing, c.speed.value, s], intrusive_cancel=False)
-    solara.use_thread(c.band_loop, dependencies=[s], intrusive_cancel=False)
+    solara.use_thread(c.band_loop, dependencies=[s, c.band.value], intrusive_cancel=False)
     c.sync_view(s)  # the comparison and seed runs follow the page's switches (cheap when unchanged)
     sidebar = solara.use_reactive(True)
 
