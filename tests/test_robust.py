@@ -246,3 +246,17 @@ def test_each_exported_policy_reruns_to_its_evaluated_outcomes(searched):
     for k, row in pareto.iterrows():
         again = rerun(folder / "policies" / f"policy_{k}.yaml", folder, workers=1)
         assert again == {name: row[name] for name in again}
+
+
+@pytest.mark.slow
+def test_a_search_folder_makes_a_brief_with_its_pareto_set(searched):
+    import re
+
+    from sim.report.__main__ import build
+
+    html_path, _ = build(searched["a"]["folder"])
+    html = html_path.read_text()
+    for section in ("The question", "Headline: the Pareto set", "Charts", "Robustness and sensitivity", "Reproduce"):
+        assert f"<h2>{section}</h2>" in html, section
+    assert "policies.export_controls.stringency in [0, 1]" in html and 'src="data:image/png;base64,' in html
+    assert not re.search(r"https?://", html)

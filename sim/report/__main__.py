@@ -29,7 +29,9 @@ def build(folder: Path, out: Path | None = None) -> tuple[Path, Path]:
     folder = folder.resolve()
     if not folder.is_dir():
         raise ConfigError("folder", f"no folder {folder}", "a folder of python -m sim.compare or --multirun")
-    make = sections.compare_blocks if sections.kind(folder) == "compare" else sections.sweep_blocks
+    make = {"compare": sections.compare_blocks, "search": sections.search_blocks, "sweep": sections.sweep_blocks}[
+        sections.kind(folder)
+    ]
     title, blocks = make(folder)
     out = (out or folder).resolve()
     out.mkdir(parents=True, exist_ok=True)

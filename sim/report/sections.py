@@ -21,7 +21,6 @@ FINDINGS = {
     "prim_box.parquet": "Scenario discovery (PRIM): the lever ranges that lead to the outcome of interest",
     "robustness.parquet": "Robustness of each policy across the sampled uncertainties",
     "feature_scores.parquet": "Feature scoring (EMA Workbench): which inputs move which outcomes",
-    "pareto.parquet": "Robust policy search: the Pareto set of policies",
 }
 MAX_ROWS = 40
 
@@ -29,6 +28,8 @@ MAX_ROWS = 40
 def kind(folder: Path) -> str:
     if (folder / "compare.json").is_file() and (folder / "effects.parquet").is_file():
         return "compare"
+    if (folder / "search.json").is_file() and (folder / "pareto.parquet").is_file():
+        return "search"
     if (folder / "runs.parquet").is_file() or (folder / "sweep.parquet").is_file():
         return "sweep"
     raise ConfigError(
@@ -114,6 +115,38 @@ def compare_blocks(folder: Path) -> tuple[str, list]:
             blocks.append(Image(png, f"Effect on {outcome} over time: median and 90% interval over seeds"))
     blocks += [Heading("Robustness and sensitivity"), *_robust_sign(head), *findings(folder)]
     return title, blocks + validation_blocks() + [Heading("Reproduce"), Code(q["command"])]
+
+
+def search_blocks(folder: Path) -> tuple[str, list]:
+    """A robust policy search (`python -m sim.robust search`): its Pareto set, trade-offs and policy files."""
+    q = json.loads((folder / "search.json").read_text())
+    aims = [f"{'raise' if sense == 'max' else 'lower'} {outcome} ({stat})" for outcome, sense, stat in q["objectives"]]
+    levers = ", ".join(f"{k} in [{lo:g}, {hi:g}]" for k, (lo, hi) in q["levers"].items())
+    worlds = pd.read_parquet(folder / "worlds.parquet") if (folder / "worlds.parquet").is_file() else pd.DataFrame()
+    uncertain = pd.DataFrame(
+        [{"uncertainty": k, "low": lo, "high": hi, "reason": why} for k, (lo, hi, why) in q["uncertainties"].items()]
+    )
+    blocks: list = [
+        Heading("The question"),
+        Text(
+            f"Which settings of {levers} {', '.join(aims)} over {q['years'][0]}-{q['years'][1]}, robustly across "
+            f"{len(worlds) or 'several'} sampled states of the world? Levers take effect from {q['start']} and take "
+            f"precedence over the governments' adaptive rules. Search: {q['nfe']} evaluations, population "
+            f"{q['population']}, seed {q['search_seed']}."
+        ),
+        Heading("Scenarios and their measures"),
+        Text(f"Fixed settings of every evaluation: {', '.join(q['base_overrides']) or 'defaults'}."),
+        Table(uncertain, "The uncertainties sampled (configs/uncertainties/), with the reason for each range"),
+        Heading("Headline: the Pareto set"),
+        Table(
+            pd.read_parquet(folder / "pareto.parquet").head(MAX_ROWS),
+            "pareto.parquet; each row is also a scenario file in policies/ that reruns to these outcomes",
+        ),  # fmt: skip
+        Heading("Charts"),
+    ]
+    blocks += [Image(p, p.stem.replace("_", " ")) for p in sorted((folder / "plots").glob("*.png"))]
+    blocks += [Heading("Robustness and sensitivity"), *findings(folder)]
+    return "Robust policy search", blocks + validation_blocks() + [Heading("Reproduce"), Code(q["command"])]
 
 
 def _robust_sign(head: pd.DataFrame) -> list:
