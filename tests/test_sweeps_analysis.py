@@ -114,8 +114,9 @@ def test_a_lever_out_of_range_stops_before_anything_runs(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def saturating(tmp_path_factory):
-    """Issue 18's Morris example at classroom scale: with fast domestic chip substitution China's
-    compute access saturates at 1.0 by 2035 whatever the controls, while in 2026 they bite."""
+    """Issue 18's Morris example at classroom scale: with fast domestic chip substitution (and no
+    adaptive US tightening) China's compute access saturates at 1.0 by 2035 whatever the controls,
+    while in 2026 they bite."""
     out = tmp_path_factory.mktemp("saturating") / "sweep"
     cmd = [
         sys.executable,
@@ -129,7 +130,9 @@ def saturating(tmp_path_factory):
         LEVERS,
     ]
     cmd += ["outcomes=compute_access_CN", "over_time=true", "scale=classroom", "sweep.plots=false"]
-    cmd += ["params.compute.substitution_rate=1.5", "hydra/launcher=basic"]
+    # The US tightening rule off: where it fires (its date depends on each run's path) the controls tighten
+    # again after 2025 and access need not saturate by 2035, which is not the case this example is about.
+    cmd += ["params.compute.substitution_rate=1.5", "params.behaviour.tighten.blocs=[]", "hydra/launcher=basic"]
     proc = subprocess.run(cmd, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out
