@@ -555,14 +555,18 @@ def _serves(url: str) -> bool:
 
 @pytest.mark.slow
 def test_a_disk_fault_inside_a_joblib_worker_ends_the_sweep_with_one_line(small_tmpfs):
-    """The worker processes (loky) write the runs: their OutputError must reach the command as one line."""
+    """The worker processes (loky) write the runs: a failed run's OutputError reaches the command as one line
+    per failed run (each worker reports its own), never a traceback."""
     out = small_tmpfs / "sweep"
     filler = small_tmpfs / "filler"
     free = os.statvfs(small_tmpfs).f_bavail * os.statvfs(small_tmpfs).f_frsize
     filler.write_bytes(b"\0" * (free - 200 * 1024))  # room for Hydra's configs, not for the tables
     proc = cli("--multirun", "hydra/launcher=joblib", f"hydra.sweep.dir={out}", *SWEEP, cwd=small_tmpfs.parent)
-    line = one_line(proc, f"error: cannot write {out}/")
-    assert line.endswith(os.strerror(errno.ENOSPC))
+    # Each worker whose run fails says so in one line (two workers can fail at once): no traceback.
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1 and 1 <= len(lines) <= 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    for line in lines:
+        assert line.startswith(f"error: cannot write {out}/") and line.endswith(os.strerror(errno.ENOSPC)), line
     assert not list(out.glob(f"*/{marker.DONE}")) or not (out / "summary.parquet").exists()
     filler.unlink()
     proc = cli("--multirun", "hydra/launcher=joblib", f"hydra.sweep.dir={out}", *SWEEP, cwd=small_tmpfs.parent)
