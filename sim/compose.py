@@ -120,6 +120,28 @@ def split_options(cls, args: list[str], passes_on=lambda key, sep: True) -> tupl
     return own, rest
 
 
+def run_verb(argv: list[str] | None, doc: str, verbs: tuple[str, ...], act) -> None:
+    """`python -m sim.<tool> VERB key=value ...`: help, an unknown verb, and any bad input as one line (exit 2);
+    `act(verb, args)` does the work."""
+    import sys
+
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print(doc)
+        return
+    verb, args = argv[0], argv[1:]
+    try:
+        if verb not in verbs:
+            raise ConfigError("command", f"'{verb}' is not allowed", ", ".join(verbs))
+        act(verb, args)
+    except (ConfigError, HydraException, OmegaConfBaseException) as err:  # also from checking runs' overrides
+        print(f"error: {one_line(err)}", file=sys.stderr)
+        sys.exit(2)
+
+
 def command_options(config_name: str, cls, argv: list[str]):
     """A command's options: `key=value` arguments as Hydra overrides of configs/<config_name>.yaml.
 

@@ -17,13 +17,9 @@ discover     sweep=DIR outcome=COL threshold=X [direction=above|below] [levers=K
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
-from hydra.errors import HydraException
-from omegaconf.errors import OmegaConfBaseException
-
-from ..compose import one_line
+from ..compose import run_verb
 from ..errors import ConfigError
 from ..schema import spec
 
@@ -89,31 +85,24 @@ def parse(command: str, args: list[str]) -> tuple[dict, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help"):
-        print(__doc__)
-        return
-    command, args = argv[0], argv[1:]
-    try:
-        if command not in COMMANDS:
-            raise ConfigError("command", f"'{command}' is not allowed", ", ".join(COMMANDS))
-        opts, rest = parse(command, args)
-        if command == "aggregate":
-            from ..sweep.report import report_dir
+    run_verb(argv, __doc__, COMMANDS, _act)
 
-            result = report_dir(_required(opts, "sweep"))
-            print(f"aggregated {result['runs']} runs in {opts['sweep']}")
-        elif command == "discover":
-            from .discover import main as discover
 
-            discover(opts)
-        else:
-            from .sensitivity import main as sensitivity
+def _act(command: str, args: list[str]) -> None:
+    opts, rest = parse(command, args)
+    if command == "aggregate":
+        from ..sweep.report import report_dir
 
-            sensitivity(command, opts, rest)
-    except (ConfigError, HydraException, OmegaConfBaseException) as err:  # from checking the runs' overrides
-        print(f"error: {one_line(err)}", file=sys.stderr)
-        sys.exit(2)
+        result = report_dir(_required(opts, "sweep"))
+        print(f"aggregated {result['runs']} runs in {opts['sweep']}")
+    elif command == "discover":
+        from .discover import main as discover
+
+        discover(opts)
+    else:
+        from .sensitivity import main as sensitivity
+
+        sensitivity(command, opts, rest)
 
 
 def _required(opts: dict, key: str) -> str:

@@ -26,10 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hydra.errors import HydraException
-from omegaconf.errors import OmegaConfBaseException
-
-from ..compose import one_line
+from ..compose import run_verb
 from ..errors import ConfigError
 from ..schema import spec
 from .uncertainties import SAMPLERS, Uncertainty
@@ -107,35 +104,27 @@ def parse(command: str, args: list[str]):
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help"):
-        print(__doc__)
-        return
-    command, args = argv[0], argv[1:]
-    try:
-        if command not in COMMANDS:
-            raise ConfigError("command", f"'{command}' is not allowed", ", ".join(COMMANDS))
-        options, rest = parse(command, args)
-        if command == "metrics":
-            if rest:
-                raise ConfigError(
-                    rest[0].partition("=")[0], "unknown option", "sweep, outcomes, satisfice, year, window"
-                )
-            from .sweep import metrics
+    run_verb(argv, __doc__, COMMANDS, lambda command, args: _act(command, args, argv))
 
-            metrics(options)
-        elif command == "sweep":
-            from .sweep import sweep
 
-            sweep(options, rest)
-        else:
-            from .search import search
+def _act(command: str, args: list[str], argv: list[str]) -> None:
+    options, rest = parse(command, args)
+    if command == "metrics":
+        if rest:
+            raise ConfigError(rest[0].partition("=")[0], "unknown option", "sweep, outcomes, satisfice, year, window")
+        from .sweep import metrics
 
-            t0 = time.perf_counter()
-            search(options, rest, "python -m sim.robust " + " ".join(argv))
-            print(f"({time.perf_counter() - t0:.1f} s)")
-    except (ConfigError, HydraException, OmegaConfBaseException) as err:
-        print(f"error: {one_line(err)}", file=sys.stderr)
-        sys.exit(2)
+        metrics(options)
+    elif command == "sweep":
+        from .sweep import sweep
+
+        sweep(options, rest)
+    else:
+        from .search import search
+
+        t0 = time.perf_counter()
+        search(options, rest, "python -m sim.robust " + " ".join(argv))
+        print(f"({time.perf_counter() - t0:.1f} s)")
 
 
 def default_folder(kind: str) -> Path:
