@@ -132,8 +132,9 @@ def ScenarioCard(c: Controller):
             class_="entangle-scenario",
             menu_props={"maxWidth": 560},
         )
-        if c.choice.value in stories:
-            solara.Text(stories[c.choice.value], classes=["entangle-story"])
+        # Always there (empty for an upload): a child that comes and goes would shift the upload widget's place,
+        # and the page would rebuild it while the browser is handing it a file (the file is then lost).
+        solara.Text(stories.get(c.choice.value, ""), classes=["entangle-story"])
         ScenarioUpload(event_upload=c.upload)
         solara.InputInt("Seed", value=c.seed)
         solara.Select("Scale", values=list(scales()), value=c.scale)
