@@ -92,9 +92,9 @@ def plot(table: pd.DataFrame, out: Path) -> list[Path]:
             ax.barh(y, p["ST"], height=height, xerr=p["ST_conf"], capsize=3, label=policy)
         ax.set_yticks(np.arange(len(names)) + 0.4 - height / 2, [n.removeprefix("params.") for n in names])
         ax.invert_yaxis()
-        ax.set_xlabel("total-order Sobol index ST (share of the outcome's variance)")
+        ax.set_xlabel("total-order Sobol index ST: share of the outcome's variance (95% intervals)")
         when = f", {t['when'].iloc[0]}" if "when" in t else ""
-        ax.set_title(f"{outcome}: which uncertainty matters, per policy{when} (95% intervals)")
+        ax.set_title(f"{outcome}: Sobol ST per policy{when}", fontsize=10)
         ax.legend(fontsize=8, title="policy", title_fontsize=8)
         fig.tight_layout()
         paths.append(save_figure(fig, out / f"sobol_{outcome}.png", dpi=110))
