@@ -84,7 +84,7 @@ def plot(table: pd.DataFrame, out: Path) -> list[Path]:
     for outcome, t in table.groupby("outcome", sort=False):
         names = list(dict.fromkeys(t["uncertainty"]))
         policies = list(dict.fromkeys(t["policy"]))
-        fig, ax = plt.subplots(figsize=(7.5, 1.5 + 0.35 * len(names) * max(len(policies), 2)))
+        fig, ax = plt.subplots(figsize=(9.5, 1.5 + 0.35 * len(names) * max(len(policies), 2)))
         height = 0.8 / len(policies)
         for k, policy in enumerate(policies):
             p = t[t["policy"] == policy].set_index("uncertainty").reindex(names)
@@ -92,10 +92,10 @@ def plot(table: pd.DataFrame, out: Path) -> list[Path]:
             ax.barh(y, p["ST"], height=height, xerr=p["ST_conf"], capsize=3, label=policy)
         ax.set_yticks(np.arange(len(names)) + 0.4 - height / 2, [n.removeprefix("params.") for n in names])
         ax.invert_yaxis()
-        ax.set_xlabel("total-order Sobol index ST: share of the outcome's variance (95% intervals)")
+        ax.set_xlabel("total-order index ST, share of variance (95% intervals)")
         when = f", {t['when'].iloc[0]}" if "when" in t else ""
         ax.set_title(f"{outcome}: Sobol ST per policy{when}", fontsize=10)
-        ax.legend(fontsize=8, title="policy", title_fontsize=8)
+        ax.legend(fontsize=8, title="policy", title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         fig.tight_layout()
         paths.append(save_figure(fig, out / f"sobol_{outcome}.png", dpi=110))
         plt.close(fig)
