@@ -210,18 +210,9 @@ def SharedCharts(room: Room, version):
 @solara.component
 def LecturerScreen(room: Room, token: str, error):
     admitted, version = use_room(room)
-    auto = solara.use_reactive(True)
     rewind_to = solara.use_reactive(1)
     confirm = solara.use_reactive(False)
     router = solara.use_router()
-
-    def autostep(cancel: threading.Event):
-        # The lecturer's screen steps the shared model when every team has committed or the countdown ends.
-        while auto.value and not cancel.wait(0.3):
-            if room.ready() and not room.ended:
-                act(room.step)
-
-    solara.use_thread(autostep, dependencies=[room, auto.value], intrusive_cancel=False)
 
     def act(fn, *args, **kwargs):
         try:
@@ -276,7 +267,13 @@ def LecturerScreen(room: Room, token: str, error):
             disabled=room.session.finished,
             classes=["entangle-room-step"],
         )
-        solara.Switch(label="step when every team has committed or time is up", value=auto)
+        # The room's own clock steps (room.Rooms' ticker), with this screen open or not.
+        solara.Switch(
+            label="step when every team has committed",
+            value=room.auto,
+            on_value=lambda v: act(room.settings, auto=v),
+            classes=["entangle-room-auto"],
+        )
     Teams(room, version)
     if error.value:
         solara.Error(error.value, classes=["entangle-error"])
