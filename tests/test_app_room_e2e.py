@@ -70,7 +70,11 @@ def _move(page, lever: str, value: float) -> None:
     box = page.locator(f".lever-{lever} input")
     box.fill(str(value))
     box.press("Enter")
-    page.wait_for_selector(f".lever-{lever}.drafted")
+    try:
+        page.wait_for_selector(f".lever-{lever}.drafted")
+    except sync_api.TimeoutError:  # keep what the team's screen showed, for the log of a failed run
+        page.screenshot(path=str(ARTIFACTS / f"room-move-timeout-{lever}.png"), full_page=True)
+        raise
 
 
 def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
@@ -89,6 +93,7 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
             assert re.fullmatch(r"[A-Z2-9]{5}", code) and "lecturer=" in lecturer_url
             lect.locator(".entangle-room-step").wait_for()
             lect.click("text=step when every team has committed")  # the lecturer steps by hand first
+            lect.wait_for_function("() => !document.querySelector('.entangle-room-auto input').checked")
 
             teams = {}
             for bloc, name in (("EU", "Brussels"), ("CN", "Beijing"), ("US", "Washington")):
@@ -127,6 +132,7 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
             lect.locator(".v-btn:has-text('year')").click()
             lect.wait_for_selector(".entangle-room-status:has-text('rounds of a year')")
             lect.click("text=step when every team has committed")
+            lect.wait_for_function("() => document.querySelector('.entangle-room-auto input').checked")
             _move(teams["CN"], "critical-minerals-minerals-stringency", 0.6)
             for page in teams.values():
                 page.click(".entangle-commit")
