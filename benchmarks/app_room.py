@@ -192,6 +192,8 @@ def join_leave(cycles: int, report=(10, 30, 50)) -> dict:
                 page.context.close()
             time.sleep(0.5)  # let the server see the tabs close
             rss.append(rss_kib(server.pid) / 1024)
+            if len(rss) in report:
+                print(f"  after {len(rss)} cycles: {rss[-1]:.1f} MiB (load {os.getloadavg()[0]:.1f})", flush=True)
         viewers = lect.inner_text(".entangle-room-status")
         browser.close()
     at = {n: round(rss[n - 1], 1) for n in report if n <= len(rss)}
