@@ -169,12 +169,17 @@ def play(rounds: int, auto: bool, band: bool) -> dict:
     return out
 
 
-def join_leave(cycles: int, report=(10, 30, 50)) -> dict:
+def _threads(pid: int) -> int:
+    """The server's threads: a screen whose session outlives its closed tab keeps its watcher thread."""
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def join_leave(cycles: int, report=(1, 10, 30, 50)) -> dict:
     """Server RSS while the room's three team screens join (their seat links) and leave, `cycles` times."""
     from playwright.sync_api import sync_playwright
 
     env = {"ENTANGLE_ROOMS": tempfile.mkdtemp(prefix="entangle-bench-rooms-")}
-    rss = []
+    rss, threads = [], []
     with app_server(env) as (url, server), sync_playwright() as p:
         browser = launch(p)
         lect, teams, code = open_room(browser, url, auto=False)
@@ -182,7 +187,7 @@ def join_leave(cycles: int, report=(10, 30, 50)) -> dict:
         for page in teams.values():
             page.context.close()
         time.sleep(1.0)
-        start = rss_kib(server.pid) / 1024
+        start, start_threads = rss_kib(server.pid) / 1024, _threads(server.pid)
         for _ in range(cycles):
             pages = [_page(browser, link, ".entangle-team-title") for link in links]
             for page in pages:
@@ -192,15 +197,28 @@ def join_leave(cycles: int, report=(10, 30, 50)) -> dict:
                 page.context.close()
             time.sleep(0.5)  # let the server see the tabs close
             rss.append(rss_kib(server.pid) / 1024)
+            threads.append(_threads(server.pid))
             if len(rss) in report:
-                print(f"  after {len(rss)} cycles: {rss[-1]:.1f} MiB (load {os.getloadavg()[0]:.1f})", flush=True)
+                print(
+                    f"  after {len(rss)} cycles: {rss[-1]:.1f} MiB, {threads[-1]} server threads "
+                    f"(load {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
         viewers = lect.inner_text(".entangle-room-status")
         browser.close()
     at = {n: round(rss[n - 1], 1) for n in report if n <= len(rss)}
-    out = {"room": code, "cycles": cycles, "start_mib": round(start, 1), "rss_mib_at": at, "lecturer": viewers}
+    out = {
+        "room": code,
+        "cycles": cycles,
+        "start_mib": round(start, 1),
+        "rss_mib_at": at,
+        "threads": {"start": start_threads, **{n: threads[n - 1] for n in report if n <= len(threads)}},
+        "lecturer": viewers,
+    }
     print(
         f"server RSS, room {code}, 3 team screens joining and leaving: before {start:.1f} MiB; "
         + ", ".join(f"after {n}: {v:.1f} MiB" for n, v in at.items())
+        + f"; server threads {out['threads']}"
     )
     return out
 

@@ -400,3 +400,21 @@ def test_institutions_have_readable_unique_labels_in_the_chart_and_the_table():
     de = table[table["country"] == "DE"]
     assert de.loc[de["capacity"].idxmax(), "label"] == "DE institution 1"
     s.close()
+
+
+def test_a_screens_step_pauses_the_seed_bands_background_runs_and_a_background_run_does_not():
+    import threading
+    import time
+
+    from sim.app import bands
+
+    bands._quiet_until = 0.0
+    s = Session("baseline", seed=0)
+    s.step()  # a tab's or a room's step: the background runs wait for its redraw
+    assert bands._quiet_until > time.monotonic()
+    s.close()
+    bands._quiet_until = 0.0
+    stop = threading.Event()
+    stop.set()  # the background run steps one quarter and stops
+    assert bands.run_rows("baseline", None, 0, "classroom", stop) is None
+    assert bands._quiet_until == 0.0  # it did not pause the other background runs

@@ -86,6 +86,7 @@ def run_rows(scenario: str | None, text: str | None, seed: int, scale: str, stop
         os.close(fd)
     try:
         s = Session(path or scenario, seed, scale, uploaded=path is not None)
+        s.hushes_bands = False  # a background run must not pause the background runs
         while True:
             _wait_for_quiet(stop)
             if not s.step():
