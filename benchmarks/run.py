@@ -3,6 +3,7 @@
     python benchmarks/run.py            # full: realistic scale, 100-run sweeps (~10 minutes)
     python benchmarks/run.py --quick    # smoke run: classroom scale, few steps and runs (~1 minute)
     python benchmarks/run.py --only throughput,scaling --json results/benchmarks.json
+    python benchmarks/run.py --only room  # seminar room in headless chromium (benchmarks/app_room.py; full only)
 
 Every figure is measured in a fresh process (benchmarks/tasks.py) so start-up and
 peak memory are honest. Comparisons are ratios measured inside one run, because
@@ -226,7 +227,7 @@ def bench_app(quick: bool) -> list[tuple]:
             r["total"]["p95_ms"] <= 100,
         )
     ]
-    if quick or not Path("/usr/bin/chromium").is_file() or importlib.util.find_spec("playwright") is None:
+    if quick or not _browser_ready():
         return rows, {"in_process": r}
     b = _app_step("--browser", "--quarters", "60")
     rows.append(
@@ -241,16 +242,54 @@ def bench_app(quick: bool) -> list[tuple]:
     return rows, {"in_process": r, "browser": b}
 
 
-def _app_step(*args: str) -> dict:
+def _browser_ready() -> bool:
+    return Path("/usr/bin/chromium").is_file() and importlib.util.find_spec("playwright") is not None
+
+
+def bench_room(quick: bool) -> list[tuple]:
+    """A seminar room in headless chromium (a lecturer and three teams), with a seed band running in the
+    same server: a round's click -> all four screens redrawn; server RSS over join/leave cycles."""
+    if quick or not _browser_ready():
+        return [], {}
+    raw = {
+        "step": _app_step("--band", "--rounds", "20", script="app_room.py"),
+        "commit": _app_step("--band", "--auto", "--rounds", "20", script="app_room.py"),
+        "join_leave": _app_step("--join-leave", "50", script="app_room.py"),
+    }
+    rows = [
+        (
+            f"6 room: {what} -> all 4 screens show the new quarter (3 teams, seed band running)",
+            f"median {raw[key]['total']['median_ms']:.0f} ms, p95 {raw[key]['total']['p95_ms']:.0f} ms",
+            "median <= 150 ms",
+            raw[key]["total"]["median_ms"] <= 150,
+        )
+        for key, what in (("step", "lecturer's step click"), ("commit", "last team's commit (auto step)"))
+    ]
+    jl = raw["join_leave"]
+    at = jl["rss_mib_at"]
+    rows.append(
+        (
+            f"6 room: server RSS over {jl['cycles']} join/leave cycles of 3 team screens (at "
+            + ", ".join(map(str, at))
+            + ")",
+            ", ".join(f"{v:.0f}" for v in at.values()) + f" MiB (before {jl['start_mib']:.0f})",
+            "flat",
+            None,
+        )
+    )
+    return rows, raw
+
+
+def _app_step(*args: str, script: str = "app_step.py") -> dict:
     proc = subprocess.run(
-        [sys.executable, str(TASKS.parent / "app_step.py"), "--json", *args],
+        [sys.executable, str(TASKS.parent / script), "--json", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         env=_env(),
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"benchmark app_step.py failed:\n{proc.stderr[-2000:]}")
+        raise RuntimeError(f"benchmark {script} failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -260,6 +299,7 @@ BENCHMARKS = {
     "end_to_end": bench_end_to_end,
     "sweep": bench_sweep,
     "app": bench_app,
+    "room": bench_room,
 }
 
 

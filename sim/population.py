@@ -69,9 +69,23 @@ class InstitutionArrays:
     prestige: np.ndarray  # citation-weighted reputation, mean ~1
     mix: np.ndarray  # [row, field] share of its work in each field
     risk: np.ndarray  # a Risk code: none, military-linked, security-linked
+    label: np.ndarray | None = None  # "DE institution 1": readable, made up from the model's own attributes
 
     def __len__(self):
         return len(self.bloc)
+
+
+def institution_labels(country: np.ndarray, capacity: np.ndarray, countries: list[str]) -> np.ndarray:
+    """A readable name for each institution: its country and its rank by size (capacity) within that
+    country at the start, e.g. "DE institution 1" for Germany's largest. The model does not tell
+    universities from labs, so the kind is "institution"; and no real institution's name is given to an
+    agent (FACTS.md names TU Munich only as a fact about the data, not as an agent)."""
+    order = np.lexsort((-capacity, country))  # by country, then the largest first (ties: by row)
+    by_country = country[order]
+    rank = np.empty(len(country), np.int64)
+    rank[order] = np.arange(len(order)) - np.searchsorted(by_country, by_country, side="left")
+    names = np.asarray(countries, dtype=str)[country]
+    return np.char.add(np.char.add(names, " institution "), (rank + 1).astype(str))
 
 
 @dataclass
@@ -218,6 +232,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
         **{k: join(inst, k) for k in ("bloc", "country", "capacity", "prestige", "mix", "risk")}
     )
     inst_arr.bloc = inst_arr.bloc.astype(np.int64)
+    inst_arr.label = institution_labels(inst_arr.country, inst_arr.capacity, countries)
     fb = join(firms, "bloc").astype(np.int64)
     n_blocs = len(specs)
     # Firm capability: log-normal around the bloc's 2017 frontier (mean of its top decile = catalogue value).

@@ -293,6 +293,7 @@ class Recorder:
         df = pd.DataFrame(
             {
                 "institution": np.arange(len(inst)),
+                "label": inst.label,
                 "bloc": np.array(model.blocs)[inst.bloc],
                 "country": np.array(model.countries)[inst.country],
                 "risk": np.array(RISKS)[inst.risk],
@@ -477,6 +478,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "institutions": [
         ("institution", "index", "one row per research institution, at the end of the run"),
+        ("label", "text", "readable name: country and rank by size within it at the start, e.g. DE institution 1"),
         ("bloc", "bloc code", "the institution's bloc"),
         ("country", "text", "its country"),
         ("risk", "text", "risk category: " + ", ".join(RISKS)),

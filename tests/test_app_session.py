@@ -1,6 +1,7 @@
 """The teaching app's session model: isolation, dated changes, errors, and an export the CLI replays exactly."""
 
 import dataclasses
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -381,3 +382,39 @@ def test_below_bloc_level_flows_and_top_institutions():
     assert (top["top"] < s.model.network.authors.n_inst).all()  # institutions, not firms
     charts = below_charts(s.model, rows)
     assert [x["type"] for x in charts["flows"]["series"]] == ["sankey", "sankey"]
+
+
+def test_institutions_have_readable_unique_labels_in_the_chart_and_the_table():
+    from sim.app.below import institutions_chart
+
+    s = Session("baseline", seed=0)
+    for _ in range(6):
+        s.step()
+    m = s.model
+    nodes = [n["name"] for n in institutions_chart(m)["series"][0]["data"]][len(m.blocs) :]
+    assert len(nodes) == 12 and len(set(nodes)) == 12
+    assert all(re.fullmatch(r"[A-Z]{2} institution [1-9][0-9]*", name) for name in nodes), nodes
+    table = m.recorder.institutions(m)
+    assert table["label"].is_unique and set(nodes) <= set(table["label"])
+    # "DE institution 1" is Germany's largest institution at the start (ranked by size within its country)
+    de = table[table["country"] == "DE"]
+    assert de.loc[de["capacity"].idxmax(), "label"] == "DE institution 1"
+    s.close()
+
+
+def test_a_screens_step_pauses_the_seed_bands_background_runs_and_a_background_run_does_not():
+    import threading
+    import time
+
+    from sim.app import bands
+
+    bands._quiet_until = 0.0
+    s = Session("baseline", seed=0)
+    s.step()  # a tab's or a room's step: the background runs wait for its redraw
+    assert bands._quiet_until > time.monotonic()
+    s.close()
+    bands._quiet_until = 0.0
+    stop = threading.Event()
+    stop.set()  # the background run steps one quarter and stops
+    assert bands.run_rows("baseline", None, 0, "classroom", stop) is None
+    assert bands._quiet_until == 0.0  # it did not pause the other background runs

@@ -51,6 +51,29 @@ def _wait_for_quiet(stop) -> None:
         time.sleep(0.02)
 
 
+class RunRows(list):
+    """A finished run's rows (dicts, one a quarter), each column's values also kept as an array once read:
+    every redraw reads the same columns of the same finished runs, and building them row by row at each
+    redraw made a step's redraw grow with the number of finished runs (about 0.8 ms a run at classroom
+    scale: 200 runs added 166 ms to the charts' data)."""
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        self._columns: dict[str, np.ndarray] = {}
+
+    def column(self, name: str) -> np.ndarray:
+        values = self._columns.get(name)
+        if values is None:
+            values = self._columns[name] = np.array([row.get(name, np.nan) for row in self], dtype=float)
+        return values
+
+
+def _column(rows: list[dict], name: str) -> np.ndarray:
+    if isinstance(rows, RunRows):
+        return rows.column(name)
+    return np.array([row.get(name, np.nan) for row in rows], dtype=float)
+
+
 def run_rows(scenario: str | None, text: str | None, seed: int, scale: str, stop=None) -> list[dict] | None:
     """One whole run (in the background thread): a scenario name or path, or a scenario file's text (an
     export); None if `stop` is set before it ends (the class changed its timeline)."""
@@ -63,6 +86,7 @@ def run_rows(scenario: str | None, text: str | None, seed: int, scale: str, stop
         os.close(fd)
     try:
         s = Session(path or scenario, seed, scale, uploaded=path is not None)
+        s.hushes_bands = False  # a background run must not pause the background runs
         while True:
             _wait_for_quiet(stop)
             if not s.step():
@@ -70,7 +94,7 @@ def run_rows(scenario: str | None, text: str | None, seed: int, scale: str, stop
             if stop is not None and stop.is_set():
                 s.close()
                 return None
-        rows = [{k: v for k, v in r.items() if isinstance(v, (int, float))} for r in s.model.recorder.rows]
+        rows = RunRows({k: v for k, v in r.items() if isinstance(v, (int, float))} for r in s.model.recorder.rows)
         s.close()
         return rows
     finally:
@@ -164,6 +188,6 @@ def band(runs: list[list[dict]], column: str, n: int, factor: float = 1.0, windo
     runs = [r for r in runs if len(r) >= n]
     if len(runs) < 2 or n == 0:
         return None
-    values = np.array([[row.get(column, np.nan) for row in r[:n]] for r in runs], dtype=float) * factor
+    values = np.stack([_column(r, column)[:n] for r in runs]) * factor
     values = smooth(values, window)
     return np.nanmin(values, axis=0), np.nanmax(values, axis=0)

@@ -114,7 +114,7 @@ def top_institutions(model, n: int = TOP_INSTITUTIONS) -> dict:
 
 def institutions_chart(model) -> dict:
     """Bloc hubs in the middle, the top institutions on a ring around them; edge width = live ties."""
-    blocs, countries = model.blocs, model.countries
+    blocs = model.blocs
     data = top_institutions(model)
     inst = model.inst
     nodes, links = [], []
@@ -134,7 +134,7 @@ def institutions_chart(model) -> dict:
     for k, (row, foreign, degree) in enumerate(zip(top.tolist(), data["foreign"], data["degree"])):
         angle = math.pi / 2 + 2 * math.pi * k / max(len(top), 1)
         home = blocs[int(inst.bloc[row])]
-        name = f"{countries[int(inst.country[row])]} #{row}"
+        name = str(inst.label[row])
         nodes.append(
             {
                 "name": name,
@@ -158,7 +158,7 @@ def institutions_chart(model) -> dict:
                         },
                     }
                 )
-    label = {int(r): f"{countries[int(inst.country[r])]} #{int(r)}" for r in top}
+    label = {int(r): str(inst.label[r]) for r in top}
     for (a, b), count in data["among"].items():
         links.append(
             {
@@ -172,7 +172,7 @@ def institutions_chart(model) -> dict:
         "animation": False,
         "title": _title(
             f"Top {len(top)} institutions' cross-bloc ties",
-            "node: institution (country #id, its bloc's colour), size = live ties abroad; "
+            "node: institution (country, rank by size there; its bloc's colour), size = live ties abroad; "
             "edge to a bloc = ties with it; dashed = ties between them",
         ),
         "tooltip": {"trigger": "item"},

@@ -21,6 +21,7 @@ from ..errors import ConfigError
 from ..model import EntangleModel
 from ..run import build_model
 from ..scenario import load, parse_measures, read_merged
+from . import bands
 from .bands import SeedBands
 from .explain import describe
 
@@ -124,8 +125,14 @@ class Session:
     def finished(self) -> bool:
         return not self.model.running
 
+    # A screen's step (a tab's, a room's) pauses the seed bands' background runs, so its redraw comes
+    # first; a background run's own sessions set this False.
+    hushes_bands = True
+
     def step(self) -> bool:
         """Advance one quarter; False once the scenario has ended."""
+        if self.hushes_bands:
+            bands.hush()
         with self.lock:
             if not self.model.running:
                 return False

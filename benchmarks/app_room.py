@@ -1,0 +1,242 @@
+"""Seminar room: a round's moves -> every screen redrawn, in headless chromium (goal: median <= 150 ms, three teams).
+
+    python benchmarks/app_room.py                     # lecturer + three teams; the lecturer's step click, timed
+    python benchmarks/app_room.py --auto              # the last team's commit click, timed (the lecturer's
+                                                      # screen steps by itself once every team has committed)
+    python benchmarks/app_room.py --band              # either, with a single-user page's seed band running
+                                                      # in the same server (background runs, as in class)
+    python benchmarks/app_room.py --join-leave 50     # server RSS over 50 cycles of the three team screens
+                                                      # joining the room (their seat links) and leaving
+
+The app server is started as the room browser test does (`python -m sim.app`, rooms in a temporary
+folder), at the app's default (classroom) scale. A round: each team commits (no moves: "no change" is a
+move), then the lecturer clicks "Step the round now" (or, with --auto, the last commit is the click).
+Each of the four screens marks in the page when its charts hold the new quarter (the chart grid's
+`data-period`, set after the charts' setOption; a MutationObserver sees it and the next animation frame
+notes the time), and the figure is the last screen's time minus the click's, all on the epoch clock
+(`performance.timeOrigin + performance.now()`), so the browser contexts compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app_step import app_server, rss_kib, stats  # noqa: E402
+
+from sim.app.headless import launch  # noqa: E402
+
+BLOCS = ("EU", "CN", "US")
+
+# Arm a screen for the next redraw: when the chart grid's data-period leaves `prev`, note the time at
+# the next animation frame (the frame that paints it).
+ARM = """prev => { window.__seen = 0; window.__msg = 0; window.__armed = true;
+    const grid = document.querySelector('.entangle-grid');
+    const seen = () => requestAnimationFrame(() => { window.__seen = performance.timeOrigin + performance.now(); });
+    if (grid.dataset.period !== prev) { seen(); return; }
+    const obs = new MutationObserver(() => {
+        if (grid.dataset.period !== prev) { obs.disconnect(); seen(); } });
+    obs.observe(grid, {attributes: true, attributeFilter: ['data-period']}); }"""
+
+# Notes when the first websocket message reaches the page after arming: splits a redraw into the server's
+# part (click -> first message) and the browser's (-> the charts drawn).
+WS_HOOK = """(() => { const WS = window.WebSocket;
+    window.WebSocket = function (...a) { const ws = new WS(...a);
+        ws.addEventListener('message', () => {
+            if (window.__armed && !window.__msg) window.__msg = performance.timeOrigin + performance.now(); });
+        return ws; };
+    window.WebSocket.prototype = WS.prototype; Object.assign(window.WebSocket, WS); })()"""
+
+CLICK = """sel => { window.__t0 = performance.timeOrigin + performance.now();
+    document.querySelector(sel).click(); return window.__t0; }"""
+
+
+def _page(browser, url: str, ready: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.add_init_script(WS_HOOK)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(url)
+    page.wait_for_selector(ready)
+    return page
+
+
+def _charts_ready(page) -> str:
+    page.wait_for_function("() => document.querySelector('.entangle-grid')?.dataset.period")
+    return page.evaluate("() => document.querySelector('.entangle-grid').dataset.period")
+
+
+def open_room(browser, url: str, auto: bool):
+    """The lecturer's screen and three teams' screens (EU, CN, US) of a new room."""
+    lect = _page(browser, url + "?room", ".entangle-room-open")
+    lect.click(".entangle-room-open")
+    lect.wait_for_selector(".entangle-room-code")
+    code = lect.inner_text(".entangle-room-code").strip()
+    lect.locator(".entangle-room-step").wait_for()
+    if not auto:
+        lect.click("text=step when every team has committed")  # the lecturer steps by hand
+    teams = {}
+    for bloc in BLOCS:
+        page = _page(browser, f"{url}?room={code}", f".entangle-take-{bloc}")
+        page.fill(".entangle-team-name input", f"team {bloc}")
+        page.click(f".entangle-take-{bloc}")
+        page.wait_for_selector(".entangle-team-title")
+        teams[bloc] = page
+    lect.wait_for_selector(".team-US.team-committed, .team-US.team-deciding")
+    for page in (lect, *teams.values()):
+        _charts_ready(page)
+    return lect, teams, code
+
+
+def start_band(browser, url: str):
+    """A single-user page with its seed band on: background runs in the server while the room plays."""
+    page = _page(browser, url, ".entangle-band")
+    page.wait_for_function("() => document.querySelector('.chart-papers')?.__chart")
+    page.click(".entangle-band label")
+    page.wait_for_function(
+        "() => /seed runs: [1-9]/.test(document.querySelector('.entangle-band-status')?.innerText || '')",
+        timeout=300_000,
+    )
+    return page
+
+
+def play(rounds: int, auto: bool, band: bool) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    env = {"ENTANGLE_ROOMS": tempfile.mkdtemp(prefix="entangle-bench-rooms-")}
+    if band:
+        env["ENTANGLE_BAND_SEEDS"] = "400"  # outlasts the measurement
+    with app_server(env) as (url, _), sync_playwright() as p:
+        browser = launch(p)
+        lect, teams, code = open_room(browser, url, auto)
+        band_page = start_band(browser, url) if band else None
+        screens = [lect, *teams.values()]
+        total, first_msg, per_screen = [], [], {name: [] for name in ("lecturer", *BLOCS)}
+        for n in range(rounds + 1):
+            # Round 0 is a warm-up: before the first step the charts already name the first quarter.
+            prev = lect.evaluate("() => document.querySelector('.entangle-grid').dataset.period")
+            before = lect.inner_text(".entangle-room-status")
+            for bloc in BLOCS[:-1]:
+                teams[bloc].click(".entangle-commit")
+                lect.wait_for_selector(f".team-{bloc}.team-committed")
+            if not auto:
+                teams[BLOCS[-1]].click(".entangle-commit")
+                for page in screens:
+                    page.wait_for_selector(f".team-{BLOCS[-1]}.team-committed")
+            for page in screens:
+                page.evaluate(ARM, prev)
+            if auto:
+                t0 = teams[BLOCS[-1]].evaluate(CLICK, ".entangle-commit")
+            else:
+                t0 = lect.evaluate(CLICK, ".entangle-room-step")
+            if not n:
+                for page in screens:
+                    page.wait_for_function(
+                        "b => document.querySelector('.entangle-room-status').innerText !== b", arg=before
+                    )
+                continue
+            seen = []
+            for page in screens:
+                page.wait_for_function("() => window.__seen > 0", polling="raf")
+                seen.append(page.evaluate("() => window.__seen"))
+            total.append(max(seen) - t0)
+            first_msg.append(max(page.evaluate("() => window.__msg") for page in screens) - t0)
+            for name, t in zip(per_screen, seen):
+                per_screen[name].append(t - t0)
+        status = band_page.inner_text(".entangle-band-status") if band_page else ""
+        period = lect.inner_text(".entangle-room-status")
+        browser.close()
+    what = "last commit click" if auto else "lecturer's step click"
+    out = {"room": code, "rounds": rounds, "timed_from": what, "band": status, "total": stats(total)}
+    out["screens"] = {name: stats(ms) for name, ms in per_screen.items()}
+    out["server"] = stats(first_msg)
+    st = out["total"]
+    print(
+        f"room {code}, 3 teams, classroom scale{'; seed band: ' + status if band else ''}; ended at {period}\n"
+        f"{what} -> all 4 screens show the new quarter: {st['n']} rounds, median {st['median_ms']:.1f} ms, "
+        f"p95 {st['p95_ms']:.1f} ms, max {st['max_ms']:.1f} ms\n"
+        f"  of which click -> a message at every screen (server + websocket): {out['server']['median_ms']:.0f} ms"
+        "\n  each screen's median: "
+        + ", ".join(f"{name} {sc['median_ms']:.0f} ms" for name, sc in out["screens"].items())
+    )
+    return out
+
+
+def _threads(pid: int) -> int:
+    """The server's threads: a screen whose session outlives its closed tab keeps its watcher thread."""
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def join_leave(cycles: int, report=(1, 10, 30, 50)) -> dict:
+    """Server RSS while the room's three team screens join (their seat links) and leave, `cycles` times."""
+    from playwright.sync_api import sync_playwright
+
+    env = {"ENTANGLE_ROOMS": tempfile.mkdtemp(prefix="entangle-bench-rooms-")}
+    rss, threads = [], []
+    with app_server(env) as (url, server), sync_playwright() as p:
+        browser = launch(p)
+        lect, teams, code = open_room(browser, url, auto=False)
+        links = [page.url for page in teams.values()]
+        for page in teams.values():
+            page.context.close()
+        time.sleep(1.0)
+        start, start_threads = rss_kib(server.pid) / 1024, _threads(server.pid)
+        for _ in range(cycles):
+            pages = [_page(browser, link, ".entangle-team-title") for link in links]
+            for page in pages:
+                _charts_ready(page)
+            for page in pages:
+                page.close(run_before_unload=True)
+                page.context.close()
+            time.sleep(0.5)  # let the server see the tabs close
+            rss.append(rss_kib(server.pid) / 1024)
+            threads.append(_threads(server.pid))
+            if len(rss) in report:
+                print(
+                    f"  after {len(rss)} cycles: {rss[-1]:.1f} MiB, {threads[-1]} server threads "
+                    f"(load {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
+        viewers = lect.inner_text(".entangle-room-status")
+        browser.close()
+    at = {n: round(rss[n - 1], 1) for n in report if n <= len(rss)}
+    out = {
+        "room": code,
+        "cycles": cycles,
+        "start_mib": round(start, 1),
+        "rss_mib_at": at,
+        "threads": {"start": start_threads, **{n: threads[n - 1] for n in report if n <= len(threads)}},
+        "lecturer": viewers,
+    }
+    print(
+        f"server RSS, room {code}, 3 team screens joining and leaving: before {start:.1f} MiB; "
+        + ", ".join(f"after {n}: {v:.1f} MiB" for n, v in at.items())
+        + f"; server threads {out['threads']}"
+    )
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=24)
+    ap.add_argument("--auto", action="store_true", help="time from the last commit (the lecturer's screen steps)")
+    ap.add_argument("--band", action="store_true", help="a single-user page's seed band running meanwhile")
+    ap.add_argument("--join-leave", type=int, default=0, metavar="N", help="server RSS over N join/leave cycles")
+    ap.add_argument("--json", action="store_true", help="end with the measurements as one JSON line")
+    args = ap.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    out = join_leave(args.join_leave) if args.join_leave else play(args.rounds, args.auto, args.band)
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.json:
+        print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
