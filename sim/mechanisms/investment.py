@@ -179,19 +179,31 @@ def _candidates(model, uniform, inv_row, r_stage, r_bloc, k_home, k_world):
 
     itype, ibloc = inv.type[inv_row], inv.deal_flow[inv_row]
     prefs = model.investment_market.prefs
+    n_types = len(prefs)
     out = np.full((len(inv_row), k_home + k_world), -1, np.int64)
-    for cols, counts, bounds, order, group_of in (
-        (slice(0, k_home), bs_count[ibloc] > 0, bs_bounds, by_bs, ibloc[:, None] * n_stage),
-        (slice(k_home, k_home + k_world), np.broadcast_to(s_count > 0, (len(inv_row), n_stage)), s_bounds, by_s, 0),
+    # A stage is drawn from the cumulative preference weights of stages with open rounds. Those depend only
+    # on (type, deal-flow bloc) for home draws and on the type for world draws: a small table per pass,
+    # gathered per attempt, and compared stage by stage (no [attempt, k, stage] array).
+    for cols, table, row_group, bounds, order, group_of in (
+        (
+            slice(0, k_home),
+            (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage),
+            itype * nb + ibloc,
+            bs_bounds,
+            by_bs,
+            ibloc[:, None] * n_stage,
+        ),
+        (slice(k_home, k_home + k_world), prefs * (s_count > 0), itype, s_bounds, by_s, 0),
     ):
         k = cols.stop - cols.start
         if k == 0:
             continue
-        w = prefs[itype] * counts  # only stages with open rounds
-        cdf = np.cumsum(w, axis=1)
+        cdf = np.cumsum(table, axis=1)[row_group]
         total = cdf[:, -1:]
         u = uniform((len(inv_row), k)) * total
-        stage = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2).clip(0, n_stage - 1)
+        stage = np.zeros(u.shape, np.int64)
+        for s in range(n_stage - 1):  # stages whose cumulative weight u reaches (at most the last stage)
+            stage += u >= cdf[:, s : s + 1]
         g = group_of + stage
         lo, hi = bounds[g], bounds[g + 1]
         pos = lo + (uniform((len(inv_row), k)) * (hi - lo)).astype(np.int64)
@@ -221,10 +233,9 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
         # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
         cell = tb * model.n_blocs + ib
         sens = SENSITIVITY[f.sector[firm]][c] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
-        p_in = np.minimum(lv.inbound.ravel()[cell] * sens, 1)
-        p_in[~foreign | (tk < lv.threshold_eur_m[tb])] = 0.0
-        p_out = np.minimum(lv.outbound.T.ravel()[cell] * sens, 1)
-        p_out[~foreign | (tk < lv.threshold_eur_m[ib])] = 0.0
+        home = ~foreign
+        p_in = np.where(home | (tk < lv.threshold_eur_m[tb]), 0.0, np.minimum(lv.inbound.ravel()[cell] * sens, 1))
+        p_out = np.where(home | (tk < lv.threshold_eur_m[ib]), 0.0, np.minimum(lv.outbound.T.ravel()[cell] * sens, 1))
         p_block = 1 - (1 - p_in) * (1 - p_out)
     else:
         p_block = np.zeros(cand.shape)
@@ -244,7 +255,7 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
     fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[a_col])  # too small a deal isn't worth it
     # The choice with the screening loss, and (for redirection) the one it would make without screening.
     with_risk = u - caution * p.screening_cost * p_block
-    with_risk[~fits | (with_risk <= p.hurdle)] = -np.inf
+    with_risk = np.where(~fits | (with_risk <= p.hurdle), -np.inf, with_risk)
     without = np.where(fits & (u > p.hurdle), u, -np.inf) if p.candidates_redirect else None
     return with_risk, without, p_block
 
@@ -256,15 +267,18 @@ def _choose(u, p_block, block_u):
     if u.shape[1] == 0:
         nothing = np.zeros(len(u), np.int64)
         return nothing, nothing.astype(bool), np.full(u.shape, -1)
+    n, k = u.shape
     order = np.argsort(-u, axis=1)
-    u_sorted = np.take_along_axis(u, order, axis=1)
-    blocked_draw = block_u < np.take_along_axis(p_block, order, axis=1)
-    usable = np.isfinite(u_sorted)
+    # Flat gathers in preference order (cheaper than take_along_axis on these short rows).
+    flat = (order + (np.arange(n) * k)[:, None]).ravel()
+    usable = np.isfinite(u.ravel()[flat]).reshape(n, k)
+    blocked_draw = block_u < p_block.ravel()[flat].reshape(n, k)
     ok = usable & ~blocked_draw
-    has = ok.any(axis=1)
     first = np.argmax(ok, axis=1)
-    tried = usable & blocked_draw & (np.arange(u.shape[1])[None, :] < np.where(has, first, u.shape[1])[:, None])
-    chosen = np.take_along_axis(order, first[:, None], axis=1)[:, 0]
+    rows = np.arange(n)
+    has = ok[rows, first]
+    tried = usable & blocked_draw & (np.arange(k)[None, :] < np.where(has, first, k)[:, None])
+    chosen = order[rows, first]
     blocked_col = np.where(tried, order, -1)
     return chosen, has, blocked_col
 
