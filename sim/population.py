@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalogue import INVESTOR_TYPES, SECTORS, STAGES, InvestorType, Risk
+from .catalogue import INVESTOR_TYPES, SECTORS, STAGES, Risk
 from .schema import spec
 
 
@@ -52,13 +52,6 @@ class Params:
         source="assumption: mean risk appetite by type (venture highest, state-guided lowest)",
     )
     investor_capital_eur_m: float = spec(60.0, lo=0, source="assumption: median dry powder per fund")
-    dollar_fund_share: float = spec(
-        0.035,
-        lo=0,
-        hi=1,
-        source="calibrated to I3 (US investors in Chinese AI deals 2015-2021, tried 0-0.2): share of US venture "
-        "and growth funds whose team and deal flow sit in China (USD funds with China teams)",
-    )
 
 
 @dataclass
@@ -114,7 +107,8 @@ class InvestorArrays:
     capital: np.ndarray  # EUR m of dry powder
     target_capital: np.ndarray  # fund size: what its refills aim at; sets its ticket range
     risk_appetite: np.ndarray  # 0-1: how little screening and political risk deter it
-    deal_flow: np.ndarray  # the bloc whose rounds it sees first and judges as a local (its bloc but for dollar funds)
+    deal_flow: np.ndarray  # the bloc whose rounds it sees first and judges as a local (its bloc; China for a US
+    # fund that chose a China team: investment._choose_vehicles)
 
     def __len__(self):
         return len(self.bloc)
@@ -272,9 +266,4 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
         risk_appetite=join(inv, "risk_appetite"),
         deal_flow=join(inv, "bloc").astype(np.int64),
     )
-    codes = list(specs)
-    if "US" in codes and "CN" in codes:
-        # Dollar funds: US-registered funds run from China (screened as US capital, scouting as locals).
-        us = (inv_arr.bloc == codes.index("US")) & np.isin(inv_arr.type, [InvestorType.VENTURE, InvestorType.GROWTH])
-        inv_arr.deal_flow[us & (rng.random(len(inv_arr)) < params.dollar_fund_share)] = codes.index("CN")
     return inst_arr, firm_arr, inv_arr, countries

@@ -183,6 +183,7 @@ class InvestmentMarket:
     next_round: int = 0  # the next round id
     next_company: int = 0  # the next company id
     mean_knowledge: float = 1.0  # firms' mean knowledge this quarter: returns are judged against it
+    vehicle_taste: np.ndarray | None = None  # [investor] lasting taste for a China team (logistic draw)
 
 
 @dataclass

@@ -110,6 +110,31 @@ def test_screened_deals_are_recorded_as_reviewed_and_some_blocked():
     assert (deals["amount_eur"][~deals["blocked"]] > 0).all()
 
 
+def test_us_funds_choose_china_teams_and_outbound_rules_close_some():
+    from sim.compose import compose_config
+    from sim.mechanisms import investment
+    from sim.run import build_model
+
+    model = build_model(compose_config(["scale.factor=0.5", "seed=0"]))
+    inv = model.investors
+    us, cn = model.blocs.index("US"), model.blocs.index("CN")
+    china_team = (inv.bloc == us) & (inv.deal_flow == cn)
+    assert 0 < china_team.sum() < 0.2 * (inv.bloc == us).sum()  # a few US funds, by their own choice
+    assert (inv.deal_flow[inv.bloc != us] == inv.bloc[inv.bloc != us]).all()
+    model.levers.outbound[us, cn] = 1.0
+    investment._choose_vehicles(model)
+    assert ((inv.bloc == us) & (inv.deal_flow == cn)).sum() < china_team.sum()
+
+
+def test_an_unknown_dollar_fund_type_is_refused_in_one_line():
+    from sim.compose import compose_config
+    from sim.errors import ConfigError
+    from sim.run import build_model
+
+    with pytest.raises(ConfigError, match="dollar_fund_types: unknown type 'bogus'"):
+        build_model(compose_config(["scale.factor=0.04", "params.investment.dollar_fund_types=[venture,bogus]"]))
+
+
 # --- standards ----------------------------------------------------------------------------------
 @pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_costly_regime_attracts_fewer_foreign_firms():

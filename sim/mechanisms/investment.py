@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..catalogue import INVESTOR_TYPES, InvestorType, Stage
+from ..errors import ConfigError
 from ..schema import spec
 from ..state import InvestmentMarket
 from .sampling import poisson_events
@@ -95,6 +96,13 @@ class Params:
         "on, capital the US screens out (2018-) goes to Europe and I1 (a test part) leaves its band, while the "
         "diverted Chinese capital is within the paired-seed noise of CN->US capital (docs/CALIBRATION.md)",
     )
+    dollar_fund_types: list[str] = spec(
+        factory=lambda: ["venture", "corporate"],
+        source="assumption: the US investors in Chinese AI rounds 2015-21 with teams in China were venture firms' "
+        "China arms (Sequoia China, GGV, Lightspeed China, Matrix China) and corporate venture arms (Intel "
+        "Capital, Qualcomm Ventures); US growth/PE funds invested from home. Types whose US funds choose whether "
+        "to run a China team (with growth funds too, 38-40 funds chose one and I3, a test part, was 24% > 21%)",
+    )
     hurdle: float = spec(-2.0, source="assumption: utility of keeping the money for a later quarter")
     state_investor_sensitivity: float = spec(1.5, lo=0, hi=5, source="assumption: state funds draw more scrutiny")
     listing_rate: float = spec(0.03, lo=0, hi=1, source="assumption: E and later firms listing per quarter")
@@ -139,6 +147,53 @@ def setup(model) -> None:
         quality_weight=np.array([p.quality_weight[t] for t in INVESTOR_TYPES], float),
     )
     model.bloc_state.influence = np.zeros((n, n))
+    _choose_vehicles(model)
+
+
+def _choose_vehicles(model) -> None:
+    """US funds of `dollar_fund_types` choose whether to run a China team (a dollar fund scouting Chinese rounds
+    as a local, still screened as US capital), by the same utility terms as a single deal.
+
+    Objective: the expected return of China's deal flow against home's (mean log firm capability, times the
+    type's weight on it), net of what a US fund with US limited partners bears for a team in China: the
+    home bias of a foreign placement, and caution x (political risk x the two blocs' values distance +
+    screening cost x the chance a typical deal is blocked by US outbound or Chinese inbound screening).
+    Each fund has a lasting taste for China (a logistic draw, the difference of two Gumbel errors), so the
+    share of dollar funds emerges from fund types and risk appetites, and the choice is revisited each
+    year: outbound rules or China's catching up move funds in or out (I3; Sequoia's and GGV's China arms
+    split off in 2023-24 as US outbound rules came).
+    """
+    codes = list(model.blocs)
+    if "US" not in codes or "CN" not in codes:
+        return
+    inv, f, p, mk, lv = model.investors, model.firms, model.params.investment, model.investment_market, model.levers
+    us, cn = codes.index("US"), codes.index("CN")
+    if mk.vehicle_taste is None:
+        u = model.streams.quarter("investment", 0, "vehicle").random(len(inv))
+        mk.vehicle_taste = np.log(u) - np.log1p(-u)
+    unknown = sorted(set(p.dollar_fund_types) - set(INVESTOR_TYPES))
+    if unknown:
+        raise ConfigError(
+            "params.investment.dollar_fund_types", f"unknown type {unknown[0]!r}", ", ".join(INVESTOR_TYPES)
+        )
+    eligible = (inv.bloc == us) & np.isin(inv.type, [INVESTOR_TYPES.index(t) for t in p.dollar_fund_types])
+    log_k = np.log(f.knowledge / max(float(f.knowledge.mean()), 1e-12))
+    premium = log_k[f.bloc == cn].mean() - log_k[f.bloc == us].mean()
+    block = 1 - (1 - min(lv.outbound[us, cn] * SENSITIVITY.mean(), 1)) * (
+        1 - min(lv.inbound[cn, us] * SENSITIVITY.mean(), 1)
+    )
+    caution = 2 * (1 - inv.risk_appetite)
+    # A team in China is one foreign placement, and it makes the US rounds of its world sample foreign
+    # (the Chinese ones local): the foreign cost counts 1 + (world share of the sample) x (US - CN share of rounds).
+    raising = np.bincount(f.bloc[f.stage < RAISING], minlength=model.n_blocs) / max(int((f.stage < RAISING).sum()), 1)
+    exposure = 1 + p.candidates_world / max(p.candidates_home + p.candidates_world, 1) * (raising[us] - raising[cn])
+    gain = (
+        mk.quality_weight[inv.type] * premium
+        - exposure * (mk.home_bias[inv.type] + caution * p.political_risk * mk.distance[us, cn])
+        - caution * p.screening_cost * block
+    )
+    inv.deal_flow[:] = inv.bloc
+    inv.deal_flow[eligible & (gain + mk.vehicle_taste > 0)] = cn
 
 
 def _rng(model, part: str) -> np.random.Generator:
@@ -179,19 +234,31 @@ def _candidates(model, uniform, inv_row, r_stage, r_bloc, k_home, k_world):
 
     itype, ibloc = inv.type[inv_row], inv.deal_flow[inv_row]
     prefs = model.investment_market.prefs
+    n_types = len(prefs)
     out = np.full((len(inv_row), k_home + k_world), -1, np.int64)
-    for cols, counts, bounds, order, group_of in (
-        (slice(0, k_home), bs_count[ibloc] > 0, bs_bounds, by_bs, ibloc[:, None] * n_stage),
-        (slice(k_home, k_home + k_world), np.broadcast_to(s_count > 0, (len(inv_row), n_stage)), s_bounds, by_s, 0),
+    # A stage is drawn from the cumulative preference weights of stages with open rounds. Those depend only
+    # on (type, deal-flow bloc) for home draws and on the type for world draws: a small table per pass,
+    # gathered per attempt, and compared stage by stage (no [attempt, k, stage] array).
+    for cols, table, row_group, bounds, order, group_of in (
+        (
+            slice(0, k_home),
+            (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage),
+            itype * nb + ibloc,
+            bs_bounds,
+            by_bs,
+            ibloc[:, None] * n_stage,
+        ),
+        (slice(k_home, k_home + k_world), prefs * (s_count > 0), itype, s_bounds, by_s, 0),
     ):
         k = cols.stop - cols.start
         if k == 0:
             continue
-        w = prefs[itype] * counts  # only stages with open rounds
-        cdf = np.cumsum(w, axis=1)
+        cdf = np.cumsum(table, axis=1)[row_group]
         total = cdf[:, -1:]
         u = uniform((len(inv_row), k)) * total
-        stage = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2).clip(0, n_stage - 1)
+        stage = np.zeros(u.shape, np.int64)
+        for s in range(n_stage - 1):  # stages whose cumulative weight u reaches (at most the last stage)
+            stage += u >= cdf[:, s : s + 1]
         g = group_of + stage
         lo, hi = bounds[g], bounds[g + 1]
         pos = lo + (uniform((len(inv_row), k)) * (hi - lo)).astype(np.int64)
@@ -221,10 +288,9 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
         # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
         cell = tb * model.n_blocs + ib
         sens = SENSITIVITY[f.sector[firm]][c] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
-        p_in = np.minimum(lv.inbound.ravel()[cell] * sens, 1)
-        p_in[~foreign | (tk < lv.threshold_eur_m[tb])] = 0.0
-        p_out = np.minimum(lv.outbound.T.ravel()[cell] * sens, 1)
-        p_out[~foreign | (tk < lv.threshold_eur_m[ib])] = 0.0
+        home = ~foreign
+        p_in = np.where(home | (tk < lv.threshold_eur_m[tb]), 0.0, np.minimum(lv.inbound.ravel()[cell] * sens, 1))
+        p_out = np.where(home | (tk < lv.threshold_eur_m[ib]), 0.0, np.minimum(lv.outbound.T.ravel()[cell] * sens, 1))
         p_block = 1 - (1 - p_in) * (1 - p_out)
     else:
         p_block = np.zeros(cand.shape)
@@ -244,7 +310,7 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
     fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[a_col])  # too small a deal isn't worth it
     # The choice with the screening loss, and (for redirection) the one it would make without screening.
     with_risk = u - caution * p.screening_cost * p_block
-    with_risk[~fits | (with_risk <= p.hurdle)] = -np.inf
+    with_risk = np.where(~fits | (with_risk <= p.hurdle), -np.inf, with_risk)
     without = np.where(fits & (u > p.hurdle), u, -np.inf) if p.candidates_redirect else None
     return with_risk, without, p_block
 
@@ -256,15 +322,18 @@ def _choose(u, p_block, block_u):
     if u.shape[1] == 0:
         nothing = np.zeros(len(u), np.int64)
         return nothing, nothing.astype(bool), np.full(u.shape, -1)
+    n, k = u.shape
     order = np.argsort(-u, axis=1)
-    u_sorted = np.take_along_axis(u, order, axis=1)
-    blocked_draw = block_u < np.take_along_axis(p_block, order, axis=1)
-    usable = np.isfinite(u_sorted)
+    # Flat gathers in preference order (cheaper than take_along_axis on these short rows).
+    flat = (order + (np.arange(n) * k)[:, None]).ravel()
+    usable = np.isfinite(u.ravel()[flat]).reshape(n, k)
+    blocked_draw = block_u < p_block.ravel()[flat].reshape(n, k)
     ok = usable & ~blocked_draw
-    has = ok.any(axis=1)
     first = np.argmax(ok, axis=1)
-    tried = usable & blocked_draw & (np.arange(u.shape[1])[None, :] < np.where(has, first, u.shape[1])[:, None])
-    chosen = np.take_along_axis(order, first[:, None], axis=1)[:, 0]
+    rows = np.arange(n)
+    has = ok[rows, first]
+    tried = usable & blocked_draw & (np.arange(k)[None, :] < np.where(has, first, k)[:, None])
+    chosen = order[rows, first]
     blocked_col = np.where(tried, order, -1)
     return chosen, has, blocked_col
 
@@ -308,6 +377,8 @@ def step(model) -> None:
     f, inv, p, mk = model.firms, model.investors, model.params.investment, model.investment_market
     s, nb = model.bloc_state, model.n_blocs
 
+    if model.quarter % 4 == 0 and model.quarter > model.scenario.start:
+        _choose_vehicles(model)
     firm, r_stage, ask, seats = _open_rounds(model)
     r_bloc = f.bloc[firm]
     ticket = ask / seats
