@@ -115,6 +115,7 @@ class Room:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)  # pages wait on it to redraw
         self.version = 0
+        self.model_version = 0  # moves only when the shared model or its timeline does (charts redraw then)
         self.seats: dict[str, Seat] = {}
         self.rounds: list[Round] = []
         self.round_length = "quarter"
@@ -454,7 +455,7 @@ class Room:
         room.scenario, room.seed, room.scale = scenario, int(data["seed"]), data["scale"]
         room.lock = threading.RLock()
         room.changed = threading.Condition(room.lock)
-        room.version, room.viewers, room.ended = 0, 0, False
+        room.version, room.model_version, room.viewers, room.ended = 0, 0, 0, False
         room.round_length, room.countdown_s = data["round_length"], int(data["countdown_s"])
         room.deadline, room.auto = data.get("deadline"), bool(data.get("auto", True))  # a running countdown goes on
         room.seats = {}
@@ -475,6 +476,8 @@ class Room:
         if save:
             self.save(export)
         self.version += 1
+        if export:
+            self.model_version += 1
         self.changed.notify_all()
 
     # --- live browser sessions ------------------------------------------------------

@@ -228,7 +228,9 @@ def WhoDidWhat(room: Room, version):
 def SharedCharts(room: Room, version):
     from .page import Charts  # the single-user page's charts, drawn from the room's shared model
 
-    Charts(room.session, hash(version), False, "papers")
+    # Keyed on the model, not on every room change: a draft, a commit or a countdown second
+    # redraws the screen's text, never rebuilds the charts' data.
+    Charts(room.session, room.model_version, False, "papers")
 
 
 @solara.component
