@@ -96,9 +96,9 @@ def parse(command: str, args: list[str]):
     if folder:
         options.sweep = folder[-1] or None
     if any(f.name == "uncertainties" for f in dataclasses.fields(cls)):
-        from .uncertainties import check
+        from .uncertainties import check, sampled
 
-        options.uncertainties = check(options.uncertainties)
+        options.uncertainties = sampled(check(options.uncertainties))
     return options, rest
 
 
