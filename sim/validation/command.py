@@ -90,6 +90,9 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
     jobs = [(history_job, (opts.scenario, s, factor, end, None)) for s in seeds]
     if directions:
         jobs += [(lever_job, (opts.scenario, s, factor, end, None, i)) for s in seeds for i in range(len(DIRECTIONS))]
+        # a direction with its own counterfactual (not the scenario as it is) runs that too, on the same seeds
+        own = [i for i, d in enumerate(DIRECTIONS) if d.base is not None]
+        jobs += [(lever_job, (opts.scenario, s, factor, end, None, i, "base")) for s in seeds for i in own]
     t0 = time.perf_counter()
     results = parallel_map(run_job, jobs, opts.workers, progress="validation runs" if progress else None)
     seconds = time.perf_counter() - t0
