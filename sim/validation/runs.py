@@ -233,6 +233,9 @@ DIRECTIONS = [
             Check(
                 "the US-China capability gap is narrower (2028-30)",
                 lambda b, p: _mean(p, "gap_CN_US", 2028, 2030) > _mean(b, "gap_CN_US", 2028, 2030),
+                # 6 of 8 realistic seeds in 2028-30 (s7-robtable): spillover builds slowly, and
+                # tests/test_openweights.py finds it after 2033, beyond the directions' 2030 runs
+                expected_to_fail_until="issue 14 (open-weight spillover narrows the gap only after 2030)",
             )
         ],
         params={"openweights.adoption_value": 3.0},
