@@ -17,8 +17,13 @@ def worker_pool(workers: int | None = None) -> Iterator[Executor | None]:
     if workers == 1:
         yield None
         return
-    with ProcessPoolExecutor(workers) as pool:
+    pool = ProcessPoolExecutor(workers)
+    try:
         yield pool
+    except BaseException:
+        _abandon(pool)
+        raise
+    pool.shutdown()
 
 
 def parallel_map(
@@ -55,18 +60,35 @@ def parallel_map(
                 if bar is not None:
                     bar.update(1)
             return results
-        with ProcessPoolExecutor(workers, max_tasks_per_child=1 if fresh_workers else None) as own:
-            return _collect(own, fn, items, bar)
+        own = ProcessPoolExecutor(workers, max_tasks_per_child=1 if fresh_workers else None)
+        try:
+            results = _collect(own, fn, items, bar)
+        except BaseException:
+            _abandon(own)
+            raise
+        own.shutdown()
+        return results
     finally:
         if bar is not None:
             bar.close()
 
 
+def _abandon(pool: Executor) -> None:
+    """Ctrl-C or a failed job: drop the jobs not yet started instead of running them all first
+    (a plain `with` block waits for every pending job before the error reaches the user)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _collect(pool: Executor, fn: Callable, items: list, bar) -> list:
     results = [None] * len(items)
     futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
-    for fut in as_completed(futures):
-        results[futures[fut]] = fut.result()
-        if bar is not None:
-            bar.update(1)
+    try:
+        for fut in as_completed(futures):
+            results[futures[fut]] = fut.result()
+            if bar is not None:
+                bar.update(1)
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
     return results

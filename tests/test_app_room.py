@@ -4,6 +4,7 @@ rejoin, a server restart, rewind, uploads, and an export that replays the room's
 from __future__ import annotations
 
 import threading
+import time
 
 import pandas as pd
 import pytest
@@ -105,6 +106,76 @@ def test_every_team_committed_or_the_countdown_ran_out_means_ready(rooms):
     assert not room.ready(now=1029.0) and room.ready(now=1030.0)
     with pytest.raises(ConfigError, match="round: 'decade' is not a round length"):
         room.settings(lect, round_length="decade")
+
+
+def test_the_rooms_clock_steps_when_the_countdown_ends_with_no_screen_open(rooms):
+    """The server's ticker, not the lecturer's screen, steps the round (a fake clock: `now`)."""
+    room, lect = rooms.open()
+    eu, cn = room.join("EU", "Brussels"), room.join("CN", "Beijing")
+    room.draft(eu, STRICT, "CN", 0.8)
+    room.commit(eu)
+    room.draft(cn, INBOUND, "EU", 0.7)  # CN does not commit: it keeps its levers, its draft stays
+    room.settings(lect, countdown_s=30)
+    room.start_countdown(lect, now=1000.0)
+    rooms.tick(now=1029.0)
+    assert room.rounds == [] and room.session.period == "2017Q1"
+    seen = room.version
+    rooms.tick(now=1030.0)
+    assert len(room.rounds) == 1 and room.session.period == "2017Q2" and room.version > seen  # screens redraw
+    assert [m.key for m in room.rounds[0].moves["EU"]] == [STRICT] and room.rounds[0].kept == ["CN"]
+    assert room.seat_of(cn).draft and room.deadline is None
+    rooms.tick(now=5000.0)  # the countdown is spent: no second step
+    assert len(room.rounds) == 1
+
+    # Every team committed: the clock steps at once when `auto` is on, never when the lecturer turned it off.
+    room.settings(lect, auto=False)
+    room.commit(eu)
+    room.commit(cn)
+    rooms.tick(now=5001.0)
+    assert len(room.rounds) == 1
+    room.settings(lect, auto=True)
+    rooms.tick(now=5002.0)
+    assert len(room.rounds) == 2 and room.rounds[1].kept == []
+
+    # A rewind or a step by hand cancels a running countdown.
+    for cancel in (lambda: room.rewind(lect, 1, confirm=True), lambda: room.step(lect)):
+        room.start_countdown(lect, now=6000.0)
+        cancel()
+        rounds = len(room.rounds)
+        rooms.tick(now=9000.0)
+        assert room.deadline is None and len(room.rounds) == rounds
+
+
+def test_a_running_countdown_survives_a_server_restart(rooms):
+    room, lect = rooms.open()
+    eu = room.join("EU")
+    room.draft(eu, STRICT, "CN", 0.8)
+    room.commit(eu)
+    room.settings(lect, countdown_s=60, auto=False)
+    room.start_countdown(lect, now=1000.0)
+    back = Rooms(rooms.folder)  # a new server process; the old one went down mid-countdown
+    again = back.get(room.code)
+    assert again.deadline == 1060.0 and again.auto is False and again.countdown_left(now=1030.0) == 30.0
+    back.tick(now=1059.0)
+    assert again.rounds == []
+    back.tick(now=1060.0)
+    assert len(again.rounds) == 1 and list(again.rounds[0].moves) == ["EU"]
+    assert again.session.model.levers.strictness[again.blocs.index("EU")] == pytest.approx(0.8)
+    assert Rooms(rooms.folder).get(room.code).deadline is None  # the step was saved with its clock stopped
+
+
+def test_the_ticker_thread_steps_a_room_nobody_is_watching(rooms):
+    room, lect = rooms.open()
+    room.join("EU")
+    room.settings(lect, countdown_s=10)
+    room.start_countdown(lect, now=time.time() - 10)  # a countdown that has just run out
+    rooms.start_ticker(every_s=0.01)
+    try:
+        with room.changed:
+            assert room.changed.wait_for(lambda: room.rounds, timeout=60)
+    finally:
+        rooms.stop_ticker()
+    assert room.session.period == "2017Q2" and room.rounds[0].kept == ["EU"]
 
 
 def test_teams_committing_at_once_never_corrupt_the_room(rooms, tmp_path):

@@ -70,7 +70,11 @@ def _move(page, lever: str, value: float) -> None:
     box = page.locator(f".lever-{lever} input")
     box.fill(str(value))
     box.press("Enter")
-    page.wait_for_selector(f".lever-{lever}.drafted")
+    try:
+        page.wait_for_selector(f".lever-{lever}.drafted")
+    except sync_api.TimeoutError:  # keep what the team's screen showed, for the log of a failed run
+        page.screenshot(path=str(ARTIFACTS / f"room-move-timeout-{lever}.png"), full_page=True)
+        raise
 
 
 def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
@@ -89,6 +93,7 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
             assert re.fullmatch(r"[A-Z2-9]{5}", code) and "lecturer=" in lecturer_url
             lect.locator(".entangle-room-step").wait_for()
             lect.click("text=step when every team has committed")  # the lecturer steps by hand first
+            lect.wait_for_function("() => !document.querySelector('.entangle-room-auto input').checked")
 
             teams = {}
             for bloc, name in (("EU", "Brussels"), ("CN", "Beijing"), ("US", "Washington")):
@@ -127,6 +132,7 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
             lect.locator(".v-btn:has-text('year')").click()
             lect.wait_for_selector(".entangle-room-status:has-text('rounds of a year')")
             lect.click("text=step when every team has committed")
+            lect.wait_for_function("() => document.querySelector('.entangle-room-auto input').checked")
             _move(teams["CN"], "critical-minerals-minerals-stringency", 0.6)
             for page in teams.values():
                 page.click(".entangle-commit")
@@ -175,3 +181,130 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
     mine = room.session.model.recorder.timeseries()
     cli = run_cli(exported, 0, end, tmp_path / "cli")
     pd.testing.assert_frame_equal(cli.reset_index(drop=True), mine.reset_index(drop=True), check_dtype=False)
+
+
+def test_rewind_in_a_room_and_the_rooms_own_clock(tmp_path):
+    """Two rounds with commits, a confirmed rewind of one, a team back through the plain room link (its
+    browser kept the seat), a different move, and the next round stepped by the room's countdown with the
+    lecturer's screen closed. The export replays by the CLI to the table of a straight run of that timeline."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    rooms, log = tmp_path / "rooms", open(ARTIFACTS / "room-rewind-server.log", "w")
+    port = _free_port()
+    proc, url = _start(port, rooms, log)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = launch(p)
+            lect = _page(browser, url + "?room", ".entangle-room-open")
+            lect.click(".entangle-room-open")
+            lect.wait_for_selector(".entangle-room-code")
+            code, lecturer_url = lect.inner_text(".entangle-room-code").strip(), lect.url
+            lecturer_token = re.search(r"lecturer=([^&]+)", lecturer_url).group(1)
+            lect.click(".entangle-room-auto")  # the lecturer steps by hand: the room must not step on commits
+            lect.wait_for_function("() => !document.querySelector('.entangle-room-auto input').checked")
+
+            teams = {}
+            for bloc in ("EU", "US"):
+                page = _page(browser, f"{url}?room={code}", f".entangle-take-{bloc}")
+                page.click(f".entangle-take-{bloc}")
+                page.wait_for_selector(".entangle-team-title")
+                teams[bloc] = page
+            lect.wait_for_selector(".team-US.team-deciding")
+
+            def round_(eu: float, quarter: str) -> None:
+                _move(teams["EU"], "regulation-strictness", eu)
+                for page in teams.values():
+                    page.click(".entangle-commit")
+                lect.wait_for_selector(".team-EU.team-committed")
+                lect.wait_for_selector(".team-US.team-committed")
+                lect.click(".entangle-room-step")
+                for page in (lect, *teams.values()):
+                    page.wait_for_selector(f".entangle-room-status:has-text('{quarter}')")
+
+            _move(teams["US"], "export-controls-chips-stringency", 0.9)
+            round_(0.8, "2017Q2")
+            round_(0.3, "2017Q3")
+            lect.wait_for_selector(".round-2:has-text('strictness 0.30')")
+
+            # Rewind to before round 2: refused without the confirmation, done with it.
+            rewind_to = lect.locator(".entangle-rewind-to input")
+            rewind_to.fill("2")
+            rewind_to.press("Enter")
+            lect.click(".entangle-rewind")
+            lect.wait_for_selector(".entangle-error:has-text('discards every later round')")
+            assert "2017Q3" in _status(lect)
+            lect.click(".entangle-rewind-confirm")
+            lect.click(".entangle-rewind")
+            for page in (lect, *teams.values()):  # every screen is back at the rewound quarter
+                page.wait_for_selector(".entangle-room-status:has-text('2017Q2')")
+                page.wait_for_selector(".round-1")
+                assert page.locator(".round-2").count() == 0
+
+            # EU closes its tab and comes back through the plain room link: its browser kept the seat.
+            eu_context = teams["EU"].context
+            teams["EU"].close()
+            back = eu_context.new_page()
+            back.set_default_timeout(45_000)
+            back.goto(f"{url}?room={code}")
+            back.click(".entangle-rejoin-EU")
+            back.wait_for_selector(".entangle-team-title")
+            assert "· EU" in back.inner_text(".entangle-team-title") and "seat=" in back.url
+            teams["EU"] = back
+            # Another browser without the token gets no seat, only the free blocs.
+            stranger = _page(browser, f"{url}?room={code}", ".entangle-take-CN")
+            assert stranger.evaluate(f"() => window.localStorage.getItem('entangle-seats:{code}')") is None
+            stranger.wait_for_timeout(1500)  # time for the page's storage check to reach the server
+            assert stranger.locator(".entangle-rejoin").count() == 0
+            # The lecturer's token is in no team's page or storage, nor in the lecturer's storage.
+            for page in (*teams.values(), stranger):
+                assert lecturer_token not in page.content()
+            assert lecturer_token not in lect.evaluate("() => JSON.stringify(window.localStorage)")
+            stranger.context.close()
+
+            # A different move; US does not commit. The countdown steps the round with the lecturer gone.
+            _move(teams["EU"], "regulation-strictness", 0.5)
+            teams["EU"].click(".entangle-commit")
+            countdown = lect.locator(".entangle-countdown input")
+            countdown.fill("10")
+            countdown.press("Enter")
+            lect.wait_for_selector(".entangle-room-status:has-text('countdown 0:10')")
+            lect.click(".entangle-room-countdown")
+            teams["US"].wait_for_selector(".entangle-room-status:has-text('left')")
+            assert re.search(r"0:(0\d|10) left", _status(teams["US"])), _status(teams["US"])
+            lect.context.close()
+            for page in teams.values():
+                page.wait_for_selector(".entangle-room-status:has-text('2017Q3')", timeout=90_000)
+                page.wait_for_selector(".round-2:has-text('strictness 0.50')")
+                page.wait_for_selector(".round-2:has-text('US'):has-text('did not commit')")
+
+            lect = _page(browser, lecturer_url, ".entangle-room-code")
+            lect.wait_for_selector(".round-2:has-text('strictness 0.50')")
+            with lect.expect_download() as dl:
+                lect.click(".entangle-export")
+            exported = tmp_path / "room_export.yaml"
+            dl.value.save_as(exported)
+            browser.close()
+    finally:
+        _stop(proc)
+        log.close()
+    end = re.search(r"end=(\d{4}Q\d)", exported.read_text()).group(1)
+    assert end == "2017Q2"
+
+    # The same timeline played straight (no rewind, no browser): round 1 as before, then EU's 0.5.
+    from sim.app.room import Rooms
+
+    straight, lect_token = Rooms(tmp_path / "straight").open()
+    eu, us = straight.join("EU"), straight.join("US")
+    towards = {b: next(x for x in straight.blocs if x != b) for b in ("EU", "US")}  # a team screen's first partner
+    straight.draft(eu, "regulation:strictness", towards["EU"], 0.8)
+    straight.draft(us, "export_controls:chips: stringency", towards["US"], 0.9)
+    straight.commit(eu)
+    straight.commit(us)
+    straight.step(lect_token)
+    straight.draft(eu, "regulation:strictness", towards["EU"], 0.5)
+    straight.commit(eu)
+    straight.step(lect_token)
+    cli = run_cli(exported, 0, end, tmp_path / "cli")
+    mine = straight.session.model.recorder.timeseries()
+    pd.testing.assert_frame_equal(cli.reset_index(drop=True), mine.reset_index(drop=True), check_dtype=False)
+    served = Rooms(rooms).get(code).session.model.recorder.timeseries()  # the server's room, restored
+    pd.testing.assert_frame_equal(served.reset_index(drop=True), mine.reset_index(drop=True), check_dtype=False)

@@ -58,11 +58,12 @@ def rooms_folder() -> Path:
 
 
 def rooms():
-    """The server's rooms (restored from disk on first use after a start)."""
+    """The server's rooms (restored from disk on first use after a start), their clock running."""
     global _rooms
     from .room import Rooms
 
     with _lock:
         if _rooms is None:
             _rooms = Rooms(rooms_folder())
+            _rooms.start_ticker()  # a countdown restored from disk goes on with no screen open
         return _rooms

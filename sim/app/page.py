@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -404,3 +405,9 @@ def Page():  # noqa: F811 - Solara serves the module's `Page`
         room_page.RoomPage(search)
     else:
         Seminar()
+
+
+if os.environ.get("SOLARA_APP") == __name__:  # served (python -m sim.app runs this module once at start):
+    from . import live
+
+    live.rooms()  # open rooms come back now, and a running countdown goes on with no screen open

@@ -13,6 +13,10 @@ Pure Python, no browser: the Solara pages (room_page.py) only call these methods
 - Once a team sits at a bloc, the blocs' adaptive rules no longer move that bloc's levers
   (`Scenario.play`, exported as `behaviour.teams`); blocs without a team follow the rules.
 - Every change goes through one lock per room, so two teams committing at once cannot interleave.
+- The round's clock is the room's, not a screen's: the countdown is a deadline in the room's state, and
+  one ticker thread per server (`Rooms.start_ticker`) steps every room whose countdown has run out (or,
+  with `auto` on, whose teams have all committed), by the same code as the lecturer's button, with every
+  screen closed if need be. A restarted server reads the deadline back and keeps counting.
 - The room's state (its settings, seats, drafts and rounds, plus the export) is written atomically
   after every change; `Rooms` restores every open room from disk when the server starts, by
   replaying its rounds (the model is deterministic, so the replay is the room as it was).
@@ -48,6 +52,7 @@ MAX_VIEWERS = 40  # live browser sessions per room (teams, projector, onlookers)
 ROUNDS = {"quarter": 1, "year": 4}  # round length -> quarters the lecturer's step runs
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a projector
 CODE_LENGTH = 5
+TICK_S = 0.25  # how often the server's clock looks at the rooms: a countdown ends at most this late
 
 
 class AccessError(ConfigError):
@@ -115,6 +120,7 @@ class Room:
         self.round_length = "quarter"
         self.countdown_s = 120
         self.deadline: float | None = None  # time.time() at which the round's countdown ends
+        self.auto = True  # step by itself once every team has committed (the countdown always steps)
         self.ended = False
         self.viewers = 0
         self.session = self._fresh()
@@ -215,9 +221,13 @@ class Room:
         return not self.session.finished and (self.all_committed() or left == 0.0)
 
     # --- the lecturer --------------------------------------------------------------
-    def settings(self, token: str, round_length: str | None = None, countdown_s: int | None = None) -> None:
+    def settings(
+        self, token: str, round_length: str | None = None, countdown_s: int | None = None, auto: bool | None = None
+    ) -> None:
         with self.changed:
             self._lecturer(token)
+            if auto is not None:
+                self.auto = bool(auto)
             if round_length is not None:
                 if round_length not in ROUNDS:
                     raise ConfigError("round", f"'{round_length}' is not a round length", ", ".join(ROUNDS))
@@ -234,10 +244,32 @@ class Room:
             self.deadline = (now or time.time()) + self.countdown_s
             self._changed(export=False)
 
+    def tick(self, now: float | None = None) -> Round | None:
+        """The server's clock: step if the countdown has run out, or (auto) every team has committed.
+
+        Checked and stepped under the room's lock, so a lecturer's click at the same moment steps
+        once more on purpose but the clock never steps one round twice."""
+        with self.changed:
+            if self.ended:
+                return None
+            if self.session.finished and self.deadline is not None:  # nothing left to step: stop the clock
+                self.deadline = None
+                self._changed(export=False)
+                return None
+            left = self.countdown_left(now)
+            if left == 0.0 or (self.auto and self.all_committed() and not self.session.finished):
+                return self._step()
+            return None
+
     def step(self, token: str) -> Round | None:
-        """Run the round: committed moves in force, then a quarter or a year of the shared model."""
+        """The lecturer's button: run the round now."""
         with self.changed:
             self._lecturer(token)
+            return self._step()
+
+    def _step(self) -> Round | None:
+        """Run the round: committed moves in force, then a quarter or a year of the shared model."""
+        with self.changed:
             if self.session.finished:
                 return None
             moves = {b: list(s.draft.values()) for b, s in self.seats.items() if s.committed}
@@ -393,6 +425,8 @@ class Room:
             "scale": self.scale,
             "round_length": self.round_length,
             "countdown_s": self.countdown_s,
+            "deadline": self.deadline,
+            "auto": self.auto,
             "seats": {b: asdict(s) for b, s in self.seats.items()},
             "rounds": [asdict(r) for r in self.rounds],
         }
@@ -420,8 +454,9 @@ class Room:
         room.scenario, room.seed, room.scale = scenario, int(data["seed"]), data["scale"]
         room.lock = threading.RLock()
         room.changed = threading.Condition(room.lock)
-        room.version, room.viewers, room.ended, room.deadline = 0, 0, False, None
+        room.version, room.viewers, room.ended = 0, 0, False
         room.round_length, room.countdown_s = data["round_length"], int(data["countdown_s"])
+        room.deadline, room.auto = data.get("deadline"), bool(data.get("auto", True))  # a running countdown goes on
         room.seats = {}
         for b, s in data["seats"].items():
             draft = {k: Move(**m) for k, m in s.pop("draft").items()}
@@ -463,6 +498,8 @@ class Rooms:
         self.folder = Path(folder)
         self.lock = threading.Lock()
         self.rooms: dict[str, Room] = {}
+        self.ticker: threading.Thread | None = None
+        self.stopped = threading.Event()
         for path in sorted(self.folder.glob("*/room.json")):
             try:
                 room = Room.restore(path.parent)
@@ -495,6 +532,33 @@ class Rooms:
         room.end(token)
         with self.lock:
             self.rooms.pop(room.code, None)
+
+    def tick(self, now: float | None = None) -> None:
+        """One beat of the server's clock over every open room (a failing room does not stop the others)."""
+        with self.lock:
+            rooms = [r for r in self.rooms.values() if not r.ended]
+        for room in rooms:
+            try:
+                room.tick(now)
+            except Exception as err:  # noqa: BLE001 - the clock must outlive one room's error
+                print(f"warning: room {room.code}: the round did not step: {str(err).splitlines()[0]}", flush=True)
+
+    def start_ticker(self, every_s: float = TICK_S) -> None:
+        """The one background thread that runs every room's clock (a daemon: it dies with the server)."""
+        with self.lock:
+            if self.ticker is not None:
+                return
+            self.ticker = threading.Thread(target=self._run_ticker, args=(every_s,), name="rooms-ticker", daemon=True)
+        self.ticker.start()
+
+    def stop_ticker(self) -> None:
+        self.stopped.set()
+        if self.ticker is not None:
+            self.ticker.join()
+
+    def _run_ticker(self, every_s: float) -> None:
+        while not self.stopped.wait(every_s):
+            self.tick()
 
 
 def _new_code(taken: set[str]) -> str:

@@ -2,7 +2,7 @@
 
 Addresses (query strings on the app's one page, so the single-user page at / is unchanged):
 - `/?room`                       open a room (lecturer) or type a room code (team);
-- `/?room=CODE`                  a team takes a free bloc;
+- `/?room=CODE`                  a team takes a free bloc, or rejoins the seat this browser kept;
 - `/?room=CODE&seat=TOKEN`       the team's screen (the link gets the seat back after a reload);
 - `/?room=CODE&lecturer=TOKEN`   the lecturer's screen (the secret link; the code alone cannot step).
 
@@ -16,6 +16,7 @@ import html
 import re
 import threading
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 import solara
@@ -26,6 +27,11 @@ from . import live
 from .room import ROUNDS, Room, slider_keys
 
 CSS = (Path(__file__).with_name("page.css")).read_text()
+
+
+@solara.component_vue("seat_store.vue")
+def SeatStore(code: str, token: str = "", event_found: Callable[[list], None] | None = None):
+    """Keeps a team's seat token in this browser (`token`), or reports the ones it holds (`event_found`)."""
 
 
 def query(search: str | None) -> dict:
@@ -133,6 +139,7 @@ def JoinScreen(room: Room, error):
     router = solara.use_router()
     admitted, _ = use_room(room)
     team = solara.use_reactive("")
+    held = solara.use_reactive([])  # seat tokens this browser kept for this room (seat_store.vue)
     if not admitted:
         solara.Error("This room has too many screens open.", classes=["entangle-error"])
         return
@@ -145,7 +152,20 @@ def JoinScreen(room: Room, error):
             return
         router.push(f"/?room={room.code}&seat={urllib.parse.quote(token)}")
 
+    def found(tokens):
+        held.set([t for t in tokens if isinstance(t, str) and len(t) <= 64 and room.seat_of(t)][:4])
+
+    SeatStore(code=room.code, event_found=found)
     with solara.Card(f"Join room {room.code}"):
+        for token in held.value:
+            seat = room.seat_of(token)
+            if seat is not None:  # this browser's team came back through the plain room link
+                solara.Button(
+                    f"Rejoin as {seat.bloc} ({seat.team})",
+                    on_click=functools.partial(router.push, f"/?room={room.code}&seat={urllib.parse.quote(token)}"),
+                    color="success",
+                    classes=["entangle-rejoin", f"entangle-rejoin-{seat.bloc}"],
+                )
         solara.InputText("Team name", value=team, continuous_update=True, classes=["entangle-team-name"])
         free = room.free_blocs()
         if not free:
@@ -165,7 +185,11 @@ def JoinScreen(room: Room, error):
 def _status_line(room: Room) -> str:
     st = room.status()
     left = st["countdown_left"]
-    clock = "" if left is None else f" · {int(left) // 60}:{int(left) % 60:02d} left"
+    clock = (
+        f" · countdown {room.countdown_s // 60}:{room.countdown_s % 60:02d}"
+        if left is None
+        else f" · {int(left) // 60}:{int(left) % 60:02d} left"
+    )
     return f"{'ended' if st['finished'] else st['period']} · rounds of a {st['round_length']}{clock}"
 
 
@@ -210,18 +234,9 @@ def SharedCharts(room: Room, version):
 @solara.component
 def LecturerScreen(room: Room, token: str, error):
     admitted, version = use_room(room)
-    auto = solara.use_reactive(True)
     rewind_to = solara.use_reactive(1)
     confirm = solara.use_reactive(False)
     router = solara.use_router()
-
-    def autostep(cancel: threading.Event):
-        # The lecturer's screen steps the shared model when every team has committed or the countdown ends.
-        while auto.value and not cancel.wait(0.3):
-            if room.ready() and not room.ended:
-                act(room.step)
-
-    solara.use_thread(autostep, dependencies=[room, auto.value], intrusive_cancel=False)
 
     def act(fn, *args, **kwargs):
         try:
@@ -276,7 +291,13 @@ def LecturerScreen(room: Room, token: str, error):
             disabled=room.session.finished,
             classes=["entangle-room-step"],
         )
-        solara.Switch(label="step when every team has committed or time is up", value=auto)
+        # The room's own clock steps (room.Rooms' ticker), with this screen open or not.
+        solara.Switch(
+            label="step when every team has committed",
+            value=room.auto,
+            on_value=lambda v: act(room.settings, auto=v),
+            classes=["entangle-room-auto"],
+        )
     Teams(room, version)
     if error.value:
         solara.Error(error.value, classes=["entangle-error"])
@@ -330,6 +351,7 @@ def TeamScreen(room: Room, token: str, error):
             return  # the widget snapping a value in force back to its step is not a move
         act(room.draft, key, b, float(x))
 
+    SeatStore(code=room.code, token=token)  # the plain room link offers this seat back in this browser
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
         solara.Text(f"{seat.team} · {a}", classes=["entangle-period", "entangle-team-title"])
         solara.Text(_status_line(room), classes=["entangle-room-status"])
