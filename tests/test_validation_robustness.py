@@ -1,5 +1,5 @@
-"""The robustness table's parameter set (configs/validation_robustness.yaml), the validation record, and the rule
-that no test is an expected failure that may pass."""
+"""The robustness table's parameter set (the uncertainty group configs/uncertainties/default.yaml, which policy
+analysis samples too), the validation record, and the rule that no test is an expected failure that may pass."""
 
 import dataclasses
 import json
@@ -10,6 +10,8 @@ import pytest
 
 from sim import catalogue
 from sim.config import EntangleConfig
+from sim.errors import ConfigError
+from sim.robust.uncertainties import Uncertainty, check, load, sampled
 from sim.validation import record
 from sim.validation import robustness as R
 from sim.validation.runs import DIRECTIONS
@@ -27,34 +29,69 @@ def _calibrated_params(obj, prefix="params"):
             yield f"{prefix}.{f.name}"
 
 
-def test_every_calibrated_parameter_is_in_the_uncertainty_set():
-    keys = {u.key for u in R.uncertainties()}
-    missing = set(_calibrated_params(EntangleConfig().params)) - keys
-    assert not missing, f"add to configs/validation_robustness.yaml: {sorted(missing)}"
-    assert "params.collaboration.substitution" in keys  # the new assumptions too (issue 13: substitution theta)
+def test_every_calibrated_parameter_is_declared_once_as_tuned():
+    declared = R.uncertainties()
+    keys = {u.key: u for u in declared}
+    assert len(keys) == len(declared)
+    calibrated = set(_calibrated_params(EntangleConfig().params))
+    missing = calibrated - keys.keys()
+    assert not missing, f"add to configs/uncertainties/default.yaml: {sorted(missing)}"
+    assert all(keys[k].kind == "tuned" for k in calibrated)
+    # the issues' new assumptions: substitution, diaspora sizes, mobility rates (13); chip prices, cloud shares,
+    # smuggling, rule thresholds, stockpiling, open-weight release (14)
+    for key in (
+        "params.collaboration.substitution",
+        "params.mobility.diaspora",
+        "params.mobility.senior_move_rate",
+        "params.compute.market.cloud_markup",
+        "params.compute.market.cloud_share",
+        "params.compute.market.smuggling_premium",
+        "params.behaviour.tighten.gap_threshold",
+        "params.compute.stockpile_quarters",
+        "params.openweights.adoption_value",
+    ):
+        assert keys[key].kind == "assumption", key
 
 
-def test_uncertainty_ranges_are_in_the_parameters_units():
-    r = R.ranges()
+def test_the_table_runs_each_history_entry_at_20_percent_and_the_sweep_samples_the_rest():
+    declared = load()
+    jobs = R.jobs("baseline", [0, 1], 0.04, "2023Q4", list(declared.values()))
+    run = {(args[4], args[5]) for _, args in jobs}
+    history = [u.key for u in declared.values() if u.history]
+    assert run == {(k, m) for k in history for m in (0.8, 1.2)} and len(jobs) == 4 * len(history)
+    assert "params.behaviour.retaliation.strength" not in history  # acts only after the record
+    u = declared["tie_rate"]  # tuned, no range stated: +-20% of the default
     base = EntangleConfig().params.collaboration.tie_rate
-    lo, hi = r["params.collaboration.tie_rate"]
-    assert lo == pytest.approx(0.8 * base) and hi == pytest.approx(1.2 * base)
-    lo, hi = r["params.investment.pace"]  # a dict field: every entry scaled together
-    assert set(lo) == set(hi) and all(lo[k] < hi[k] for k in lo)
+    assert (u.lo, u.hi) == (pytest.approx(0.8 * base), pytest.approx(1.2 * base)) and not u.sample
+    assert (declared["substitution"].lo, declared["substitution"].hi) == (0.5, 2.0)  # a wider stated range
+    assert declared["pace"].lo is None  # a dict field: scaled whole by the table, never sampled
+    swept = sampled(declared)
+    assert "tie_decay" in swept and "tie_rate" not in swept and "diaspora" not in swept
 
 
-def test_a_bad_uncertainty_is_refused(tmp_path):
-    bad = tmp_path / "u.yaml"
-    bad.write_text(
-        "uncertainties:\n  - {key: params.collaboration.no_such, range: [0.8, 1.2], kind: tuned, reason: x}\n"
-    )
-    with pytest.raises(ValueError, match="no_such"):
-        R.uncertainties(bad)
-    bad.write_text(
-        "uncertainties:\n  - {key: params.collaboration.tie_rate, range: [1.1, 1.2], kind: tuned, reason: x}\n"
-    )
-    with pytest.raises(ValueError, match="bracket 1"):
-        R.uncertainties(bad)
+@pytest.mark.parametrize(
+    "entry, where",
+    [
+        ({"key": "params.collaboration.no_such"}, "key"),
+        ({"key": "catalogue.XX.paper_rate"}, "key"),
+        ({"kind": "guessed"}, "kind"),
+        ({"lo": 0.1, "hi": 0.2}, "lo"),  # leaves out the default 0.07
+        ({"reason": " "}, "reason"),
+        ({"key": "params.investment.pace"}, "lo"),  # a range for a dict
+        ({"key": "params.investment.pace", "lo": None, "hi": None}, "sample"),  # a dict cannot be sampled
+        ({"key": "catalogue.EU.paper_rate", "lo": None, "hi": None}, "sample"),
+    ],
+)
+def test_a_bad_entry_is_refused_in_one_line_naming_it(entry, where):
+    good = {"key": "params.collaboration.tie_decay", "kind": "assumption", "reason": "x", "lo": 0.04, "hi": 0.12}
+    with pytest.raises(ConfigError) as err:
+        check({"tie_decay": Uncertainty(**(good | entry))})
+    assert str(err.value).startswith(f"uncertainties.tie_decay.{where}:") and "\n" not in str(err.value)
+
+
+def test_the_validation_refuses_an_undeclared_row_before_any_run():
+    with pytest.raises(ConfigError, match="robustness_only: 'nosuch'"):
+        R.uncertainties(only=["nosuch"])
 
 
 def test_applied_scales_params_and_restores_the_catalogue():

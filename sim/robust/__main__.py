@@ -101,14 +101,14 @@ def parse(command: str, args: list[str]):
     if folder:
         options.sweep = folder[-1] or None
     if any(f.name == "uncertainties" for f in dataclasses.fields(cls)):
-        from .uncertainties import check
+        from .uncertainties import check, sampled
 
         for name in dropped:
             if name not in options.uncertainties:
                 known = ", ".join(options.uncertainties) or "none"
                 raise ConfigError(f"~uncertainties.{name}", "no such uncertainty", known)
             del options.uncertainties[name]
-        options.uncertainties = check(options.uncertainties)
+        options.uncertainties = sampled(check(options.uncertainties))
     return options, rest
 
 

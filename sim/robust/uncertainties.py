@@ -1,13 +1,21 @@
 """Uncertainties versus levers (EMA's XLRM): what nobody controls, sampled into states of the world.
 
-An uncertainty is a `params.*` key with a plausible range and a stated reason (the config group
-`configs/uncertainties/`); a lever is a `policies.*` key, what a government sets. The two never
-overlap: a robustness sweep evaluates every lever setting in every sampled state of the world,
-and its outputs name each column's role (`roles.csv`, `experiments.parquet`).
+One declaration, the config group `configs/uncertainties/`: every uncertain parameter once, with
+its kind (tuned on the record, or an assumption), the reason it is uncertain, whether it can move
+the 2017-2023 history, its analysis range and whether policy analysis samples it. Two readers:
+
+- `python -m sim.robust sweep/search` samples the entries with `sample: true` (LHS or Sobol);
+- `python -m sim.validation robustness=true` runs every entry with `history: true` at ±20% of its
+  default (the issues' robustness bar), whatever its analysis range.
+
+A lever is a `policies.*` key, what a government sets, and is refused here. A robustness sweep
+evaluates every lever setting in every sampled state of the world, and its outputs name each
+column's role (`roles.csv`, `experiments.parquet`).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,34 +25,126 @@ from ..errors import ConfigError
 from ..schema import spec
 
 SAMPLERS = ("latin", "sobol")
+KINDS = ("tuned", "assumption")
+LOW, HIGH = 0.8, 1.2  # the robustness bar (issues 13, 14), and a tuned entry's range unless it states a wider one
 
 
 @dataclass
 class Uncertainty:
-    key: str = spec("", source="a params.* key of the model config (docs/PARAMETERS.md)")
-    lo: float = spec(0.0, source="lower end of the plausible range")
-    hi: float = spec(1.0, source="upper end of the plausible range")
-    reason: str = spec("", source="why nobody knows this value, and why this range")
+    key: str = spec("", source="params.<mechanism>.<field> or catalogue.<bloc>.<attribute>[...] (docs/PARAMETERS.md)")
+    kind: str = spec("assumption", source="tuned: calibrated on the record; assumption: set before any run")
+    reason: str = spec("", source="why nobody knows this value (what tuned it), and why this range")
+    lo: float | None = spec(None, source="lower end of the analysis range (default: 0.8 x the default)")
+    hi: float | None = spec(None, source="upper end of the analysis range (default: 1.2 x the default)")
+    history: bool = spec(True, source="false: acts only after the record (2025Q3), left out of the validation table")
+    sample: bool = spec(True, source="false: declared and in the validation table, not sampled by policy analysis")
 
 
 def check(uncertainties: dict) -> dict[str, Uncertainty]:
-    """Every uncertainty names a model parameter (not a lever), a range lo < hi, and a reason."""
+    """Every entry names a model parameter (not a lever) once, a kind, a reason and a range around its default.
+
+    Missing `lo`/`hi` become ±20% of the default. Only a `params.*` number can be sampled (the sweep sets
+    it as an override); a catalogue entry or a dict/list parameter is scaled whole by the validation only.
+    """
     if not uncertainties:
         raise ConfigError("uncertainties", "empty", "at least one entry of configs/uncertainties/<name>.yaml")
-    keys = {}
+    keys, out = {}, {}
     for name, u in uncertainties.items():
         where = f"uncertainties.{name}"
-        if not u.key.startswith("params."):
-            allowed = "a params.* key (levers, policies.*, are set, not sampled)"
+        if not u.key.startswith(("params.", "catalogue.")):
+            allowed = "a params.* or catalogue.* key (levers, policies.*, are set, not sampled)"
             raise ConfigError(f"{where}.key", f"'{u.key}' is not allowed", allowed)
-        if not u.lo < u.hi:
-            raise ConfigError(f"{where}.lo", f"{u.lo} is not below hi={u.hi}", "lo < hi")
+        try:
+            value = default(u.key)
+        except ValueError as err:
+            raise ConfigError(f"{where}.key", str(err), "a parameter of docs/PARAMETERS.md") from None
+        if u.kind not in KINDS:
+            raise ConfigError(f"{where}.kind", f"'{u.kind}' is not allowed", ", ".join(KINDS))
         if not u.reason.strip():
             raise ConfigError(f"{where}.reason", "missing", "why the value is uncertain and the range plausible")
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number:
+            if u.lo is not None or u.hi is not None:
+                raise ConfigError(f"{where}.lo", "a range for a dict or list parameter", "no lo/hi (scaled ±20%)")
+        lo = u.lo if u.lo is not None or not number else LOW * value
+        hi = u.hi if u.hi is not None or not number else HIGH * value
+        if number and not lo <= value <= hi:
+            raise ConfigError(f"{where}.lo", f"[{lo}, {hi}] leaves out the default {value}", "lo <= default <= hi")
+        if number and not lo < hi:
+            raise ConfigError(f"{where}.lo", f"{lo} is not below hi={hi}", "lo < hi")
+        if u.sample and not (u.key.startswith("params.") and isinstance(value, float)):
+            allowed = "sample: false (only a params.* float can be sampled; the validation scales this one whole)"
+            raise ConfigError(f"{where}.sample", f"'{u.key}' is not a single number", allowed)
         if u.key in keys:
             raise ConfigError(f"{where}.key", f"'{u.key}' is also {keys[u.key]}", "each parameter once")
         keys[u.key] = where
-    return dict(uncertainties)
+        out[name] = Uncertainty(u.key, u.kind, u.reason, lo, hi, u.history, u.sample)
+    return out
+
+
+def sampled(uncertainties: dict[str, Uncertainty]) -> dict[str, Uncertainty]:
+    """The entries policy analysis samples (`sample: true`)."""
+    out = {name: u for name, u in uncertainties.items() if u.sample}
+    if not out:
+        raise ConfigError("uncertainties", "no entry has sample: true", "at least one sampled parameter")
+    return out
+
+
+def load(name: str = "default") -> dict[str, Uncertainty]:
+    """The group file configs/uncertainties/NAME.yaml, composed and checked as the sweep composes it."""
+    from ..compose import command_options
+    from .__main__ import SweepOptions
+
+    return check(command_options("robust_sweep", SweepOptions, [f"uncertainties={name}"]).uncertainties)
+
+
+def _root(key: str, cfg=None):
+    from .. import catalogue
+    from ..config import EntangleConfig
+
+    head, *path = key.split(".")
+    if head == "params":
+        return (cfg if cfg is not None else EntangleConfig()).params, path
+    if head == "catalogue":
+        return catalogue.CATALOGUE, path
+    raise ValueError(f"{key}: must start with params. or catalogue.")
+
+
+def get(obj, k):
+    return obj[k] if isinstance(obj, dict) else getattr(obj, k)
+
+
+def put(obj, k, v):
+    if isinstance(obj, dict):
+        obj[k] = v
+    else:
+        setattr(obj, k, v)
+
+
+def default(key: str):
+    """The default value a key names (a number, or a dict/list of numbers)."""
+    obj, path = _root(key)
+    for k in path:
+        try:
+            obj = get(obj, k)
+        except (KeyError, AttributeError, TypeError) as err:
+            raise ValueError(f"'{key}' names no parameter ({k!r} not found)") from err
+    return copy.deepcopy(obj)
+
+
+def scaled(value, factor: float):
+    """Every number in `value` times `factor` (integers rounded, at least 1 if they were)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return max(1, round(value * factor)) if value else 0
+    if isinstance(value, float):
+        return value * factor
+    if isinstance(value, dict):
+        return {k: scaled(v, factor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scaled(v, factor) for v in value]
+    raise TypeError(f"cannot scale {value!r}")
 
 
 def problem(uncertainties: dict[str, Uncertainty]) -> dict:

@@ -40,7 +40,10 @@ class ValidateConfig:
     scenario: str = spec("baseline", source="a name in scenarios/ or a path to a scenario YAML")
     directions: bool = spec(True, source="also run the paired direction checks (runs end in 2030)")
     robustness: bool = spec(
-        False, source="also run each parameter of configs/validation_robustness.yaml at the ends of its range"
+        False, source="also run each parameter of configs/uncertainties/default.yaml at 0.8 and 1.2 x its default"
+    )
+    robustness_only: list[str] | None = spec(
+        None, source="names in configs/uncertainties/default.yaml: the robustness table's rows (default: every one)"
     )
     workers: int | None = spec(None, lo=1, source="worker processes (default: all cores)")
     out: str = spec(str(ROOT / "results" / "validation"), source="folder the report folder is written into")
@@ -80,9 +83,16 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
     seeds = list(range(opts.seed0, opts.seed0 + opts.seeds))
     end, directions = _run_end(opts.scenario, opts.directions)
     prepare(make_config(opts.scenario, seeds[0], factor, end))  # bad scenario: fail before any run
+    if opts.robustness:
+        from . import robustness as R
+
+        items = R.uncertainties(only=opts.robustness_only)  # a bad entry: fail before any run too
     jobs = [(history_job, (opts.scenario, s, factor, end, None)) for s in seeds]
     if directions:
         jobs += [(lever_job, (opts.scenario, s, factor, end, None, i)) for s in seeds for i in range(len(DIRECTIONS))]
+        # a direction with its own counterfactual (not the scenario as it is) runs that too, on the same seeds
+        own = [i for i, d in enumerate(DIRECTIONS) if d.base is not None]
+        jobs += [(lever_job, (opts.scenario, s, factor, end, None, i, "base")) for s in seeds for i in own]
     t0 = time.perf_counter()
     results = parallel_map(run_job, jobs, opts.workers, progress="validation runs" if progress else None)
     seconds = time.perf_counter() - t0
@@ -94,9 +104,6 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
     dirs = judge_directions({s: history[s]["ts"] for s in seeds}, levered) if directions else []
     robust_lines, robust_rows = [], None
     if opts.robustness:
-        from . import robustness as R
-
-        items = R.uncertainties()
         hist_end, _ = _run_end(opts.scenario, False)
         t1 = time.perf_counter()
         varied = parallel_map(

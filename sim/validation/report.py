@@ -168,19 +168,20 @@ def markdown(rows, directions, meta) -> str:
         lines += [f"## {title}", "", *_table([r for r in rows if r["group"] == group]), ""]
     if directions:
         lines += [
-            "## Directions (paired runs: same seed, one lever changed at policies.start)",
+            "## Directions (paired runs: same seed, one lever changed at policies.start, or the direction's own pair)",
             "",
             f"**{directions_text(directions)}** (holds: right sign in >= 80% of seeds). A check marked reported "
             "only waits for the named issue's mechanisms: shown, not counted, not a test.",
             "",
-            "| lever | check | seeds with right sign | holds |",
-            "|---|---|---|---|",
+            "| lever | check | source | seeds with right sign | holds |",
+            "|---|---|---|---|---|",
         ]
         for d in directions:
             holds = "holds" if d["holds"] else "**fails**"
             if d.get("reported_only"):
                 holds = ("holds" if d["holds"] else "fails") + f" (reported only until {d['expected_to_fail_until']})"
-            lines.append(f"| {d['direction']} | {d['check']} | {d['seeds_holding']} | {holds} |")
+            source = d.get("source", "")
+            lines.append(f"| {d['direction']} | {d['check']} | {source} | {d['seeds_holding']} | {holds} |")
     else:
         lines += ["## Directions", "", "Not checked (scenario ends before 2030 or `directions=false`)."]
     lines += ["", "Plots: `fans.png` (one panel per time-series target), `overview.png`.", ""]

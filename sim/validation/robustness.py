@@ -1,106 +1,31 @@
-"""The robustness table: every uncertain parameter (configs/validation_robustness.yaml) at the ends of its range.
+"""The robustness table: every uncertain parameter (configs/uncertainties/default.yaml) at ±20% of its default.
 
     python -m sim.validation robustness=true seeds=8 directions=false workers=2
 
-Each row runs the scenario's history over the seeds with one parameter at its low end and again at its high
-end (the others at their defaults) and scores the targets file's emergent parts; the row's share in band is
-the goal (>= 85%, issues 13 and 14). The same file is the uncertainty set policy analysis samples
-(`uncertainties()`, `ranges()`), so the two never disagree about what is uncertain.
+Each row runs the scenario's history over the seeds with one parameter at 0.8 and again at 1.2 times its
+default (the others at their defaults) and scores the targets file's emergent parts; the row's share in band
+is the goal (>= 85%, issues 13 and 14). The declaration is the config group policy analysis samples
+(sim/robust/uncertainties.py), so the two never disagree about what is uncertain.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
+from ..errors import ConfigError
+from ..robust.uncertainties import HIGH, LOW, Uncertainty, _root, get, load, put, scaled
 
-UNCERTAINTIES_FILE = Path(__file__).resolve().parent.parent.parent / "configs" / "validation_robustness.yaml"
 GOAL = 0.85  # share of emergent parts in band every row must keep (issues 13 and 14)
-KINDS = ("tuned", "assumption")
 
 
-@dataclass(frozen=True)
-class Uncertainty:
-    key: str  # params.<mechanism>.<field>[...] or catalogue.<bloc>.<attribute>[...]
-    low: float  # multiple of the default
-    high: float
-    kind: str  # tuned or assumption
-    reason: str
-    history: bool = True  # False: acts only after the record (2025Q3), cannot move the 2017-2023 validation
-
-
-def uncertainties(path: Path | None = None) -> list[Uncertainty]:
-    """The uncertainty set, in the file's order; each key is checked against the config and the catalogue."""
-    path = Path(path or UNCERTAINTIES_FILE)
-    data = yaml.safe_load(path.read_text())
-    out = []
-    for raw in data["uncertainties"]:
-        key = raw["key"]
-        lo, hi = (float(x) for x in raw["range"])
-        if not 0 < lo < 1 < hi:
-            raise ValueError(f"{Path(path).name}: {key}: range [{lo}, {hi}] must bracket 1 (multiples of the default)")
-        if raw["kind"] not in KINDS:
-            raise ValueError(f"{Path(path).name}: {key}: kind {raw['kind']!r} is not one of {', '.join(KINDS)}")
-        default(key)  # raises if the key names nothing
-        out.append(Uncertainty(key, lo, hi, raw["kind"], str(raw["reason"]), bool(raw.get("history", True))))
-    return out
-
-
-def _root(key: str, cfg=None):
-    from .. import catalogue
-    from ..config import EntangleConfig
-
-    head, *path = key.split(".")
-    if head == "params":
-        return (cfg if cfg is not None else EntangleConfig()).params, path
-    if head == "catalogue":
-        return catalogue.CATALOGUE, path
-    raise ValueError(f"{key}: must start with params. or catalogue.")
-
-
-def _get(obj, k):
-    return obj[k] if isinstance(obj, dict) else getattr(obj, k)
-
-
-def _set(obj, k, v):
-    if isinstance(obj, dict):
-        obj[k] = v
-    else:
-        setattr(obj, k, v)
-
-
-def default(key: str):
-    """The default value a key names (a number, or a dict/list of numbers)."""
-    obj, path = _root(key)
-    for k in path:
-        try:
-            obj = _get(obj, k)
-        except (KeyError, AttributeError) as err:
-            raise ValueError(f"{key}: no such parameter ({k!r} not found)") from err
-    return copy.deepcopy(obj)
-
-
-def scaled(value, factor: float):
-    """Every number in `value` times `factor` (integers rounded, at least 1 if they were)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return max(1, round(value * factor)) if value else 0
-    if isinstance(value, float):
-        return value * factor
-    if isinstance(value, dict):
-        return {k: scaled(v, factor) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scaled(v, factor) for v in value]
-    raise TypeError(f"cannot scale {value!r}")
-
-
-def ranges(path: Path | None = None) -> dict[str, tuple]:
-    """{key: (low value, high value)} in the parameter's own units, for samplers (policy analysis)."""
-    return {u.key: (scaled(default(u.key), u.low), scaled(default(u.key), u.high)) for u in uncertainties(path)}
+def uncertainties(name: str = "default", only: list[str] | None = None) -> list[Uncertainty]:
+    """The group's entries in the file's order (configs/uncertainties/NAME.yaml, checked); `only`: these names."""
+    declared = load(name)
+    unknown = [n for n in only or [] if n not in declared]
+    if unknown:
+        raise ConfigError("robustness_only", f"'{unknown[0]}' is not declared", f"names in uncertainties/{name}.yaml")
+    return [u for n, u in declared.items() if not only or n in only]
 
 
 @contextlib.contextmanager
@@ -121,14 +46,14 @@ def applied(cfg, settings: dict[str, float]):
         for key, factor in settings.items():
             obj, path = _root(key, cfg)
             for k in path[:-1]:
-                obj = _get(obj, k)
-            old = _get(obj, path[-1])
+                obj = get(obj, k)
+            old = get(obj, path[-1])
             undo.append((obj, path[-1], old))
-            _set(obj, path[-1], scaled(copy.deepcopy(old), factor))
+            put(obj, path[-1], scaled(copy.deepcopy(old), factor))
         yield cfg
     finally:
         for obj, k, old in reversed(undo):
-            _set(obj, k, old)
+            put(obj, k, old)
         if touches_catalogue:
             scenario._VALIDATED.clear()
 
@@ -153,7 +78,7 @@ def jobs(scenario: str, seeds: list[int], factor: float, end: str | None, items:
         (variant_job, (scenario, s, factor, end, u.key, m))
         for u in items
         if u.history
-        for m in (u.low, u.high)
+        for m in (LOW, HIGH)
         for s in seeds
     ]
 
@@ -181,7 +106,7 @@ def table(results: list[dict], items: list[Uncertainty], factor: float, base_row
         if not u.history:
             continue
         row = {"key": u.key, "kind": u.kind, "reason": u.reason}
-        for end, mult in (("low", u.low), ("high", u.high)):
+        for end, mult in (("low", LOW), ("high", HIGH)):
             runs = sorted((r for r in results if r["key"] == u.key and r["mult"] == mult), key=lambda r: r["seed"])
             n_in, n_of, out = score(runs)
             row[end] = mult
@@ -198,9 +123,9 @@ def markdown(rows: list[dict], base_rows, meta: dict, skipped: list[Uncertainty]
     b_in, b_of, b_out = emergent_score(base_rows)
     n_ok = sum(r["meets_goal"] for r in rows)
     lines = [
-        "## Robustness (each uncertain parameter at the ends of its range)",
+        "## Robustness (each uncertain parameter at ±20% of its default)",
         "",
-        f"Parameters and ranges: `configs/validation_robustness.yaml`; {meta['seeds']} seeds, scale "
+        f"Parameters: `configs/uncertainties/default.yaml` (each at x0.8 and x1.2); {meta['seeds']} seeds, scale "
         f"{meta['scale']} (factor {meta['factor']}), {meta['robustness_seconds']:.0f} s of runs on "
         f"{meta['workers']} workers. Emergent parts in band at the defaults: {b_in} of {b_of}"
         + (f" (out: {', '.join(b_out)})" if b_out else "")

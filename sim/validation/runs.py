@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,12 +31,20 @@ class Check:
 
 @dataclass
 class Direction:
-    """A FACTS.md direction: one lever added at `start`, compared with the same seed without it."""
+    """A FACTS.md direction: one lever added at `start`, compared with the same seed without it.
+
+    A direction whose counterfactual is not the scenario itself names it in `base` (a dict with any of
+    `lever`, `params`, `timeline`), run on the same seeds: the pair then differs only in what the two sides set.
+    """
 
     name: str
     lever: dict  # policies.<family>.<field> = value
     checks: list[Check]
     start: str = "2025Q1"  # policies.start: when the lever comes in
+    params: dict = field(default_factory=dict)  # "<mechanism>.<field>": value, on this side only
+    timeline: dict = field(default_factory=dict)  # scenario timeline entries added on this side (announcements)
+    base: dict | None = None  # the counterfactual side (lever, params, timeline); None: the scenario's history
+    source: str = "FACTS.md directions"  # a FACTS id, or "assumption: <why>"
 
 
 # A strict research-security package: partner screening, an entity-list ban, personnel screening and visas.
@@ -69,6 +77,15 @@ def _more(col, y0, y1):
 
 
 US_CN_CHIPS = {"issuer": "US", "target": "CN", "scope": ["chips", "tools"], "stringency": 1.0, "evasion": 0.0}
+US_CN_CHIPS_AND_MODELS = {**US_CN_CHIPS, "scope": ["chips", "models"]}
+ANNOUNCED_CONTROL = {"issuer": "US", "target": "CN", "scope": ["chips"], "stringency": 1.0, "evasion": 0.0}
+
+
+def _higher_at(col, year, quarter):
+    """The lever's side has more of `col` in that quarter than its counterfactual."""
+    at = lambda ts: float(ts.loc[(ts["year"] == year) & (ts["quarter"] == quarter), col].iloc[0])  # noqa: E731
+    return lambda b, p: at(p) > at(b)
+
 
 # The one list of direction checks: the validation report judges it over its seeds, tests/test_directions.py
 # over a few paired seeds. FACTS.md "Directions every policy lever must move", the Diversion ones included.
@@ -191,6 +208,41 @@ DIRECTIONS = [
         ],
         start="2019Q1",
     ),
+    Direction(
+        # The same control in 2027Q1 on both sides, announced a year ahead on one: buyers who know stockpile
+        # over the notice period (compute.py), so China holds more compute just before the control bites.
+        "Announced US chip controls on China (stockpiling)",
+        {},
+        [
+            Check(
+                "China's compute stock is higher in 2026Q4, before the 2027Q1 control",
+                _higher_at("compute_stock_CN", 2026, 4),
+            )
+        ],
+        timeline={"2027Q1": {"export_controls": {**ANNOUNCED_CONTROL, "announced": "2026Q1"}}},
+        base={"timeline": {"2027Q1": {"export_controls": ANNOUNCED_CONTROL}}},
+        source="assumption: buyers stockpile ahead of announced rules (reported Chinese orders before the 2022-23 "
+        "US rules; not in FACTS), params.compute.stockpile_quarters",
+    ),
+    Direction(
+        # Full US chip and model controls on China on both sides; labs weigh adoption more (open more) on one,
+        # their lead more (stay closed) on the other. Foreign open weights spill over whatever the chip controls.
+        "More open-weight release under full US controls on China",
+        {"export_controls": US_CN_CHIPS_AND_MODELS},
+        [
+            Check(
+                "the US-China capability gap is narrower (2028-30)",
+                lambda b, p: _mean(p, "gap_CN_US", 2028, 2030) > _mean(b, "gap_CN_US", 2028, 2030),
+                # 6 of 8 realistic seeds in 2028-30 (s7-robtable): spillover builds slowly, and
+                # tests/test_openweights.py finds it after 2033, beyond the directions' 2030 runs
+                expected_to_fail_until="issue 14 (open-weight spillover narrows the gap only after 2030)",
+            )
+        ],
+        params={"openweights.adoption_value": 3.0},
+        base={"lever": {"export_controls": US_CN_CHIPS_AND_MODELS}, "params": {"openweights.competitive_loss": 6.0}},
+        source="assumption: open models spill capability over and chip controls do not stop them (G2; FACTS "
+        "2025Q1 DeepSeek-R1)",
+    ),
 ]
 
 
@@ -246,21 +298,67 @@ def pools(factor: float) -> bool:
 
 
 def lever_job(args) -> dict:
-    """One seed with one lever changed: its timeseries, for the paired comparison."""
-    scenario, seed, factor, end, params, index = args
-    return {
-        "seed": seed,
-        "index": index,
-        "ts": lever_timeseries(DIRECTIONS[index], scenario, seed, factor, end, params),
-    }
+    """One seed with one lever changed (or, `side="base"`, a direction's own counterfactual): its timeseries."""
+    scenario, seed, factor, end, params, index, *side = args
+    d = DIRECTIONS[index]
+    if side == ["base"]:
+        ts = side_timeseries(d.base, d.start, scenario, seed, factor, end, params)
+        return {"seed": seed, "index": index, "ts": ts, "base": True}
+    return {"seed": seed, "index": index, "ts": lever_timeseries(d, scenario, seed, factor, end, params)}
 
 
 def lever_timeseries(d: Direction, scenario: str, seed: int, factor: float, end: str | None, params=None):
     """The timeseries of one seed with direction `d`'s lever added."""
-    m = build_model(make_config(scenario, seed, factor, end, params, d.lever, d.start))
+    side = {"lever": d.lever, "params": d.params, "timeline": d.timeline}
+    return side_timeseries(side, d.start, scenario, seed, factor, end, params)
+
+
+def base_timeseries(d: Direction, scenario: str, seed: int, factor: float, end: str | None):
+    """The counterfactual of one seed: the direction's own `base`, or the scenario as it is."""
+    if d.base is None:
+        return run_tables(make_config(scenario, seed, factor, end))["ts"]
+    return side_timeseries(d.base, d.start, scenario, seed, factor, end)
+
+
+def side_timeseries(side: dict, start: str, scenario: str, seed: int, factor: float, end: str | None, params=None):
+    """One side of a pair: the scenario with the side's timeline entries, lever (from `start`) and params."""
+    lever = side.get("lever") or {}
+    start = start if lever else None  # a timeline-only pair keeps the scenario's own policies.start
+    cfg = make_config(with_timeline(scenario, side.get("timeline")), seed, factor, end, params, lever, start)
+    for key, value in (side.get("params") or {}).items():
+        *path, name = key.split(".")
+        obj = cfg.params
+        for k in path:
+            obj = getattr(obj, k)
+        setattr(obj, name, value)
+    m = build_model(cfg)
     m.run()
     m.release()
     return m.recorder.timeseries()
+
+
+def with_timeline(scenario: str, timeline: dict | None) -> str:
+    """The scenario, or a file that extends it with `timeline`'s entries (named by its content, so each
+    worker writes the same file)."""
+    if not timeline:
+        return scenario
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    import yaml
+
+    from ..atomic import write_text
+    from ..scenario import find, read_merged
+
+    parent = find(scenario).resolve()
+    data = {"extends": str(parent), "name": read_merged(str(parent))["name"], "timeline": timeline}
+    text = yaml.safe_dump(data, sort_keys=True)
+    path = Path(tempfile.gettempdir()) / "entangle-directions" / f"{hashlib.sha1(text.encode()).hexdigest()}.yaml"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(text, path)
+    return str(path)
 
 
 def run_job(job) -> dict:
@@ -273,14 +371,17 @@ def judge_directions(base: dict, levered: list[dict]) -> list[dict]:
     """Per direction and check: share of seeds where the paired difference has the right sign."""
     rows = []
     for i, d in enumerate(DIRECTIONS):
-        runs = [r for r in levered if r["index"] == i]
+        runs = [r for r in levered if r["index"] == i and not r.get("base")]
+        own = {r["seed"]: r["ts"] for r in levered if r["index"] == i and r.get("base")}
+        against = own if d.base is not None else base
         for c in d.checks:
-            ok = [bool(c.holds(base[r["seed"]], r["ts"])) for r in runs]
+            ok = [bool(c.holds(against[r["seed"]], r["ts"])) for r in runs]
             share = float(np.mean(ok)) if ok else float("nan")
             rows.append(
                 {
                     "direction": d.name,
                     "check": c.label,
+                    "source": d.source,
                     "seeds_holding": f"{sum(ok)}/{len(ok)}",
                     "share": share,
                     "holds": bool(ok) and share >= 0.8,
