@@ -6,9 +6,8 @@ country and kind, so every country stays represented at classroom scale).
 
 from __future__ import annotations
 
-from statistics import NormalDist
-
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -115,15 +114,15 @@ def _count(n: int, factor: float) -> int:
 _NORMAL = NormalDist()
 
 
-def _capacities(rng, n_real: int, n: int, sigma: float) -> tuple[np.ndarray, float]:
-    """Log-normal capacities of a country's `n` institutions (standing for `n_real`), and their mean.
+def _capacities(rng, n: int, sigma: float) -> tuple[np.ndarray, float]:
+    """Log-normal capacities of a country's `n` institutions, and their mean.
 
     Drawn by stratified sampling: one draw in each of n equal slices of the distribution, so every country
     has its heavy tail (a few large institutions, C9) at every scale and in every seed. Research ties
     concentrate on the largest institutions (partners are sought for their ties), so with independent draws a
     country's share of papers hinged on whether it drew an outlier: Germany ranked second in Europe-China
-    papers (C6) in about half the seeds, France in the others. Below realistic scale the top slice is the
-    realistic top n_real / n institutions, so the largest is as large as at realistic scale on average.
+    papers (C6) in about half the seeds, France in the others. Below realistic scale the top slice is that of
+    the realistic top 1 / factor institutions, so the largest is as large as at realistic scale on average.
     """
     u = np.clip((np.arange(n) + rng.random(n)) / n, 1e-12, 1 - 1e-12)
     cap = np.exp(sigma * np.array([_NORMAL.inv_cdf(float(v)) for v in u]))  # once per institution, at set-up
@@ -185,7 +184,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
             countries.append(cname)
             n = _count(c.institutions, factor)
             # Heavy-tailed capacity: a few institutions write most papers (C9).
-            cap, mean = _capacities(rng, c.institutions, n, params.capacity_sigma)
+            cap, mean = _capacities(rng, n, params.capacity_sigma)
             cap *= bloc.paper_rate * c.research_weight / mean
             bloc_inst.append(
                 dict(
