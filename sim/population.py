@@ -124,7 +124,10 @@ def _capacities(rng, n: int, sigma: float) -> tuple[np.ndarray, float]:
     papers (C6) in about half the seeds, France in the others. Below realistic scale the top slice is that of
     the realistic top 1 / factor institutions, so the largest is as large as at realistic scale on average.
     """
-    u = np.clip((np.arange(n) + rng.random(n)) / n, 1e-12, 1 - 1e-12)
+    # The same random numbers as independent log-normal draws (so every later draw of the set-up is as it
+    # was), each turned into a uniform and placed in its slice.
+    z = np.log(rng.lognormal(0.0, 1.0, n))
+    u = np.clip((np.arange(n) + np.array([_NORMAL.cdf(float(v)) for v in z])) / n, 1e-12, 1 - 1e-12)
     cap = np.exp(sigma * np.array([_NORMAL.inv_cdf(float(v)) for v in u]))  # once per institution, at set-up
     return cap, float(cap.mean())
 
