@@ -7,7 +7,6 @@ country and kind, so every country stays represented at classroom scale).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 
@@ -111,25 +110,21 @@ def _count(n: int, factor: float) -> int:
     return max(2, int(round(n * factor))) if n > 0 else 0
 
 
-_NORMAL = NormalDist()
+def _capacities(rng, n_real: int, n: int, sigma: float) -> tuple[np.ndarray, float]:
+    """Log-normal capacities of `n` institutions standing for `n_real`, and the mean of the realistic sample.
 
-
-def _capacities(rng, n: int, sigma: float) -> tuple[np.ndarray, float]:
-    """Log-normal capacities of a country's `n` institutions, and their mean.
-
-    Drawn by stratified sampling: one draw in each of n equal slices of the distribution, so every country
-    has its heavy tail (a few large institutions, C9) at every scale and in every seed. Research ties
-    concentrate on the largest institutions (partners are sought for their ties), so with independent draws a
-    country's share of papers hinged on whether it drew an outlier: Germany ranked second in Europe-China
-    papers (C6) in about half the seeds, France in the others. Below realistic scale the top slice is that of
-    the realistic top 1 / factor institutions, so the largest is as large as at realistic scale on average.
+    Below realistic scale each institution stands for n_real / n of the same rank: the realistic sample is
+    drawn and a systematic sample of its ranks (random start) is kept, so the largest institutions are as
+    large as at realistic scale. Drawing only n would thin the tail, and research ties concentrate on the
+    largest institutions (popular partners draw more partners), so a country's share of papers hinges on its
+    few largest: at factor 0.5 Germany lost its rank to France (docs/CALIBRATION.md, "Classroom scale").
     """
-    # The same random numbers as independent log-normal draws (so every later draw of the set-up is as it
-    # was), each turned into a uniform and placed in its slice.
-    z = np.log(rng.lognormal(0.0, 1.0, n))
-    u = np.clip((np.arange(n) + np.array([_NORMAL.cdf(float(v)) for v in z])) / n, 1e-12, 1 - 1e-12)
-    cap = np.exp(sigma * np.array([_NORMAL.inv_cdf(float(v)) for v in u]))  # once per institution, at set-up
-    return cap, float(cap.mean())
+    if n >= n_real:
+        cap = rng.lognormal(0.0, sigma, n)
+        return cap, float(cap.mean())
+    full = rng.lognormal(0.0, sigma, n_real)
+    ranks = ((rng.random() + np.arange(n)) * (n_real / n)).astype(np.int64)
+    return np.sort(full)[::-1][np.minimum(ranks, n_real - 1)], float(full.mean())
 
 
 def _mix(rng, base, n, concentration=8.0):
@@ -187,14 +182,15 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
             countries.append(cname)
             n = _count(c.institutions, factor)
             # Heavy-tailed capacity: a few institutions write most papers (C9).
-            cap, mean = _capacities(rng, n, params.capacity_sigma)
+            cap, mean = _capacities(rng, c.institutions, n, params.capacity_sigma)
             cap *= bloc.paper_rate * c.research_weight / mean
+            ref = cap.mean() if n >= c.institutions else bloc.paper_rate * c.research_weight  # prestige mean ~1
             bloc_inst.append(
                 dict(
                     bloc=np.full(n, b),
                     country=np.full(n, ci),
                     capacity=cap,
-                    prestige=cap / cap.mean() * rng.lognormal(0, 0.3, n) ** 0.5,
+                    prestige=cap / ref * rng.lognormal(0, 0.3, n) ** 0.5,
                     mix=_mix(rng, bloc.field_mix, n),
                 )
             )
