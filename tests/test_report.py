@@ -96,3 +96,50 @@ def test_a_folder_of_neither_kind_is_refused_in_one_line(tmp_path):
     done = run("-m", "sim.report", "x", cwd=tmp_path)
     assert done.returncode == 2 and "neither a comparison nor a sweep" in done.stderr
     assert not (tmp_path / "x" / "brief.html").exists()
+
+
+def _search_folder(folder: Path, policies: int) -> Path:
+    """A robust search folder as `python -m sim.robust search` writes it (no model runs: the brief only reads)."""
+    import json
+
+    import pandas as pd
+
+    from sim.robust.search import parcoords
+
+    lever, objectives = "policies.research_security.screening", [["capability_EU", "max", "q10"]]
+    folder.mkdir()
+    pareto = pd.DataFrame({lever: [k / policies for k in range(policies)], "q10(capability_EU)": 0.7})
+    pareto.to_parquet(folder / "pareto.parquet", index=False)
+    pd.DataFrame({"world": [0, 1], "params.x": [0.1, 0.2]}).to_parquet(folder / "worlds.parquet", index=False)
+    evaluations = pd.DataFrame({f"lever:{lever}": 0.0, "world": ["world0", "world1"] * 3, "capability_EU": 0.7})
+    evaluations.to_parquet(folder / "evaluations.parquet", index=False)
+    parcoords(pareto, [lever], [tuple(o) for o in objectives], folder / "plots" / "pareto_parcoords.png")
+    search = {
+        "command": "python -m sim.robust search nfe=3",
+        "base_overrides": ["scenario=baseline", "seed=0", "scale=classroom"],
+        "levers": {lever: [0, 1]},
+        "objectives": objectives,
+        "years": [2026, 2030],
+        "start": "2025Q3",
+        "nfe": 3,
+        "population": 2,
+        "sows": 2,
+        "search_seed": 0,
+        "uncertainties": {"params.x": [0.1, 0.2, "assumption: a test range"]},
+    }
+    (folder / "search.json").write_text(json.dumps(search))
+    return folder
+
+
+def test_a_search_brief_names_each_pareto_policys_file_and_its_objectives(tmp_path):
+    from sim.report.__main__ import build
+
+    html_path, md_path = build(_search_folder(tmp_path / "search", policies=45))
+    html, md = html_path.read_text(), md_path.read_text()
+    assert [s for s in SECTIONS if s not in sections(html)] == []
+    assert_offline(html)
+    # a row of the Pareto table names the scenario file that reruns it
+    assert re.search(r"\| policies/policy_3\.yaml \| 0\.06667 \|", md)
+    assert "the first 40 of 45 policies" in md and "policies/policy_40.yaml" not in md
+    assert "6 model runs" in md and "AI capability" in md  # what was run, what the objective means
+    assert "sim.analyze" not in md  # its tools do not read a search folder

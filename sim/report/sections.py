@@ -1,4 +1,4 @@
-"""What a brief says, read from a results folder: comparison folders and sweep folders.
+"""What a brief says, read from a results folder: comparison, sweep and robust search folders.
 
 Every number comes from a file the commands wrote (effects.parquet, headline.csv, summary.parquet,
 sensitivity.parquet, prim_box.parquet, ...); nothing is recomputed here, so the brief and the
@@ -21,7 +21,7 @@ FINDINGS = {
     "prim_box.parquet": "Scenario discovery (PRIM): the lever ranges that lead to the outcome of interest",
     "robustness.parquet": "Robustness of each policy across the sampled uncertainties",
     "feature_scores.parquet": "Feature scoring (EMA Workbench): which inputs move which outcomes",
-}
+}  # sobol.parquet has its own block (sobol_blocks): the top uncertainties per policy
 MAX_ROWS = 40
 
 
@@ -33,7 +33,9 @@ def kind(folder: Path) -> str:
     if (folder / "runs.parquet").is_file() or (folder / "sweep.parquet").is_file():
         return "sweep"
     raise ConfigError(
-        "folder", f"{folder} holds neither a comparison nor a sweep", "a folder of python -m sim.compare or --multirun"
+        "folder",
+        f"{folder} holds neither a comparison nor a sweep",
+        "a folder of python -m sim.compare, --multirun or python -m sim.robust search",
     )
 
 
@@ -123,29 +125,53 @@ def search_blocks(folder: Path) -> tuple[str, list]:
     aims = [f"{'raise' if sense == 'max' else 'lower'} {outcome} ({stat})" for outcome, sense, stat in q["objectives"]]
     levers = ", ".join(f"{k} in [{lo:g}, {hi:g}]" for k, (lo, hi) in q["levers"].items())
     worlds = pd.read_parquet(folder / "worlds.parquet") if (folder / "worlds.parquet").is_file() else pd.DataFrame()
+    runs = folder / "evaluations.parquet"
+    runs = (
+        f" ({len(pd.read_parquet(runs, columns=['world']))} model runs, evaluations.parquet)" if runs.is_file() else ""
+    )
     uncertain = pd.DataFrame(
         [{"uncertainty": k, "low": lo, "high": hi, "reason": why} for k, (lo, hi, why) in q["uncertainties"].items()]
     )
+    objectives = pd.DataFrame(
+        [
+            {"objective": f"{stat}({outcome})", "aim": sense, "meaning": meaning(outcome)}
+            for outcome, sense, stat in q["objectives"]
+        ]
+    )
+    pareto = pd.read_parquet(folder / "pareto.parquet")
+    # row k of pareto.parquet is policies/policy_k.yaml (search.export): name the file on its row
+    pareto.insert(0, "scenario file", [f"policies/policy_{k}.yaml" for k in range(len(pareto))])
+    shown = f"the first {MAX_ROWS} of {len(pareto)} policies; " if len(pareto) > MAX_ROWS else ""
     blocks: list = [
         Heading("The question"),
         Text(
             f"Which settings of {levers} {', '.join(aims)} over {q['years'][0]}-{q['years'][1]}, robustly across "
             f"{len(worlds) or 'several'} sampled states of the world? Levers take effect from {q['start']} and take "
-            f"precedence over the governments' adaptive rules. Search: {q['nfe']} evaluations, population "
-            f"{q['population']}, seed {q['search_seed']}."
+            f"precedence over the governments' adaptive rules. Search: NSGA-II over {q['nfe']} candidate policies"
+            f"{runs}, population {q['population']}, seed {q['search_seed']}."
         ),
+        Table(objectives, "The objectives: each outcome's statistic over the states of the world"),
         Heading("Scenarios and their measures"),
         Text(f"Fixed settings of every evaluation: {', '.join(q['base_overrides']) or 'defaults'}."),
         Table(uncertain, "The uncertainties sampled (configs/uncertainties/), with the reason for each range"),
         Heading("Headline: the Pareto set"),
+        Text(f"{len(pareto)} policies that no other evaluated policy beats on every objective."),
         Table(
-            pd.read_parquet(folder / "pareto.parquet").head(MAX_ROWS),
-            "pareto.parquet; each row is also a scenario file in policies/ that reruns to these outcomes",
+            pareto.head(MAX_ROWS),
+            f"{shown}pareto.parquet; each row is also the scenario file named on it, which reruns to these outcomes",
         ),  # fmt: skip
         Heading("Charts"),
     ]
-    blocks += [Image(p, p.stem.replace("_", " ")) for p in sorted((folder / "plots").glob("*.png"))]
-    blocks += [Heading("Robustness and sensitivity"), *findings(folder)]
+    charts = {"pareto_parcoords": "Parallel coordinates of the Pareto set: levers, then objectives, each axis on its "
+              "own range; colour follows the first objective"}  # fmt: skip
+    blocks += [Image(p, charts.get(p.stem, p.stem.replace("_", " "))) for p in sorted((folder / "plots").glob("*.png"))]
+    # the objectives are the robustness measures; sim.analyze does not read a search folder
+    robust = Text(
+        f"Each objective is a statistic over the {len(worlds) or 'sampled'} states of the world (q10, q90: the "
+        "10th and 90th percentiles; a worst case for min or max), so the Pareto set is robust by construction; "
+        "evaluations.parquet holds every run's outcomes in every world."
+    )
+    blocks += [Heading("Robustness and sensitivity"), *findings(folder, none=robust)]
     return "Robust policy search", blocks + validation_blocks() + [Heading("Reproduce"), Code(q["command"])]
 
 
@@ -202,15 +228,39 @@ def _swept_numbers(folder: Path, runs: pd.DataFrame) -> list[str]:
         return []
 
 
-def findings(folder: Path) -> list:
-    found = []
+def sobol_blocks(folder: Path) -> list:
+    """The Sobol table of a robustness sweep: per policy and outcome, the uncertainties that matter most."""
+    from ..robust.sobol import top
+
+    path = folder / "sobol.parquet"
+    if not path.is_file():
+        return []
+    table = pd.read_parquet(path)
+    when = table["when"].iloc[0] if "when" in table and len(table) else "end of run"
+    return [
+        Text(
+            f"Which uncertainty drives each outcome under each policy ({when}): the total-order Sobol index ST "
+            "is the share of the outcome's variance across the sampled states of the world that an uncertainty "
+            "explains, alone or with the others (S1: alone); 95% bootstrap interval. Near 0: that uncertainty "
+            "does not matter for this policy."
+        ),
+        Table(
+            top(table).drop(columns="when", errors="ignore").head(MAX_ROWS),
+            "Top 3 uncertainties by ST per policy and outcome (sobol.parquet, SALib)",
+        ),
+    ]
+
+
+def findings(folder: Path, none: Text | None = None) -> list:
+    found = sobol_blocks(folder)
     for name, caption in FINDINGS.items():
         path = folder / name
         if path.is_file():
             found.append(Table(pd.read_parquet(path).head(MAX_ROWS), f"{caption} ({name})"))
     if not found:
         found.append(
-            Text(
+            none
+            or Text(
                 "No sensitivity, discovery or robustness results in this folder. Add them with "
                 f"python -m sim.analyze sensitivity|discover sweep={folder} (docs/SWEEPS.md)."
             )
