@@ -146,8 +146,7 @@ class Ties:
     b: np.ndarray  # [tie] author row at the other end
     field: np.ndarray  # [tie] index into FIELDS
     strength: np.ndarray  # [tie] how many times the pair proposed it (papers and survival grow with its root)
-    key: np.ndarray  # (min(a, b) * n_authors + max(a, b)) * twins + twin: the unordered pair (and which of its
-    # real pairs below realistic scale, `twins`), kept so merging needn't recompute it
+    key: np.ndarray  # min(a, b) * n_authors + max(a, b): the unordered pair, kept so merging needn't recompute it
     author_bloc: np.ndarray  # bloc of every author (fixed)
     degree: np.ndarray  # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
     degree_all: np.ndarray  # [author] ties of the author in all
@@ -376,7 +375,7 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     x, y, field = x[ok], y[ok], field[ok]
     accept = _pass_screening(model, x, y, field, rng)
     x, y, field = x[accept], y[accept], field[accept]
-    _merge(model, x, y, field, rng)
+    _merge(model, x, y, field)
 
 
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
@@ -400,31 +399,16 @@ def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     return rng.random(len(x)) < prob
 
 
-def twins(model) -> int:
-    """Real institutions (or firms) each author stands for below realistic scale: round(1 / factor), at least 1."""
-    return max(1, int(round(1.0 / model.scale))) if model.scale > 0 else 1
-
-
-def _merge(model, x, y, field, rng) -> None:
-    """Add accepted ties; a pair already tied is strengthened instead (by one per proposal).
-
-    Below realistic scale an author stands for `twins` real ones, so a proposal to an author already tied
-    is to the same real partner only once in `twins`: each proposal picks one of the pair's `twins` real
-    pairs (part of the tie's key), and only the same one strengthens a tie. Otherwise a small run has fewer
-    distinct partners to go to, its large authors gather strength instead of partners, and with partners
-    sought for their ties (degree) country shares shifted with the agent count (C6 at factor 0.5).
-    """
-    ties, n, k = model.network.ties, len(model.network.authors), twins(model)
+def _merge(model, x, y, field) -> None:
+    """Add accepted ties; a pair already tied is strengthened instead (by one per proposal)."""
+    ties, n = model.network.ties, len(model.network.authors)
     if not len(x):
         return
-    pair = np.minimum(x, y) * n + np.maximum(x, y)
-    if k > 1:
-        pair = pair * k + rng.integers(k, size=len(pair))
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
-    uniq, first, count = np.unique(pair, return_index=True, return_counts=True)
+    uniq, first, count = np.unique(np.minimum(x, y) * n + np.maximum(x, y), return_index=True, return_counts=True)
     # Only ties whose lower end proposed something can match: search those few, not every tie.
     proposer = np.zeros(n, bool)
-    proposer[uniq // k // n] = True
+    proposer[uniq // n] = True
     cand = np.flatnonzero(proposer[np.minimum(ties.a, ties.b)])
     keys = ties.key[cand]
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
