@@ -118,6 +118,23 @@ def _count(n: int, factor: float) -> int:
     return max(2, int(round(n * factor))) if n > 0 else 0
 
 
+def _capacities(rng, n_real: int, n: int, sigma: float) -> tuple[np.ndarray, float]:
+    """Log-normal capacities of `n` institutions standing for `n_real`, and the mean of the realistic sample.
+
+    Below realistic scale each institution stands for n_real / n of the same rank: the realistic sample is
+    drawn and a systematic sample of its ranks (random start) is kept, so the largest institutions are as
+    large as at realistic scale. Drawing only n would thin the tail, and research ties concentrate on the
+    largest institutions (popular partners draw more partners), so a country's share of papers hinges on its
+    few largest: at factor 0.5 Germany lost its rank to France (docs/CALIBRATION.md, "Classroom scale").
+    """
+    if n >= n_real:
+        cap = rng.lognormal(0.0, sigma, n)
+        return cap, float(cap.mean())
+    full = rng.lognormal(0.0, sigma, n_real)
+    ranks = ((rng.random() + np.arange(n)) * (n_real / n)).astype(np.int64)
+    return np.sort(full)[::-1][np.minimum(ranks, n_real - 1)], float(full.mean())
+
+
 def _mix(rng, base, n, concentration=8.0):
     base = np.asarray(base, float)
     return rng.dirichlet(base / base.sum() * concentration, size=n)
@@ -173,14 +190,15 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
             countries.append(cname)
             n = _count(c.institutions, factor)
             # Heavy-tailed capacity: a few institutions write most papers (C9).
-            cap = rng.lognormal(0.0, params.capacity_sigma, n)
-            cap *= bloc.paper_rate * c.research_weight / cap.mean()
+            cap, mean = _capacities(rng, c.institutions, n, params.capacity_sigma)
+            cap *= bloc.paper_rate * c.research_weight / mean
+            ref = cap.mean() if n >= c.institutions else bloc.paper_rate * c.research_weight  # prestige mean ~1
             bloc_inst.append(
                 dict(
                     bloc=np.full(n, b),
                     country=np.full(n, ci),
                     capacity=cap,
-                    prestige=cap / cap.mean() * rng.lognormal(0, 0.3, n) ** 0.5,
+                    prestige=cap / ref * rng.lognormal(0, 0.3, n) ** 0.5,
                     mix=_mix(rng, bloc.field_mix, n),
                 )
             )
