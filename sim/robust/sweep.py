@@ -49,6 +49,8 @@ def sweep(options, overrides: list[str]) -> None:
     print(f"{len(worlds)} states of the world in {folder}/sample.parquet; levers: {', '.join(levers) or 'none'}")
     if not any(o.startswith("sweep.plots=") for o in overrides):
         overrides = [*overrides, "sweep.plots=false"]  # a fan chart per policy × world says little; tables do
+    if not any(o.startswith("sweep.run_tables=") for o in overrides):
+        overrides = [*overrides, "sweep.run_tables=[timeseries]"]  # all the aggregate and metrics read
     run_sample(folder, len(worlds), overrides)
     if options.outcomes:
         options.sweep = str(folder)

@@ -95,6 +95,8 @@ def sweep_run(cfg, out: Path) -> dict:
         apply_sample_row(cfg)
     if not cfg.sweep.run_plots:
         cfg.output.plots = False
+    if cfg.sweep.run_tables is not None:
+        cfg.output.tables = list(cfg.sweep.run_tables)
     digest = config_hash(cfg)
     if is_complete(out, digest):
         os.utime(out / DONE)  # the progress bar counts markers touched during this sweep
