@@ -194,6 +194,7 @@ def test_robustness_sweep_marks_levers_and_uncertainties(tmp_path):
     assert len(pd.read_parquet(out / "runs.parquet")) == 2 * 3
     # the runs keep the one table the aggregate and the metrics read
     assert len(list(out.glob("*/timeseries.parquet"))) == 6 and not list(out.glob("*/deals.parquet"))
+    assert not (out / "summary.parquet").exists()  # quantiles over one run per setting: left out
     ex = pd.read_parquet(out / "experiments.parquet")
     assert f"lever:{lever}" in ex and "outcome:compute_access_CN" in ex
     assert sum(c.startswith("uncertainty:") for c in ex) == len(roles) - 1

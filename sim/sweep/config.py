@@ -50,6 +50,10 @@ class SweepConfig:
     # checked in __post_init__ (one-line errors like every other key)
     events: dict[str, Any] = field(default_factory=dict)
     aggregate: bool = spec(True, source="build sweep.parquet and the rest when a multirun ends")
+    summary: bool = spec(
+        True,
+        source="summary.parquet, quantiles per setting; sim.robust sweep leaves it out (every setting one run)",
+    )
     plots: bool = spec(True, source="draw fan charts and distributions when a multirun ends")
     run_plots: bool = spec(False, source="per-run PNGs in a sweep (off: tables only, faster)")
     run_tables: list[str] | None = spec(
