@@ -145,27 +145,48 @@ def _indices_of(sweep_dir: Path, runs: pd.DataFrame, outcomes: list[str]) -> pd.
             "method", f"a {problem['method']} sample has no sensitivity indices", "sobol, morris (use discover on it)"
         )
     x = pd.read_parquet(sweep_dir / "sample.parquet").to_numpy()
-    frames = []
-    for outcome in outcomes:
-        if outcome not in runs:
-            raise ConfigError("outcomes", f"no column '{outcome}' in this sweep", "an outcome column of timeseries")
-        y = runs.groupby("sample_row")[outcome].mean().reindex(range(len(x)))
-        if y.isna().any():
-            raise ConfigError(
-                "sweep",
-                f"{int(y.isna().sum())} of {len(x)} sample rows have no finished run",
-                "rerun the same command to finish the sweep",
-            )
-        frames.append(_indices(problem, x, y.to_numpy(), outcome))
+    frames = [_indices(problem, x, in_sample_order(runs, outcome, len(x)), outcome) for outcome in outcomes]
     return pd.concat(frames, ignore_index=True)
+
+
+def in_sample_order(runs: pd.DataFrame, outcome: str, rows: int) -> np.ndarray:
+    """One value per sample row, in the sample's order (SALib's analyses read position), averaged over
+    the seeds the sweep ran; every row must have a finished run."""
+    if outcome not in runs:
+        raise ConfigError("outcomes", f"no column '{outcome}' in this sweep", "an outcome column of timeseries")
+    y = runs.groupby("sample_row")[outcome].mean().reindex(range(rows))
+    if y.isna().any():
+        raise ConfigError(
+            "sweep",
+            f"{int(y.isna().sum())} of {rows} sample rows have no finished run",
+            "rerun the same command to finish the sweep",
+        )
+    return y.to_numpy(dtype=float)
+
+
+def sobol_indices(problem: dict, y: np.ndarray, seed: int = 0, second_order: bool = False) -> dict[str, np.ndarray]:
+    """SALib's first-order and total Sobol indices (S1, S1_conf, ST, ST_conf, one value per input) of
+    outputs `y` of a Saltelli/Sobol design, in sample order. A constant outcome gets 0 everywhere
+    (no variance to apportion; SALib would divide by zero). The bootstrap intervals are reproducible
+    from `seed` (SALib falls back to numpy's global generator for seed 0)."""
+    columns = ("S1", "S1_conf", "ST", "ST_conf")
+    if np.ptp(y) == 0:
+        return {c: np.zeros(problem["num_vars"]) for c in columns}
+    from SALib.analyze import sobol
+
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        si = sobol.analyze(_salib(problem), y, calc_second_order=second_order, seed=seed)
+    finally:
+        np.random.set_state(state)
+    return {c: np.asarray(si[c], dtype=float) for c in columns}
 
 
 def _indices(problem: dict, x: np.ndarray, y: np.ndarray, outcome: str) -> pd.DataFrame:
     seed = problem["sample_seed"]
     if problem["method"] == "sobol":
-        from SALib.analyze import sobol
-
-        si = sobol.analyze(_salib(problem), y, calc_second_order=problem["second_order"], seed=seed)
+        si = sobol_indices(problem, y, seed, problem["second_order"])
         columns = ("S1", "S1_conf", "ST", "ST_conf")
         rank_by = "ST"
     elif problem["method"] == "morris":

@@ -21,7 +21,7 @@ FINDINGS = {
     "prim_box.parquet": "Scenario discovery (PRIM): the lever ranges that lead to the outcome of interest",
     "robustness.parquet": "Robustness of each policy across the sampled uncertainties",
     "feature_scores.parquet": "Feature scoring (EMA Workbench): which inputs move which outcomes",
-}
+}  # sobol.parquet has its own block (sobol_blocks): the top uncertainties per policy
 MAX_ROWS = 40
 
 
@@ -202,8 +202,31 @@ def _swept_numbers(folder: Path, runs: pd.DataFrame) -> list[str]:
         return []
 
 
+def sobol_blocks(folder: Path) -> list:
+    """The Sobol table of a robustness sweep: per policy and outcome, the uncertainties that matter most."""
+    from ..robust.sobol import top
+
+    path = folder / "sobol.parquet"
+    if not path.is_file():
+        return []
+    table = pd.read_parquet(path)
+    when = table["when"].iloc[0] if "when" in table and len(table) else "end of run"
+    return [
+        Text(
+            f"Which uncertainty drives each outcome under each policy ({when}): the total-order Sobol index ST "
+            "is the share of the outcome's variance across the sampled states of the world that an uncertainty "
+            "explains, alone or with the others (S1: alone); 95% bootstrap interval. Near 0: that uncertainty "
+            "does not matter for this policy."
+        ),
+        Table(
+            top(table).drop(columns="when", errors="ignore").head(MAX_ROWS),
+            "Top 3 uncertainties by ST per policy and outcome (sobol.parquet, SALib)",
+        ),
+    ]
+
+
 def findings(folder: Path) -> list:
-    found = []
+    found = sobol_blocks(folder)
     for name, caption in FINDINGS.items():
         path = folder / name
         if path.is_file():

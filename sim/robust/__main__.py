@@ -9,7 +9,9 @@ sweep    [n=10] [sampler=latin|sobol] [sample_seed=0] [uncertainties=default] [s
 metrics  sweep=DIR outcomes=COL:max,COL:min [satisfice=COL>=X,...] [year=YYYY | window=[FIRST,LAST]]
                          robustness.parquet (quantiles, worst decile, regret per policy and outcome),
                          satisficing.parquet, feature_scores.parquet, experiments.parquet (columns
-                         named lever:/uncertainty:/outcome:), plots/feature_scores.png
+                         named lever:/uncertainty:/outcome:), plots/feature_scores.png; for a
+                         sampler=sobol sweep also sobol.parquet (S1, ST and their intervals per
+                         policy, outcome and uncertainty) and plots/sobol_<outcome>.png
 search   levers=KEY:LO:HI,... objectives=COL:max:STAT,... [nfe=200] [sows=10] [search_seed=0]
          [workers=N] [year=YYYY | window=[FIRST,LAST]] [uncertainties=default] [sweep=DIR]
          [scenario=, scale=, end=, params.*, other fixed policies.*]
@@ -92,12 +94,20 @@ def parse(command: str, args: list[str]):
     # `sweep=` would name configs/sweep/ (a group of the primary config) where a file composes the options
     folder = [a.partition("=")[2].strip("'\"") for a in own if a.startswith("sweep=")]
     own = [a for a in own if not a.startswith("sweep=")]
+    # `~uncertainties.NAME` drops one entry; Hydra's bare `~key` is not a key=value option, so drop it here
+    dropped = [a.lstrip("~").partition(".")[2] for a in group if a.startswith("~") and "=" not in a]
+    group = [a for a in group if not (a.startswith("~") and "=" not in a)]
     options = command_options(f"robust_{command}", cls, own + group)
     if folder:
         options.sweep = folder[-1] or None
     if any(f.name == "uncertainties" for f in dataclasses.fields(cls)):
         from .uncertainties import check
 
+        for name in dropped:
+            if name not in options.uncertainties:
+                known = ", ".join(options.uncertainties) or "none"
+                raise ConfigError(f"~uncertainties.{name}", "no such uncertainty", known)
+            del options.uncertainties[name]
         options.uncertainties = check(options.uncertainties)
     return options, rest
 

@@ -62,7 +62,8 @@ def sweep(options, overrides: list[str]) -> None:
 
 
 def metrics(options) -> dict:
-    """robustness.parquet, satisficing.parquet, feature_scores.parquet, experiments.parquet and the plot."""
+    """robustness.parquet, satisficing.parquet, feature_scores.parquet, experiments.parquet and the plot;
+    for a Sobol sample also sobol.parquet (indices per policy) and its plots."""
     from ..analyze.when import label, parse_window, run_values
 
     if not options.sweep:
@@ -99,8 +100,35 @@ def metrics(options) -> dict:
     m.scores_plot(scores, role, folder / "plots")
     write_parquet(m.experiments(values, levers, uncertain, outcomes), folder / "experiments.parquet")
     _show(robust, results.get("satisficing"), scored, levers, label(options.year, window))
-    print(f"-> {folder}/robustness.parquet, satisficing.parquet, feature_scores.parquet, experiments.parquet")
-    return results | {"feature_scores": scored}
+    sob = _sobol(folder, p, values, levers, outcomes, label(options.year, window))
+    written = "robustness.parquet, satisficing.parquet, feature_scores.parquet, experiments.parquet"
+    print(f"-> {folder}/{written}" + (", sobol.parquet" if sob is not None else ""))
+    return results | {"feature_scores": scored} | ({"sobol": sob} if sob is not None else {})
+
+
+def _sobol(folder: Path, p: dict, values, levers: list[str], outcomes: list[str], when: str):
+    """sobol.parquet and plots/sobol_<outcome>.png for a Sobol sample; otherwise one line saying why not
+    (the other tables stand: they need no complete design)."""
+    from . import sobol
+
+    stale = folder / "sobol.parquet"
+    if p.get("sampler") != "sobol":
+        stale.unlink(missing_ok=True)
+        print(f"\nno Sobol indices: the sample is {p.get('sampler')} (sampler=sobol gives them)")
+        return None
+    try:
+        table = sobol.per_policy(values, p, levers, outcomes)
+    except ConfigError as err:
+        stale.unlink(missing_ok=True)  # an older table would disagree with the new robustness.parquet
+        print(f"\nno Sobol indices: {err}")
+        return None
+    table.insert(0, "when", when)
+    write_parquet(table, folder / "sobol.parquet")
+    sobol.plot(table, folder / "plots")
+    with pd.option_context("display.width", 180, "display.max_columns", 30):
+        print(f"\nSobol indices per policy ({when}): the top uncertainties by total-order index ST")
+        print(sobol.top(table).drop(columns="when").to_string(index=False))
+    return table
 
 
 def _show(robust, sat, scored, levers, when) -> None:
