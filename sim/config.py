@@ -19,7 +19,7 @@ from . import population
 from .mechanisms import STEP_ORDER
 from .policies import FAMILIES
 from .schema import spec
-from .sweep.config import SweepConfig
+from .sweep.config import TABLES, SweepConfig
 
 
 @dataclass
@@ -33,8 +33,8 @@ class OutputConfig:
     plots: bool = spec(True, source="write PNG plots")
     dpi: int = spec(110, lo=30, hi=600, source="plot resolution")
     tables: list[str] = spec(
-        factory=lambda: ["timeseries", "countries", "deals", "institutions", "policy_events"],
-        choices=("timeseries", "countries", "deals", "institutions", "policy_events"),
+        factory=lambda: list(TABLES),
+        choices=TABLES,
         source="tables written",
     )
     csv: bool = spec(False, source="also write CSV copies of the tables (for spreadsheets)")

@@ -94,13 +94,14 @@ def _run(scenario: Scenario, cfg, out: Path, digest: str, progress, overrides) -
     model.run(progress)
     t_model = time.perf_counter() - t0
     ts = model.recorder.timeseries()
-    tables = {
-        "timeseries": ts,
-        "countries": model.recorder.countries(),
-        "deals": model.recorder.deals(model),
-        "institutions": model.recorder.institutions(model),
-        "policy_events": model.governments.table(),
+    build = {
+        "timeseries": lambda: ts,
+        "countries": model.recorder.countries,
+        "deals": lambda: model.recorder.deals(model),
+        "institutions": lambda: model.recorder.institutions(model),
+        "policy_events": model.governments.table,
     }
+    tables = {name: build[name]() for name in cfg.output.tables}  # only those written (a sweep may keep one)
     model.release()
     written = []
     for name in cfg.output.tables:

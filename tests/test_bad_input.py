@@ -63,6 +63,9 @@ OVERRIDES = {
     "scale=huge": ("scale", "classroom, realistic"),
     "end=2040Q5": ("end", "YYYYQn"),
     "nokey=1": ("nokey", "scenario, seed"),
+    "sweep.run_tables=[timeseries,deal]": ("sweep.run_tables", "timeseries, countries, deals"),
+    "sweep.run_tables=timeseries": ("sweep.run_tables", "List"),
+    "output.tables=[summary]": ("output.tables", "timeseries, countries, deals"),
 }
 
 

@@ -55,3 +55,21 @@ def test_step_profile_accounts_for_every_phase_of_a_quarter():
         "rest",
     ):
         assert any(line.strip().startswith(phase) for line in lines[1:]), phase
+
+
+def test_robust_sweep_benchmark_prints_runs_cpu_and_the_projection():
+    proc = subprocess.run(
+        [sys.executable, "benchmarks/robust_sweep.py", "--n", "1", "scale=classroom", "hydra/launcher=basic"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "runs            4" in proc.stdout and "s a run" in proc.stdout and "goal <= 10 min" in proc.stdout
+
+
+def test_robust_sweep_benchmark_refuses_a_bad_n_in_one_line():
+    proc = subprocess.run(
+        [sys.executable, "benchmarks/robust_sweep.py", "--n", "0"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--n" in proc.stderr

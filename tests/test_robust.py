@@ -58,6 +58,7 @@ def test_every_uncertainty_is_a_model_parameter_with_a_reason_and_valid_bounds()
         (["uncertainties.tie_decay.reason="], "uncertainties.tie_decay.reason"),
         (["uncertainties=nosuch"], "uncertainties"),
         (["sampler=sobolx"], "sampler"),
+        (["sweep.run_tables=[summary]"], "sweep.run_tables"),
     ],
 )
 def test_bad_uncertainties_are_one_line_naming_the_key(args, key, capsys):
@@ -191,6 +192,9 @@ def test_robustness_sweep_marks_levers_and_uncertainties(tmp_path):
     roles = pd.read_csv(out / "roles.csv").set_index("column")["role"]
     assert roles[lever] == "lever" and (roles.drop(lever) == "uncertainty").all()
     assert len(pd.read_parquet(out / "runs.parquet")) == 2 * 3
+    # the runs keep the one table the aggregate and the metrics read
+    assert len(list(out.glob("*/timeseries.parquet"))) == 6 and not list(out.glob("*/deals.parquet"))
+    assert not (out / "summary.parquet").exists()  # quantiles over one run per setting: left out
     ex = pd.read_parquet(out / "experiments.parquet")
     assert f"lever:{lever}" in ex and "outcome:compute_access_CN" in ex
     assert sum(c.startswith("uncertainty:") for c in ex) == len(roles) - 1

@@ -19,6 +19,7 @@ from the `hydra_plugins` namespace, hence this location.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 from collections.abc import Sequence
@@ -26,22 +27,41 @@ from pathlib import Path
 
 import cloudpickle
 from hydra.core.singleton import Singleton
-from hydra.core.utils import JobReturn, configure_log, filter_overrides, setup_globals
+from hydra.core.utils import JobReturn, configure_log, filter_overrides, run_job, setup_globals
 from hydra_plugins.hydra_joblib_launcher import _core
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 from joblib import Parallel, delayed
 
+from . import job_configs
+
 log = logging.getLogger(__name__)
 
 
-def execute_job(idx: int, overrides: Sequence[str], shared: bytes) -> JobReturn:
-    """Hydra's `execute_job` in a worker, its batch-wide arguments unpickled from `shared`."""
+def execute_job(idx: int, overrides: Sequence[str], shared: bytes, batch: str) -> JobReturn:
+    """Hydra's `execute_job` in a worker, its batch-wide arguments unpickled from `shared`, its
+    config composed once per batch and re-valued for later jobs (job_configs.py)."""
+    from hydra.core.hydra_config import HydraConfig
     from hydra.core.plugins import Plugins
+    from omegaconf import open_dict
 
     hydra_context, config, task_function, singleton_state = pickle.loads(shared)
     if Plugins in Singleton._instances:  # set_state would otherwise scan for plugins again
         singleton_state["instances"][Plugins] = Singleton._instances[Plugins]
-    return _core.execute_job(idx, overrides, hydra_context, config, task_function, singleton_state)
+    # _core.execute_job, with the config from job_configs.sweep_config instead of load_sweep_config
+    setup_globals()
+    Singleton.set_state(singleton_state)
+    sweep_config = job_configs.sweep_config(hydra_context.config_loader, config, list(overrides), batch)
+    with open_dict(sweep_config):
+        sweep_config.hydra.job.id = f"{sweep_config.hydra.job.name}_{idx}"
+        sweep_config.hydra.job.num = idx
+    HydraConfig.instance().set_config(sweep_config)
+    return run_job(
+        hydra_context=hydra_context,
+        config=sweep_config,
+        task_function=task_function,
+        job_dir_key="hydra.sweep.dir",
+        job_subdir_key="hydra.sweep.subdir",
+    )
 
 
 class EntangleJoblibLauncher(JoblibLauncher):
@@ -69,8 +89,9 @@ class EntangleJoblibLauncher(JoblibLauncher):
 
         # cloudpickle, as loky would use: the task function and resolvers may be closures
         shared = cloudpickle.dumps((self.hydra_context, self.config, self.task_function, Singleton.get_state()))
+        batch = hashlib.sha1(shared).hexdigest()
         runs = Parallel(**joblib_cfg)(
-            delayed(execute_job)(initial_job_idx + idx, overrides, shared)
+            delayed(execute_job)(initial_job_idx + idx, overrides, shared, batch)
             for idx, overrides in enumerate(job_overrides)
         )
         assert isinstance(runs, list) and all(isinstance(run, JobReturn) for run in runs)

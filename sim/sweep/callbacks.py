@@ -110,6 +110,6 @@ class SweepCallback(Callback):
             print(f"error: aggregate of {sweep_dir}: {lines[0] if lines else type(err).__name__}", file=sys.stderr)
             sys.exit(1)
         log.info(
-            f"Aggregated {result['runs']} runs into {sweep_dir}/sweep.parquet, summary.parquet, runs.parquet, "
-            f"events.parquet"
+            f"Aggregated {result['runs']} runs into {sweep_dir}/sweep.parquet, "
+            f"{'summary.parquet, ' if config.sweep.summary else ''}runs.parquet, events.parquet"
         )

@@ -7,6 +7,9 @@ from typing import Any
 
 from ..schema import spec
 
+# The tables a run can write (output.tables, sweep.run_tables), in the order a run builds them.
+TABLES = ("timeseries", "countries", "deals", "institutions", "policy_events")
+
 
 @dataclass
 class EventConfig:
@@ -47,8 +50,18 @@ class SweepConfig:
     # checked in __post_init__ (one-line errors like every other key)
     events: dict[str, Any] = field(default_factory=dict)
     aggregate: bool = spec(True, source="build sweep.parquet and the rest when a multirun ends")
+    summary: bool = spec(
+        True,
+        source="summary.parquet, quantiles per setting; sim.robust sweep leaves it out (every setting one run)",
+    )
     plots: bool = spec(True, source="draw fan charts and distributions when a multirun ends")
     run_plots: bool = spec(False, source="per-run PNGs in a sweep (off: tables only, faster)")
+    run_tables: list[str] | None = spec(
+        None,
+        choices=TABLES,
+        source="tables each run of a sweep writes (unset: output.tables); sim.robust sweep keeps only "
+        "timeseries, all the aggregate and its metrics read",
+    )
     progress: bool = spec(True, source="a progress bar over runs in the terminal")
     sample: str | None = spec(None, source="a sample file (sim.analyze sample): each job runs one row")
     row: int | None = spec(None, lo=0, source="the sample row this job runs")

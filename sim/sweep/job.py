@@ -9,6 +9,7 @@ mid-run, other config, an edited scenario file) runs again from scratch.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -48,12 +49,20 @@ def run_id(overrides) -> str:
     return safe
 
 
-def apply_sample_row(cfg) -> None:
-    """Set the levers of sample row `sweep.row` (a file written by `python -m sim.analyze sample`)."""
+@functools.lru_cache(maxsize=2)
+def _sample_rows(path: str, mtime_ns: int, size: int) -> list[dict]:
+    """A sample file's rows, read once per process (a worker runs many rows of the same file)."""
     import pandas as pd
 
-    sample = pd.read_parquet(cfg.sweep.sample)
-    row = sample.iloc[int(cfg.sweep.row)]
+    sample = pd.read_parquet(path)
+    return [row.to_dict() for _, row in sample.iterrows()]
+
+
+def apply_sample_row(cfg) -> None:
+    """Set the levers of sample row `sweep.row` (a file written by `python -m sim.analyze sample`)."""
+    path = str(cfg.sweep.sample)
+    stat = os.stat(path)
+    row = _sample_rows(path, stat.st_mtime_ns, stat.st_size)[int(cfg.sweep.row)]
     for key, value in row.items():
         node = OmegaConf.select(cfg, key)
         OmegaConf.update(
@@ -95,6 +104,8 @@ def sweep_run(cfg, out: Path) -> dict:
         apply_sample_row(cfg)
     if not cfg.sweep.run_plots:
         cfg.output.plots = False
+    if cfg.sweep.run_tables is not None:
+        cfg.output.tables = list(cfg.sweep.run_tables)
     digest = config_hash(cfg)
     if is_complete(out, digest):
         os.utime(out / DONE)  # the progress bar counts markers touched during this sweep

@@ -11,7 +11,10 @@ from .aggregate import aggregate
 
 def report(sweep_dir, sweep_cfg: dict, csv: bool = False) -> dict:
     sweep_dir = Path(sweep_dir)
-    result = aggregate(sweep_dir, sweep_cfg.get("events") or {}, sweep_cfg.get("quantiles"), csv=csv)
+    with_summary = sweep_cfg.get("summary", True)
+    result = aggregate(
+        sweep_dir, sweep_cfg.get("events") or {}, sweep_cfg.get("quantiles"), csv=csv, summary=with_summary
+    )
     if not result["runs"] or not sweep_cfg.get("plots", True):
         return result
     from . import plots
@@ -19,9 +22,9 @@ def report(sweep_dir, sweep_cfg: dict, csv: bool = False) -> dict:
     runs = pd.read_parquet(sweep_dir / "runs.parquet")
     settings = result["settings"]
     keys = list(sweep_cfg.get("key_outcomes") or [])
-    summary = _key_rows(sweep_dir / "summary.parquet", keys)
     figures = sweep_dir / "plots"
-    plots.fan_charts(summary, settings, keys, figures)
+    if with_summary:  # the fan charts are drawn from its quantiles
+        plots.fan_charts(_key_rows(sweep_dir / "summary.parquet", keys), settings, keys, figures)
     plots.distributions(runs, settings, keys, figures)
     plots.event_chart(pd.read_parquet(sweep_dir / "events.parquet"), settings, figures)
     return result
