@@ -77,7 +77,8 @@ def institution_labels(country: np.ndarray, capacity: np.ndarray, countries: lis
     by_country = country[order]
     rank = np.empty(len(country), np.int64)
     rank[order] = np.arange(len(order)) - np.searchsorted(by_country, by_country, side="left")
-    names = np.asarray(countries, dtype=str)[country]
+    # Europe's "other" countries are one catalogue entry; say whose others they are.
+    names = np.asarray([c if c != "other" else "other European" for c in countries], dtype=str)[country]
     return np.char.add(np.char.add(names, " institution "), (rank + 1).astype(str))
 
 
