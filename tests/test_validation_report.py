@@ -18,7 +18,7 @@ from sim.validation.targets import TARGETS
 # Raise it as calibration improves; never lower it silently. 8 seeds, not 4: a 4-seed median is too noisy
 # for the widest targets (G2's 10-90% range over 20 seeds is 2.7-8.6 against a band of [3, 5]).
 # s7-collab: 44 (out: C6 DE_rank 2.5, C15 1.42).
-REGRESSION_IN_BAND = 44  # session 6 merged model: 44 of 46 (out: C1 29,337, C15 1.4)
+REGRESSION_IN_BAND = 45  # session 7 merged model: 45 of 46 (out: C15 1.42)
 REGRESSION_SEEDS = 8
 # The same at the shipped classroom scale (factor 0.5, shares, ratios and orderings on counts pooled over
 # seeds; absolute counts are realistic-only): CLASSROOM_IN_BAND of the parts scored there, on
