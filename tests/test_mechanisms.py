@@ -7,7 +7,7 @@ from conftest import mean_over_seeds, run, timeseries
 
 from sim.mechanisms import compute
 from sim.mechanisms.collaboration import effort_by_pair
-from sim.mechanisms.sampling import Buckets, poisson_events, sort_unit
+from sim.mechanisms.sampling import Buckets, poisson_events, sort_order, sort_unit
 from sim.policies import FAMILIES
 
 
@@ -41,6 +41,8 @@ def test_the_fast_sort_of_uniform_numbers_gives_numpys_sort_exactly(n):
     values = np.concatenate([rng.random(n), np.zeros(n // 3), np.full(n // 5, np.nextafter(1.0, 0.0))])
     rng.shuffle(values)
     assert np.array_equal(sort_unit(values), np.sort(values))
+    scaled = values * 1234.5
+    assert np.array_equal(scaled[sort_order(scaled)], np.sort(scaled))
 
 
 def test_chip_controls_cut_the_targets_access_and_evasion_restores_part_of_it():
