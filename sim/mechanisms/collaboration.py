@@ -407,10 +407,12 @@ def _merge(model, x, y, field) -> None:
         return
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
     uniq, first, count = np.unique(np.minimum(x, y) * n + np.maximum(x, y), return_index=True, return_counts=True)
-    # Only ties whose lower end proposed something can match: search those few, not every tie.
-    proposer = np.zeros(n, bool)
-    proposer[uniq // n] = True
-    cand = np.flatnonzero(proposer[np.minimum(ties.a, ties.b)])
+    # Only ties whose lower end proposed something, and whose upper end was proposed as an upper end, can
+    # match: search those few, not every tie.
+    lower, upper = np.zeros(n, bool), np.zeros(n, bool)
+    lower[uniq // n] = True
+    upper[uniq % n] = True
+    cand = np.flatnonzero(lower[np.minimum(ties.a, ties.b)] & upper[np.maximum(ties.a, ties.b)])
     keys = ties.key[cand]
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
     hit = uniq[at] == keys
