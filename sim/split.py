@@ -1,0 +1,84 @@
+"""A bloc split off from the bloc it belongs to in the sources (the UK out of Europe in `uk_own_bloc`).
+
+The calibration is Europe-wide: the UK's researchers, firms and investors were calibrated as part of Europe.
+As its own actor the UK should inherit what it had there, so that the EU and UK blocs together are the
+baseline's Europe and only the levers differ (issue 14 item 5). Two things of a bloc are not a country's
+attribute and need this module rather than the catalogue:
+
+- Co-authorship inside Europe is home output in the calibration (collaboration forms ties across blocs only),
+  so the EU and the UK start no ties with each other: their joint papers stay in each one's home output.
+- A researcher outside Europe chose Europe, then a partner anywhere in it, weighted by the partner's reach,
+  prestige and ties (collaboration's partner weight). With two blocs it would weigh two lanes as if each
+  were Europe, and its ties would stick to the part where it already has some. `pool_region_lanes` gives
+  the two lanes together what the one lane was worth, split by where the partner draw would have landed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .catalogue import CATALOGUE
+
+
+def parents(blocs: list[str]) -> dict[str, str]:
+    """{child bloc: parent bloc} for every simulated bloc that is a country of another simulated bloc's
+    catalogue entry (the UK is a country of Europe in the catalogue)."""
+    out = {}
+    for code in blocs:
+        for parent in blocs:
+            if parent != code and parent in CATALOGUE and code in CATALOGUE[parent].countries:
+                out[code] = parent
+    return out
+
+
+def regions(model) -> np.ndarray:
+    """[bloc] the bloc's region: its parent's index if it split off, else its own."""
+    idx = {code: i for i, code in enumerate(model.blocs)}
+    up = parents(model.blocs)
+    return np.array([idx[up.get(code, code)] for code in model.blocs])
+
+
+def split_affinity(model, affinity: np.ndarray) -> np.ndarray:
+    """[country, bloc] research affinity with split blocs inheriting: a country outside a region has the
+    region's affinity towards each of its blocs (one choice of Europe, shared out by `pool_region_lanes`),
+    and blocs of one region start no ties with each other (home output, as calibrated)."""
+    region = regions(model)
+    if (region == np.arange(model.n_blocs)).all():
+        return affinity
+    out = affinity.copy()
+    own = region[model.country_bloc]  # [country] its region
+    for b in np.flatnonzero(region != np.arange(model.n_blocs)):
+        outside = own != region[b]
+        out[outside, b] = affinity[outside, region[b]]
+    out[own[:, None] == region[None, :]] = 0.0
+    return out
+
+
+def pool_region_lanes(model, value: np.ndarray, memory, weight) -> np.ndarray:
+    """Per foreign lane: `value` (the affinity term) plus `memory` (the ties term), with the lanes of one author
+    towards the blocs of one split region sharing what one lane to the region was worth, in proportion to the
+    region's partner weight in each bloc (`weight()`: per author, computed only when a region is split).
+
+    Towards the region an author weighs one affinity term, the same on each of its blocs' lanes
+    (`split_affinity`) up to field fit and pool quality, so taken as their mean weighted by where partners
+    are drawn, plus all its ties there (ties with the region beget ties with the region, which the partner
+    draw then places).
+    """
+    au, nb = model.network.authors, model.n_blocs
+    region = getattr(au, "region", None)
+    if region is None:
+        region = au.region = regions(model)
+    if (region == np.arange(nb)).all():
+        return value + memory
+    w_bloc = np.bincount(au.bloc, weights=weight(), minlength=nb)
+    w_region = np.bincount(region, weights=w_bloc, minlength=nb)
+    share = w_bloc / np.maximum(w_region[region], 1e-300)  # [bloc] its share of its region's partner weight
+    jl, xl = au.lane_bloc, au.lane_author
+    split = region[jl] != region[au.bloc[xl]]  # lanes from outside a region into it
+    split &= np.bincount(region, minlength=nb)[region[jl]] > 1
+    out = value + memory
+    cell = xl[split] * nb + region[jl[split]]
+    mem = np.broadcast_to(memory, value.shape)[split]
+    total = np.bincount(cell, weights=value[split] * share[jl[split]] + mem, minlength=len(au) * nb)
+    out[split] = total[cell] * share[jl[split]]
+    return out
