@@ -82,3 +82,14 @@ def pool_region_lanes(model, value: np.ndarray, memory, weight) -> np.ndarray:
     total = np.bincount(cell, weights=value[split] * share[jl[split]] + mem, minlength=len(au) * nb)
     out[split] = total[cell] * share[jl[split]]
     return out
+
+
+def region_sum(model, per_bloc: np.ndarray) -> np.ndarray:
+    """[bloc] the sum over the bloc's region (a bloc's own value where no region is split): a bloc-wide rate
+    taken as a ratio of two region sums is the region's, as the blocs had it together in the calibration."""
+    region = getattr(model, "split_region", None)
+    if region is None:
+        region = model.split_region = regions(model)
+    if (region == np.arange(model.n_blocs)).all():
+        return per_bloc
+    return np.bincount(region, weights=per_bloc, minlength=model.n_blocs)[region]

@@ -537,7 +537,8 @@ def _write_papers(model, cap) -> None:
     cap_b = model.bloc_state.capability
     gain = np.clip(cap_b[None, :] / np.maximum(cap_b[:, None], 1e-9), 0.5, 2.0)
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
-    fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
+    learned = split.region_sum(model, (fl.papers * gain * (1 - models_cut)).sum(axis=1))
+    fl.spillover = p.spillover * learned / np.maximum(split.region_sum(model, total), 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
     exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
         by, weights=du * (rx != Risk.NONE), minlength=nb
