@@ -93,3 +93,28 @@ def region_sum(model, per_bloc: np.ndarray) -> np.ndarray:
     if (region == np.arange(model.n_blocs)).all():
         return per_bloc
     return np.bincount(region, weights=per_bloc, minlength=model.n_blocs)[region]
+
+
+def origin_shares(model, table: dict[str, dict[str, float]], rows: list[str], row_bloc, default: float) -> np.ndarray:
+    """[row, bloc] shares of a row's people from (or alumni of) each other bloc, read from `table`
+    (row name -> {bloc: share}), with split regions inheriting: a region's share goes to its blocs by their
+    research capacity (the UK's part of the people from Europe), people from another bloc of one's own region
+    are home-born as calibrated (0), and a split-off bloc with no row of its own reads its parent's row."""
+    region, blocs = regions(model), model.blocs
+    cap = np.bincount(model.inst.bloc, weights=model.inst.capacity, minlength=model.n_blocs)
+    part = cap / np.maximum(np.bincount(region, weights=cap, minlength=model.n_blocs)[region], 1e-300)
+    up, n_in = parents(blocs), np.bincount(region, minlength=model.n_blocs)
+    out = np.zeros((len(rows), model.n_blocs))
+    for r, name in enumerate(rows):
+        b = row_bloc[r]
+        shares = table.get(name, table.get(up.get(name, name), {}))
+        for o, code in enumerate(blocs):
+            if region[o] == region[b]:
+                continue  # one's own bloc, or another bloc of one's region: home-born
+            if n_in[region[o]] == 1:
+                out[r, o] = shares.get(code, default)
+            elif code != blocs[region[o]] and code in shares:  # a split-off bloc the table names itself
+                out[r, o] = shares[code]
+            else:  # a bloc of a split region: its part of the region's share
+                out[r, o] = shares.get(blocs[region[o]], default) * part[o]
+    return out

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from .. import split
+from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
 from .sampling import Buckets, poisson_events

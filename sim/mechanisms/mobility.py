@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import split
 from ..catalogue import DUAL_USE
 from ..population import bloc_bounds
 from ..schema import spec
@@ -162,12 +163,8 @@ def setup(model) -> None:
     p, inst, nb = model.params.mobility, model.inst, model.n_blocs
     rng = model.streams.mobility
     ni, blocs = len(inst), model.blocs
-    foreign = np.zeros((len(model.countries), nb))  # [country, origin] foreign-born share
-    for ci, cname in enumerate(model.countries):
-        shares = p.diaspora.get(cname, {})
-        for o, code in enumerate(blocs):
-            if o != model.country_bloc[ci]:
-                foreign[ci, o] = shares.get(code, p.diaspora_other)
+    # [country, origin] foreign-born share (a bloc split off from its region shares the region's, sim/split.py)
+    foreign = split.origin_shares(model, p.diaspora, model.countries, model.country_bloc, p.diaspora_other)
     noise = rng.lognormal(-(p.diaspora_sigma**2) / 2, p.diaspora_sigma, (ni, nb))
     origin = np.clip(foreign[inst.country] * noise, 0, 0.5)
     own = np.arange(nb)[None, :] == inst.bloc[:, None]
@@ -176,7 +173,7 @@ def setup(model) -> None:
     total = p.researchers_per_paper * inst.capacity
     stages = np.asarray(p.stage_shares) / np.sum(p.stage_shares)
     researchers = stages[:, None, None] * (total[:, None] * origin)[None, :, :]
-    alumni0 = np.array([[p.alumni.get(a, {}).get(b, 0.0) for b in blocs] for a in blocs])
+    alumni0 = split.origin_shares(model, p.alumni, blocs, np.arange(nb), 0.0)
     alumni = alumni0[inst.bloc] * (total * origin[own])[:, None]
     bloc_mix = np.array([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()])
     people = People(
