@@ -32,10 +32,40 @@ def parents(blocs: list[str]) -> dict[str, str]:
 
 
 def regions(model) -> np.ndarray:
-    """[bloc] the bloc's region: its parent's index if it split off, else its own."""
-    idx = {code: i for i, code in enumerate(model.blocs)}
-    up = parents(model.blocs)
-    return np.array([idx[up.get(code, code)] for code in model.blocs])
+    """[bloc] the bloc's region: its parent's index if it split off, else its own (kept on the model)."""
+    region = getattr(model, "split_region", None)
+    if region is None:
+        idx = {code: i for i, code in enumerate(model.blocs)}
+        up = parents(model.blocs)
+        region = model.split_region = np.array([idx[up.get(code, code)] for code in model.blocs])
+    return region
+
+
+def is_split(model) -> bool:
+    """Whether any bloc of the run split off from its region."""
+    return bool((regions(model) != np.arange(model.n_blocs)).any())
+
+
+def parts(model) -> np.ndarray:
+    """[bloc] its share of its region's research capacity at set-up (1 for a bloc that is its own region)."""
+    part = getattr(model, "split_parts", None)
+    if part is None:
+        region = regions(model)
+        cap = np.bincount(model.inst.bloc, weights=model.inst.capacity, minlength=model.n_blocs)
+        part = cap / np.maximum(np.bincount(region, weights=cap, minlength=model.n_blocs)[region], 1e-300)
+        model.split_parts = part
+    return part
+
+
+def destinations(model) -> np.ndarray | None:
+    """[bloc now, destination] weight of a destination in a researcher's choice where a region is split (None
+    where none is): staying where one is stands for the whole region (moves inside Europe were no moves in the
+    calibration), and the blocs of a split region abroad share its weight by their research capacity."""
+    if not is_split(model):
+        return None
+    region, nb = regions(model), model.n_blocs
+    same = region[:, None] == region[None, :]
+    return np.where(same, np.eye(nb), parts(model)[None, :])
 
 
 def split_affinity(model, affinity: np.ndarray) -> np.ndarray:
@@ -65,10 +95,8 @@ def pool_region_lanes(model, value: np.ndarray, memory, weight) -> np.ndarray:
     draw then places).
     """
     au, nb = model.network.authors, model.n_blocs
-    region = getattr(au, "region", None)
-    if region is None:
-        region = au.region = regions(model)
-    if (region == np.arange(nb)).all():
+    region = regions(model)
+    if not is_split(model):
         return value + memory
     w_bloc = np.bincount(au.bloc, weights=weight(), minlength=nb)
     w_region = np.bincount(region, weights=w_bloc, minlength=nb)
@@ -87,12 +115,18 @@ def pool_region_lanes(model, value: np.ndarray, memory, weight) -> np.ndarray:
 def region_sum(model, per_bloc: np.ndarray) -> np.ndarray:
     """[bloc] the sum over the bloc's region (a bloc's own value where no region is split): a bloc-wide rate
     taken as a ratio of two region sums is the region's, as the blocs had it together in the calibration."""
-    region = getattr(model, "split_region", None)
-    if region is None:
-        region = model.split_region = regions(model)
-    if (region == np.arange(model.n_blocs)).all():
+    region = regions(model)
+    if not is_split(model):
         return per_bloc
     return np.bincount(region, weights=per_bloc, minlength=model.n_blocs)[region]
+
+
+def region_mean(model, per_bloc: np.ndarray, weight) -> np.ndarray:
+    """[bloc] the `weight()`-weighted mean over the bloc's region (a bloc's own value where no region is split)."""
+    if not is_split(model):
+        return per_bloc
+    w = weight()
+    return region_sum(model, per_bloc * w) / np.maximum(region_sum(model, w), 1e-300)
 
 
 def origin_shares(model, table: dict[str, dict[str, float]], rows: list[str], row_bloc, default: float) -> np.ndarray:
@@ -100,9 +134,7 @@ def origin_shares(model, table: dict[str, dict[str, float]], rows: list[str], ro
     (row name -> {bloc: share}), with split regions inheriting: a region's share goes to its blocs by their
     research capacity (the UK's part of the people from Europe), people from another bloc of one's own region
     are home-born as calibrated (0), and a split-off bloc with no row of its own reads its parent's row."""
-    region, blocs = regions(model), model.blocs
-    cap = np.bincount(model.inst.bloc, weights=model.inst.capacity, minlength=model.n_blocs)
-    part = cap / np.maximum(np.bincount(region, weights=cap, minlength=model.n_blocs)[region], 1e-300)
+    region, blocs, part = regions(model), model.blocs, parts(model)
     up, n_in = parents(blocs), np.bincount(region, minlength=model.n_blocs)
     out = np.zeros((len(rows), model.n_blocs))
     for r, name in enumerate(rows):

@@ -258,14 +258,23 @@ def _choice(model, home_bloc, origin, dual_use, cost, share_at) -> np.ndarray:
     cap = np.maximum(model.bloc_state.capability, 1e-9) ** p.opportunity_weight
     j = np.arange(nb)[None, :]
     o, b = origin[:, None], home_bloc[:, None]
+    # Home and abroad are by region: a bloc split off from Europe (the UK) is home to the Europe-born (sim/split.py).
+    region = split.regions(model)
+    home = region[j] == region[o]
     du = dual_use[:, None]
-    w = cap[None, :] * np.exp(p.home_pull * (j == o) - cost * (j != b)) * (1 + p.network_pull * share_at[j, o])
+    w = (
+        cap[None, :]
+        * np.exp(p.home_pull * home - cost * (region[j] != region[b]))
+        * (1 + p.network_pull * share_at[j, o])
+    )
     restrict = lv.mobility[j, o]
     screen = p.personnel_weight * lv.personnel[j, o] * du
     entry = (1 - restrict) * (1 - screen)
     stay_push = 1 - p.push * np.maximum(restrict, screen)
-    friction = np.where(j == b, np.where(j == o, 1.0, stay_push), np.where(j == o, 1.0, entry))
+    friction = np.where(j == b, np.where(home, 1.0, stay_push), np.where(home, 1.0, entry))
     w = w * friction * np.where(j == b, 1.0, 1.0 - lv.shock_mobility)
+    if (weight := split.destinations(model)) is not None:
+        w = w * weight[home_bloc]
     return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
 
 
