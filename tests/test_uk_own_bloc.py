@@ -61,3 +61,16 @@ def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
     rows = V.validate(opts, progress=False)["rows"]
     n_in = sum(r["counted"] and r["in_band"] for r in rows)
     assert n_in >= UK_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]
+
+
+# The same at classroom scale, where shares are scored on counts pooled over seeds: the pooled tables fold the
+# UK into Europe too (before session 8 they did not, and C4, C5, C6 and I5 read the EU bloc alone: 22 of 37).
+UK_CLASSROOM_IN_BAND = 36
+
+
+@pytest.mark.slow
+def test_uk_own_bloc_at_classroom_scale_scores_europe_whole(tmp_path):
+    argv = ["scenario=uk_own_bloc", "scale=classroom", "seeds=8", "directions=false", "workers=2", f"out={tmp_path}"]
+    rows = V.validate(V.options(argv), progress=False)["rows"]
+    n_in = sum(r["counted"] and r["in_band"] for r in rows)
+    assert n_in >= UK_CLASSROOM_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]
