@@ -2,8 +2,8 @@
 
 The calibration is Europe-wide: the UK's researchers, firms and investors were calibrated as part of Europe.
 As its own actor the UK should inherit what it had there, so that the EU and UK blocs together are the
-baseline's Europe and only the levers differ (issue 14 item 5). Two things of a bloc are not a country's
-attribute and need this module rather than the catalogue:
+baseline's Europe and only the levers differ (issue 14 item 5). The catalogue gives the UK Europe's levels
+and takes its totals out of Europe's (`catalogue.resolve`); what is a bloc's and not a country's is here:
 
 - Co-authorship inside Europe is home output in the calibration (collaboration forms ties across blocs only),
   so the EU and the UK start no ties with each other: their joint papers stay in each one's home output.
@@ -11,6 +11,12 @@ attribute and need this module rather than the catalogue:
   prestige and ties (collaboration's partner weight). With two blocs it would weigh two lanes as if each
   were Europe, and its ties would stick to the part where it already has some. `pool_region_lanes` gives
   the two lanes together what the one lane was worth, split by where the partner draw would have landed.
+- People: diaspora and alumni of Europe are shared by research capacity (`origin_shares`), and researchers
+  choose where to work by region (`destinations`: a move inside Europe was no move).
+- Bloc-wide rates read as the region's (`region_sum`, `region_mean`): research capacity grows with Europe's
+  funding and talent, firms learn from Europe's co-authored share of output, depth is a share of its firms.
+
+Every function is a no-op in a run where no bloc split off, so the baseline is untouched.
 """
 
 from __future__ import annotations
@@ -72,9 +78,9 @@ def split_affinity(model, affinity: np.ndarray) -> np.ndarray:
     """[country, bloc] research affinity with split blocs inheriting: a country outside a region has the
     region's affinity towards each of its blocs (one choice of Europe, shared out by `pool_region_lanes`),
     and blocs of one region start no ties with each other (home output, as calibrated)."""
-    region = regions(model)
-    if (region == np.arange(model.n_blocs)).all():
+    if not is_split(model):
         return affinity
+    region = regions(model)
     out = affinity.copy()
     own = region[model.country_bloc]  # [country] its region
     for b in np.flatnonzero(region != np.arange(model.n_blocs)):
@@ -94,10 +100,9 @@ def pool_region_lanes(model, value: np.ndarray, memory, weight) -> np.ndarray:
     are drawn, plus all its ties there (ties with the region beget ties with the region, which the partner
     draw then places).
     """
-    au, nb = model.network.authors, model.n_blocs
-    region = regions(model)
     if not is_split(model):
         return value + memory
+    au, nb, region = model.network.authors, model.n_blocs, regions(model)
     w_bloc = np.bincount(au.bloc, weights=weight(), minlength=nb)
     w_region = np.bincount(region, weights=w_bloc, minlength=nb)
     share = w_bloc / np.maximum(w_region[region], 1e-300)  # [bloc] its share of its region's partner weight
@@ -115,9 +120,9 @@ def pool_region_lanes(model, value: np.ndarray, memory, weight) -> np.ndarray:
 def region_sum(model, per_bloc: np.ndarray) -> np.ndarray:
     """[bloc] the sum over the bloc's region (a bloc's own value where no region is split): a bloc-wide rate
     taken as a ratio of two region sums is the region's, as the blocs had it together in the calibration."""
-    region = regions(model)
     if not is_split(model):
         return per_bloc
+    region = regions(model)
     return np.bincount(region, weights=per_bloc, minlength=model.n_blocs)[region]
 
 
