@@ -79,8 +79,8 @@ class CountrySpec:
         hi=1000,
         source=(
             "calibrated: EU countries to CN on C6 (UK ~47%, DE ~12% of EU-CN papers); US-CN both ways on C14"
-            " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN ~3x UK-US; 9 -> 4.5 in session"
-            " 8, when the transatlantic stock started spun up)"
+            " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN ~3x UK-US; 4.5 refits it"
+            " with the session-8 spun-up start, docs/CALIBRATION.md)"
         ),
     )
 
@@ -143,7 +143,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         patent_propensity=0.6,
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],
         countries={
-            "UK": _c(620, 1550, 160, 1.1, CN=6.0, US=4.5),
+            "UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0),
             "DE": _c(530, 720, 90, 1.0, CN=0.5, US=1.0),
             "FR": _c(420, 520, 90, 1.0, CN=0.4, US=1.0),
             "IT": _c(380, 250, 40, 0.9, CN=0.4, US=0.9),
@@ -218,7 +218,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         round_rate=0.085,
         patent_propensity=0.6,
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],  # Europe's: the C10 field calibration is Europe-wide
-        countries={"UK": _c(620, 1550, 160, 1.1, CN=6.0, US=4.5, EU=1.5)},
+        countries={"UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0, EU=1.5)},
     ),
     "JP": BlocSpec(
         name="Japan",

@@ -56,11 +56,6 @@ CHANNELS_SHUT = (
     "params.investment.exit_rate=0",
     "params.standards.backer_bonus=0",
     "params.capability.frontier_capital_share=0",
-    # A tie's team is sized by its pair's capacities in the quarter it forms (collaboration.team_growth 0), so a
-    # capacity difference of one quarter stays in that tie's papers. Firm capacity still moves with screening
-    # through a channel not shut here (seed 2: firm 902's capital and stage, then its knowledge by 1.6e-4 in
-    # 2025Q3; session 8, not yet traced), which the draws' discreteness hid while papers read current capacity.
-    "params.collaboration.team_growth=1",
 )
 
 
