@@ -93,8 +93,8 @@ class Params:
         hi=20,
         source="assumption: rounds a fund draws from anywhere when screening displaced its preferred foreign "
         "round (those in its home bloc are dropped: the ticket was meant for a foreign deal). Off (0) by default: "
-        "on, capital the US screens out (2018-) goes to Europe and I1 (a test part) leaves its band, while the "
-        "diverted Chinese capital is within the paired-seed noise of CN->US capital (docs/CALIBRATION.md)",
+        "on, capital the US screens out (2018-) goes to Europe and I1 (a test part) leaves its band; the FACTS "
+        "diversion (EU screening sends Chinese capital to the US) holds without it (docs/CALIBRATION.md, session 8)",
     )
     dollar_fund_types: list[str] = spec(
         factory=lambda: ["venture", "corporate"],
