@@ -79,7 +79,8 @@ class CountrySpec:
         hi=1000,
         source=(
             "calibrated: EU countries to CN on C6 (UK ~47%, DE ~12% of EU-CN papers); US-CN both ways on C14"
-            " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN ~3x UK-US)"
+            " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN ~3x UK-US; 4.5 refits it"
+            " with the session-8 spun-up start, docs/CALIBRATION.md)"
         ),
     )
 

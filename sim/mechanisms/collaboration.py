@@ -36,8 +36,8 @@ class Params:
         hi=1,
         source=(
             "calibrated to C4, C5 2017 (fit; tried 0.0003-0.012; 0.0045 -> 0.0047 in session 6, 0.0047 -> 0.0048"
-            " in session 7, each time so that both 2017 shares sit equally inside their bands on 8 seeds):"
-            " new foreign ties per unit capacity"
+            " in session 7, each time so that both 2017 shares sit equally inside their bands on 8 seeds; 0.0051"
+            " with the session-8 spun-up start): new foreign ties per unit capacity"
         ),
     )
     tie_memory: float = spec(
@@ -52,7 +52,17 @@ class Params:
         hi=400,
         source=(
             "assumption: quarters of formation and decay at 2017 conditions run before 2017, so the 2017 tie stock"
-            " (its count and who holds it) is the one the 2017 rates sustain; 0 = the first draw only"
+            " of the mature lanes (its count and who holds it) is the one the 2017 rates sustain; 0 = the first"
+            " draw only (80: within ~7% of the steady state, time constant ~30 quarters; off by default:"
+            " docs/CALIBRATION.md, session 8)"
+        ),
+    )
+    young_lanes: list[str] = spec(
+        factory=lambda: ["CN-EU", "CN-UK", "CN-US"],
+        source=(
+            "C13 (China had the lowest AI output of the three in 2011) and C2 (Europe-China papers doubled"
+            " 2017-21): the lanes with China were young in 2017, still building up, so they keep the first draw"
+            " and are not spun up; the transatlantic lane is decades old. Bloc pairs 'A-B'"
         ),
     )
     spinup_step: int = spec(4, lo=1, hi=20, source="assumption: quarters per spin-up step (a numerical step)")
@@ -79,6 +89,16 @@ class Params:
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
     papers_per_tie: float = spec(0.06, lo=0, hi=10, source="calibrated to C1, C9 (tried 0.033-0.35): many weak ties")
+    team_growth: float = spec(
+        1.0,
+        lo=0,
+        hi=1,
+        source=(
+            "assumption: a tie is a team of individuals whose size is set when it forms; the pair's later growth"
+            " in capacity writes through new ties (reach grows with capacity), not through old ones (0). 1 = the"
+            " default: every tie writes in proportion to the pair's current capacities (0 with the session-8 start)"
+        ),
+    )
     field_match: float = spec(0.85, lo=0, hi=1, source="assumption: most ties are within a field")
     prestige_weight: float = spec(1.0, lo=0, hi=5, source="assumption: partners sought for reputation")
     degree_weight: float = spec(0.6, lo=0, hi=2, source="calibrated to C9: heavy-tailed ties")
@@ -141,6 +161,9 @@ class Authors:
         return len(self.bloc)
 
 
+TIE_ARRAYS = ("a", "b", "field", "strength", "key", "team")
+
+
 @dataclass
 class Ties:
     a: np.ndarray  # [tie] author row at one end
@@ -148,6 +171,7 @@ class Ties:
     field: np.ndarray  # [tie] index into FIELDS
     strength: np.ndarray  # [tie] how many times the pair proposed it (papers and survival grow with its root)
     key: np.ndarray  # min(a, b) * n_authors + max(a, b): the unordered pair, kept so merging needn't recompute it
+    team: np.ndarray  # [tie] the pair's sqrt(capacity x capacity) / cap_ref when the tie formed
     author_bloc: np.ndarray  # bloc of every author (fixed)
     degree: np.ndarray  # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
     degree_all: np.ndarray  # [author] ties of the author in all
@@ -161,6 +185,7 @@ class Ties:
             np.zeros(0, np.int64),
             np.zeros(0),
             np.zeros(0, np.int64),
+            np.zeros(0),
             author_bloc,
             np.zeros(n * n_blocs, np.int64),
             np.zeros(n, np.int64),
@@ -180,7 +205,7 @@ class Ties:
         ended = ~mask
         self.count(self.a[ended], self.b[ended], -1)
         rows = np.flatnonzero(mask)  # one pass over the mask, then a cheap gather per array
-        for name in ("a", "b", "field", "strength", "key"):
+        for name in TIE_ARRAYS:
             setattr(self, name, getattr(self, name)[rows])
 
 
@@ -220,9 +245,32 @@ def _spin_up(model, p) -> None:
     the validation window whatever happens to the lane. Steps of `spinup_step` quarters keep this cheap.
     """
     cap, dt = capacity(model), p.spinup_step
-    for k in range(int(np.ceil(p.spinup_quarters / dt))):
+    steps = int(np.ceil(p.spinup_quarters / dt))
+    if not steps:
+        return
+    ties = model.network.ties
+    young = _young_pairs(model, p.young_lanes)
+    kept = young[ties.author_bloc[ties.a], ties.author_bloc[ties.b]]
+    kept = {name: getattr(ties, name)[kept] for name in TIE_ARRAYS}
+    for k in range(steps):
         _form(model, cap, scale=dt, part=f"spinup{k}")
         _decay(model, quarters=dt, part=f"spinup-decay{k}")
+    # The young lanes go back to their first draw: their build-up is part of the record (C2).
+    ties.keep(~young[ties.author_bloc[ties.a], ties.author_bloc[ties.b]])
+    ties.count(kept["a"], kept["b"], 1)
+    for name in TIE_ARRAYS:
+        setattr(ties, name, np.concatenate([getattr(ties, name), kept[name]]))
+
+
+def _young_pairs(model, lanes) -> np.ndarray:
+    """[bloc, bloc] True for the bloc pairs named young ('A-B', either order); blocs not in the run are skipped."""
+    young = np.zeros((model.n_blocs, model.n_blocs), bool)
+    for lane in lanes:
+        u, _, v = lane.partition("-")
+        if u in model.blocs and v in model.blocs:
+            i, j = model.blocs.index(u), model.blocs.index(v)
+            young[i, j] = young[j, i] = True
+    return young
 
 
 def _decision_inputs(model, cap) -> None:
@@ -374,7 +422,7 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     x, y, field = x[ok], y[ok], field[ok]
     accept = _pass_screening(model, x, y, field, rng)
     x, y, field = x[accept], y[accept], field[accept]
-    _merge(model, x, y, field)
+    _merge(model, x, y, field, cap)
 
 
 def partner_weight(model, reach) -> np.ndarray:
@@ -407,7 +455,7 @@ def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     return rng.random(len(x)) < prob
 
 
-def _merge(model, x, y, field) -> None:
+def _merge(model, x, y, field, cap) -> None:
     """Add accepted ties; a pair already tied is strengthened instead (by one per proposal)."""
     ties, n = model.network.ties, len(model.network.authors)
     if not len(x):
@@ -434,6 +482,7 @@ def _merge(model, x, y, field) -> None:
     ties.field = np.concatenate([ties.field, field[sel]])
     ties.strength = np.concatenate([ties.strength, count[fresh].astype(float)])
     ties.key = np.concatenate([ties.key, uniq[fresh]])
+    ties.team = np.concatenate([ties.team, np.sqrt(cap[x[sel]] * cap[y[sel]]) / model.network.authors.cap_ref])
 
 
 def _decay(model, quarters: int = 1, part: str = "decay") -> None:
@@ -493,13 +542,11 @@ def _write_papers(model, cap) -> None:
     nb, nc = model.n_blocs, len(model.countries)
     productivity = 1.0 - lv.shock_productivity
     x, y = ties.a, ties.b
-    # papers_per_tie * sqrt(strength * cap[x] * cap[y]) / cap_ref * productivity, in place (the same operations)
-    lam = ties.strength * cap[x]
-    lam *= cap[y]
-    np.sqrt(lam, out=lam)
-    lam *= p.papers_per_tie
-    lam /= au.cap_ref
-    lam *= productivity
+    if p.team_growth == 1.0:
+        lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
+    else:
+        team = ties.team ** (1.0 - p.team_growth) * (np.sqrt(cap[x] * cap[y]) / au.cap_ref) ** p.team_growth
+        lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
     # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
     # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
     events = poisson_events(rng, lam)  # ascending: a tie's papers are one run of its index
