@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..catalogue import DUAL_USE
+from ..catalogue import DUAL_USE, FIELDS
 from ..population import bloc_bounds
 from ..schema import spec
 from ..state import People
@@ -178,7 +178,13 @@ def setup(model) -> None:
     researchers = stages[:, None, None] * (total[:, None] * origin)[None, :, :]
     alumni0 = np.array([[p.alumni.get(a, {}).get(b, 0.0) for b in blocs] for a in blocs])
     alumni = alumni0[inst.bloc] * (total * origin[own])[:, None]
-    bloc_mix = np.array([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()])
+    # Each bloc's researchers' fields are its institutions' specialisms, weighted by their researchers.
+    bloc_field = np.bincount(
+        (inst.bloc[:, None] * len(FIELDS) + np.arange(len(FIELDS))).ravel(),
+        weights=(total[:, None] * inst.mix).ravel(),
+        minlength=nb * len(FIELDS),
+    ).reshape(nb, len(FIELDS))
+    bloc_mix = bloc_field / np.maximum(bloc_field.sum(axis=1, keepdims=True), 1e-12)
     people = People(
         researchers=researchers,
         alumni=alumni,
