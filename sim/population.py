@@ -26,7 +26,7 @@ class Params:
         hi=1000,
         source=(
             "assumption: an institution of average size specialises around its bloc's field mix (Dirichlet"
-            " concentration 8: its fields' shares vary by about a third to a half of their mean)"
+            " concentration 8: a field's share varies between institutions by about 60-90% of its mean)"
         ),
     )
     field_groups: float = spec(
