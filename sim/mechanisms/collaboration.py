@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import split
 from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
@@ -207,7 +208,7 @@ def setup(model) -> None:
                 for code, v in spec_.countries[cname].affinity.items():
                     if code in model.blocs:
                         affinity[ci, model.blocs.index(code)] = v
-    authors = Authors(model, affinity)
+    authors = Authors(model, split.split_affinity(model, affinity))
     model.network = ResearchNetwork(
         authors, Ties.empty(authors.bloc, model.n_blocs), np.zeros((len(authors), model.n_blocs))
     )
@@ -326,8 +327,9 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     value = (p.tie_rate * reach)[xl] * au.lane_affinity * au.lane_fit * quality[jl]
     # Who is where (mobility): researchers born in or alumni of the partner bloc make ties there worth more.
     value *= 1.0 + model.flows.people_gain.ravel()[au.foreign_lanes]
-    if with_memory:
-        value = value + p.tie_memory * ties.degree[au.foreign_lanes]  # ties of each author with each bloc
+    memory = p.tie_memory * ties.degree[au.foreign_lanes] if with_memory else 0.0  # ties with each bloc beget ties
+    # A bloc split off from its region (the UK from Europe) shares the region's one lane (sim/split.py).
+    value = split.pool_region_lanes(model, value, memory, lambda: partner_weight(model, reach))
     value *= _open_pair(model).ravel()[au.lane_cell]
     home = p.home_value * p.tie_rate * reach
     effort = np.bincount(xl, weights=value, minlength=len(au)) + home
@@ -368,11 +370,7 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     x, j = xl[lane], jl[lane]
     if len(x) == 0:
         return
-    deg_all = model.network.ties.degree_all
-    prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
-    # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
-    degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
-    w = reach * prestige**p.prestige_weight * degree_term[deg_all]
+    w = partner_weight(model, reach)
     # Partner choice by field fit (the gravity form of co-authorship, field by field): the initiator's
     # researchers in field f look for a partner among the world's researchers in f, so its effort on the lane
     # goes to f in proportion to its own share of work there times the partner bloc's share of the field's
@@ -388,6 +386,15 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     accept = _pass_screening(model, x, y, field, rng)
     x, y, field = x[accept], y[accept], field[accept]
     _merge(model, x, y, field)
+
+
+def partner_weight(model, reach) -> np.ndarray:
+    """[author] how likely a proposal to its bloc lands on it: reach, prestige and popularity (ties beget ties)."""
+    p, deg_all = model.params.collaboration, model.network.ties.degree_all
+    prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
+    # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
+    degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
+    return reach * prestige**p.prestige_weight * degree_term[deg_all]
 
 
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
@@ -542,7 +549,8 @@ def _write_papers(model, cap) -> None:
     cap_b = model.bloc_state.capability
     gain = np.clip(cap_b[None, :] / np.maximum(cap_b[:, None], 1e-9), 0.5, 2.0)
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
-    fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
+    learned = split.region_sum(model, (fl.papers * gain * (1 - models_cut)).sum(axis=1))
+    fl.spillover = p.spillover * learned / np.maximum(split.region_sum(model, total), 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
     exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
         by, weights=du * (rx != Risk.NONE), minlength=nb
