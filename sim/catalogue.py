@@ -114,7 +114,11 @@ class BlocSpec:
     field_mix: list[float] = spec(
         factory=lambda: [0.22, 0.15, 0.14, 0.14, 0.15, 0.20],
         lo=0,
-        source="C10: vision largest joint field; robotics EU strength",
+        source=(
+            "assumption: share of the bloc's own AI research in each field (China leans to vision and telecom,"
+            " Europe to robotics); set in earlier sessions with C10 in view, not tuned since: the joint papers'"
+            " fields (C10) now come from partner choice by field fit"
+        ),
     )
     countries: dict[str, CountrySpec] = spec(factory=dict, source="MERICS counts, see catalogue")
 

@@ -51,7 +51,7 @@ class EntangleModel(mesa.Model):
         self.injected: list[tuple[str, str, object]] = []  # measures added while running (app, events)
 
         self.inst, self.firms, self.investors, self.countries = population.build(
-            self.rng, self.bloc_specs, scale, self.params.population
+            self.rng, self.bloc_specs, scale, self.params.population, self.streams.fields
         )
         self.country_bloc = np.array(
             [next(b for b, s in enumerate(self.bloc_specs.values()) if c in s.countries) for c in self.countries]

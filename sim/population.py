@@ -21,6 +21,27 @@ class Params:
 
     capacity_sigma: float = spec(1.0, lo=0, hi=3, source="calibrated to C6, C9 (tried 1.0-1.8): DE 70% < 10 papers")
     knowledge_sigma: float = spec(0.8, lo=0, hi=3, source="assumption: firm capability spread within a bloc")
+    field_concentration: float = spec(
+        8.0,
+        lo=0.01,
+        hi=1000,
+        source=(
+            "assumption: an institution of average size specialises around its bloc's field mix (Dirichlet"
+            " concentration 8: a field's share varies between institutions by about 60-90% of its mean)"
+        ),
+    )
+    field_groups: float = spec(
+        1.0,
+        lo=0,
+        hi=2,
+        source=(
+            "assumption: an institution larger than average is that many average-sized research groups, each as"
+            " specialised as an average institution; its mix is their mean (concentration grows with size^1)"
+        ),
+    )
+    firm_field_concentration: float = spec(
+        4.0, lo=0.01, hi=1000, source="assumption: firms are more specialised than institutions (a product line)"
+    )
     sector_shares: list[float] = spec(
         factory=lambda: [0.86, 0.1, 0.04], lo=0, hi=1, source="assumption: software, corporate labs, chipmakers"
     )
@@ -137,9 +158,14 @@ def _capacities(rng, n_real: int, n: int, sigma: float) -> tuple[np.ndarray, flo
     return np.sort(full)[::-1][np.minimum(ranks, n_real - 1)], float(full.mean())
 
 
-def _mix(rng, base, n, concentration=8.0):
+def _mix(rng, base, n, concentration):
+    """Field specialisms: a Dirichlet draw around the bloc's mix per row, `concentration` per row (or one for all).
+
+    Drawn as normalised gamma variates, which allow a concentration per row (numpy's dirichlet does not)."""
     base = np.asarray(base, float)
-    return rng.dirichlet(base / base.sum() * concentration, size=n)
+    alpha = np.broadcast_to(np.asarray(concentration, float), (n,))[:, None] * (base / base.sum())[None, :]
+    g = rng.gamma(alpha)
+    return g / np.maximum(g.sum(axis=1, keepdims=True), 1e-300)
 
 
 def _assign_risk(rng, capacity, share_mil, share_sec):
@@ -181,8 +207,12 @@ def sum_by_bloc(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return out
 
 
-def build(rng: np.random.Generator, specs: dict, factor: float, params):
-    """Draw institutions, firms and investors for every bloc and country. Returns arrays and country names."""
+def build(rng: np.random.Generator, specs: dict, factor: float, params, fields_rng: np.random.Generator | None = None):
+    """Draw institutions, firms and investors for every bloc and country. Returns arrays and country names.
+
+    Field specialisms come from `fields_rng` (default `rng`): their own stream, so how they are drawn
+    leaves every other attribute of the population as it is."""
+    fields_rng = rng if fields_rng is None else fields_rng
     countries: list[str] = []
     inst, firms, inv = [], [], []
     parents = split_parents(list(specs))
@@ -202,7 +232,14 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
                     country=np.full(n, ci),
                     capacity=cap,
                     prestige=cap / ref * rng.lognormal(0, 0.3, n) ** 0.5,
-                    mix=_mix(rng, bloc.field_mix, n),
+                    # A large institution is many research groups: its mix is their average, less specialised.
+                    mix=_mix(
+                        fields_rng,
+                        bloc.field_mix,
+                        n,
+                        params.field_concentration
+                        * np.maximum(cap / (bloc.paper_rate * c.research_weight), 1.0) ** params.field_groups,
+                    ),
                 )
             )
             nf = _count(c.firms, factor)
@@ -217,7 +254,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
                     stage=stage,
                     capital=np.asarray(params.stage_capital_eur_m)[stage] * rng.lognormal(0, 0.5, nf),
                     z=z,
-                    mix=_mix(rng, bloc.field_mix, nf, 4.0),
+                    mix=_mix(fields_rng, bloc.field_mix, nf, params.firm_field_concentration),
                 )
             )
             ni = _count(c.investors, factor)

@@ -56,6 +56,9 @@ CHANNELS_SHUT = (
     "params.investment.exit_rate=0",
     "params.standards.backer_bonus=0",
     "params.capability.frontier_capital_share=0",
+    # A firm's funding stage is its market reach, which sets the regimes it complies with and so its compliance
+    # cost and knowledge; partner choice by field fit reads every author's appeal, so this channel shows.
+    "params.standards.market_weight=0",
 )
 
 

@@ -99,7 +99,6 @@ class Params:
             " default: every tie writes in proportion to the pair's current capacities (0 with the session-8 start)"
         ),
     )
-    field_match: float = spec(0.85, lo=0, hi=1, source="assumption: most ties are within a field")
     prestige_weight: float = spec(1.0, lo=0, hi=5, source="assumption: partners sought for reputation")
     degree_weight: float = spec(0.6, lo=0, hi=2, source="calibrated to C9: heavy-tailed ties")
     risk_screening: list[float] = spec(
@@ -139,7 +138,6 @@ class Authors:
         self.risk = np.concatenate([inst.risk, firms.risk]).astype(np.int64)
         self.is_firm = np.arange(len(self.bloc)) >= self.n_inst
         self.mix = np.vstack([inst.mix, firms.mix])
-        self.cum_mix = np.cumsum(self.mix, axis=1)
         n = len(self.bloc)
         # Flat (author, bloc) lanes towards foreign blocs: the only lanes where foreign ties start.
         self.foreign_lanes = np.flatnonzero(self.bloc[:, None] != np.arange(model.n_blocs)[None, :])
@@ -216,6 +214,16 @@ def capacity(model) -> np.ndarray:
     return np.concatenate([model.inst.capacity, firm_cap])
 
 
+def field_share(model, weights) -> np.ndarray:
+    """[bloc, field] each bloc's share of the world's weight in each field: every author's weight (e.g. its
+    research capacity) spread over its field specialisms, summed per bloc, over the sum of all blocs."""
+    au = model.network.authors
+    cells = (au.bloc[:, None] * F + np.arange(F)[None, :]).ravel()
+    w = (np.asarray(weights)[:, None] * au.mix).ravel()
+    by_bloc = np.bincount(cells, weights=w, minlength=model.n_blocs * F).reshape(model.n_blocs, F)
+    return by_bloc / np.maximum(by_bloc.sum(axis=0), 1e-300)
+
+
 def setup(model) -> None:
     p = model.params.collaboration
     specs = list(model.bloc_specs.values())
@@ -278,10 +286,10 @@ def _decision_inputs(model, cap) -> None:
     dual-use share, and each bloc's 2017 research capacity (the yardstick of a partner pool's quality)."""
     au, nb = model.network.authors, model.n_blocs
     xl, jl = au.lane_author, au.lane_bloc
-    bloc_mix = np.array([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()])
-    # Field fit: how much of the author's work the partner bloc does too, relative to the average author of
-    # its bloc on that lane (so fit moves effort between authors, not between bloc pairs).
-    fit = (au.mix[xl] * bloc_mix[jl]).sum(axis=1)
+    # Field fit: the chance the author's researchers find their partner in the partner bloc, field by field its
+    # share of the world's capacity in the field (from the population's specialisms), relative to the average
+    # author of its bloc on that lane (so fit moves effort between authors, not between bloc pairs).
+    fit = (au.mix[xl] * field_share(model, cap)[jl]).sum(axis=1)
     mean_fit = np.bincount(au.lane_cell, weights=fit, minlength=nb * nb) / np.maximum(
         np.bincount(au.lane_cell, minlength=nb * nb), 1
     )
@@ -411,12 +419,16 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     x, j = xl[lane], jl[lane]
     if len(x) == 0:
         return
-    # The tie's field: mostly the initiator's own, else any field the partner bloc works in.
-    own = (rng.random(len(x))[:, None] > au.cum_mix[x]).sum(axis=1).clip(0, F - 1)
-    bloc_mix = np.cumsum([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()], axis=1)
-    other = (rng.random(len(x))[:, None] > bloc_mix[j]).sum(axis=1).clip(0, F - 1)
-    field = np.where(rng.random(len(x)) < p.field_match, own, other)
     w = partner_weight(model, reach)
+    # Partner choice by field fit (the gravity form of co-authorship, field by field): the initiator's
+    # researchers in field f look for a partner among the world's researchers in f, so its effort on the lane
+    # goes to f in proportion to its own share of work there times the partner bloc's share of the field's
+    # sought-after capacity (W[j, f] / sum_k W[k, f], W = sum over a bloc's authors of w_y mix_y[f]); within
+    # (bloc, field) the partner is drawn by w_y mix_y[f]: no all-pairs search. The tie's field is the shared
+    # specialism that brought the pair together, so the joint field mix is what partner choice makes of both
+    # sides' specialisms (e.g. China's weight in vision and telecom meeting Europe's), not a configured mix.
+    cum = np.cumsum(au.mix[x] * field_share(model, w)[j], axis=1)
+    field = (rng.random(len(x)) * cum[:, -1] >= cum[:, :-1].T).sum(axis=0)
     y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import split
-from ..catalogue import DUAL_USE
+from ..catalogue import DUAL_USE, FIELDS
 from ..population import bloc_bounds
 from ..schema import spec
 from ..state import People
@@ -176,7 +176,13 @@ def setup(model) -> None:
     researchers = stages[:, None, None] * (total[:, None] * origin)[None, :, :]
     alumni0 = split.origin_shares(model, p.alumni, blocs, np.arange(nb), 0.0)
     alumni = alumni0[inst.bloc] * (total * origin[own])[:, None]
-    bloc_mix = np.array([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()])
+    # Each bloc's researchers' fields are its institutions' specialisms, weighted by their researchers.
+    bloc_field = np.bincount(
+        (inst.bloc[:, None] * len(FIELDS) + np.arange(len(FIELDS))).ravel(),
+        weights=(total[:, None] * inst.mix).ravel(),
+        minlength=nb * len(FIELDS),
+    ).reshape(nb, len(FIELDS))
+    bloc_mix = bloc_field / np.maximum(bloc_field.sum(axis=1, keepdims=True), 1e-12)
     people = People(
         researchers=researchers,
         alumni=alumni,
