@@ -30,6 +30,11 @@ from .room import ROUNDS, Room, slider_keys
 CSS = (Path(__file__).with_name("page.css")).read_text()
 
 
+@solara.component_vue("number_box.vue")
+def NumberBox(text: str, event_typed: Callable[[str], None]):
+    """A number box that sends what was typed with its Enter/blur event (see number_box.vue)."""
+
+
 @solara.component_vue("seat_store.vue")
 def SeatStore(code: str, token: str = "", event_found: Callable[[list], None] | None = None):
     """Keeps a team's seat token in this browser (`token`), or reports the ones it holds (`event_found`)."""
@@ -258,6 +263,12 @@ def SharedCharts(room: Room, model_version: int):
     ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period)
 
 
+@solara.component
+def ErrorLine(text: str):
+    if text:
+        solara.Error(text, classes=["entangle-error"])
+
+
 def _act(fn, token: str, error, *args, **kwargs) -> None:
     """A screen's action on the room; a refusal shows as the screen's one-line error."""
     try:
@@ -284,8 +295,7 @@ def LecturerScreen(room: Room, token: str, error):
             )
         LecturerControls(room, token, error, room.round_length, room.countdown_s, room.auto, room.session.finished)
     Teams(team_states(room))
-    if error.value:
-        solara.Error(error.value, classes=["entangle-error"])
+    ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
     WhoDidWhat(room, room.model_version)
     SharedCharts(room, room.model_version)
     LecturerTools(room, token, error)
@@ -389,12 +399,10 @@ def TeamScreen(room: Room, token: str, error):
     i, j = blocs.index(a), blocs.index(b)
     lv = room.session.model.levers
 
-    SeatStore(code=room.code, token=token)  # the plain room link offers this seat back in this browser
     state = "committed: waiting for the lecturer's step" if seat.committed else f"draft: {len(seat.draft)} move(s)"
     TeamBar(room, token, error, f"{seat.team} · {a}", _status_line(room), state)
     Teams(team_states(room))
-    if error.value:
-        solara.Error(error.value, classes=["entangle-error"])
+    ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
     with solara.Row(gap="0px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
         with solara.Column(gap="4px", classes=["entangle-sidebar"]):
             with solara.Row(style={"align-items": "center"}):
@@ -415,6 +423,8 @@ def TeamScreen(room: Room, token: str, error):
 def TeamBar(room: Room, token: str, error, title: str, status: str, state: str):
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
         solara.Text(title, classes=["entangle-period", "entangle-team-title"])
+        # The plain room link offers this seat back in this browser; "forget this seat" undoes that.
+        SeatStore(code=room.code, token=token)
         solara.Text(status, classes=["entangle-room-status"])
         solara.Text(state, classes=["entangle-team-state"])
         commit = lambda: _act(room.commit, token, error)  # noqa: E731
@@ -426,14 +436,17 @@ def TeamBar(room: Room, token: str, error, title: str, status: str, state: str):
 def Lever(room: Room, token: str, error, key: str, partner: str, current: float, drafted: bool):
     sl = slider_keys()[key]
 
-    def move(x):
-        if x is None or abs(float(x) - current) <= sl.step / 2 + 1e-9:
-            return  # the widget snapping a value in force back to its step is not a move
-        _act(room.draft, token, error, key, partner, float(x))
+    def move(text: str):
+        try:
+            x = float(text)
+        except ValueError:
+            error.set(f"error: {sl.group}: {sl.label}: '{text[:20]}' is not a number")
+            return
+        if abs(x - current) <= sl.step / 2 + 1e-9:
+            return  # the value in force typed again (or snapped to its step) is not a move
+        _act(room.draft, token, error, key, partner, x)
 
     slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
     with solara.Div(classes=["entangle-lever", f"lever-{slug}", "drafted" if drafted else "in-force"]):
         solara.Text(f"{sl.group}: {sl.label}" + (" (draft)" if drafted else ""), classes=["entangle-lever-label"])
-        solara.InputFloat(
-            "", value=current, on_value=move, continuous_update=False, dense=True, classes=["entangle-number"]
-        )
+        NumberBox(text=f"{current:g}", event_typed=move)
