@@ -232,7 +232,9 @@ def test_rewind_in_a_room_and_the_rooms_own_clock(tmp_path):
             # Another browser without the token gets no seat, only the free blocs.
             stranger = _page(browser, f"{url}?room={code}", ".entangle-take-CN")
             assert stranger.evaluate(f"() => window.localStorage.getItem('entangle-seats:{code}')") is None
-            stranger.wait_for_selector(".entangle-seat-store[data-held='0']")  # it told the server: no seat held
+            stranger.wait_for_selector(
+                ".entangle-seat-store[data-held='0']", state="attached"
+            )  # it told the server: no seat held
             assert stranger.locator(".entangle-rejoin").count() == 0
             # The lecturer's token is in no team's page or storage, nor in the lecturer's storage.
             for page in (*teams.values(), stranger):
@@ -245,7 +247,7 @@ def test_rewind_in_a_room_and_the_rooms_own_clock(tmp_path):
             seat_url = teams["EU"].url
             teams["EU"].click(".entangle-forget-seat")
             teams["EU"].wait_for_selector(".entangle-take-CN")
-            teams["EU"].wait_for_selector(".entangle-seat-store[data-held='0']")
+            teams["EU"].wait_for_selector(".entangle-seat-store[data-held='0']", state="attached")
             assert "seat=" not in teams["EU"].url and teams["EU"].locator(".entangle-rejoin").count() == 0
             assert teams["EU"].evaluate(f"() => window.localStorage.getItem('entangle-seats:{code}')") is None
             teams["EU"].goto(seat_url)
