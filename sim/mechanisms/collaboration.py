@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import split
 from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
@@ -199,7 +200,7 @@ def setup(model) -> None:
                 for code, v in spec_.countries[cname].affinity.items():
                     if code in model.blocs:
                         affinity[ci, model.blocs.index(code)] = v
-    authors = Authors(model, affinity)
+    authors = Authors(model, split.split_affinity(model, affinity))
     model.network = ResearchNetwork(
         authors, Ties.empty(authors.bloc, model.n_blocs), np.zeros((len(authors), model.n_blocs))
     )
@@ -318,8 +319,9 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     value = (p.tie_rate * reach)[xl] * au.lane_affinity * au.lane_fit * quality[jl]
     # Who is where (mobility): researchers born in or alumni of the partner bloc make ties there worth more.
     value *= 1.0 + model.flows.people_gain.ravel()[au.foreign_lanes]
-    if with_memory:
-        value = value + p.tie_memory * ties.degree[au.foreign_lanes]  # ties of each author with each bloc
+    memory = p.tie_memory * ties.degree[au.foreign_lanes] if with_memory else 0.0  # ties with each bloc beget ties
+    # A bloc split off from its region (the UK from Europe) shares the region's one lane (sim/split.py).
+    value = split.pool_region_lanes(model, value, memory, lambda: partner_weight(model, reach))
     value *= _open_pair(model).ravel()[au.lane_cell]
     home = p.home_value * p.tie_rate * reach
     effort = np.bincount(xl, weights=value, minlength=len(au)) + home
@@ -365,17 +367,22 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     bloc_mix = np.cumsum([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()], axis=1)
     other = (rng.random(len(x))[:, None] > bloc_mix[j]).sum(axis=1).clip(0, F - 1)
     field = np.where(rng.random(len(x)) < p.field_match, own, other)
-    deg_all = model.network.ties.degree_all
-    prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
-    # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
-    degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
-    w = reach * prestige**p.prestige_weight * degree_term[deg_all]
+    w = partner_weight(model, reach)
     y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
     accept = _pass_screening(model, x, y, field, rng)
     x, y, field = x[accept], y[accept], field[accept]
     _merge(model, x, y, field)
+
+
+def partner_weight(model, reach) -> np.ndarray:
+    """[author] how likely a proposal to its bloc lands on it: reach, prestige and popularity (ties beget ties)."""
+    p, deg_all = model.params.collaboration, model.network.ties.degree_all
+    prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
+    # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
+    degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
+    return reach * prestige**p.prestige_weight * degree_term[deg_all]
 
 
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
@@ -530,7 +537,8 @@ def _write_papers(model, cap) -> None:
     cap_b = model.bloc_state.capability
     gain = np.clip(cap_b[None, :] / np.maximum(cap_b[:, None], 1e-9), 0.5, 2.0)
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
-    fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
+    learned = split.region_sum(model, (fl.papers * gain * (1 - models_cut)).sum(axis=1))
+    fl.spillover = p.spillover * learned / np.maximum(split.region_sum(model, total), 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
     exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
         by, weights=du * (rx != Risk.NONE), minlength=nb

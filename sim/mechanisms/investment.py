@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import split
 from ..catalogue import INVESTOR_TYPES, InvestorType, Stage
 from ..errors import ConfigError
 from ..schema import spec
@@ -133,11 +134,14 @@ def setup(model) -> None:
     p, n, f = model.params.investment, model.n_blocs, model.firms
     values = np.array([b.values for b in model.bloc_specs.values()])
     n_country = np.bincount(f.country, minlength=len(model.countries)).astype(float)
-    bloc_firms = np.bincount(f.bloc, minlength=n).astype(float)
-    share = n_country / np.maximum(bloc_firms[model.country_bloc], 1)
+    # Depth is a country's share of its region's firms (a bloc split off from Europe, the UK, is still
+    # measured against Europe's ecosystem, as calibrated on I5).
+    region = split.regions(model)
+    region_firms = np.bincount(region[f.bloc], minlength=n).astype(float)
+    share = n_country / np.maximum(region_firms[region[model.country_bloc]], 1)
     model.investment_market = InvestmentMarket(
         distance=np.abs(values[:, None] - values[None, :]),
-        depth=np.log(np.maximum(share, 1e-3) * len(model.countries) / n),
+        depth=np.log(np.maximum(share, 1e-3) * len(model.countries) / len(np.unique(region))),
         fund0=np.maximum(model.investors.target_capital.copy(), 1e-9),
         next_company=len(f),
         prefs=np.array([p.stage_preference[t] for t in INVESTOR_TYPES], float),
