@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app_step import app_server, rss_kib, stats  # noqa: E402
 
-from sim.app.headless import launch  # noqa: E402
+from sim.app import headless  # noqa: E402
+from sim.app.headless import launch, new_page  # noqa: E402
 
 BLOCS = ("EU", "CN", "US")
 
@@ -59,13 +60,7 @@ CLICK = """sel => { window.__t0 = performance.timeOrigin + performance.now();
 
 
 def _page(browser, url: str, ready: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.add_init_script(WS_HOOK)
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    page.goto(url)
-    page.wait_for_selector(ready)
-    return page
+    return new_page(browser, url, ready, timeout_ms=120_000, init_script=WS_HOOK)
 
 
 def _charts_ready(page) -> str:
@@ -75,20 +70,9 @@ def _charts_ready(page) -> str:
 
 def open_room(browser, url: str, auto: bool):
     """The lecturer's screen and three teams' screens (EU, CN, US) of a new room."""
-    lect = _page(browser, url + "?room", ".entangle-room-open")
-    lect.click(".entangle-room-open")
-    lect.wait_for_selector(".entangle-room-code")
-    code = lect.inner_text(".entangle-room-code").strip()
-    lect.locator(".entangle-room-step").wait_for()
-    if not auto:
-        lect.click("text=step when every team has committed")  # the lecturer steps by hand
-    teams = {}
-    for bloc in BLOCS:
-        page = _page(browser, f"{url}?room={code}", f".entangle-take-{bloc}")
-        page.fill(".entangle-team-name input", f"team {bloc}")
-        page.click(f".entangle-take-{bloc}")
-        page.wait_for_selector(".entangle-team-title")
-        teams[bloc] = page
+    page_kw = {"timeout_ms": 120_000, "init_script": WS_HOOK}
+    lect, code = headless.open_room(browser, url, by_hand=not auto, **page_kw)
+    teams = {bloc: headless.join_room(browser, url, code, bloc, f"team {bloc}", **page_kw) for bloc in BLOCS}
     lect.wait_for_selector(".team-US.team-committed, .team-US.team-deciding")
     for page in (lect, *teams.values()):
         _charts_ready(page)

@@ -3,6 +3,7 @@ rejoin, a server restart, rewind, uploads, and an export that replays the room's
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -320,3 +321,49 @@ def test_live_sessions_are_bounded_in_all(monkeypatch):
     assert live.admit()
     live.leave()
     live.leave()
+
+
+def test_a_change_is_saved_off_the_step_and_an_ended_room_stays_gone(rooms):
+    room, token = rooms.open()
+    room.settings(token, auto=False)
+    room.step(token)
+    room.flush()  # the background writer saves after the screens' redraw; a restart flushes it first
+    assert json.loads((room.folder / "room.json").read_text())["rounds"][0]["period"] == "2017Q1"
+    assert "ran to 2017Q1" in (room.folder / "room_export.yaml").read_text()
+    room.step(token)  # a save pending when the room ends must not bring its folder back
+    room.end(token)
+    room.flush()
+    assert not room.folder.exists()
+    assert room.code not in Rooms(rooms.folder).rooms
+
+
+def test_a_refused_action_does_not_reset_what_the_lecturer_typed(rooms):
+    """The error line has its own slot: showing it re-mounted the tools below it, and the rewind box
+    fell back to 1, so the confirmed rewind that followed went back to the start."""
+    import ipyvuetify as v
+    import solara
+
+    from sim.app import room_page
+
+    room, token = rooms.open()
+    room.settings(token, auto=False)
+    room.step(token)
+    room.step(token)
+    error = solara.reactive("")
+    _, rc = solara.render(room_page.LecturerScreen(room, token, error), handle_error=False)
+
+    def rewind_box():
+        return next(w for w in rc.find(v.TextField).widgets if w.label.startswith("rewind"))
+
+    def rewind_button():
+        return next(w for w in rc.find(v.Btn).widgets if "Rewind" in str(w.children))
+
+    rewind_box().v_model = "2"
+    rewind_box().fire_event("keyup.enter", None)
+    rewind_button().fire_event("click", None)  # no confirmation: refused, with one line
+    assert "discards every later round" in error.value
+    assert rewind_box().v_model == "2"
+    rc.find(v.Checkbox).widget.v_model = True
+    rewind_button().fire_event("click", None)
+    assert room.session.period == "2017Q2" and len(room.rounds) == 1
+    rc.close()

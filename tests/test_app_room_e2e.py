@@ -20,7 +20,7 @@ import pytest
 from test_app_e2e import ARTIFACTS, ROOT, _free_port
 from test_app_session import run_cli
 
-from sim.app.headless import launch
+from sim.app.headless import join_room, launch, new_page, open_room
 
 pytestmark = pytest.mark.slow
 
@@ -54,12 +54,7 @@ def _stop(proc) -> None:
 
 
 def _page(browser, url: str, ready: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(45_000)
-    page.goto(url)
-    page.wait_for_selector(ready)
-    return page
+    return new_page(browser, url, ready, accept_downloads=True)
 
 
 def _status(page) -> str:
@@ -85,15 +80,9 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
     try:
         with sync_api.sync_playwright() as p:
             browser = launch(p)
-            lect = _page(browser, url + "?room", ".entangle-room-open")
-            lect.click(".entangle-room-open")
-            lect.wait_for_selector(".entangle-room-code")
-            code = lect.inner_text(".entangle-room-code").strip()
+            lect, code = open_room(browser, url, accept_downloads=True)  # the lecturer steps by hand first
             lecturer_url = lect.url
             assert re.fullmatch(r"[A-Z2-9]{5}", code) and "lecturer=" in lecturer_url
-            lect.locator(".entangle-room-step").wait_for()
-            lect.click("text=step when every team has committed")  # the lecturer steps by hand first
-            lect.wait_for_function("() => !document.querySelector('.entangle-room-auto input').checked")
 
             teams = {}
             for bloc, name in (("EU", "Brussels"), ("CN", "Beijing"), ("US", "Washington")):
@@ -194,20 +183,11 @@ def test_rewind_in_a_room_and_the_rooms_own_clock(tmp_path):
     try:
         with sync_api.sync_playwright() as p:
             browser = launch(p)
-            lect = _page(browser, url + "?room", ".entangle-room-open")
-            lect.click(".entangle-room-open")
-            lect.wait_for_selector(".entangle-room-code")
-            code, lecturer_url = lect.inner_text(".entangle-room-code").strip(), lect.url
+            # the lecturer steps by hand: the room must not step on commits
+            lect, code = open_room(browser, url, accept_downloads=True)
+            lecturer_url = lect.url
             lecturer_token = re.search(r"lecturer=([^&]+)", lecturer_url).group(1)
-            lect.click(".entangle-room-auto")  # the lecturer steps by hand: the room must not step on commits
-            lect.wait_for_function("() => !document.querySelector('.entangle-room-auto input').checked")
-
-            teams = {}
-            for bloc in ("EU", "US"):
-                page = _page(browser, f"{url}?room={code}", f".entangle-take-{bloc}")
-                page.click(f".entangle-take-{bloc}")
-                page.wait_for_selector(".entangle-team-title")
-                teams[bloc] = page
+            teams = {bloc: join_room(browser, url, code, bloc) for bloc in ("EU", "US")}
             lect.wait_for_selector(".team-US.team-deciding")
 
             def round_(eu: float, quarter: str) -> None:
@@ -252,13 +232,26 @@ def test_rewind_in_a_room_and_the_rooms_own_clock(tmp_path):
             # Another browser without the token gets no seat, only the free blocs.
             stranger = _page(browser, f"{url}?room={code}", ".entangle-take-CN")
             assert stranger.evaluate(f"() => window.localStorage.getItem('entangle-seats:{code}')") is None
-            stranger.wait_for_timeout(1500)  # time for the page's storage check to reach the server
+            stranger.wait_for_selector(
+                ".entangle-seat-store[data-held='0']", state="attached"
+            )  # it told the server: no seat held
             assert stranger.locator(".entangle-rejoin").count() == 0
             # The lecturer's token is in no team's page or storage, nor in the lecturer's storage.
             for page in (*teams.values(), stranger):
                 assert lecturer_token not in page.content()
             assert lecturer_token not in lect.evaluate("() => JSON.stringify(window.localStorage)")
             stranger.context.close()
+
+            # A shared computer: EU forgets its seat there; the plain room link then offers no rejoin, and
+            # the seat link (kept by the team elsewhere) still gets the seat back.
+            seat_url = teams["EU"].url
+            teams["EU"].click(".entangle-forget-seat")
+            teams["EU"].wait_for_selector(".entangle-take-CN")
+            teams["EU"].wait_for_selector(".entangle-seat-store[data-held='0']", state="attached")
+            assert "seat=" not in teams["EU"].url and teams["EU"].locator(".entangle-rejoin").count() == 0
+            assert teams["EU"].evaluate(f"() => window.localStorage.getItem('entangle-seats:{code}')") is None
+            teams["EU"].goto(seat_url)
+            teams["EU"].wait_for_selector(".entangle-team-title")
 
             # A different move; US does not commit. The countdown steps the round with the lecturer gone.
             _move(teams["EU"], "regulation-strictness", 0.5)

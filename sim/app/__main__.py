@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> None:
     # Our page, not Solara's: no "This website runs on Solara" badge over the charts, our title.
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     os.environ.setdefault("SOLARA_THEME_TITLE", "Entangle")
+    # A tab that goes without saying goodbye (a laptop closed, a browser killed, a network drop) keeps its
+    # session on the server for Solara's cull timeout, 24 h by default, in case it reconnects: its model,
+    # its widgets, a room screen's watcher thread and its place under the bounds on live sessions and on a
+    # room's screens. A class of 30 closing lids would fill those bounds with ghosts; 15 minutes still
+    # covers a short break (a room screen reloads from its link in any case).
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "15m")
     # Served over plain http to 127.0.0.1 or a classroom address, the session cookie is SameSite=Lax,
     # which is what we want (the page is not embedded in another site); Solara warns about it on
     # every page load, which buries real messages in the server log.

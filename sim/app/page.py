@@ -339,38 +339,47 @@ def Downloads(c: Controller, s: Session):
         )
 
 
+def chart_json(s: Session, compare: bool, network: str, view: tuple = ("", False, False, 0)) -> str:
+    """Every chart's options as one JSON string (what the chart grid draws)."""
+    ref_name, band_on, smoothing, _ = view
+    with s.lock:
+        rows = list(s.model.recorder.rows)
+        ref = s.reference_rows() if compare else None
+        scen = s.model.scenario
+        overlay = View(
+            ref_name,
+            s.bands.runs("class") if band_on else (),
+            s.bands.runs("compare") if band_on and compare else (),
+            smoothing,
+        )
+        charts = all_charts(
+            s.model.blocs, scen.start, scen.end, rows, ref, (), network, overlay, below_charts(s.model, rows)
+        )
+        return json.dumps(charts, separators=(",", ":"))
+
+
+def marks_json(s: Session) -> str:
+    """The same marker lines go on every line chart: sent once, and only when they change (the
+    widget adds them to each chart), so a step's message holds just the new data."""
+    scen = s.model.scenario
+    axis = [periods.label(q) for q in range(scen.start, scen.end + 1)]
+    return json.dumps(mark_line(axis, s.markers()), separators=(",", ":"))
+
+
+@functools.cache
+def help_json() -> str:
+    return json.dumps({k: explain.chart_help(k) for k in CHART_KEYS})
+
+
+def last_period(s: Session) -> str:
+    return s.model.recorder.rows[-1]["period"] if s.model.recorder.rows else s.period
+
+
 @solara.component
 def Charts(s: Session, tick: int, compare: bool, network: str, view: tuple = ("", False, False, 0)):
-    ref_name, band_on, smoothing, _ = view
-
-    def build():
-        with s.lock:
-            rows = list(s.model.recorder.rows)
-            ref = s.reference_rows() if compare else None
-            scen = s.model.scenario
-            overlay = View(
-                ref_name,
-                s.bands.runs("class") if band_on else (),
-                s.bands.runs("compare") if band_on and compare else (),
-                smoothing,
-            )
-            charts = all_charts(
-                s.model.blocs, scen.start, scen.end, rows, ref, (), network, overlay, below_charts(s.model, rows)
-            )
-            return json.dumps(charts, separators=(",", ":"))
-
-    def build_marks():
-        # The same marker lines go on every line chart: sent once, and only when they change (the
-        # widget adds them to each chart), so a step's message holds just the new data.
-        scen = s.model.scenario
-        axis = [periods.label(q) for q in range(scen.start, scen.end + 1)]
-        return json.dumps(mark_line(axis, s.markers()), separators=(",", ":"))
-
-    options = solara.use_memo(build, [s, tick, compare, network, view])
-    marks = solara.use_memo(build_marks, [s, tick])
-    helps = solara.use_memo(lambda: json.dumps({k: explain.chart_help(k) for k in CHART_KEYS}), [])
-    last = s.model.recorder.rows[-1]["period"] if s.model.recorder.rows else s.period
-    ChartGrid(options_json=options, marks_json=marks, help_json=helps, period=last)
+    options = solara.use_memo(lambda: chart_json(s, compare, network, view), [s, tick, compare, network, view])
+    marks = solara.use_memo(lambda: marks_json(s), [s, tick])
+    ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=last_period(s))
 
 
 @solara.component

@@ -18,7 +18,8 @@ Pure Python, no browser: the Solara pages (room_page.py) only call these methods
   with `auto` on, whose teams have all committed), by the same code as the lecturer's button, with every
   screen closed if need be. A restarted server reads the deadline back and keeps counting.
 - The room's state (its settings, seats, drafts and rounds, plus the export) is written atomically
-  after every change; `Rooms` restores every open room from disk when the server starts, by
+  after every change, by a background writer once the screens have redrawn (room_writer.py; flushed
+  when the server exits); `Rooms` restores every open room from disk when the server starts, by
   replaying its rounds (the model is deterministic, so the replay is the room as it was).
 """
 
@@ -45,6 +46,7 @@ from ..scenario import parse_measures
 from . import uploads
 from .explain import describe
 from .levers_ui import sliders
+from .room_writer import WRITER
 from .session import Session
 
 MAX_ROOMS = 20  # open rooms on one server; the 21st "Open a room" is refused with one line
@@ -403,6 +405,10 @@ class Room:
             return data
 
     def export_yaml(self) -> str:
+        return _yaml(*self._export_parts())
+
+    def _export_parts(self) -> tuple[str, dict]:
+        """The export's header and content, taken under the lock (the YAML is written outside it)."""
         with self.lock:
             s = self.session
             ran_to = periods.label(s.model.quarter - 1) if s.started else s.period
@@ -412,7 +418,7 @@ class Room:
                 f"ran to {ran_to}.\n"
                 f"# Reproduce: python -m sim scenario=<this file> seed={self.seed} scale={s.scale} end={ran_to}\n"
             )
-            return header + yaml.safe_dump(self.export_dict(), sort_keys=False, allow_unicode=True)
+            return header, self.export_dict()
 
     # --- persistence ---------------------------------------------------------------
     def state(self) -> dict:
@@ -436,13 +442,26 @@ class Room:
         """room.json (settings, seats, drafts, rounds) and room_export.yaml, renamed into place together.
 
         The export changes only when the model or the seats do (a step, a join, a rewind, an upload):
-        a draft or a commit rewrites room.json alone, which is what the restore reads."""
-        with self.lock, Batch() as batch:
+        a draft or a commit rewrites room.json alone, which is what the restore reads. Called by the
+        background writer (room_writer.py), which calls one save at a time; an ended room is not saved
+        (its folder is gone and must stay gone)."""
+        with self.lock:
+            if self.ended:
+                return
             text = json.dumps(self.state(), indent=1, sort_keys=True)
+            parts = self._export_parts() if export else None
+        yaml_text = _yaml(*parts) if parts else None  # the slow part, with the room free for its screens
+        with self.lock, Batch() as batch:
+            if self.ended:
+                return
             batch.add(self.folder / "room.json", lambda tmp: Path(tmp).write_text(text))
-            if export:
-                yaml_text = self.export_yaml()
+            if yaml_text is not None:
                 batch.add(self.folder / "room_export.yaml", lambda tmp: Path(tmp).write_text(yaml_text))
+
+    @staticmethod
+    def flush() -> None:
+        """Every room's pending save written now (the writer otherwise waits for the screens' redraw)."""
+        WRITER.flush()
 
     @classmethod
     def restore(cls, folder: Path) -> Room:
@@ -472,13 +491,13 @@ class Room:
         return room
 
     def _changed(self, save: bool = True, export: bool = True) -> None:
-        """Every screen redraws; the state is on disk before anyone sees it."""
-        if save:
-            self.save(export)
+        """Every screen redraws; then the background writer saves the room (off the screens' path)."""
         self.version += 1
         if export:
             self.model_version += 1
         self.changed.notify_all()
+        if save:
+            WRITER.request(self, export)
 
     # --- live browser sessions ------------------------------------------------------
     def attach(self) -> bool:
@@ -503,6 +522,7 @@ class Rooms:
         self.rooms: dict[str, Room] = {}
         self.ticker: threading.Thread | None = None
         self.stopped = threading.Event()
+        WRITER.flush()  # what this process asked to save is on disk before the folder is read
         for path in sorted(self.folder.glob("*/room.json")):
             try:
                 room = Room.restore(path.parent)
@@ -562,6 +582,10 @@ class Rooms:
     def _run_ticker(self, every_s: float) -> None:
         while not self.stopped.wait(every_s):
             self.tick()
+
+
+def _yaml(header: str, data: dict) -> str:
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 def _new_code(taken: set[str]) -> str:

@@ -16,6 +16,7 @@ import html
 import re
 import threading
 import urllib.parse
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +28,11 @@ from . import live
 from .room import ROUNDS, Room, slider_keys
 
 CSS = (Path(__file__).with_name("page.css")).read_text()
+
+
+@solara.component_vue("number_box.vue")
+def NumberBox(text: str, event_typed: Callable[[str], None]):
+    """A number box that sends what was typed with its Enter/blur event (see number_box.vue)."""
 
 
 @solara.component_vue("seat_store.vue")
@@ -193,21 +199,26 @@ def _status_line(room: Room) -> str:
     return f"{'ended' if st['finished'] else st['period']} · rounds of a {st['round_length']}{clock}"
 
 
+def team_states(room: Room) -> tuple:
+    """What the teams row shows: (bloc, team, committed) per bloc (team None: no team)."""
+    with room.lock:
+        return tuple((b, s.team, s.committed) if (s := room.seats.get(b)) else (b, None, False) for b in room.blocs)
+
+
 @solara.component
-def Teams(room: Room, version):  # `version`: redraw when the room changes (same room, new state)
+def Teams(states: tuple):  # re-renders only when a team joins, commits or drafts again
     with solara.Row(classes=["entangle-room-teams"], style={"flex-wrap": "wrap"}):
-        for bloc in room.blocs:
-            seat = room.seats.get(bloc)
-            if seat is None:
+        for bloc, team, committed in states:
+            if team is None:
                 text, cls = f"{bloc}: no team (follows the rules)", "free"
             else:
-                state = "committed" if seat.committed else "deciding"
-                text, cls = f"{bloc}: {seat.team} · {state}", state
+                state = "committed" if committed else "deciding"
+                text, cls = f"{bloc}: {team} · {state}", state
             solara.Text(text, classes=["entangle-room-team", f"team-{bloc}", f"team-{cls}"])
 
 
 @solara.component
-def WhoDidWhat(room: Room, version):
+def WhoDidWhat(room: Room, model_version: int):  # rounds change only with the model (step, rewind, upload, join)
     rounds = room.public_rounds()
     if not rounds:
         solara.Text("No round yet.", classes=["entangle-sub"])
@@ -224,28 +235,115 @@ def WhoDidWhat(room: Room, version):
     solara.HTML(tag="div", unsafe_innerHTML="".join(items[:4]), classes=["entangle-who"])
 
 
-@solara.component
-def SharedCharts(room: Room, version):
-    from .page import Charts  # the single-user page's charts, drawn from the room's shared model
+_shared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # room -> its charts' data, built once a change
 
-    # Keyed on the model, not on every room change: a draft, a commit or a countdown second
-    # redraws the screen's text, never rebuilds the charts' data.
-    Charts(room.session, room.model_version, False, "papers")
+
+def shared_charts(room: Room) -> tuple[str, str, str]:
+    """(options, markers, last quarter) of the room's charts: built once per change of the model, under
+    the room's lock, for every screen (four screens used to build the same 40 kB four times a step)."""
+    from .page import chart_json, last_period, marks_json
+
+    with room.lock:
+        key = (room.model_version, id(room.session))
+        hit = _shared.get(room)
+        if hit is None or hit[0] != key:
+            s = room.session
+            hit = (key, chart_json(s, False, "papers"), marks_json(s), last_period(s))
+            _shared[room] = hit
+        return hit[1:]
+
+
+@solara.component
+def SharedCharts(room: Room, model_version: int):
+    """The single-user page's charts, drawn from the room's shared model; keyed on the model, not on
+    every room change: a draft, a commit or a countdown second never touches the charts."""
+    from .page import ChartGrid, help_json
+
+    options, marks, period = shared_charts(room)
+    ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period)
+
+
+@solara.component
+def ErrorLine(text: str):
+    if text:
+        solara.Error(text, classes=["entangle-error"])
+
+
+def _act(fn, token: str, error, *args, **kwargs) -> None:
+    """A screen's action on the room; a refusal shows as the screen's one-line error."""
+    try:
+        fn(token, *args, **kwargs)
+        error.set("")
+    except ConfigError as err:
+        error.set(f"error: {err}")
 
 
 @solara.component
 def LecturerScreen(room: Room, token: str, error):
     admitted, version = use_room(room)
+    if not admitted:
+        solara.Error("This room has too many screens open.", classes=["entangle-error"])
+        return
+    # Each part below is a component of what it shows: a room change re-renders only the parts whose
+    # values moved (a widget re-rendered is reset to its value, which would undo a half-typed number).
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
+        solara.Text(room.code, classes=["entangle-room-code", "entangle-period"])
+        with solara.Column(gap="0px"):
+            solara.Text(_status_line(room), classes=["entangle-room-status"])
+            solara.Text(
+                f"Teams join at this address with the code {room.code}: /?room={room.code}", classes=["entangle-sub"]
+            )
+        LecturerControls(room, token, error, room.round_length, room.countdown_s, room.auto, room.session.finished)
+    Teams(team_states(room))
+    ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
+    WhoDidWhat(room, room.model_version)
+    SharedCharts(room, room.model_version)
+    LecturerTools(room, token, error)
+
+
+@solara.component
+def LecturerControls(room: Room, token: str, error, round_length: str, countdown_s: int, auto: bool, finished: bool):
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
+        solara.ToggleButtonsSingle(
+            value=round_length,
+            values=list(ROUNDS),
+            on_value=lambda v: _act(room.settings, token, error, round_length=v),
+        )
+        solara.InputInt(
+            "countdown (s)",
+            value=countdown_s,
+            on_value=lambda v: v is not None and _act(room.settings, token, error, countdown_s=v),
+            classes=["entangle-countdown"],
+        )
+        solara.Button(
+            "Start countdown",
+            on_click=lambda: _act(room.start_countdown, token, error),
+            classes=["entangle-room-countdown"],
+        )
+        solara.Button(
+            "Step the round now",
+            on_click=lambda: _act(room.step, token, error),
+            color="primary",
+            disabled=finished,
+            classes=["entangle-room-step"],
+        )
+        # The room's own clock steps (room.Rooms' ticker), with this screen open or not.
+        solara.Switch(
+            label="step when every team has committed",
+            value=auto,
+            on_value=lambda v: _act(room.settings, token, error, auto=v),
+            classes=["entangle-room-auto"],
+        )
+
+
+@solara.component
+def LecturerTools(room: Room, token: str, error):
+    """Export, upload, rewind, end: rendered once (their own state only)."""
+    from .page import ScenarioUpload
+
     rewind_to = solara.use_reactive(1)
     confirm = solara.use_reactive(False)
     router = solara.use_router()
-
-    def act(fn, *args, **kwargs):
-        try:
-            fn(token, *args, **kwargs)
-            error.set("")
-        except ConfigError as err:
-            error.set(f"error: {err}")
 
     def upload(info):
         from . import uploads
@@ -255,56 +353,13 @@ def LecturerScreen(room: Room, token: str, error):
         except ConfigError as err:
             error.set(f"error: {err}")
             return
-        act(room.upload, name, data)
+        _act(room.upload, token, error, name, data)
 
     def end():
-        act(room.end)
+        _act(room.end, token, error)
         live.rooms().rooms.pop(room.code, None)
         router.push("/?room")
 
-    if not admitted:
-        solara.Error("This room has too many screens open.", classes=["entangle-error"])
-        return
-    from .page import ScenarioUpload
-
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
-        solara.Text(room.code, classes=["entangle-room-code", "entangle-period"])
-        with solara.Column(gap="0px"):
-            solara.Text(_status_line(room), classes=["entangle-room-status"])
-            solara.Text(
-                f"Teams join at this address with the code {room.code}: /?room={room.code}", classes=["entangle-sub"]
-            )
-        solara.ToggleButtonsSingle(
-            value=room.round_length, values=list(ROUNDS), on_value=lambda v: act(room.settings, round_length=v)
-        )
-        solara.InputInt(
-            "countdown (s)",
-            value=room.countdown_s,
-            on_value=lambda v: v is not None and act(room.settings, countdown_s=v),
-            classes=["entangle-countdown"],
-        )
-        solara.Button(
-            "Start countdown", on_click=lambda: act(room.start_countdown), classes=["entangle-room-countdown"]
-        )
-        solara.Button(
-            "Step the round now",
-            on_click=lambda: act(room.step),
-            color="primary",
-            disabled=room.session.finished,
-            classes=["entangle-room-step"],
-        )
-        # The room's own clock steps (room.Rooms' ticker), with this screen open or not.
-        solara.Switch(
-            label="step when every team has committed",
-            value=room.auto,
-            on_value=lambda v: act(room.settings, auto=v),
-            classes=["entangle-room-auto"],
-        )
-    Teams(room, version)
-    if error.value:
-        solara.Error(error.value, classes=["entangle-error"])
-    WhoDidWhat(room, version)
-    SharedCharts(room, version)
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="10px"):
         solara.FileDownload(
             lambda: room.export_yaml().encode(),
@@ -321,7 +376,10 @@ def LecturerScreen(room: Room, token: str, error):
             solara.Checkbox(label="yes, discard the later rounds' moves", value=confirm)
         solara.Button(
             "Rewind",
-            on_click=lambda: (act(room.rewind, int(rewind_to.value) - 1, confirm=confirm.value), confirm.set(False)),
+            on_click=lambda: (
+                _act(room.rewind, token, error, int(rewind_to.value) - 1, confirm=confirm.value),
+                confirm.set(False),
+            ),
             classes=["entangle-rewind"],
         )
         solara.Button("End the room", on_click=end, color="error", outlined=True, classes=["entangle-room-end"])
@@ -341,29 +399,10 @@ def TeamScreen(room: Room, token: str, error):
     i, j = blocs.index(a), blocs.index(b)
     lv = room.session.model.levers
 
-    def act(fn, *args):
-        try:
-            fn(token, *args)
-            error.set("")
-        except ConfigError as err:
-            error.set(f"error: {err}")
-
-    def move(key, step, current, x):
-        if x is None or abs(float(x) - current) <= step / 2 + 1e-9:
-            return  # the widget snapping a value in force back to its step is not a move
-        act(room.draft, key, b, float(x))
-
-    SeatStore(code=room.code, token=token)  # the plain room link offers this seat back in this browser
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
-        solara.Text(f"{seat.team} · {a}", classes=["entangle-period", "entangle-team-title"])
-        solara.Text(_status_line(room), classes=["entangle-room-status"])
-        state = "committed: waiting for the lecturer's step" if seat.committed else f"draft: {len(seat.draft)} move(s)"
-        solara.Text(state, classes=["entangle-team-state"])
-        solara.Button("Commit moves", on_click=lambda: act(room.commit), color="success", classes=["entangle-commit"])
-        solara.Button("Discard draft", on_click=lambda: act(room.discard), classes=["entangle-discard"])
-    Teams(room, version)
-    if error.value:
-        solara.Error(error.value, classes=["entangle-error"])
+    state = "committed: waiting for the lecturer's step" if seat.committed else f"draft: {len(seat.draft)} move(s)"
+    TeamBar(room, token, error, f"{seat.team} · {a}", _status_line(room), state)
+    Teams(team_states(room))
+    ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
     with solara.Row(gap="0px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
         with solara.Column(gap="4px", classes=["entangle-sidebar"]):
             with solara.Row(style={"align-items": "center"}):
@@ -372,19 +411,42 @@ def TeamScreen(room: Room, token: str, error):
             for key, sl in slider_keys().items():
                 drafted = seat.draft.get(f"{key}|{b}")
                 current = float(drafted.value) if drafted else float(sl.read(lv, i, j, a, b))
-                slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-                with solara.Div(classes=["entangle-lever", f"lever-{slug}", "drafted" if drafted else "in-force"]):
-                    solara.Text(
-                        f"{sl.group}: {sl.label}" + (" (draft)" if drafted else ""), classes=["entangle-lever-label"]
-                    )
-                    solara.InputFloat(
-                        "",
-                        value=round(current, 6),
-                        on_value=functools.partial(move, key, sl.step, current),
-                        continuous_update=False,
-                        dense=True,
-                        classes=["entangle-number"],
-                    )
+                # A component of the value it shows: another team's commit does not re-render it (a
+                # re-rendered number box is reset to its value, undoing what the team is typing).
+                Lever(room, token, error, key, b, round(current, 6), drafted is not None)
         with solara.Column(gap="4px", style={"flex": "1 1 auto", "min-width": "0"}):
-            WhoDidWhat(room, version)
-            SharedCharts(room, version)
+            WhoDidWhat(room, room.model_version)
+            SharedCharts(room, room.model_version)
+
+
+@solara.component
+def TeamBar(room: Room, token: str, error, title: str, status: str, state: str):
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
+        solara.Text(title, classes=["entangle-period", "entangle-team-title"])
+        # The plain room link offers this seat back in this browser; "forget this seat" undoes that.
+        SeatStore(code=room.code, token=token)
+        solara.Text(status, classes=["entangle-room-status"])
+        solara.Text(state, classes=["entangle-team-state"])
+        commit = lambda: _act(room.commit, token, error)  # noqa: E731
+        solara.Button("Commit moves", on_click=commit, color="success", classes=["entangle-commit"])
+        solara.Button("Discard draft", on_click=lambda: _act(room.discard, token, error), classes=["entangle-discard"])
+
+
+@solara.component
+def Lever(room: Room, token: str, error, key: str, partner: str, current: float, drafted: bool):
+    sl = slider_keys()[key]
+
+    def move(text: str):
+        try:
+            x = float(text)
+        except ValueError:
+            error.set(f"error: {sl.group}: {sl.label}: '{text[:20]}' is not a number")
+            return
+        if abs(x - current) <= sl.step / 2 + 1e-9:
+            return  # the value in force typed again (or snapped to its step) is not a move
+        _act(room.draft, token, error, key, partner, x)
+
+    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    with solara.Div(classes=["entangle-lever", f"lever-{slug}", "drafted" if drafted else "in-force"]):
+        solara.Text(f"{sl.group}: {sl.label}" + (" (draft)" if drafted else ""), classes=["entangle-lever-label"])
+        NumberBox(text=f"{current:g}", event_typed=move)
