@@ -55,6 +55,10 @@ def sweep(options, overrides: list[str]) -> None:
         # quantiles over one run per setting (policy × world): the metrics never read them, and at
         # 1,000 runs they took 0.7 GB and ~5 of the 30 minutes of the sweep
         overrides = [*overrides, "sweep.summary=false"]
+    if not any(o.startswith("hydra.output_subdir=") for o in overrides):
+        # no .hydra/ folder per run (3 YAML files, ~20 ms of a job): the sweep's multirun.yaml holds
+        # the config and each run's summary.json its overrides, which the aggregate reads
+        overrides = [*overrides, "hydra.output_subdir=null"]
     run_sample(folder, len(worlds), overrides)
     if options.outcomes:
         options.sweep = str(folder)
