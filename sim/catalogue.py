@@ -79,7 +79,8 @@ class CountrySpec:
         hi=1000,
         source=(
             "calibrated: EU countries to CN on C6 (UK ~47%, DE ~12% of EU-CN papers); US-CN both ways on C14"
-            " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN ~3x UK-US)"
+            " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN ~3x UK-US; 4.5 refits it"
+            " with the session-8 spun-up start, docs/CALIBRATION.md)"
         ),
     )
 
@@ -210,11 +211,13 @@ CATALOGUE: dict[str, BlocSpec] = {
         rd_growth=0.05,
         chip_supply_share=0.01,
         chip_capacity=0.01,
-        compute_stock=0.1,
+        # Europe's: capability reads the stock as the compute a bloc's firms and researchers use relative to the
+        # frontier, and the UK's were Europe's in the calibration (issue 14 item 5).
+        compute_stock=0.35,
         round_size=1.25,
         round_rate=0.085,
         patent_propensity=0.6,
-        field_mix=[0.22, 0.18, 0.14, 0.14, 0.12, 0.20],
+        field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],  # Europe's: the C10 field calibration is Europe-wide
         countries={"UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0, EU=1.5)},
     ),
     "JP": BlocSpec(
@@ -239,6 +242,11 @@ CATALOGUE: dict[str, BlocSpec] = {
 }
 
 
+# A bloc's totals (a country that leaves it takes its part of them); its other attributes are levels or
+# intensities that the country shares with the rest of the bloc.
+EXTENSIVE = ("market_size", "public_ai_budget_eur_bn", "chip_supply_share")
+
+
 def resolve(blocs: list[str], overrides: dict[str, BlocSpec]) -> dict[str, BlocSpec]:
     """The BlocSpec of every simulated bloc: catalogue entry, then scenario overrides.
 
@@ -248,5 +256,10 @@ def resolve(blocs: list[str], overrides: dict[str, BlocSpec]) -> dict[str, BlocS
     for code in blocs:
         out[code] = copy.deepcopy(overrides.get(code) or CATALOGUE[code])
     for code, bloc in out.items():
+        for child in [c for c in bloc.countries if c != code and c in out]:
+            # The country takes its share of the parent's totals with it (Europe's market and budget
+            # include the UK's), so the two blocs together are the parent as calibrated.
+            for name in EXTENSIVE:
+                setattr(bloc, name, max(getattr(bloc, name) - getattr(out[child], name), 0.0))
         bloc.countries = {c: s for c, s in bloc.countries.items() if c == code or c not in out}
     return out

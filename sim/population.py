@@ -12,6 +12,7 @@ import numpy as np
 
 from .catalogue import INVESTOR_TYPES, SECTORS, STAGES, Risk
 from .schema import spec
+from .split import parents as split_parents
 
 
 @dataclass
@@ -184,6 +185,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
     """Draw institutions, firms and investors for every bloc and country. Returns arrays and country names."""
     countries: list[str] = []
     inst, firms, inv = [], [], []
+    parents = split_parents(list(specs))
     for b, (_code, bloc) in enumerate(specs.items()):
         bloc_inst = []
         for cname, c in bloc.countries.items():
@@ -219,7 +221,9 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params):
                 )
             )
             ni = _count(c.investors, factor)
-            shares = params.investor_type_shares_by_bloc.get(_code, params.investor_type_shares)
+            by_bloc = params.investor_type_shares_by_bloc
+            # A bloc split off from its region (the UK from Europe) keeps the region's mix.
+            shares = by_bloc.get(_code, by_bloc.get(parents.get(_code, _code), params.investor_type_shares))
             itype = rng.choice(len(INVESTOR_TYPES), ni, p=np.asarray(shares) / np.sum(shares))
             appetite = np.asarray(params.risk_appetite_by_type)[itype]
             cap_i = rng.lognormal(np.log(params.investor_capital_eur_m), 1.0, ni) * bloc.round_size

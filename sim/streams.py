@@ -39,3 +39,37 @@ class Streams:
 
     def quarter(self, name: str, quarter: int, part: str) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(_key(name), quarter, _key(part))))
+
+    def key(self, name: str, quarter: int, part: str) -> np.uint64:
+        """A 64-bit key for `keyed_uniforms`, derived like `quarter`'s generator (same name, quarter, part)."""
+        seq = np.random.SeedSequence(self._seed, spawn_key=(_key(name), quarter, _key(part)))
+        return seq.generate_state(1, np.uint64)[0]
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = (np.uint64(s) for s in (30, 27, 31))
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a bijection of 64-bit words whose outputs pass as independent uniform bits."""
+    x = (x ^ (x >> _S30)) * _M1
+    x = (x ^ (x >> _S27)) * _M2
+    return x ^ (x >> _S31)
+
+
+def keyed_uniforms(key: np.uint64, ids: np.ndarray, n: int) -> np.ndarray:
+    """[len(ids), n] uniforms in (0, 1), each a hash of (key, id, column): a counter-based generator.
+
+    A row's numbers depend only on its own id, not on how many other rows there are or where they sit,
+    so a policy that adds, drops or moves some draws (an investor with more dry powder makes one more
+    attempt) leaves every other row's numbers as they were: paired runs compare decisions, not reshuffles.
+    `ids` are non-negative integers unique within a key (an agent row, or a row and a counter packed).
+    Each 64-bit hash gives two numbers of 32 bits (resolution 2**-32, ample for choices and Gumbel noise).
+    """
+    with np.errstate(over="ignore"):
+        row = _mix(np.asarray(ids, np.uint64) * _GOLDEN + key)
+        cols = np.arange(1, (n + 1) // 2 + 1, dtype=np.uint64) * _GOLDEN
+        bits = _mix(row[:, None] ^ cols[None, :])
+    halves = bits.view(np.uint32).reshape(len(row), -1)[:, :n]
+    return (halves + 0.5) * 2.0**-32

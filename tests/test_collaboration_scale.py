@@ -18,4 +18,29 @@ def _stock_pairs(*overrides: str) -> float:
 def test_a_spin_up_moves_the_2017_tie_stock_onto_the_larger_authors():
     """Tie history and popular partners move ties onto large authors: a stock run to its steady state at the
     2017 rates holds larger pairs than the first draw (docs/CALIBRATION.md, session 7, C15)."""
-    assert _stock_pairs("params.collaboration.spinup_quarters=40") > 1.3 * _stock_pairs()
+    every_lane = "params.collaboration.young_lanes=[]"
+    assert _stock_pairs("params.collaboration.spinup_quarters=40", every_lane) > 1.3 * _stock_pairs(
+        "params.collaboration.spinup_quarters=0", every_lane
+    )
+
+
+def _pairs(model, blocs: tuple[str, str]) -> set[tuple[int, int, int]]:
+    ties, bloc = model.network.ties, model.network.authors.bloc
+    i, j = (model.blocs.index(b) for b in blocs)
+    ba, bb = bloc[ties.a], bloc[ties.b]
+    sel = ((ba == i) & (bb == j)) | ((ba == j) & (bb == i))
+    return set(zip(ties.key[sel].tolist(), ties.field[sel].tolist(), ties.strength[sel].astype(int).tolist()))
+
+
+def test_the_young_lanes_with_china_start_from_their_first_draw_and_the_transatlantic_lane_is_spun_up():
+    """Europe-China ties were still building up in 2017 (C2, C13), the transatlantic ones were not: the spin-up
+    changes the US-EU stock and leaves the young lanes' first draw as it was (docs/CALIBRATION.md, session 8)."""
+    first = build_model(compose_config(["scale.factor=0.1", "seed=0", "params.collaboration.spinup_quarters=0"]))
+    spun = build_model(compose_config(["scale.factor=0.1", "seed=0", "params.collaboration.spinup_quarters=40"]))
+    assert _pairs(spun, ("EU", "CN")) == _pairs(first, ("EU", "CN"))
+    assert _pairs(spun, ("US", "CN")) == _pairs(first, ("US", "CN"))
+    assert _pairs(spun, ("EU", "US")) != _pairs(first, ("EU", "US"))
+    degree = np.bincount(spun.network.ties.a, minlength=len(spun.network.authors)) + np.bincount(
+        spun.network.ties.b, minlength=len(spun.network.authors)
+    )
+    assert (degree == spun.network.ties.degree_all).all()  # the restored young ties are counted

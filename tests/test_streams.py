@@ -82,3 +82,50 @@ def test_investment_screening_reaches_collaboration_through_firms():
     )
     base, strict = timeseries(*RUN), timeseries(*RUN, *policy)
     assert not _yearly(strict, "papers_").equals(_yearly(base, "papers_"))
+
+
+def test_keyed_uniforms_depend_only_on_their_own_id():
+    """Investment's keyed draws: a row's numbers are the same whatever other rows are drawn with it."""
+    import numpy as np
+
+    from sim.streams import Streams, keyed_uniforms
+
+    key = Streams(5).key("investment", 30, "choice")
+    ids = np.arange(2000)
+    all_rows = keyed_uniforms(key, ids, 24)
+    assert ((all_rows > 0) & (all_rows < 1)).all()
+    assert abs(all_rows.mean() - 0.5) < 0.01 and abs(all_rows.var() - 1 / 12) < 0.002
+    some = ids[::7][::-1]
+    assert np.array_equal(keyed_uniforms(key, some, 24), all_rows[some])
+    assert not np.array_equal(keyed_uniforms(Streams(5).key("investment", 31, "choice"), ids, 24), all_rows)
+
+
+def test_one_funds_pace_moves_only_its_own_attempts_and_a_round_only_the_picks_on_it():
+    """Paired runs: one fund with more dry powder keeps every other fund's attempts and candidates as they were,
+    and a round that closes on one side moves only the candidates that were that round."""
+    import numpy as np
+
+    from sim.mechanisms import investment
+    from sim.run import build_model
+    from sim.validation.runs import make_config
+
+    model = build_model(make_config("baseline", 3, 0.04, "2018Q4"))
+    model.step()
+    pace = np.full(len(model.investors), 1.5)
+    inv_a, id_a = investment._attempts(model, pace)
+    pace[10] = 6.0
+    inv_b, id_b = investment._attempts(model, pace)
+    assert (inv_b == 10).sum() >= (inv_a == 10).sum()
+    assert np.array_equal(id_a[inv_a != 10], id_b[inv_b != 10])
+
+    firm, stage, ask, seats = investment._open_rounds(model)
+    r_bloc = model.firms.bloc[firm]
+    u = investment._keyed(model, "choice", id_a, 12).reshape(len(id_a), 2, 6)
+    pick = investment._candidates(model, u[:, 0], u[:, 1], inv_a, firm, stage, r_bloc, 3, 3)
+    gone = 5  # the 6th round closes on one side only
+    keep = np.arange(len(firm)) != gone
+    pick2 = investment._candidates(model, u[:, 0], u[:, 1], inv_a, firm[keep], stage[keep], r_bloc[keep], 3, 3)
+    as_firm = np.where(pick >= 0, firm[np.maximum(pick, 0)], -1)
+    as_firm2 = np.where(pick2 >= 0, firm[keep][np.maximum(pick2, 0)], -1)
+    moved = as_firm != as_firm2
+    assert moved.any() and (as_firm[moved] == firm[gone]).all()

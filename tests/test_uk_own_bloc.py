@@ -46,14 +46,13 @@ def test_europe_whole_leaves_a_run_without_a_uk_bloc_alone():
     assert europe_whole(t) is t
 
 
-# Counted parts in band for uk_own_bloc scored as Europe = EU + UK (realistic, 8 seeds, directions off):
-# 39 of 46 after the merge of moving research capacity (32 of 41 before it; 27 of 41 with the former UK
-# entry). Out: C4 2017, C5 2021, C6 UK/DE (EU countries' ties with the UK are a foreign lane now, not home,
-# so the UK draws Europe's ties to China), C9, C15, C17. Raise it as that improves.
-# Lowered to 38 once, on purpose, in session 7: the merge of the China-team choice (I3 from decisions) and
-# tie_rate 0.0048 put I5 share_UK (0.545, band <= 0.53) and C9 top/second (1.48, band >= 1.5) out in this
-# scenario while the Europe-wide baseline rose to 45 of 46; the UK calibration is issue 14's open item.
-UK_IN_BAND = 38
+# Counted parts in band for uk_own_bloc scored as Europe = EU + UK (realistic, 8 seeds, directions off).
+# Session 8: 43 of 46 (was 38) once the UK bloc inherits what it had inside Europe (sim/split.py: Europe's one
+# research lane, people, capacity growth and spillover shared by region; Europe's field mix, investor types and
+# compute; I5 depth measured in the region). Out: C1 28,788 (floor 29,561; the baseline's 29,593 sits just
+# above it), C15 (out in the baseline too), I4 1.45 (the scenario's UK screening from 2022Q1 blocks Chinese
+# deals in the UK that the Europe-wide record kept). Raise it as that improves.
+UK_IN_BAND = 43
 
 
 @pytest.mark.slow
@@ -62,3 +61,16 @@ def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
     rows = V.validate(opts, progress=False)["rows"]
     n_in = sum(r["counted"] and r["in_band"] for r in rows)
     assert n_in >= UK_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]
+
+
+# The same at classroom scale, where shares are scored on counts pooled over seeds: the pooled tables fold the
+# UK into Europe too (before session 8 they did not, and C4, C5, C6 and I5 read the EU bloc alone: 22 of 37).
+UK_CLASSROOM_IN_BAND = 36
+
+
+@pytest.mark.slow
+def test_uk_own_bloc_at_classroom_scale_scores_europe_whole(tmp_path):
+    argv = ["scenario=uk_own_bloc", "scale=classroom", "seeds=8", "directions=false", "workers=2", f"out={tmp_path}"]
+    rows = V.validate(V.options(argv), progress=False)["rows"]
+    n_in = sum(r["counted"] and r["in_band"] for r in rows)
+    assert n_in >= UK_CLASSROOM_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import split
 from ..population import bloc_bounds
 from ..schema import spec
 
@@ -137,16 +138,23 @@ def research_funding(model) -> np.ndarray:
     return public + p.private_research_share * private
 
 
+def _researchers(model):
+    """A callable giving [bloc] its institutions' research capacity (the weights of a region's mean)."""
+    return lambda: np.bincount(model.inst.bloc, weights=model.inst.capacity, minlength=model.n_blocs)
+
+
 def grow_research(model) -> None:
     """Move every bloc's research capacity a step towards what its funding, compute and talent sustain."""
     s, p = model.bloc_state, model.params.capability
     funding = research_funding(model)
     if np.isnan(s.research_funding0).any():
         s.research_funding0 = np.maximum(funding, 1e-9)
+    # A bloc split off from its region (the UK from Europe) grows with the region's funding and talent, as
+    # it did inside it in the calibration (sim/split.py); elsewhere these are the bloc's own.
     sustained = (
-        (funding / s.research_funding0) ** p.funding_elasticity
+        (split.region_sum(model, funding) / split.region_sum(model, s.research_funding0)) ** p.funding_elasticity
         * (research_compute(model) / np.maximum(s.research_compute0, 1e-12)) ** p.research_compute_elasticity
-        * (1 + s.talent_inflow)
+        * (1 + split.region_mean(model, s.talent_inflow, _researchers(model)))
     )
     step = (sustained - s.research_level) / p.capacity_adjustment_quarters
     # Growth is bounded by the people who can be trained or hired; shrinking is not (contracts end).

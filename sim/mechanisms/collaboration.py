@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import split
 from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
@@ -35,8 +36,8 @@ class Params:
         hi=1,
         source=(
             "calibrated to C4, C5 2017 (fit; tried 0.0003-0.012; 0.0045 -> 0.0047 in session 6, 0.0047 -> 0.0048"
-            " in session 7, each time so that both 2017 shares sit equally inside their bands on 8 seeds):"
-            " new foreign ties per unit capacity"
+            " in session 7, each time so that both 2017 shares sit equally inside their bands on 8 seeds; 0.0051"
+            " with the session-8 spun-up start): new foreign ties per unit capacity"
         ),
     )
     tie_memory: float = spec(
@@ -51,7 +52,17 @@ class Params:
         hi=400,
         source=(
             "assumption: quarters of formation and decay at 2017 conditions run before 2017, so the 2017 tie stock"
-            " (its count and who holds it) is the one the 2017 rates sustain; 0 = the first draw only"
+            " of the mature lanes (its count and who holds it) is the one the 2017 rates sustain; 0 = the first"
+            " draw only (80: within ~7% of the steady state, time constant ~30 quarters; off by default:"
+            " docs/CALIBRATION.md, session 8)"
+        ),
+    )
+    young_lanes: list[str] = spec(
+        factory=lambda: ["CN-EU", "CN-UK", "CN-US"],
+        source=(
+            "C13 (China had the lowest AI output of the three in 2011) and C2 (Europe-China papers doubled"
+            " 2017-21): the lanes with China were young in 2017, still building up, so they keep the first draw"
+            " and are not spun up; the transatlantic lane is decades old. Bloc pairs 'A-B'"
         ),
     )
     spinup_step: int = spec(4, lo=1, hi=20, source="assumption: quarters per spin-up step (a numerical step)")
@@ -78,6 +89,16 @@ class Params:
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
     papers_per_tie: float = spec(0.06, lo=0, hi=10, source="calibrated to C1, C9 (tried 0.033-0.35): many weak ties")
+    team_growth: float = spec(
+        1.0,
+        lo=0,
+        hi=1,
+        source=(
+            "assumption: a tie is a team of individuals whose size is set when it forms; the pair's later growth"
+            " in capacity writes through new ties (reach grows with capacity), not through old ones (0). 1 = the"
+            " default: every tie writes in proportion to the pair's current capacities (0 with the session-8 start)"
+        ),
+    )
     field_match: float = spec(0.85, lo=0, hi=1, source="assumption: most ties are within a field")
     prestige_weight: float = spec(1.0, lo=0, hi=5, source="assumption: partners sought for reputation")
     degree_weight: float = spec(0.6, lo=0, hi=2, source="calibrated to C9: heavy-tailed ties")
@@ -140,6 +161,9 @@ class Authors:
         return len(self.bloc)
 
 
+TIE_ARRAYS = ("a", "b", "field", "strength", "key", "team")
+
+
 @dataclass
 class Ties:
     a: np.ndarray  # [tie] author row at one end
@@ -147,6 +171,7 @@ class Ties:
     field: np.ndarray  # [tie] index into FIELDS
     strength: np.ndarray  # [tie] how many times the pair proposed it (papers and survival grow with its root)
     key: np.ndarray  # min(a, b) * n_authors + max(a, b): the unordered pair, kept so merging needn't recompute it
+    team: np.ndarray  # [tie] the pair's sqrt(capacity x capacity) / cap_ref when the tie formed
     author_bloc: np.ndarray  # bloc of every author (fixed)
     degree: np.ndarray  # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
     degree_all: np.ndarray  # [author] ties of the author in all
@@ -160,6 +185,7 @@ class Ties:
             np.zeros(0, np.int64),
             np.zeros(0),
             np.zeros(0, np.int64),
+            np.zeros(0),
             author_bloc,
             np.zeros(n * n_blocs, np.int64),
             np.zeros(n, np.int64),
@@ -178,7 +204,7 @@ class Ties:
     def keep(self, mask):
         self.count(self.a[~mask], self.b[~mask], -1)
         rows = np.flatnonzero(mask)  # one pass over the mask, then a cheap gather per array
-        for name in ("a", "b", "field", "strength", "key"):
+        for name in TIE_ARRAYS:
             setattr(self, name, getattr(self, name)[rows])
 
 
@@ -199,7 +225,7 @@ def setup(model) -> None:
                 for code, v in spec_.countries[cname].affinity.items():
                     if code in model.blocs:
                         affinity[ci, model.blocs.index(code)] = v
-    authors = Authors(model, affinity)
+    authors = Authors(model, split.split_affinity(model, affinity))
     model.network = ResearchNetwork(
         authors, Ties.empty(authors.bloc, model.n_blocs), np.zeros((len(authors), model.n_blocs))
     )
@@ -218,9 +244,32 @@ def _spin_up(model, p) -> None:
     the validation window whatever happens to the lane. Steps of `spinup_step` quarters keep this cheap.
     """
     cap, dt = capacity(model), p.spinup_step
-    for k in range(int(np.ceil(p.spinup_quarters / dt))):
+    steps = int(np.ceil(p.spinup_quarters / dt))
+    if not steps:
+        return
+    ties = model.network.ties
+    young = _young_pairs(model, p.young_lanes)
+    kept = young[ties.author_bloc[ties.a], ties.author_bloc[ties.b]]
+    kept = {name: getattr(ties, name)[kept] for name in TIE_ARRAYS}
+    for k in range(steps):
         _form(model, cap, scale=dt, part=f"spinup{k}")
         _decay(model, quarters=dt, part=f"spinup-decay{k}")
+    # The young lanes go back to their first draw: their build-up is part of the record (C2).
+    ties.keep(~young[ties.author_bloc[ties.a], ties.author_bloc[ties.b]])
+    ties.count(kept["a"], kept["b"], 1)
+    for name in TIE_ARRAYS:
+        setattr(ties, name, np.concatenate([getattr(ties, name), kept[name]]))
+
+
+def _young_pairs(model, lanes) -> np.ndarray:
+    """[bloc, bloc] True for the bloc pairs named young ('A-B', either order); blocs not in the run are skipped."""
+    young = np.zeros((model.n_blocs, model.n_blocs), bool)
+    for lane in lanes:
+        u, _, v = lane.partition("-")
+        if u in model.blocs and v in model.blocs:
+            i, j = model.blocs.index(u), model.blocs.index(v)
+            young[i, j] = young[j, i] = True
+    return young
 
 
 def _decision_inputs(model, cap) -> None:
@@ -318,8 +367,9 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     value = (p.tie_rate * reach)[xl] * au.lane_affinity * au.lane_fit * quality[jl]
     # Who is where (mobility): researchers born in or alumni of the partner bloc make ties there worth more.
     value *= 1.0 + model.flows.people_gain.ravel()[au.foreign_lanes]
-    if with_memory:
-        value = value + p.tie_memory * ties.degree[au.foreign_lanes]  # ties of each author with each bloc
+    memory = p.tie_memory * ties.degree[au.foreign_lanes] if with_memory else 0.0  # ties with each bloc beget ties
+    # A bloc split off from its region (the UK from Europe) shares the region's one lane (sim/split.py).
+    value = split.pool_region_lanes(model, value, memory, lambda: partner_weight(model, reach))
     value *= _open_pair(model).ravel()[au.lane_cell]
     home = p.home_value * p.tie_rate * reach
     effort = np.bincount(xl, weights=value, minlength=len(au)) + home
@@ -365,17 +415,22 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     bloc_mix = np.cumsum([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()], axis=1)
     other = (rng.random(len(x))[:, None] > bloc_mix[j]).sum(axis=1).clip(0, F - 1)
     field = np.where(rng.random(len(x)) < p.field_match, own, other)
-    deg_all = model.network.ties.degree_all
-    prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
-    # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
-    degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
-    w = reach * prestige**p.prestige_weight * degree_term[deg_all]
+    w = partner_weight(model, reach)
     y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
     accept = _pass_screening(model, x, y, field, rng)
     x, y, field = x[accept], y[accept], field[accept]
-    _merge(model, x, y, field)
+    _merge(model, x, y, field, cap)
+
+
+def partner_weight(model, reach) -> np.ndarray:
+    """[author] how likely a proposal to its bloc lands on it: reach, prestige and popularity (ties beget ties)."""
+    p, deg_all = model.params.collaboration, model.network.ties.degree_all
+    prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
+    # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
+    degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
+    return reach * prestige**p.prestige_weight * degree_term[deg_all]
 
 
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
@@ -399,7 +454,7 @@ def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     return rng.random(len(x)) < prob
 
 
-def _merge(model, x, y, field) -> None:
+def _merge(model, x, y, field, cap) -> None:
     """Add accepted ties; a pair already tied is strengthened instead (by one per proposal)."""
     ties, n = model.network.ties, len(model.network.authors)
     if not len(x):
@@ -424,6 +479,7 @@ def _merge(model, x, y, field) -> None:
     ties.field = np.concatenate([ties.field, field[sel]])
     ties.strength = np.concatenate([ties.strength, count[fresh].astype(float)])
     ties.key = np.concatenate([ties.key, uniq[fresh]])
+    ties.team = np.concatenate([ties.team, np.sqrt(cap[x[sel]] * cap[y[sel]]) / model.network.authors.cap_ref])
 
 
 def _decay(model, quarters: int = 1, part: str = "decay") -> None:
@@ -477,7 +533,11 @@ def _write_papers(model, cap) -> None:
     nb, nc = model.n_blocs, len(model.countries)
     productivity = 1.0 - lv.shock_productivity
     x, y = ties.a, ties.b
-    lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
+    if p.team_growth == 1.0:
+        lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
+    else:
+        team = ties.team ** (1.0 - p.team_growth) * (np.sqrt(cap[x] * cap[y]) / au.cap_ref) ** p.team_growth
+        lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
     # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
     # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
     events = poisson_events(rng, lam)  # ascending: a tie's papers are one run of its index
@@ -530,7 +590,8 @@ def _write_papers(model, cap) -> None:
     cap_b = model.bloc_state.capability
     gain = np.clip(cap_b[None, :] / np.maximum(cap_b[:, None], 1e-9), 0.5, 2.0)
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
-    fl.spillover = p.spillover * (fl.papers * gain * (1 - models_cut)).sum(axis=1) / np.maximum(total, 1e-9)
+    learned = split.region_sum(model, (fl.papers * gain * (1 - models_cut)).sum(axis=1))
+    fl.spillover = p.spillover * learned / np.maximum(split.region_sum(model, total), 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
     exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
         by, weights=du * (rx != Risk.NONE), minlength=nb

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import split
 from ..catalogue import INVESTOR_TYPES, InvestorType, Stage
 from ..errors import ConfigError
 from ..schema import spec
 from ..state import InvestmentMarket
-from .sampling import poisson_events
+from ..streams import keyed_uniforms
 
 SENSITIVITY = np.array([0.4, 0.7, 1.0])  # [sector] software, corporate lab, chipmaker
 RAISING = int(Stage.LISTED)  # number of stages that raise private rounds: seed ... F+
@@ -93,8 +94,8 @@ class Params:
         hi=20,
         source="assumption: rounds a fund draws from anywhere when screening displaced its preferred foreign "
         "round (those in its home bloc are dropped: the ticket was meant for a foreign deal). Off (0) by default: "
-        "on, capital the US screens out (2018-) goes to Europe and I1 (a test part) leaves its band, while the "
-        "diverted Chinese capital is within the paired-seed noise of CN->US capital (docs/CALIBRATION.md)",
+        "on, capital the US screens out (2018-) goes to Europe and I1 (a test part) leaves its band; the FACTS "
+        "diversion (EU screening sends Chinese capital to the US) holds without it (docs/CALIBRATION.md, session 8)",
     )
     dollar_fund_types: list[str] = spec(
         factory=lambda: ["venture", "corporate"],
@@ -133,11 +134,14 @@ def setup(model) -> None:
     p, n, f = model.params.investment, model.n_blocs, model.firms
     values = np.array([b.values for b in model.bloc_specs.values()])
     n_country = np.bincount(f.country, minlength=len(model.countries)).astype(float)
-    bloc_firms = np.bincount(f.bloc, minlength=n).astype(float)
-    share = n_country / np.maximum(bloc_firms[model.country_bloc], 1)
+    # Depth is a country's share of its region's firms (a bloc split off from Europe, the UK, is still
+    # measured against Europe's ecosystem, as calibrated on I5).
+    region = split.regions(model)
+    region_firms = np.bincount(region[f.bloc], minlength=n).astype(float)
+    share = n_country / np.maximum(region_firms[region[model.country_bloc]], 1)
     model.investment_market = InvestmentMarket(
         distance=np.abs(values[:, None] - values[None, :]),
-        depth=np.log(np.maximum(share, 1e-3) * len(model.countries) / n),
+        depth=np.log(np.maximum(share, 1e-3) * len(model.countries) / len(np.unique(region))),
         fund0=np.maximum(model.investors.target_capital.copy(), 1e-9),
         next_company=len(f),
         prefs=np.array([p.stage_preference[t] for t in INVESTOR_TYPES], float),
@@ -197,11 +201,55 @@ def _choose_vehicles(model) -> None:
 
 
 def _rng(model, part: str) -> np.random.Generator:
-    """A fresh generator per quarter and part (rounds; attempts and choices; seats, closures and turnover):
-    a policy that changes how many numbers one part draws (fewer deals, a redirected search) leaves the
-    other parts' and later quarters' draws as they were, so a paired comparison sees the policy's effect
-    rather than reshuffled noise (sim/streams.py). Three parts, not one per draw: each costs a seeding."""
+    """A fresh generator per quarter and part for draws of a fixed count (one per firm: rounds opening,
+    turnover), so they never shift with what the policy changes (sim/streams.py)."""
     return model.streams.quarter("investment", model.quarter, part)
+
+
+def _keyed(model, part: str, ids: np.ndarray, n: int) -> np.ndarray:
+    """[len(ids), n] uniforms keyed to (seed, quarter, part, id): for draws whose number a policy changes
+    (attempts, candidates, seats), so one fund's extra attempt or one round fewer moves no one else's numbers
+    and a paired comparison sees the policy's effect rather than reshuffled noise."""
+    return keyed_uniforms(model.streams.key("investment", model.quarter, part), ids, n)
+
+
+def _poisson_inverse(u: np.ndarray, lam) -> np.ndarray:
+    """Poisson counts with means `lam` (an array, or one mean for all) from uniforms `u`, by inverse CDF:
+    the smallest k with CDF(k) >= u."""
+    if np.ndim(lam) == 0:
+        top = int(lam + 10 * np.sqrt(lam) + 10)  # the tail beyond it is below 1e-9
+        ks = np.arange(top)
+        pmf = np.exp(-lam + ks * np.log(max(lam, 1e-300)) - np.cumsum(np.log(np.maximum(ks, 1))))
+        return np.minimum(np.searchsorted(np.cumsum(pmf), u), top - 1)
+    count = np.zeros(len(u), np.int64)
+    some = np.flatnonzero(u > np.exp(-lam))  # most means are small: only those past 0 go on
+    u, lam = u[some], lam[some]
+    pmf = np.exp(-lam)
+    cdf = pmf.copy()
+    k, c = 0, np.zeros(len(some), np.int64)
+    while True:  # one term a pass, all lanes at once (a count rarely passes 15 at these means)
+        past = u > cdf
+        if not past.any():
+            break
+        k += 1
+        c += past
+        pmf *= lam / k
+        cdf += pmf
+    count[some] = c
+    return count
+
+
+ATTEMPT_BITS = 16  # an attempt's id: investor row << ATTEMPT_BITS | its attempt number this quarter
+
+
+def _attempts(model, pace: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each investor's attempts this quarter, Poisson with mean `pace`, by inverse CDF from one uniform of its
+    own: a change to one fund's pace moves only its count. Returns each attempt's investor row (ascending)
+    and its id for keyed draws."""
+    count = _poisson_inverse(_keyed(model, "attempts", np.arange(len(pace)), 1)[:, 0], pace)
+    inv_row = np.repeat(np.arange(len(pace)), count)
+    number = np.arange(len(inv_row)) - np.repeat(np.cumsum(count) - count, count)
+    return inv_row, (inv_row.astype(np.int64) << ATTEMPT_BITS) | np.minimum(number, 2**ATTEMPT_BITS - 1)
 
 
 def _open_rounds(model):
@@ -213,24 +261,54 @@ def _open_rounds(model):
     stage = f.stage[firm]
     stage_capital = np.asarray(model.params.population.stage_capital_eur_m)
     ask = stage_capital[stage] * np.array([b.round_size for b in specs])[f.bloc[firm]]
-    ask *= rng.lognormal(0, 0.5, len(firm))
-    seats = 1 + rng.poisson(p.investors_per_round, len(firm))
+    # Size and seats keyed to the firm's row: a firm that opens a round in one run and not in its pair
+    # leaves the other rounds' numbers as they were.
+    u = _keyed(model, "round size", firm, 3)
+    ask *= np.exp(0.5 * np.sqrt(-2 * np.log(u[:, 0])) * np.cos(2 * np.pi * u[:, 1]))  # lognormal(0, 0.5)
+    seats = 1 + _poisson_inverse(u[:, 2], p.investors_per_round)
     return firm, stage, ask, seats
 
 
-def _candidates(model, uniform, inv_row, r_stage, r_bloc, k_home, k_world):
+POINTS = 8  # places per round on its group's circle (below)
+
+
+CELLS = 256  # cells per unit of the circles, for finding a query's next place without a binary search
+
+
+def _next_place(circle: np.ndarray, query: np.ndarray, n_groups: int) -> np.ndarray:
+    """Index of the first entry of `circle` (sorted, in [0, n_groups), ending with inf) at or after each query.
+
+    A table gives each cell's first entry; a query starts there and steps over the few entries of its cell
+    below it (about one per cell): cheaper than a binary search per query."""
+    cell_of = (circle[:-1] * CELLS).astype(np.int64)
+    first = np.zeros(n_groups * CELLS + 1, np.int64)
+    np.cumsum(np.bincount(cell_of, minlength=n_groups * CELLS)[: n_groups * CELLS], out=first[1:])
+    nxt = first[(query * CELLS).astype(np.int64)]
+    behind = np.flatnonzero(circle[nxt] < query)
+    while len(behind):
+        nxt[behind] += 1
+        behind = behind[circle[nxt[behind]] < query[behind]]
+    return nxt
+
+
+def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home, k_world):
     """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers.
 
-    `uniform(shape)` gives the uniform draws (twice per group: the stage, then the round)."""
+    `stage_u`, `round_u`: [attempt, k] uniforms that pick each candidate's stage, then its round.
+    Inside a group (a bloc's rounds at a stage, or all rounds at a stage) a round is picked by consistent
+    hashing: each round holds POINTS places on a circle, keyed to its firm's row, and `round_u` takes the
+    round whose place comes next. A round that opens or closes in one run and not in its pair (a firm a
+    stage ahead) moves only the picks that fall on its arcs, about 1/n of them, not every pick in the group
+    as an index into the group's list would; each round's chance stays 1/n on average (within ~1/sqrt(POINTS)).
+    """
     inv = model.investors
     n_stage, nb = RAISING, model.n_blocs
-    # Rounds grouped by (bloc, stage) and by stage, for uniform draws inside a group.
-    by_bs = np.argsort(r_bloc * n_stage + r_stage, kind="stable")
-    bs_bounds = np.searchsorted((r_bloc * n_stage + r_stage)[by_bs], np.arange(nb * n_stage + 1))
-    by_s = np.argsort(r_stage, kind="stable")
-    s_bounds = np.searchsorted(r_stage[by_s], np.arange(n_stage + 1))
-    bs_count = np.diff(bs_bounds).reshape(nb, n_stage)
-    s_count = np.diff(s_bounds)
+    bs_count = np.bincount(r_bloc * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
+    s_count = bs_count.sum(axis=0)
+    place = _keyed(model, "places", firm, POINTS).ravel()
+    by_place = np.argsort(place)  # one float sort; each pass then groups it by a stable (radix) sort
+    point_round = np.repeat(np.arange(len(firm)), POINTS)[by_place]
+    place = place[by_place]
 
     itype, ibloc = inv.type[inv_row], inv.deal_flow[inv_row]
     prefs = model.investment_market.prefs
@@ -239,30 +317,35 @@ def _candidates(model, uniform, inv_row, r_stage, r_bloc, k_home, k_world):
     # A stage is drawn from the cumulative preference weights of stages with open rounds. Those depend only
     # on (type, deal-flow bloc) for home draws and on the type for world draws: a small table per pass,
     # gathered per attempt, and compared stage by stage (no [attempt, k, stage] array).
-    for cols, table, row_group, bounds, order, group_of in (
+    for cols, table, row_group, group_of, round_group, n_groups in (
         (
             slice(0, k_home),
             (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage),
             itype * nb + ibloc,
-            bs_bounds,
-            by_bs,
             ibloc[:, None] * n_stage,
+            r_bloc * n_stage + r_stage,
+            nb * n_stage,
         ),
-        (slice(k_home, k_home + k_world), prefs * (s_count > 0), itype, s_bounds, by_s, 0),
+        (slice(k_home, k_home + k_world), prefs * (s_count > 0), itype, 0, r_stage, n_stage),
     ):
         k = cols.stop - cols.start
         if k == 0:
             continue
         cdf = np.cumsum(table, axis=1)[row_group]
         total = cdf[:, -1:]
-        u = uniform((len(inv_row), k)) * total
+        u = stage_u[:, cols] * total
         stage = np.zeros(u.shape, np.int64)
         for s in range(n_stage - 1):  # stages whose cumulative weight u reaches (at most the last stage)
             stage += u >= cdf[:, s : s + 1]
         g = group_of + stage
-        lo, hi = bounds[g], bounds[g + 1]
-        pos = lo + (uniform((len(inv_row), k)) * (hi - lo)).astype(np.int64)
-        pick = np.where(hi > lo, order[np.minimum(pos, len(order) - 1)], -1)
+        # Group g's circle is [g, g + 1): its rounds' places, sorted; a pick takes the next place (wrapping).
+        group = round_group[point_round].astype(np.int16)
+        order = np.argsort(group, kind="stable")
+        circle = np.append(group[order] + place[order], np.inf)
+        lo = np.searchsorted(circle, np.arange(n_groups + 1))
+        nxt = _next_place(circle, (g + round_u[:, cols]).ravel(), n_groups).reshape(g.shape)
+        nxt = np.where(nxt < lo[g + 1], nxt, lo[g])
+        pick = np.where(lo[g + 1] > lo[g], point_round[order[np.minimum(nxt, len(order) - 1)]], -1)
         out[:, cols] = np.where(total > 0, pick, -1)
     return out
 
@@ -338,7 +421,7 @@ def _choose(u, p_block, block_u):
     return chosen, has, blocked_col
 
 
-def _redirect(model, attempt_inv, cand, without, p_block, chosen, has, firm, ticket, r_stage, r_bloc):
+def _redirect(model, attempt_inv, attempt_id, cand, without, p_block, chosen, has, firm, ticket, r_stage, r_bloc):
     """Screening diverts capital: a fund whose preferred foreign round was screened out keeps that ticket
     for a foreign deal and searches again, among a bounded sample of rounds outside its home bloc.
 
@@ -357,13 +440,11 @@ def _redirect(model, attempt_inv, cand, without, p_block, chosen, has, firm, tic
     displaced = np.flatnonzero(wanted & ~(has & (chosen == best0)))
     if len(displaced) == 0:
         return none, none, none, none
-    # Every attempt draws its redirect numbers, used or not: which attempts are displaced then does not
-    # shift the draws of the others (a small change elsewhere stays small).
-    rng, k = _rng(model, "redirect"), p.candidates_redirect
-    drawn = rng.random((4, len(cand), k))[:, displaced]
+    # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
+    k = p.candidates_redirect
+    drawn = _keyed(model, "redirect", attempt_id[displaced], 4 * k).reshape(len(displaced), 4, k).transpose(1, 0, 2)
     att_inv = attempt_inv[displaced]
-    pre = iter(drawn[:2])
-    new = _candidates(model, lambda shape: next(pre), att_inv, r_stage, r_bloc, 0, k)
+    new = _candidates(model, drawn[0], drawn[1], att_inv, firm, r_stage, r_bloc, 0, k)
     new = np.where((new >= 0) & (r_bloc[np.maximum(new, 0)] != inv.bloc[att_inv][:, None]), new, -1)
     u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, -np.log(-np.log(drawn[2])))
     col, ok, blocked_col = _choose(u2, pb2, drawn[3])
@@ -389,17 +470,23 @@ def step(model) -> None:
     # Attempts: each investor tries more deals the more dry powder it holds (one Poisson lane each).
     # A fund that has grown since 2017 (fund formation) makes proportionally more attempts.
     pace = mk.pace[inv.type] * np.clip(inv.capital / mk.fund0, 0, 3.0)
-    rng = _rng(model, "choice")
-    attempt_inv = poisson_events(rng, pace)
+    attempt_inv, attempt_id = _attempts(model, pace)
+    k = p.candidates_home + p.candidates_world
+    # An attempt's numbers: per candidate its stage, its round, a Gumbel taste and a screening draw.
+    drawn = _keyed(model, "choice", attempt_id, 4 * k).reshape(len(attempt_id), 4, k)
     if len(firm):
-        cand = _candidates(model, rng.random, attempt_inv, r_stage, r_bloc, p.candidates_home, p.candidates_world)
+        cand = _candidates(
+            model, drawn[:, 0], drawn[:, 1], attempt_inv, firm, r_stage, r_bloc, p.candidates_home, p.candidates_world
+        )
     else:
         cand = np.full((len(attempt_inv), 0), -1)
-    u, without, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, rng.gumbel(size=cand.shape))
-    chosen_col, has, blocked_col = _choose(u, p_block, rng.random(cand.shape))
+    u, without, p_block = _score(
+        model, attempt_inv, cand, firm, ticket, r_bloc, -np.log(-np.log(drawn[:, 2, : cand.shape[1]]))
+    )
+    chosen_col, has, blocked_col = _choose(u, p_block, drawn[:, 3, : cand.shape[1]])
     pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
     re_att, re_round, rb_round, rb_inv = _redirect(
-        model, attempt_inv, cand, without, p_block, chosen_col, has, firm, ticket, r_stage, r_bloc
+        model, attempt_inv, attempt_id, cand, without, p_block, chosen_col, has, firm, ticket, r_stage, r_bloc
     )
     pick_round[re_att] = re_round
     pick_att = np.flatnonzero(pick_round >= 0)
@@ -410,13 +497,13 @@ def step(model) -> None:
 
     # Turnover's draws (one per firm, a fixed count) come first, so the variable ones after them (seats,
     # closures) cannot shift them.
-    rng = _rng(model, "after")
-    turnover_draws = rng.random((2, len(f)))
-    # A round takes up to its seats, first come (random order); one seat per investor and round.
+    turnover_draws = _rng(model, "after").random((3, len(f)))
+    # A round takes up to its seats, first come (an order keyed to the firm and investor, so one more or one
+    # fewer bidder leaves the others' order as it was); one seat per investor and round.
     key = pick_round * len(inv) + pick_inv
     _, uniq = np.unique(key, return_index=True)
-    shuffle = uniq[rng.permutation(len(uniq))]
-    by_round = shuffle[np.argsort(pick_round[shuffle], kind="stable")]
+    arrival = _keyed(model, "seats", firm[pick_round[uniq]] * len(inv) + pick_inv[uniq], 1)[:, 0]
+    by_round = uniq[np.lexsort((arrival, pick_round[uniq]))]
     pick_round, pick_inv, pick_paid = pick_round[by_round], pick_inv[by_round], pick_paid[by_round]
     starts = np.searchsorted(pick_round, pick_round, side="left")
     seat = np.arange(len(pick_round)) - starts
@@ -439,7 +526,7 @@ def step(model) -> None:
     f.stage[fr] = np.minimum(f.stage[fr] + 1, RAISING - 1)
     # A young firm whose round finds no investor may run out of money (its row goes to an entrant).
     unfunded = firm[~closed]
-    fail_draw = rng.random(len(unfunded))
+    fail_draw = turnover_draws[2][unfunded]
     mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (fail_draw < p.unfunded_failure)]
     j_ib, j_tb = inv.bloc[j_inv], r_bloc[j_round]
     j_foreign = j_ib != j_tb

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import split
 from ..catalogue import DUAL_USE
 from ..population import bloc_bounds
 from ..schema import spec
@@ -162,12 +163,8 @@ def setup(model) -> None:
     p, inst, nb = model.params.mobility, model.inst, model.n_blocs
     rng = model.streams.mobility
     ni, blocs = len(inst), model.blocs
-    foreign = np.zeros((len(model.countries), nb))  # [country, origin] foreign-born share
-    for ci, cname in enumerate(model.countries):
-        shares = p.diaspora.get(cname, {})
-        for o, code in enumerate(blocs):
-            if o != model.country_bloc[ci]:
-                foreign[ci, o] = shares.get(code, p.diaspora_other)
+    # [country, origin] foreign-born share (a bloc split off from its region shares the region's, sim/split.py)
+    foreign = split.origin_shares(model, p.diaspora, model.countries, model.country_bloc, p.diaspora_other)
     noise = rng.lognormal(-(p.diaspora_sigma**2) / 2, p.diaspora_sigma, (ni, nb))
     origin = np.clip(foreign[inst.country] * noise, 0, 0.5)
     own = np.arange(nb)[None, :] == inst.bloc[:, None]
@@ -176,7 +173,7 @@ def setup(model) -> None:
     total = p.researchers_per_paper * inst.capacity
     stages = np.asarray(p.stage_shares) / np.sum(p.stage_shares)
     researchers = stages[:, None, None] * (total[:, None] * origin)[None, :, :]
-    alumni0 = np.array([[p.alumni.get(a, {}).get(b, 0.0) for b in blocs] for a in blocs])
+    alumni0 = split.origin_shares(model, p.alumni, blocs, np.arange(nb), 0.0)
     alumni = alumni0[inst.bloc] * (total * origin[own])[:, None]
     bloc_mix = np.array([np.asarray(s.field_mix) / sum(s.field_mix) for s in model.bloc_specs.values()])
     people = People(
@@ -261,14 +258,23 @@ def _choice(model, home_bloc, origin, dual_use, cost, share_at) -> np.ndarray:
     cap = np.maximum(model.bloc_state.capability, 1e-9) ** p.opportunity_weight
     j = np.arange(nb)[None, :]
     o, b = origin[:, None], home_bloc[:, None]
+    # Home and abroad are by region: a bloc split off from Europe (the UK) is home to the Europe-born (sim/split.py).
+    region = split.regions(model)
+    home = region[j] == region[o]
     du = dual_use[:, None]
-    w = cap[None, :] * np.exp(p.home_pull * (j == o) - cost * (j != b)) * (1 + p.network_pull * share_at[j, o])
+    w = (
+        cap[None, :]
+        * np.exp(p.home_pull * home - cost * (region[j] != region[b]))
+        * (1 + p.network_pull * share_at[j, o])
+    )
     restrict = lv.mobility[j, o]
     screen = p.personnel_weight * lv.personnel[j, o] * du
     entry = (1 - restrict) * (1 - screen)
     stay_push = 1 - p.push * np.maximum(restrict, screen)
-    friction = np.where(j == b, np.where(j == o, 1.0, stay_push), np.where(j == o, 1.0, entry))
+    friction = np.where(j == b, np.where(home, 1.0, stay_push), np.where(home, 1.0, entry))
     w = w * friction * np.where(j == b, 1.0, 1.0 - lv.shock_mobility)
+    if (weight := split.destinations(model)) is not None:
+        w = w * weight[home_bloc]
     return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
 
 

@@ -173,8 +173,10 @@ DIRECTIONS = [
             Check("fewer CN deals into the EU (2025-30)", _less("deals_CN_to_EU", 2025, 2030)),
             Check(
                 "Chinese capital goes elsewhere: more to the US (2025-30)",
+                # Holds through the funds' own choices (a blocked or riskier EU round loses to the next-best
+                # candidate; unspent dry powder means more attempts later); seen on paired seeds since the draws
+                # are keyed to investor and attempt (investment.py), 8/8 realistic seeds (docs/CALIBRATION.md)
                 lambda b, p: _years(p, "capital_CN_to_US", 2025, 2030) > _years(b, "capital_CN_to_US", 2025, 2030),
-                expected_to_fail_until="issue 14 (redirection off by default: investment.candidates_redirect=0)",
             ),
         ],
     ),

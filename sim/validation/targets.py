@@ -471,5 +471,5 @@ def pool(runs: list[dict]) -> dict:
 
 def evaluate_pooled(runs: list[dict]) -> dict:
     """{target id: {value name: value}} on the seeds' pooled tables, for the targets that pool (not NOT_POOLED)."""
-    tables = pool(runs)
+    tables = europe_whole(pool(runs))  # Europe is the EU and UK blocs together here too (issue 14)
     return {t.id: t.metric(tables) for t in TARGETS if t.id not in NOT_POOLED}
