@@ -19,6 +19,11 @@ JOBS = [
     ["+params.nothing=1"],  # an addition: composed by Hydra (and refused, as by Hydra)
     ["seed=4", "sweep.row=1", "policies.export_controls.stringency=0.8", "sweep.plots=False"],  # other order
     ["sweep.row=9", "policies.export_controls.stringency=0.1", "seed=5", "sweep.plots=False"],
+    # a list value, as every robustness sweep sets: re-valued, its list replaced whole
+    ["sweep.row=3", "sweep.run_tables=[timeseries]", "seed=6"],
+    ["sweep.row=4", "sweep.run_tables=[countries,deals]", "seed=7"],
+    ["sweep.row=5", "sweep.run_tables=[]", "seed=8"],
+    ["sweep.row=6", "sweep.run_tables=null", "seed=9"],
 ]
 
 
@@ -53,7 +58,9 @@ def test_reused_configs_equal_hydras(loader_and_master, monkeypatch):
         ours = _ours(loader, master, overrides, "batch-a")
         assert ours == _hydras(loader, master, overrides), overrides
     ours_composed = len(composed) - len(JOBS)  # _hydras composed each job once
-    assert ours_composed == 4  # the first job, the group choice, the addition, the other order; 3 re-valued
+    # composed: the first job, the group choice, the addition, the other order, the first with a list;
+    # re-valued: the other 6
+    assert ours_composed == 5
 
 
 def test_a_cached_config_is_not_changed_by_its_jobs(loader_and_master):

@@ -176,3 +176,21 @@ def test_no_sobol_table_from_a_latin_or_unfinished_sample_in_one_line(swept, tmp
     notes = [line for line in done.stdout.splitlines() if "Sobol" in line]
     assert len(notes) == 1 and "1 of 16 sample rows have no finished run" in notes[0], notes
     assert not (unfinished / "sobol.parquet").exists() and (unfinished / "robustness.parquet").is_file()
+
+
+def test_indices_over_time_follow_each_years_drivers(tmp_path):
+    """Year by year: in 2025 the outcome is the Ishigami function, in 2026 x1 alone (its driver
+    changes over time); each year's rows are that year's per-policy indices, and the plot is drawn."""
+    values, problem = ishigami_frame(256)
+    later = values.copy()
+    x1_only = values[values[LEVER] == 0.0].set_index(["seed", "sample_row"])["y"]
+    later["y"] = later.set_index(["seed", "sample_row"]).index.map(x1_only).to_numpy()
+    table = sobol.over_time({2026: later, 2025: values}, problem, [LEVER], ["y"])
+    assert list(dict.fromkeys(table["year"])) == [2025, 2026]
+    for year, frame in ((2025, values), (2026, later)):
+        got = table[table["year"] == year].drop(columns="year").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, sobol.per_policy(frame, problem, [LEVER], ["y"]))
+    st = table.set_index(["year", LEVER, "uncertainty"])["ST"]
+    assert st[(2025, 1.0, "params.x2")] > 0.3 and st[(2026, 1.0, "params.x2")] == 0
+    paths = sobol.plot_over_time(table, tmp_path)
+    assert [p.name for p in paths] == ["sobol_over_time_y.png"] and paths[0].stat().st_size > 0

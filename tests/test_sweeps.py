@@ -137,13 +137,18 @@ def test_joblib_gives_byte_identical_runs_and_aggregate(basic, tmp_path):
 
 
 def test_kept_tables_are_those_of_a_full_output_run(basic, tmp_path):
-    """`sweep.run_tables` (sim.robust sweep keeps timeseries only): the kept table is byte for byte a
-    full-output run's, the others are not written, and the aggregate is the same. On the joblib
-    launcher, whose workers re-value one composed config per batch instead of composing each job's."""
-    out = multirun(tmp_path / "sweep", *SWEEP, "sweep.run_tables=[timeseries]", launcher="joblib")
+    """`sweep.run_tables` and `hydra.output_subdir=null` (sim.robust sweep keeps timeseries only and
+    no `.hydra/` per run): the kept table is byte for byte a full-output run's, the others are not
+    written, and the aggregate (which reads each run's overrides from its summary.json) is the same.
+    On the joblib launcher, whose workers re-value one composed config per batch instead of
+    composing each job's."""
+    out = multirun(
+        tmp_path / "sweep", *SWEEP, "sweep.run_tables=[timeseries]", "hydra.output_subdir=null", launcher="joblib"
+    )
     runs, full = run_dirs(out), run_dirs(basic)
-    assert set(runs) == set(full)  # the setting does not rename a run's folder
+    assert set(runs) == set(full)  # the settings do not rename a run's folder
     for name, folder in runs.items():
+        assert not (folder / ".hydra").exists()
         assert (folder / "timeseries.parquet").read_bytes() == (full[name] / "timeseries.parquet").read_bytes()
         assert not (folder / "countries.parquet").exists() and not (folder / "deals.parquet").exists()
         kept = json.loads((folder / "summary.json").read_text())["outcomes_last_year"]

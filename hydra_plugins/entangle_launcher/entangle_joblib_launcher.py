@@ -7,10 +7,12 @@ need on a two-core machine), and each worker then calls `Singleton.set_state`, w
 plugin registry and rediscovers every plugin, re-executing their modules (~20 ms a job).
 
 This launcher pickles that state once per batch and sends the bytes with each job (copying bytes
-costs next to nothing), and a worker keeps the plugin registry it found for its first job: the
-plugins installed in a process do not change between its jobs. Everything else is Hydra's own
-`execute_job`: the same config per job, the same `.hydra/` files, logging and callbacks, so runs
-are byte-identical to Hydra's launcher (tested).
+costs next to nothing); a worker unpickles the context, master config and task function once per
+batch (they are only read) and Hydra's singletons for every job (a job changes them), and keeps
+the plugin registry it found for its first job: the plugins installed in a process do not change
+between its jobs. A job sends back its status and return value, not its config (see
+`execute_job`). Everything else is Hydra's own `execute_job`: the same config per job, the same
+`.hydra/` files, logging and callbacks, so runs are byte-identical to Hydra's launcher (tested).
 
 `configs/hydra/launcher/joblib.yaml` selects it (`hydra/launcher=joblib`); it takes the same
 settings as Hydra's (n_jobs, batch_size, pre_dispatch, ...). Hydra instantiates plugins only
@@ -37,14 +39,21 @@ from . import job_configs
 log = logging.getLogger(__name__)
 
 
-def execute_job(idx: int, overrides: Sequence[str], shared: bytes, batch: str) -> JobReturn:
-    """Hydra's `execute_job` in a worker, its batch-wide arguments unpickled from `shared`, its
-    config composed once per batch and re-valued for later jobs (job_configs.py)."""
-    from hydra.core.hydra_config import HydraConfig
+_batch_state: dict[str, tuple] = {}  # batch -> its (hydra_context, config, task_function), unpickled once
+
+
+def execute_job(idx: int, overrides: Sequence[str], shared: bytes, state: bytes, batch: str) -> JobReturn:
+    """Hydra's `execute_job` in a worker, its batch-wide arguments unpickled from `shared` (once per
+    batch) and `state` (Hydra's singletons, afresh for every job: a job changes them), its config
+    composed once per batch and re-valued for later jobs (job_configs.py)."""
     from hydra.core.plugins import Plugins
     from omegaconf import open_dict
 
-    hydra_context, config, task_function, singleton_state = pickle.loads(shared)
+    if batch not in _batch_state:
+        _batch_state.clear()  # one batch at a time: a worker's memory stays small
+        _batch_state[batch] = pickle.loads(shared)
+    hydra_context, config, task_function = _batch_state[batch]
+    singleton_state = pickle.loads(state)
     if Plugins in Singleton._instances:  # set_state would otherwise scan for plugins again
         singleton_state["instances"][Plugins] = Singleton._instances[Plugins]
     # _core.execute_job, with the config from job_configs.sweep_config instead of load_sweep_config
@@ -54,14 +63,19 @@ def execute_job(idx: int, overrides: Sequence[str], shared: bytes, batch: str) -
     with open_dict(sweep_config):
         sweep_config.hydra.job.id = f"{sweep_config.hydra.job.name}_{idx}"
         sweep_config.hydra.job.num = idx
-    HydraConfig.instance().set_config(sweep_config)
-    return run_job(
+    # (Hydra's execute_job sets HydraConfig here too; run_job sets it again before reading it)
+    ret = run_job(
         hydra_context=hydra_context,
         config=sweep_config,
         task_function=task_function,
         job_dir_key="hydra.sweep.dir",
         job_subdir_key="hydra.sweep.subdir",
     )
+    # The parent reads a job's status and return value (Hydra's sweeper raises a failed job's error);
+    # the job's config and Hydra config are in its folder (.hydra/) and the parent's own config, and
+    # sending them back cost ~30 ms of pickling a job, in the worker and the parent.
+    ret.cfg = ret.hydra_cfg = None
+    return ret
 
 
 class EntangleJoblibLauncher(JoblibLauncher):
@@ -88,10 +102,11 @@ class EntangleJoblibLauncher(JoblibLauncher):
             log.info("\t#{} : {}".format(idx, " ".join(filter_overrides(overrides))))
 
         # cloudpickle, as loky would use: the task function and resolvers may be closures
-        shared = cloudpickle.dumps((self.hydra_context, self.config, self.task_function, Singleton.get_state()))
-        batch = hashlib.sha1(shared).hexdigest()
+        shared = cloudpickle.dumps((self.hydra_context, self.config, self.task_function))
+        state = cloudpickle.dumps(Singleton.get_state())
+        batch = hashlib.sha1(shared + state).hexdigest()
         runs = Parallel(**joblib_cfg)(
-            delayed(execute_job)(initial_job_idx + idx, overrides, shared, batch)
+            delayed(execute_job)(initial_job_idx + idx, overrides, shared, state, batch)
             for idx, overrides in enumerate(job_overrides)
         )
         assert isinstance(runs, list) and all(isinstance(run, JobReturn) for run in runs)

@@ -7,9 +7,11 @@ run. Yet the jobs of a sweep differ only in the values of the keys they sweep
 depends only on the config-group choices; plain `key=value` overrides are applied afterwards, by
 Hydra's `_apply_overrides_to_config`, onto the composed config. So a job whose overrides set
 the same plain keys as a job composed before it gets a copy of that config with its own values
-applied by the same Hydra function, and its own override list and `override_dirname`. Anything
-else (a group choice, `+`/`~`, a `hydra.*` key, a list or dict value) is composed by Hydra as
-before. tests/test_job_configs.py checks the result equals Hydra's own config, key for key.
+applied by the same Hydra function, and its own override list and `override_dirname`. A list of
+plain values (`sweep.run_tables=[timeseries]`, which every robustness sweep sets) replaces the
+list it overrides whole, so it is re-valued too. Anything else (a group choice, `+`/`~`, a
+`hydra.*` key, a dict value, which Hydra merges into the node) is composed by Hydra as before.
+tests/test_job_configs.py checks the result equals Hydra's own config, key for key.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ _SCALARS = (str, int, float, bool, type(None))
 _composed: dict[tuple, DictConfig] = {}  # (batch, keys) -> the config of the batch's first job with those keys
 
 
+def _plain(value) -> bool:
+    """A scalar, or a list of scalars: values that replace the node they set, whatever it held."""
+    if isinstance(value, list):
+        return all(isinstance(v, _SCALARS) for v in value)
+    return isinstance(value, _SCALARS)
+
+
 def _plain_keys(parsed, master: DictConfig) -> tuple[str, ...] | None:
     """The keys the overrides set, if all are plain value changes; None if any could change the composition."""
     groups = master.hydra.runtime.choices
@@ -38,7 +47,7 @@ def _plain_keys(parsed, master: DictConfig) -> tuple[str, ...] | None:
             or "/" in key
             or key in groups
             or o.is_sweep_override()
-            or not isinstance(o.value(), _SCALARS)
+            or not _plain(o.value())
         ):
             return None
         keys.append(key)

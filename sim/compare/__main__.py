@@ -184,9 +184,9 @@ def _run_dir(folder: Path, side: str, seed: int) -> Path | None:
 
 
 def _is(run: Path, side: str, seed: int) -> bool:
-    import yaml
+    from ..sweep.job import run_overrides
 
-    overrides = yaml.safe_load((run / ".hydra" / "overrides.yaml").read_text()) or []
+    overrides = run_overrides(run)
     return f"+side={side}" in overrides and f"seed={seed}" in overrides
 
 

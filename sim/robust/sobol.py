@@ -53,6 +53,56 @@ def per_policy(values: pd.DataFrame, problem: dict, levers: list[str], outcomes:
     return pd.concat(frames, ignore_index=True)
 
 
+def over_time(values_by_year: dict[int, pd.DataFrame], problem: dict, levers: list[str], outcomes: list[str]):
+    """`per_policy` for each year (one block of rows per year, a `year` column first): how the
+    uncertainties' shares of each policy's outcome variance change as the run goes on (issue 18:
+    an outcome that saturates by 2031 has all its variance, and its drivers, earlier)."""
+    frames = []
+    for year, values in sorted(values_by_year.items()):
+        table = per_policy(values, problem, levers, outcomes)
+        table.insert(0, "year", int(year))
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def plot_over_time(table: pd.DataFrame, out: Path, k: int = 4) -> list[Path]:
+    """Per outcome, `plots/sobol_over_time_<outcome>.png`: one panel per policy, ST of the `k`
+    uncertainties with the largest mean ST over the years (over all policies), year by year."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..atomic import save_figure
+
+    paths = []
+    for outcome, t in table.groupby("outcome", sort=False):
+        policies = list(dict.fromkeys(t["policy"]))
+        names = list(t.groupby("uncertainty")["ST"].mean().sort_values(ascending=False, kind="stable").index[:k])
+        cols = min(len(policies), 2)
+        rows = -(-len(policies) // cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.0 * rows), squeeze=False, sharey=True)
+        for ax, policy in zip(axes.flat, policies):
+            p = t[t["policy"] == policy]
+            for name in names:
+                line = p[p["uncertainty"] == name].sort_values("year")
+                ax.plot(line["year"], line["ST"], marker="o", ms=3, label=name.removeprefix("params."))
+                lo = (line["ST"] - line["ST_conf"]).clip(lower=0)
+                ax.fill_between(line["year"], lo, line["ST"] + line["ST_conf"], alpha=0.15)
+            ax.set_title(policy, fontsize=9)
+            ax.set_ylim(bottom=0)
+            ax.grid(alpha=0.3)
+        for ax in list(axes.flat)[len(policies) :]:
+            ax.set_visible(False)
+        axes[0][0].set_ylabel("total-order index ST")
+        axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        fig.suptitle(f"{outcome}: Sobol ST by year, per policy (95% intervals)", fontsize=10)
+        fig.tight_layout()
+        paths.append(save_figure(fig, out / f"sobol_over_time_{outcome}.png", dpi=110))
+        plt.close(fig)
+    return paths
+
+
 def top(table: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     """The `k` uncertainties with the largest ST per policy and outcome, ST with its 95% interval."""
     best = table[table["rank"] <= k].sort_values(["outcome", "policy", "rank"], kind="stable")

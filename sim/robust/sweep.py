@@ -55,6 +55,10 @@ def sweep(options, overrides: list[str]) -> None:
         # quantiles over one run per setting (policy × world): the metrics never read them, and at
         # 1,000 runs they took 0.7 GB and ~5 of the 30 minutes of the sweep
         overrides = [*overrides, "sweep.summary=false"]
+    if not any(o.startswith("hydra.output_subdir=") for o in overrides):
+        # no .hydra/ folder per run (3 YAML files, ~20 ms of a job): the sweep's multirun.yaml holds
+        # the config and each run's summary.json its overrides, which the aggregate reads
+        overrides = [*overrides, "hydra.output_subdir=null"]
     run_sample(folder, len(worlds), overrides)
     if options.outcomes:
         options.sweep = str(folder)
@@ -63,7 +67,8 @@ def sweep(options, overrides: list[str]) -> None:
 
 def metrics(options) -> dict:
     """robustness.parquet, satisficing.parquet, feature_scores.parquet, experiments.parquet and the plot;
-    for a Sobol sample also sobol.parquet (indices per policy) and its plots."""
+    for a Sobol sample also sobol.parquet (indices per policy), sobol_over_time.parquet (the same for
+    every full year of the runs) and their plots."""
     from ..analyze.when import label, parse_window, run_values
 
     if not options.sweep:
@@ -102,7 +107,7 @@ def metrics(options) -> dict:
     _show(robust, results.get("satisficing"), scored, levers, label(options.year, window))
     sob = _sobol(folder, p, values, levers, outcomes, label(options.year, window))
     written = "robustness.parquet, satisficing.parquet, feature_scores.parquet, experiments.parquet"
-    print(f"-> {folder}/{written}" + (", sobol.parquet" if sob is not None else ""))
+    print(f"-> {folder}/{written}" + (", sobol.parquet, sobol_over_time.parquet" if sob is not None else ""))
     return results | {"feature_scores": scored} | ({"sobol": sob} if sob is not None else {})
 
 
@@ -114,21 +119,38 @@ def _sobol(folder: Path, p: dict, values, levers: list[str], outcomes: list[str]
     stale = folder / "sobol.parquet"
     if p.get("sampler") != "sobol":
         stale.unlink(missing_ok=True)
+        (folder / "sobol_over_time.parquet").unlink(missing_ok=True)
         print(f"\nno Sobol indices: the sample is {p.get('sampler')} (sampler=sobol gives them)")
         return None
     try:
         table = sobol.per_policy(values, p, levers, outcomes)
     except ConfigError as err:
         stale.unlink(missing_ok=True)  # an older table would disagree with the new robustness.parquet
+        (folder / "sobol_over_time.parquet").unlink(missing_ok=True)
         print(f"\nno Sobol indices: {err}")
         return None
     table.insert(0, "when", when)
     write_parquet(table, folder / "sobol.parquet")
     sobol.plot(table, folder / "plots")
+    _sobol_over_time(folder, p, levers, outcomes)
     with pd.option_context("display.width", 180, "display.max_columns", 30):
         print(f"\nSobol indices per policy ({when}): the top uncertainties by total-order index ST")
         print(sobol.top(table).drop(columns="when").to_string(index=False))
     return table
+
+
+def _sobol_over_time(folder: Path, p: dict, levers: list[str], outcomes: list[str]) -> None:
+    """sobol_over_time.parquet and plots/sobol_over_time_<outcome>.png: the indices of every full year."""
+    from ..analyze.when import yearly_values
+    from . import sobol
+
+    values = yearly_values(folder, outcomes)  # one row per run and full year
+    if values.empty:
+        (folder / "sobol_over_time.parquet").unlink(missing_ok=True)
+        return
+    table = sobol.over_time(dict(tuple(values.groupby("year", sort=True))), p, levers, outcomes)
+    write_parquet(table, folder / "sobol_over_time.parquet")
+    sobol.plot_over_time(table, folder / "plots")
 
 
 def _show(robust, sat, scored, levers, when) -> None:

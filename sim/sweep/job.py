@@ -49,6 +49,19 @@ def run_id(overrides) -> str:
     return safe
 
 
+def run_overrides(run_dir: Path, summary: dict | None = None) -> list[str]:
+    """A finished run's command-line overrides: from its summary.json (which a run writes always),
+    or Hydra's `.hydra/overrides.yaml` for a summary without them. A robustness sweep runs with
+    `hydra.output_subdir=null` and so has no `.hydra/` folder per run."""
+    if summary is None:
+        summary = json.loads((Path(run_dir) / "summary.json").read_text())
+    if "overrides" in summary:
+        return [str(o) for o in summary["overrides"]]
+    import yaml
+
+    return yaml.safe_load((Path(run_dir) / ".hydra" / "overrides.yaml").read_text()) or []
+
+
 @functools.lru_cache(maxsize=2)
 def _sample_rows(path: str, mtime_ns: int, size: int) -> list[dict]:
     """A sample file's rows, read once per process (a worker runs many rows of the same file)."""
