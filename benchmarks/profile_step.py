@@ -2,11 +2,13 @@
 
     python benchmarks/profile_step.py                 # realistic scale, best of 3 full runs
     python benchmarks/profile_step.py --factor 0.04 --repeats 5
+    python benchmarks/profile_step.py --cpu           # CPU time of this process (a shared, loaded machine)
 
 Each phase of `EntangleModel.step` (the mechanisms, collaboration's parts, the recorder) is
-timed with a wall clock around its call, over full baseline runs (2017Q1-2035Q4); the run with
-the least total time counts, as in benchmark 1. For line-level detail use line_profiler or
-pyinstrument on the same runs; this table is the summary docs/PERFORMANCE.md's "where the time goes" cites.
+timed with a wall clock (or, with --cpu, the process's CPU time) around its call, over full
+baseline runs (2017Q1-2035Q4); the run with the least total time counts, as in benchmark 1.
+For line-level detail use line_profiler or pyinstrument on the same runs; this table is the
+summary docs/PERFORMANCE.md's "where the time goes" cites.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ PHASES = [
 ]
 
 
-def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, int]:
+def profile(factor: float, repeats: int, clock=time.perf_counter) -> tuple[dict[str, float], float, int, int]:
     from sim import recorder
     from sim.mechanisms import capability, collaboration, compute, investment, mobility, openweights, standards
 
@@ -56,11 +58,11 @@ def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, 
 
     def timed(fn, label):
         def call(*args, **kwargs):
-            t = time.perf_counter()
+            t = clock()
             try:
                 return fn(*args, **kwargs)
             finally:
-                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+                spent[label] = spent.get(label, 0.0) + clock() - t
 
         return call
 
@@ -73,9 +75,9 @@ def profile(factor: float, repeats: int) -> tuple[dict[str, float], float, int, 
         model = build()
         gc.collect()
         spent.clear()
-        t = time.perf_counter()
+        t = clock()
         model.run()
-        total = time.perf_counter() - t
+        total = clock() - t
         if best is None or total < best[1]:
             best = (dict(spent), total, model.steps, len(model.agents))
         model.release()
@@ -87,13 +89,15 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--factor", type=float, default=1.0, help="scale factor (1 = realistic)")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--cpu", action="store_true", help="time with the process's CPU clock instead of the wall clock")
     args = ap.parse_args(argv)
-    spent, total, steps, agents = profile(args.factor, args.repeats)
+    clock = time.process_time if args.cpu else time.perf_counter
+    spent, total, steps, agents = profile(args.factor, args.repeats, clock)
     top = [label for _, _, label in PHASES if not label.startswith("  ")] + ["recorder (one row per quarter)"]
     rest = total - sum(spent.get(label, 0.0) for label in top)
     print(
         f"{agents:,} agents, {steps} quarters: {total:.3f} s, {total / steps * 1e3:.2f} ms a quarter (best of "
-        f"{args.repeats})"
+        f"{args.repeats}, {'CPU' if args.cpu else 'wall'} time)"
     )
     width = max(len(label) for _, _, label in PHASES) + 2
     for label in [label for _, _, label in PHASES] + ["recorder (one row per quarter)"]:

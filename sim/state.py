@@ -203,6 +203,7 @@ class People:
     talent: np.ndarray = None  # [bloc] share of its researchers gained since set-up by a change in net migration
     net0: np.ndarray = None  # [bloc] net migration rate in the first quarter (the 2017 balance)
     sit_cells: np.ndarray = None  # [institution * bloc] flat [situation, origin] cell of each institution's row
+    gain_base: tuple = None  # (people_weight, its 1 + weight x pull0, the same per country): _gain's set-up side
 
 
 @dataclass

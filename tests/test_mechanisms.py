@@ -7,7 +7,7 @@ from conftest import mean_over_seeds, run, timeseries
 
 from sim.mechanisms import compute
 from sim.mechanisms.collaboration import effort_by_pair
-from sim.mechanisms.sampling import Buckets, poisson_events
+from sim.mechanisms.sampling import Buckets, poisson_events, sort_order, sort_unit
 from sim.policies import FAMILIES
 
 
@@ -32,6 +32,17 @@ def test_sparse_poisson_events_have_independent_poisson_counts_per_lane():
     corr = np.corrcoef(counts[:, 2], counts[:, 3])[0, 1]
     assert abs(corr) < 0.03  # and lanes independent
     assert len(poisson_events(rng, np.zeros(3))) == 0
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 500, 6_000, 70_000])
+def test_the_fast_sort_of_uniform_numbers_gives_numpys_sort_exactly(n):
+    # The sparse Poisson events' lanes depend on the sorted draws: the fast sort must not change a run.
+    rng = np.random.default_rng(n)
+    values = np.concatenate([rng.random(n), np.zeros(n // 3), np.full(n // 5, np.nextafter(1.0, 0.0))])
+    rng.shuffle(values)
+    assert np.array_equal(sort_unit(values), np.sort(values))
+    scaled = values * 1234.5
+    assert np.array_equal(scaled[sort_order(scaled)], np.sort(scaled))
 
 
 def test_chip_controls_cut_the_targets_access_and_evasion_restores_part_of_it():

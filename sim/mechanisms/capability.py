@@ -185,7 +185,10 @@ def compliance_cost(model) -> np.ndarray:
     nb = model.n_blocs
     patterns = (np.arange(2**nb)[:, None] >> np.arange(nb)) & 1  # [pattern, regime] 0/1
     per_pattern = (patterns.astype(bool) * cost[None, :]).sum(axis=1)
-    return per_pattern[f.complies @ (1 << np.arange(nb))]
+    pattern = f.complies[:, 0].astype(np.intp)  # bit r set if the firm complies with regime r
+    for r in range(1, nb):
+        pattern += f.complies[:, r] * (1 << r)
+    return per_pattern[pattern]
 
 
 def step(model) -> None:

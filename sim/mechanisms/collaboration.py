@@ -200,7 +200,8 @@ class Ties:
         np.add.at(self.degree_all, np.concatenate([a, b]), sign)
 
     def keep(self, mask):
-        self.count(self.a[~mask], self.b[~mask], -1)
+        ended = ~mask
+        self.count(self.a[ended], self.b[ended], -1)
         rows = np.flatnonzero(mask)  # one pass over the mask, then a cheap gather per array
         for name in TIE_ARRAYS:
             setattr(self, name, getattr(self, name)[rows])
@@ -473,10 +474,12 @@ def _merge(model, x, y, field, cap) -> None:
         return
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
     uniq, first, count = np.unique(np.minimum(x, y) * n + np.maximum(x, y), return_index=True, return_counts=True)
-    # Only ties whose lower end proposed something can match: search those few, not every tie.
-    proposer = np.zeros(n, bool)
-    proposer[uniq // n] = True
-    cand = np.flatnonzero(proposer[np.minimum(ties.a, ties.b)])
+    # Only ties whose lower end proposed something, and whose upper end was proposed as an upper end, can
+    # match: search those few, not every tie.
+    lower, upper = np.zeros(n, bool), np.zeros(n, bool)
+    lower[uniq // n] = True
+    upper[uniq % n] = True
+    cand = np.flatnonzero(lower[np.minimum(ties.a, ties.b)] & upper[np.maximum(ties.a, ties.b)])
     keys = ties.key[cand]
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
     hit = uniq[at] == keys
@@ -514,8 +517,14 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     mil_b, mil_a, sec_b, sec_a = rb == Risk.MILITARY, ra == Risk.MILITARY, rb == Risk.SECURITY, ra == Risk.SECURITY
     banned = mil[fwd] * mil_b + mil[rev] * mil_a + sec[fwd] * sec_b + sec[rev] * sec_a
     screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
-    pair = au.code[ties.a] * len(codes) + au.code[ties.b]
-    end = p.tie_decay / np.sqrt(ties.strength) + (p.ban_cut * banned)[pair] + (p.screening_cut * screened)[pair]
+    end = p.tie_decay / np.sqrt(ties.strength)
+    ban, screen = p.ban_cut * banned, p.screening_cut * screened
+    if ban.any() or screen.any():  # adding a table of zeros would change no tie's rate
+        pair = au.code[ties.a] * len(codes) + au.code[ties.b]
+        if ban.any():
+            end += ban[pair]
+        if screen.any():
+            end += screen[pair]
     if quarters != 1:
         end = 1.0 - (1.0 - np.minimum(end, 1.0)) ** quarters
     survive = rng.random(len(ties.a)) >= end
@@ -556,8 +565,10 @@ def _write_papers(model, cap) -> None:
     first = np.flatnonzero(np.diff(events, prepend=-1))
     wrote, papers = events[first], np.diff(first, append=len(events)).astype(float)
     fl = model.flows
-    fl.ties = np.bincount(au.bloc[x] * nb + au.bloc[y], minlength=nb * nb).reshape(nb, nb)
-    fl.ties = fl.ties + fl.ties.T
+    # Ties between each pair of blocs, both ways: the authors' tie degrees (kept up to date) summed by bloc.
+    runs = np.flatnonzero(np.diff(au.bloc, prepend=-1))  # authors come in runs of one bloc
+    fl.ties = np.zeros((nb, nb), np.int64)
+    np.add.at(fl.ties, au.bloc[runs], np.add.reduceat(ties.degree.reshape(-1, nb), runs, axis=0))
     x, y, field = x[wrote], y[wrote], ties.field[wrote]
     bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
     pair = bx * nb + by
@@ -572,7 +583,7 @@ def _write_papers(model, cap) -> None:
     inst = model.inst
     level = model.bloc_state.research_level
     quality = np.concatenate([inst.prestige * level[inst.bloc], np.ones(len(model.firms))])
-    pool = np.bincount(inst.bloc, weights=inst.capacity, minlength=nb)
+    pool = np.bincount(inst.bloc, weights=inst.capacity, minlength=nb)  # [bloc] research capacity
     audience = ((pool[bx] + pool[by]) / np.maximum(np.maximum(pool[bx], pool[by]), 1e-12)) ** p.audience_elasticity
     impact = np.sqrt(quality[x] * quality[y]) * audience
     fl.papers = sym(papers)
@@ -586,7 +597,7 @@ def _write_papers(model, cap) -> None:
     fl.home_country = home_country
     fl.home = np.bincount(model.country_bloc, weights=home_country, minlength=nb)
     fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * quality[: len(inst)], minlength=nb) / np.maximum(
-        np.bincount(inst.bloc, weights=inst.capacity, minlength=nb), 1e-9
+        pool, 1e-9
     )
     # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
     # (and touches only the authors who wrote, not a fresh [author, bloc] array).

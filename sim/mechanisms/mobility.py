@@ -24,6 +24,7 @@ out, sends home or never lets study abroad.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -223,12 +224,20 @@ def _last(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _pull(model, by_origin) -> np.ndarray:
+def _blocks(model):
+    """(bloc, first row, end row) of each bloc's block of institution rows (institutions are laid out bloc by
+    bloc): per-bloc values then apply to a slice, with no [institution, ...] gather by bloc."""
+    bounds = np.append(model.people.starts, len(model.inst))
+    return [(b, int(bounds[b]), int(bounds[b + 1])) for b in range(model.n_blocs)]
+
+
+def _pull(model, by_origin, total=None) -> np.ndarray:
     """[institution, bloc] share of the institution's researchers born in, or alumni of, each foreign bloc."""
-    pe, inst = model.people, model.inst
-    linked = by_origin + pe.alumni
-    linked[np.arange(len(inst)), inst.bloc] = 0.0
-    return linked / np.maximum(_last(by_origin), 1e-12)[:, None]
+    linked = by_origin + model.people.alumni
+    for b, lo, hi in _blocks(model):
+        linked[lo:hi, b] = 0.0
+    total = _last(by_origin) if total is None else total
+    return linked / np.maximum(total, 1e-12)[:, None]
 
 
 def _country_mean(model, pull, total) -> np.ndarray:
@@ -238,17 +247,21 @@ def _country_mean(model, pull, total) -> np.ndarray:
     return num.reshape(nc, nb) / np.maximum(np.bincount(inst.country, weights=total, minlength=nc), 1e-12)[:, None]
 
 
-def _gain(model, by_origin) -> np.ndarray:
+def _gain(model, by_origin, total=None) -> np.ndarray:
     """[author, bloc] how much more (+) or less (-) a new tie with each bloc is worth than at set-up, from the
     people: an institution's own researchers born in or alumni of that bloc against its share at set-up (so the
     calibrated 2017 country affinities keep their meaning and only the change is the people's), a firm's
     country's researchers against the country's share at set-up."""
     p, pe, ni = model.params.mobility, model.people, len(model.inst)
-    pull = _pull(model, by_origin)
+    total = _last(by_origin) if total is None else total
+    pull = _pull(model, by_origin, total)
+    if pe.gain_base is None or pe.gain_base[0] != p.people_weight:  # the set-up's side of the ratio, once
+        pe.gain_base = (p.people_weight, 1 + p.people_weight * pe.pull0, 1 + p.people_weight * pe.pull0_country)
+    _, base, base_country = pe.gain_base
     out = np.empty((ni + len(model.firms), model.n_blocs))
-    out[:ni] = (1 + p.people_weight * pull) / (1 + p.people_weight * pe.pull0) - 1
-    country = _country_mean(model, pull, _last(by_origin))
-    out[ni:] = ((1 + p.people_weight * country) / (1 + p.people_weight * pe.pull0_country) - 1)[model.firms.country]
+    out[:ni] = (1 + p.people_weight * pull) / base - 1
+    country = _country_mean(model, pull, total)
+    out[ni:] = ((1 + p.people_weight * country) / base_country - 1)[model.firms.country]
     return out
 
 
@@ -259,6 +272,7 @@ def _choice(model, home_bloc, origin, dual_use, cost, share_at) -> np.ndarray:
     share of one's origin there) - cost if it means moving; times the chance the frictions let one through:
     the destination's visa restriction and personnel screening on one's origin (dual-use fields), the
     pandemic's closures on any move, and, for staying in a foreign host, the push of the host's own measures.
+    `cost` is one number or one per row.
     """
     p, lv, nb = model.params.mobility, model.levers, model.n_blocs
     cap = np.maximum(model.bloc_state.capability, 1e-9) ** p.opportunity_weight
@@ -284,19 +298,45 @@ def _choice(model, home_bloc, origin, dual_use, cost, share_at) -> np.ndarray:
     return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
 
 
-def _choice_table(model, cost, share_at) -> tuple[np.ndarray, np.ndarray]:
-    """Choice probabilities of the few distinct situations, each cohort then reads its row by its institution's
-    `situation` (bloc now x dual-use level; the dual-use share is rounded to DU_LEVELS levels).
+@functools.lru_cache(maxsize=16)
+def _situations(nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bloc now, dual-use share and origin of every (situation, origin) row of the choice table; the rows
+    are situation-major (situation = bloc now x DU_LEVELS + dual-use level)."""
+    b, level, o = np.meshgrid(np.arange(nb), np.arange(DU_LEVELS), np.arange(nb), indexing="ij")
+    return b.ravel(), level.ravel() / (DU_LEVELS - 1), o.ravel()
 
-    Returns [situation, origin] the chance to stay in the bloc, and [situation, origin, destination] the chance
-    to move to each other bloc (0 for the bloc one is in)."""
-    nb, lv = model.n_blocs, DU_LEVELS
-    b, level, o = np.meshgrid(np.arange(nb), np.arange(lv), np.arange(nb), indexing="ij")
-    prob = _choice(model, b.ravel(), o.ravel(), level.ravel() / (lv - 1), cost, share_at).reshape(nb * lv, nb, nb)
-    here = np.repeat(np.arange(nb), lv)  # the bloc of each situation
-    stay = prob[np.arange(nb * lv), :, here]
-    prob[np.arange(nb * lv), :, here] = 0.0
-    return stay, prob
+
+def _choices(model, stages, share_at) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """The choice probabilities of a quarter, from one `_choice` over all their rows (each row's numbers are
+    its own, so computing them together changes none of them).
+
+    For each stage in `stages` (the cost of moving it pays), from the few distinct situations, each cohort then
+    reading its row by its institution's `situation` (bloc now x dual-use level; the dual-use share is rounded
+    to DU_LEVELS levels): [situation, origin] the chance to stay in the bloc and [situation, origin,
+    destination] the chance to move to each other bloc (0 for the bloc one is in). Then [origin, destination]
+    the new students' choice (from an institution of their own bloc, with their bloc's field mix)."""
+    p, pe, nb, lv = model.params.mobility, model.people, model.n_blocs, DU_LEVELS
+    b, du, o = _situations(nb)
+    home = np.arange(nb)
+    n = len(b)
+    costs = np.concatenate([np.full(n, p.move_cost[s]) for s in stages] + [np.full(nb, p.move_cost[0])])
+    prob = _choice(
+        model,
+        np.concatenate([b] * len(stages) + [home]),
+        np.concatenate([o] * len(stages) + [home]),
+        np.concatenate([du] * len(stages) + [pe.bloc_dual_use]),
+        costs[:, None],
+        share_at,
+    )
+    here = np.repeat(home, lv)  # the bloc of each situation
+    sits = np.arange(nb * lv)
+    tables = []
+    for k in range(len(stages)):
+        move = prob[k * n : (k + 1) * n].reshape(nb * lv, nb, nb)
+        stay = move[sits, :, here]
+        move[sits, :, here] = 0.0
+        tables.append((stay, move))
+    return tables, prob[len(stages) * n :]
 
 
 def _by_bloc(values, starts) -> np.ndarray:
@@ -306,7 +346,7 @@ def _by_bloc(values, starts) -> np.ndarray:
 
 def step(model) -> None:
     p, pe, inst, nb = model.params.mobility, model.people, model.inst, model.n_blocs
-    starts, rows = pe.starts, np.arange(len(inst))
+    starts, blocks = pe.starts, _blocks(model)
     m = pe.researchers
     by_origin = m.sum(axis=0)  # [inst, origin]
     before = _last(by_origin)
@@ -321,11 +361,11 @@ def step(model) -> None:
     m[1] -= settling
     # (researchers deciding [inst, origin], the stage they take up): new postdocs; new and other seniors.
     deciding = [(graduating, 1), (settling + reconsidering, 2)]
+    tables, student_choice = _choices(model, [stage for _, stage in deciding], share_at)
     arrive = np.zeros((nb, 3, nb))  # [origin, stage, destination bloc]
     alumni_in = np.zeros((nb, nb, nb))  # [origin, destination bloc, bloc left] movers' ties to where they were
     moves = np.zeros((nb, nb))
-    for mass, stage in deciding:
-        stay, move = _choice_table(model, p.move_cost[stage], share_at)
+    for (mass, stage), (stay, move) in zip(deciding, tables):
         m[stage] += mass * stay[pe.situation]
         # Who leaves for where depends only on the situation and origin: sum the deciding by those first.
         n_sit = len(move)
@@ -338,35 +378,47 @@ def step(model) -> None:
     # they choose where to study like the others (from an institution of their own bloc).
     cap_b = _by_bloc(inst.capacity, starts)
     intake = p.researchers_per_paper * cap_b * (p.stage_shares[0] / np.sum(p.stage_shares)) * grad[0]
-    o = np.arange(nb)
-    study = intake[:, None] * _choice(model, o, o, pe.bloc_dual_use, p.move_cost[0], share_at)  # [origin, dest]
+    study = intake[:, None] * student_choice  # [origin, dest]
     arrive[:, 0, :] += study
     moves += study * (1 - np.eye(nb))
     # Newcomers to a bloc spread over its institutions by capacity, the country's pull for their origin and
     # the people of their origin already there (students staying at home by capacity alone).
     origin_share = by_origin / np.maximum(before, 1e-12)[:, None]
     w = inst.capacity[:, None] * pe.newcomer_pull * (1 + p.network_pull * origin_share)
-    w[rows, inst.bloc] = inst.capacity
-    alloc = w / np.maximum(_by_bloc(w, starts)[inst.bloc], 1e-300)  # [inst, origin]: its share of the newcomers
-    m += alloc[None, :, :] * arrive.transpose(1, 2, 0)[:, inst.bloc, :]
+    for b, lo, hi in blocks:
+        w[lo:hi, b] = inst.capacity[lo:hi]
+    # [inst, origin]: its share of its bloc's newcomers of each origin
+    alloc = np.empty_like(w)
+    for (_, lo, hi), bloc_w in zip(blocks, np.maximum(_by_bloc(w, starts), 1e-300)):
+        np.divide(w[lo:hi], bloc_w, out=alloc[lo:hi])
+    by_stage = arrive.transpose(1, 2, 0)  # [stage, destination, origin]
+    for b, lo, hi in blocks:
+        m[:, lo:hi, :] += alloc[None, lo:hi, :] * by_stage[:, b, None, :]
     # Alumni: ties carried from the bloc left (not one's origin: those ties are the diaspora's), fading.
     carried = alumni_in * (1 - np.eye(nb))[:, None, :]  # [origin, destination, bloc left], origin's own dropped
     by_origin = m.sum(axis=0)
-    pe.alumni *= (1 - p.alumni_decay) * np.minimum(_last(by_origin) / np.maximum(before, 1e-12), 1.0)[:, None]
-    pe.alumni += _alumni_arrivals(alloc, carried, inst.bloc)
+    total = _last(by_origin)
+    pe.alumni *= (1 - p.alumni_decay) * np.minimum(total / np.maximum(before, 1e-12), 1.0)[:, None]
+    pe.alumni += _alumni_arrivals(alloc, carried, blocks)
     model.flows.moves = moves
-    model.flows.people_gain = _gain(model, by_origin)
+    model.flows.people_gain = _gain(model, by_origin, total)
     # Talent (capability's research capacity reads it): the share of its researchers a bloc has gained or lost
     # since 2017 by a change in its net migration rate; the 2017 rate is part of the balance 2017 capacity
     # stands in, and a bloc's own growth is not migration.
-    rate = (moves.sum(axis=0) - moves.sum(axis=1)) / np.maximum(_by_bloc(_last(by_origin), starts), 1e-12)
+    rate = (moves.sum(axis=0) - moves.sum(axis=1)) / np.maximum(_by_bloc(total, starts), 1e-12)
     if pe.net0 is None:
         pe.net0 = rate
     pe.talent += rate - pe.net0
     model.bloc_state.talent_inflow = p.talent_weight * pe.talent
 
 
-def _alumni_arrivals(alloc, carried, bloc) -> np.ndarray:
+def _alumni_arrivals(alloc, carried, blocks) -> np.ndarray:
     """[inst, bloc left] alumni each institution gains: its share of its bloc's newcomers of each origin times
-    the ties they carry."""
-    return np.einsum("io,oik->ik", alloc, carried[:, bloc, :])
+    the ties they carry (summed over origins in order, as one product-sum per institution and bloc left)."""
+    out = np.empty_like(alloc)
+    for b, lo, hi in blocks:
+        part = out[lo:hi]
+        np.multiply(alloc[lo:hi, :1], carried[0, b], out=part)
+        for o in range(1, len(carried)):
+            part += alloc[lo:hi, o : o + 1] * carried[o, b]
+    return out

@@ -55,7 +55,7 @@ class Buckets:
         lo_i, hi_i = self.bounds[group], self.bounds[group + 1]
         lo, hi = cum[lo_i], cum[hi_i]
         u = lo + rng.random(len(group)) * (hi - lo)
-        by_u = np.argsort(u)  # sorted queries make the binary searches cache-friendly
+        by_u = sort_order(u)  # sorted queries make the binary searches cache-friendly
         pos = np.empty(len(u), np.int64)
         pos[by_u] = np.searchsorted(cum, u[by_u], side="right") - 1
         pos = np.clip(pos, lo_i, np.maximum(hi_i - 1, lo_i))
@@ -78,7 +78,32 @@ def poisson_events(rng, rates: np.ndarray) -> np.ndarray:
     n = rng.poisson(total) if total > 0 else 0
     if n == 0:
         return np.zeros(0, np.int64)
-    u = np.sort(rng.random(n)) * total  # sorted: the events come out in lane order, like np.repeat's
+    u = sort_unit(rng.random(n)) * total  # sorted: the events come out in lane order, like np.repeat's
     lane = np.searchsorted(cum, u, side="right")  # the lane whose share of [0, total) holds u (never a zero mean)
     # u < total but for rounding; then the last lane with a positive mean (the first to reach the total).
     return np.minimum(lane, np.searchsorted(cum, total, side="left"))
+
+
+def sort_unit(values: np.ndarray) -> np.ndarray:
+    """`np.sort(values)` for values in [0, 1), in about a quarter of its time on thousands of values.
+
+    A sort's result is the same whichever way it is reached: a stable radix pass (numpy's for 16-bit
+    keys) orders the values by their first 16 bits, which leaves them nearly sorted, and a merge sort
+    then only has to merge short runs."""
+    out = values[_by_leading_bits(values, 65536.0)]
+    out.sort(kind="stable")
+    return out
+
+
+def sort_order(values: np.ndarray) -> np.ndarray:
+    """A permutation that sorts non-negative `values` (among equal values, in any order), the same way as
+    `sort_unit`; `np.argsort` where a value is not finite."""
+    top = values.max(initial=0.0)
+    if not np.isfinite(top) or values.min(initial=0.0) < 0:
+        return np.argsort(values)
+    first = _by_leading_bits(values, 65535.0 / top if top > 0 else 0.0)
+    return first[np.argsort(values[first], kind="stable")]
+
+
+def _by_leading_bits(values, scale) -> np.ndarray:
+    return np.argsort((values * scale).astype(np.uint16), kind="stable")
