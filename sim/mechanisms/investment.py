@@ -25,6 +25,7 @@ from ..errors import ConfigError
 from ..schema import spec
 from ..state import InvestmentMarket
 from ..streams import keyed_uniforms
+from .sampling import sort_order, sort_order_int
 
 SENSITIVITY = np.array([0.4, 0.7, 1.0])  # [sector] software, corporate lab, chipmaker
 RAISING = int(Stage.LISTED)  # number of stages that raise private rounds: seed ... F+
@@ -305,10 +306,15 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
     n_stage, nb = RAISING, model.n_blocs
     bs_count = np.bincount(r_bloc * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
     s_count = bs_count.sum(axis=0)
-    place = _keyed(model, "places", firm, POINTS).ravel()
-    by_place = np.argsort(place)  # one float sort; each pass then groups it by a stable (radix) sort
+    drawn = _keyed(model, "places", firm, POINTS).ravel()
+    # One float sort (the faster one of sampling.py); each pass then groups it by a stable (radix) sort.
+    by_place = sort_order(drawn)
+    place = drawn[by_place]
+    if len(place) and (place[1:] == place[:-1]).any():
+        # Equal places (32-bit draws: now and then) are picked in the order np.argsort leaves them: keep it.
+        by_place = np.argsort(drawn)
+        place = drawn[by_place]
     point_round = np.repeat(np.arange(len(firm)), POINTS)[by_place]
-    place = place[by_place]
 
     itype, ibloc = inv.type[inv_row], inv.deal_flow[inv_row]
     prefs = model.investment_market.prefs
@@ -500,10 +506,16 @@ def step(model) -> None:
     turnover_draws = _rng(model, "after").random((3, len(f)))
     # A round takes up to its seats, first come (an order keyed to the firm and investor, so one more or one
     # fewer bidder leaves the others' order as it was); one seat per investor and round.
+    # The first pick of each (round, investor), as np.unique(key, return_index=True) finds it: a stable sort
+    # keeps the first of equal keys first (the faster sorts of sampling.py; the same permutation).
     key = pick_round * len(inv) + pick_inv
-    _, uniq = np.unique(key, return_index=True)
+    by_key = sort_order_int(key, len(firm) * len(inv))
+    key = key[by_key]
+    uniq = by_key[np.r_[True, key[1:] != key[:-1]]] if len(key) else by_key
     arrival = _keyed(model, "seats", firm[pick_round[uniq]] * len(inv) + pick_inv[uniq], 1)[:, 0]
-    by_round = uniq[np.lexsort((arrival, pick_round[uniq]))]
+    # np.lexsort((arrival, round)) as two stable passes: by arrival, then by round.
+    by_arrival = sort_order(arrival)
+    by_round = uniq[by_arrival[sort_order_int(pick_round[uniq][by_arrival], len(firm))]]
     pick_round, pick_inv, pick_paid = pick_round[by_round], pick_inv[by_round], pick_paid[by_round]
     starts = np.searchsorted(pick_round, pick_round, side="left")
     seat = np.arange(len(pick_round)) - starts
