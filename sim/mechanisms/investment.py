@@ -412,6 +412,25 @@ def _choose(u, p_block, block_u):
         nothing = np.zeros(len(u), np.int64)
         return nothing, nothing.astype(bool), np.full(u.shape, -1)
     n, k = u.shape
+    # Where the best candidate (the first of equal bests, as a stable sort ranks them) carries no screening
+    # risk it is taken and nothing is tried before it: only the other attempts need their candidates ranked.
+    # Column by column (np.argmax along these short rows is slower): a later column wins only if greater.
+    top, best = u[:, 0].copy(), np.zeros(n, np.int64)
+    for c in range(1, k):
+        better = u[:, c] > top
+        np.copyto(best, c, where=better)
+        np.maximum(top, u[:, c], out=top)
+    has = np.isfinite(top)
+    hard = np.flatnonzero(has & (p_block[np.arange(n), best] > 0))
+    blocked_col = np.full(u.shape, -1)
+    if len(hard):
+        best[hard], has[hard], blocked_col[hard] = _choose_ranked(u[hard], p_block[hard], block_u[hard])
+    return best, has, blocked_col
+
+
+def _choose_ranked(u, p_block, block_u):
+    """`_choose` for attempts whose candidates are ranked in full."""
+    n, k = u.shape
     order = np.argsort(-u, axis=1)
     # Flat gathers in preference order (cheaper than take_along_axis on these short rows).
     flat = (order + (np.arange(n) * k)[:, None]).ravel()
