@@ -273,18 +273,17 @@ def _open_rounds(model):
 POINTS = 8  # places per round on its group's circle (below)
 
 
-CELLS = 256  # cells per unit of the circles, for finding a query's next place without a binary search
-
-
 def _next_place(circle: np.ndarray, query: np.ndarray, n_groups: int) -> np.ndarray:
     """Index of the first entry of `circle` (sorted, in [0, n_groups), ending with inf) at or after each query.
 
     A table gives each cell's first entry; a query starts there and steps over the few entries of its cell
-    below it (about one per cell): cheaper than a binary search per query."""
-    cell_of = (circle[:-1] * CELLS).astype(np.int64)
-    first = np.zeros(n_groups * CELLS + 1, np.int64)
-    np.cumsum(np.bincount(cell_of, minlength=n_groups * CELLS)[: n_groups * CELLS], out=first[1:])
-    nxt = first[(query * CELLS).astype(np.int64)]
+    below it: cheaper than a binary search per query. About one entry a cell (a power of two per unit of
+    the circles, so the cells' bounds are exact): the answer does not depend on the cells, only the steps."""
+    cells = 1 << min(max(int(len(circle) / max(n_groups, 1)).bit_length() - 1, 0), 16)
+    cell_of = (circle[:-1] * cells).astype(np.int64)
+    first = np.zeros(n_groups * cells + 1, np.int64)
+    np.cumsum(np.bincount(cell_of, minlength=n_groups * cells)[: n_groups * cells], out=first[1:])
+    nxt = first[(query * cells).astype(np.int64)]
     behind = np.flatnonzero(circle[nxt] < query)
     while len(behind):
         nxt[behind] += 1
