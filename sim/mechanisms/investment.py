@@ -25,6 +25,7 @@ from ..errors import ConfigError
 from ..schema import spec
 from ..state import InvestmentMarket
 from ..streams import keyed_uniforms
+from .sampling import sort_order, sort_order_int
 
 SENSITIVITY = np.array([0.4, 0.7, 1.0])  # [sector] software, corporate lab, chipmaker
 RAISING = int(Stage.LISTED)  # number of stages that raise private rounds: seed ... F+
@@ -272,18 +273,17 @@ def _open_rounds(model):
 POINTS = 8  # places per round on its group's circle (below)
 
 
-CELLS = 256  # cells per unit of the circles, for finding a query's next place without a binary search
-
-
 def _next_place(circle: np.ndarray, query: np.ndarray, n_groups: int) -> np.ndarray:
     """Index of the first entry of `circle` (sorted, in [0, n_groups), ending with inf) at or after each query.
 
     A table gives each cell's first entry; a query starts there and steps over the few entries of its cell
-    below it (about one per cell): cheaper than a binary search per query."""
-    cell_of = (circle[:-1] * CELLS).astype(np.int64)
-    first = np.zeros(n_groups * CELLS + 1, np.int64)
-    np.cumsum(np.bincount(cell_of, minlength=n_groups * CELLS)[: n_groups * CELLS], out=first[1:])
-    nxt = first[(query * CELLS).astype(np.int64)]
+    below it: cheaper than a binary search per query. About one entry a cell (a power of two per unit of
+    the circles, so the cells' bounds are exact): the answer does not depend on the cells, only the steps."""
+    cells = 1 << min(max(int(len(circle) / max(n_groups, 1)).bit_length() - 1, 0), 16)
+    cell_of = (circle[:-1] * cells).astype(np.int64)
+    first = np.zeros(n_groups * cells + 1, np.int64)
+    np.cumsum(np.bincount(cell_of, minlength=n_groups * cells)[: n_groups * cells], out=first[1:])
+    nxt = first[(query * cells).astype(np.int64)]
     behind = np.flatnonzero(circle[nxt] < query)
     while len(behind):
         nxt[behind] += 1
@@ -305,10 +305,15 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
     n_stage, nb = RAISING, model.n_blocs
     bs_count = np.bincount(r_bloc * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
     s_count = bs_count.sum(axis=0)
-    place = _keyed(model, "places", firm, POINTS).ravel()
-    by_place = np.argsort(place)  # one float sort; each pass then groups it by a stable (radix) sort
+    drawn = _keyed(model, "places", firm, POINTS).ravel()
+    # One float sort (the faster one of sampling.py); each pass then groups it by a stable (radix) sort.
+    by_place = sort_order(drawn)
+    place = drawn[by_place]
+    if len(place) and (place[1:] == place[:-1]).any():
+        # Equal places (32-bit draws: now and then) are picked in the order np.argsort leaves them: keep it.
+        by_place = np.argsort(drawn)
+        place = drawn[by_place]
     point_round = np.repeat(np.arange(len(firm)), POINTS)[by_place]
-    place = place[by_place]
 
     itype, ibloc = inv.type[inv_row], inv.deal_flow[inv_row]
     prefs = model.investment_market.prefs
@@ -406,6 +411,25 @@ def _choose(u, p_block, block_u):
         nothing = np.zeros(len(u), np.int64)
         return nothing, nothing.astype(bool), np.full(u.shape, -1)
     n, k = u.shape
+    # Where the best candidate (the first of equal bests, as a stable sort ranks them) carries no screening
+    # risk it is taken and nothing is tried before it: only the other attempts need their candidates ranked.
+    # Column by column (np.argmax along these short rows is slower): a later column wins only if greater.
+    top, best = u[:, 0].copy(), np.zeros(n, np.int64)
+    for c in range(1, k):
+        better = u[:, c] > top
+        np.copyto(best, c, where=better)
+        np.maximum(top, u[:, c], out=top)
+    has = np.isfinite(top)
+    hard = np.flatnonzero(has & (p_block[np.arange(n), best] > 0))
+    blocked_col = np.full(u.shape, -1)
+    if len(hard):
+        best[hard], has[hard], blocked_col[hard] = _choose_ranked(u[hard], p_block[hard], block_u[hard])
+    return best, has, blocked_col
+
+
+def _choose_ranked(u, p_block, block_u):
+    """`_choose` for attempts whose candidates are ranked in full."""
+    n, k = u.shape
     order = np.argsort(-u, axis=1)
     # Flat gathers in preference order (cheaper than take_along_axis on these short rows).
     flat = (order + (np.arange(n) * k)[:, None]).ravel()
@@ -500,10 +524,16 @@ def step(model) -> None:
     turnover_draws = _rng(model, "after").random((3, len(f)))
     # A round takes up to its seats, first come (an order keyed to the firm and investor, so one more or one
     # fewer bidder leaves the others' order as it was); one seat per investor and round.
+    # The first pick of each (round, investor), as np.unique(key, return_index=True) finds it: a stable sort
+    # keeps the first of equal keys first (the faster sorts of sampling.py; the same permutation).
     key = pick_round * len(inv) + pick_inv
-    _, uniq = np.unique(key, return_index=True)
+    by_key = sort_order_int(key, len(firm) * len(inv))
+    key = key[by_key]
+    uniq = by_key[np.r_[True, key[1:] != key[:-1]]] if len(key) else by_key
     arrival = _keyed(model, "seats", firm[pick_round[uniq]] * len(inv) + pick_inv[uniq], 1)[:, 0]
-    by_round = uniq[np.lexsort((arrival, pick_round[uniq]))]
+    # np.lexsort((arrival, round)) as two stable passes: by arrival, then by round.
+    by_arrival = sort_order(arrival)
+    by_round = uniq[by_arrival[sort_order_int(pick_round[uniq][by_arrival], len(firm))]]
     pick_round, pick_inv, pick_paid = pick_round[by_round], pick_inv[by_round], pick_paid[by_round]
     starts = np.searchsorted(pick_round, pick_round, side="left")
     seat = np.arange(len(pick_round)) - starts

@@ -96,14 +96,22 @@ def sort_unit(values: np.ndarray) -> np.ndarray:
 
 
 def sort_order(values: np.ndarray) -> np.ndarray:
-    """A permutation that sorts non-negative `values` (among equal values, in any order), the same way as
-    `sort_unit`; `np.argsort` where a value is not finite."""
+    """`np.argsort(values, kind="stable")` for non-negative `values`, the same way as `sort_unit`: both passes
+    are stable, so equal values keep their order (numpy's own stable sort where a value is not finite)."""
     top = values.max(initial=0.0)
     if not np.isfinite(top) or values.min(initial=0.0) < 0:
-        return np.argsort(values)
+        return np.argsort(values, kind="stable")
     first = _by_leading_bits(values, 65535.0 / top if top > 0 else 0.0)
     return first[np.argsort(values[first], kind="stable")]
 
 
 def _by_leading_bits(values, scale) -> np.ndarray:
     return np.argsort((values * scale).astype(np.uint16), kind="stable")
+
+
+def sort_order_int(keys: np.ndarray, top: int) -> np.ndarray:
+    """`np.argsort(keys, kind="stable")` for integer `keys` in [0, top), the same way: a radix pass on the
+    leading 16 bits, then a stable sort of the nearly sorted result (none where 16 bits hold every key)."""
+    shift = max(int(top - 1).bit_length() - 16, 0)
+    first = np.argsort((keys >> shift).astype(np.uint16), kind="stable")
+    return first if shift == 0 else first[np.argsort(keys[first], kind="stable")]
