@@ -175,7 +175,9 @@ DIRECTIONS = [
                 "Chinese capital goes elsewhere: more to the US (2025-30)",
                 # Holds through the funds' own choices (a blocked or riskier EU round loses to the next-best
                 # candidate; unspent dry powder means more attempts later); seen on paired seeds since the draws
-                # are keyed to investor and attempt (investment.py), 8/8 realistic seeds (docs/CALIBRATION.md)
+                # are keyed to investor and attempt (investment.py): 8/8 realistic seeds on the s8-diversion branch,
+                # 5/8 after the field-fit merge (docs/CALIBRATION.md, "Session 8: merged"): a few lumpy late deals
+                # of Chinese growth and state funds decide the sign of a diverted flow of about 1 bn over 2025-30
                 lambda b, p: _years(p, "capital_CN_to_US", 2025, 2030) > _years(b, "capital_CN_to_US", 2025, 2030),
             ),
         ],
