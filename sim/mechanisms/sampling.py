@@ -46,8 +46,11 @@ class Buckets:
         else:
             element_weights = np.empty(len(self.rows))
             for a, b, row in self.runs:
-                element_weights[a:b] = weights[row : row + b - a]
-        if self.shares is not None:
+                if self.shares is None:
+                    element_weights[a:b] = weights[row : row + b - a]
+                else:  # the same product as a copy, then *= shares
+                    np.multiply(weights[row : row + b - a], self.shares[a:b], out=element_weights[a:b])
+        if self.runs is None and self.shares is not None:
             element_weights *= self.shares
         cum = np.empty(len(self.rows) + 1)  # elements are already in group order: one cumulative sum
         cum[0] = 0.0
