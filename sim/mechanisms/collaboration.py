@@ -464,7 +464,8 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     # (bloc, field) the partner is drawn by w_y mix_y[f]: no all-pairs search. The tie's field is the shared
     # specialism that brought the pair together, so the joint field mix is what partner choice makes of both
     # sides' specialisms (e.g. China's weight in vision and telecom meeting Europe's), not a configured mix.
-    cum = np.cumsum(au.mix[x] * field_share(model, w)[j], axis=1)
+    # Whole rows gathered by np.take: the same numbers as au.mix[x], faster than fancy indexing of rows.
+    cum = np.cumsum(np.take(au.mix, x, axis=0) * np.take(field_share(model, w), j, axis=0), axis=1)
     field = (rng.random(len(x)) * cum[:, -1] >= cum[:, :-1].T).sum(axis=0)
     y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
     ok = y >= 0
