@@ -487,21 +487,24 @@ def partner_weight(model, reach) -> np.ndarray:
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     """Whether a proposed tie survives both sides' research security and assistance controls."""
     lv, au, p = model.levers, model.network.authors, model.params.collaboration
-    bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
-    du = np.asarray(DUAL_USE)[field]
+    nb, nr = model.n_blocs, len(RISKS)
     risk_w = np.asarray(p.risk_screening)
     assist = lv.effective_export("assistance")
-
-    def side(i, j, rj):
-        return (
-            (1 - lv.screening[i, j] * risk_w[rj])
-            * (1 - lv.ban_military[i, j] * (rj == Risk.MILITARY))
-            * (1 - lv.ban_security[i, j] * (rj == Risk.SECURITY))
-            * (1 - lv.personnel[i, j] * du)
-            * (1 - assist[i, j] * du)
-        )
-
-    prob = side(bx, by, ry) * side(by, bx, rx)
+    # One side's pass depends only on its bloc, the partner's bloc and risk, and the field's dual-use share:
+    # a [bloc, partner bloc, partner risk, field] table of this quarter (the same products, term by term, as
+    # per tie), read with two gathers per tie.
+    i, j = np.arange(nb)[:, None, None, None], np.arange(nb)[None, :, None, None]
+    rj, du = np.arange(nr)[None, None, :, None], np.asarray(DUAL_USE)[None, None, None, :]
+    side = (
+        (1 - lv.screening[i, j] * risk_w[rj])
+        * (1 - lv.ban_military[i, j] * (rj == Risk.MILITARY))
+        * (1 - lv.ban_security[i, j] * (rj == Risk.SECURITY))
+        * (1 - lv.personnel[i, j] * du)
+        * (1 - assist[i, j] * du)
+    ).ravel()
+    n_codes = nb * nr  # au.code = bloc * nr + risk: [partner bloc, partner risk] as one index
+    bx, by = au.bloc[x], au.bloc[y]
+    prob = side[(bx * n_codes + au.code[y]) * F + field] * side[(by * n_codes + au.code[x]) * F + field]
     return rng.random(len(x)) < prob
 
 
@@ -519,7 +522,10 @@ def _merge(model, x, y, field, cap) -> None:
     upper[uniq % n] = True
     cand = np.flatnonzero(lower[np.minimum(ties.a, ties.b)] & upper[np.maximum(ties.a, ties.b)])
     keys = ties.key[cand]
-    at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
+    # Binary searches in key order (a radix sort of the keys first) are cache-friendly: several times faster.
+    by_key, at = sort_order_int(keys, n * n), np.empty(len(keys), np.int64)
+    at[by_key] = np.searchsorted(uniq, keys[by_key])
+    np.minimum(at, len(uniq) - 1, out=at)
     hit = uniq[at] == keys
     tied, at = cand[hit], at[hit]
     ties.strength[tied] += count[at]  # strengths are whole numbers: one sum equals repeated +1
