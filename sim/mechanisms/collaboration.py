@@ -465,9 +465,14 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     # specialism that brought the pair together, so the joint field mix is what partner choice makes of both
     # sides' specialisms (e.g. China's weight in vision and telecom meeting Europe's), not a configured mix.
     # Whole rows gathered by np.take: the same numbers as au.mix[x], faster than fancy indexing of rows.
-    cum = np.cumsum(np.take(au.mix, x, axis=0) * np.take(field_share(model, w), j, axis=0), axis=1)
+    # The buckets' element weights (w_y mix_y[f]) serve both the fields' shares and the partner draw; summed per
+    # (bloc, field) in author order, as `field_share` sums them.
+    element_w = au.buckets.weigh(w)
+    by_bloc = au.buckets.group_sums(element_w).reshape(model.n_blocs, F)
+    shares = by_bloc / np.maximum(by_bloc.sum(axis=0), 1e-300)
+    cum = np.cumsum(np.take(au.mix, x, axis=0) * np.take(shares, j, axis=0), axis=1)
     field = (rng.random(len(x)) * cum[:, -1] >= cum[:, :-1].T).sum(axis=0)
-    y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
+    y = au.buckets.sample(rng, j * F + field, element_weights=element_w)  # w times the partner's share of work in f
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
     accept = _pass_screening(model, x, y, field, rng)
@@ -615,7 +620,14 @@ def _write_papers(model, cap) -> None:
     productivity = 1.0 - lv.shock_productivity
     x, y = ties.a, ties.b
     if p.team_growth == 1.0:
-        lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
+        # papers_per_tie * sqrt(strength * cap[x] * cap[y]) / cap_ref * productivity, in place (same operations)
+        lam = np.take(cap, x)
+        lam *= ties.strength
+        lam *= np.take(cap, y)
+        np.sqrt(lam, out=lam)
+        lam *= p.papers_per_tie
+        lam /= au.cap_ref
+        lam *= productivity
     else:
         team = ties.team ** (1.0 - p.team_growth) * (np.sqrt(cap[x] * cap[y]) / au.cap_ref) ** p.team_growth
         lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
