@@ -527,10 +527,7 @@ def _merge(model, x, y, field, cap) -> None:
     upper[uniq % n] = True
     cand = np.flatnonzero(lower[np.minimum(ties.a, ties.b)] & upper[np.maximum(ties.a, ties.b)])
     keys = ties.key[cand]
-    # Binary searches in key order (a radix sort of the keys first) are cache-friendly: several times faster.
-    by_key, at = sort_order_int(keys, n * n), np.empty(len(keys), np.int64)
-    at[by_key] = np.searchsorted(uniq, keys[by_key])
-    np.minimum(at, len(uniq) - 1, out=at)
+    at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
     hit = uniq[at] == keys
     tied, at = cand[hit], at[hit]
     ties.strength[tied] += count[at]  # strengths are whole numbers: one sum equals repeated +1
