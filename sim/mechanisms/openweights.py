@@ -81,6 +81,7 @@ class Params:
         "relative distance is capped at 19)",
     )
 
+
 def setup(model) -> None:
     n = model.n_blocs
     model.open_weights = OpenWeights(open=np.zeros(len(model.firms), bool), frontier=np.zeros(n))
