@@ -148,13 +148,13 @@ CATALOGUE: dict[str, BlocSpec] = {
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],
         countries={
             "UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0),
-            "DE": _c(530, 720, 90, 1.0, CN=0.5, US=1.0),
-            "FR": _c(420, 520, 90, 1.0, CN=0.4, US=1.0),
-            "IT": _c(380, 250, 40, 0.9, CN=0.4, US=0.9),
-            "ES": _c(330, 250, 40, 0.9, CN=0.4, US=0.9),
-            "NL": _c(180, 200, 40, 1.1, CN=0.45, US=1.1),
-            "CH": _c(120, 150, 40, 1.3, CN=0.55, US=1.2),
-            "other": _c(900, 260, 60, 0.8, CN=0.3, US=0.8),
+            "DE": _c(530, 720, 90, 1.0, CN=0.5, US=1.0, UK=0.5),
+            "FR": _c(420, 520, 90, 1.0, CN=0.4, US=1.0, UK=0.5),
+            "IT": _c(380, 250, 40, 0.9, CN=0.4, US=0.9, UK=0.45),
+            "ES": _c(330, 250, 40, 0.9, CN=0.4, US=0.9, UK=0.45),
+            "NL": _c(180, 200, 40, 1.1, CN=0.45, US=1.1, UK=0.55),
+            "CH": _c(120, 150, 40, 1.3, CN=0.55, US=1.2, UK=0.6),
+            "other": _c(900, 260, 60, 0.8, CN=0.3, US=0.8, UK=0.4),
         },
     ),
     # China: 1,194 funded AI firms (MERICS); Seven Sons and PLA universities carry ~44% of EU-CN papers.
@@ -222,7 +222,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         round_rate=0.085,
         patent_propensity=0.6,
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],  # Europe's: the C10 field calibration is Europe-wide
-        countries={"UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0, EU=1.5)},
+        countries={"UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0, EU=10.0)},
     ),
     "JP": BlocSpec(
         name="Japan",

@@ -1,8 +1,13 @@
 """`uk_own_bloc` scored as FACTS does: Europe is the EU and UK blocs together (issue 14 item 5)."""
 
+import numpy as np
 import pandas as pd
 import pytest
+from conftest import mean_over_seeds, timeseries
 
+from sim.compose import compose_config
+from sim.mechanisms import investment
+from sim.run import build_model
 from sim.validation import command as V
 from sim.validation.targets import europe_whole
 
@@ -75,3 +80,78 @@ def test_uk_own_bloc_at_classroom_scale_scores_europe_whole(tmp_path):
     rows = V.validate(V.options(argv), progress=False)["rows"]
     n_in = sum(r["counted"] and r["in_band"] for r in rows)
     assert n_in >= UK_CLASSROOM_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]
+
+
+# --- the UK and the EU as two blocs of one Europe (sim/split.py) -----------------------------------------------
+UK_EU_SECURITY = (
+    "scenario=uk_own_bloc",
+    "policies.research_security.bloc=UK",
+    "policies.research_security.partner=EU",
+    "policies.research_security.screening=0.8",
+    "policies.research_security.personnel=0.8",
+    "policies.research_security.mobility=0.8",
+)
+
+
+@pytest.mark.slow  # whole runs to 2030, paired seeds
+def test_a_uk_eu_research_security_lever_cuts_eu_uk_papers():
+    # EU-UK ties are an ordinary lane: a UK research-security package on the EU has ties to act on.
+    years = range(2027, 2031)
+    cut = mean_over_seeds("papers_EU_UK", years, *UK_EU_SECURITY)
+    assert cut < 0.8 * mean_over_seeds("papers_EU_UK", years, "scenario=uk_own_bloc")
+
+
+def test_eu_uk_papers_come_out_of_home_output_so_europes_total_does_not_depend_on_them(tmp_path):
+    # EU-UK co-authorship was home output in the Europe-wide calibration: split, EU-UK ties write it, and
+    # Europe's total output (EU + UK) is the same however much the two co-author as blocs (same seeds, so the
+    # same population): more EU-UK papers, not more papers.
+    closer = tmp_path / "closer.yaml"
+    closer.write_text("name: closer\nextends: uk_own_bloc\nactors:\n  UK: {countries: {UK: {affinity: {EU: 30.0}}}}\n")
+    years = [2017, 2018, 2019]
+
+    def totals(scenario):
+        joint = europe = 0.0
+        for seed in (0, 1):
+            ts = timeseries(f"scenario={scenario}", f"seed={seed}", "scale.factor=0.15", "end=2019Q4")
+            ts = ts[ts["year"].isin(years)]
+            joint += float(ts["papers_EU_UK"].sum())
+            europe += float(ts["papers_total_EU"].sum() + ts["papers_total_UK"].sum())
+        return joint, europe
+
+    joint, europe = totals("uk_own_bloc")
+    joint_closer, europe_closer = totals(closer)
+    assert joint > 0.05 * europe and joint_closer > 1.5 * joint
+    # Counted on top of home output, the extra EU-UK papers would add about 20% to Europe's total; what is
+    # left is Poisson noise of the two runs (about 1%).
+    assert europe_closer == pytest.approx(europe, rel=0.03)
+
+
+class _CrossBloc:
+    """sim/split.py as investment would read it if the UK were a region of its own (no inherited frictions)."""
+
+    @staticmethod
+    def regions(model):
+        return np.arange(model.n_blocs)
+
+    @staticmethod
+    def is_split(model):
+        return False
+
+
+def test_uk_funds_invest_in_eu_rounds_as_at_home(monkeypatch):
+    # Inside Europe in the calibration a UK fund saw Europe's rounds as home deal flow and paid no home bias on
+    # them; split, it keeps that: it joins more EU rounds than it would as a foreign investor.
+    def uk_into_eu(cross_bloc: bool) -> float:
+        n = 0.0
+        for seed in (0, 1):
+            model = build_model(
+                compose_config(["scenario=uk_own_bloc", f"seed={seed}", "scale.factor=0.15", "end=2019Q4"])
+            )
+            with monkeypatch.context() as m:
+                if cross_bloc:
+                    m.setattr(investment, "split", _CrossBloc)
+                model.run()
+            n += float(model.recorder.timeseries()["deals_UK_to_EU"].sum())
+        return n
+
+    assert uk_into_eu(cross_bloc=False) > 1.5 * uk_into_eu(cross_bloc=True)
