@@ -58,6 +58,8 @@ def test_europe_whole_leaves_a_run_without_a_uk_bloc_alone():
 # above it), C15 (out in the baseline too), I4 1.45 (the scenario's UK screening from 2022Q1 blocks Chinese
 # deals in the UK that the Europe-wide record kept). Raise it as that improves.
 # Merged session 8 model (fields, keyed investment draws): 45 of 48 (out C9 top/second 1.44, C10 share 0.457, C15).
+# Session 9 (EU-UK research lane, region-wide investment frictions): 45 of 48 (out C9 1.40, C10 0.458, C15 1.43);
+# C9 top/second is a heavy-tailed per-run ratio (>= 1.5 in 20 of 32 baseline seeds): 46 of 48 at 32 seeds.
 UK_IN_BAND = 45
 
 
@@ -71,7 +73,9 @@ def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
 
 # The same at classroom scale, where shares are scored on counts pooled over seeds: the pooled tables fold the
 # UK into Europe too (before session 8 they did not, and C4, C5, C6 and I5 read the EU bloc alone: 22 of 37).
-UK_CLASSROOM_IN_BAND = 36
+# Session 9: 37 of 39 (C8 back in; out C6 DE_rank 3, where Germany and France are within a point at 8 pooled
+# seeds, and C15); 38 of 39 at 32 seeds.
+UK_CLASSROOM_IN_BAND = 37
 
 
 @pytest.mark.slow
