@@ -568,9 +568,15 @@ def step(model) -> None:
     mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (fail_draw < p.unfunded_failure)]
     j_ib, j_tb = inv.bloc[j_inv], r_bloc[j_round]
     j_foreign = j_ib != j_tb
-    f.foreign_backer[firm[j_round[j_foreign]]] = j_ib[j_foreign]
+    # A backer from the firm's own region (a UK fund in an EU firm) was a domestic one in the calibration: it
+    # makes no foreign backer and carries no technology abroad (sim/split.py); the deal is still recorded.
+    j_abroad = j_foreign
+    if split.is_split(model):
+        region = split.regions(model)
+        j_abroad = region[j_ib] != region[j_tb]
+    f.foreign_backer[firm[j_round[j_abroad]]] = j_ib[j_abroad]
     flow = np.zeros((nb, nb))
-    np.add.at(flow, (j_ib[j_foreign], j_tb[j_foreign]), paid[j_foreign])
+    np.add.at(flow, (j_ib[j_abroad], j_tb[j_abroad]), paid[j_abroad])
     s.influence += flow / 1000.0 * p.tech_transfer
 
     # Blocked attempts (foreign by construction), for the deals table: first searches and redirected ones.
