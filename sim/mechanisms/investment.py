@@ -303,11 +303,7 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
     """
     inv = model.investors
     n_stage, nb = RAISING, model.n_blocs
-    # Home deal flow is the region's rounds: a fund of a bloc split off from Europe (the UK) saw Europe's in the
-    # calibration (sim/split.py; the bloc itself where no region is split).
-    region = split.regions(model)
-    r_home = region[r_bloc]
-    bs_count = np.bincount(r_home * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
+    bs_count = np.bincount(r_bloc * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
     s_count = bs_count.sum(axis=0)
     drawn = _keyed(model, "places", firm, POINTS).ravel()
     # One float sort (the faster one of sampling.py); each pass then groups it by a stable (radix) sort.
@@ -319,7 +315,7 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
         place = drawn[by_place]
     point_round = np.repeat(np.arange(len(firm)), POINTS)[by_place]
 
-    itype, ibloc = inv.type[inv_row], region[inv.deal_flow[inv_row]]
+    itype, ibloc = inv.type[inv_row], inv.deal_flow[inv_row]
     prefs = model.investment_market.prefs
     n_types = len(prefs)
     out = np.full((len(inv_row), k_home + k_world), -1, np.int64)
@@ -332,7 +328,7 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
             (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage),
             itype * nb + ibloc,
             ibloc[:, None] * n_stage,
-            r_home * n_stage + r_stage,
+            r_bloc * n_stage + r_stage,
             nb * n_stage,
         ),
         (slice(k_home, k_home + k_world), prefs * (s_count > 0), itype, 0, r_stage, n_stage),
@@ -373,9 +369,6 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
     foreign = ib != tb  # screening follows where the fund is registered
     local = inv.deal_flow[a_col]
     abroad = local != tb  # home bias and political risk follow where its team sits
-    if split.is_split(model):  # ... and a deal inside its region (UK-EU) is at home, as calibrated (sim/split.py)
-        region = split.regions(model)
-        abroad = region[local] != region[tb]
 
     # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
     tk = ticket[c]
@@ -476,8 +469,7 @@ def _redirect(model, attempt_inv, attempt_id, cand, without, p_block, chosen, ha
     drawn = _keyed(model, "redirect", attempt_id[displaced], 4 * k).reshape(len(displaced), 4, k).transpose(1, 0, 2)
     att_inv = attempt_inv[displaced]
     new = _candidates(model, drawn[0], drawn[1], att_inv, firm, r_stage, r_bloc, 0, k)
-    region = split.regions(model)  # outside its home region (a bloc's own where none is split)
-    new = np.where((new >= 0) & (region[r_bloc[np.maximum(new, 0)]] != region[inv.bloc[att_inv]][:, None]), new, -1)
+    new = np.where((new >= 0) & (r_bloc[np.maximum(new, 0)] != inv.bloc[att_inv][:, None]), new, -1)
     u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, -np.log(-np.log(drawn[2])))
     col, ok, blocked_col = _choose(u2, pb2, drawn[3])
     b_att, b_col = np.nonzero(blocked_col >= 0)
@@ -568,15 +560,9 @@ def step(model) -> None:
     mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (fail_draw < p.unfunded_failure)]
     j_ib, j_tb = inv.bloc[j_inv], r_bloc[j_round]
     j_foreign = j_ib != j_tb
-    # A backer from the firm's own region (a UK fund in an EU firm) was a domestic one in the calibration: it
-    # makes no foreign backer and carries no technology abroad (sim/split.py); the deal is still recorded.
-    j_abroad = j_foreign
-    if split.is_split(model):
-        region = split.regions(model)
-        j_abroad = region[j_ib] != region[j_tb]
-    f.foreign_backer[firm[j_round[j_abroad]]] = j_ib[j_abroad]
+    f.foreign_backer[firm[j_round[j_foreign]]] = j_ib[j_foreign]
     flow = np.zeros((nb, nb))
-    np.add.at(flow, (j_ib[j_abroad], j_tb[j_abroad]), paid[j_abroad])
+    np.add.at(flow, (j_ib[j_foreign], j_tb[j_foreign]), paid[j_foreign])
     s.influence += flow / 1000.0 * p.tech_transfer
 
     # Blocked attempts (foreign by construction), for the deals table: first searches and redirected ones.
