@@ -450,7 +450,8 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
 
 def partner_weight(model, reach) -> np.ndarray:
     """[author] how likely a proposal to its bloc lands on it: reach, prestige and popularity (ties beget ties)."""
-    p, deg_all = model.params.collaboration, model.network.ties.degree_all
+    # Ties between blocs of one split region (EU-UK) were home work in the calibration: they add no popularity.
+    p, deg_all = model.params.collaboration, split.outside_degree(model, model.network.ties)
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
     # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
     degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
@@ -606,7 +607,10 @@ def _write_papers(model, cap) -> None:
     fl.papers_corporate = sym(papers * (au.is_firm[x] | au.is_firm[y]))
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
-    home_country = rng.poisson(np.bincount(au.country, weights=cap, minlength=nc) * productivity).astype(float)
+    home_mean = np.bincount(au.country, weights=cap, minlength=nc) * productivity
+    # Papers between blocs of one split region (EU-UK) were home output in the calibration (sim/split.py).
+    home_mean = split.home_less_joint(model, home_mean, lam, ties.a, ties.b)
+    home_country = rng.poisson(home_mean).astype(float)
     fl.home_country = home_country
     fl.home = np.bincount(model.country_bloc, weights=home_country, minlength=nb)
     fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * quality[: len(inst)], minlength=nb) / np.maximum(
@@ -626,13 +630,15 @@ def _write_papers(model, cap) -> None:
     cap_b = model.bloc_state.capability
     gain = np.clip(cap_b[None, :] / np.maximum(cap_b[:, None], 1e-9), 0.5, 2.0)
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
-    learned = split.region_sum(model, (fl.papers * gain * (1 - models_cut)).sum(axis=1))
+    learned = split.region_sum(model, split.abroad(model, fl.papers * gain * (1 - models_cut)).sum(axis=1))
     fl.spillover = p.spillover * learned / np.maximum(split.region_sum(model, total), 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
     exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
         by, weights=du * (rx != Risk.NONE), minlength=nb
     )
     fl.exposure = exp_w / np.maximum(total, 1e-9)
+    if (inside := split.region_pairs(model)) is not None:
+        papers = papers * ~inside[bx, by]  # firms learn from papers abroad of their region, as calibrated
     fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]), minlength=len(au))[
         au.n_inst :
     ]
