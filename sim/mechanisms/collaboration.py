@@ -87,6 +87,17 @@ class Params:
         0.5, lo=0, hi=2, source="assumption: pull of a partner pool grows with the square root of its capacity"
     )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
+    strength_fade: float = spec(
+        0.0,
+        lo=0,
+        hi=1,
+        source=(
+            "assumption: a pair's joint work fades unless renewed: the strength its past proposals built above a"
+            " fresh tie's fades at this rate a quarter without a new one, so old ties do not write ever more"
+            " (0.05: halves in ~3.4 years, about a tie's own lifetime at `tie_decay`); 0 = strength only grows,"
+            " the default (off: docs/CALIBRATION.md, session 9)"
+        ),
+    )
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
     papers_per_tie: float = spec(0.06, lo=0, hi=10, source="calibrated to C1, C9 (tried 0.033-0.35): many weak ties")
@@ -482,7 +493,8 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
 
 def partner_weight(model, reach) -> np.ndarray:
     """[author] how likely a proposal to its bloc lands on it: reach, prestige and popularity (ties beget ties)."""
-    p, deg_all = model.params.collaboration, model.network.ties.degree_all
+    # Ties between blocs of one split region (EU-UK) were home work in the calibration: they add no popularity.
+    p, deg_all = model.params.collaboration, split.outside_degree(model, model.network.ties)
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
     # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
     degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
@@ -530,7 +542,7 @@ def _merge(model, x, y, field, cap) -> None:
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
     hit = uniq[at] == keys
     tied, at = cand[hit], at[hit]
-    ties.strength[tied] += count[at]  # strengths are whole numbers: one sum equals repeated +1
+    ties.strength[tied] += count[at]  # one renewal per proposal: adding the count equals repeated +1
     fresh = np.ones(len(uniq), bool)
     fresh[at] = False
     sel = first[fresh]
@@ -590,6 +602,8 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     if quarters != 1:
         end = 1.0 - (1.0 - np.minimum(end, 1.0)) ** quarters
     survive = rng.random(len(ties.a)) >= end
+    if p.strength_fade:  # renewal (a new proposal, _merge) adds 1; without it the excess over a fresh tie fades
+        ties.strength = 1.0 + (ties.strength - 1.0) * (1.0 - p.strength_fade) ** quarters
     exited = model.flows.exited_firms  # investment steps first: this quarter's exits
     if len(exited):
         gone = np.zeros(len(au), bool)
@@ -662,7 +676,10 @@ def _write_papers(model, cap) -> None:
     fl.papers_corporate = sym(papers * (au.is_firm[x] | au.is_firm[y]))
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
-    home_country = rng.poisson(np.bincount(au.country, weights=cap, minlength=nc) * productivity).astype(float)
+    home_mean = np.bincount(au.country, weights=cap, minlength=nc) * productivity
+    # Papers between blocs of one split region (EU-UK) were home output in the calibration (sim/split.py).
+    home_mean = split.home_less_joint(model, home_mean, lam, ties.a, ties.b)
+    home_country = rng.poisson(home_mean).astype(float)
     fl.home_country = home_country
     fl.home = np.bincount(model.country_bloc, weights=home_country, minlength=nb)
     fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * quality[: len(inst)], minlength=nb) / np.maximum(
@@ -682,13 +699,15 @@ def _write_papers(model, cap) -> None:
     cap_b = model.bloc_state.capability
     gain = np.clip(cap_b[None, :] / np.maximum(cap_b[:, None], 1e-9), 0.5, 2.0)
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
-    learned = split.region_sum(model, (fl.papers * gain * (1 - models_cut)).sum(axis=1))
+    learned = split.region_sum(model, split.abroad(model, fl.papers * gain * (1 - models_cut)).sum(axis=1))
     fl.spillover = p.spillover * learned / np.maximum(split.region_sum(model, total), 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
     exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
         by, weights=du * (rx != Risk.NONE), minlength=nb
     )
     fl.exposure = exp_w / np.maximum(total, 1e-9)
+    if (inside := split.region_pairs(model)) is not None:
+        papers = papers * ~inside[bx, by]  # firms learn from papers abroad of their region, as calibrated
     fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]), minlength=len(au))[
         au.n_inst :
     ]
