@@ -125,6 +125,41 @@ class Params:
         ),
     )
     spillover: float = spec(0.05, lo=0, hi=1, source="assumption: knowledge gained per co-authored share of output")
+    home_coauthors: float = spec(
+        1.0,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: further institutions of the writing author's country on its side of a cross-bloc paper"
+            " (Poisson mean per paper and side). A tie is one institution at each end; an international AI paper"
+            " has about five or six authors (AI team sizes grew to four or five by 2020, international papers"
+            " are larger), two or three per side, from about two institutions per side. Only institution-level"
+            " counts (C9) read them: a paper is still one paper of its country and bloc (0.5 was tried first:"
+            " docs/CALIBRATION.md, Session 9)"
+        ),
+    )
+    occasional_per_institution: float = spec(
+        1.08,
+        lo=0,
+        hi=20,
+        source=(
+            "assumption: occasional AI publishers per research-active catalogue institution, every country as"
+            " Germany: of ~1,100 German AI-publishing institutions (108 universities, ~210 universities of"
+            " applied sciences, ~275 Fraunhofer, Max Planck, Helmholtz and Leibniz institutes, ~40 federal"
+            " research institutes, 35 university hospitals, plus other hospitals, state institutes and labs that"
+            " appear in AI bibliometrics), the catalogue's 530 are research-active: 570 / 530"
+        ),
+    )
+    occasional_size: float = spec(
+        0.1,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: an occasional publisher's AI output is about a tenth of an average research-active"
+            " institution's (one AI group against an average institution's several); log-normal around it"
+            " with the population's capacity_sigma"
+        ),
+    )
 
 
 class Authors:
@@ -238,11 +273,35 @@ def setup(model) -> None:
     model.network = ResearchNetwork(
         authors, Ties.empty(authors.bloc, model.n_blocs), np.zeros((len(authors), model.n_blocs))
     )
+    _occasional_publishers(model, p)
     _decision_inputs(model, capacity(model))
     # Start from the stock of ties the 2017 formation rate sustains.
     # (A free parameter: with individual initiative (tie_memory) the stock is not at a steady state.)
     _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False, part="setup")
     _spin_up(model, p)
+
+
+def _occasional_publishers(model, p) -> None:
+    """Draw each country's occasional AI publishers, and the pool a paper's further home co-authors come from.
+
+    A country's AI-publishing institutions are its research-active catalogue institutions (agents that start
+    ties) and `occasional_per_institution` times as many occasional publishers, each of log-normal size around
+    `occasional_size` of its country's mean institution. Drawn from their own stream: the agents' population
+    and every other draw are as they were.
+    """
+    net, au, rng = model.network, model.network.authors, model.streams.occasional
+    counts = []
+    for spec_ in model.bloc_specs.values():
+        for c in spec_.countries.values():
+            n = c.institutions * p.occasional_per_institution * model.scale
+            counts.append(int(round(n)) if n > 0 else 0)
+    country = np.repeat(np.arange(len(model.countries)), counts)
+    size = rng.lognormal(0.0, model.params.population.capacity_sigma, len(country))
+    net.occasional_country = country
+    net.occasional_size = p.occasional_size * size / max(float(size.mean()), 1e-300) if len(size) else size
+    net.occasional_with = np.zeros((len(country), model.n_blocs))
+    # Institutions and occasional publishers by country: one pool per country for the co-author draws.
+    au.home = Buckets(np.concatenate([model.inst.country, country]).astype(np.int64), len(model.countries))
 
 
 def _spin_up(model, p) -> None:
@@ -604,6 +663,7 @@ def _write_papers(model, cap) -> None:
     flat = model.network.papers_with.reshape(-1)
     np.add.at(flat, x * nb + by, papers)
     np.add.at(flat, y * nb + bx, papers)
+    _home_coauthors(model, np.concatenate([x, y]), np.concatenate([by, bx]), np.concatenate([papers, papers]), cap)
     fl.country_with = (
         np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
         + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)
@@ -623,3 +683,43 @@ def _write_papers(model, cap) -> None:
     fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]), minlength=len(au))[
         au.n_inst :
     ]
+
+
+def _home_coauthors(model, writer, partner_bloc, papers, cap) -> None:
+    """Credit each paper's further home institutions with a paper with the partner bloc.
+
+    A paper has Poisson(`home_coauthors`) further institutions of its writer's country on the writer's side:
+    each a researcher drawn at random from the country's AI workforce, so an institution (research-active or
+    occasional) is drawn by its capacity. Drawn from their own stream, and counted only in the institutions'
+    paper counts: bloc and country counts, and every other draw, are as they were. Cost: one binary search
+    per credited co-author (a few thousand a quarter), no search over pairs.
+    """
+    p, net = model.params.collaboration, model.network
+    au, nb, n_inst = net.authors, model.n_blocs, net.authors.n_inst
+    if p.home_coauthors <= 0 or not len(writer):
+        return
+    rng = _rng(model, "coauthors")
+    n = rng.poisson(p.home_coauthors * papers)
+    paper = np.repeat(np.arange(len(writer)), n)
+    if not len(paper):
+        return
+    inst_cap = cap[:n_inst]
+    mean = np.bincount(model.inst.country, weights=inst_cap, minlength=len(model.countries)) / np.maximum(
+        np.bincount(model.inst.country, minlength=len(model.countries)), 1
+    )
+    # Chosen as a partner is, by reach and prestige (partner_weight), but not by popularity abroad: the degree
+    # term counts foreign ties, which a domestic co-author is not sought for. An occasional publisher keeps its
+    # size relative to its country's mean institution as capacities move, and its prestige is that size.
+    occ_size = net.occasional_size
+    reach = au.cap_ref * (np.concatenate([inst_cap, occ_size * mean[net.occasional_country]]) / au.cap_ref) ** (
+        p.capacity_exponent
+    )
+    prestige = np.concatenate([model.inst.prestige, occ_size])
+    weight = reach * prestige**p.prestige_weight
+    who = au.home.sample(rng, au.country[writer[paper]], weight)
+    bloc = partner_bloc[paper]
+    ok = (who >= 0) & (who != writer[paper])
+    active = ok & (who < n_inst)
+    np.add.at(net.papers_with.reshape(-1), who[active] * nb + bloc[active], 1.0)
+    occ = ok & (who >= n_inst)
+    np.add.at(net.occasional_with.reshape(-1), (who[occ] - n_inst) * nb + bloc[occ], 1.0)
