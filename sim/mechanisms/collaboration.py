@@ -688,11 +688,11 @@ def _write_papers(model, cap) -> None:
 def _home_coauthors(model, writer, partner_bloc, papers, cap) -> None:
     """Credit each paper's further home institutions with a paper with the partner bloc.
 
-    A paper has Poisson(`home_coauthors`) further institutions of its writer's country on the writer's side:
-    each a researcher drawn at random from the country's AI workforce, so an institution (research-active or
-    occasional) is drawn by its capacity. Drawn from their own stream, and counted only in the institutions'
-    paper counts: bloc and country counts, and every other draw, are as they were. Cost: one binary search
-    per credited co-author (a few thousand a quarter), no search over pairs.
+    A paper has Poisson(`home_coauthors`) further institutions of its writer's country on the writer's side,
+    each drawn among the country's institutions (research-active or occasional) as a tie partner is drawn,
+    by reach and prestige. Drawn from their own stream, and counted only in the institutions' paper counts:
+    bloc and country counts, and every other draw, are as they were. Cost: one binary search per credited
+    co-author (a few thousand a quarter), no search over pairs.
     """
     p, net = model.params.collaboration, model.network
     au, nb, n_inst = net.authors, model.n_blocs, net.authors.n_inst
