@@ -23,9 +23,11 @@ from .. import split
 from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
+from ..streams import keyed_uniforms
 from .sampling import Buckets, poisson_events
 
 F = len(FIELDS)
+MAX_COAUTHORS = 32  # further home co-authors a team can have (Poisson(home_coauthors) truncated; hi = 10)
 
 
 @dataclass
@@ -663,7 +665,15 @@ def _write_papers(model, cap) -> None:
     flat = model.network.papers_with.reshape(-1)
     np.add.at(flat, x * nb + by, papers)
     np.add.at(flat, y * nb + bx, papers)
-    _home_coauthors(model, np.concatenate([x, y]), np.concatenate([by, bx]), np.concatenate([papers, papers]), cap)
+    team = ties.key[wrote] * 2  # each tie's two sides: its teams of home co-authors
+    _home_coauthors(
+        model,
+        np.concatenate([x, y]),
+        np.concatenate([by, bx]),
+        np.concatenate([papers, papers]),
+        np.concatenate([team, team + 1]),
+        cap,
+    )
     fl.country_with = (
         np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
         + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)
@@ -685,24 +695,29 @@ def _write_papers(model, cap) -> None:
     ]
 
 
-def _home_coauthors(model, writer, partner_bloc, papers, cap) -> None:
+def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
     """Credit each paper's further home institutions with a paper with the partner bloc.
 
-    A paper has Poisson(`home_coauthors`) further institutions of its writer's country on the writer's side,
-    each drawn among the country's institutions (research-active or occasional) as a tie partner is drawn,
-    by reach and prestige. Drawn from their own stream, and counted only in the institutions' paper counts:
-    bloc and country counts, and every other draw, are as they were. Cost: one binary search per credited
-    co-author (a few thousand a quarter), no search over pairs.
+    Each side of a tie is a team: its writer and Poisson(`home_coauthors`) further institutions of the writer's
+    country, who are on every paper the tie writes (a collaboration is a stable group of people, so a tie's
+    many papers list the same partner institutions). They are drawn among the country's institutions
+    (research-active or occasional) as a tie partner is drawn, by reach and prestige, with numbers keyed to
+    the tie and side (`team`; sim/streams.keyed_uniforms): the same team each quarter while the weights hold.
+    Counted only in the institutions' paper counts: bloc and country counts, and every other draw, are as they
+    were. Cost: one binary search per co-author of a tie that wrote this quarter, no search over pairs.
     """
     p, net = model.params.collaboration, model.network
     au, nb, n_inst = net.authors, model.n_blocs, net.authors.n_inst
     if p.home_coauthors <= 0 or not len(writer):
         return
-    rng = _rng(model, "coauthors")
-    n = rng.poisson(p.home_coauthors * papers)
+    u = keyed_uniforms(model.streams.key("collaboration", 0, "coauthors"), team, 1 + MAX_COAUTHORS)
+    k = np.arange(MAX_COAUTHORS)
+    pmf = np.exp(-p.home_coauthors) * np.concatenate([[1.0], np.cumprod(p.home_coauthors / k[1:])])
+    n = np.minimum(np.searchsorted(np.cumsum(pmf), u[:, 0], side="right"), MAX_COAUTHORS)  # Poisson, inverse CDF
     paper = np.repeat(np.arange(len(writer)), n)
     if not len(paper):
         return
+    slot = np.arange(len(paper)) - np.repeat(np.cumsum(n) - n, n)
     inst_cap = cap[:n_inst]
     mean = np.bincount(model.inst.country, weights=inst_cap, minlength=len(model.countries)) / np.maximum(
         np.bincount(model.inst.country, minlength=len(model.countries)), 1
@@ -716,10 +731,10 @@ def _home_coauthors(model, writer, partner_bloc, papers, cap) -> None:
     )
     prestige = np.concatenate([model.inst.prestige, occ_size])
     weight = reach * prestige**p.prestige_weight
-    who = au.home.sample(rng, au.country[writer[paper]], weight)
-    bloc = partner_bloc[paper]
+    who = au.home.sample(None, au.country[writer[paper]], weight, u=u[paper, 1 + slot])
+    bloc, credit = partner_bloc[paper], papers[paper]
     ok = (who >= 0) & (who != writer[paper])
     active = ok & (who < n_inst)
-    np.add.at(net.papers_with.reshape(-1), who[active] * nb + bloc[active], 1.0)
+    np.add.at(net.papers_with.reshape(-1), who[active] * nb + bloc[active], credit[active])
     occ = ok & (who >= n_inst)
-    np.add.at(net.occasional_with.reshape(-1), (who[occ] - n_inst) * nb + bloc[occ], 1.0)
+    np.add.at(net.occasional_with.reshape(-1), (who[occ] - n_inst) * nb + bloc[occ], credit[occ])
