@@ -302,8 +302,12 @@ def _occasional_publishers(model, p) -> None:
     net.occasional_country = country
     net.occasional_size = p.occasional_size * size / max(float(size.mean()), 1e-300) if len(size) else size
     net.occasional_with = np.zeros((len(country), model.n_blocs))
-    # Institutions and occasional publishers by country: one pool per country for the co-author draws.
+    # Institutions and occasional publishers by country: one pool per country for the co-author draws, and
+    # what of their weight is fixed for the run (prestige; an occasional publisher's prestige is its size).
     au.home = Buckets(np.concatenate([model.inst.country, country]).astype(np.int64), len(model.countries))
+    au.home_prestige = np.concatenate([model.inst.prestige, net.occasional_size]) ** p.prestige_weight
+    au.occasional_reach = net.occasional_size**p.capacity_exponent
+    au.inst_per_country = np.bincount(model.inst.country, minlength=len(model.countries))
 
 
 def _spin_up(model, p) -> None:
@@ -473,6 +477,7 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
     # one, so the reach grows sub-linearly with capacity (C9: most institutions have a few papers).
     reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
+    au.reach = reach  # this quarter's, for the papers' home co-authors (_home_coauthors)
     rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
     xl, jl = au.lane_author, au.lane_bloc
     # New ties are rare events on many lanes: drawn as a Poisson total spread over the lanes by rate.
@@ -710,28 +715,26 @@ def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
     au, nb, n_inst = net.authors, model.n_blocs, net.authors.n_inst
     if p.home_coauthors <= 0 or not len(writer):
         return
-    u = keyed_uniforms(model.streams.key("collaboration", 0, "coauthors"), team, 1 + MAX_COAUTHORS)
+    # One keyed number per team for its size, then one per co-author: ids team x (1 + MAX_COAUTHORS) + slot.
+    key, stride = model.streams.key("collaboration", 0, "coauthors"), 1 + MAX_COAUTHORS
     k = np.arange(MAX_COAUTHORS)
     pmf = np.exp(-p.home_coauthors) * np.concatenate([[1.0], np.cumprod(p.home_coauthors / k[1:])])
-    n = np.minimum(np.searchsorted(np.cumsum(pmf), u[:, 0], side="right"), MAX_COAUTHORS)  # Poisson, inverse CDF
+    size = keyed_uniforms(key, team * stride, 1)[:, 0]
+    n = np.minimum(np.searchsorted(np.cumsum(pmf), size, side="right"), MAX_COAUTHORS)  # Poisson, inverse CDF
     paper = np.repeat(np.arange(len(writer)), n)
     if not len(paper):
         return
     slot = np.arange(len(paper)) - np.repeat(np.cumsum(n) - n, n)
-    inst_cap = cap[:n_inst]
-    mean = np.bincount(model.inst.country, weights=inst_cap, minlength=len(model.countries)) / np.maximum(
-        np.bincount(model.inst.country, minlength=len(model.countries)), 1
-    )
+    u = keyed_uniforms(key, team[paper] * stride + 1 + slot, 1)[:, 0]
     # Chosen as a partner is, by reach and prestige (partner_weight), but not by popularity abroad: the degree
     # term counts foreign ties, which a domestic co-author is not sought for. An occasional publisher keeps its
-    # size relative to its country's mean institution as capacities move, and its prestige is that size.
-    occ_size = net.occasional_size
-    reach = au.cap_ref * (np.concatenate([inst_cap, occ_size * mean[net.occasional_country]]) / au.cap_ref) ** (
-        p.capacity_exponent
-    )
-    prestige = np.concatenate([model.inst.prestige, occ_size])
-    weight = reach * prestige**p.prestige_weight
-    who = au.home.sample(None, au.country[writer[paper]], weight, u=u[paper, 1 + slot])
+    # size relative to its country's mean institution as capacities move (its reach: that of its size).
+    nc, inst = len(model.countries), model.inst
+    mean = np.bincount(inst.country, weights=cap[:n_inst], minlength=nc) / np.maximum(au.inst_per_country, 1)
+    country_reach = au.cap_ref * (mean / au.cap_ref) ** p.capacity_exponent
+    reach = np.concatenate([au.reach[:n_inst], country_reach[net.occasional_country] * au.occasional_reach])
+    weight = reach * au.home_prestige
+    who = au.home.sample(None, au.country[writer[paper]], weight, u=u)
     bloc, credit = partner_bloc[paper], papers[paper]
     ok = (who >= 0) & (who != writer[paper])
     active = ok & (who < n_inst)
