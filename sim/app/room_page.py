@@ -25,14 +25,10 @@ import solara
 from ..errors import ConfigError
 from ..scenario import available
 from . import live
+from .number_box import NumberBox
 from .room import ROUNDS, Room, slider_keys
 
 CSS = (Path(__file__).with_name("page.css")).read_text()
-
-
-@solara.component_vue("number_box.vue")
-def NumberBox(text: str, event_typed: Callable[[str], None]):
-    """A number box that sends what was typed with its Enter/blur event (see number_box.vue)."""
 
 
 @solara.component_vue("seat_store.vue")
