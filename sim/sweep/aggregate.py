@@ -19,6 +19,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -131,18 +132,33 @@ def _year_means(ts: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return ts.groupby("year")[columns].mean()
 
 
+_OPS = {
+    ">": np.greater,
+    ">=": np.greater_equal,
+    "<": np.less,
+    "<=": np.less_equal,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+    "lt": np.less,
+    "le": np.less_equal,
+}
+
+
 def _holds(yearly: pd.DataFrame, event) -> bool | None:
-    """Did the event happen in this run (compared on yearly means)? None if the run ends before its year."""
-    if int(event["year"]) > yearly.index.max():
-        return None
-    left = yearly[event["left"]]
-    right = yearly[event["right"]] if isinstance(event["right"], str) else float(event["right"])
-    op = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}.get(event["op"], event["op"])
-    ok = {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op]
+    """Did the event happen in this run (compared on yearly means)? None if the run ends before its year.
+
+    On the columns' arrays, not pandas Series: a run's few years, three events, a thousand runs.
+    """
+    years = yearly.index.to_numpy()
     year = int(event["year"])
+    if year > years.max():
+        return None
+    left = yearly[event["left"]].to_numpy()
+    right = yearly[event["right"]].to_numpy() if isinstance(event["right"], str) else float(event["right"])
+    ok = _OPS[event["op"]](left, right)  # NaN compares false, as in pandas
     if event["when"] == "in":
-        return bool(ok.get(year, False))
-    upto = ok[ok.index <= year]
+        return bool(ok[years == year].any())
+    upto = ok[years <= year]
     return bool(upto.any()) if event["when"] == "by" else bool(len(upto) and upto.all())
 
 
