@@ -86,6 +86,17 @@ class Params:
         0.5, lo=0, hi=2, source="assumption: pull of a partner pool grows with the square root of its capacity"
     )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
+    strength_fade: float = spec(
+        0.0,
+        lo=0,
+        hi=1,
+        source=(
+            "assumption: a pair's joint work fades unless renewed: the strength its past proposals built above a"
+            " fresh tie's fades at this rate a quarter without a new one, so old ties do not write ever more"
+            " (0.05: halves in ~3.4 years, about a tie's own lifetime at `tie_decay`); 0 = strength only grows,"
+            " the default (off: docs/CALIBRATION.md, session 9)"
+        ),
+    )
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
     papers_per_tie: float = spec(0.06, lo=0, hi=10, source="calibrated to C1, C9 (tried 0.033-0.35): many weak ties")
@@ -484,7 +495,7 @@ def _merge(model, x, y, field, cap) -> None:
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
     hit = uniq[at] == keys
     tied, at = cand[hit], at[hit]
-    ties.strength[tied] += count[at]  # strengths are whole numbers: one sum equals repeated +1
+    ties.strength[tied] += count[at]  # one renewal per proposal: adding the count equals repeated +1
     fresh = np.ones(len(uniq), bool)
     fresh[at] = False
     sel = first[fresh]
@@ -528,6 +539,8 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     if quarters != 1:
         end = 1.0 - (1.0 - np.minimum(end, 1.0)) ** quarters
     survive = rng.random(len(ties.a)) >= end
+    if p.strength_fade:  # renewal (a new proposal, _merge) adds 1; without it the excess over a fresh tie fades
+        ties.strength = 1.0 + (ties.strength - 1.0) * (1.0 - p.strength_fade) ** quarters
     exited = model.flows.exited_firms  # investment steps first: this quarter's exits
     if len(exited):
         gone = np.zeros(len(au), bool)
