@@ -117,6 +117,21 @@ def _read(path: Path, key: str = "scenario") -> dict:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
         raise ConfigError(key, f"{path.name} is not UTF-8 text (byte {err.start})", "a UTF-8 YAML file") from None
+    # A sweep process reads the same few files for every run (twice a run: the marker's hash, the
+    # scenario); parsing them is ~2 ms each. The same text gives the same data; callers get a copy.
+    cached = _parsed.get((path.name, key, text))
+    if cached is None:
+        cached = _parse(path, key, text)
+        if len(_parsed) >= 32:
+            _parsed.clear()
+        _parsed[(path.name, key, text)] = cached
+    return copy.deepcopy(cached)
+
+
+_parsed: dict[tuple[str, str, str], dict] = {}
+
+
+def _parse(path: Path, key: str, text: str) -> dict:
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()

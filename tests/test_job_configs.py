@@ -63,13 +63,23 @@ def test_reused_configs_equal_hydras(loader_and_master, monkeypatch):
     assert ours_composed == 5
 
 
-def test_a_cached_config_is_not_changed_by_its_jobs(loader_and_master):
-    """The job's config is a copy: what a job (or run_job) writes into it never reaches the next job."""
+def test_what_a_job_writes_into_its_config_never_reaches_the_next_job(loader_and_master, tmp_path):
+    """The config is re-valued in place: what the launcher and run_job write into it (the job's id and
+    number, its output folder, the read-only flag of `hydra`) is as composed again for the next job."""
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import open_dict, read_write
+
     loader, master = loader_and_master
     first = job_configs.sweep_config(loader, master, JOBS[0], "batch-b")
-    first.seed = 99
+    with open_dict(first):  # as execute_job and run_job do
+        first.hydra.job.id, first.hydra.job.num = "job_0", 0
+    HydraConfig.instance().set_config(first)
+    with read_write(first.hydra.runtime), open_dict(first.hydra.runtime):
+        first.hydra.runtime.output_dir = str(tmp_path)
     second = job_configs.sweep_config(loader, master, JOBS[1], "batch-b")
     assert OmegaConf.to_yaml(second) == _hydras(loader, master, JOBS[1])
+    assert not OmegaConf.is_readonly(second.hydra)
+    assert OmegaConf.is_missing(second.hydra.runtime, "output_dir")
 
 
 def test_another_batch_composes_afresh(loader_and_master):
