@@ -72,6 +72,7 @@ DEAL_COLUMNS = {
     "investor_bloc": np.int64,  # bloc index
     "investor_country": np.int64,  # country index of the deal's first investor from that bloc
     "investor_type": np.int64,  # an InvestorType code: that first investor's type
+    "investor_id": np.int64,  # that first investor (its row in model.investors; investors are never reused)
     "target_bloc": np.int64,
     "target_country": np.int64,
     "stage": np.int64,  # a Stage code: the firm's stage when it raised the round
