@@ -185,6 +185,11 @@ class InvestmentMarket:
     next_company: int = 0  # the next company id
     mean_knowledge: float = 1.0  # firms' mean knowledge this quarter: returns are judged against it
     vehicle_taste: np.ndarray | None = None  # [investor] lasting taste for a China team (logistic draw)
+    # The screening funds' capital was raised under (inbound, outbound, thresholds as in Levers), moving towards
+    # the rules in force as new capital comes in: a rule tightened since displaces the deals it was raised for.
+    planned_inbound: np.ndarray | None = None
+    planned_outbound: np.ndarray | None = None
+    planned_threshold: np.ndarray | None = None
 
 
 @dataclass
