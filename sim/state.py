@@ -190,6 +190,7 @@ class InvestmentMarket:
     planned_inbound: np.ndarray | None = None
     planned_outbound: np.ndarray | None = None
     planned_threshold: np.ndarray | None = None
+    plan_differs: bool = False  # this quarter the planned rules differ from those in force
 
 
 @dataclass

@@ -388,7 +388,9 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
         cell = tb * model.n_blocs + ib
         sens = SENSITIVITY[f.sector[firm]][c] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
         p_block = _p_block(screens, cell, tb, ib, tk, sens, ~foreign)
-        p_plan = _p_block(planned, cell, tb, ib, tk, sens, ~foreign) if p.candidates_redirect else None
+        p_plan = p_block
+        if p.candidates_redirect and mk.plan_differs:
+            p_plan = _p_block(planned, cell, tb, ib, tk, sens, ~foreign)
     else:
         p_block = p_plan = np.zeros(cand.shape)
 
@@ -434,8 +436,14 @@ def _plan_screening(model) -> None:
     if mk.planned_inbound is None:
         mk.planned_inbound, mk.planned_outbound, mk.planned_threshold = (np.array(x, float) for x in now)
         return
+    mk.plan_differs = False
     for plan, current in zip((mk.planned_inbound, mk.planned_outbound, mk.planned_threshold), now):
         plan += rate * (current - plan)
+        # Within 0.001 (of a stringency, or EUR m of a threshold) the plan is the rule in force: nothing to redirect.
+        if np.abs(current - plan).max(initial=0.0) < 1e-3:
+            plan[...] = current
+        else:
+            mk.plan_differs = True
 
 
 def _choose(u, p_block, block_u):
@@ -480,11 +488,13 @@ def _choose_ranked(u, p_block, block_u):
     return chosen, has, blocked_col
 
 
-def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, chosen, has, firm, ticket, r_stage, r_bloc):
+def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm, ticket, r_stage, r_bloc):
     """Screening diverts capital: a fund whose planned foreign round (its best under the screening its capital
-    was raised under, `_plan_screening`) is screened out by a rule tightened since (blocked, or now beaten for
-    its higher screening risk) keeps that ticket for a foreign deal and searches again, among a bounded
-    sample of rounds outside its home bloc.
+    was raised under, `_plan_screening`) is screened out by a rule tightened since keeps that ticket for a
+    foreign deal and searches again, among a bounded sample of rounds outside its home bloc. Screened out by
+    the tightening: now beaten for its higher screening risk, or blocked by a review the planned rule would
+    have passed (its screening draw between the planned and the current block chance); a deal the planned
+    rule would have blocked too sends the fund to its next-best candidate, as any blocked deal does.
 
     The foreign allocation is the fund's decision (diversification, technology or a foreign mandate), so a
     screen moves it to the next-best foreign round by the same expected return net of political and
@@ -496,10 +506,16 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, chosen, has, 
     if p.candidates_redirect == 0 or not p_block.any():
         return none, none, none, none
     planned_u, p_plan = plan
+    if p_plan is p_block:  # the plans are the rules in force: nothing was displaced by a tightened rule
+        return none, none, none, none
+    chosen, has, blocked_col, block_u = choice
     best0 = np.argmax(planned_u, axis=1)
     rows = np.arange(len(cand))
     wanted = np.isfinite(planned_u[rows, best0]) & (p_block[rows, best0] > p_plan[rows, best0])
-    displaced = np.flatnonzero(wanted & ~(has & (chosen == best0)))
+    # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
+    tried = blocked_col == best0[:, None]
+    blocked_anyway = tried.any(axis=1) & ((block_u * tried).sum(axis=1) < p_plan[rows, best0])
+    displaced = np.flatnonzero(wanted & ~(has & (chosen == best0)) & ~blocked_anyway)
     if len(displaced) == 0:
         return none, none, none, none
     # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
@@ -550,10 +566,21 @@ def step(model) -> None:
     u, plan, p_block = _score(
         model, attempt_inv, cand, firm, ticket, r_bloc, -np.log(-np.log(drawn[:, 2, : cand.shape[1]]))
     )
-    chosen_col, has, blocked_col = _choose(u, p_block, drawn[:, 3, : cand.shape[1]])
+    block_u = drawn[:, 3, : cand.shape[1]]
+    chosen_col, has, blocked_col = _choose(u, p_block, block_u)
     pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
     re_att, re_round, rb_round, rb_inv = _redirect(
-        model, attempt_inv, attempt_id, cand, plan, p_block, chosen_col, has, firm, ticket, r_stage, r_bloc
+        model,
+        attempt_inv,
+        attempt_id,
+        cand,
+        plan,
+        p_block,
+        (chosen_col, has, blocked_col, block_u),
+        firm,
+        ticket,
+        r_stage,
+        r_bloc,
     )
     pick_round[re_att] = re_round
     pick_att = np.flatnonzero(pick_round >= 0)
