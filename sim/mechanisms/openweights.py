@@ -14,12 +14,19 @@ The decision (logit over open or closed, from the lab's own stream):
   last quarter, its bloc's regime and controls in force;
 - constraint: only labs release; a release cannot be taken back (the weights stay out).
 
-The spillover: what open labs have released is each bloc's open frontier (the best open model's
-knowledge, kept once released). Other blocs' firms learn from the best foreign open frontier in
-proportion to how far it lies above their own capability (log distance, capped): a channel that
-export controls on chips and on closed models do not stop (FACTS 2025Q1: DeepSeek-R1 released
-with open weights). A bloc's own open models spread through its other channels (people, papers),
-already in the model. Capability reads the spillover as yearly knowledge growth.
+The spillover, a catch-up term (Griffith, Redding and Van Reenen 2004, "Mapping the two faces of
+R&D"; Cohen and Levinthal 1989): what open labs have released is each bloc's open frontier (the best
+open model's knowledge, kept once released). A bloc's firms learn from the best foreign open frontier
+by how far it lies above the bloc's capability, in levels: the bloc gains `absorption` x its absorptive
+capacity x max(0, foreign open frontier - own capability), a yearly growth of its firms' knowledge of
+that gain over its capability. Absorptive capacity is the bloc's research capacity (the researchers who
+study, fine-tune and build on released weights) over the largest bloc's. A gain in levels, not a
+proportional boost, so a bloc near or above the released frontier (the leader) gains little and a
+follower far below it gains most: open release narrows gaps in levels as well as in ratios. It is a
+channel that export controls on chips and on closed models do not stop (FACTS 2025Q1: DeepSeek-R1
+released with open weights); it does not read compute, which chip controls cut. A bloc's own open
+models spread through its other channels (people, papers), already in the model. Capability reads
+the spillover as yearly knowledge growth.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import split
 from ..levers import SCOPES
 from ..schema import spec
 from ..state import OpenWeights
@@ -61,11 +69,16 @@ class Params:
         0.03,
         lo=0,
         hi=1,
-        source="assumption: yearly knowledge growth per unit log distance to the best foreign open model "
-        "(the same order as research spillover)",
+        source="assumption: yearly knowledge growth per unit relative distance ((foreign open frontier - own "
+        "capability) / own capability) of the bloc with the largest research capacity (the same order as "
+        "research spillover)",
     )
-    max_distance: float = spec(
-        3.0, lo=0, hi=10, source="assumption: far-behind blocs cannot absorb beyond ~20x (log distance cap)"
+    max_gap: float = spec(
+        19.0,
+        lo=0,
+        hi=100,
+        source="assumption: far-behind blocs cannot absorb beyond a frontier ~20x their own capability (the "
+        "relative distance is capped at 19)",
     )
 
 
@@ -117,8 +130,17 @@ def step(model) -> None:
         np.maximum.at(best, f.bloc[released], f.knowledge[released])
         ow.frontier = np.maximum(ow.frontier, best)  # released weights stay out
         fl.open_labs = np.bincount(f.bloc[released], minlength=n)
-    # Each bloc learns from the best open model released abroad, if it is above its own capability.
+    # Each bloc catches up on the best open model released abroad, if it is above its own capability: a gain in
+    # levels (distance x absorptive capacity), so the leader gains little and a far follower most.
     foreign = np.where(np.eye(n, dtype=bool), 0.0, ow.frontier[None, :]).max(axis=1)
     cap = np.maximum(model.bloc_state.capability, 1e-12)
-    distance = np.clip(np.log(np.maximum(foreign, 1e-12) / cap), 0.0, p.max_distance)
-    fl.open_spillover = p.absorption * distance
+    behind = np.clip((foreign - cap) / cap, 0.0, p.max_gap)
+    fl.open_spillover = p.absorption * absorptive_capacity(model) * behind
+
+
+def absorptive_capacity(model) -> np.ndarray:
+    """[bloc] its research capacity over the largest bloc's (a split bloc reads its region's, as calibrated)."""
+    researchers = split.region_sum(
+        model, np.bincount(model.inst.bloc, weights=model.inst.capacity, minlength=model.n_blocs)
+    )
+    return researchers / max(researchers.max(), 1e-12)
