@@ -178,8 +178,8 @@ DIRECTIONS = [
                 # under) and its undeployed capital brings more attempts (attempts answer to dry powder past the
                 # team cap); draws keyed to investor and attempt (investment.py). 8/8 on the s8-diversion branch,
                 # 5/8 after the field-fit merge (lumpy late deals against a diverted flow near zero: idle capital
-                # and home fallbacks), 7/8 in session 9 (+0.15 to +2.61 bn; seed 4 -0.02 bn;
-                # docs/CALIBRATION.md, "Session 9: diversion")
+                # and home fallbacks), 7/8 in session 9 after merging open weights (seed 1 -0.05 bn, others
+                # +0.13 to +2.52 bn; classroom 6/8; docs/CALIBRATION.md, "Session 9: diversion")
                 lambda b, p: _years(p, "capital_CN_to_US", 2025, 2030) > _years(b, "capital_CN_to_US", 2025, 2030),
             ),
         ],
