@@ -38,7 +38,7 @@ BLOCS = ("EU", "CN", "US")
 
 # Arm a screen for the next redraw: when the chart grid's data-period leaves `prev`, note the time at
 # the next animation frame (the frame that paints it).
-ARM = """prev => { window.__seen = 0; window.__msg = 0; window.__armed = true;
+ARM = """prev => { window.__seen = 0; window.__msg = 0; window.__charts = 0; window.__armed = true;
     const grid = document.querySelector('.entangle-grid');
     const seen = () => requestAnimationFrame(() => { window.__seen = performance.timeOrigin + performance.now(); });
     if (grid.dataset.period !== prev) { seen(); return; }
@@ -46,12 +46,17 @@ ARM = """prev => { window.__seen = 0; window.__msg = 0; window.__armed = true;
         if (grid.dataset.period !== prev) { obs.disconnect(); seen(); } });
     obs.observe(grid, {attributes: true, attributeFilter: ['data-period']}); }"""
 
-# Notes when the first websocket message reaches the page after arming: splits a redraw into the server's
-# part (click -> first message) and the browser's (-> the charts drawn).
+# Notes when the first websocket message, and the first holding the charts' data, reach the page after
+# arming: splits a redraw into the server's part (click -> the charts' message) and the browser's (-> the
+# charts drawn). Other messages of the round (status line, teams, rounds) may come before or after it.
 WS_HOOK = """(() => { const WS = window.WebSocket;
     window.WebSocket = function (...a) { const ws = new WS(...a);
-        ws.addEventListener('message', () => {
-            if (window.__armed && !window.__msg) window.__msg = performance.timeOrigin + performance.now(); });
+        ws.addEventListener('message', (e) => {
+            if (!window.__armed) return;
+            const now = performance.timeOrigin + performance.now();
+            if (!window.__msg) window.__msg = now;
+            const charts = typeof e.data === 'string' && e.data.includes('options_json');
+            if (charts && !window.__charts) window.__charts = now; });
         return ws; };
     window.WebSocket.prototype = WS.prototype; Object.assign(window.WebSocket, WS); })()"""
 
@@ -102,7 +107,8 @@ def play(rounds: int, auto: bool, band: bool) -> dict:
         lect, teams, code = open_room(browser, url, auto)
         band_page = start_band(browser, url) if band else None
         screens = [lect, *teams.values()]
-        total, first_msg, per_screen = [], [], {name: [] for name in ("lecturer", *BLOCS)}
+        total, first_msg, charts_msg = [], [], []
+        per_screen, drawing = ({name: [] for name in ("lecturer", *BLOCS)} for _ in range(2))
         for n in range(rounds + 1):
             # Round 0 is a warm-up: before the first step the charts already name the first quarter.
             prev = lect.evaluate("() => document.querySelector('.entangle-grid').dataset.period")
@@ -132,8 +138,11 @@ def play(rounds: int, auto: bool, band: bool) -> dict:
                 seen.append(page.evaluate("() => window.__seen"))
             total.append(max(seen) - t0)
             first_msg.append(max(page.evaluate("() => window.__msg") for page in screens) - t0)
-            for name, t in zip(per_screen, seen):
+            charts = [page.evaluate("() => window.__charts") for page in screens]
+            charts_msg.append(max(charts) - t0)
+            for name, t, c in zip(per_screen, seen, charts):
                 per_screen[name].append(t - t0)
+                drawing[name].append(t - c)
         status = band_page.inner_text(".entangle-band-status") if band_page else ""
         period = lect.inner_text(".entangle-room-status")
         browser.close()
@@ -141,14 +150,19 @@ def play(rounds: int, auto: bool, band: bool) -> dict:
     out = {"room": code, "rounds": rounds, "timed_from": what, "band": status, "total": stats(total)}
     out["screens"] = {name: stats(ms) for name, ms in per_screen.items()}
     out["server"] = stats(first_msg)
+    out["charts_message"] = stats(charts_msg)
+    out["browser"] = {name: stats(ms) for name, ms in drawing.items()}
     st = out["total"]
     print(
         f"room {code}, 3 teams, classroom scale{'; seed band: ' + status if band else ''}; ended at {period}\n"
         f"{what} -> all 4 screens show the new quarter: {st['n']} rounds, median {st['median_ms']:.1f} ms, "
         f"p95 {st['p95_ms']:.1f} ms, max {st['max_ms']:.1f} ms\n"
         f"  of which click -> a message at every screen (server + websocket): {out['server']['median_ms']:.0f} ms"
+        f"; -> the charts' message at every screen: {out['charts_message']['median_ms']:.0f} ms"
         "\n  each screen's median: "
         + ", ".join(f"{name} {sc['median_ms']:.0f} ms" for name, sc in out["screens"].items())
+        + "\n  each screen's browser part (the charts' message -> drawn), median: "
+        + ", ".join(f"{name} {sc['median_ms']:.0f} ms" for name, sc in out["browser"].items())
     )
     return out
 

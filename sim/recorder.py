@@ -125,6 +125,7 @@ class Recorder:
                     self.country_columns += [(f"papers_with_{blocs[j]}", j), (f"institutions_with_{blocs[j]}", j)]
         au = model.network.authors
         self.inst_cells = au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs)
+        self.occasional_cells = model.network.occasional_country[:, None] * model.n_blocs + np.arange(model.n_blocs)
 
     def collect(self, model) -> None:
         fl, s, lv, blocs, up = model.flows, model.bloc_state, model.levers, model.blocs, self.up
@@ -220,6 +221,10 @@ class Recorder:
         # Institutions of each country that have co-authored with each bloc: one count per country and bloc.
         has_papers = model.network.papers_with[: model.network.authors.n_inst] > 0
         inst_with = np.bincount(self.inst_cells[has_papers], minlength=nc * nb).reshape(nc, nb)
+        # ... and its occasional publishers that have (as a home co-author).
+        inst_with += np.bincount(self.occasional_cells[model.network.occasional_with > 0], minlength=nc * nb).reshape(
+            nc, nb
+        )
         papers_total = (fl.home_country + fl.country_with.sum(axis=1)) * up
         self.country_parts.append((row["period"], int(row["year"]), papers_total, fl.country_with * up, inst_with * up))
 
@@ -312,6 +317,41 @@ class Recorder:
             df[f"researchers_from_{code}"] = by_origin[:, j]
         for j, code in enumerate(model.blocs):
             df[f"alumni_of_{code}"] = pe.alumni[:, j]
+        df["occasional"] = False
+        return pd.concat([df, Recorder._occasional(model, len(inst))], ignore_index=True)
+
+    @staticmethod
+    def _occasional(model, first: int) -> pd.DataFrame:
+        """Rows for the occasional publishers: no agents, only their country, size and co-authored papers."""
+        net, inst = model.network, model.inst
+        country = net.occasional_country
+        n, names = len(country), np.array(model.countries)
+        mean = np.bincount(inst.country, weights=inst.capacity, minlength=len(names)) / np.maximum(
+            np.bincount(inst.country, minlength=len(names)), 1
+        )
+        within = np.arange(n) - np.searchsorted(country, country)  # rows come country by country
+        named = np.where(names == "other", "other European", names)[country]
+        label = np.char.add(np.char.add(named, " occasional publisher "), (within + 1).astype(str))
+        df = pd.DataFrame(
+            {
+                "institution": first + np.arange(n),
+                "label": label,
+                "bloc": np.array(model.blocs)[model.country_bloc[country]],
+                "country": names[country],
+                "risk": RISKS[0],
+                "capacity": net.occasional_size * mean[country],
+                "stands_for": np.full(n, 1.0 / model.scale),
+            }
+        )
+        for j, code in enumerate(model.blocs):
+            df[f"papers_with_{code}"] = net.occasional_with[:, j]
+        zero = np.zeros(n)
+        df["researchers"] = zero
+        for code in model.blocs:
+            df[f"researchers_from_{code}"] = zero
+        for code in model.blocs:
+            df[f"alumni_of_{code}"] = zero
+        df["occasional"] = True
         return df
 
 
@@ -480,8 +520,17 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
     "institutions": [
-        ("institution", "index", "one row per research institution, at the end of the run"),
-        ("label", "text", "readable name: country and rank by size within it at the start, e.g. DE institution 1"),
+        (
+            "institution",
+            "index",
+            "one row per research institution, at the end of the run; the occasional publishers come last",
+        ),
+        (
+            "label",
+            "text",
+            "readable name: country and rank by size within it at the start, e.g. DE institution 1"
+            " (an occasional publisher: DE occasional publisher 1, in drawing order)",
+        ),
         ("bloc", "bloc code", "the institution's bloc"),
         ("country", "text", "its country"),
         ("risk", "text", "risk category: " + ", ".join(RISKS)),
@@ -498,6 +547,12 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
             "alumni_of_<bloc>",
             "researchers",
             "its researchers who studied or worked in that foreign bloc (ties they carry; 0 for its own bloc)",
+        ),
+        (
+            "occasional",
+            "true/false",
+            "an occasional AI publisher: starts no ties and is no agent, appears on cross-bloc papers only as a"
+            " writer's home co-author (params.collaboration.occasional_*); researchers 0",
         ),
     ],
 }

@@ -5,8 +5,13 @@ As its own actor the UK should inherit what it had there, so that the EU and UK 
 baseline's Europe and only the levers differ (issue 14 item 5). The catalogue gives the UK Europe's levels
 and takes its totals out of Europe's (`catalogue.resolve`); what is a bloc's and not a country's is here:
 
-- Co-authorship inside Europe is home output in the calibration (collaboration forms ties across blocs only),
-  so the EU and the UK start no ties with each other: their joint papers stay in each one's home output.
+- Co-authorship inside Europe is home output in the calibration (collaboration forms ties across blocs only).
+  Split, the EU and the UK tie with each other as any two blocs do (an ordinary lane: effort split, substitution,
+  screening), at the affinities the catalogue gives (`region_pairs`), so a lever between them has something to
+  act on; what those ties write was home output, so it comes out of the two blocs' home output in expectation
+  (`home_less_joint`), it teaches nothing the calibration did not already count (`abroad`) and it makes no one
+  a more popular partner from outside (`outside_degree`): Europe's totals and its papers abroad stay the
+  baseline's.
 - A researcher outside Europe chose Europe, then a partner anywhere in it, weighted by the partner's reach,
   prestige and ties (collaboration's partner weight). With two blocs it would weigh two lanes as if each
   were Europe, and its ties would stick to the part where it already has some. `pool_region_lanes` gives
@@ -76,8 +81,8 @@ def destinations(model) -> np.ndarray | None:
 
 def split_affinity(model, affinity: np.ndarray) -> np.ndarray:
     """[country, bloc] research affinity with split blocs inheriting: a country outside a region has the
-    region's affinity towards each of its blocs (one choice of Europe, shared out by `pool_region_lanes`),
-    and blocs of one region start no ties with each other (home output, as calibrated)."""
+    region's affinity towards each of its blocs (one choice of Europe, shared out by `pool_region_lanes`);
+    a country keeps its catalogue affinity towards the other blocs of its own region (the EU-UK lane)."""
     if not is_split(model):
         return affinity
     region = regions(model)
@@ -86,8 +91,49 @@ def split_affinity(model, affinity: np.ndarray) -> np.ndarray:
     for b in np.flatnonzero(region != np.arange(model.n_blocs)):
         outside = own != region[b]
         out[outside, b] = affinity[outside, region[b]]
-    out[own[:, None] == region[None, :]] = 0.0
     return out
+
+
+def region_pairs(model) -> np.ndarray | None:
+    """[bloc, bloc] True for two different blocs of one region (the EU and the UK), None where none is split."""
+    if not is_split(model):
+        return None
+    region = regions(model)
+    return (region[:, None] == region[None, :]) & ~np.eye(model.n_blocs, dtype=bool)
+
+
+def abroad(model, per_pair: np.ndarray) -> np.ndarray:
+    """[bloc, bloc, ...] `per_pair` with the pairs inside one region zeroed (the array itself where none is
+    split): what the calibration counted as learned abroad came from outside Europe only."""
+    inside = region_pairs(model)
+    if inside is None:
+        return per_pair
+    return np.where(inside.reshape(inside.shape + (1,) * (per_pair.ndim - 2)), 0.0, per_pair)
+
+
+def home_less_joint(model, home_mean: np.ndarray, lam: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """[country] the mean of its home output less its expected papers with the other blocs of its region this
+    quarter (`lam`: each tie's expected papers, `a`, `b` its authors), so that the region's total output is the
+    calibration's whether or not its blocs co-author as separate blocs: those papers were home output there.
+    `home_mean` itself where no region is split."""
+    inside = region_pairs(model)
+    if inside is None:
+        return home_mean
+    au = model.network.authors
+    w = lam * inside[au.bloc[a], au.bloc[b]]
+    n = len(home_mean)
+    joint = np.bincount(au.country[a], weights=w, minlength=n) + np.bincount(au.country[b], weights=w, minlength=n)
+    return np.maximum(home_mean - joint, 0.0)
+
+
+def outside_degree(model, ties) -> np.ndarray:
+    """[author] its ties with blocs outside its own region (`ties.degree_all` itself where none is split): how
+    popular a partner it is, as the calibration counted it (ties inside Europe were home work there)."""
+    inside = region_pairs(model)
+    if inside is None:
+        return ties.degree_all
+    nb, bloc = model.n_blocs, ties.author_bloc
+    return ties.degree_all - (ties.degree.reshape(-1, nb) * inside[bloc]).sum(axis=1)
 
 
 def pool_region_lanes(model, value: np.ndarray, memory, weight) -> np.ndarray:

@@ -295,6 +295,27 @@ def test_two_sessions_do_not_share_a_model(server, browser):
     shot(b, "04_second_session")
 
 
+def test_lever_number_box_takes_the_exact_value_typed(server, browser):
+    """The number box sends the typed text with its Enter (number_box.vue), so the exact value becomes
+    the move however busy the server is; a bad number is the page's one-line error."""
+    url, _ = server
+    page = open_page(browser, url)
+    page.click(".entangle-acting button:has-text('US')")
+    page.wait_for_selector("text=Policy levers of US")
+    box = page.locator(".lever-regulation-strictness .entangle-number input")
+    box.fill("0.63")
+    box.press("Enter")
+    page.wait_for_selector(".entangle-log :text('US AI regulation: strictness 0.63')")
+    page.wait_for_function(
+        "() => document.querySelector('.lever-regulation-strictness .entangle-number input').value === '0.63'"
+    )
+    box.fill("lots")
+    box.press("Enter")
+    page.wait_for_selector(".entangle-error:has-text('is not a number')")
+    assert "strictness: 'lots' is not a number" in page.inner_text(".entangle-error")
+    assert page.locator(".entangle-log").inner_text().count("strictness") == 1
+
+
 # Every text box ECharts drew on each chart (title, explanation, legend, badges), in page pixels,
 # plus the chart's tool buttons: what the room reads must never overlap.
 DRAWN_BOXES = """() => {

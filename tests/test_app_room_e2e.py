@@ -72,6 +72,18 @@ def _move(page, lever: str, value: float) -> None:
         raise
 
 
+def _chart_data(page, key: str) -> dict:
+    """What a chart draws now: its lines (name, data), its x axis and its markers."""
+    page.locator(f".chart-{key}").scroll_into_view_if_needed()
+    page.wait_for_function("k => document.querySelector('.chart-' + k).__chart?.getOption()", arg=key)
+    return page.evaluate(
+        """k => { const o = document.querySelector('.chart-' + k).__chart.getOption();
+            return {series: o.series.map(s => [s.name, s.data]), axis: o.xAxis[0].data,
+                    marks: ((o.series[0] || {}).markLine || {data: []}).data.map(d => [d.name, d.xAxis])}; }""",
+        key,
+    )
+
+
 def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     rooms, log = tmp_path / "rooms", open(ARTIFACTS / "room-server.log", "w")
@@ -130,6 +142,16 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
                 page.wait_for_function(
                     "() => document.querySelector('.entangle-room-status').innerText.includes('2018Q2')"
                 )
+            # The screens that followed every step (one chart update a step) draw what a screen opened now
+            # (one full draw) draws: the same lines, data and markers.
+            fresh = _page(browser, lecturer_url, ".entangle-room-code")
+            for page in (lect, teams["EU"], fresh):
+                page.wait_for_function("() => document.querySelector('.entangle-grid')?.dataset.period === '2018Q1'")
+            for key in ("papers", "capability", "compute"):
+                drawn = [_chart_data(page, key) for page in (lect, teams["EU"], fresh)]
+                assert drawn[0]["series"] and len(drawn[0]["series"][0][1]) == 5  # 2017Q1..2018Q1
+                assert drawn[0] == drawn[2] and drawn[1] == drawn[2], key
+            fresh.context.close()
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             lect.screenshot(path=str(ARTIFACTS / "room_lecturer.png"))
             teams["EU"].screenshot(path=str(ARTIFACTS / "room_team_eu.png"))

@@ -44,3 +44,21 @@ def test_the_young_lanes_with_china_start_from_their_first_draw_and_the_transatl
         spun.network.ties.b, minlength=len(spun.network.authors)
     )
     assert (degree == spun.network.ties.degree_all).all()  # the restored young ties are counted
+
+
+def test_a_ties_strength_fades_back_towards_a_fresh_ties_unless_renewed():
+    """Past joint work writes papers only while it is renewed (docs/CALIBRATION.md, session 9, C15): without a
+    new proposal a tie's strength above 1 fades by `strength_fade` a quarter; a fresh tie's stays 1."""
+    model = build_model(
+        compose_config(
+            ["scale.factor=0.1", "seed=0", "params.collaboration.tie_decay=0", "params.collaboration.strength_fade=0.2"]
+        )
+    )
+    ties = model.network.ties
+    ties.strength = np.where(np.arange(len(ties.a)) % 2 == 0, 1.0, 6.0)
+    before = ties.strength.copy()
+    collaboration._decay(model)
+    assert np.allclose(ties.strength, 1.0 + (before - 1.0) * 0.8)
+    model.params.collaboration.strength_fade = 0.0
+    collaboration._decay(model)
+    assert np.allclose(ties.strength, 1.0 + (before - 1.0) * 0.8)  # 0: strength only grows (the former model)

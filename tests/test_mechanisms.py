@@ -305,6 +305,24 @@ def test_people_who_leave_take_ties_with_them_years_later():
     assert us_gain(run("seed=0", "end=2030Q4", *US_VISA_ON_CN)) < us_gain(run("seed=0", "end=2030Q4")) - 0.05
 
 
+def test_home_coauthors_credit_more_institutions_and_leave_every_paper_count_as_it_was():
+    # A paper's further home institutions (C9: 527 German institutions with Chinese co-authors) are counted
+    # only at the institution level: bloc and country paper counts, and every other draw, stay the same.
+    off = run("seed=0", "end=2022Q4", "params.collaboration.home_coauthors=0")
+    on = run("seed=0", "end=2022Q4")
+    pd.testing.assert_frame_equal(off.recorder.timeseries(), on.recorder.timeseries())
+    a, b = off.recorder.institutions(off), on.recorder.institutions(on)
+    assert (b["papers_with_CN"] >= a["papers_with_CN"]).all()  # credits add to a tie's own papers
+    assert (a.loc[a["occasional"], "papers_with_CN"] == 0).all()  # occasional publishers start no ties ...
+    occasional_de = b[b["occasional"] & (b["country"] == "DE")]
+    assert (occasional_de["papers_with_CN"] > 0).any()  # ... and appear only as home co-authors
+
+    def german_with_cn(inst):
+        return inst.loc[(inst["country"] == "DE") & (inst["papers_with_CN"] > 0), "stands_for"].sum()
+
+    assert german_with_cn(b) > 1.5 * german_with_cn(a)
+
+
 def test_the_institutions_table_counts_real_institutions_with_partners_and_their_people():
     model = run("seed=0", "end=2022Q4")
     inst = model.recorder.institutions(model)
@@ -312,5 +330,5 @@ def test_the_institutions_table_counts_real_institutions_with_partners_and_their
     assert de_with_cn["stands_for"].sum() == pytest.approx(len(de_with_cn) / model.scale)
     by_origin = inst[[f"researchers_from_{b}" for b in model.blocs]].sum(axis=1)
     np.testing.assert_allclose(by_origin, inst["researchers"])
-    us = inst[inst["bloc"] == "US"]
+    us = inst[(inst["bloc"] == "US") & ~inst["occasional"]]
     assert (us["researchers_from_CN"] > 0).all() and (us["alumni_of_US"] == 0).all()

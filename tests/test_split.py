@@ -29,12 +29,15 @@ def test_the_parent_keeps_its_totals_less_the_part_that_left():
     assert resolve(["EU", "CN", "US"], {})["EU"].market_size == CATALOGUE["EU"].market_size
 
 
-def test_blocs_of_one_region_start_no_ties_and_outsiders_weigh_the_region_once(uk_model):
+def test_blocs_of_one_region_tie_at_their_affinities_and_outsiders_weigh_the_region_once(uk_model):
     m = uk_model
     au, eu, uk, cn = m.network.authors, m.blocs.index("EU"), m.blocs.index("UK"), m.blocs.index("CN")
-    # Co-authorship inside Europe stays home output: no EU-UK lanes carry any value.
-    inside = np.isin(au.bloc[au.lane_author], [eu, uk]) & np.isin(au.lane_bloc, [eu, uk])
-    assert (au.lane_affinity[inside] == 0).all()
+    # The EU and the UK tie with each other as two blocs do, at the catalogue's affinities (an ordinary lane).
+    uk_to_eu = (au.bloc[au.lane_author] == uk) & (au.lane_bloc == eu)
+    de_to_uk = (au.country[au.lane_author] == m.countries.index("DE")) & (au.lane_bloc == uk)
+    assert (au.lane_affinity[uk_to_eu] == CATALOGUE["UK"].countries["UK"].affinity["EU"]).all()
+    assert (au.lane_affinity[de_to_uk] == CATALOGUE["EU"].countries["DE"].affinity["UK"]).all()
+    assert m.network.ties.degree.reshape(-1, m.n_blocs)[au.bloc == uk, eu].sum() > 0  # the 2017 stock has them
     # A Chinese author's two European lanes, pooled, are worth one lane's value, split by partner weight.
     reach = np.ones(len(au))
     value = np.where(np.isin(au.lane_bloc, [eu, uk]), 1.0, 0.0)

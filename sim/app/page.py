@@ -26,6 +26,7 @@ from .below import below_charts
 from .charts import View, all_charts, mark_line
 from .controller import UNCHANGED, Controller
 from .levers_ui import EVENTS, sliders
+from .number_box import NumberBox, parse_number
 from .session import Session, scales
 
 CHART_KEYS = [*explain.CHART_COLUMNS, "network", "flows", "institutions"]
@@ -175,16 +176,23 @@ def LeverPanel(c: Controller, blocs: tuple, a: str, b: str, values: tuple, finis
                             tick_labels="end_points",
                             on_value=move,
                         )
-                    solara.InputFloat(
-                        "",
-                        value=round(value, 6),
-                        on_value=lambda x, move=move: None if x is None else move(x),
+                    # the typed text comes with its Enter (number_box.vue): the Enter never outruns the value
+                    NumberBox(
+                        text=f"{round(value, 6):g}",
+                        event_typed=functools.partial(typed_lever, c, sl, move),
                         disabled=finished,
-                        continuous_update=False,
-                        dense=True,
-                        classes=["entangle-number"],
                     )
                 _help(explain.slider_help(sl))
+
+
+def typed_lever(c: Controller, sl, move, text: str) -> None:
+    """A lever's number box: the typed value becomes a move (a bad number: the page's one-line error)."""
+    try:
+        x = parse_number(text, f"{sl.group}: {sl.label}")
+    except ConfigError as err:
+        c.error.set(f"error: {err}")
+        return
+    move(x)
 
 
 @solara.component

@@ -25,14 +25,10 @@ import solara
 from ..errors import ConfigError
 from ..scenario import available
 from . import live
+from .number_box import NumberBox
 from .room import ROUNDS, Room, slider_keys
 
 CSS = (Path(__file__).with_name("page.css")).read_text()
-
-
-@solara.component_vue("number_box.vue")
-def NumberBox(text: str, event_typed: Callable[[str], None]):
-    """A number box that sends what was typed with its Enter/blur event (see number_box.vue)."""
 
 
 @solara.component_vue("seat_store.vue")
@@ -278,6 +274,12 @@ def _act(fn, token: str, error, *args, **kwargs) -> None:
         error.set(f"error: {err}")
 
 
+def shown_in_order():
+    """Solara's default container of a screen's parts, made explicit: its children are shown in their
+    CSS `order`, so the tree can list the charts first (a widget's update goes out in tree order)."""
+    return solara.Column()
+
+
 @solara.component
 def LecturerScreen(room: Room, token: str, error):
     admitted, version = use_room(room)
@@ -286,19 +288,28 @@ def LecturerScreen(room: Room, token: str, error):
         return
     # Each part below is a component of what it shows: a room change re-renders only the parts whose
     # values moved (a widget re-rendered is reset to its value, which would undo a half-typed number).
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
-        solara.Text(room.code, classes=["entangle-room-code", "entangle-period"])
-        with solara.Column(gap="0px"):
-            solara.Text(_status_line(room), classes=["entangle-room-status"])
-            solara.Text(
-                f"Teams join at this address with the code {room.code}: /?room={room.code}", classes=["entangle-sub"]
-            )
-        LecturerControls(room, token, error, room.round_length, room.countdown_s, room.auto, room.session.finished)
-    Teams(team_states(room))
-    ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
-    WhoDidWhat(room, room.model_version)
-    SharedCharts(room, room.model_version)
-    LecturerTools(room, token, error)
+    with shown_in_order():
+        # First in the tree, shown fourth: a step's chart update is the first message every screen
+        # gets, so its browser draws while the server still renders the other screens' status lines.
+        with solara.Div(style={"order": "4"}):
+            SharedCharts(room, room.model_version)
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "order": "0"}, gap="16px"):
+            solara.Text(room.code, classes=["entangle-room-code", "entangle-period"])
+            with solara.Column(gap="0px"):
+                solara.Text(_status_line(room), classes=["entangle-room-status"])
+                solara.Text(
+                    f"Teams join at this address with the code {room.code}: /?room={room.code}",
+                    classes=["entangle-sub"],
+                )
+            LecturerControls(room, token, error, room.round_length, room.countdown_s, room.auto, room.session.finished)
+        with solara.Div(style={"order": "1"}):
+            Teams(team_states(room))
+        with solara.Div(style={"order": "2"}):
+            ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
+        with solara.Div(style={"order": "3"}):
+            WhoDidWhat(room, room.model_version)
+        with solara.Div(style={"order": "5"}):
+            LecturerTools(room, token, error)
 
 
 @solara.component
@@ -400,23 +411,31 @@ def TeamScreen(room: Room, token: str, error):
     lv = room.session.model.levers
 
     state = "committed: waiting for the lecturer's step" if seat.committed else f"draft: {len(seat.draft)} move(s)"
-    TeamBar(room, token, error, f"{seat.team} · {a}", _status_line(room), state)
-    Teams(team_states(room))
-    ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
-    with solara.Row(gap="0px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
-        with solara.Column(gap="4px", classes=["entangle-sidebar"]):
-            with solara.Row(style={"align-items": "center"}):
-                solara.Text("towards", classes=["entangle-sub"])
-                solara.ToggleButtonsSingle(value=b, values=[x for x in blocs if x != a], on_value=partner.set)
-            for key, sl in slider_keys().items():
-                drafted = seat.draft.get(f"{key}|{b}")
-                current = float(drafted.value) if drafted else float(sl.read(lv, i, j, a, b))
-                # A component of the value it shows: another team's commit does not re-render it (a
-                # re-rendered number box is reset to its value, undoing what the team is typing).
-                Lever(room, token, error, key, b, round(current, 6), drafted is not None)
-        with solara.Column(gap="4px", style={"flex": "1 1 auto", "min-width": "0"}):
-            WhoDidWhat(room, room.model_version)
-            SharedCharts(room, room.model_version)
+    with shown_in_order():
+        # The charts come first in the tree (see LecturerScreen), the levers' column and the bars above
+        # are put back in place by their CSS order.
+        with solara.Row(gap="0px", style={"align-items": "flex-start", "flex-wrap": "nowrap", "order": "3"}):
+            with solara.Column(gap="4px", style={"flex": "1 1 auto", "min-width": "0", "order": "2"}):
+                with solara.Div(style={"order": "2"}):
+                    SharedCharts(room, room.model_version)
+                with solara.Div(style={"order": "1"}):
+                    WhoDidWhat(room, room.model_version)
+            with solara.Column(gap="4px", classes=["entangle-sidebar"], style={"order": "1"}):
+                with solara.Row(style={"align-items": "center"}):
+                    solara.Text("towards", classes=["entangle-sub"])
+                    solara.ToggleButtonsSingle(value=b, values=[x for x in blocs if x != a], on_value=partner.set)
+                for key, sl in slider_keys().items():
+                    drafted = seat.draft.get(f"{key}|{b}")
+                    current = float(drafted.value) if drafted else float(sl.read(lv, i, j, a, b))
+                    # A component of the value it shows: another team's commit does not re-render it (a
+                    # re-rendered number box is reset to its value, undoing what the team is typing).
+                    Lever(room, token, error, key, b, round(current, 6), drafted is not None)
+        with solara.Div(style={"order": "0"}):
+            TeamBar(room, token, error, f"{seat.team} · {a}", _status_line(room), state)
+        with solara.Div(style={"order": "1"}):
+            Teams(team_states(room))
+        with solara.Div(style={"order": "2"}):
+            ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
 
 
 @solara.component

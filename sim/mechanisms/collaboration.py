@@ -23,9 +23,11 @@ from .. import split
 from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
+from ..streams import keyed_uniforms
 from .sampling import Buckets, poisson_events
 
 F = len(FIELDS)
+MAX_COAUTHORS = 32  # further home co-authors a team can have (Poisson(home_coauthors) truncated; hi = 10)
 
 
 @dataclass
@@ -86,6 +88,17 @@ class Params:
         0.5, lo=0, hi=2, source="assumption: pull of a partner pool grows with the square root of its capacity"
     )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
+    strength_fade: float = spec(
+        0.0,
+        lo=0,
+        hi=1,
+        source=(
+            "assumption: a pair's joint work fades unless renewed: the strength its past proposals built above a"
+            " fresh tie's fades at this rate a quarter without a new one, so old ties do not write ever more"
+            " (0.05: halves in ~3.4 years, about a tie's own lifetime at `tie_decay`); 0 = strength only grows,"
+            " the default (off: docs/CALIBRATION.md, session 9)"
+        ),
+    )
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
     papers_per_tie: float = spec(0.06, lo=0, hi=10, source="calibrated to C1, C9 (tried 0.033-0.35): many weak ties")
@@ -125,6 +138,41 @@ class Params:
         ),
     )
     spillover: float = spec(0.05, lo=0, hi=1, source="assumption: knowledge gained per co-authored share of output")
+    home_coauthors: float = spec(
+        1.0,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: further institutions of the writing author's country on its side of a cross-bloc paper"
+            " (Poisson mean per paper and side). A tie is one institution at each end; an international AI paper"
+            " has about five or six authors (AI team sizes grew to four or five by 2020, international papers"
+            " are larger), two or three per side, from about two institutions per side. Only institution-level"
+            " counts (C9) read them: a paper is still one paper of its country and bloc (0.5 was tried first:"
+            " docs/CALIBRATION.md, Session 9)"
+        ),
+    )
+    occasional_per_institution: float = spec(
+        1.08,
+        lo=0,
+        hi=20,
+        source=(
+            "assumption: occasional AI publishers per research-active catalogue institution, every country as"
+            " Germany: of ~1,100 German AI-publishing institutions (108 universities, ~210 universities of"
+            " applied sciences, ~275 Fraunhofer, Max Planck, Helmholtz and Leibniz institutes, ~40 federal"
+            " research institutes, 35 university hospitals, plus other hospitals, state institutes and labs that"
+            " appear in AI bibliometrics), the catalogue's 530 are research-active: 570 / 530"
+        ),
+    )
+    occasional_size: float = spec(
+        0.1,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: an occasional publisher's AI output is about a tenth of an average research-active"
+            " institution's (one AI group against an average institution's several); log-normal around it"
+            " with the population's capacity_sigma"
+        ),
+    )
 
 
 class Authors:
@@ -238,11 +286,39 @@ def setup(model) -> None:
     model.network = ResearchNetwork(
         authors, Ties.empty(authors.bloc, model.n_blocs), np.zeros((len(authors), model.n_blocs))
     )
+    _occasional_publishers(model, p)
     _decision_inputs(model, capacity(model))
     # Start from the stock of ties the 2017 formation rate sustains.
     # (A free parameter: with individual initiative (tie_memory) the stock is not at a steady state.)
     _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False, part="setup")
     _spin_up(model, p)
+
+
+def _occasional_publishers(model, p) -> None:
+    """Draw each country's occasional AI publishers, and the pool a paper's further home co-authors come from.
+
+    A country's AI-publishing institutions are its research-active catalogue institutions (agents that start
+    ties) and `occasional_per_institution` times as many occasional publishers, each of log-normal size around
+    `occasional_size` of its country's mean institution. Drawn from their own stream: the agents' population
+    and every other draw are as they were.
+    """
+    net, au, rng = model.network, model.network.authors, model.streams.occasional
+    counts = []
+    for spec_ in model.bloc_specs.values():
+        for c in spec_.countries.values():
+            n = c.institutions * p.occasional_per_institution * model.scale
+            counts.append(int(round(n)) if n > 0 else 0)
+    country = np.repeat(np.arange(len(model.countries)), counts)
+    size = rng.lognormal(0.0, model.params.population.capacity_sigma, len(country))
+    net.occasional_country = country
+    net.occasional_size = p.occasional_size * size / max(float(size.mean()), 1e-300) if len(size) else size
+    net.occasional_with = np.zeros((len(country), model.n_blocs))
+    # Institutions and occasional publishers by country: one pool per country for the co-author draws, and
+    # what of their weight is fixed for the run (prestige; an occasional publisher's prestige is its size).
+    au.home = Buckets(np.concatenate([model.inst.country, country]).astype(np.int64), len(model.countries))
+    au.home_prestige = np.concatenate([model.inst.prestige, net.occasional_size]) ** p.prestige_weight
+    au.occasional_reach = net.occasional_size**p.capacity_exponent
+    au.inst_per_country = np.bincount(model.inst.country, minlength=len(model.countries))
 
 
 def _spin_up(model, p) -> None:
@@ -412,6 +488,7 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
     # one, so the reach grows sub-linearly with capacity (C9: most institutions have a few papers).
     reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
+    au.reach = reach  # this quarter's, for the papers' home co-authors (_home_coauthors)
     rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
     xl, jl = au.lane_author, au.lane_bloc
     # New ties are rare events on many lanes: drawn as a Poisson total spread over the lanes by rate.
@@ -439,7 +516,8 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
 
 def partner_weight(model, reach) -> np.ndarray:
     """[author] how likely a proposal to its bloc lands on it: reach, prestige and popularity (ties beget ties)."""
-    p, deg_all = model.params.collaboration, model.network.ties.degree_all
+    # Ties between blocs of one split region (EU-UK) were home work in the calibration: they add no popularity.
+    p, deg_all = model.params.collaboration, split.outside_degree(model, model.network.ties)
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
     # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
     degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
@@ -484,7 +562,7 @@ def _merge(model, x, y, field, cap) -> None:
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
     hit = uniq[at] == keys
     tied, at = cand[hit], at[hit]
-    ties.strength[tied] += count[at]  # strengths are whole numbers: one sum equals repeated +1
+    ties.strength[tied] += count[at]  # one renewal per proposal: adding the count equals repeated +1
     fresh = np.ones(len(uniq), bool)
     fresh[at] = False
     sel = first[fresh]
@@ -528,6 +606,8 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     if quarters != 1:
         end = 1.0 - (1.0 - np.minimum(end, 1.0)) ** quarters
     survive = rng.random(len(ties.a)) >= end
+    if p.strength_fade:  # renewal (a new proposal, _merge) adds 1; without it the excess over a fresh tie fades
+        ties.strength = 1.0 + (ties.strength - 1.0) * (1.0 - p.strength_fade) ** quarters
     exited = model.flows.exited_firms  # investment steps first: this quarter's exits
     if len(exited):
         gone = np.zeros(len(au), bool)
@@ -593,7 +673,10 @@ def _write_papers(model, cap) -> None:
     fl.papers_corporate = sym(papers * (au.is_firm[x] | au.is_firm[y]))
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
-    home_country = rng.poisson(np.bincount(au.country, weights=cap, minlength=nc) * productivity).astype(float)
+    home_mean = np.bincount(au.country, weights=cap, minlength=nc) * productivity
+    # Papers between blocs of one split region (EU-UK) were home output in the calibration (sim/split.py).
+    home_mean = split.home_less_joint(model, home_mean, lam, ties.a, ties.b)
+    home_country = rng.poisson(home_mean).astype(float)
     fl.home_country = home_country
     fl.home = np.bincount(model.country_bloc, weights=home_country, minlength=nb)
     fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * quality[: len(inst)], minlength=nb) / np.maximum(
@@ -604,6 +687,15 @@ def _write_papers(model, cap) -> None:
     flat = model.network.papers_with.reshape(-1)
     np.add.at(flat, x * nb + by, papers)
     np.add.at(flat, y * nb + bx, papers)
+    team = ties.key[wrote] * 2  # each tie's two sides: its teams of home co-authors
+    _home_coauthors(
+        model,
+        np.concatenate([x, y]),
+        np.concatenate([by, bx]),
+        np.concatenate([papers, papers]),
+        np.concatenate([team, team + 1]),
+        cap,
+    )
     fl.country_with = (
         np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
         + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)
@@ -613,13 +705,58 @@ def _write_papers(model, cap) -> None:
     cap_b = model.bloc_state.capability
     gain = np.clip(cap_b[None, :] / np.maximum(cap_b[:, None], 1e-9), 0.5, 2.0)
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
-    learned = split.region_sum(model, (fl.papers * gain * (1 - models_cut)).sum(axis=1))
+    learned = split.region_sum(model, split.abroad(model, fl.papers * gain * (1 - models_cut)).sum(axis=1))
     fl.spillover = p.spillover * learned / np.maximum(split.region_sum(model, total), 1e-9)
     du = np.asarray(DUAL_USE)[field] * papers
     exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
         by, weights=du * (rx != Risk.NONE), minlength=nb
     )
     fl.exposure = exp_w / np.maximum(total, 1e-9)
+    if (inside := split.region_pairs(model)) is not None:
+        papers = papers * ~inside[bx, by]  # firms learn from papers abroad of their region, as calibrated
     fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]), minlength=len(au))[
         au.n_inst :
     ]
+
+
+def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
+    """Credit each paper's further home institutions with a paper with the partner bloc.
+
+    Each side of a tie is a team: its writer and Poisson(`home_coauthors`) further institutions of the writer's
+    country, who are on every paper the tie writes (a collaboration is a stable group of people, so a tie's
+    many papers list the same partner institutions). They are drawn among the country's institutions
+    (research-active or occasional) as a tie partner is drawn, by reach and prestige, with numbers keyed to
+    the tie and side (`team`; sim/streams.keyed_uniforms): the same team each quarter while the weights hold.
+    Counted only in the institutions' paper counts: bloc and country counts, and every other draw, are as they
+    were. Cost: one binary search per co-author of a tie that wrote this quarter, no search over pairs.
+    """
+    p, net = model.params.collaboration, model.network
+    au, nb, n_inst = net.authors, model.n_blocs, net.authors.n_inst
+    if p.home_coauthors <= 0 or not len(writer):
+        return
+    # One keyed number per team for its size, then one per co-author: ids team x (1 + MAX_COAUTHORS) + slot.
+    key, stride = model.streams.key("collaboration", 0, "coauthors"), 1 + MAX_COAUTHORS
+    k = np.arange(MAX_COAUTHORS)
+    pmf = np.exp(-p.home_coauthors) * np.concatenate([[1.0], np.cumprod(p.home_coauthors / k[1:])])
+    size = keyed_uniforms(key, team * stride, 1)[:, 0]
+    n = np.minimum(np.searchsorted(np.cumsum(pmf), size, side="right"), MAX_COAUTHORS)  # Poisson, inverse CDF
+    paper = np.repeat(np.arange(len(writer)), n)
+    if not len(paper):
+        return
+    slot = np.arange(len(paper)) - np.repeat(np.cumsum(n) - n, n)
+    u = keyed_uniforms(key, team[paper] * stride + 1 + slot, 1)[:, 0]
+    # Chosen as a partner is, by reach and prestige (partner_weight), but not by popularity abroad: the degree
+    # term counts foreign ties, which a domestic co-author is not sought for. An occasional publisher keeps its
+    # size relative to its country's mean institution as capacities move (its reach: that of its size).
+    nc, inst = len(model.countries), model.inst
+    mean = np.bincount(inst.country, weights=cap[:n_inst], minlength=nc) / np.maximum(au.inst_per_country, 1)
+    country_reach = au.cap_ref * (mean / au.cap_ref) ** p.capacity_exponent
+    reach = np.concatenate([au.reach[:n_inst], country_reach[net.occasional_country] * au.occasional_reach])
+    weight = reach * au.home_prestige
+    who = au.home.sample(None, au.country[writer[paper]], weight, u=u)
+    bloc, credit = partner_bloc[paper], papers[paper]
+    ok = (who >= 0) & (who != writer[paper])
+    active = ok & (who < n_inst)
+    np.add.at(net.papers_with.reshape(-1), who[active] * nb + bloc[active], credit[active])
+    occ = ok & (who >= n_inst)
+    np.add.at(net.occasional_with.reshape(-1), (who[occ] - n_inst) * nb + bloc[occ], credit[occ])

@@ -34,9 +34,10 @@ class Buckets:
     def size(self, group) -> np.ndarray:
         return self.bounds[np.asarray(group) + 1] - self.bounds[group]
 
-    def sample(self, rng, group: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def sample(self, rng, group: np.ndarray, weights: np.ndarray, u: np.ndarray | None = None) -> np.ndarray:
         """One row per entry of `group`, drawn with probability proportional to `weights` (per row)
-        times the element's share.
+        times the element's share; `u` (uniforms in [0, 1), one per entry) replaces `rng`'s numbers, so that
+        a keyed draw (sim/streams.keyed_uniforms) picks the same row whenever the weights are the same.
 
         Returns -1 where the group is empty or has zero weight.
         """
@@ -54,7 +55,7 @@ class Buckets:
         np.cumsum(element_weights, out=cum[1:])
         lo_i, hi_i = self.bounds[group], self.bounds[group + 1]
         lo, hi = cum[lo_i], cum[hi_i]
-        u = lo + rng.random(len(group)) * (hi - lo)
+        u = lo + (rng.random(len(group)) if u is None else u) * (hi - lo)
         by_u = sort_order(u)  # sorted queries make the binary searches cache-friendly
         pos = np.empty(len(u), np.int64)
         pos[by_u] = np.searchsorted(cum, u[by_u], side="right") - 1
