@@ -15,11 +15,13 @@ stays in that quarter and part instead of shifting the rest of the run's draws. 
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 import numpy as np
 
 
+@functools.lru_cache(maxsize=256)
 def _key(name: str) -> int:
     return zlib.crc32(name.encode())
 
@@ -52,10 +54,18 @@ _S30, _S27, _S31 = (np.uint64(s) for s in (30, 27, 31))
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser: a bijection of 64-bit words whose outputs pass as independent uniform bits."""
-    x = (x ^ (x >> _S30)) * _M1
-    x = (x ^ (x >> _S27)) * _M2
-    return x ^ (x >> _S31)
+    """SplitMix64's finaliser: a bijection of 64-bit words whose outputs pass as independent uniform bits.
+    Works in place on `x` (a fresh array of the caller's) with one scratch array: whole-word integer
+    arithmetic, so the same bits as the textbook expression."""
+    y = np.right_shift(x, _S30)
+    x ^= y
+    x *= _M1
+    np.right_shift(x, _S27, out=y)
+    x ^= y
+    x *= _M2
+    np.right_shift(x, _S31, out=y)
+    x ^= y
+    return x
 
 
 def keyed_uniforms(key: np.uint64, ids: np.ndarray, n: int) -> np.ndarray:
@@ -71,5 +81,7 @@ def keyed_uniforms(key: np.uint64, ids: np.ndarray, n: int) -> np.ndarray:
         row = _mix(np.asarray(ids, np.uint64) * _GOLDEN + key)
         cols = np.arange(1, (n + 1) // 2 + 1, dtype=np.uint64) * _GOLDEN
         bits = _mix(row[:, None] ^ cols[None, :])
-    halves = bits.view(np.uint32).reshape(len(row), -1)[:, :n]
-    return (halves + 0.5) * 2.0**-32
+    out = bits.view(np.uint32).reshape(len(row), -1)[:, :n].astype(float)
+    out += 0.5  # (h + 0.5) * 2**-32, exact in doubles
+    out *= 2.0**-32
+    return out

@@ -15,6 +15,7 @@ security-linked partners in dual-use fields, exposure.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,7 @@ from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
 from ..streams import keyed_uniforms
-from .sampling import Buckets, poisson_events
+from .sampling import Buckets, poisson_events, sort_order_int
 
 F = len(FIELDS)
 MAX_COAUTHORS = 32  # further home co-authors a team can have (Poisson(home_coauthors) truncated; hi = 10)
@@ -202,6 +203,9 @@ class Authors:
         self.cap_ref = float(inst.capacity.mean())
         self.affinity = country_affinity[self.country]  # [author, bloc], fixed for the run
         self.lane_affinity = self.affinity.ravel()[self.foreign_lanes]
+        self.bloc_runs = np.flatnonzero(np.diff(self.bloc, prepend=-1))  # first author of each run of one bloc
+        # [author * F + field] author's (bloc, field) cell: what field_share sums over
+        self.field_cells = (self.bloc[:, None] * F + np.arange(F)[None, :]).ravel()
 
     def __len__(self):
         return len(self.bloc)
@@ -266,9 +270,8 @@ def field_share(model, weights) -> np.ndarray:
     """[bloc, field] each bloc's share of the world's weight in each field: every author's weight (e.g. its
     research capacity) spread over its field specialisms, summed per bloc, over the sum of all blocs."""
     au = model.network.authors
-    cells = (au.bloc[:, None] * F + np.arange(F)[None, :]).ravel()
-    w = (np.asarray(weights)[:, None] * au.mix).ravel()
-    by_bloc = np.bincount(cells, weights=w, minlength=model.n_blocs * F).reshape(model.n_blocs, F)
+    w = np.multiply(np.asarray(weights)[:, None], au.mix).ravel()
+    by_bloc = np.bincount(au.field_cells, weights=w, minlength=model.n_blocs * F).reshape(model.n_blocs, F)
     return by_bloc / np.maximum(by_bloc.sum(axis=0), 1e-300)
 
 
@@ -382,6 +385,35 @@ def _open_pair(model) -> np.ndarray:
     return np.sqrt(np.outer(openness, openness))
 
 
+def _lane_open(model) -> np.ndarray:
+    """Per foreign lane, `_open_pair` of its bloc pair: the specs' openness is fixed, so gathered once."""
+    au, pair = model.network.authors, _open_pair(model)
+    if getattr(au, "open_key", None) != pair.tobytes():
+        au.open_key, au.lane_open = pair.tobytes(), pair.ravel()[au.lane_cell]
+    return au.lane_open
+
+
+def _author_sum(au, per_lane: np.ndarray) -> np.ndarray:
+    """[author] the sum of its foreign lanes' values: the lanes are author-major, nb - 1 to an author, so the
+    sum is a few column adds in lane order (the order, so the rounding, of `np.bincount(lane_author, ...)`)."""
+    k = len(per_lane) // max(len(au), 1)
+    if k == 0 or k * len(au) != len(per_lane):
+        return np.bincount(au.lane_author, weights=per_lane, minlength=len(au))
+    by_author = per_lane.reshape(-1, k)
+    out = by_author[:, 0].copy()
+    for c in range(1, k):
+        out += by_author[:, c]
+    return out
+
+
+def _per_lane(au, per_author: np.ndarray) -> np.ndarray:
+    """`per_author[lane_author]`: each author's value repeated over its nb - 1 lanes."""
+    k = len(au.lane_author) // max(len(au), 1)
+    if k == 0 or k * len(au) != len(au.lane_author):
+        return per_author[au.lane_author]
+    return np.repeat(per_author, k)
+
+
 def _lane_pass(model) -> np.ndarray:
     """`_lane_pass_now`, recomputed only when a lever it reads has changed (a few times in a run)."""
     lv, au = model.levers, model.network.authors
@@ -446,26 +478,31 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     and home.
     """
     p, au, ties = model.params.collaboration, model.network.authors, model.network.ties
-    xl, jl = au.lane_author, au.lane_bloc
+    jl = au.lane_bloc
     pool = np.bincount(au.bloc, weights=cap, minlength=model.n_blocs)
     quality = (pool / au.pool0) ** p.quality_weight
-    value = (p.tie_rate * reach)[xl] * au.lane_affinity * au.lane_fit * quality[jl]
+    value = _per_lane(au, p.tie_rate * reach)
+    value *= au.lane_affinity
+    value *= au.lane_fit
+    value *= quality[jl]
     # Who is where (mobility): researchers born in or alumni of the partner bloc make ties there worth more.
     value *= 1.0 + model.flows.people_gain.ravel()[au.foreign_lanes]
     memory = p.tie_memory * ties.degree[au.foreign_lanes] if with_memory else 0.0  # ties with each bloc beget ties
     # A bloc split off from its region (the UK from Europe) shares the region's one lane (sim/split.py).
     value = split.pool_region_lanes(model, value, memory, lambda: partner_weight(model, reach))
-    value *= _open_pair(model).ravel()[au.lane_cell]
+    value *= _lane_open(model)
     home = p.home_value * p.tie_rate * reach
-    effort = np.bincount(xl, weights=value, minlength=len(au)) + home
+    effort = _author_sum(au, value)
+    effort += home
     # Logit share with utility log(value) + theta * log(pass): theta scales only the response to restrictions,
     # so the unrestricted split (the calibrated rates) is the same whatever its value; theta = 0 is the former
     # model's independent lanes (nobody anticipates, screening only rejects).
     lane_pass = _lane_pass(model)
     weight = value * (lane_pass if p.substitution == 1 else lane_pass**p.substitution)
-    total = np.bincount(xl, weights=weight, minlength=len(au)) + home
-    share = weight / np.maximum(total[xl], 1e-300)
-    rate = effort[xl] * share
+    total = _author_sum(au, weight)
+    total += home
+    np.maximum(total, 1e-300, out=total)
+    rate = _per_lane(au, effort) * (weight / _per_lane(au, total))
     model.network.authors.lane_effort = rate  # effort sent to each lane (new ties per quarter it seeks)
     return rate
 
@@ -504,9 +541,15 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     # (bloc, field) the partner is drawn by w_y mix_y[f]: no all-pairs search. The tie's field is the shared
     # specialism that brought the pair together, so the joint field mix is what partner choice makes of both
     # sides' specialisms (e.g. China's weight in vision and telecom meeting Europe's), not a configured mix.
-    cum = np.cumsum(au.mix[x] * field_share(model, w)[j], axis=1)
+    # Whole rows gathered by np.take: the same numbers as au.mix[x], faster than fancy indexing of rows.
+    # The buckets' element weights (w_y mix_y[f]) serve both the fields' shares and the partner draw; summed per
+    # (bloc, field) in author order, as `field_share` sums them.
+    element_w = au.buckets.weigh(w)
+    by_bloc = au.buckets.group_sums(element_w).reshape(model.n_blocs, F)
+    shares = by_bloc / np.maximum(by_bloc.sum(axis=0), 1e-300)
+    cum = np.cumsum(np.take(au.mix, x, axis=0) * np.take(shares, j, axis=0), axis=1)
     field = (rng.random(len(x)) * cum[:, -1] >= cum[:, :-1].T).sum(axis=0)
-    y = au.buckets.sample(rng, j * F + field, w)  # weight w times the partner's share of work in the field
+    y = au.buckets.sample(rng, j * F + field, element_weights=element_w)  # w times the partner's share of work in f
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
     accept = _pass_screening(model, x, y, field, rng)
@@ -527,21 +570,24 @@ def partner_weight(model, reach) -> np.ndarray:
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     """Whether a proposed tie survives both sides' research security and assistance controls."""
     lv, au, p = model.levers, model.network.authors, model.params.collaboration
-    bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
-    du = np.asarray(DUAL_USE)[field]
+    nb, nr = model.n_blocs, len(RISKS)
     risk_w = np.asarray(p.risk_screening)
     assist = lv.effective_export("assistance")
-
-    def side(i, j, rj):
-        return (
-            (1 - lv.screening[i, j] * risk_w[rj])
-            * (1 - lv.ban_military[i, j] * (rj == Risk.MILITARY))
-            * (1 - lv.ban_security[i, j] * (rj == Risk.SECURITY))
-            * (1 - lv.personnel[i, j] * du)
-            * (1 - assist[i, j] * du)
-        )
-
-    prob = side(bx, by, ry) * side(by, bx, rx)
+    # One side's pass depends only on its bloc, the partner's bloc and risk, and the field's dual-use share:
+    # a [bloc, partner bloc, partner risk, field] table of this quarter (the same products, term by term, as
+    # per tie), read with two gathers per tie.
+    i, j = np.arange(nb)[:, None, None, None], np.arange(nb)[None, :, None, None]
+    rj, du = np.arange(nr)[None, None, :, None], np.asarray(DUAL_USE)[None, None, None, :]
+    side = (
+        (1 - lv.screening[i, j] * risk_w[rj])
+        * (1 - lv.ban_military[i, j] * (rj == Risk.MILITARY))
+        * (1 - lv.ban_security[i, j] * (rj == Risk.SECURITY))
+        * (1 - lv.personnel[i, j] * du)
+        * (1 - assist[i, j] * du)
+    ).ravel()
+    n_codes = nb * nr  # au.code = bloc * nr + risk: [partner bloc, partner risk] as one index
+    bx, by = au.bloc[x], au.bloc[y]
+    prob = side[(bx * n_codes + au.code[y]) * F + field] * side[(by * n_codes + au.code[x]) * F + field]
     return rng.random(len(x)) < prob
 
 
@@ -551,7 +597,7 @@ def _merge(model, x, y, field, cap) -> None:
     if not len(x):
         return
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
-    uniq, first, count = np.unique(np.minimum(x, y) * n + np.maximum(x, y), return_index=True, return_counts=True)
+    uniq, first, count = _unique_pairs(np.minimum(x, y) * n + np.maximum(x, y), n * n)
     # Only ties whose lower end proposed something, and whose upper end was proposed as an upper end, can
     # match: search those few, not every tie.
     lower, upper = np.zeros(n, bool), np.zeros(n, bool)
@@ -575,6 +621,26 @@ def _merge(model, x, y, field, cap) -> None:
     ties.team = np.concatenate([ties.team, np.sqrt(cap[x[sel]] * cap[y[sel]]) / model.network.authors.cap_ref])
 
 
+def _unique_pairs(keys: np.ndarray, top: int):
+    """`np.unique(keys, return_index=True, return_counts=True)` for integer keys in [0, top), by the stable
+    radix sort of sim/mechanisms/sampling.py (the first index of a key is its first occurrence, as numpy's)."""
+    order = sort_order_int(keys, top)
+    ordered = keys[order]
+    start = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(keys) else np.zeros(0, np.int64)
+    return ordered[start], order[start], np.diff(start, append=len(keys))
+
+
+@functools.lru_cache(maxsize=8)
+def _code_pairs(nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every [code a, code b] pair of (bloc, risk) codes, flattened: the flat [bloc, partner] cells both ways
+    and both ends' risks (the same for every quarter of every run with `nb` blocs)."""
+    nr = len(RISKS)
+    codes = np.arange(nb * nr)
+    ca, cb = np.repeat(codes, len(codes)), np.tile(codes, len(codes))
+    ba, bb = ca // nr, cb // nr
+    return ba * nb + bb, bb * nb + ba, ca % nr, cb % nr
+
+
 def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     rng, p, lv, au, ties = (
         _rng(model, part),
@@ -585,11 +651,7 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     )
     # Bans and screening depend only on both ends' bloc and risk: evaluate them once per pair of
     # (bloc, risk) codes, then read each tie's value from that small table.
-    nr = len(RISKS)
-    codes = np.arange(model.n_blocs * nr)
-    ca, cb = np.repeat(codes, len(codes)), np.tile(codes, len(codes))  # every [code a, code b] pair
-    ba, bb, ra, rb = ca // nr, cb // nr, ca % nr, cb % nr
-    fwd, rev = ba * model.n_blocs + bb, bb * model.n_blocs + ba  # flat [bloc, partner] cells, both directions
+    n_codes, (fwd, rev, ra, rb) = model.n_blocs * len(RISKS), _code_pairs(model.n_blocs)
     risk_w = np.asarray(p.risk_screening)
     mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
     mil_b, mil_a, sec_b, sec_a = rb == Risk.MILITARY, ra == Risk.MILITARY, rb == Risk.SECURITY, ra == Risk.SECURITY
@@ -598,7 +660,7 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     end = p.tie_decay / np.sqrt(ties.strength)
     ban, screen = p.ban_cut * banned, p.screening_cut * screened
     if ban.any() or screen.any():  # adding a table of zeros would change no tie's rate
-        pair = au.code[ties.a] * len(codes) + au.code[ties.b]
+        pair = au.code[ties.a] * n_codes + au.code[ties.b]
         if ban.any():
             end += ban[pair]
         if screen.any():
@@ -635,7 +697,14 @@ def _write_papers(model, cap) -> None:
     productivity = 1.0 - lv.shock_productivity
     x, y = ties.a, ties.b
     if p.team_growth == 1.0:
-        lam = p.papers_per_tie * np.sqrt(ties.strength * cap[x] * cap[y]) / au.cap_ref * productivity
+        # papers_per_tie * sqrt(strength * cap[x] * cap[y]) / cap_ref * productivity, in place (same operations)
+        lam = np.take(cap, x)
+        lam *= ties.strength
+        lam *= np.take(cap, y)
+        np.sqrt(lam, out=lam)
+        lam *= p.papers_per_tie
+        lam /= au.cap_ref
+        lam *= productivity
     else:
         team = ties.team ** (1.0 - p.team_growth) * (np.sqrt(cap[x] * cap[y]) / au.cap_ref) ** p.team_growth
         lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
@@ -646,7 +715,7 @@ def _write_papers(model, cap) -> None:
     wrote, papers = events[first], np.diff(first, append=len(events)).astype(float)
     fl = model.flows
     # Ties between each pair of blocs, both ways: the authors' tie degrees (kept up to date) summed by bloc.
-    runs = np.flatnonzero(np.diff(au.bloc, prepend=-1))  # authors come in runs of one bloc
+    runs = au.bloc_runs  # authors come in runs of one bloc
     fl.ties = np.zeros((nb, nb), np.int64)
     np.add.at(fl.ties, au.bloc[runs], np.add.reduceat(ties.degree.reshape(-1, nb), runs, axis=0))
     x, y, field = x[wrote], y[wrote], ties.field[wrote]

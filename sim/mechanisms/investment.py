@@ -345,7 +345,7 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
         k = cols.stop - cols.start
         if k == 0:
             continue
-        cdf = np.cumsum(table, axis=1)[row_group]
+        cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0)  # rows by np.take: a fancy row index is slower
         total = cdf[:, -1:]
         u = stage_u[:, cols] * total
         stage = np.zeros(u.shape, np.int64)

@@ -20,7 +20,8 @@ class Buckets:
         """`groups[e]` is element e's group; `rows[e]` the agent row it stands for (default e);
         `shares[e]` scales that row's weight for element e (default 1), e.g. an author's share of a field."""
         self.order = np.argsort(groups, kind="stable")
-        self.bounds = np.searchsorted(groups[self.order], np.arange(n_groups + 1))
+        self.groups = groups[self.order]  # each element's group, in group order
+        self.bounds = np.searchsorted(self.groups, np.arange(n_groups + 1))
         self.rows = (np.arange(len(groups)) if rows is None else rows)[self.order]
         self.shares = None if shares is None else np.asarray(shares, float)[self.order]
         self.n_groups = n_groups
@@ -34,22 +35,24 @@ class Buckets:
     def size(self, group) -> np.ndarray:
         return self.bounds[np.asarray(group) + 1] - self.bounds[group]
 
-    def sample(self, rng, group: np.ndarray, weights: np.ndarray, u: np.ndarray | None = None) -> np.ndarray:
+    def sample(
+        self,
+        rng,
+        group: np.ndarray,
+        weights: np.ndarray | None = None,
+        u: np.ndarray | None = None,
+        element_weights: np.ndarray | None = None,
+    ) -> np.ndarray:
         """One row per entry of `group`, drawn with probability proportional to `weights` (per row)
-        times the element's share; `u` (uniforms in [0, 1), one per entry) replaces `rng`'s numbers, so that
-        a keyed draw (sim/streams.keyed_uniforms) picks the same row whenever the weights are the same.
+        times the element's share (or to `element_weights`, `weigh(weights)` computed once for several uses);
+        `u` (uniforms in [0, 1), one per entry) replaces `rng`'s numbers, so that a keyed draw
+        (sim/streams.keyed_uniforms) picks the same row whenever the weights are the same.
 
         Returns -1 where the group is empty or has zero weight.
         """
         group = np.asarray(group, dtype=np.int64)
-        if self.runs is None:
-            element_weights = weights[self.rows]
-        else:
-            element_weights = np.empty(len(self.rows))
-            for a, b, row in self.runs:
-                element_weights[a:b] = weights[row : row + b - a]
-        if self.shares is not None:
-            element_weights *= self.shares
+        if element_weights is None:
+            element_weights = self.weigh(weights)
         cum = np.empty(len(self.rows) + 1)  # elements are already in group order: one cumulative sum
         cum[0] = 0.0
         np.cumsum(element_weights, out=cum[1:])
@@ -62,6 +65,25 @@ class Buckets:
         pos = np.clip(pos, lo_i, np.maximum(hi_i - 1, lo_i))
         out = self.rows[np.minimum(pos, len(self.rows) - 1)] if len(self.rows) else np.zeros(len(group), int)
         return np.where(hi > lo, out, -1)
+
+    def group_sums(self, element_weights: np.ndarray) -> np.ndarray:
+        """[group] the sum of its elements' weights, element by element in row order (np.bincount's order)."""
+        return np.bincount(self.groups, weights=element_weights, minlength=self.n_groups)
+
+    def weigh(self, weights: np.ndarray) -> np.ndarray:
+        """[element, in group order] its row's weight times its share."""
+        if self.runs is None:
+            element_weights = weights[self.rows]
+        else:
+            element_weights = np.empty(len(self.rows))
+            for a, b, row in self.runs:
+                if self.shares is None:
+                    element_weights[a:b] = weights[row : row + b - a]
+                else:  # the same product as a copy, then *= shares
+                    np.multiply(weights[row : row + b - a], self.shares[a:b], out=element_weights[a:b])
+        if self.runs is None and self.shares is not None:
+            element_weights *= self.shares
+        return element_weights
 
 
 def poisson_events(rng, rates: np.ndarray) -> np.ndarray:
