@@ -682,20 +682,8 @@ def _write_papers(model, cap) -> None:
     fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * quality[: len(inst)], minlength=nb) / np.maximum(
         pool, 1e-9
     )
-    # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
-    # (and touches only the authors who wrote, not a fresh [author, bloc] array).
-    flat = model.network.papers_with.reshape(-1)
-    np.add.at(flat, x * nb + by, papers)
-    np.add.at(flat, y * nb + bx, papers)
-    team = ties.key[wrote] * 2  # each tie's two sides: its teams of home co-authors
-    _home_coauthors(
-        model,
-        np.concatenate([x, y]),
-        np.concatenate([by, bx]),
-        np.concatenate([papers, papers]),
-        np.concatenate([team, team + 1]),
-        cap,
-    )
+    if model.counts_institutions:  # only institution-level outputs read them; their draws are keyed, not rng's
+        _count_institutions(model, x, y, bx, by, papers, ties.key[wrote], cap)
     fl.country_with = (
         np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
         + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)
@@ -717,6 +705,25 @@ def _write_papers(model, cap) -> None:
     fl.firm_papers = np.bincount(np.concatenate([x, y]), weights=np.concatenate([papers, papers]), minlength=len(au))[
         au.n_inst :
     ]
+
+
+def _count_institutions(model, x, y, bx, by, papers, key, cap) -> None:
+    """Credit the papers of the ties that wrote to their two authors and to each side's home co-authors."""
+    nb = model.n_blocs
+    # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
+    # (and touches only the authors who wrote, not a fresh [author, bloc] array).
+    flat = model.network.papers_with.reshape(-1)
+    np.add.at(flat, x * nb + by, papers)
+    np.add.at(flat, y * nb + bx, papers)
+    team = key * 2  # each tie's two sides: its teams of home co-authors
+    _home_coauthors(
+        model,
+        np.concatenate([x, y]),
+        np.concatenate([by, bx]),
+        np.concatenate([papers, papers]),
+        np.concatenate([team, team + 1]),
+        cap,
+    )
 
 
 def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
