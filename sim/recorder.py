@@ -272,6 +272,7 @@ class Recorder:
             "company_id",
             "round_total_eur",
             "investor_type",
+            "investor_id",
         )
         parts = {k: np.concatenate([p[k] for p in self.deal_parts]) if self.deal_parts else np.zeros(0) for k in cols}
         blocs, countries = np.array(model.blocs), np.array(model.countries)
@@ -292,6 +293,7 @@ class Recorder:
                 "company_id": parts["company_id"].astype(np.int64),
                 "round_total_eur": parts["round_total_eur"].astype(float),
                 "investor_type": np.array(INVESTOR_TYPES)[parts["investor_type"].astype(int)],
+                "investor_id": parts["investor_id"].astype(np.int64),
             }
         )
 
@@ -502,6 +504,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("company_id", "id", "the firm that raised it (a new entrant in a reused firm row gets a new id)"),
         ("round_total_eur", "EUR (one model round, not scaled)", "what the round raised from all its investors"),
         ("investor_type", "text", "the first such investor's type: " + ", ".join(INVESTOR_TYPES)),
+        ("investor_id", "id", "the first such investor (the same id across quarters and in a paired run)"),
     ],
     "policy_events": [
         ("period", "text", "the quarter; one row per government rule that fired or was switched off"),

@@ -72,6 +72,7 @@ DEAL_COLUMNS = {
     "investor_bloc": np.int64,  # bloc index
     "investor_country": np.int64,  # country index of the deal's first investor from that bloc
     "investor_type": np.int64,  # an InvestorType code: that first investor's type
+    "investor_id": np.int64,  # that first investor (its row in model.investors; investors are never reused)
     "target_bloc": np.int64,
     "target_country": np.int64,
     "stage": np.int64,  # a Stage code: the firm's stage when it raised the round
@@ -184,6 +185,12 @@ class InvestmentMarket:
     next_company: int = 0  # the next company id
     mean_knowledge: float = 1.0  # firms' mean knowledge this quarter: returns are judged against it
     vehicle_taste: np.ndarray | None = None  # [investor] lasting taste for a China team (logistic draw)
+    # The screening funds' capital was raised under (inbound, outbound, thresholds as in Levers), moving towards
+    # the rules in force as new capital comes in: a rule tightened since displaces the deals it was raised for.
+    planned_inbound: np.ndarray | None = None
+    planned_outbound: np.ndarray | None = None
+    planned_threshold: np.ndarray | None = None
+    plan_differs: bool = False  # this quarter the planned rules differ from those in force
 
 
 @dataclass

@@ -133,6 +133,20 @@ def test_screened_deals_are_recorded_as_reviewed_and_some_blocked():
     assert (deals["amount_eur"][~deals["blocked"]] > 0).all()
 
 
+def test_redirection_answers_only_to_screening_tightened_since_funds_raised_their_capital():
+    # US screening of Chinese capital is in force from 2017: it is in every fund's plans, so turning
+    # redirection on changes nothing before the EU's 2020Q4 screening regulation; from then on, tickets
+    # planned for EU rounds that the new rule screens out go to other foreign rounds.
+    def deals(k):
+        model = run("seed=0", "scale.factor=0.3", "end=2022Q4", f"params.investment.candidates_redirect={k}")
+        return model.recorder.deals(model)
+
+    on, off = deals(6), deals(0)
+    before = lambda d: d[d["period"] < "2020Q4"].reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(before(on), before(off))
+    assert not on.equals(off)
+
+
 def test_us_funds_choose_china_teams_and_outbound_rules_close_some():
     from sim.compose import compose_config
     from sim.mechanisms import investment

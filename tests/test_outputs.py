@@ -120,10 +120,17 @@ def test_countries_and_deals_tables(cli_run):
         "company_id",
         "round_total_eur",
         "investor_type",
+        "investor_id",
     } <= set(deals)
     assert (deals["investor_bloc"] != deals["target_bloc"]).all()
     assert set(deals["stage"]) <= {"seed", "A", "B", "C", "D", "E", "F+"}
     assert set(deals["investor_type"]) <= {"venture", "corporate", "state", "growth"}
+    # An investor id names one fund: its bloc, country and type never change across its deals.
+    assert (
+        (deals.groupby("investor_id")[["investor_bloc", "investor_country", "investor_type"]].nunique() == 1)
+        .to_numpy()
+        .all()
+    )
     # A deal is one (round, investor bloc): the foreign share never exceeds the round, and a company
     # that raises several rounds is one company (I7 counts companies).
     assert not deals.duplicated(["round_id", "investor_bloc"]).any()

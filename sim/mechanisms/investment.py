@@ -90,13 +90,15 @@ class Params:
     candidates_home: int = spec(3, lo=0, hi=20, source="assumption: rounds an investor sees from its home deal flow")
     candidates_world: int = spec(3, lo=0, hi=20, source="assumption: rounds it sees from anywhere")
     candidates_redirect: int = spec(
-        0,
+        6,
         lo=0,
         hi=20,
-        source="assumption: rounds a fund draws from anywhere when screening displaced its preferred foreign "
-        "round (those in its home bloc are dropped: the ticket was meant for a foreign deal). Off (0) by default: "
-        "on, capital the US screens out (2018-) goes to Europe and I1 (a test part) leaves its band; the FACTS "
-        "diversion (EU screening sends Chinese capital to the US) holds without it (docs/CALIBRATION.md, session 8)",
+        source="assumption: a fund whose planned foreign round was screened out by a rule tightened since its "
+        "capital was raised keeps the ticket for a foreign deal (the allocation was a decision: diversification, "
+        "technology, a foreign mandate) and searches again as widely as its first search (candidates_home + "
+        "candidates_world rounds), from anywhere outside its home bloc. 0 turns redirection off. Before session "
+        "9 it applied to every screened round, rules in force at set-up included, and was off: US screening "
+        "from 2017 then sent Chinese capital to Europe and I1 (a test part) left its band (docs/CALIBRATION.md)",
     )
     dollar_fund_types: list[str] = spec(
         factory=lambda: ["venture", "corporate"],
@@ -104,6 +106,13 @@ class Params:
         "China arms (Sequoia China, GGV, Lightspeed China, Matrix China) and corporate venture arms (Intel "
         "Capital, Qualcomm Ventures); US growth/PE funds invested from home. Types whose US funds choose whether "
         "to run a China team (with growth funds too, 38-40 funds chose one and I3, a test part, was 24% > 21%)",
+    )
+    team_growth_cap: float = spec(
+        3.0,
+        lo=1,
+        source="assumption: a fund's deal team grows with its fund size up to 3x its 2017 size (the bound the "
+        "attempt count had on dry powder / 2017 size since session 5, now on the team alone, so attempts still "
+        "answer to undeployed capital past it)",
     )
     hurdle: float = spec(-2.0, source="assumption: utility of keeping the money for a later quarter")
     state_investor_sensitivity: float = spec(1.5, lo=0, hi=5, source="assumption: state funds draw more scrutiny")
@@ -372,16 +381,18 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
 
     # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
     tk = ticket[c]
-    if (lv.inbound > 0).any() or (lv.outbound > 0).any():
+    screens = (lv.inbound, lv.outbound, lv.threshold_eur_m)
+    planned = (mk.planned_inbound, mk.planned_outbound, mk.planned_threshold)
+    if any((m > 0).any() for m in screens[:2] + planned[:2]):
         # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
         cell = tb * model.n_blocs + ib
         sens = SENSITIVITY[f.sector[firm]][c] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
-        home = ~foreign
-        p_in = np.where(home | (tk < lv.threshold_eur_m[tb]), 0.0, np.minimum(lv.inbound.ravel()[cell] * sens, 1))
-        p_out = np.where(home | (tk < lv.threshold_eur_m[ib]), 0.0, np.minimum(lv.outbound.T.ravel()[cell] * sens, 1))
-        p_block = 1 - (1 - p_in) * (1 - p_out)
+        p_block = _p_block(screens, cell, tb, ib, tk, sens, ~foreign)
+        p_plan = p_block
+        if p.candidates_redirect and mk.plan_differs:
+            p_plan = _p_block(planned, cell, tb, ib, tk, sens, ~foreign)
     else:
-        p_block = np.zeros(cand.shape)
+        p_block = p_plan = np.zeros(cand.shape)
 
     caution = 2 * (1 - inv.risk_appetite[a_col])
     quality = mk.quality_weight[it] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
@@ -396,11 +407,43 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
         + noise
     )
     fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[a_col])  # too small a deal isn't worth it
-    # The choice with the screening loss, and (for redirection) the one it would make without screening.
+    # The choice with the screening loss, and (for redirection) the one its capital was raised for: the same
+    # utility under the screening it planned with (`_plan_screening`), with that screening's block chance.
     with_risk = u - caution * p.screening_cost * p_block
     with_risk = np.where(~fits | (with_risk <= p.hurdle), -np.inf, with_risk)
-    without = np.where(fits & (u > p.hurdle), u, -np.inf) if p.candidates_redirect else None
-    return with_risk, without, p_block
+    if not p.candidates_redirect:
+        return with_risk, None, p_block
+    plan_u = u - caution * p.screening_cost * p_plan
+    return with_risk, (np.where(fits & (plan_u > p.hurdle), plan_u, -np.inf), p_plan), p_block
+
+
+def _p_block(screens, cell, tb, ib, tk, sens, home):
+    """Chance a deal is blocked by the target's inbound or the investor's outbound screening (`screens`: the
+    inbound [target, investor] and outbound [investor, target] stringencies and the review thresholds)."""
+    inbound, outbound, threshold = screens
+    p_in = np.where(home | (tk < threshold[tb]), 0.0, np.minimum(inbound.ravel()[cell] * sens, 1))
+    p_out = np.where(home | (tk < threshold[ib]), 0.0, np.minimum(outbound.T.ravel()[cell] * sens, 1))
+    return 1 - (1 - p_in) * (1 - p_out)
+
+
+def _plan_screening(model) -> None:
+    """The screening funds' capital was raised under: each quarter the new capital (`refill_rate` of the gap to
+    the fund's size) comes in under the rules in force, so the planned rules move towards the current ones at
+    that rate. A rule in force since before a fund raised its money is in its plans (its expected screening
+    loss already steers its choices); a rule tightened since displaces deals the money was raised for."""
+    lv, mk, rate = model.levers, model.investment_market, model.params.investment.refill_rate
+    now = (lv.inbound, lv.outbound, lv.threshold_eur_m)
+    if mk.planned_inbound is None:
+        mk.planned_inbound, mk.planned_outbound, mk.planned_threshold = (np.array(x, float) for x in now)
+        return
+    mk.plan_differs = False
+    for plan, current in zip((mk.planned_inbound, mk.planned_outbound, mk.planned_threshold), now):
+        plan += rate * (current - plan)
+        # Within 0.001 (of a stringency, or EUR m of a threshold) the plan is the rule in force: nothing to redirect.
+        if np.abs(current - plan).max(initial=0.0) < 1e-3:
+            plan[...] = current
+        else:
+            mk.plan_differs = True
 
 
 def _choose(u, p_block, block_u):
@@ -445,9 +488,13 @@ def _choose_ranked(u, p_block, block_u):
     return chosen, has, blocked_col
 
 
-def _redirect(model, attempt_inv, attempt_id, cand, without, p_block, chosen, has, firm, ticket, r_stage, r_bloc):
-    """Screening diverts capital: a fund whose preferred foreign round was screened out keeps that ticket
-    for a foreign deal and searches again, among a bounded sample of rounds outside its home bloc.
+def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm, ticket, r_stage, r_bloc):
+    """Screening diverts capital: a fund whose planned foreign round (its best under the screening its capital
+    was raised under, `_plan_screening`) is screened out by a rule tightened since keeps that ticket for a
+    foreign deal and searches again, among a bounded sample of rounds outside its home bloc. Screened out by
+    the tightening: now beaten for its higher screening risk, or blocked by a review the planned rule would
+    have passed (its screening draw between the planned and the current block chance); a deal the planned
+    rule would have blocked too sends the fund to its next-best candidate, as any blocked deal does.
 
     The foreign allocation is the fund's decision (diversification, technology or a foreign mandate), so a
     screen moves it to the next-best foreign round by the same expected return net of political and
@@ -458,10 +505,17 @@ def _redirect(model, attempt_inv, attempt_id, cand, without, p_block, chosen, ha
     none = np.zeros(0, np.int64)
     if p.candidates_redirect == 0 or not p_block.any():
         return none, none, none, none
-    best0 = np.argmax(without, axis=1)
+    planned_u, p_plan = plan
+    if p_plan is p_block:  # the plans are the rules in force: nothing was displaced by a tightened rule
+        return none, none, none, none
+    chosen, has, blocked_col, block_u = choice
+    best0 = np.argmax(planned_u, axis=1)
     rows = np.arange(len(cand))
-    wanted = np.isfinite(without[rows, best0]) & (p_block[rows, best0] > 0)
-    displaced = np.flatnonzero(wanted & ~(has & (chosen == best0)))
+    wanted = np.isfinite(planned_u[rows, best0]) & (p_block[rows, best0] > p_plan[rows, best0])
+    # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
+    tried = blocked_col == best0[:, None]
+    blocked_anyway = tried.any(axis=1) & ((block_u * tried).sum(axis=1) < p_plan[rows, best0])
+    displaced = np.flatnonzero(wanted & ~(has & (chosen == best0)) & ~blocked_anyway)
     if len(displaced) == 0:
         return none, none, none, none
     # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
@@ -491,9 +545,13 @@ def step(model) -> None:
     round_id = mk.next_round + np.arange(len(firm))
     mk.next_round += len(firm)
 
-    # Attempts: each investor tries more deals the more dry powder it holds (one Poisson lane each).
-    # A fund that has grown since 2017 (fund formation) makes proportionally more attempts.
-    pace = mk.pace[inv.type] * np.clip(inv.capital / mk.fund0, 0, 3.0)
+    # Attempts: each investor tries more deals the more of its fund is still undeployed (one Poisson lane each),
+    # and a fund that has grown since 2017 (fund formation) has a larger team, up to `team_growth_cap` x. The two
+    # are separate so a fund past the cap still answers to its dry powder: capital a screen kept out of a deal
+    # brings attempts in the next quarters instead of lying idle (while idle it only lowers the fund's refill).
+    # Below the cap this is dry powder / 2017 fund size, as before.
+    team = np.minimum(inv.target_capital / mk.fund0, p.team_growth_cap)
+    pace = mk.pace[inv.type] * team * np.maximum(inv.capital, 0) / np.maximum(inv.target_capital, 1e-9)
     attempt_inv, attempt_id = _attempts(model, pace)
     k = p.candidates_home + p.candidates_world
     # An attempt's numbers: per candidate its stage, its round, a Gumbel taste and a screening draw.
@@ -504,13 +562,25 @@ def step(model) -> None:
         )
     else:
         cand = np.full((len(attempt_inv), 0), -1)
-    u, without, p_block = _score(
+    _plan_screening(model)
+    u, plan, p_block = _score(
         model, attempt_inv, cand, firm, ticket, r_bloc, -np.log(-np.log(drawn[:, 2, : cand.shape[1]]))
     )
-    chosen_col, has, blocked_col = _choose(u, p_block, drawn[:, 3, : cand.shape[1]])
+    block_u = drawn[:, 3, : cand.shape[1]]
+    chosen_col, has, blocked_col = _choose(u, p_block, block_u)
     pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
     re_att, re_round, rb_round, rb_inv = _redirect(
-        model, attempt_inv, attempt_id, cand, without, p_block, chosen_col, has, firm, ticket, r_stage, r_bloc
+        model,
+        attempt_inv,
+        attempt_id,
+        cand,
+        plan,
+        p_block,
+        (chosen_col, has, blocked_col, block_u),
+        firm,
+        ticket,
+        r_stage,
+        r_bloc,
     )
     pick_round[re_att] = re_round
     pick_att = np.flatnonzero(pick_round >= 0)
@@ -617,6 +687,7 @@ def _record(model, raised, firm, r_stage, ask, seats, round_id, d_round, d_inv, 
         investor_bloc=ib,
         investor_country=inv.country[i0],
         investor_type=inv.type[i0],
+        investor_id=i0,
         target_bloc=tb,
         target_country=f.country[firm[r0]],
         stage=r_stage[r0],

@@ -173,11 +173,13 @@ DIRECTIONS = [
             Check("fewer CN deals into the EU (2025-30)", _less("deals_CN_to_EU", 2025, 2030)),
             Check(
                 "Chinese capital goes elsewhere: more to the US (2025-30)",
-                # Holds through the funds' own choices (a blocked or riskier EU round loses to the next-best
-                # candidate; unspent dry powder means more attempts later); seen on paired seeds since the draws
-                # are keyed to investor and attempt (investment.py): 8/8 realistic seeds on the s8-diversion branch,
-                # 5/8 after the field-fit merge (docs/CALIBRATION.md, "Session 8: merged"): a few lumpy late deals
-                # of Chinese growth and state funds decide the sign of a diverted flow of about 1 bn over 2025-30
+                # Holds through the funds' own choices: a fund whose planned EU round the tightened rule screens out
+                # keeps the ticket for a foreign deal (redirection against the screening its capital was raised
+                # under) and its undeployed capital brings more attempts (attempts answer to dry powder past the
+                # team cap); draws keyed to investor and attempt (investment.py). 8/8 on the s8-diversion branch,
+                # 5/8 after the field-fit merge (lumpy late deals against a diverted flow near zero: idle capital
+                # and home fallbacks), 7/8 in session 9 after merging open weights (seed 1 -0.05 bn, others
+                # +0.13 to +2.52 bn; classroom 6/8; docs/CALIBRATION.md, "Session 9: diversion")
                 lambda b, p: _years(p, "capital_CN_to_US", 2025, 2030) > _years(b, "capital_CN_to_US", 2025, 2030),
             ),
         ],
