@@ -3,6 +3,7 @@
     python benchmarks/profile_step.py                 # realistic scale, best of 3 full runs
     python benchmarks/profile_step.py --factor 0.04 --repeats 5
     python benchmarks/profile_step.py --cpu           # CPU time of this process (a shared, loaded machine)
+    python benchmarks/profile_step.py --tables timeseries   # a sweep's run: no institution-level counts
 
 Each phase of `EntangleModel.step` (the mechanisms, collaboration's parts, the recorder) is
 timed with a wall clock (or, with --cpu, the process's CPU time) around its call, over full
@@ -35,13 +36,16 @@ PHASES = [
     ("collaboration", "_form", "  new ties (rates, partner draw, screening, merge)"),
     ("collaboration", "_decay", "  tie decay and bans"),
     ("collaboration", "_write_papers", "  papers and knowledge flows"),
+    ("collaboration", "_home_coauthors", "    home co-authors (institution counts only)"),
     ("standards", "step", "standards (compliance, alignment)"),
     ("openweights", "step", "open weights (labs' release choices, spillover)"),
     ("capability", "step", "capability (growth, index, notable models)"),
 ]
 
 
-def profile(factor: float, repeats: int, clock=time.perf_counter) -> tuple[dict[str, float], float, int, int]:
+def profile(
+    factor: float, repeats: int, clock=time.perf_counter, tables=None
+) -> tuple[dict[str, float], float, int, int]:
     from sim import recorder
     from sim.mechanisms import capability, collaboration, compute, investment, mobility, openweights, standards
 
@@ -70,7 +74,7 @@ def profile(factor: float, repeats: int, clock=time.perf_counter) -> tuple[dict[
         setattr(modules[mod], name, timed(getattr(modules[mod], name), label))
     recorder.Recorder.collect = timed(recorder.Recorder.collect, "recorder (one row per quarter)")
 
-    build, best = _entangle(factor), None
+    build, best = _entangle(factor, tables=tables), None
     for _ in range(repeats):
         model = build()
         gc.collect()
@@ -90,9 +94,10 @@ def main(argv=None) -> None:
     ap.add_argument("--factor", type=float, default=1.0, help="scale factor (1 = realistic)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--cpu", action="store_true", help="time with the process's CPU clock instead of the wall clock")
+    ap.add_argument("--tables", nargs="*", help="the tables the run would write (default all; a sweep: timeseries)")
     args = ap.parse_args(argv)
     clock = time.process_time if args.cpu else time.perf_counter
-    spent, total, steps, agents = profile(args.factor, args.repeats, clock)
+    spent, total, steps, agents = profile(args.factor, args.repeats, clock, args.tables)
     top = [label for _, _, label in PHASES if not label.startswith("  ")] + ["recorder (one row per quarter)"]
     rest = total - sum(spent.get(label, 0.0) for label in top)
     print(

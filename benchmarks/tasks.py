@@ -25,9 +25,10 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def _entangle(factor: float, seed: int = 1):
-    """A function building an Entangle model at `factor` times realistic scale (baseline scenario);
-    the config is composed and validated beforehand, so a timer around the call counts only the model."""
+def _entangle(factor: float, seed: int = 1, tables=None):
+    """A function building an Entangle model at `factor` times realistic scale (baseline scenario) that will
+    write `tables` (default all); the config is composed and validated beforehand, so a timer around the
+    call counts only the model."""
     import logging
 
     from sim.compose import compose_config
@@ -36,7 +37,8 @@ def _entangle(factor: float, seed: int = 1):
 
     logging.getLogger("MESA").setLevel(logging.WARNING)
     scenario, cfg = prepare(compose_config(["scenario=baseline", f"scale.factor={factor}", f"seed={seed}"]))
-    return lambda: EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params)
+    kw = {} if tables is None else {"tables": tables}
+    return lambda: EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params, **kw)
 
 
 def _time_steps(model, steps: int) -> tuple[float, float]:

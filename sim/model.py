@@ -17,13 +17,15 @@ from .recorder import Recorder
 from .scenario import Scenario
 from .state import BlocState, Flows, InvestmentMarket, OpenWeights, People, ResearchNetwork
 from .streams import Streams
+from .sweep.config import TABLES
 
 
 class EntangleModel(mesa.Model):
     """EU, China and the US (or any configured blocs) trading research ties, capital and standards.
 
     Parameters: a validated `Scenario`, the scale factor (agents per real-world actor),
-    the seed, and the mechanisms' parameters.
+    the seed, the mechanisms' parameters, and the tables the run will write (default all: the
+    outcomes only other tables read are not computed).
     """
 
     # The contract between mechanisms (sim/state.py); investment's and collaboration's set-up
@@ -37,9 +39,17 @@ class EntangleModel(mesa.Model):
     market: Market  # the compute market (sim/mechanisms/market.py): prices, shares, access
     governments: Governments  # the rules' memory: locked levers, streaks, policy events
 
-    def __init__(self, scenario: Scenario, scale: float = 1.0, seed: int = 0, params: ParamsConfig | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        scale: float = 1.0,
+        seed: int = 0,
+        params: ParamsConfig | None = None,
+        tables=TABLES,
+    ):
         super().__init__(rng=np.random.default_rng(seed))
         self.scenario, self.scale, self.seed = scenario, scale, seed
+        self.tables = frozenset(tables)
         self.params = params or ParamsConfig()
         self.streams = Streams(seed)  # one random stream per mechanism; model.rng builds the population
         self.blocs = scenario.blocs
@@ -85,6 +95,13 @@ class EntangleModel(mesa.Model):
     @property
     def blocs_set(self) -> mesa.agent.AgentSet:
         return self.agents_by_type[Bloc]
+
+    @property
+    def counts_institutions(self) -> bool:
+        """Whether the run keeps institution-level counts (who co-authored with whom, home co-authors
+        included): only the institutions table and the countries table's institutions_with_<bloc> read
+        them, so a run writing neither (a sweep's timeseries) skips them; every other outcome is the same."""
+        return not self.tables.isdisjoint(("institutions", "countries"))
 
     # --- policy -------------------------------------------------------------------
     def apply_measure(self, family: str, measure, key: str = "injected") -> None:

@@ -212,7 +212,8 @@ class Recorder:
         row.update(zip(self.convergence_names, ((s.alignment[i, j] + cross[i, j] + cross[j, i]) / 3).tolist()))
         row.update(zip(self.supply_names, model.market.shares.ravel().tolist()))
         self.rows.append(row)
-        self._collect_countries(model, row)
+        if "countries" in model.tables:
+            self._collect_countries(model, row)
         self.deal_parts.append({**deals, "quarter": np.full(len(deals["stage"]), q)})
 
     def _collect_countries(self, model, row) -> None:
@@ -236,6 +237,8 @@ class Recorder:
         """One row per quarter and country: its papers in all, and with each other bloc, and how many of
         its institutions have co-authored with that bloc (0 for the country's own bloc)."""
         nc, quarters = len(self.countries_names), len(self.country_parts)
+        if not self.country_parts and self.rows:
+            raise RuntimeError("the countries table was not recorded: the model was built without it (tables=)")
         table = {
             "period": np.repeat([p[0] for p in self.country_parts], nc).astype(object),
             "year": np.repeat(np.array([p[1] for p in self.country_parts], np.int64), nc),
@@ -296,6 +299,8 @@ class Recorder:
 
     @staticmethod
     def institutions(model) -> pd.DataFrame:
+        if not model.counts_institutions:
+            raise RuntimeError("institution counts were not kept: the model was built without their tables (tables=)")
         inst, au = model.inst, model.network.authors
         df = pd.DataFrame(
             {

@@ -98,7 +98,8 @@ def _run(scenario: Scenario, cfg, out: Path, digest: str, progress, overrides) -
     from .model import EntangleModel
 
     t0 = time.perf_counter()
-    model = EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params)
+    # Built knowing the tables it will write: what only the others read is not computed (sweeps keep one).
+    model = EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params, tables=cfg.output.tables)
     model.run(progress)
     t_model = time.perf_counter() - t0
     ts = model.recorder.timeseries()

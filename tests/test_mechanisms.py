@@ -7,7 +7,7 @@ from conftest import mean_over_seeds, run, timeseries
 
 from sim.mechanisms import compute
 from sim.mechanisms.collaboration import effort_by_pair
-from sim.mechanisms.sampling import Buckets, poisson_events, sort_order, sort_unit
+from sim.mechanisms.sampling import Buckets, poisson_events, search_right, sort_order, sort_unit
 from sim.policies import FAMILIES
 
 
@@ -43,6 +43,18 @@ def test_the_fast_sort_of_uniform_numbers_gives_numpys_sort_exactly(n):
     assert np.array_equal(sort_unit(values), np.sort(values))
     scaled = values * 1234.5
     assert np.array_equal(scaled[sort_order(scaled)], np.sort(scaled))
+
+
+@pytest.mark.parametrize("n", [1, 5, 300, 14_000])
+def test_the_guide_table_search_finds_numpys_position_exactly(n):
+    # Home co-authors are drawn by this search: any difference from np.searchsorted would change a run.
+    rng = np.random.default_rng(n)
+    weights = rng.lognormal(0.0, 2.0, n) * (rng.random(n) < 0.8)  # heavy tail, zero-weight entries (ties)
+    weights[: n // 3] *= 1e-6  # a crowded stretch: many entries in one cell
+    cum = np.concatenate([[0.0], np.cumsum(weights)])
+    u = np.concatenate([rng.random(3 * n) * cum[-1], cum, [0.0, cum[-1], np.nextafter(cum[-1], np.inf)]])
+    assert np.array_equal(search_right(cum, u), np.searchsorted(cum, u, side="right"))
+    assert np.array_equal(search_right(np.zeros(4), u[:5]), np.searchsorted(np.zeros(4), u[:5], side="right"))
 
 
 def test_chip_controls_cut_the_targets_access_and_evasion_restores_part_of_it():

@@ -176,3 +176,30 @@ def test_runs_in_one_process_do_not_keep_their_models(tmp_path):
     for seed in range(3):
         _tables(tmp_path / str(seed), f"seed={seed}")
     assert alive() == before
+
+
+def test_a_run_writing_fewer_tables_writes_them_as_a_run_writing_all(tmp_path):
+    # A sweep writes only the timeseries: the model then skips the institution-level counts no table of it
+    # reads (home co-authors); every table it does write must be the one a full run writes, byte for byte.
+    short = ("end=2018Q4", "seed=4")
+    every = _tables(tmp_path / "all", *short)
+    assert _tables(tmp_path / "ts", *short, "output.tables=[timeseries]") == {
+        "timeseries.parquet": every["timeseries.parquet"]
+    }
+    for name in ("countries", "institutions"):
+        alone = _tables(tmp_path / name, *short, f"output.tables=[{name}]")
+        assert alone == {f"{name}.parquet": every[f"{name}.parquet"]}
+
+
+def test_a_model_built_without_the_institution_tables_refuses_to_make_them():
+    from sim.model import EntangleModel
+    from sim.run import build_model, prepare
+
+    scenario, cfg = prepare(compose_config(["scale=classroom", "scale.factor=0.04", "end=2017Q2"]))
+    model = EntangleModel(scenario, scale=cfg.scale.factor, seed=0, params=cfg.params, tables=["timeseries"])
+    model.run()
+    assert not model.counts_institutions and build_model(cfg).counts_institutions
+    with pytest.raises(RuntimeError, match="tables="):
+        model.recorder.institutions(model)
+    with pytest.raises(RuntimeError, match="tables="):
+        model.recorder.countries()

@@ -751,20 +751,8 @@ def _write_papers(model, cap) -> None:
     fl.home_impact = np.bincount(inst.bloc, weights=inst.capacity * quality[: len(inst)], minlength=nb) / np.maximum(
         pool, 1e-9
     )
-    # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
-    # (and touches only the authors who wrote, not a fresh [author, bloc] array).
-    flat = model.network.papers_with.reshape(-1)
-    np.add.at(flat, x * nb + by, papers)
-    np.add.at(flat, y * nb + bx, papers)
-    team = ties.key[wrote] * 2  # each tie's two sides: its teams of home co-authors
-    _home_coauthors(
-        model,
-        np.concatenate([x, y]),
-        np.concatenate([by, bx]),
-        np.concatenate([papers, papers]),
-        np.concatenate([team, team + 1]),
-        cap,
-    )
+    if model.counts_institutions:  # only institution-level outputs read them; their draws are keyed, not rng's
+        _count_institutions(model, x, y, bx, by, papers, ties.key[wrote], cap)
     fl.country_with = (
         np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
         + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)
@@ -788,6 +776,32 @@ def _write_papers(model, cap) -> None:
     ]
 
 
+def _count_institutions(model, x, y, bx, by, papers, key, cap) -> None:
+    """Credit the papers of the ties that wrote to their two authors and to each side's home co-authors."""
+    nb = model.n_blocs
+    # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
+    # (and touches only the authors who wrote, not a fresh [author, bloc] array).
+    flat = model.network.papers_with.reshape(-1)
+    np.add.at(flat, x * nb + by, papers)
+    np.add.at(flat, y * nb + bx, papers)
+    team = key * 2  # each tie's two sides: its teams of home co-authors
+    _home_coauthors(
+        model,
+        np.concatenate([x, y]),
+        np.concatenate([by, bx]),
+        np.concatenate([papers, papers]),
+        np.concatenate([team, team + 1]),
+        cap,
+    )
+
+
+@functools.cache
+def _poisson_cdf(mean: float) -> np.ndarray:
+    """Poisson(mean)'s cumulative probabilities of 0 .. MAX_COAUTHORS - 1 (the team sizes' inverse CDF)."""
+    k = np.arange(MAX_COAUTHORS)
+    return np.cumsum(np.exp(-mean) * np.concatenate([[1.0], np.cumprod(mean / k[1:])]))
+
+
 def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
     """Credit each paper's further home institutions with a paper with the partner bloc.
 
@@ -805,15 +819,15 @@ def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
         return
     # One keyed number per team for its size, then one per co-author: ids team x (1 + MAX_COAUTHORS) + slot.
     key, stride = model.streams.key("collaboration", 0, "coauthors"), 1 + MAX_COAUTHORS
-    k = np.arange(MAX_COAUTHORS)
-    pmf = np.exp(-p.home_coauthors) * np.concatenate([[1.0], np.cumprod(p.home_coauthors / k[1:])])
     size = keyed_uniforms(key, team * stride, 1)[:, 0]
-    n = np.minimum(np.searchsorted(np.cumsum(pmf), size, side="right"), MAX_COAUTHORS)  # Poisson, inverse CDF
-    paper = np.repeat(np.arange(len(writer)), n)
-    if not len(paper):
+    n = np.minimum(np.searchsorted(_poisson_cdf(p.home_coauthors), size, side="right"), MAX_COAUTHORS)
+    total = int(n.sum())
+    if not total:
         return
-    slot = np.arange(len(paper)) - np.repeat(np.cumsum(n) - n, n)
-    u = keyed_uniforms(key, team[paper] * stride + 1 + slot, 1)[:, 0]
+    paper = np.repeat(np.arange(len(writer)), n)
+    # A co-author's id: its team's, plus its slot (1, 2, ... within the team): one repeat, no per-slot gather.
+    first = team * stride + 1 - (np.cumsum(n) - n)
+    u = keyed_uniforms(key, first[paper] + np.arange(total), 1)[:, 0]
     # Chosen as a partner is, by reach and prestige (partner_weight), but not by popularity abroad: the degree
     # term counts foreign ties, which a domestic co-author is not sought for. An occasional publisher keeps its
     # size relative to its country's mean institution as capacities move (its reach: that of its size).
@@ -823,9 +837,10 @@ def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
     reach = np.concatenate([au.reach[:n_inst], country_reach[net.occasional_country] * au.occasional_reach])
     weight = reach * au.home_prestige
     who = au.home.sample(None, au.country[writer[paper]], weight, u=u)
-    bloc, credit = partner_bloc[paper], papers[paper]
     ok = (who >= 0) & (who != writer[paper])
-    active = ok & (who < n_inst)
-    np.add.at(net.papers_with.reshape(-1), who[active] * nb + bloc[active], credit[active])
-    occ = ok & (who >= n_inst)
-    np.add.at(net.occasional_with.reshape(-1), (who[occ] - n_inst) * nb + bloc[occ], credit[occ])
+    # Whole numbers of papers: summed in one count over both kinds of institution, in any order, the same sums.
+    credit = np.bincount(
+        who[ok] * nb + partner_bloc[paper[ok]], weights=papers[paper[ok]], minlength=len(weight) * nb
+    ).reshape(-1, nb)
+    net.papers_with[:n_inst] += credit[:n_inst]
+    net.occasional_with += credit[n_inst:]

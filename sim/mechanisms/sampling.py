@@ -59,9 +59,12 @@ class Buckets:
         lo_i, hi_i = self.bounds[group], self.bounds[group + 1]
         lo, hi = cum[lo_i], cum[hi_i]
         u = lo + (rng.random(len(group)) if u is None else u) * (hi - lo)
-        by_u = sort_order(u)  # sorted queries make the binary searches cache-friendly
-        pos = np.empty(len(u), np.int64)
-        pos[by_u] = np.searchsorted(cum, u[by_u], side="right") - 1
+        if 2 * len(u) >= len(cum):  # about as many draws as elements (home co-authors): a guide table
+            pos = search_right(cum, u) - 1
+        else:  # few draws among many elements (partners): sorted queries make the binary searches cache-friendly
+            by_u = sort_order(u)
+            pos = np.empty(len(u), np.int64)
+            pos[by_u] = np.searchsorted(cum, u[by_u], side="right") - 1
         pos = np.clip(pos, lo_i, np.maximum(hi_i - 1, lo_i))
         out = self.rows[np.minimum(pos, len(self.rows) - 1)] if len(self.rows) else np.zeros(len(group), int)
         return np.where(hi > lo, out, -1)
@@ -84,6 +87,32 @@ class Buckets:
         if self.runs is None and self.shares is not None:
             element_weights *= self.shares
         return element_weights
+
+
+def search_right(cum: np.ndarray, u: np.ndarray, scan: int = 2) -> np.ndarray:
+    """`np.searchsorted(cum, u, side="right")` for a non-decreasing `cum` from 0, without sorting `u`.
+
+    A guide table (Chen and Asau's inverse-CDF method) cuts [0, cum[-1]] into cells of equal width; for each
+    cell it keeps how many entries of `cum` fall in earlier cells. A cell index is a monotone function of the
+    value (a product and a truncation), so every entry in an earlier cell is <= u and every entry in a later
+    one > u: counting the entries of u's own cell that are <= u, a short scan (a binary search for the rare
+    crowded cell), gives the same position exactly. O(len(cum) + len(u)) instead of sorting u.
+    """
+    n, top = len(cum), float(cum[-1]) if len(cum) else 0.0
+    if not (top > 0 and np.isfinite(top)) or cum[0] < 0:
+        return np.searchsorted(cum, u, side="right")
+    cells = 1 << max(n.bit_length(), 4)  # one or two cells an entry
+    scale = cells / top
+    start = np.zeros(cells + 1, np.int64)  # entries of cum in the cells before each cell
+    np.cumsum(np.bincount(np.minimum((cum * scale).astype(np.int64), cells - 1), minlength=cells), out=start[1:])
+    padded = np.append(cum, np.inf)  # the scan stops at the end
+    pos = start[np.minimum((u * scale).astype(np.int64), cells - 1)]
+    for _ in range(scan):
+        pos += padded[pos] <= u
+    crowded = np.flatnonzero(padded[pos] <= u)
+    if len(crowded):
+        pos[crowded] = np.searchsorted(cum, u[crowded], side="right")
+    return pos
 
 
 def poisson_events(rng, rates: np.ndarray) -> np.ndarray:
