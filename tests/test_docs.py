@@ -82,3 +82,12 @@ def test_benchmark_table_goes_between_the_markers_of_the_performance_page(tmp_pa
     assert "| a | b |" in after and "test machine" in after and "2,108,410" not in after
     assert after.split(bench.START)[0] == before.split(bench.START)[0]
     assert after.split(bench.END)[1] == before.split(bench.END)[1]
+
+
+def test_no_merge_conflict_markers_are_left_in_the_docs_or_code():
+    # A merge that committed its markers once left two versions of a section in CALIBRATION.md.
+    root = Path(__file__).resolve().parent.parent
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.M)
+    files = [*root.glob("*.md"), *root.glob("docs/**/*.md"), *root.glob("sim/**/*.py"), *root.glob("configs/**/*.yaml")]
+    assert files
+    assert [str(f.relative_to(root)) for f in files if marker.search(f.read_text(encoding="utf-8"))] == []
