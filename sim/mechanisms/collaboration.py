@@ -25,6 +25,7 @@ from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
 from ..streams import keyed_uniforms
+from . import workload
 from .sampling import Buckets, poisson_events, sort_order_int
 
 F = len(FIELDS)
@@ -87,6 +88,17 @@ class Params:
     )
     quality_weight: float = spec(
         0.5, lo=0, hi=2, source="assumption: pull of a partner pool grows with the square root of its capacity"
+    )
+    international_share_max: float = spec(
+        0.7,
+        lo=0,
+        hi=1,
+        source=(
+            "assumption: the largest share of an author's output its researchers can co-author with other blocs"
+            " (sim/mechanisms/workload.py); the most international European universities co-author about 0.6-0.8"
+            " of their papers abroad (CWTS Leiden Ranking, PP(international collaboration), all fields), and here"
+            " only other blocs count as abroad, so 0.7 binds only the outliers; 1 = no bound"
+        ),
     )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
     strength_fade: float = spec(
@@ -527,6 +539,9 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
     au.reach = reach  # this quarter's, for the papers' home co-authors (_home_coauthors)
     rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
+    # Authors whose collaboration capacity was full last quarter start and accept no new ties (workload.py).
+    if (room := workload.open_authors(model)) is not None:
+        rate *= _per_lane(au, room)
     xl, jl = au.lane_author, au.lane_bloc
     # New ties are rare events on many lanes: drawn as a Poisson total spread over the lanes by rate.
     lane = poisson_events(rng, rate)
@@ -534,6 +549,8 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     if len(x) == 0:
         return
     w = partner_weight(model, reach)
+    if room is not None:
+        w = w * room
     # Partner choice by field fit (the gravity form of co-authorship, field by field): the initiator's
     # researchers in field f look for a partner among the world's researchers in f, so its effort on the lane
     # goes to f in proportion to its own share of work there times the partner bloc's share of the field's
@@ -708,6 +725,7 @@ def _write_papers(model, cap) -> None:
     else:
         team = ties.team ** (1.0 - p.team_growth) * (np.sqrt(cap[x] * cap[y]) / au.cap_ref) ** p.team_growth
         lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
+    lam = workload.bound_papers(model, x, y, lam, cap)  # no author writes beyond its researchers' time
     # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
     # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
     events = poisson_events(rng, lam)  # ascending: a tie's papers are one run of its index
