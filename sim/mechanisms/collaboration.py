@@ -598,12 +598,11 @@ def _merge(model, x, y, field, cap) -> None:
         return
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
     uniq, first, count = _unique_pairs(np.minimum(x, y) * n + np.maximum(x, y), n * n)
-    # Only ties whose lower end proposed something, and whose upper end was proposed as an upper end, can
-    # match: search those few, not every tie.
-    lower, upper = np.zeros(n, bool), np.zeros(n, bool)
-    lower[uniq // n] = True
-    upper[uniq % n] = True
-    cand = np.flatnonzero(lower[np.minimum(ties.a, ties.b)] & upper[np.maximum(ties.a, ties.b)])
+    # Only ties whose key's low 16 bits are those of a proposed pair can match: a 64 KB table read once per
+    # tie leaves a few hundred candidates (the matches, plus ~5% of ties by chance) to search, in tie order.
+    proposed = np.zeros(1 << 16, bool)
+    proposed[uniq.astype(np.uint16)] = True
+    cand = np.flatnonzero(proposed[ties.key.astype(np.uint16)])
     keys = ties.key[cand]
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
     hit = uniq[at] == keys
