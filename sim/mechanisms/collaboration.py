@@ -569,7 +569,32 @@ def partner_weight(model, reach) -> np.ndarray:
 
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     """Whether a proposed tie survives both sides' research security and assistance controls."""
-    lv, au, p = model.levers, model.network.authors, model.params.collaboration
+    au, nb = model.network.authors, model.n_blocs
+    lv = model.levers
+    side = _lever_table(
+        model, "screening", (lv.screening, lv.ban_military, lv.ban_security, lv.personnel, lv.export, lv.evasion),
+        _screening_table,
+    )
+    n_codes = nb * len(RISKS)  # au.code = bloc * nr + risk: [partner bloc, partner risk] as one index
+    bx, by = au.bloc[x], au.bloc[y]
+    prob = side[(bx * n_codes + au.code[y]) * F + field] * side[(by * n_codes + au.code[x]) * F + field]
+    return rng.random(len(x)) < prob
+
+
+def _lever_table(model, name: str, levers, build):
+    """`build(model)`, a small table of this quarter's levers, rebuilt only when one of `levers` (the arrays
+    it reads) has changed: the levers move a few times a run, the tables were rebuilt every quarter."""
+    au = model.network.authors
+    key = b"".join(a.tobytes() for a in levers)
+    cache = au.__dict__.setdefault("lever_tables", {})
+    if name not in cache or cache[name][0] != key:
+        cache[name] = (key, build(model))
+    return cache[name][1]
+
+
+def _screening_table(model) -> np.ndarray:
+    """[bloc, partner bloc, partner risk, field] one side's chance to let a proposed tie pass."""
+    lv, p = model.levers, model.params.collaboration
     nb, nr = model.n_blocs, len(RISKS)
     risk_w = np.asarray(p.risk_screening)
     assist = lv.effective_export("assistance")
@@ -578,17 +603,13 @@ def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     # per tie), read with two gathers per tie.
     i, j = np.arange(nb)[:, None, None, None], np.arange(nb)[None, :, None, None]
     rj, du = np.arange(nr)[None, None, :, None], np.asarray(DUAL_USE)[None, None, None, :]
-    side = (
+    return (
         (1 - lv.screening[i, j] * risk_w[rj])
         * (1 - lv.ban_military[i, j] * (rj == Risk.MILITARY))
         * (1 - lv.ban_security[i, j] * (rj == Risk.SECURITY))
         * (1 - lv.personnel[i, j] * du)
         * (1 - assist[i, j] * du)
     ).ravel()
-    n_codes = nb * nr  # au.code = bloc * nr + risk: [partner bloc, partner risk] as one index
-    bx, by = au.bloc[x], au.bloc[y]
-    prob = side[(bx * n_codes + au.code[y]) * F + field] * side[(by * n_codes + au.code[x]) * F + field]
-    return rng.random(len(x)) < prob
 
 
 def _merge(model, x, y, field, cap) -> None:
@@ -640,6 +661,19 @@ def _code_pairs(nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     return ba * nb + bb, bb * nb + ba, ca % nr, cb % nr
 
 
+def _decay_tables(model) -> tuple[np.ndarray, np.ndarray]:
+    """[code a * n_codes + code b] the quarterly end rate a tie's bans and its screening add, per pair of
+    (bloc, risk) codes."""
+    lv, p = model.levers, model.params.collaboration
+    fwd, rev, ra, rb = _code_pairs(model.n_blocs)
+    risk_w = np.asarray(p.risk_screening)
+    mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
+    mil_b, mil_a, sec_b, sec_a = rb == Risk.MILITARY, ra == Risk.MILITARY, rb == Risk.SECURITY, ra == Risk.SECURITY
+    banned = mil[fwd] * mil_b + mil[rev] * mil_a + sec[fwd] * sec_b + sec[rev] * sec_a
+    screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
+    return p.ban_cut * banned, p.screening_cut * screened
+
+
 def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     rng, p, lv, au, ties = (
         _rng(model, part),
@@ -650,14 +684,9 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     )
     # Bans and screening depend only on both ends' bloc and risk: evaluate them once per pair of
     # (bloc, risk) codes, then read each tie's value from that small table.
-    n_codes, (fwd, rev, ra, rb) = model.n_blocs * len(RISKS), _code_pairs(model.n_blocs)
-    risk_w = np.asarray(p.risk_screening)
-    mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
-    mil_b, mil_a, sec_b, sec_a = rb == Risk.MILITARY, ra == Risk.MILITARY, rb == Risk.SECURITY, ra == Risk.SECURITY
-    banned = mil[fwd] * mil_b + mil[rev] * mil_a + sec[fwd] * sec_b + sec[rev] * sec_a
-    screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
+    n_codes = model.n_blocs * len(RISKS)
+    ban, screen = _lever_table(model, "decay", (lv.ban_military, lv.ban_security, lv.screening), _decay_tables)
     end = p.tie_decay / np.sqrt(ties.strength)
-    ban, screen = p.ban_cut * banned, p.screening_cut * screened
     if ban.any() or screen.any():  # adding a table of zeros would change no tie's rate
         pair = au.code[ties.a] * n_codes + au.code[ties.b]
         if ban.any():
@@ -670,7 +699,7 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     if p.strength_fade:  # renewal (a new proposal, _merge) adds 1; without it the excess over a fresh tie fades
         ties.strength = 1.0 + (ties.strength - 1.0) * (1.0 - p.strength_fade) ** quarters
     exited = model.flows.exited_firms  # investment steps first: this quarter's exits
-    if len(exited):
+    if len(exited) and ties.degree_all[au.n_inst + exited].any():  # most exits had no foreign ties
         gone = np.zeros(len(au), bool)
         gone[au.n_inst + exited] = True
         survive &= ~(gone[ties.a] | gone[ties.b])
