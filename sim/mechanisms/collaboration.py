@@ -547,8 +547,18 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     element_w = au.buckets.weigh(w)
     by_bloc = au.buckets.group_sums(element_w).reshape(model.n_blocs, F)
     shares = by_bloc / np.maximum(by_bloc.sum(axis=0), 1e-300)
-    cum = np.cumsum(np.take(au.mix, x, axis=0) * np.take(shares, j, axis=0), axis=1)
-    field = (rng.random(len(x)) * cum[:, -1] >= cum[:, :-1].T).sum(axis=0)
+    # The cumulative sum runs over [field, proposal] rows, F - 1 whole-row adds (the same additions, in the same
+    # order, as np.cumsum along each proposal's row, which loops over the proposals); the field is the number
+    # of cumulative shares the draw reaches, counted row by row.
+    prod = np.take(au.mix, x, axis=0)
+    prod *= np.take(shares, j, axis=0)
+    cum = prod.T.copy()
+    for f in range(1, F):
+        cum[f] += cum[f - 1]
+    draw = rng.random(len(x)) * cum[-1]
+    field = np.zeros(len(x), np.int64)
+    for row in cum[:-1]:  # F - 1 rows
+        field += draw >= row
     y = au.buckets.sample(rng, j * F + field, element_weights=element_w)  # w times the partner's share of work in f
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
