@@ -582,7 +582,9 @@ def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     au, nb = model.network.authors, model.n_blocs
     lv = model.levers
     side = _lever_table(
-        model, "screening", (lv.screening, lv.ban_military, lv.ban_security, lv.personnel, lv.export, lv.evasion),
+        model,
+        "screening",
+        (lv.screening, lv.ban_military, lv.ban_security, lv.personnel, lv.export, lv.evasion),
         _screening_table,
     )
     n_codes = nb * len(RISKS)  # au.code = bloc * nr + risk: [partner bloc, partner risk] as one index
