@@ -25,6 +25,7 @@ from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
 from ..streams import keyed_uniforms
+from .mobility import travel_cut
 from .sampling import Buckets, poisson_events, sort_order_int
 
 F = len(FIELDS)
@@ -421,6 +422,8 @@ def _lane_pass(model) -> np.ndarray:
         a.tobytes()
         for a in (lv.screening, lv.ban_military, lv.ban_security, lv.personnel, lv.mobility, lv.export, lv.evasion)
     )
+    if lv.entry_ban.any():  # entry bans' cut depends on the pandemic's shock too (mobility.travel_cut)
+        key += lv.entry_ban.tobytes() + np.float64(lv.shock_mobility).tobytes()
     if getattr(au, "pass_key", None) != key:
         au.pass_key, au.lane_pass = key, _lane_pass_now(model)
     return au.lane_pass
@@ -462,7 +465,10 @@ def _lane_pass_now(model) -> np.ndarray:
         * (1 - assist.T.ravel()[cell] * du)
     )
     mobility = np.maximum(lv.mobility, lv.mobility.T).ravel()[cell]
-    return lane_risk * field_pass * (1 - mobility)
+    out = lane_risk * field_pass * (1 - mobility)
+    if lv.entry_ban.any():  # the visits entry bans stop (sim/mechanisms/mobility.py)
+        out *= 1.0 - travel_cut(model).ravel()[cell]
+    return out
 
 
 def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
@@ -527,6 +533,8 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
     au.reach = reach  # this quarter's, for the papers' home co-authors (_home_coauthors)
     rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
+    if model.levers.entry_ban.any():  # and so do entry bans: effort still sent to a lane yields no visit there
+        rate *= 1.0 - travel_cut(model).ravel()[au.lane_cell]
     xl, jl = au.lane_author, au.lane_bloc
     # New ties are rare events on many lanes: drawn as a Poisson total spread over the lanes by rate.
     lane = poisson_events(rng, rate)
