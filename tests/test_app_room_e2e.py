@@ -79,7 +79,8 @@ def _chart_data(page, key: str) -> dict:
     return page.evaluate(
         """k => { const el = document.querySelector('.chart-' + k), o = el.__chart.getOption();
             return {series: o.series.map(s => [s.name, s.data]), axis: o.xAxis[0].data,
-                    marks: [...el.querySelectorAll('.entangle-mark')].map(m => [m.dataset.name, m.dataset.period])}; }""",
+                    marks: [...el.querySelectorAll('.entangle-mark')]
+                        .map(m => [m.dataset.name, m.dataset.period])}; }""",
         key,
     )
 
