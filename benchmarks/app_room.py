@@ -5,6 +5,7 @@
                                                       # screen steps by itself once every team has committed)
     python benchmarks/app_room.py --band              # either, with a single-user page's seed band running
                                                       # in the same server (background runs, as in class)
+    python benchmarks/app_room.py --band --trace      # and each screen's renderer CPU a round (Chrome trace)
     python benchmarks/app_room.py --join-leave 50     # server RSS over 50 cycles of the three team screens
                                                       # joining the room (their seat links) and leaving
 
@@ -38,9 +39,12 @@ BLOCS = ("EU", "CN", "US")
 
 # Arm a screen for the next redraw: when the chart grid's data-period leaves `prev`, note the time at
 # the next animation frame (the frame that paints it).
-ARM = """prev => { window.__seen = 0; window.__msg = 0; window.__charts = 0; window.__armed = true;
+# The marks `entangle-arm:<screen>:<round>` and `entangle-seen:...` put the round in a Chrome trace (--trace).
+ARM = """([prev, tag]) => { window.__seen = 0; window.__msg = 0; window.__charts = 0; window.__armed = true;
     const grid = document.querySelector('.entangle-grid');
-    const seen = () => requestAnimationFrame(() => { window.__seen = performance.timeOrigin + performance.now(); });
+    performance.mark('entangle-arm:' + tag);
+    const seen = () => requestAnimationFrame(() => {
+        window.__seen = performance.timeOrigin + performance.now(); performance.mark('entangle-seen:' + tag); });
     if (grid.dataset.period !== prev) { seen(); return; }
     const obs = new MutationObserver(() => {
         if (grid.dataset.period !== prev) { obs.disconnect(); seen(); } });
@@ -96,7 +100,7 @@ def start_band(browser, url: str):
     return page
 
 
-def play(rounds: int, auto: bool, band: bool) -> dict:
+def play(rounds: int, auto: bool, band: bool, trace: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     env = {"ENTANGLE_ROOMS": tempfile.mkdtemp(prefix="entangle-bench-rooms-")}
@@ -109,6 +113,8 @@ def play(rounds: int, auto: bool, band: bool) -> dict:
         screens = [lect, *teams.values()]
         total, first_msg, charts_msg = [], [], []
         per_screen, drawing = ({name: [] for name in ("lecturer", *BLOCS)} for _ in range(2))
+        if trace:
+            browser.start_tracing(categories=TRACE_CATEGORIES)
         for n in range(rounds + 1):
             # Round 0 is a warm-up: before the first step the charts already name the first quarter.
             prev = lect.evaluate("() => document.querySelector('.entangle-grid').dataset.period")
@@ -120,8 +126,8 @@ def play(rounds: int, auto: bool, band: bool) -> dict:
                 teams[BLOCS[-1]].click(".entangle-commit")
                 for page in screens:
                     page.wait_for_selector(f".team-{BLOCS[-1]}.team-committed")
-            for page in screens:
-                page.evaluate(ARM, prev)
+            for name, page in zip(per_screen, screens):
+                page.evaluate(ARM, [prev, f"{name}:{n}"])
             if auto:
                 t0 = teams[BLOCS[-1]].evaluate(CLICK, ".entangle-commit")
             else:
@@ -143,6 +149,7 @@ def play(rounds: int, auto: bool, band: bool) -> dict:
             for name, t, c in zip(per_screen, seen, charts):
                 per_screen[name].append(t - t0)
                 drawing[name].append(t - c)
+        cpu = renderer_cpu(json.loads(browser.stop_tracing())) if trace else None
         status = band_page.inner_text(".entangle-band-status") if band_page else ""
         period = lect.inner_text(".entangle-room-status")
         browser.close()
@@ -153,6 +160,8 @@ def play(rounds: int, auto: bool, band: bool) -> dict:
     out["charts_message"] = stats(charts_msg)
     out["browser"] = {name: stats(ms) for name, ms in drawing.items()}
     st = out["total"]
+    if cpu:
+        out["renderer_cpu"] = {name: stats(ms) for name, ms in cpu.items()}
     print(
         f"room {code}, 3 teams, classroom scale{'; seed band: ' + status if band else ''}; ended at {period}\n"
         f"{what} -> all 4 screens show the new quarter: {st['n']} rounds, median {st['median_ms']:.1f} ms, "
@@ -164,6 +173,48 @@ def play(rounds: int, auto: bool, band: bool) -> dict:
         + "\n  each screen's browser part (the charts' message -> drawn), median: "
         + ", ".join(f"{name} {sc['median_ms']:.0f} ms" for name, sc in out["browser"].items())
     )
+    if cpu:
+        print(
+            "  each screen's renderer main-thread CPU in a round (Chrome trace; arm -> drawn), median: "
+            + ", ".join(f"{name} {sc['median_ms']:.1f} ms" for name, sc in out["renderer_cpu"].items())
+        )
+    return out
+
+
+TRACE_CATEGORIES = ["toplevel", "blink.user_timing", "__metadata"]
+
+
+def renderer_cpu(trace: dict) -> dict[str, list[float]]:
+    """Each screen's renderer main-thread CPU time (ms) per round, from a Chrome trace: the thread time
+    (`tdur`, not wall time, so less sensitive to the machine's load) of the top-level tasks that start
+    between the round's `entangle-arm` and `entangle-seen` marks of that screen's page."""
+    events = trace["traceEvents"] if isinstance(trace, dict) else trace
+    main = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
+    }
+    tasks: dict[int, list[tuple[float, float, float]]] = {}
+    for e in events:
+        if e.get("ph") == "X" and (e.get("pid"), e.get("tid")) in main and "tdur" in e:
+            tasks.setdefault(e["pid"], []).append((e["ts"], e["ts"] + e.get("dur", 0), e["tdur"]))
+    marks: dict[tuple[int, str], dict[str, float]] = {}
+    for e in events:
+        name = e.get("name", "")
+        if name.startswith(("entangle-arm:", "entangle-seen:")):
+            what, tag = name.split(":", 1)
+            marks.setdefault((e["pid"], tag), {})[what] = e["ts"]
+    out: dict[str, list[float]] = {}
+    for (pid, tag), at in sorted(marks.items(), key=lambda kv: kv[1].get("entangle-arm", 0)):
+        screen, n = tag.rsplit(":", 1)
+        if n == "0" or len(at) < 2:
+            continue  # round 0 is the warm-up
+        t0, t1, cpu, end = at["entangle-arm"], at["entangle-seen"], 0.0, 0.0
+        for ts, te, tdur in sorted(tasks.get(pid, [])):
+            if t0 <= ts <= t1 and ts >= end:  # top-level only: a nested task is inside its parent
+                cpu += tdur
+                end = te
+        out.setdefault(screen, []).append(cpu / 1000)
     return out
 
 
@@ -227,10 +278,11 @@ def main() -> None:
     ap.add_argument("--auto", action="store_true", help="time from the last commit (the lecturer's screen steps)")
     ap.add_argument("--band", action="store_true", help="a single-user page's seed band running meanwhile")
     ap.add_argument("--join-leave", type=int, default=0, metavar="N", help="server RSS over N join/leave cycles")
+    ap.add_argument("--trace", action="store_true", help="and each screen's renderer CPU a round (Chrome trace)")
     ap.add_argument("--json", action="store_true", help="end with the measurements as one JSON line")
     args = ap.parse_args()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    out = join_leave(args.join_leave) if args.join_leave else play(args.rounds, args.auto, args.band)
+    out = join_leave(args.join_leave) if args.join_leave else play(args.rounds, args.auto, args.band, args.trace)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         print(json.dumps(out))

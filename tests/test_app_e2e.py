@@ -127,6 +127,15 @@ def chart_option(page, key: str) -> dict:
     return page.evaluate(f"() => document.querySelector('.chart-{key}').__chart.getOption()")
 
 
+def chart_marks(page, key: str) -> list[list[str]]:
+    """The markers drawn over a chart (DOM over its canvas, charts.vue): [name, quarter] each."""
+    return page.evaluate(
+        """k => [...document.querySelectorAll('.chart-' + k + ' .entangle-mark')]
+            .map(m => [m.dataset.name, m.dataset.period])""",
+        key,
+    )
+
+
 def wait_series_length(page, key: str, n: int):
     look_at(page, key)
     page.wait_for_function(
@@ -172,10 +181,8 @@ def test_seminar_flow_export_replays_and_bad_upload(server, browser, tmp_path):
     page.click(".entangle-event-us_chips")
     page.wait_for_selector(".entangle-log :text('US tightens chip export controls')")
     look_at(page, "capability")
-    page.wait_for_function("""() => {
-        const ml = document.querySelector('.chart-capability').__chart?.getOption()?.series[0].markLine;
-        return ml && ml.data.some(d => d.name.includes('US chip controls'));
-    }""")
+    page.wait_for_function("""() => [...document.querySelectorAll('.chart-capability .entangle-mark')]
+        .some(m => m.dataset.name.includes('US chip controls'))""")
     page.wait_for_selector(f".entangle-legend :text('{period(page)} US chip controls')")  # the badge, spelled out
     step(page, 4)
     wait_series_length(page, "papers", n + 4)
@@ -288,8 +295,8 @@ def test_two_sessions_do_not_share_a_model(server, browser):
     assert period(a) == "2017Q4"
     assert period(b) == "2017Q1"
     assert b.locator(".entangle-log").count() == 0 and "No changes yet" in b.inner_text("body")
-    marks = (chart_option(b, "capability")["series"][0].get("markLine") or {}).get("data", [])
-    assert not [m for m in marks if m["name"][:1].isdigit()]  # a's event is not on b's charts
+    chart_option(b, "capability")
+    assert not [name for name, _ in chart_marks(b, "capability") if name[:1].isdigit()]  # a's event is not on b's
     step(b)
     assert period(b) == "2017Q2" and period(a) == "2017Q4"
     shot(b, "04_second_session")
@@ -316,38 +323,53 @@ def test_lever_number_box_takes_the_exact_value_typed(server, browser):
     assert page.locator(".entangle-log").inner_text().count("strictness") == 1
 
 
-# Every text box ECharts drew on each chart (title, explanation, legend, badges), in page pixels,
-# plus the chart's tool buttons: what the room reads must never overlap.
+# Every text box ECharts drew on each chart (title, explanation, legend), the event badges drawn over
+# it (DOM, charts.vue) and the chart's tool buttons, in page pixels: what the room reads must never overlap.
 DRAWN_BOXES = """() => {
     const out = [];
+    const box = (key, kind, text, r) => out.push({key, kind, text, x: r.left, y: r.top, w: r.width, h: r.height});
     for (const el of document.querySelectorAll('.entangle-chart')) {
         const chart = el.__chart, at = el.getBoundingClientRect(), key = el.dataset.key;
         const option = chart && chart.getOption();
         if (!option) continue;
-        const badges = new Set(((option.series[0] || {}).markLine || {data: []}).data
-            .filter(d => d.label && d.label.show).map(d => String(d.label.formatter)));
         const seen = new Set();
         chart.getZr().storage.getDisplayList().forEach(span => {
             if (span.type !== 'tspan' || !span.style || !span.style.text) return;
-            // the label a text span belongs to, with its padding and background (a badge's pill)
+            // the label a text span belongs to, with its padding and background
             const e = span.parent && span.parent.getBoundingRect ? span.parent : span;
             if (seen.has(e) || e.ignore || e.invisible) return;
             seen.add(e);
             const r = e.getBoundingRect().clone();
             if (e.transform) r.applyTransform(e.transform);
             if (r.width <= 0) return;
-            const text = String(span.style.text);
-            const above = r.y < ((option.grid || [])[0] || {top: 60}).top;   // title, explanation, legend, badges
-            const kind = !above ? 'other' : badges.has(text) ? 'badge' : 'head';
-            out.push({key, kind, text, x: at.left + r.x, y: at.top + r.y, w: r.width, h: r.height});
+            const above = r.y < ((option.grid || [])[0] || {top: 60}).top;   // title, explanation, legend
+            box(key, above ? 'head' : 'other', String(span.style.text),
+                {left: at.left + r.x, top: at.top + r.y, width: r.width, height: r.height});
         });
+        for (const b of el.querySelectorAll('.entangle-badge')) {
+            box(key, 'badge', b.innerText, b.getBoundingClientRect());
+        }
         for (const b of el.parentElement.querySelectorAll('.entangle-tools button')) {
-            const r = b.getBoundingClientRect();
-            out.push({key, kind: 'tool', text: b.className, x: r.left, y: r.top, w: r.width, h: r.height});
+            box(key, 'tool', b.className, b.getBoundingClientRect());
         }
     }
     return out;
 }"""
+
+# Each marker line drawn over a chart, against where ECharts puts its quarter and its plot: [chart, quarter,
+# the line's x - the quarter's x, the line's top - the plot's top, the line's bottom - the plot's bottom].
+MARKS_ON_AXIS = """() => [...document.querySelectorAll('.entangle-chart')].flatMap(el => {
+    const chart = el.__chart, at = el.getBoundingClientRect();
+    const marks = [...el.querySelectorAll('.entangle-mark')];
+    if (!chart || !marks.length) return [];
+    const grid = chart.getModel().getComponent('grid').coordinateSystem.getRect();
+    return marks.map(m => {
+        const r = m.getBoundingClientRect();
+        const x = chart.convertToPixel({xAxisIndex: 0}, m.dataset.period);
+        return [el.dataset.key, m.dataset.period, r.left + r.width / 2 - at.left - el.clientLeft - x,
+                r.top - at.top - el.clientTop - grid.y, r.bottom - at.top - el.clientTop - grid.y - grid.height];
+    });
+})"""
 
 
 def overlaps(a, b, slack=0.5) -> bool:
@@ -400,10 +422,8 @@ def test_projector_layout_explanations_and_nothing_off_server(server, browser, s
     page.click(".entangle-event-cn_retaliates")
     step(page, 2)
     page.wait_for_selector(".entangle-legend :text('2023Q2 CN retaliates')")
-    page.wait_for_function("""() => {
-        const ml = document.querySelector('.chart-papers').__chart.getOption().series[0].markLine;
-        return ml && ml.data.filter(d => d.name.startsWith('2:')).length === 1;
-    }""")
+    page.wait_for_function("""() => [...document.querySelectorAll('.chart-papers .entangle-mark')]
+        .filter(m => m.dataset.name.startsWith('2:')).length === 1""")
     tag = f"{width}x{height}"
     shot(page, f"05_layout_{tag}_sidebar")
 
@@ -460,6 +480,10 @@ def test_projector_layout_explanations_and_nothing_off_server(server, browser, s
         and overlaps(a, b)
     ]
     assert crowded == []
+    # Every marker line stands on its quarter and spans the plot, where ECharts drew its markLine.
+    marks = page.evaluate(MARKS_ON_AXIS)
+    assert {m[1] for m in marks} >= {"2023Q1", "2023Q2"}
+    assert [m for m in marks if max(abs(v) for v in m[2:]) > 1.5] == []
     tools = [b for b in boxes if b["kind"] == "tool"]
     titles = [b for b in boxes if b["kind"] == "head"]
     assert [(t["key"], t["text"]) for t in titles for b in tools if t["key"] == b["key"] and overlaps(t, b)] == []
@@ -471,6 +495,14 @@ def test_projector_layout_explanations_and_nothing_off_server(server, browser, s
         dl.value.suggested_filename.startswith("entangle_capability_")
         and Path(dl.value.path()).read_bytes()[:4] == b"\x89PNG"
     )
+    # The markers are DOM over the canvas: the picture gets them drawn in (the events' red), and the
+    # chart on screen lets go of them again.
+    from PIL import Image
+
+    red = Image.open(dl.value.path()).convert("RGB").getcolors(1 << 20)
+    assert sum(n for n, (r, g, b) in red if abs(r - 0xB2) < 8 and abs(g - 0x18) < 8 and abs(b - 0x2B) < 8) > 200
+    after = "() => (document.querySelector('.chart-capability').__chart.getOption().series[0].markLine || {}).data"
+    assert page.evaluate(after) in (None, [])
     assert elsewhere == []
     context.close()
 

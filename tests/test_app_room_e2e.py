@@ -77,9 +77,10 @@ def _chart_data(page, key: str) -> dict:
     page.locator(f".chart-{key}").scroll_into_view_if_needed()
     page.wait_for_function("k => document.querySelector('.chart-' + k).__chart?.getOption()", arg=key)
     return page.evaluate(
-        """k => { const o = document.querySelector('.chart-' + k).__chart.getOption();
+        """k => { const el = document.querySelector('.chart-' + k), o = el.__chart.getOption();
             return {series: o.series.map(s => [s.name, s.data]), axis: o.xAxis[0].data,
-                    marks: ((o.series[0] || {}).markLine || {data: []}).data.map(d => [d.name, d.xAxis])}; }""",
+                    marks: [...el.querySelectorAll('.entangle-mark')]
+                        .map(m => [m.dataset.name, m.dataset.period])}; }""",
         key,
     )
 
