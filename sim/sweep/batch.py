@@ -11,8 +11,9 @@ runs them one after another (`run_batch`), each exactly as a job of its own woul
 - its folder is `hydra.sweep.dir/run_id(its overrides)`, as Hydra's default `hydra.sweep.subdir`
   names it (a `sweep.*` setting, `batch_start` too, never names a folder, so the job's own Hydra
   folder is its first run's);
-- its config is the job's with the run's overrides applied by Hydra's own function. Runs of one
-  job set the same keys (the sweeper batches only such jobs), and `sweep_run` sets the same keys
+- its config is the job's with the run's plain value overrides applied by Hydra's own function.
+  Runs of one job set the same keys and make the same config-group choices (the sweeper batches
+  only such jobs: the choices shaped the job's composition), and `sweep_run` sets the same keys
   for every run (sample row, tables, plots), so re-valuing one config in place gives each run the
   config Hydra would compose for it (tests/test_sweep_batch.py compares every output);
 - `summary.json` gets the run's own overrides, and `<job name>.log` is opened in its folder, as
@@ -110,7 +111,8 @@ def run_batch(cfg: DictConfig) -> list[dict]:
     from .job import run_id, sweep_run
 
     hydra_cfg = HydraConfig.get()
-    sweep_dir = str(hydra_cfg.sweep.dir)
+    # the folder Hydra put this job's (its first run's) folder in: one level, as run_id names no subfolder
+    sweep_dir = os.path.dirname(str(hydra_cfg.runtime.output_dir))
     runs = json.loads((Path(sweep_dir) / BATCHES / f"{cfg.sweep.batch_start}.json").read_text())
     # Hydra's job logging, re-rooted so `${hydra.runtime.output_dir}` can name each run's folder
     logs = OmegaConf.create({"hydra": OmegaConf.to_container(hydra_cfg, resolve=False)})
