@@ -15,7 +15,7 @@ import numpy as np
 from ..config import EntangleConfig
 from ..run import build_model
 
-SNAPSHOT = "2022Q4"  # institutions table taken at the end of the MERICS window (C9)
+SNAPSHOT = "2022Q4"  # institutions table taken after this quarter's step: the end of the MERICS window (C9)
 DIRECTION_YEAR = 2030  # outcomes compared in this year
 
 
@@ -272,8 +272,9 @@ def run_tables(cfg: EntangleConfig) -> dict:
     m = build_model(cfg)
     inst = None
     while m.running:
+        stepped = m.period  # the quarter this step plays out (m.period moves on to the next one in it)
         m.step()
-        if m.period == SNAPSHOT or (inst is None and not m.running):
+        if stepped == SNAPSHOT or (inst is None and not m.running):
             inst = m.recorder.institutions(m)
     tables = {
         "ts": m.recorder.timeseries(),
