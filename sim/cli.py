@@ -38,6 +38,10 @@ def _task(cfg) -> dict:
         if HydraConfig.get().mode.name == "MULTIRUN":
             from .sweep.job import sweep_run
 
+            if cfg.sweep.batch_start is not None:  # several runs in this job (sweep.batch)
+                from .sweep.batch import run_batch
+
+                return run_batch(cfg)
             summary = sweep_run(cfg, out)  # skips a run already complete (resume)
         else:
             summary = run(cfg, out, progress=_progress(cfg))

@@ -42,23 +42,26 @@ def _plain(value) -> bool:
     return isinstance(value, _SCALARS)
 
 
+def plain_override(o, groups) -> bool:
+    """A change of a value that leaves the composition alone (not a group choice, `+`/`~`, `hydra.*`)."""
+    key = o.key_or_group
+    return not (
+        o.type != OverrideType.CHANGE
+        or o.package is not None
+        or o.is_hydra_override()
+        or "/" in key
+        or key in groups
+        or o.is_sweep_override()
+        or not _plain(o.value())
+    )
+
+
 def _plain_keys(parsed, master: DictConfig) -> tuple[str, ...] | None:
     """The keys the overrides set, if all are plain value changes; None if any could change the composition."""
     groups = master.hydra.runtime.choices
-    keys = []
-    for o in parsed:
-        key = o.key_or_group
-        if (
-            o.type != OverrideType.CHANGE
-            or o.package is not None
-            or o.is_hydra_override()
-            or "/" in key
-            or key in groups
-            or o.is_sweep_override()
-            or not _plain(o.value())
-        ):
-            return None
-        keys.append(key)
+    if not all(plain_override(o, groups) for o in parsed):
+        return None
+    keys = [o.key_or_group for o in parsed]
     return tuple(keys) if len(set(keys)) == len(keys) else None
 
 

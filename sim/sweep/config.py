@@ -65,6 +65,15 @@ class SweepConfig:
     progress: bool = spec(True, source="a progress bar over runs in the terminal")
     sample: str | None = spec(None, source="a sample file (sim.analyze sample): each job runs one row")
     row: int | None = spec(None, lo=0, source="the sample row this job runs")
+    batch: int = spec(
+        1,
+        lo=1,
+        source="runs per Hydra job (sim/sweep/batch.py: the same run folders, less of Hydra's work a run); "
+        "needs hydra.output_subdir=null; sim.robust sweep sets 8",
+    )
+    batch_start: int | None = spec(
+        None, lo=0, source="set by the sweeper: the job runs the runs listed in .batches/<batch_start>.json"
+    )
 
     def __post_init__(self):
         from ..schema import build

@@ -115,8 +115,10 @@ def _freeze_long_lived() -> None:
     _FROZEN = True
 
 
-def sweep_run(cfg, out: Path) -> dict:
-    """Run one sweep job into `out`, or skip it if a matching run is already complete there."""
+def sweep_run(cfg, out: Path, overrides: list[str] | None = None) -> dict:
+    """Run one sweep job into `out`, or skip it if a matching run is already complete there.
+
+    `overrides`: the run's (summary.json); default the Hydra job's (a batch passes each run's)."""
     from ..run import run
 
     _freeze_long_lived()
@@ -133,4 +135,4 @@ def sweep_run(cfg, out: Path) -> dict:
         summary = json.loads((out / "summary.json").read_text())
         summary["_skipped"] = True
         return summary
-    return run(cfg, out, digest=digest)
+    return run(cfg, out, digest=digest, overrides=overrides)
