@@ -564,11 +564,12 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     chosen, has, blocked_col, block_u = choice
     best0 = np.argmax(planned_u, axis=1)
     rows = np.arange(len(cand))
-    wanted = np.isfinite(planned_u[rows, best0]) & (p_block[rows, best0] > p_plan[rows, best0])
+    wanted = np.flatnonzero(np.isfinite(planned_u[rows, best0]) & (p_block[rows, best0] > p_plan[rows, best0]))
+    best0 = best0[wanted]  # the few attempts whose plan a tightened rule made riskier go on
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
-    tried = blocked_col == best0[:, None]
-    blocked_anyway = tried.any(axis=1) & ((block_u * tried).sum(axis=1) < p_plan[rows, best0])
-    displaced = np.flatnonzero(wanted & ~(has & (chosen == best0)) & ~blocked_anyway)
+    tried = blocked_col[wanted] == best0[:, None]
+    blocked_anyway = tried.any(axis=1) & ((block_u[wanted] * tried).sum(axis=1) < p_plan[wanted, best0])
+    displaced = wanted[~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway]
     if len(displaced) == 0:
         return none, none, none, none
     # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
@@ -717,7 +718,9 @@ def step(model) -> None:
     )
     model.flows.rounds = np.bincount(r_bloc[closed], minlength=nb)
     model.flows.rounds_capital = np.bincount(r_bloc[closed], weights=raised[closed], minlength=nb)
-    model.flows.rounds_foreign = np.bincount(r_bloc[np.unique(j_round[j_foreign])], minlength=nb)
+    backed = np.zeros(len(firm), bool)  # rounds with a foreign investor
+    backed[j_round[j_foreign]] = True
+    model.flows.rounds_foreign = np.bincount(r_bloc[backed], minlength=nb)
 
     _public_programmes(model)
     _turnover(model, turnover_draws)
