@@ -266,7 +266,8 @@ def _open_rounds(model):
     """The rounds firms open this quarter: firm row, stage, ask (EUR m) and the ticket per participant."""
     rng, f, p = _rng(model, "rounds"), model.firms, model.params.investment
     specs = list(model.bloc_specs.values())
-    rate = np.array([b.round_rate for b in specs])[f.bloc] * (1 + p.round_growth) ** model.years_elapsed
+    # Per bloc, then gathered: the same product per firm.
+    rate = (np.array([b.round_rate for b in specs]) * (1 + p.round_growth) ** model.years_elapsed)[f.bloc]
     firm = np.flatnonzero((rng.random(len(f)) < rate) & (f.stage < RAISING))
     stage = f.stage[firm]
     stage_capital = np.asarray(model.params.population.stage_capital_eur_m)
@@ -282,16 +283,55 @@ def _open_rounds(model):
 POINTS = 8  # places per round on its group's circle (below)
 
 
-def _next_place(circle: np.ndarray, query: np.ndarray, n_groups: int) -> np.ndarray:
-    """Index of the first entry of `circle` (sorted, in [0, n_groups), ending with inf) at or after each query.
+class _Circles:
+    """This quarter's rounds on their groups' circles (consistent hashing, `_candidates`), built once a quarter:
+    the first search and the redirected one (`_redirect`) pick from the same circles.
 
-    A table gives each cell's first entry; a query starts there and steps over the few entries of its cell
-    below it: cheaper than a binary search per query. About one entry a cell (a power of two per unit of
-    the circles, so the cells' bounds are exact): the answer does not depend on the cells, only the steps."""
+    Each round holds POINTS places keyed to its firm's row; a grouping (a bloc's rounds at a stage, or all
+    rounds at a stage) lays them out as one sorted array, group g's circle being [g, g + 1)."""
+
+    def __init__(self, model, firm):
+        drawn = _keyed(model, "places", firm, POINTS).ravel()
+        # One float sort (the faster one of sampling.py); each grouping then sorts it by a stable (radix) sort.
+        by_place = sort_order(drawn)
+        place = drawn[by_place]
+        if len(place) and (place[1:] == place[:-1]).any():
+            # Equal places (32-bit draws: now and then) are picked in the order np.argsort leaves them: keep it.
+            by_place = np.argsort(drawn)
+            place = drawn[by_place]
+        self.place, self.point_round = place, np.repeat(np.arange(len(firm)), POINTS)[by_place]
+        self._layouts = {}
+
+    def layout(self, name: str, round_group: np.ndarray, n_groups: int):
+        """For grouping `name` (each round's group `round_group`, of `n_groups`): the round at each place in
+        circle order, the circle (ending with inf), each group's first place and `_next_place`'s cell table."""
+        if name not in self._layouts:
+            group = round_group[self.point_round].astype(np.int16)
+            order = np.argsort(group, kind="stable")
+            circle = np.append(group[order] + self.place[order], np.inf)
+            lo = np.searchsorted(circle, np.arange(n_groups + 1))
+            self._layouts[name] = (self.point_round[order], circle, lo, _place_cells(circle, n_groups))
+        return self._layouts[name]
+
+
+def _place_cells(circle: np.ndarray, n_groups: int) -> tuple[int, np.ndarray]:
+    """`_next_place`'s table: cells per unit of the circles and each cell's first entry.
+
+    About one entry a cell (a power of two per unit of the circles, so the cells' bounds are exact)."""
     cells = 1 << min(max(int(len(circle) / max(n_groups, 1)).bit_length() - 1, 0), 16)
     cell_of = (circle[:-1] * cells).astype(np.int64)
     first = np.zeros(n_groups * cells + 1, np.int64)
     np.cumsum(np.bincount(cell_of, minlength=n_groups * cells)[: n_groups * cells], out=first[1:])
+    return cells, first
+
+
+def _next_place(circle: np.ndarray, query: np.ndarray, table: tuple[int, np.ndarray]) -> np.ndarray:
+    """Index of the first entry of `circle` (sorted, in [0, n_groups), ending with inf) at or after each query.
+
+    The table (`_place_cells`) gives each cell's first entry; a query starts there and steps over the few
+    entries of its cell below it: cheaper than a binary search per query. The answer does not depend on the
+    cells, only the steps."""
+    cells, first = table
     nxt = first[(query * cells).astype(np.int64)]
     behind = np.flatnonzero(circle[nxt] < query)
     while len(behind):
@@ -300,7 +340,7 @@ def _next_place(circle: np.ndarray, query: np.ndarray, n_groups: int) -> np.ndar
     return nxt
 
 
-def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home, k_world):
+def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home, k_world, circles=None):
     """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers.
 
     `stage_u`, `round_u`: [attempt, k] uniforms that pick each candidate's stage, then its round.
@@ -309,20 +349,14 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
     round whose place comes next. A round that opens or closes in one run and not in its pair (a firm a
     stage ahead) moves only the picks that fall on its arcs, about 1/n of them, not every pick in the group
     as an index into the group's list would; each round's chance stays 1/n on average (within ~1/sqrt(POINTS)).
+    `circles`: this quarter's `_Circles` of these rounds (built here if not given).
     """
     inv = model.investors
     n_stage, nb = RAISING, model.n_blocs
     bs_count = np.bincount(r_bloc * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
     s_count = bs_count.sum(axis=0)
-    drawn = _keyed(model, "places", firm, POINTS).ravel()
-    # One float sort (the faster one of sampling.py); each pass then groups it by a stable (radix) sort.
-    by_place = sort_order(drawn)
-    place = drawn[by_place]
-    if len(place) and (place[1:] == place[:-1]).any():
-        # Equal places (32-bit draws: now and then) are picked in the order np.argsort leaves them: keep it.
-        by_place = np.argsort(drawn)
-        place = drawn[by_place]
-    point_round = np.repeat(np.arange(len(firm)), POINTS)[by_place]
+    if circles is None:
+        circles = _Circles(model, firm)
 
     itype, ibloc = inv.type[inv_row], inv.deal_flow[inv_row]
     prefs = model.investment_market.prefs
@@ -331,98 +365,118 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
     # A stage is drawn from the cumulative preference weights of stages with open rounds. Those depend only
     # on (type, deal-flow bloc) for home draws and on the type for world draws: a small table per pass,
     # gathered per attempt, and compared stage by stage (no [attempt, k, stage] array).
-    for cols, table, row_group, group_of, round_group, n_groups in (
-        (
-            slice(0, k_home),
-            (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage),
-            itype * nb + ibloc,
-            ibloc[:, None] * n_stage,
-            r_bloc * n_stage + r_stage,
-            nb * n_stage,
-        ),
-        (slice(k_home, k_home + k_world), prefs * (s_count > 0), itype, 0, r_stage, n_stage),
+    for name, cols, n_groups in (
+        ("home", slice(0, k_home), nb * n_stage),
+        ("world", slice(k_home, k_home + k_world), n_stage),
     ):
         k = cols.stop - cols.start
         if k == 0:
             continue
+        if name == "home":
+            table = (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage)
+            row_group, group_of, round_group = itype * nb + ibloc, ibloc[:, None] * n_stage, r_bloc * n_stage + r_stage
+        else:
+            table, row_group, group_of, round_group = prefs * (s_count > 0), itype, 0, r_stage
         cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0)  # rows by np.take: a fancy row index is slower
         total = cdf[:, -1:]
         u = stage_u[:, cols] * total
-        stage = np.zeros(u.shape, np.int64)
+        stage = np.zeros(u.shape, np.int8)  # a byte a count: the adds below cost less than on int64
         for s in range(n_stage - 1):  # stages whose cumulative weight u reaches (at most the last stage)
             stage += u >= cdf[:, s : s + 1]
         g = group_of + stage
         # Group g's circle is [g, g + 1): its rounds' places, sorted; a pick takes the next place (wrapping).
-        group = round_group[point_round].astype(np.int16)
-        order = np.argsort(group, kind="stable")
-        circle = np.append(group[order] + place[order], np.inf)
-        lo = np.searchsorted(circle, np.arange(n_groups + 1))
-        nxt = _next_place(circle, (g + round_u[:, cols]).ravel(), n_groups).reshape(g.shape)
-        nxt = np.where(nxt < lo[g + 1], nxt, lo[g])
-        pick = np.where(lo[g + 1] > lo[g], point_round[order[np.minimum(nxt, len(order) - 1)]], -1)
+        round_at, circle, lo, cell_table = circles.layout(name, round_group, n_groups)
+        nxt = _next_place(circle, (g + round_u[:, cols]).ravel(), cell_table).reshape(g.shape)
+        start, end = lo[g], lo[g + 1]
+        nxt = np.where(nxt < end, nxt, start)
+        pick = np.where(end > start, round_at[np.minimum(nxt, len(round_at) - 1)], -1)
         out[:, cols] = np.where(total > 0, pick, -1)
     return out
 
 
-def _score(model, attempt_inv, cand, firm, ticket, r_bloc, noise):
+def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     """Utility of each (attempt, candidate round) and its probability of being blocked.
 
     Expected return (the firm's knowledge against the mean) net of home bias, political risk and the
     expected screening loss; the risk terms weigh less on bolder funds. A round outside the fund's ticket
-    range, or worth less than keeping the money (the hurdle), scores -inf. `noise`: [attempt, k] Gumbel draws.
+    range, or worth less than keeping the money (the hurdle), scores -inf. `gumbel_u`: [attempt, k] uniforms
+    of the Gumbel taste draws. With `plan` (the first search), also the utility under the screening the fund's
+    capital was raised under and its block chance (None and the current one when those are the rules in force).
+
+    Only rounds in the fund's ticket range are scored (about half the candidates): a block chance elsewhere is
+    left 0, as nothing reads it (the choice and redirection look only at candidates with a finite utility).
     """
     f, inv, p, lv, mk = model.firms, model.investors, model.params.investment, model.levers, model.investment_market
-    a_col = attempt_inv[:, None]
-    c = np.maximum(cand, 0)
-    ib, tb, it = inv.bloc[a_col], r_bloc[c], inv.type[a_col]
-    foreign = ib != tb  # screening follows where the fund is registered
-    local = inv.deal_flow[a_col]
+    n, k = cand.shape
+    nb = model.n_blocs
+    tk = ticket[np.maximum(cand, 0)]
+    # too small a deal isn't worth it
+    fits = (cand >= 0) & (tk >= (mk.tickets[inv.type[attempt_inv], 0] * inv.target_capital[attempt_inv])[:, None])
+    row, col = np.nonzero(fits)
+    flat = row * k + col
+    a, c, tk = attempt_inv[row], cand.ravel()[flat], tk.ravel()[flat]
+    ib, tb, it = inv.bloc[a], r_bloc[c], inv.type[a]
+    local = inv.deal_flow[a]
     abroad = local != tb  # home bias and political risk follow where its team sits
 
     # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
-    tk = ticket[c]
+    # Screening follows where the fund is registered: only foreign rounds carry a risk.
     screens = (lv.inbound, lv.outbound, lv.threshold_eur_m)
     planned = (mk.planned_inbound, mk.planned_outbound, mk.planned_threshold)
     if any((m > 0).any() for m in screens[:2] + planned[:2]):
+        foreign = np.flatnonzero(ib != tb)
+        tb_f, ib_f, tk_f = tb[foreign], ib[foreign], tk[foreign]
         # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
-        cell = tb * model.n_blocs + ib
-        sens = SENSITIVITY[f.sector[firm]][c] * np.where(it == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
-        p_block = _p_block(screens, cell, tb, ib, tk, sens, ~foreign)
+        cell = tb_f * nb + ib_f
+        sens = SENSITIVITY[f.sector[firm]][c[foreign]] * np.where(
+            it[foreign] == InvestorType.STATE, p.state_investor_sensitivity, 1.0
+        )
+        p_block = np.zeros(len(flat))
+        p_block[foreign] = _p_block(screens, cell, tb_f, ib_f, tk_f, sens)
         p_plan = p_block
-        if p.candidates_redirect and mk.plan_differs:
-            p_plan = _p_block(planned, cell, tb, ib, tk, sens, ~foreign)
+        if plan and p.candidates_redirect and mk.plan_differs:
+            p_plan = np.zeros(len(flat))
+            p_plan[foreign] = _p_block(planned, cell, tb_f, ib_f, tk_f, sens)
     else:
-        p_block = p_plan = np.zeros(cand.shape)
+        p_block = p_plan = np.zeros(len(flat))
 
-    caution = 2 * (1 - inv.risk_appetite[a_col])
+    caution = 2 * (1 - inv.risk_appetite[a])
     quality = mk.quality_weight[it] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
     u = (
         quality
         - abroad
         * (
             mk.home_bias[it]
-            + caution * p.political_risk * mk.distance.ravel()[local * model.n_blocs + tb]
+            + caution * p.political_risk * mk.distance.ravel()[local * nb + tb]
             - p.depth_weight * mk.depth[f.country[firm]][c]
         )
-        + noise
+        + -np.log(-np.log(gumbel_u.ravel()[flat]))
     )
-    fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[a_col])  # too small a deal isn't worth it
+
+    def spread(values, fill):
+        out = np.full(n * k, fill)
+        out[flat] = values
+        return out.reshape(n, k)
+
     # The choice with the screening loss, and (for redirection) the one its capital was raised for: the same
     # utility under the screening it planned with (`_plan_screening`), with that screening's block chance.
     with_risk = u - caution * p.screening_cost * p_block
-    with_risk = np.where(~fits | (with_risk <= p.hurdle), -np.inf, with_risk)
-    if not p.candidates_redirect:
-        return with_risk, None, p_block
+    with_risk = spread(np.where(with_risk <= p.hurdle, -np.inf, with_risk), -np.inf)
+    full_block = spread(p_block, 0.0)
+    if not (plan and p.candidates_redirect):
+        return with_risk, None, full_block
+    if p_plan is p_block:  # the plans are the rules in force (`_redirect` has nothing to do)
+        return with_risk, (None, full_block), full_block
     plan_u = u - caution * p.screening_cost * p_plan
-    return with_risk, (np.where(fits & (plan_u > p.hurdle), plan_u, -np.inf), p_plan), p_block
+    return with_risk, (spread(np.where(plan_u > p.hurdle, plan_u, -np.inf), -np.inf), spread(p_plan, 0.0)), full_block
 
 
-def _p_block(screens, cell, tb, ib, tk, sens, home):
-    """Chance a deal is blocked by the target's inbound or the investor's outbound screening (`screens`: the
-    inbound [target, investor] and outbound [investor, target] stringencies and the review thresholds)."""
+def _p_block(screens, cell, tb, ib, tk, sens):
+    """Chance a foreign deal is blocked by the target's inbound or the investor's outbound screening (`screens`:
+    the inbound [target, investor] and outbound [investor, target] stringencies and the review thresholds)."""
     inbound, outbound, threshold = screens
-    p_in = np.where(home | (tk < threshold[tb]), 0.0, np.minimum(inbound.ravel()[cell] * sens, 1))
-    p_out = np.where(home | (tk < threshold[ib]), 0.0, np.minimum(outbound.T.ravel()[cell] * sens, 1))
+    p_in = np.where(tk < threshold[tb], 0.0, np.minimum(inbound.ravel()[cell] * sens, 1))
+    p_out = np.where(tk < threshold[ib], 0.0, np.minimum(outbound.T.ravel()[cell] * sens, 1))
     return 1 - (1 - p_in) * (1 - p_out)
 
 
@@ -488,7 +542,7 @@ def _choose_ranked(u, p_block, block_u):
     return chosen, has, blocked_col
 
 
-def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm, ticket, r_stage, r_bloc):
+def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm, ticket, r_stage, r_bloc, circles):
     """Screening diverts capital: a fund whose planned foreign round (its best under the screening its capital
     was raised under, `_plan_screening`) is screened out by a rule tightened since keeps that ticket for a
     foreign deal and searches again, among a bounded sample of rounds outside its home bloc. Screened out by
@@ -511,20 +565,21 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     chosen, has, blocked_col, block_u = choice
     best0 = np.argmax(planned_u, axis=1)
     rows = np.arange(len(cand))
-    wanted = np.isfinite(planned_u[rows, best0]) & (p_block[rows, best0] > p_plan[rows, best0])
+    wanted = np.flatnonzero(np.isfinite(planned_u[rows, best0]) & (p_block[rows, best0] > p_plan[rows, best0]))
+    best0 = best0[wanted]  # the few attempts whose plan a tightened rule made riskier go on
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
-    tried = blocked_col == best0[:, None]
-    blocked_anyway = tried.any(axis=1) & ((block_u * tried).sum(axis=1) < p_plan[rows, best0])
-    displaced = np.flatnonzero(wanted & ~(has & (chosen == best0)) & ~blocked_anyway)
+    tried = blocked_col[wanted] == best0[:, None]
+    blocked_anyway = tried.any(axis=1) & ((block_u[wanted] * tried).sum(axis=1) < p_plan[wanted, best0])
+    displaced = wanted[~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway]
     if len(displaced) == 0:
         return none, none, none, none
     # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
     k = p.candidates_redirect
     drawn = _keyed(model, "redirect", attempt_id[displaced], 4 * k).reshape(len(displaced), 4, k).transpose(1, 0, 2)
     att_inv = attempt_inv[displaced]
-    new = _candidates(model, drawn[0], drawn[1], att_inv, firm, r_stage, r_bloc, 0, k)
+    new = _candidates(model, drawn[0], drawn[1], att_inv, firm, r_stage, r_bloc, 0, k, circles)
     new = np.where((new >= 0) & (r_bloc[np.maximum(new, 0)] != inv.bloc[att_inv][:, None]), new, -1)
-    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, -np.log(-np.log(drawn[2])))
+    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2], plan=False)
     col, ok, blocked_col = _choose(u2, pb2, drawn[3])
     b_att, b_col = np.nonzero(blocked_col >= 0)
     b_round = new[b_att, blocked_col[b_att, b_col]]
@@ -556,16 +611,24 @@ def step(model) -> None:
     k = p.candidates_home + p.candidates_world
     # An attempt's numbers: per candidate its stage, its round, a Gumbel taste and a screening draw.
     drawn = _keyed(model, "choice", attempt_id, 4 * k).reshape(len(attempt_id), 4, k)
+    circles = _Circles(model, firm) if len(firm) else None
     if len(firm):
         cand = _candidates(
-            model, drawn[:, 0], drawn[:, 1], attempt_inv, firm, r_stage, r_bloc, p.candidates_home, p.candidates_world
+            model,
+            drawn[:, 0],
+            drawn[:, 1],
+            attempt_inv,
+            firm,
+            r_stage,
+            r_bloc,
+            p.candidates_home,
+            p.candidates_world,
+            circles,
         )
     else:
         cand = np.full((len(attempt_inv), 0), -1)
     _plan_screening(model)
-    u, plan, p_block = _score(
-        model, attempt_inv, cand, firm, ticket, r_bloc, -np.log(-np.log(drawn[:, 2, : cand.shape[1]]))
-    )
+    u, plan, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, drawn[:, 2, : cand.shape[1]])
     block_u = drawn[:, 3, : cand.shape[1]]
     chosen_col, has, blocked_col = _choose(u, p_block, block_u)
     pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
@@ -581,6 +644,7 @@ def step(model) -> None:
         ticket,
         r_stage,
         r_bloc,
+        circles,
     )
     pick_round[re_att] = re_round
     pick_att = np.flatnonzero(pick_round >= 0)
@@ -612,8 +676,8 @@ def step(model) -> None:
 
     # Capital: funds pay their ticket and refill towards a fund size that grows where LPs add money.
     np.add.at(inv.capital, j_inv, -paid)
-    growth = np.array([p.fund_growth.get(b, 0.0) for b in model.blocs])[inv.bloc]
-    inv.target_capital *= (1 + growth) ** 0.25
+    growth = np.array([p.fund_growth.get(b, 0.0) for b in model.blocs])
+    inv.target_capital *= ((1 + growth) ** 0.25)[inv.bloc]  # per bloc, then gathered: the same factor per fund
     inv.capital += p.refill_rate * (inv.target_capital - inv.capital)
     np.maximum(inv.capital, 0.0, out=inv.capital)
 
@@ -655,7 +719,9 @@ def step(model) -> None:
     )
     model.flows.rounds = np.bincount(r_bloc[closed], minlength=nb)
     model.flows.rounds_capital = np.bincount(r_bloc[closed], weights=raised[closed], minlength=nb)
-    model.flows.rounds_foreign = np.bincount(r_bloc[np.unique(j_round[j_foreign])], minlength=nb)
+    backed = np.zeros(len(firm), bool)  # rounds with a foreign investor
+    backed[j_round[j_foreign]] = True
+    model.flows.rounds_foreign = np.bincount(r_bloc[backed], minlength=nb)
 
     _public_programmes(model)
     _turnover(model, turnover_draws)
