@@ -172,7 +172,7 @@ def _threads(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/task"))
 
 
-def join_leave(cycles: int, report=(1, 10, 30, 50)) -> dict:
+def join_leave(cycles: int, report=(1, 10, 30, 50, 100, 200, 300, 400, 500)) -> dict:
     """Server RSS while the room's three team screens join (their seat links) and leave, `cycles` times."""
     from playwright.sync_api import sync_playwright
 
