@@ -303,6 +303,7 @@ def test_uploads_only_by_the_lecturer_and_only_scenarios(rooms):
     ):
         with pytest.raises(ConfigError, match=line.replace(".", r"\.")):
             room.upload(lect, name, data)
+        room.flush()  # the background writer's save of the join is not under way (its temporary file)
         assert sorted(p.name for p in room.folder.iterdir()) == ["room.json", "room_export.yaml"]
     room.upload(lect, "mine.yaml", b"extends: baseline\nname: mine\n")
     assert room.session.model.scenario.name == "mine" and room.seats["EU"].joined == "2017Q1"
