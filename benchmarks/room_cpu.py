@@ -128,7 +128,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=12)
     ap.add_argument("--profile", action="store_true")
-    ap.add_argument("--classic", action="store_true", help="reacton's classic tree walk (the server's before session 10)")
+    ap.add_argument("--classic", action="store_true", help="reacton's classic tree walk (the server's until session 9)")
     args = ap.parse_args()
     alone = measure(args.rounds, screens_on=False)
     shown = measure(args.rounds, screens_on=True, profile=args.profile)
