@@ -305,6 +305,62 @@ def test_a_us_visa_restriction_keeps_chinese_researchers_out_and_sends_some_home
     assert strict.loc[later, "mobility_CN_to_EU"].mean() > base.loc[later, "mobility_CN_to_EU"].mean()
 
 
+US_ENTRY_BAN_ON_EU = (
+    "policies.entry_bans.bloc=US",
+    "policies.entry_bans.partner=EU",
+    "policies.entry_bans.stringency=1.0",
+)
+US_VISA_ON_EU = (
+    "policies.research_security.bloc=US",
+    "policies.research_security.partner=EU",
+    "policies.research_security.mobility=1.0",
+)
+
+
+def test_an_entry_ban_stops_moves_from_the_banned_bloc_but_sends_nobody_home():
+    # By where one comes from, not by origin: unlike a visa restriction it pushes no one already there to leave.
+    base = timeseries("seed=0", "end=2028Q4")  # the visa test's run (cached)
+    banned = timeseries("seed=0", "end=2026Q4", *US_ENTRY_BAN_ON_EU)  # from policies.start (2025Q1)
+    visa = timeseries("seed=0", "end=2026Q4", *US_VISA_ON_EU)
+    base, banned, visa = (ts[ts["year"].between(2025, 2026)] for ts in (base, banned, visa))
+    assert banned["mobility_EU_to_US"].max() < 1e-9 < base["mobility_EU_to_US"].mean()
+    assert banned["mobility_CN_to_US"].mean() > 0.9 * base["mobility_CN_to_US"].mean()
+    # Leaving the US for Europe: fewer (fewer Europeans arrive to go back later), not more as a visa
+    # restriction's push on the Europeans in the US makes it.
+    home = base["mobility_US_to_EU"].mean()
+    assert banned["mobility_US_to_EU"].mean() <= home < 0.8 * visa["mobility_US_to_EU"].mean()
+
+
+def test_an_entry_ban_sends_collaboration_effort_to_the_lanes_still_open():
+    base, banned = run("seed=0", "end=2025Q1"), run("seed=0", "end=2025Q1", *US_ENTRY_BAN_ON_EU)
+    eu, cn, us = (base.blocs.index(b) for b in ("EU", "CN", "US"))
+    before, after = effort_by_pair(base), effort_by_pair(banned)
+    assert after[us, eu] < 0.8 * before[us, eu] and after[eu, us] < 0.8 * before[eu, us]  # a visit either way
+    assert after[us, cn] > before[us, cn] and after[eu, cn] > before[eu, cn]
+
+
+@pytest.mark.slow  # whole runs end to end: the full suite and CI run it
+def test_an_entry_ban_cuts_the_ties_formed_more_than_the_effort_it_moves():
+    # Of the effort still sent, the barred visits start no ties (effort alone falls by about a quarter).
+    ties = mean_over_seeds("ties_EU_US", [2026], "end=2026Q4", *US_ENTRY_BAN_ON_EU)
+    assert ties < 0.8 * mean_over_seeds("ties_EU_US", [2026], "end=2026Q4")
+
+
+def test_an_entry_ban_adds_nothing_while_travel_has_stopped_everywhere():
+    from sim.mechanisms.mobility import travel_cut
+
+    model = run("seed=0", "end=2017Q2")
+    lv, share = model.levers, model.params.mobility.visit_share
+    lv.entry_ban[2, 0] = 1.0
+    lv.shock_mobility = 0.0
+    assert travel_cut(model)[0, 2] == travel_cut(model)[2, 0] == pytest.approx(share)
+    assert travel_cut(model)[0, 1] == 0.0
+    lv.shock_mobility = share  # the pandemic's shock already stops the visits the ban would
+    assert np.allclose(travel_cut(model), 0.0)
+    lv.shock_mobility = share / 2
+    assert travel_cut(model)[0, 2] == pytest.approx(1 - (1 - share) / (1 - share / 2))
+
+
 def test_people_who_leave_take_ties_with_them_years_later():
     # The people's gain of US institutions' ties with China falls as the Chinese-born and alumni thin out.
     from sim.mechanisms.mobility import _gain

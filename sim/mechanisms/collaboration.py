@@ -25,6 +25,7 @@ from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
 from ..streams import keyed_uniforms
+from .mobility import travel_cut
 from .sampling import Buckets, poisson_events, sort_order_int
 
 F = len(FIELDS)
@@ -421,6 +422,8 @@ def _lane_pass(model) -> np.ndarray:
         a.tobytes()
         for a in (lv.screening, lv.ban_military, lv.ban_security, lv.personnel, lv.mobility, lv.export, lv.evasion)
     )
+    if lv.entry_ban.any():  # entry bans' cut depends on the pandemic's shock too (mobility.travel_cut)
+        key += lv.entry_ban.tobytes() + np.float64(lv.shock_mobility).tobytes()
     if getattr(au, "pass_key", None) != key:
         au.pass_key, au.lane_pass = key, _lane_pass_now(model)
     return au.lane_pass
@@ -462,7 +465,10 @@ def _lane_pass_now(model) -> np.ndarray:
         * (1 - assist.T.ravel()[cell] * du)
     )
     mobility = np.maximum(lv.mobility, lv.mobility.T).ravel()[cell]
-    return lane_risk * field_pass * (1 - mobility)
+    out = lane_risk * field_pass * (1 - mobility)
+    if lv.entry_ban.any():  # the visits entry bans stop (sim/mechanisms/mobility.py)
+        out *= 1.0 - travel_cut(model).ravel()[cell]
+    return out
 
 
 def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
@@ -527,6 +533,8 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
     au.reach = reach  # this quarter's, for the papers' home co-authors (_home_coauthors)
     rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
+    if model.levers.entry_ban.any():  # and so do entry bans: effort still sent to a lane yields no visit there
+        rate *= 1.0 - travel_cut(model).ravel()[au.lane_cell]
     xl, jl = au.lane_author, au.lane_bloc
     # New ties are rare events on many lanes: drawn as a Poisson total spread over the lanes by rate.
     lane = poisson_events(rng, rate)
@@ -547,8 +555,18 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form") -> None:
     element_w = au.buckets.weigh(w)
     by_bloc = au.buckets.group_sums(element_w).reshape(model.n_blocs, F)
     shares = by_bloc / np.maximum(by_bloc.sum(axis=0), 1e-300)
-    cum = np.cumsum(np.take(au.mix, x, axis=0) * np.take(shares, j, axis=0), axis=1)
-    field = (rng.random(len(x)) * cum[:, -1] >= cum[:, :-1].T).sum(axis=0)
+    # The cumulative sum runs over [field, proposal] rows, F - 1 whole-row adds (the same additions, in the same
+    # order, as np.cumsum along each proposal's row, which loops over the proposals); the field is the number
+    # of cumulative shares the draw reaches, counted row by row.
+    prod = np.take(au.mix, x, axis=0)
+    prod *= np.take(shares, j, axis=0)
+    cum = prod.T.copy()
+    for f in range(1, F):
+        cum[f] += cum[f - 1]
+    draw = rng.random(len(x)) * cum[-1]
+    field = np.zeros(len(x), np.int64)
+    for row in cum[:-1]:  # F - 1 rows
+        field += draw >= row
     y = au.buckets.sample(rng, j * F + field, element_weights=element_w)  # w times the partner's share of work in f
     ok = y >= 0
     x, y, field = x[ok], y[ok], field[ok]
@@ -569,7 +587,34 @@ def partner_weight(model, reach) -> np.ndarray:
 
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     """Whether a proposed tie survives both sides' research security and assistance controls."""
-    lv, au, p = model.levers, model.network.authors, model.params.collaboration
+    au, nb = model.network.authors, model.n_blocs
+    lv = model.levers
+    side = _lever_table(
+        model,
+        "screening",
+        (lv.screening, lv.ban_military, lv.ban_security, lv.personnel, lv.export, lv.evasion),
+        _screening_table,
+    )
+    n_codes = nb * len(RISKS)  # au.code = bloc * nr + risk: [partner bloc, partner risk] as one index
+    bx, by = au.bloc[x], au.bloc[y]
+    prob = side[(bx * n_codes + au.code[y]) * F + field] * side[(by * n_codes + au.code[x]) * F + field]
+    return rng.random(len(x)) < prob
+
+
+def _lever_table(model, name: str, levers, build):
+    """`build(model)`, a small table of this quarter's levers, rebuilt only when one of `levers` (the arrays
+    it reads) has changed: the levers move a few times a run, the tables were rebuilt every quarter."""
+    au = model.network.authors
+    key = b"".join(a.tobytes() for a in levers)
+    cache = au.__dict__.setdefault("lever_tables", {})
+    if name not in cache or cache[name][0] != key:
+        cache[name] = (key, build(model))
+    return cache[name][1]
+
+
+def _screening_table(model) -> np.ndarray:
+    """[bloc, partner bloc, partner risk, field] one side's chance to let a proposed tie pass."""
+    lv, p = model.levers, model.params.collaboration
     nb, nr = model.n_blocs, len(RISKS)
     risk_w = np.asarray(p.risk_screening)
     assist = lv.effective_export("assistance")
@@ -578,17 +623,13 @@ def _pass_screening(model, x, y, field, rng) -> np.ndarray:
     # per tie), read with two gathers per tie.
     i, j = np.arange(nb)[:, None, None, None], np.arange(nb)[None, :, None, None]
     rj, du = np.arange(nr)[None, None, :, None], np.asarray(DUAL_USE)[None, None, None, :]
-    side = (
+    return (
         (1 - lv.screening[i, j] * risk_w[rj])
         * (1 - lv.ban_military[i, j] * (rj == Risk.MILITARY))
         * (1 - lv.ban_security[i, j] * (rj == Risk.SECURITY))
         * (1 - lv.personnel[i, j] * du)
         * (1 - assist[i, j] * du)
     ).ravel()
-    n_codes = nb * nr  # au.code = bloc * nr + risk: [partner bloc, partner risk] as one index
-    bx, by = au.bloc[x], au.bloc[y]
-    prob = side[(bx * n_codes + au.code[y]) * F + field] * side[(by * n_codes + au.code[x]) * F + field]
-    return rng.random(len(x)) < prob
 
 
 def _merge(model, x, y, field, cap) -> None:
@@ -598,12 +639,11 @@ def _merge(model, x, y, field, cap) -> None:
         return
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
     uniq, first, count = _unique_pairs(np.minimum(x, y) * n + np.maximum(x, y), n * n)
-    # Only ties whose lower end proposed something, and whose upper end was proposed as an upper end, can
-    # match: search those few, not every tie.
-    lower, upper = np.zeros(n, bool), np.zeros(n, bool)
-    lower[uniq // n] = True
-    upper[uniq % n] = True
-    cand = np.flatnonzero(lower[np.minimum(ties.a, ties.b)] & upper[np.maximum(ties.a, ties.b)])
+    # Only ties whose key's low 16 bits are those of a proposed pair can match: a 64 KB table read once per
+    # tie leaves a few hundred candidates (the matches, plus ~5% of ties by chance) to search, in tie order.
+    proposed = np.zeros(1 << 16, bool)
+    proposed[uniq.astype(np.uint16)] = True
+    cand = np.flatnonzero(proposed[ties.key.astype(np.uint16)])
     keys = ties.key[cand]
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
     hit = uniq[at] == keys
@@ -641,6 +681,19 @@ def _code_pairs(nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     return ba * nb + bb, bb * nb + ba, ca % nr, cb % nr
 
 
+def _decay_tables(model) -> tuple[np.ndarray, np.ndarray]:
+    """[code a * n_codes + code b] the quarterly end rate a tie's bans and its screening add, per pair of
+    (bloc, risk) codes."""
+    lv, p = model.levers, model.params.collaboration
+    fwd, rev, ra, rb = _code_pairs(model.n_blocs)
+    risk_w = np.asarray(p.risk_screening)
+    mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
+    mil_b, mil_a, sec_b, sec_a = rb == Risk.MILITARY, ra == Risk.MILITARY, rb == Risk.SECURITY, ra == Risk.SECURITY
+    banned = mil[fwd] * mil_b + mil[rev] * mil_a + sec[fwd] * sec_b + sec[rev] * sec_a
+    screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
+    return p.ban_cut * banned, p.screening_cut * screened
+
+
 def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     rng, p, lv, au, ties = (
         _rng(model, part),
@@ -651,14 +704,9 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     )
     # Bans and screening depend only on both ends' bloc and risk: evaluate them once per pair of
     # (bloc, risk) codes, then read each tie's value from that small table.
-    n_codes, (fwd, rev, ra, rb) = model.n_blocs * len(RISKS), _code_pairs(model.n_blocs)
-    risk_w = np.asarray(p.risk_screening)
-    mil, sec, scr = lv.ban_military.ravel(), lv.ban_security.ravel(), lv.screening.ravel()
-    mil_b, mil_a, sec_b, sec_a = rb == Risk.MILITARY, ra == Risk.MILITARY, rb == Risk.SECURITY, ra == Risk.SECURITY
-    banned = mil[fwd] * mil_b + mil[rev] * mil_a + sec[fwd] * sec_b + sec[rev] * sec_a
-    screened = scr[fwd] * risk_w[rb] + scr[rev] * risk_w[ra]
+    n_codes = model.n_blocs * len(RISKS)
+    ban, screen = _lever_table(model, "decay", (lv.ban_military, lv.ban_security, lv.screening), _decay_tables)
     end = p.tie_decay / np.sqrt(ties.strength)
-    ban, screen = p.ban_cut * banned, p.screening_cut * screened
     if ban.any() or screen.any():  # adding a table of zeros would change no tie's rate
         pair = au.code[ties.a] * n_codes + au.code[ties.b]
         if ban.any():
@@ -671,7 +719,7 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     if p.strength_fade:  # renewal (a new proposal, _merge) adds 1; without it the excess over a fresh tie fades
         ties.strength = 1.0 + (ties.strength - 1.0) * (1.0 - p.strength_fade) ** quarters
     exited = model.flows.exited_firms  # investment steps first: this quarter's exits
-    if len(exited):
+    if len(exited) and ties.degree_all[au.n_inst + exited].any():  # most exits had no foreign ties
         gone = np.zeros(len(au), bool)
         gone[au.n_inst + exited] = True
         survive &= ~(gone[ties.a] | gone[ties.b])

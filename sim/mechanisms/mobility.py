@@ -108,6 +108,16 @@ class Params:
             " of staying by its stringency (the China Initiative's investigations, FACTS timeline 2018-2022)"
         ),
     )
+    visit_share: float = spec(
+        0.6,
+        lo=0,
+        hi=1,
+        source=(
+            "assumption: share of new foreign research ties that start with a visit (a stay, a meeting, a"
+            " conference abroad); the share the pandemic's mobility shock stands for when travel stopped everywhere"
+            " (0.6, scenario 2020Q1), so an entry ban in force then adds nothing to it"
+        ),
+    )
     alumni_decay: float = spec(
         0.025, lo=0, hi=1, source="assumption: ties kept from a stay abroad fade over about ten years"
     )
@@ -292,10 +302,22 @@ def _choice(model, home_bloc, origin, dual_use, cost, share_at) -> np.ndarray:
     entry = (1 - restrict) * (1 - screen)
     stay_push = 1 - p.push * np.maximum(restrict, screen)
     friction = np.where(j == b, np.where(home, 1.0, stay_push), np.where(home, 1.0, entry))
-    w = w * friction * np.where(j == b, 1.0, 1.0 - lv.shock_mobility)
+    # The pandemic stops moves everywhere; an entry ban stops moves into its bloc from where one is now.
+    closed = lv.shock_mobility if not lv.entry_ban.any() else np.maximum(lv.shock_mobility, lv.entry_ban[j, b])
+    w = w * friction * np.where(j == b, 1.0, 1.0 - closed)
     if (weight := split.destinations(model)) is not None:
         w = w * weight[home_bloc]
     return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
+
+
+def travel_cut(model) -> np.ndarray:
+    """[bloc, partner] share of the new ties between two blocs that entry bans stop beyond the pandemic's
+    global shock: a visit either way is barred by the stricter ban, and a tie needs one with `visit_share`;
+    where travel has stopped everywhere anyway (the shock), a ban stops nothing more."""
+    lv, p = model.levers, model.params.mobility
+    ban = p.visit_share * np.maximum(lv.entry_ban, lv.entry_ban.T)
+    shock = min(lv.shock_mobility, 1.0 - 1e-9)
+    return 1.0 - (1.0 - np.maximum(ban, shock)) / (1.0 - shock)
 
 
 @functools.lru_cache(maxsize=16)

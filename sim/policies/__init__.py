@@ -26,6 +26,7 @@ MODULES = (
     "standards_agreements",
     "critical_minerals",
     "shocks",
+    "entry_bans",
 )
 
 FAMILIES: dict[str, ModuleType] = {}
