@@ -1,8 +1,8 @@
 """Seminar room: a round's moves -> every screen redrawn, in headless chromium (goal: median <= 150 ms, three teams).
 
     python benchmarks/app_room.py                     # lecturer + three teams; the lecturer's step click, timed
-    python benchmarks/app_room.py --auto              # the last team's commit click, timed (the lecturer's
-                                                      # screen steps by itself once every team has committed)
+    python benchmarks/app_room.py --auto              # the last team's commit click, timed (the room's clock
+                                                      # steps as soon as every team has committed)
     python benchmarks/app_room.py --band              # either, with a single-user page's seed band running
                                                       # in the same server (background runs, as in class)
     python benchmarks/app_room.py --band --trace      # and each screen's renderer CPU a round (Chrome trace)
@@ -223,7 +223,7 @@ def _threads(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/task"))
 
 
-def join_leave(cycles: int, report=(1, 10, 30, 50)) -> dict:
+def join_leave(cycles: int, report=(1, 10, 30, 50, 100, 200, 300, 400, 500)) -> dict:
     """Server RSS while the room's three team screens join (their seat links) and leave, `cycles` times."""
     from playwright.sync_api import sync_playwright
 
@@ -275,7 +275,7 @@ def join_leave(cycles: int, report=(1, 10, 30, 50)) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=24)
-    ap.add_argument("--auto", action="store_true", help="time from the last commit (the lecturer's screen steps)")
+    ap.add_argument("--auto", action="store_true", help="time from the last commit (the room's clock steps at once)")
     ap.add_argument("--band", action="store_true", help="a single-user page's seed band running meanwhile")
     ap.add_argument("--join-leave", type=int, default=0, metavar="N", help="server RSS over N join/leave cycles")
     ap.add_argument("--trace", action="store_true", help="and each screen's renderer CPU a round (Chrome trace)")

@@ -2,6 +2,7 @@
 
     python benchmarks/room_cpu.py                 # 12 rounds, a lecturer and three team screens
     python benchmarks/room_cpu.py --profile       # and the top of a cProfile of the rounds
+    python benchmarks/room_cpu.py --classic       # with reacton's classic tree walk (before session 10)
 
 In one process, no browser: a room of three teams at classroom scale, its four screens (the lecturer's
 and the three teams') rendered with `solara.render` as the server renders them for a browser session
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import statistics
 import sys
@@ -25,6 +27,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The renderer `python -m sim.app` runs with (see sim/app/__main__.py); `--classic` for reacton's default.
+os.environ.setdefault("REACTON_FAST", "0" if "--classic" in sys.argv else "1")
 
 import solara  # noqa: E402
 
@@ -124,6 +128,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=12)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--classic", action="store_true", help="reacton's classic tree walk (the server's until session 9)")
     args = ap.parse_args()
     alone = measure(args.rounds, screens_on=False)
     shown = measure(args.rounds, screens_on=True, profile=args.profile)

@@ -179,6 +179,21 @@ def test_the_ticker_thread_steps_a_room_nobody_is_watching(rooms):
     assert room.session.period == "2017Q2" and room.rounds[0].kept == ["EU"]
 
 
+def test_the_last_commit_wakes_the_clock_for_an_auto_step(rooms):
+    """With `auto` on, the round steps on the last team's commit, not at the clock's next beat (an hour here)."""
+    room, _ = rooms.open()
+    eu, cn = room.join("EU"), room.join("CN")
+    rooms.start_ticker(every_s=3600)
+    try:
+        room.commit(eu)
+        room.commit(cn)
+        with room.changed:
+            assert room.changed.wait_for(lambda: room.rounds, timeout=60)
+    finally:
+        rooms.stop_ticker()
+    assert room.session.period == "2017Q2" and room.rounds[0].kept == []
+
+
 def test_teams_committing_at_once_never_corrupt_the_room(rooms, tmp_path):
     room, lect = rooms.open()
     seats = {b: room.join(b) for b in ("EU", "CN", "US")}
@@ -288,6 +303,7 @@ def test_uploads_only_by_the_lecturer_and_only_scenarios(rooms):
     ):
         with pytest.raises(ConfigError, match=line.replace(".", r"\.")):
             room.upload(lect, name, data)
+        room.flush()  # the background writer's save of the join is not under way (its temporary file)
         assert sorted(p.name for p in room.folder.iterdir()) == ["room.json", "room_export.yaml"]
     room.upload(lect, "mine.yaml", b"extends: baseline\nname: mine\n")
     assert room.session.model.scenario.name == "mine" and room.seats["EU"].joined == "2017Q1"

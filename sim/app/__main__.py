@@ -36,6 +36,12 @@ def main(argv: list[str] | None = None) -> None:
     # room's screens. A class of 30 closing lids would fill those bounds with ghosts; 15 minutes still
     # covers a short break (a room screen reloads from its link in any case).
     os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "15m")
+    # Reacton's tree walk that skips every component subtree whose state and arguments did not change
+    # (opt-in in the pinned reacton). A room's step re-renders four screens in the server's one
+    # interpreter; the classic walk re-set every widget's props on each of them (~70 widgets a screen),
+    # this one touches the ~14 that changed: a screen's re-render costs about half the CPU
+    # (benchmarks/room_cpu.py; docs/PERFORMANCE.md, session 10).
+    os.environ.setdefault("REACTON_FAST", "1")
     # Served over plain http to 127.0.0.1 or a classroom address, the session cookie is SameSite=Lax,
     # which is what we want (the page is not embedded in another site); Solara warns about it on
     # every page load, which buries real messages in the server log.

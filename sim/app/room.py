@@ -16,7 +16,8 @@ Pure Python, no browser: the Solara pages (room_page.py) only call these methods
 - The round's clock is the room's, not a screen's: the countdown is a deadline in the room's state, and
   one ticker thread per server (`Rooms.start_ticker`) steps every room whose countdown has run out (or,
   with `auto` on, whose teams have all committed), by the same code as the lecturer's button, with every
-  screen closed if need be. A restarted server reads the deadline back and keeps counting.
+  screen closed if need be; a room's change wakes it at once (the last commit's auto step does not wait
+  for the next beat). A restarted server reads the deadline back and keeps counting.
 - The room's state (its settings, seats, drafts and rounds, plus the export) is written atomically
   after every change, by a background writer once the screens have redrawn (room_writer.py; flushed
   when the server exits); `Rooms` restores every open room from disk when the server starts, by
@@ -43,7 +44,7 @@ from .. import periods
 from ..atomic import Batch
 from ..errors import ConfigError
 from ..scenario import parse_measures
-from . import uploads
+from . import bands, uploads
 from .explain import describe
 from .levers_ui import sliders
 from .room_writer import WRITER
@@ -126,6 +127,7 @@ class Room:
         self.auto = True  # step by itself once every team has committed (the countdown always steps)
         self.ended = False
         self.viewers = 0
+        self.wake = None  # the server's clock (Rooms), called on every change: an auto step need not wait a beat
         self.session = self._fresh()
 
     # --- access --------------------------------------------------------------------
@@ -475,6 +477,7 @@ class Room:
         room.lock = threading.RLock()
         room.changed = threading.Condition(room.lock)
         room.version, room.model_version, room.viewers, room.ended = 0, 0, 0, False
+        room.wake = None
         room.round_length, room.countdown_s = data["round_length"], int(data["countdown_s"])
         room.deadline, room.auto = data.get("deadline"), bool(data.get("auto", True))  # a running countdown goes on
         room.seats = {}
@@ -495,7 +498,13 @@ class Room:
         self.version += 1
         if export:
             self.model_version += 1
+        # The room acted: the server's background seed runs pause, so the screens' re-render (and a step
+        # that follows at once, the last commit's auto step or the lecturer's click) does not share the
+        # interpreter with a band run's quarter.
+        bands.hush()
         self.changed.notify_all()
+        if self.wake is not None:
+            self.wake()
         if save:
             WRITER.request(self, export)
 
@@ -522,6 +531,7 @@ class Rooms:
         self.rooms: dict[str, Room] = {}
         self.ticker: threading.Thread | None = None
         self.stopped = threading.Event()
+        self.beat = threading.Event()  # a room changed: the clock looks now (an auto step right after the commit)
         WRITER.flush()  # what this process asked to save is on disk before the folder is read
         for path in sorted(self.folder.glob("*/room.json")):
             try:
@@ -529,6 +539,7 @@ class Rooms:
             except (ConfigError, OSError, KeyError, TypeError, ValueError) as err:
                 print(f"warning: room {path.parent.name} not restored: {str(err).splitlines()[0]}", flush=True)
                 continue
+            room.wake = self.beat.set
             self.rooms[room.code] = room
 
     def open(self, scenario: str = "baseline", seed: int = 0, scale: str = "classroom") -> tuple[Room, str]:
@@ -541,6 +552,7 @@ class Rooms:
             token = secrets.token_urlsafe(24)
             room = Room(self.folder / code, code, _digest(token), scenario, seed, scale)
             room.save()
+            room.wake = self.beat.set
             self.rooms[code] = room
             return room, token
 
@@ -576,12 +588,18 @@ class Rooms:
 
     def stop_ticker(self) -> None:
         self.stopped.set()
+        self.beat.set()
         if self.ticker is not None:
             self.ticker.join()
 
     def _run_ticker(self, every_s: float) -> None:
-        while not self.stopped.wait(every_s):
-            self.tick()
+        # Every `every_s` for the countdowns, and at once when a room changes: the last team's commit
+        # (auto) steps the round without waiting up to a beat (on average TICK_S / 2 before).
+        while not self.stopped.is_set():
+            self.beat.wait(every_s)
+            self.beat.clear()
+            if not self.stopped.is_set():
+                self.tick()
 
 
 def _yaml(header: str, data: dict) -> str:
