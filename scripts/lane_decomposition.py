@@ -2,6 +2,7 @@
 
     python scripts/lane_decomposition.py seeds=6 years=2020,2022
     python scripts/lane_decomposition.py seeds=4 scale=classroom scenario=uk_own_bloc years=2017,2020
+    python scripts/lane_decomposition.py seeds=4 params.collaboration.spinup_quarters=80   # a parameter changed
 
 A lane's expected papers in a quarter are `papers_per_tie` x productivity x the sum over its ties of
 sqrt(strength) x sqrt(cap_a x cap_b) / cap_ref (sim/mechanisms/collaboration.py, `_write_papers`). So a lane's
@@ -75,12 +76,19 @@ def quarter_stats(model, prev_keys, y0_caps):
     return out, cap, (ties.key[order], lane[order])
 
 
-def run_seed(scenario: str, seed: int, factor: float, y0: int, y1: int) -> dict:
-    """{(year, name): [lane] value} for y0 and y1 of one seed."""
+def run_seed(scenario: str, seed: int, factor: float, y0: int, y1: int, params: dict | None = None) -> dict:
+    """{(year, name): [lane] value} for y0 and y1 of one seed; `params`: {"collaboration.tie_decay": "0.05"}."""
     from sim.run import build_model
     from sim.validation.runs import make_config
 
-    model = build_model(make_config(scenario, seed, factor, f"{y1}Q4"))
+    cfg = make_config(scenario, seed, factor, f"{y1}Q4")
+    for key, value in (params or {}).items():
+        *path, last = key.split(".")
+        obj = cfg.params
+        for name in path:
+            obj = getattr(obj, name)
+        setattr(obj, last, type(getattr(obj, last))(float(value)))
+    model = build_model(cfg)
     keys, y0_caps, acc = None, {}, {}
     while model.running:
         period = model.period
@@ -150,7 +158,8 @@ def main(argv: list[str]) -> int:
 
     factor = float(compose_config([f"scale={opts.get('scale', 'realistic')}"]).scale.factor)
     y0, y1 = (int(y) for y in opts.get("years", "2020,2022").split(","))
-    jobs = [(scenario, s, factor, y0, y1) for s in range(seeds)]
+    params = {k.removeprefix("params."): v for k, v in opts.items() if k.startswith("params.")}
+    jobs = [(scenario, s, factor, y0, y1, params) for s in range(seeds)]
     results = parallel_map(_job, jobs, workers=int(opts.get("workers", 2)))
     print(table(results, y0, y1))
     return 0
