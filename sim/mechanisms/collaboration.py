@@ -74,8 +74,8 @@ class Params:
         factory=lambda: ["CN-EU", "CN-UK", "CN-US"],
         source=(
             "C13 (China had the lowest AI output of the three in 2011) and C2 (Europe-China papers doubled"
-            " 2017-21): the lanes with China were young in 2017, still building up, so they keep the first draw"
-            " and are not spun up; the transatlantic lane is decades old. Bloc pairs 'A-B'"
+            " 2017-21): the lanes with China were young in 2017, still building up, so they are not spun up: their"
+            " stock is the first draw's (`young_on_mature`); the transatlantic lane is decades old. Bloc pairs 'A-B'"
         ),
     )
     spinup_step: int = spec(4, lo=1, hi=20, source="assumption: quarters per spin-up step (a numerical step)")
