@@ -353,12 +353,16 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
     """
     inv = model.investors
     n_stage, nb = RAISING, model.n_blocs
-    bs_count = np.bincount(r_bloc * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
+    # Home deal flow is the region's rounds: a fund of a bloc split off from Europe (the UK) saw Europe's in the
+    # calibration (sim/split.py; the bloc itself where no region is split).
+    region = split.regions(model)
+    r_home = region[r_bloc]
+    bs_count = np.bincount(r_home * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
     s_count = bs_count.sum(axis=0)
     if circles is None:
         circles = _Circles(model, firm)
 
-    itype, ibloc = inv.type[inv_row], inv.deal_flow[inv_row]
+    itype, ibloc = inv.type[inv_row], region[inv.deal_flow[inv_row]]
     prefs = model.investment_market.prefs
     n_types = len(prefs)
     out = np.full((len(inv_row), k_home + k_world), -1, np.int64)
@@ -374,7 +378,7 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
             continue
         if name == "home":
             table = (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage)
-            row_group, group_of, round_group = itype * nb + ibloc, ibloc[:, None] * n_stage, r_bloc * n_stage + r_stage
+            row_group, group_of, round_group = itype * nb + ibloc, ibloc[:, None] * n_stage, r_home * n_stage + r_stage
         else:
             table, row_group, group_of, round_group = prefs * (s_count > 0), itype, 0, r_stage
         cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0)  # rows by np.take: a fancy row index is slower
@@ -418,6 +422,9 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     ib, tb, it = inv.bloc[a], r_bloc[c], inv.type[a]
     local = inv.deal_flow[a]
     abroad = local != tb  # home bias and political risk follow where its team sits
+    if split.is_split(model):  # ... and a deal inside its region (UK-EU) is at home, as calibrated (sim/split.py)
+        region = split.regions(model)
+        abroad = region[local] != region[tb]
 
     # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
     # Screening follows where the fund is registered: only foreign rounds carry a risk.
@@ -578,7 +585,8 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     drawn = _keyed(model, "redirect", attempt_id[displaced], 4 * k).reshape(len(displaced), 4, k).transpose(1, 0, 2)
     att_inv = attempt_inv[displaced]
     new = _candidates(model, drawn[0], drawn[1], att_inv, firm, r_stage, r_bloc, 0, k, circles)
-    new = np.where((new >= 0) & (r_bloc[np.maximum(new, 0)] != inv.bloc[att_inv][:, None]), new, -1)
+    region = split.regions(model)  # outside its home region (a bloc's own where none is split)
+    new = np.where((new >= 0) & (region[r_bloc[np.maximum(new, 0)]] != region[inv.bloc[att_inv]][:, None]), new, -1)
     u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2], plan=False)
     col, ok, blocked_col = _choose(u2, pb2, drawn[3])
     b_att, b_col = np.nonzero(blocked_col >= 0)
@@ -694,9 +702,15 @@ def step(model) -> None:
     mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (fail_draw < p.unfunded_failure)]
     j_ib, j_tb = inv.bloc[j_inv], r_bloc[j_round]
     j_foreign = j_ib != j_tb
-    f.foreign_backer[firm[j_round[j_foreign]]] = j_ib[j_foreign]
+    # A backer from the firm's own region (a UK fund in an EU firm) was a domestic one in the calibration: it
+    # makes no foreign backer and carries no technology abroad (sim/split.py); the deal is still recorded.
+    j_abroad = j_foreign
+    if split.is_split(model):
+        region = split.regions(model)
+        j_abroad = region[j_ib] != region[j_tb]
+    f.foreign_backer[firm[j_round[j_abroad]]] = j_ib[j_abroad]
     flow = np.zeros((nb, nb))
-    np.add.at(flow, (j_ib[j_foreign], j_tb[j_foreign]), paid[j_foreign])
+    np.add.at(flow, (j_ib[j_abroad], j_tb[j_abroad]), paid[j_abroad])
     s.influence += flow / 1000.0 * p.tech_transfer
 
     # Blocked attempts (foreign by construction), for the deals table: first searches and redirected ones.
