@@ -300,7 +300,19 @@ class _Circles:
             by_place = np.argsort(drawn)
             place = drawn[by_place]
         self.place, self.point_round = place, np.repeat(np.arange(len(firm)), POINTS)[by_place]
-        self._layouts = {}
+        self.n_rounds, self._layouts = len(firm), {}
+
+    def subset(self, rounds: np.ndarray) -> _Circles:
+        """The circles of some of these rounds (`rounds`: ascending indices, renumbered 0..len-1): the same places
+        (keyed to the firm's row), so a pick among them is the one circles built on those rounds alone would
+        make; a filter of the sorted places, no new draws or sort."""
+        renumber = np.full(self.n_rounds, -1, np.int64)
+        renumber[rounds] = np.arange(len(rounds))
+        keep = renumber[self.point_round] >= 0
+        sub = object.__new__(_Circles)
+        sub.place, sub.point_round = self.place[keep], renumber[self.point_round[keep]]
+        sub.n_rounds, sub._layouts = len(rounds), {}
+        return sub
 
     def layout(self, name: str, round_group: np.ndarray, n_groups: int):
         """For grouping `name` (each round's group `round_group`, of `n_groups`): the round at each place in
@@ -552,7 +564,8 @@ def _choose_ranked(u, p_block, block_u):
 def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm, ticket, r_stage, r_bloc, circles):
     """Screening diverts capital: a fund whose planned foreign round (its best under the screening its capital
     was raised under, `_plan_screening`) is screened out by a rule tightened since keeps that ticket for a
-    foreign deal and searches again, among a bounded sample of rounds outside its home bloc. Screened out by
+    foreign deal and searches again, among a bounded sample of rounds in the foreign markets the tightened rule
+    does not cover (not its home region, not the displaced round's market). Screened out by
     the tightening: now beaten for its higher screening risk, or blocked by a review the planned rule would
     have passed (its screening draw between the planned and the current block chance); a deal the planned
     rule would have blocked too sends the fund to its next-best candidate, as any blocked deal does.
@@ -577,16 +590,41 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
     tried = blocked_col[wanted] == best0[:, None]
     blocked_anyway = tried.any(axis=1) & ((block_u[wanted] * tried).sum(axis=1) < p_plan[wanted, best0])
-    displaced = wanted[~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway]
+    keep = ~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway
+    displaced, best0 = wanted[keep], best0[keep]
     if len(displaced) == 0:
         return none, none, none, none
     # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
     k = p.candidates_redirect
     drawn = _keyed(model, "redirect", attempt_id[displaced], 4 * k).reshape(len(displaced), 4, k).transpose(1, 0, 2)
     att_inv = attempt_inv[displaced]
-    new = _candidates(model, drawn[0], drawn[1], att_inv, firm, r_stage, r_bloc, 0, k, circles)
-    region = split.regions(model)  # outside its home region (a bloc's own where none is split)
-    new = np.where((new >= 0) & (region[r_bloc[np.maximum(new, 0)]] != region[inv.bloc[att_inv]][:, None]), new, -1)
+    # The search covers the foreign markets the tightened rule does not: not its home region, and not the market
+    # of the round it displaced (the target's inbound rule, or the fund's own outbound rule on it, covers every
+    # round there). Drawn among those markets' rounds only, on this quarter's circles filtered to them (one pass
+    # per home region and displacing market, a few at most), so all `candidates_redirect` draws are real options:
+    # before, a world draw minus home rounds lost about a third of them and half the redirects went back to the
+    # market that had just screened the fund out.
+    region = split.regions(model)  # a bloc's own where none is split
+    home, shut = region[inv.bloc[att_inv]], r_bloc[cand[displaced, best0]]
+    pair = home * model.n_blocs + shut
+    new = np.full((len(displaced), k), -1, np.int64)
+    for pr in np.unique(pair):
+        mine = np.flatnonzero(pair == pr)
+        open_ = np.flatnonzero((region[r_bloc] != pr // model.n_blocs) & (r_bloc != pr % model.n_blocs))
+        if len(open_):
+            got = _candidates(
+                model,
+                drawn[0][mine],
+                drawn[1][mine],
+                att_inv[mine],
+                firm[open_],
+                r_stage[open_],
+                r_bloc[open_],
+                0,
+                k,
+                circles.subset(open_),
+            )
+            new[mine] = np.where(got >= 0, open_[np.maximum(got, 0)], -1)
     u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2], plan=False)
     col, ok, blocked_col = _choose(u2, pb2, drawn[3])
     b_att, b_col = np.nonzero(blocked_col >= 0)
