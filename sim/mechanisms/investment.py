@@ -25,6 +25,7 @@ from ..errors import ConfigError
 from ..schema import spec
 from ..state import InvestmentMarket
 from ..streams import keyed_uniforms
+from ..streams import poisson_inverse as _poisson_inverse
 from .sampling import sort_order, sort_order_int
 
 SENSITIVITY = np.array([0.4, 0.7, 1.0])  # [sector] software, corporate lab, chipmaker
@@ -221,32 +222,6 @@ def _keyed(model, part: str, ids: np.ndarray, n: int) -> np.ndarray:
     (attempts, candidates, seats), so one fund's extra attempt or one round fewer moves no one else's numbers
     and a paired comparison sees the policy's effect rather than reshuffled noise."""
     return keyed_uniforms(model.streams.key("investment", model.quarter, part), ids, n)
-
-
-def _poisson_inverse(u: np.ndarray, lam) -> np.ndarray:
-    """Poisson counts with means `lam` (an array, or one mean for all) from uniforms `u`, by inverse CDF:
-    the smallest k with CDF(k) >= u."""
-    if np.ndim(lam) == 0:
-        top = int(lam + 10 * np.sqrt(lam) + 10)  # the tail beyond it is below 1e-9
-        ks = np.arange(top)
-        pmf = np.exp(-lam + ks * np.log(max(lam, 1e-300)) - np.cumsum(np.log(np.maximum(ks, 1))))
-        return np.minimum(np.searchsorted(np.cumsum(pmf), u), top - 1)
-    count = np.zeros(len(u), np.int64)
-    some = np.flatnonzero(u > np.exp(-lam))  # most means are small: only those past 0 go on
-    u, lam = u[some], lam[some]
-    pmf = np.exp(-lam)
-    cdf = pmf.copy()
-    k, c = 0, np.zeros(len(some), np.int64)
-    while True:  # one term a pass, all lanes at once (a count rarely passes 15 at these means)
-        past = u > cdf
-        if not past.any():
-            break
-        k += 1
-        c += past
-        pmf *= lam / k
-        cdf += pmf
-    count[some] = c
-    return count
 
 
 ATTEMPT_BITS = 16  # an attempt's id: investor row << ATTEMPT_BITS | its attempt number this quarter
