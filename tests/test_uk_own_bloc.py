@@ -51,7 +51,10 @@ def test_europe_whole_leaves_a_run_without_a_uk_bloc_alone():
     assert europe_whole(t) is t
 
 
-# Counted parts in band for uk_own_bloc scored as Europe = EU + UK (realistic, 8 seeds, directions off).
+# Counted parts in band for uk_own_bloc scored as Europe = EU + UK (realistic, UK_SEEDS seeds, directions off).
+# Until session 10 on 8 seeds (history below); 20 since session 11, as FACTS.md holds the baseline ("the median
+# over at least 20 seeds"): on 8 seeds C6 DE_rank's median of 8 ranks and C9's heavy-tailed ratio moved the
+# count by one seed.
 # Session 8: 43 of 46 (was 38) once the UK bloc inherits what it had inside Europe (sim/split.py: Europe's one
 # research lane, people, capacity growth and spillover shared by region; Europe's field mix, investor types and
 # compute; I5 depth measured in the region). Out: C1 28,788 (floor 29,561; the baseline's 29,593 sits just
@@ -63,13 +66,17 @@ def test_europe_whole_leaves_a_run_without_a_uk_bloc_alone():
 # After main's open-weight merge (branch s9-uk-invest): 43 of 48 at seeds 0-7 (one seed's G2 moves the median to
 # 2.93; paired G2 difference over 32 seeds +0.01, se 0.07), 45 at 32 seeds. Branch s10-divert2 (with keyed
 # notable-model counts, G2 3.67): 44 of 48 at seeds 0-7 (C6 DE_rank's median of 8 ranks at 2.5), 45 at 32 seeds
-# (main 44): this guard fails here (docs/CALIBRATION.md, "Session 10: diversion, second pass").
+# (main 44) (docs/CALIBRATION.md, "Session 10: diversion, second pass").
+# Session 11, 20 seeds (`python -m sim.validation scenario=uk_own_bloc seeds=20 directions=false workers=2`):
+# main a900222 43 of 48 (out C9 1.39, C10 0.458, C15 1.43, I4 1.48, I5 share_UK 0.537: the region frictions
+# are not on main); branch s11-divert3 45 of 48 (out C9 top/second 1.48, C10 0.459, C15 1.41).
 UK_IN_BAND = 45
+UK_SEEDS = 20
 
 
 @pytest.mark.slow
 def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
-    opts = V.options(["scenario=uk_own_bloc", "seeds=8", "directions=false", "workers=2", f"out={tmp_path}"])
+    opts = V.options(["scenario=uk_own_bloc", f"seeds={UK_SEEDS}", "directions=false", "workers=2", f"out={tmp_path}"])
     rows = V.validate(opts, progress=False)["rows"]
     n_in = sum(r["counted"] and r["in_band"] for r in rows)
     assert n_in >= UK_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]
@@ -79,12 +86,21 @@ def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
 # UK into Europe too (before session 8 they did not, and C4, C5, C6 and I5 read the EU bloc alone: 22 of 37).
 # Session 9: 37 of 39 (C8 back in; out C6 DE_rank 3, where Germany and France are within a point at 8 pooled
 # seeds, and C15); 38 of 39 at 32 seeds.
-UK_CLASSROOM_IN_BAND = 36
+# Session 11, 20 seeds (`... scenario=uk_own_bloc scale=classroom seeds=20 directions=false workers=2`): main
+# a900222 38 of 39 and branch s11-divert3 38 of 39 (out C15 1.40 on both).
+UK_CLASSROOM_IN_BAND = 38
 
 
 @pytest.mark.slow
 def test_uk_own_bloc_at_classroom_scale_scores_europe_whole(tmp_path):
-    argv = ["scenario=uk_own_bloc", "scale=classroom", "seeds=8", "directions=false", "workers=2", f"out={tmp_path}"]
+    argv = [
+        "scenario=uk_own_bloc",
+        "scale=classroom",
+        f"seeds={UK_SEEDS}",
+        "directions=false",
+        "workers=2",
+        f"out={tmp_path}",
+    ]
     rows = V.validate(V.options(argv), progress=False)["rows"]
     n_in = sum(r["counted"] and r["in_band"] for r in rows)
     assert n_in >= UK_CLASSROOM_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]
