@@ -69,8 +69,7 @@ class EntangleModel(mesa.Model):
         for i, (code, spec_) in enumerate(self.bloc_specs.items()):
             Bloc(self, i, code, spec_)
         for kind, arrays in ((Institution, self.inst), (Firm, self.firms), (Investor, self.investors)):
-            for row in range(len(arrays)):  # a plain loop: create_agents would also build a throwaway AgentSet
-                kind(self, row)
+            kind.add_rows(self, len(arrays))  # in bulk: Mesa registers one agent at a time (sim/agents.py)
 
         self.flows = Flows.empty(self.n_blocs, len(self.countries), len(self.firms), len(FIELDS), len(self.inst))
         self.governments = Governments(self)  # before any measure: explicit settings lock the levers they set
