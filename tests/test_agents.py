@@ -64,3 +64,19 @@ def test_rows_added_in_bulk_are_registered_as_mesa_registers_them_one_by_one():
     firm.remove()  # Mesa's removal finds the bulk-made entries
     assert firm not in bulk_model.agents and firm not in bulk_model.agents_by_type[Firm]
     assert len(bulk_model.agents) == len(mesa_model.agents) - 1
+
+
+def test_a_released_model_lets_its_agents_go_and_keeps_its_tables():
+    import gc
+    import weakref
+
+    m = run("seed=0", "end=2017Q2")
+    firm = weakref.ref(m.agents_by_type[Firm][0])
+    rows = len(m.recorder.timeseries())
+    gc.disable()  # freed by reference counting alone, not by a later collection
+    try:
+        m.release()
+        assert firm() is None and len(m.agents) == 0
+    finally:
+        gc.enable()
+    assert len(m.recorder.timeseries()) == rows == 2
