@@ -75,8 +75,7 @@ class EntangleModel(mesa.Model):
         for i, (code, spec_) in enumerate(self.bloc_specs.items()):
             Bloc(self, i, code, spec_)
         for kind, arrays in ((Institution, self.inst), (Firm, self.firms), (Investor, self.investors)):
-            for row in range(len(arrays)):  # a plain loop: create_agents would also build a throwaway AgentSet
-                kind(self, row)
+            kind.add_rows(self, len(arrays))  # in bulk: Mesa registers one agent at a time (sim/agents.py)
 
         self.flows = Flows.empty(self.n_blocs, len(self.countries), len(self.firms), len(FIELDS), len(self.inst))
         self.governments = Governments(self)  # before any measure: explicit settings lock the levers they set
@@ -151,7 +150,15 @@ class EntangleModel(mesa.Model):
         keeps every model built in a process alive (mesa issue 3179, fixed in later Mesa): a sweep
         worker running many jobs, or the app serving a seminar with many resets, would grow with
         every run. No agent may be added to the model afterwards.
+
+        The agents are let go too (model.agents is empty afterwards; the tables, recorder and arrays
+        stay): each agent and the model refer to each other, so without this the ~18,600 agents of a
+        realistic run wait for a full garbage collection, which then walks them all (~10 ms a sweep
+        run). The weak-keyed sets go first, so no removal callback runs per agent.
         """
         ids = getattr(mesa.Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
+        for agent_set in (self._all_agents, *self._agents_by_type.values()):
+            agent_set._agents.data.clear()
+        self._agents.clear()
