@@ -18,6 +18,10 @@ import numpy as np
 from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, SECTORS, STAGES
 from .policies import lever_columns
 
+# The bulk path writes Mesa's registries directly, as Mesa 3.3 lays them out; any other Mesa version
+# (or layout) takes Mesa's own one-by-one path, which gives the same agents, only slower.
+_BULK_REGISTRATION = mesa.__version__.split(".")[:2] == ["3", "3"] and hasattr(mesa.Agent, "_ids")
+
 
 class RowAgent(mesa.Agent):
     """An agent whose state lives in row `row` of its kind's arrays."""
@@ -39,6 +43,10 @@ class RowAgent(mesa.Agent):
         are made in bulk; tests/test_agents.py compares the result with Mesa's own path.
         """
         if n == 0:
+            return
+        if not _BULK_REGISTRATION:
+            for row in range(n):
+                cls(model, row)
             return
         ids = itertools.islice(mesa.Agent._ids[model], n)  # the ids Mesa's counter would give, in order
         agents = [cls.__new__(cls) for _ in range(n)]

@@ -1,8 +1,10 @@
 """Actors are Mesa agents that carry their state through their row in their kind's arrays."""
 
 import mesa
+import pytest
 from conftest import run
 
+import sim.agents
 from sim.agents import Bloc, Firm, Institution, Investor
 from sim.catalogue import STAGES
 
@@ -42,7 +44,11 @@ def test_realistic_scale_has_the_sources_magnitudes():
     assert 450 <= int((m.inst.country == de).sum()) <= 600
 
 
-def test_rows_added_in_bulk_are_registered_as_mesa_registers_them_one_by_one():
+@pytest.mark.parametrize("fast_path", [True, False], ids=["mesa-3.3-registries", "other-mesa-fallback"])
+def test_rows_added_in_bulk_are_registered_as_mesa_registers_them_one_by_one(fast_path, monkeypatch):
+    # on a Mesa whose registries are not 3.3's, add_rows falls back to Mesa's own path: both must agree
+    monkeypatch.setattr(sim.agents, "_BULK_REGISTRATION", fast_path and sim.agents._BULK_REGISTRATION)
+
     def agents(bulk: bool):
         model = mesa.Model(rng=1)
         Bloc(model, 0, "EU", None)
