@@ -107,7 +107,51 @@ class Batch:
 
 
 def write_parquet(df: pd.DataFrame, path, batch: Batch | None = None) -> Path:
-    return _atomic(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow"), batch)
+    """The bytes `df.to_parquet(path, index=False)` writes, with less of pandas' per-column work."""
+    import pyarrow.parquet as pq
+
+    return _atomic(path, lambda tmp: pq.write_table(_arrow(df), tmp, compression="snappy"), batch)
+
+
+# pandas' schema (with its metadata) of each frame layout already written: it depends on the columns'
+# names and dtypes only, for the dtypes `_arrow` takes the short way with (not `object`, whose Arrow
+# type pandas infers from the values, nor `category`, whose metadata holds the categories' count)
+_SCHEMAS: dict[tuple, object] = {}
+
+
+def _arrow(df: pd.DataFrame):
+    """`df` as an Arrow table, exactly as `pa.Table.from_pandas(df, preserve_index=False)` converts it
+    (what `to_parquet(index=False)` writes). A sweep writes a frame of the same layout every run (a
+    timeseries: 225 columns of 76 quarters): its schema is made once, and its float columns are
+    converted as one block; pandas' own conversion took a third of the ~16 ms of a run's write."""
+    import numpy as np
+    import pyarrow as pa
+
+    dtypes = list(df.dtypes)
+    plain = (
+        not df.attrs
+        and isinstance(df.index, pd.RangeIndex)
+        and df.columns.is_unique
+        and all(isinstance(c, str) for c in df.columns)
+        and not any((isinstance(d, np.dtype) and d.kind == "O") or isinstance(d, pd.CategoricalDtype) for d in dtypes)
+    )
+    if not plain:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    key = (tuple(df.columns), str(df.columns.dtype), df.columns.name, tuple(map(str, dtypes)))
+    schema = _SCHEMAS.get(key)
+    if schema is None:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        _SCHEMAS[key] = table.schema
+        return table
+    floats = [i for i, d in enumerate(dtypes) if d == np.float64]
+    block = np.ascontiguousarray(df.iloc[:, floats].to_numpy(dtype=np.float64).T)  # a column a row
+    arrays: list = [None] * len(dtypes)
+    for values, i in zip(block, floats):
+        arrays[i] = pa.array(values, type=pa.float64(), from_pandas=True)  # NaN -> null, as pandas converts
+    for i, (_, column) in enumerate(df.items()):
+        if arrays[i] is None:
+            arrays[i] = pa.array(column, type=schema.field(i).type, from_pandas=True)
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def write_csv(df: pd.DataFrame, path, batch: Batch | None = None) -> Path:

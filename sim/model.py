@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import mesa
 import numpy as np
 
@@ -59,6 +61,10 @@ class EntangleModel(mesa.Model):
         self.levers = Levers(self.n_blocs)
         self.bloc_state = BlocState()
         self.injected: list[tuple[str, str, object]] = []  # measures added while running (app, events)
+        # Called before each mechanism of a step (None: not at all). The app's background seed runs wait
+        # there while the room acts (sim/app/bands.py), so a click never shares the interpreter with the
+        # rest of a background quarter, only with one mechanism's.
+        self.pause_point: Callable[[], None] | None = None
 
         self.inst, self.firms, self.investors, self.countries = population.build(
             self.rng, self.bloc_specs, scale, self.params.population, self.streams.fields
@@ -69,8 +75,7 @@ class EntangleModel(mesa.Model):
         for i, (code, spec_) in enumerate(self.bloc_specs.items()):
             Bloc(self, i, code, spec_)
         for kind, arrays in ((Institution, self.inst), (Firm, self.firms), (Investor, self.investors)):
-            for row in range(len(arrays)):  # a plain loop: create_agents would also build a throwaway AgentSet
-                kind(self, row)
+            kind.add_rows(self, len(arrays))  # in bulk: Mesa registers one agent at a time (sim/agents.py)
 
         self.flows = Flows.empty(self.n_blocs, len(self.countries), len(self.firms), len(FIELDS), len(self.inst))
         self.governments = Governments(self)  # before any measure: explicit settings lock the levers they set
@@ -119,6 +124,8 @@ class EntangleModel(mesa.Model):
         if self.quarter > self.scenario.start:
             self._apply_due()
         for mechanism in STEP_ORDER:
+            if self.pause_point is not None:
+                self.pause_point()
             mechanism.step(self)
         for prog in self.levers.programmes.values():
             prog.quarters_left -= 1
@@ -143,7 +150,15 @@ class EntangleModel(mesa.Model):
         keeps every model built in a process alive (mesa issue 3179, fixed in later Mesa): a sweep
         worker running many jobs, or the app serving a seminar with many resets, would grow with
         every run. No agent may be added to the model afterwards.
+
+        The agents are let go too (model.agents is empty afterwards; the tables, recorder and arrays
+        stay): each agent and the model refer to each other, so without this the ~18,600 agents of a
+        realistic run wait for a full garbage collection, which then walks them all (~10 ms a sweep
+        run). The weak-keyed sets go first, so no removal callback runs per agent.
         """
         ids = getattr(mesa.Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
+        for agent_set in (self._all_agents, *self._agents_by_type.values()):
+            agent_set._agents.data.clear()
+        self._agents.clear()

@@ -20,6 +20,9 @@ and takes its totals out of Europe's (`catalogue.resolve`); what is a bloc's and
   choose where to work by region (`destinations`: a move inside Europe was no move).
 - Bloc-wide rates read as the region's (`region_sum`, `region_mean`): research capacity grows with Europe's
   funding and talent, firms learn from Europe's co-authored share of output, depth is a share of its firms.
+- Capital: a fund of one bloc of a region sees the region's rounds as its home deal flow and pays no home
+  bias, political risk or depth premium on them, as inside Europe in the calibration (investment reads
+  `regions`); screening still follows where a fund is registered, so a lever between the two can act.
 
 Every function is a no-op in a run where no bloc split off, so the baseline is untouched.
 """

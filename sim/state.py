@@ -211,6 +211,9 @@ class People:
     net0: np.ndarray = None  # [bloc] net migration rate in the first quarter (the 2017 balance)
     sit_cells: np.ndarray = None  # [institution * bloc] flat [situation, origin] cell of each institution's row
     gain_base: tuple = None  # (people_weight, its 1 + weight x pull0, the same per country): _gain's set-up side
+    bloc_cells: np.ndarray = None  # [institution * bloc] flat [bloc, bloc] cell of each institution's row: a
+    # per-(bloc, origin) value spread over the rows by one gather, not a broadcast with a 3-long inner loop
+    firm_cells: np.ndarray = None  # [firm * bloc] flat [country, bloc] cell of each firm's row (its country's)
 
 
 @dataclass

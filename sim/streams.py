@@ -85,3 +85,29 @@ def keyed_uniforms(key: np.uint64, ids: np.ndarray, n: int) -> np.ndarray:
     out += 0.5  # (h + 0.5) * 2**-32, exact in doubles
     out *= 2.0**-32
     return out
+
+
+def poisson_inverse(u: np.ndarray, lam) -> np.ndarray:
+    """Poisson counts with means `lam` (an array, or one mean for all) from uniforms `u`, by inverse CDF:
+    the smallest k with CDF(k) >= u."""
+    if np.ndim(lam) == 0:
+        top = int(lam + 10 * np.sqrt(lam) + 10)  # the tail beyond it is below 1e-9
+        ks = np.arange(top)
+        pmf = np.exp(-lam + ks * np.log(max(lam, 1e-300)) - np.cumsum(np.log(np.maximum(ks, 1))))
+        return np.minimum(np.searchsorted(np.cumsum(pmf), u), top - 1)
+    count = np.zeros(len(u), np.int64)
+    some = np.flatnonzero(u > np.exp(-lam))  # most means are small: only those past 0 go on
+    u, lam = u[some], lam[some]
+    pmf = np.exp(-lam)
+    cdf = pmf.copy()
+    k, c = 0, np.zeros(len(some), np.int64)
+    while True:  # one term a pass, all lanes at once (a count rarely passes 15 at these means)
+        past = u > cdf
+        if not past.any():
+            break
+        k += 1
+        c += past
+        pmf *= lam / k
+        cdf += pmf
+    count[some] = c
+    return count

@@ -1,8 +1,10 @@
 """Actors are Mesa agents that carry their state through their row in their kind's arrays."""
 
 import mesa
+import pytest
 from conftest import run
 
+import sim.agents
 from sim.agents import Bloc, Firm, Institution, Investor
 from sim.catalogue import STAGES
 
@@ -40,3 +42,47 @@ def test_realistic_scale_has_the_sources_magnitudes():
     assert 3500 <= firms_by_bloc["EU"] <= 4100 and 1100 <= firms_by_bloc["CN"] <= 1300
     de = m.countries.index("DE")
     assert 450 <= int((m.inst.country == de).sum()) <= 600
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["mesa-3.3-registries", "other-mesa-fallback"])
+def test_rows_added_in_bulk_are_registered_as_mesa_registers_them_one_by_one(fast_path, monkeypatch):
+    # on a Mesa whose registries are not 3.3's, add_rows falls back to Mesa's own path: both must agree
+    monkeypatch.setattr(sim.agents, "_BULK_REGISTRATION", fast_path and sim.agents._BULK_REGISTRATION)
+
+    def agents(bulk: bool):
+        model = mesa.Model(rng=1)
+        Bloc(model, 0, "EU", None)
+        for kind, n in ((Institution, 5), (Firm, 3), (Investor, 0), (Firm, 2)):  # a kind twice: added to its set
+            if bulk:
+                kind.add_rows(model, n)
+            else:
+                for row in range(n):
+                    kind(model, row)
+        Investor(model, 9)  # one by one after a bulk add: ids and sets carry on
+        seen = lambda s: [(type(a).__name__, a.unique_id, getattr(a, "row", None), a.pos) for a in s]  # noqa: E731
+        by_type = {k.__name__: seen(v) for k, v in model.agents_by_type.items()}
+        return model, seen(model.agents), by_type, seen(model._agents)
+
+    (bulk_model, *bulk), (mesa_model, *one_by_one) = agents(True), agents(False)
+    assert bulk == one_by_one
+    firm = bulk_model.agents_by_type[Firm][1]
+    assert firm.model is bulk_model and firm.row == 1
+    firm.remove()  # Mesa's removal finds the bulk-made entries
+    assert firm not in bulk_model.agents and firm not in bulk_model.agents_by_type[Firm]
+    assert len(bulk_model.agents) == len(mesa_model.agents) - 1
+
+
+def test_a_released_model_lets_its_agents_go_and_keeps_its_tables():
+    import gc
+    import weakref
+
+    m = run("seed=0", "end=2017Q2")
+    firm = weakref.ref(m.agents_by_type[Firm][0])
+    rows = len(m.recorder.timeseries())
+    gc.disable()  # freed by reference counting alone, not by a later collection
+    try:
+        m.release()
+        assert firm() is None and len(m.agents) == 0
+    finally:
+        gc.enable()
+    assert len(m.recorder.timeseries()) == rows == 2

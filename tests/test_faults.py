@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from sim import marker
@@ -71,11 +72,11 @@ def test_a_failed_write_names_the_path_and_cause_and_keeps_the_old_file(tmp_path
 
 @pytest.mark.parametrize("code", FAULTS, ids=errno.errorcode.get)
 def test_a_writer_cut_off_mid_file_leaves_no_half_written_file(tmp_path, monkeypatch, code):
-    def half(self, tmp, **kwargs):
+    def half(table, tmp, **kwargs):
         Path(tmp).write_bytes(b"PAR1 half")
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", half)
+    monkeypatch.setattr(pq, "write_table", half)  # the Parquet writer write_parquet calls
     with pytest.raises(OutputError, match=os.strerror(code)):
         write_parquet(pd.DataFrame({"x": [1]}), tmp_path / "t.parquet")
     assert not list(tmp_path.iterdir())
@@ -422,13 +423,13 @@ def test_a_failed_aggregate_ends_the_sweep_non_zero_with_one_line(tmp_path):
     out = tmp_path / "runs" / "sweep"
     fault = """
     import errno, os
-    import pandas as pd
-    _real = pd.DataFrame.to_parquet
-    def _to_parquet(self, path, *a, **k):
+    import pyarrow.parquet as pq
+    _real = pq.write_table
+    def _write_table(table, path, *a, **k):
         if ".summary.parquet." in str(path):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return _real(self, path, *a, **k)
-    pd.DataFrame.to_parquet = _to_parquet
+        return _real(table, path, *a, **k)
+    pq.write_table = _write_table
     """
     proc = multirun(out, *SWEEP, prelude=fault)
     line = one_line(proc, f"error: aggregate of {out}: cannot write {out}/summary.parquet: ")

@@ -132,3 +132,25 @@ def test_one_funds_pace_moves_only_its_own_attempts_and_a_round_only_the_picks_o
     as_firm2 = np.where(pick2 >= 0, firm[keep][np.maximum(pick2, 0)], -1)
     moved = as_firm != as_firm2
     assert moved.any() and (as_firm[moved] == firm[gone]).all()
+
+
+def test_a_search_among_some_rounds_picks_as_circles_built_on_those_rounds_alone():
+    """The redirect searches the rounds of the markets a tightened rule does not cover on this quarter's circles
+    filtered to them (`_Circles.subset`): the picks are those of circles built on those rounds alone."""
+    import numpy as np
+
+    from sim.mechanisms import investment
+    from sim.run import build_model
+    from sim.validation.runs import make_config
+
+    model = build_model(make_config("baseline", 3, 0.04, "2018Q4"))
+    model.step()
+    firm, stage, ask, seats = investment._open_rounds(model)
+    r_bloc = model.firms.bloc[firm]
+    inv_a, id_a = investment._attempts(model, np.full(len(model.investors), 1.5))
+    u = investment._keyed(model, "redirect", id_a, 12).reshape(len(id_a), 2, 6)
+    open_ = np.flatnonzero(r_bloc != 0)  # one market shut
+    args = (model, u[:, 0], u[:, 1], inv_a, firm[open_], stage[open_], r_bloc[open_], 0, 6)
+    filtered = investment._candidates(*args, investment._Circles(model, firm).subset(open_))
+    assert (filtered >= 0).any()
+    assert np.array_equal(filtered, investment._candidates(*args))

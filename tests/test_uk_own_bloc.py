@@ -1,9 +1,13 @@
 """`uk_own_bloc` scored as FACTS does: Europe is the EU and UK blocs together (issue 14 item 5)."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import mean_over_seeds, timeseries
 
+from sim.compose import compose_config
+from sim.mechanisms import investment
+from sim.run import build_model
 from sim.validation import command as V
 from sim.validation.targets import europe_whole
 
@@ -47,21 +51,32 @@ def test_europe_whole_leaves_a_run_without_a_uk_bloc_alone():
     assert europe_whole(t) is t
 
 
-# Counted parts in band for uk_own_bloc scored as Europe = EU + UK (realistic, 8 seeds, directions off).
+# Counted parts in band for uk_own_bloc scored as Europe = EU + UK (realistic, UK_SEEDS seeds, directions off).
+# Until session 10 on 8 seeds (history below); 20 since session 11, as FACTS.md holds the baseline ("the median
+# over at least 20 seeds"): on 8 seeds C6 DE_rank's median of 8 ranks and C9's heavy-tailed ratio moved the
+# count by one seed.
 # Session 8: 43 of 46 (was 38) once the UK bloc inherits what it had inside Europe (sim/split.py: Europe's one
 # research lane, people, capacity growth and spillover shared by region; Europe's field mix, investor types and
 # compute; I5 depth measured in the region). Out: C1 28,788 (floor 29,561; the baseline's 29,593 sits just
 # above it), C15 (out in the baseline too), I4 1.45 (the scenario's UK screening from 2022Q1 blocks Chinese
 # deals in the UK that the Europe-wide record kept). Raise it as that improves.
 # Merged session 8 model (fields, keyed investment draws): 45 of 48 (out C9 top/second 1.44, C10 share 0.457, C15).
-# Session 9 (EU-UK research lane, merged with the open-weight change): 45 of 48 (out C9 1.24, C10 0.455, C15 1.42);
-# C9 top/second is a heavy-tailed per-run ratio (>= 1.5 in 20 of 32 baseline seeds).
+# Session 9 (EU-UK research lane, region-wide investment frictions): 45 of 48 (out C9 1.40, C10 0.458, C15 1.43);
+# C9 top/second is a heavy-tailed per-run ratio (>= 1.5 in 20 of 32 baseline seeds): 46 of 48 at 32 seeds.
+# After main's open-weight merge (branch s9-uk-invest): 43 of 48 at seeds 0-7 (one seed's G2 moves the median to
+# 2.93; paired G2 difference over 32 seeds +0.01, se 0.07), 45 at 32 seeds. Branch s10-divert2 (with keyed
+# notable-model counts, G2 3.67): 44 of 48 at seeds 0-7 (C6 DE_rank's median of 8 ranks at 2.5), 45 at 32 seeds
+# (main 44) (docs/CALIBRATION.md, "Session 10: diversion, second pass").
+# Session 11, 20 seeds (`python -m sim.validation scenario=uk_own_bloc seeds=20 directions=false workers=2`):
+# main a900222 43 of 48 (out C9 1.39, C10 0.458, C15 1.43, I4 1.48, I5 share_UK 0.537: the region frictions
+# are not on main); branch s11-divert3 45 of 48 (out C9 top/second 1.48, C10 0.459, C15 1.41).
 UK_IN_BAND = 45
+UK_SEEDS = 20
 
 
 @pytest.mark.slow
 def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
-    opts = V.options(["scenario=uk_own_bloc", "seeds=8", "directions=false", "workers=2", f"out={tmp_path}"])
+    opts = V.options(["scenario=uk_own_bloc", f"seeds={UK_SEEDS}", "directions=false", "workers=2", f"out={tmp_path}"])
     rows = V.validate(opts, progress=False)["rows"]
     n_in = sum(r["counted"] and r["in_band"] for r in rows)
     assert n_in >= UK_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]
@@ -69,15 +84,23 @@ def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
 
 # The same at classroom scale, where shares are scored on counts pooled over seeds: the pooled tables fold the
 # UK into Europe too (before session 8 they did not, and C4, C5, C6 and I5 read the EU bloc alone: 22 of 37).
-# Session 9 (EU-UK research lane, merged with the open-weight change): 36 of 39 (out C6 DE_rank 3, where Germany
-# and France are within a point at 8 pooled seeds, C8 0.280 at the band's top, C15); with the region-wide
-# investment frictions too (branch s9-uk-invest) 37, and 38 of 39 at 32 seeds.
-UK_CLASSROOM_IN_BAND = 36
+# Session 9: 37 of 39 (C8 back in; out C6 DE_rank 3, where Germany and France are within a point at 8 pooled
+# seeds, and C15); 38 of 39 at 32 seeds.
+# Session 11, 20 seeds (`... scenario=uk_own_bloc scale=classroom seeds=20 directions=false workers=2`): main
+# a900222 38 of 39 and branch s11-divert3 38 of 39 (out C15 1.40 on both).
+UK_CLASSROOM_IN_BAND = 38
 
 
 @pytest.mark.slow
 def test_uk_own_bloc_at_classroom_scale_scores_europe_whole(tmp_path):
-    argv = ["scenario=uk_own_bloc", "scale=classroom", "seeds=8", "directions=false", "workers=2", f"out={tmp_path}"]
+    argv = [
+        "scenario=uk_own_bloc",
+        "scale=classroom",
+        f"seeds={UK_SEEDS}",
+        "directions=false",
+        "workers=2",
+        f"out={tmp_path}",
+    ]
     rows = V.validate(V.options(argv), progress=False)["rows"]
     n_in = sum(r["counted"] and r["in_band"] for r in rows)
     assert n_in >= UK_CLASSROOM_IN_BAND, [(r["id"], r["part"]) for r in rows if r["counted"] and not r["in_band"]]
@@ -125,3 +148,34 @@ def test_eu_uk_papers_come_out_of_home_output_so_europes_total_does_not_depend_o
     # Counted on top of home output, the extra EU-UK papers would add about 20% to Europe's total; what is
     # left is Poisson noise of the two runs (about 1%).
     assert europe_closer == pytest.approx(europe, rel=0.03)
+
+
+class _CrossBloc:
+    """sim/split.py as investment would read it if the UK were a region of its own (no inherited frictions)."""
+
+    @staticmethod
+    def regions(model):
+        return np.arange(model.n_blocs)
+
+    @staticmethod
+    def is_split(model):
+        return False
+
+
+def test_uk_funds_invest_in_eu_rounds_as_at_home(monkeypatch):
+    # Inside Europe in the calibration a UK fund saw Europe's rounds as home deal flow and paid no home bias on
+    # them; split, it keeps that: it joins more EU rounds than it would as a foreign investor.
+    def uk_into_eu(cross_bloc: bool) -> float:
+        n = 0.0
+        for seed in (0, 1):
+            model = build_model(
+                compose_config(["scenario=uk_own_bloc", f"seed={seed}", "scale.factor=0.15", "end=2019Q4"])
+            )
+            with monkeypatch.context() as m:
+                if cross_bloc:
+                    m.setattr(investment, "split", _CrossBloc)
+                model.run()
+            n += float(model.recorder.timeseries()["deals_UK_to_EU"].sum())
+        return n
+
+    assert uk_into_eu(cross_bloc=False) > 1.5 * uk_into_eu(cross_bloc=True)

@@ -13,23 +13,24 @@ from sim.validation.runs import DIRECTIONS
 from sim.validation.targets import TARGETS
 
 # Counted target parts (emergent and initial, configs/validation_targets.yaml) in band for the realistic
-# baseline on the REGRESSION_SEEDS seeds: 40 of 41 (`python -m sim.validation seeds=8 directions=false`,
-# after investors decide (issue 14): I4, I5 and I6's parts count now; out: C15 (no mechanism yet)). Was 31 of 33.
-# Raise it as calibration improves; never lower it silently. 8 seeds, not 4: a 4-seed median is too noisy
-# for the widest targets (G2's 10-90% range over 20 seeds is 2.7-8.6 against a band of [3, 5]).
-# s7-collab: 44 (out: C6 DE_rank 2.5, C15 1.42).
-REGRESSION_IN_BAND = 45  # session 8 merged model: 45 of 48 (out: C6 DE_rank 2.5, C10 share 0.453, C15 1.39)
-REGRESSION_SEEDS = 8
+# baseline on the REGRESSION_SEEDS seeds. Raise it as calibration improves; never lower it silently.
+# 20 seeds, as FACTS.md holds the baseline ("the median over at least 20 seeds"; ValidateConfig's default):
+# on 8 seeds a median of ranks or of a heavy-tailed ratio is a lottery (C6 DE_rank's median of 8 ranks lands
+# on 2.5 or 2 by one seed; G2's 10-90% range over 20 seeds is 2.7-8.6 against a band of [3, 5]).
+# History on 8 seeds: 40 of 41 when investors came to decide (issue 14), 44 (s7-collab), 45 of 48 in sessions
+# 8-10 (out C6 DE_rank 2.5, C10, C15).
+# Session 11, 20 seeds (`python -m sim.validation seeds=20 directions=false workers=2`): main a900222 45 of 48
+# (out C6 DE_rank 2.5, C10 share 0.455, C15 1.42); branch s11-divert3 46 of 48 (out C10 0.458, C15 1.41).
+REGRESSION_IN_BAND = 46
+REGRESSION_SEEDS = 20
 # The same at the shipped classroom scale (factor 0.5, shares, ratios and orderings on counts pooled over
-# seeds; absolute counts are realistic-only): CLASSROOM_IN_BAND of the parts scored there, on
-# CLASSROOM_SEEDS seeds (`python -m sim.validation seeds=8 scale=classroom`: 35 of 37 after the capacity merge;
-# 32 of 37 after the people, open-weight and investor merges of session 6, fit 10/10, test 22/27; out: C6 DE_rank 3,
-# C15 1.37, I1 1.64%, I4 1.37, G2 5.1. Lowered from 35 on purpose, in a commit that says so; realistic is 44 of 46).
-# Session 7 (s7-collab: systematic sample of capacity ranks below realistic scale, tie_rate 0.0048): 35 of 37,
-# fit 10/10, test 25/27; out: C7 52.8%, C15 1.39.
-# Session 8 merged model (fields, keyed investment draws): 37 of 39 (out C10 share 0.468, C15 1.40).
+# seeds; absolute counts are realistic-only): CLASSROOM_IN_BAND of the parts scored there, on CLASSROOM_SEEDS
+# seeds. History on 8 seeds: 35 of 37 after the capacity merge; 32 of 37 after session 6's merges (lowered on
+# purpose in a commit that said so); 35 of 37 in session 7; 37 of 39 since session 8 (out C10, C15).
+# Session 11, 20 seeds (`python -m sim.validation seeds=20 scale=classroom directions=false workers=2`): main
+# a900222 37 of 39 (out C10 share 0.461, C15 1.39); branch s11-divert3 37 of 39 (the same two out).
 CLASSROOM_IN_BAND = 37
-CLASSROOM_SEEDS = 8
+CLASSROOM_SEEDS = 20
 
 
 @pytest.mark.slow

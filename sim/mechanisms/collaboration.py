@@ -826,7 +826,9 @@ def _write_papers(model, cap) -> None:
     level = model.bloc_state.research_level
     quality = np.concatenate([inst.prestige * level[inst.bloc], np.ones(len(model.firms))])
     pool = np.bincount(inst.bloc, weights=inst.capacity, minlength=nb)  # [bloc] research capacity
-    audience = ((pool[bx] + pool[by]) / np.maximum(np.maximum(pool[bx], pool[by]), 1e-12)) ** p.audience_elasticity
+    # It depends only on the two blocs: computed per bloc pair, then read per paper (the same numbers).
+    pb, pc = pool[:, None], pool[None, :]
+    audience = np.take(((pb + pc) / np.maximum(np.maximum(pb, pc), 1e-12)) ** p.audience_elasticity, pair)
     impact = np.sqrt(quality[x] * quality[y]) * audience
     fl.papers = sym(papers)
     fl.papers_field = sym(papers, F)

@@ -25,6 +25,7 @@ from ..errors import ConfigError
 from ..schema import spec
 from ..state import InvestmentMarket
 from ..streams import keyed_uniforms
+from ..streams import poisson_inverse as _poisson_inverse
 from .sampling import sort_order, sort_order_int
 
 SENSITIVITY = np.array([0.4, 0.7, 1.0])  # [sector] software, corporate lab, chipmaker
@@ -223,32 +224,6 @@ def _keyed(model, part: str, ids: np.ndarray, n: int) -> np.ndarray:
     return keyed_uniforms(model.streams.key("investment", model.quarter, part), ids, n)
 
 
-def _poisson_inverse(u: np.ndarray, lam) -> np.ndarray:
-    """Poisson counts with means `lam` (an array, or one mean for all) from uniforms `u`, by inverse CDF:
-    the smallest k with CDF(k) >= u."""
-    if np.ndim(lam) == 0:
-        top = int(lam + 10 * np.sqrt(lam) + 10)  # the tail beyond it is below 1e-9
-        ks = np.arange(top)
-        pmf = np.exp(-lam + ks * np.log(max(lam, 1e-300)) - np.cumsum(np.log(np.maximum(ks, 1))))
-        return np.minimum(np.searchsorted(np.cumsum(pmf), u), top - 1)
-    count = np.zeros(len(u), np.int64)
-    some = np.flatnonzero(u > np.exp(-lam))  # most means are small: only those past 0 go on
-    u, lam = u[some], lam[some]
-    pmf = np.exp(-lam)
-    cdf = pmf.copy()
-    k, c = 0, np.zeros(len(some), np.int64)
-    while True:  # one term a pass, all lanes at once (a count rarely passes 15 at these means)
-        past = u > cdf
-        if not past.any():
-            break
-        k += 1
-        c += past
-        pmf *= lam / k
-        cdf += pmf
-    count[some] = c
-    return count
-
-
 ATTEMPT_BITS = 16  # an attempt's id: investor row << ATTEMPT_BITS | its attempt number this quarter
 
 
@@ -300,7 +275,19 @@ class _Circles:
             by_place = np.argsort(drawn)
             place = drawn[by_place]
         self.place, self.point_round = place, np.repeat(np.arange(len(firm)), POINTS)[by_place]
-        self._layouts = {}
+        self.n_rounds, self._layouts = len(firm), {}
+
+    def subset(self, rounds: np.ndarray) -> _Circles:
+        """The circles of some of these rounds (`rounds`: ascending indices, renumbered 0..len-1): the same places
+        (keyed to the firm's row), so a pick among them is the one circles built on those rounds alone would
+        make; a filter of the sorted places, no new draws or sort."""
+        renumber = np.full(self.n_rounds, -1, np.int64)
+        renumber[rounds] = np.arange(len(rounds))
+        keep = renumber[self.point_round] >= 0
+        sub = object.__new__(_Circles)
+        sub.place, sub.point_round = self.place[keep], renumber[self.point_round[keep]]
+        sub.n_rounds, sub._layouts = len(rounds), {}
+        return sub
 
     def layout(self, name: str, round_group: np.ndarray, n_groups: int):
         """For grouping `name` (each round's group `round_group`, of `n_groups`): the round at each place in
@@ -353,12 +340,16 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
     """
     inv = model.investors
     n_stage, nb = RAISING, model.n_blocs
-    bs_count = np.bincount(r_bloc * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
+    # Home deal flow is the region's rounds: a fund of a bloc split off from Europe (the UK) saw Europe's in the
+    # calibration (sim/split.py; the bloc itself where no region is split).
+    region = split.regions(model)
+    r_home = region[r_bloc]
+    bs_count = np.bincount(r_home * n_stage + r_stage, minlength=nb * n_stage).reshape(nb, n_stage)
     s_count = bs_count.sum(axis=0)
     if circles is None:
         circles = _Circles(model, firm)
 
-    itype, ibloc = inv.type[inv_row], inv.deal_flow[inv_row]
+    itype, ibloc = inv.type[inv_row], region[inv.deal_flow[inv_row]]
     prefs = model.investment_market.prefs
     n_types = len(prefs)
     out = np.full((len(inv_row), k_home + k_world), -1, np.int64)
@@ -374,7 +365,7 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
             continue
         if name == "home":
             table = (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage)
-            row_group, group_of, round_group = itype * nb + ibloc, ibloc[:, None] * n_stage, r_bloc * n_stage + r_stage
+            row_group, group_of, round_group = itype * nb + ibloc, ibloc[:, None] * n_stage, r_home * n_stage + r_stage
         else:
             table, row_group, group_of, round_group = prefs * (s_count > 0), itype, 0, r_stage
         cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0)  # rows by np.take: a fancy row index is slower
@@ -418,6 +409,9 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     ib, tb, it = inv.bloc[a], r_bloc[c], inv.type[a]
     local = inv.deal_flow[a]
     abroad = local != tb  # home bias and political risk follow where its team sits
+    if split.is_split(model):  # ... and a deal inside its region (UK-EU) is at home, as calibrated (sim/split.py)
+        region = split.regions(model)
+        abroad = region[local] != region[tb]
 
     # Screening risk: reviewed if the ticket reaches the threshold; blocked with stringency x sensitivity.
     # Screening follows where the fund is registered: only foreign rounds carry a risk.
@@ -545,7 +539,8 @@ def _choose_ranked(u, p_block, block_u):
 def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm, ticket, r_stage, r_bloc, circles):
     """Screening diverts capital: a fund whose planned foreign round (its best under the screening its capital
     was raised under, `_plan_screening`) is screened out by a rule tightened since keeps that ticket for a
-    foreign deal and searches again, among a bounded sample of rounds outside its home bloc. Screened out by
+    foreign deal and searches again, among a bounded sample of rounds in the foreign markets the tightened rule
+    does not cover (not its home region, not the displaced round's market). Screened out by
     the tightening: now beaten for its higher screening risk, or blocked by a review the planned rule would
     have passed (its screening draw between the planned and the current block chance); a deal the planned
     rule would have blocked too sends the fund to its next-best candidate, as any blocked deal does.
@@ -570,15 +565,41 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
     tried = blocked_col[wanted] == best0[:, None]
     blocked_anyway = tried.any(axis=1) & ((block_u[wanted] * tried).sum(axis=1) < p_plan[wanted, best0])
-    displaced = wanted[~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway]
+    keep = ~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway
+    displaced, best0 = wanted[keep], best0[keep]
     if len(displaced) == 0:
         return none, none, none, none
     # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
     k = p.candidates_redirect
     drawn = _keyed(model, "redirect", attempt_id[displaced], 4 * k).reshape(len(displaced), 4, k).transpose(1, 0, 2)
     att_inv = attempt_inv[displaced]
-    new = _candidates(model, drawn[0], drawn[1], att_inv, firm, r_stage, r_bloc, 0, k, circles)
-    new = np.where((new >= 0) & (r_bloc[np.maximum(new, 0)] != inv.bloc[att_inv][:, None]), new, -1)
+    # The search covers the foreign markets the tightened rule does not: not its home region, and not the market
+    # of the round it displaced (the target's inbound rule, or the fund's own outbound rule on it, covers every
+    # round there). Drawn among those markets' rounds only, on this quarter's circles filtered to them (one pass
+    # per home region and displacing market, a few at most), so all `candidates_redirect` draws are real options:
+    # before, a world draw minus home rounds lost about a third of them and half the redirects went back to the
+    # market that had just screened the fund out.
+    region = split.regions(model)  # a bloc's own where none is split
+    home, shut = region[inv.bloc[att_inv]], r_bloc[cand[displaced, best0]]
+    pair = home * model.n_blocs + shut
+    new = np.full((len(displaced), k), -1, np.int64)
+    for pr in np.unique(pair):
+        mine = np.flatnonzero(pair == pr)
+        open_ = np.flatnonzero((region[r_bloc] != pr // model.n_blocs) & (r_bloc != pr % model.n_blocs))
+        if len(open_):
+            got = _candidates(
+                model,
+                drawn[0][mine],
+                drawn[1][mine],
+                att_inv[mine],
+                firm[open_],
+                r_stage[open_],
+                r_bloc[open_],
+                0,
+                k,
+                circles.subset(open_),
+            )
+            new[mine] = np.where(got >= 0, open_[np.maximum(got, 0)], -1)
     u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2], plan=False)
     col, ok, blocked_col = _choose(u2, pb2, drawn[3])
     b_att, b_col = np.nonzero(blocked_col >= 0)
@@ -694,9 +715,15 @@ def step(model) -> None:
     mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (fail_draw < p.unfunded_failure)]
     j_ib, j_tb = inv.bloc[j_inv], r_bloc[j_round]
     j_foreign = j_ib != j_tb
-    f.foreign_backer[firm[j_round[j_foreign]]] = j_ib[j_foreign]
+    # A backer from the firm's own region (a UK fund in an EU firm) was a domestic one in the calibration: it
+    # makes no foreign backer and carries no technology abroad (sim/split.py); the deal is still recorded.
+    j_abroad = j_foreign
+    if split.is_split(model):
+        region = split.regions(model)
+        j_abroad = region[j_ib] != region[j_tb]
+    f.foreign_backer[firm[j_round[j_abroad]]] = j_ib[j_abroad]
     flow = np.zeros((nb, nb))
-    np.add.at(flow, (j_ib[j_foreign], j_tb[j_foreign]), paid[j_foreign])
+    np.add.at(flow, (j_ib[j_abroad], j_tb[j_abroad]), paid[j_abroad])
     s.influence += flow / 1000.0 * p.tech_transfer
 
     # Blocked attempts (foreign by construction), for the deals table: first searches and redirected ones.

@@ -206,6 +206,8 @@ def setup(model) -> None:
         cells=(inst.country[:, None] * nb + np.arange(nb)).ravel(),
     )
     people.sit_cells = (people.situation[:, None] * nb + np.arange(nb)).ravel()
+    people.bloc_cells = (inst.bloc[:, None] * nb + np.arange(nb)).ravel()
+    people.firm_cells = (model.firms.country[:, None] * nb + np.arange(nb)).ravel()
     people.talent = np.zeros(nb)
     model.people = people
     by_origin = researchers.sum(axis=0)
@@ -234,6 +236,17 @@ def _last(a: np.ndarray) -> np.ndarray:
     return out
 
 
+def _rows(values: np.ndarray, k: int) -> np.ndarray:
+    """[row, k] each row's value repeated over k columns: the same numbers as `values[:, None]` broadcast, but
+    contiguous, so an operation with an [row, k] array runs one long loop instead of one 3-long loop a row."""
+    return np.repeat(values, k).reshape(len(values), k)
+
+
+def _spread(table: np.ndarray, cells: np.ndarray, rows: int) -> np.ndarray:
+    """[row, k] the small table's cell of each row (`cells`, flat), by one gather: `table[group[:, None], ...]`."""
+    return np.take(table.ravel(), cells).reshape(rows, -1)
+
+
 def _blocks(model):
     """(bloc, first row, end row) of each bloc's block of institution rows (institutions are laid out bloc by
     bloc): per-bloc values then apply to a slice, with no [institution, ...] gather by bloc."""
@@ -247,13 +260,13 @@ def _pull(model, by_origin, total=None) -> np.ndarray:
     for b, lo, hi in _blocks(model):
         linked[lo:hi, b] = 0.0
     total = _last(by_origin) if total is None else total
-    return linked / np.maximum(total, 1e-12)[:, None]
+    return linked / _rows(np.maximum(total, 1e-12), linked.shape[1])
 
 
 def _country_mean(model, pull, total) -> np.ndarray:
     """[country, bloc] mean of `pull` over the country's institutions, weighted by their researchers `total`."""
     inst, nb, nc = model.inst, model.n_blocs, len(model.countries)
-    num = np.bincount(model.people.cells, weights=(pull * total[:, None]).ravel(), minlength=nc * nb)
+    num = np.bincount(model.people.cells, weights=(pull * _rows(total, nb)).ravel(), minlength=nc * nb)
     return num.reshape(nc, nb) / np.maximum(np.bincount(inst.country, weights=total, minlength=nc), 1e-12)[:, None]
 
 
@@ -271,7 +284,7 @@ def _gain(model, by_origin, total=None) -> np.ndarray:
     out = np.empty((ni + len(model.firms), model.n_blocs))
     out[:ni] = (1 + p.people_weight * pull) / base - 1
     country = _country_mean(model, pull, total)
-    np.take((1 + p.people_weight * country) / base_country - 1, model.firms.country, axis=0, out=out[ni:])
+    np.take(((1 + p.people_weight * country) / base_country - 1).ravel(), pe.firm_cells, out=out[ni:].reshape(-1))
     return out
 
 
@@ -388,7 +401,7 @@ def step(model) -> None:
     alumni_in = np.zeros((nb, nb, nb))  # [origin, destination bloc, bloc left] movers' ties to where they were
     moves = np.zeros((nb, nb))
     for (mass, stage), (stay, move) in zip(deciding, tables):
-        m[stage] += mass * np.take(stay, pe.situation, axis=0)  # rows by np.take: faster than stay[rows]
+        m[stage] += mass * _spread(stay, pe.sit_cells, len(mass))  # stay[pe.situation]
         # Who leaves for where depends only on the situation and origin: sum the deciding by those first.
         n_sit = len(move)
         by_sit = np.bincount(pe.sit_cells, weights=mass.ravel(), minlength=n_sit * nb).reshape(n_sit, nb)
@@ -405,23 +418,21 @@ def step(model) -> None:
     moves += study * (1 - np.eye(nb))
     # Newcomers to a bloc spread over its institutions by capacity, the country's pull for their origin and
     # the people of their origin already there (students staying at home by capacity alone).
-    origin_share = by_origin / np.maximum(before, 1e-12)[:, None]
-    w = inst.capacity[:, None] * pe.newcomer_pull * (1 + p.network_pull * origin_share)
+    origin_share = by_origin / _rows(np.maximum(before, 1e-12), nb)
+    w = _rows(inst.capacity, nb) * pe.newcomer_pull * (1 + p.network_pull * origin_share)
     for b, lo, hi in blocks:
         w[lo:hi, b] = inst.capacity[lo:hi]
     # [inst, origin]: its share of its bloc's newcomers of each origin
-    alloc = np.empty_like(w)
-    for (_, lo, hi), bloc_w in zip(blocks, np.maximum(_by_bloc(w, starts), 1e-300)):
-        np.divide(w[lo:hi], bloc_w, out=alloc[lo:hi])
+    alloc = w / _spread(np.maximum(_by_bloc(w, starts), 1e-300), pe.bloc_cells, len(w))
     by_stage = arrive.transpose(1, 2, 0)  # [stage, destination, origin]
-    for b, lo, hi in blocks:
-        m[:, lo:hi, :] += alloc[None, lo:hi, :] * by_stage[:, b, None, :]
+    for stage, cohort in enumerate(m):  # cohort[i] += alloc[i] * by_stage[stage, bloc of i]
+        cohort += alloc * _spread(by_stage[stage], pe.bloc_cells, len(w))
     # Alumni: ties carried from the bloc left (not one's origin: those ties are the diaspora's), fading.
     carried = alumni_in * (1 - np.eye(nb))[:, None, :]  # [origin, destination, bloc left], origin's own dropped
     by_origin = m.sum(axis=0)
     total = _last(by_origin)
-    pe.alumni *= (1 - p.alumni_decay) * np.minimum(total / np.maximum(before, 1e-12), 1.0)[:, None]
-    pe.alumni += _alumni_arrivals(alloc, carried, blocks)
+    pe.alumni *= _rows((1 - p.alumni_decay) * np.minimum(total / np.maximum(before, 1e-12), 1.0), nb)
+    pe.alumni += _alumni_arrivals(alloc, carried, pe.bloc_cells)
     model.flows.moves = moves
     model.flows.people_gain = _gain(model, by_origin, total)
     # Talent (capability's research capacity reads it): the share of its researchers a bloc has gained or lost
@@ -434,13 +445,11 @@ def step(model) -> None:
     model.bloc_state.talent_inflow = p.talent_weight * pe.talent
 
 
-def _alumni_arrivals(alloc, carried, blocks) -> np.ndarray:
+def _alumni_arrivals(alloc, carried, bloc_cells) -> np.ndarray:
     """[inst, bloc left] alumni each institution gains: its share of its bloc's newcomers of each origin times
     the ties they carry (summed over origins in order, as one product-sum per institution and bloc left)."""
-    out = np.empty_like(alloc)
-    for b, lo, hi in blocks:
-        part = out[lo:hi]
-        np.multiply(alloc[lo:hi, :1], carried[0, b], out=part)
-        for o in range(1, len(carried)):
-            part += alloc[lo:hi, o : o + 1] * carried[o, b]
+    n, nb = alloc.shape
+    out = _rows(alloc[:, 0], nb) * _spread(carried[0], bloc_cells, n)
+    for o in range(1, len(carried)):
+        out += _rows(alloc[:, o], nb) * _spread(carried[o], bloc_cells, n)
     return out

@@ -179,7 +179,12 @@ DIRECTIONS = [
                 # team cap); draws keyed to investor and attempt (investment.py). 8/8 on the s8-diversion branch,
                 # 5/8 after the field-fit merge (lumpy late deals against a diverted flow near zero: idle capital
                 # and home fallbacks), 7/8 in session 9 after merging open weights (seed 1 -0.05 bn, others
-                # +0.13 to +2.52 bn; classroom 6/8; docs/CALIBRATION.md, "Session 9: diversion")
+                # +0.13 to +2.52 bn; classroom 6/8; docs/CALIBRATION.md, "Session 9: diversion"). 8/8 since the
+                # redirect searches only the markets the tightened rule does not cover (+0.11 to +2.53 bn;
+                # classroom still 6/8; "Session 10: diversion, second pass"). Session 11, 20 seeds: classroom
+                # 16/20, the US gains in 18/20 seeds in 2025-27 (funds redirected while their capital was raised
+                # under the old rule) and is noise of lumpy deals around 0 in 2028-30 (mean -0.10 EUR bn), where
+                # seeds 1 and 5 lose one or two late deals ("Session 11: guards on 20 seeds")
                 lambda b, p: _years(p, "capital_CN_to_US", 2025, 2030) > _years(b, "capital_CN_to_US", 2025, 2030),
             ),
         ],
