@@ -71,7 +71,9 @@ class CountrySpec:
     institutions: int = spec(100, lo=0, hi=1_000_000, source="assumption: order of magnitude of AI-active institutions")
     firms: int = spec(100, lo=0, hi=1_000_000, source="assumption")
     investors: int = spec(20, lo=0, hi=1_000_000, source="assumption")
-    research_weight: float = spec(1.0, lo=0, hi=100, source="assumption: relative output per institution")
+    research_weight: float = spec(
+        1.0, lo=0.01, hi=100, source="assumption: relative output per institution (> 0: sizes are relative to it)"
+    )
     # Multiplier on the rate at which this country's researchers start ties with each bloc.
     affinity: dict[str, float] = spec(
         factory=dict,
@@ -102,7 +104,12 @@ class BlocSpec:
     security_concern: float = spec(0.3, lo=0, hi=1, source="assumption")
     openness: float = spec(0.7, lo=0, hi=1, source="assumption")
     values: float = spec(0.5, lo=0, hi=1, source="assumption: position on a rights-vs-state-control axis")
-    paper_rate: float = spec(2.4, lo=0, hi=100, source="calibrated to C4, C5: mean papers per institution and quarter")
+    paper_rate: float = spec(
+        2.4,
+        lo=0.01,
+        hi=100,
+        source="calibrated to C4, C5: mean papers per institution and quarter (> 0: sizes are relative to it)",
+    )
     capability: float = spec(0.5, lo=0, hi=100, source="assumption: 2017 frontier capability, US = 1")
     rd_growth: float = spec(0.08, lo=-0.5, hi=1, source="assumption: yearly knowledge growth with full compute")
     chip_supply_share: float = spec(0.0, lo=0, hi=1, source="G1: US firms supply most advanced AI chips")
