@@ -29,7 +29,9 @@ def _set(obj, path, value):
     for k in head:
         obj = obj[k] if isinstance(obj, dict) else getattr(obj, k)
     old = obj[last] if isinstance(obj, dict) else getattr(obj, last)
-    if isinstance(old, list):
+    if isinstance(old, bool):
+        value = str(value).lower() in ("1", "true", "yes")
+    elif isinstance(old, list):
         value = [float(x) for x in str(value).split("/")]
     elif isinstance(old, (int, float)) and not isinstance(old, bool):
         value = type(old)(float(value))

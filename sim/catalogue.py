@@ -81,10 +81,12 @@ class CountrySpec:
         hi=1000,
         source=(
             "calibrated: EU countries to CN on C6 (UK ~47%, DE ~12% of EU-CN papers); US-CN both ways on C14"
-            " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN ~3x UK-US; 4.5 refits it"
-            " with the session-8 spun-up start, docs/CALIBRATION.md). Between the EU and the UK, read only when the"
-            " UK is a bloc (uk_own_bloc): each EU country to the UK half its US affinity (assumption: a continental"
-            " researcher seeks UK partners about half as often as US ones), the UK to the EU 10, calibrated so that"
+            " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN nearly 3x UK-US in 2017;"
+            " 9 with the first-draw start, the default; 4.5 refits it with the session-11 mature start,"
+            " docs/CALIBRATION.md)."
+            " Between the EU and the UK, read only when the UK is a bloc (uk_own_bloc): each EU country to the UK"
+            " half its US affinity (assumption: a continental researcher seeks UK partners about half as often as"
+            " US ones), the UK to the EU 10 (6 with the session-11 mature start), calibrated so that"
             " UK-EU papers are about 1.5x UK-US in 2017-22 (assumption from all-field counts: Royal Society 2016,"
             " 'more than half of the UK's collaborative papers are with EU partners'; Elsevier/THE 2017, 2011-16:"
             " ~273k papers with the UK's top EU partners against ~150k with the US)"

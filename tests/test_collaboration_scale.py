@@ -34,9 +34,13 @@ def _pairs(model, blocs: tuple[str, str]) -> set[tuple[int, int, int]]:
 
 def test_the_young_lanes_with_china_start_from_their_first_draw_and_the_transatlantic_lane_is_spun_up():
     """Europe-China ties were still building up in 2017 (C2, C13), the transatlantic ones were not: the spin-up
-    changes the US-EU stock and leaves the young lanes' first draw as it was (docs/CALIBRATION.md, session 8)."""
+    changes the US-EU stock and, with `young_on_mature` off, leaves the young lanes' first draw as it was
+    (docs/CALIBRATION.md, session 8)."""
+    old_rule = "params.collaboration.young_on_mature=false"
     first = build_model(compose_config(["scale.factor=0.1", "seed=0", "params.collaboration.spinup_quarters=0"]))
-    spun = build_model(compose_config(["scale.factor=0.1", "seed=0", "params.collaboration.spinup_quarters=40"]))
+    spun = build_model(
+        compose_config(["scale.factor=0.1", "seed=0", "params.collaboration.spinup_quarters=40", old_rule])
+    )
     assert _pairs(spun, ("EU", "CN")) == _pairs(first, ("EU", "CN"))
     assert _pairs(spun, ("US", "CN")) == _pairs(first, ("US", "CN"))
     assert _pairs(spun, ("EU", "US")) != _pairs(first, ("EU", "US"))
@@ -44,6 +48,34 @@ def test_the_young_lanes_with_china_start_from_their_first_draw_and_the_transatl
         spun.network.ties.b, minlength=len(spun.network.authors)
     )
     assert (degree == spun.network.ties.degree_all).all()  # the restored young ties are counted
+
+
+def test_the_young_lanes_are_drawn_on_the_spun_up_network_onto_its_well_connected_authors():
+    """With a mature start the young lanes' 2017 stock is the first draw's formation (the same quarters, no tie
+    history) made on the spun-up network: about as many ties, but on European and US partners that already hold
+    more transatlantic ties, as ties formed in the years before 2017 would be (docs/CALIBRATION.md, session 11)."""
+
+    def young_stock(rule: str):
+        model = build_model(
+            compose_config(
+                [
+                    "scale.factor=0.1",
+                    "seed=0",
+                    "params.collaboration.spinup_quarters=40",
+                    f"params.collaboration.young_on_mature={rule}",
+                ]
+            )
+        )
+        ties, bloc, cn = model.network.ties, model.network.authors.bloc, model.blocs.index("CN")
+        sel = (bloc[ties.a] == cn) ^ (bloc[ties.b] == cn)
+        western = np.where(bloc[ties.a[sel]] == cn, ties.b[sel], ties.a[sel])
+        transatlantic = ties.degree_all - ties.degree.reshape(-1, model.n_blocs)[:, cn]
+        return int(sel.sum()), float(transatlantic[western].mean())
+
+    n_first, deg_first = young_stock("false")
+    n_mature, deg_mature = young_stock("true")
+    assert 0.8 * n_first < n_mature < 1.25 * n_first
+    assert deg_mature > 1.2 * deg_first
 
 
 def test_a_ties_strength_fades_back_towards_a_fresh_ties_unless_renewed():
