@@ -28,7 +28,9 @@ def test_a_full_author_writes_at_its_bound_and_a_tie_between_others_keeps_its_ra
     assert written[0] == np.float64(1.0)  # at its bound, not beyond
     assert out[3] == 0.5
     assert model.network.authors.full.tolist() == [True, False, False, False]
-    assert np.allclose(model.network.authors.lost, lam - out)  # what its partners' researchers still want to write
+    au = model.network.authors
+    assert au.bound_ties.tolist() == [0, 1, 2]  # the full author's ties: the only ones the bound can cut
+    assert np.allclose(au.lost, (lam - out)[au.bound_ties])  # what its partners' researchers still want to write
 
 
 def test_time_a_fuller_partner_cannot_take_goes_to_the_ties_the_author_can_serve():
@@ -51,6 +53,7 @@ def test_lost_papers_are_written_by_the_partner_with_a_next_best_author_with_tim
         bloc=np.array([0, 1, 0, 0]),
         used=np.array([1.0, 0.1, 0.2, 1.0]),
         lost=np.array([40.0]),
+        bound_ties=np.array([0]),
     )
     model = SimpleNamespace(network=SimpleNamespace(authors=au))
     buckets = Buckets(au.bloc, 2)

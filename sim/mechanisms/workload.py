@@ -51,7 +51,8 @@ def bound_papers(model, a, b, lam, cap) -> np.ndarray:
     """Scale each tie's expected papers so that neither end writes beyond its bound (in place where it binds).
 
     Keeps for `redirect`: `authors.used` (each author's workload after the bound), `authors.full` (workload
-    before it >= 1) and `authors.lost` (each tie's papers the bound takes; None where nothing binds)."""
+    before it >= 1), `authors.bound_ties` (the ties of full authors, the only ones the bound can cut) and
+    `authors.lost` (their papers the bound takes); `lost` is None where nothing binds."""
     au, bound = model.network.authors, max_load(model.params.collaboration)
     au.lost = au.full = None
     if not np.isfinite(bound):
@@ -60,14 +61,25 @@ def bound_papers(model, a, b, lam, cap) -> np.ndarray:
     au.full = work >= 1.0
     if not au.full.any():
         return lam
+    # Only ties with a full end change (a few thousand of tens of thousands): work on those, and correct the
+    # authors' workloads by what the bound takes from them.
+    ties = np.flatnonzero(au.full[a] | au.full[b])
+    ta, tb, tl = a[ties], b[ties], lam[ties]
+    per_unit = 1.0 / np.maximum(cap * bound, 1e-300)
     scale = 1.0 / np.maximum(work, 1.0)  # [author] share of its ties' demand it can write
-    scale = np.minimum(scale[a], scale[b])
+    scale = np.minimum(scale[ta], scale[tb])
+
+    def used():  # [author] workload after the bound
+        cut = tl * (1.0 - scale)
+        n = len(cap)
+        return work - (np.bincount(ta, weights=cut, minlength=n) + np.bincount(tb, weights=cut, minlength=n)) * per_unit
+
     for _ in range(SERVE_ROUNDS):
-        spare = 1.0 / np.maximum(load(a, b, lam * scale, cap, bound), 1e-300)  # > 1: time left unused
-        np.minimum(scale * np.minimum(spare[a], spare[b]), 1.0, out=scale)
-    au.lost = lam * (1.0 - scale)
-    lam *= scale
-    au.used = load(a, b, lam, cap, bound)
+        spare = 1.0 / np.maximum(used(), 1e-300)  # > 1: time left unused
+        np.minimum(scale * np.minimum(spare[ta], spare[tb]), 1.0, out=scale)
+    au.used = used()
+    au.bound_ties, au.lost = ties, tl * (1.0 - scale)
+    lam[ties] = tl * scale
     return lam
 
 
@@ -85,7 +97,7 @@ def redirect(model, rng, a, b, field, weight, buckets, n_fields):
     empty = np.zeros(0, np.int64)
     if au.lost is None:
         return empty, empty, empty
-    events = poisson_events(rng, au.lost)
+    events = au.bound_ties[poisson_events(rng, au.lost)]
     if not len(events):
         return empty, empty, empty
     ea, eb = a[events], b[events]
