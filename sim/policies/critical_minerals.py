@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
-from .family import Column, bloc_indices, pair_slider
+from .family import Column, pair_slider, set_pairs
 
 FAMILY = "critical_minerals"
 GROUP = "Critical-mineral export controls (towards partner)"
@@ -35,7 +35,4 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    for i in bloc_indices(m.issuer, blocs, f"{key}.issuer"):
-        for j in bloc_indices(m.target, blocs, f"{key}.target", exclude=i):
-            if m.stringency is not None:
-                levers.minerals[i, j] = m.stringency
+    set_pairs(levers, blocs, key, ("issuer", m.issuer), ("target", m.target), {"minerals": m.stringency})

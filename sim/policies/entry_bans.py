@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
-from .family import bloc_indices
+from .family import set_pairs
 
 FAMILY = "entry_bans"
 ARRAYS = {"entry_ban": "pair"}  # [bloc barring entry, bloc the travellers come from] share barred 0-1
@@ -26,7 +26,4 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
-        for j in bloc_indices(m.partner, blocs, f"{key}.partner", exclude=i):
-            if m.stringency is not None:
-                levers.entry_ban[i, j] = m.stringency
+    set_pairs(levers, blocs, key, ("bloc", m.bloc), ("partner", m.partner), {"entry_ban": m.stringency})

@@ -32,6 +32,21 @@ def bloc_indices(code: str, blocs: list[str], key: str, exclude: int | None = No
     return [blocs.index(code)]
 
 
+def set_pairs(
+    levers, blocs: list[str], key: str, acting: tuple[str, str], partner: tuple[str, str], values: dict
+) -> None:
+    """Set [bloc, partner] lever arrays for every pair a measure names.
+
+    `acting` and `partner` are (measure field name, bloc code or "all"); `values` maps a lever array's
+    name to the measure's value, and None (the measure leaves that lever alone) sets nothing.
+    """
+    for i in bloc_indices(acting[1], blocs, f"{key}.{acting[0]}"):
+        for j in bloc_indices(partner[1], blocs, f"{key}.{partner[0]}", exclude=i):
+            for name, value in values.items():
+                if value is not None:
+                    getattr(levers, name)[i, j] = value
+
+
 @dataclass(frozen=True)
 class Slider:
     """One slider of the app's lever panel: the acting bloc sets `field` of a measure towards the partner.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
-from .family import Column, bloc_indices, own_slider, pair_slider
+from .family import Column, bloc_indices, own_slider, pair_slider, set_pairs
 
 FAMILY = "investment_screening"
 GROUP = "Investment screening (with partner)"
@@ -46,8 +46,5 @@ def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
     for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
         if m.threshold_eur_m is not None:
             levers.threshold_eur_m[i] = m.threshold_eur_m
-        for j in bloc_indices(m.partner, blocs, f"{key}.partner", exclude=i):
-            if m.inbound is not None:
-                levers.inbound[i, j] = m.inbound
-            if m.outbound is not None:
-                levers.outbound[i, j] = m.outbound
+    values = {"inbound": m.inbound, "outbound": m.outbound}
+    set_pairs(levers, blocs, key, ("bloc", m.bloc), ("partner", m.partner), values)

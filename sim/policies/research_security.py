@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import spec
-from .family import Column, bloc_indices, pair_slider
+from .family import Column, pair_slider, set_pairs
 
 FAMILY = "research_security"
 LEVERS = ("screening", "ban_military", "ban_security", "personnel", "mobility")
@@ -47,9 +47,5 @@ class Measure:
 
 
 def apply(levers, m: Measure, blocs: list[str], key: str) -> None:
-    for i in bloc_indices(m.bloc, blocs, f"{key}.bloc"):
-        for j in bloc_indices(m.partner, blocs, f"{key}.partner", exclude=i):
-            for name in LEVERS:
-                value = getattr(m, name)
-                if value is not None:
-                    getattr(levers, name)[i, j] = value
+    values = {name: getattr(m, name) for name in LEVERS}
+    set_pairs(levers, blocs, key, ("bloc", m.bloc), ("partner", m.partner), values)
