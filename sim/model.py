@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import mesa
 import numpy as np
 
@@ -59,6 +61,10 @@ class EntangleModel(mesa.Model):
         self.levers = Levers(self.n_blocs)
         self.bloc_state = BlocState()
         self.injected: list[tuple[str, str, object]] = []  # measures added while running (app, events)
+        # Called before each mechanism of a step (None: not at all). The app's background seed runs wait
+        # there while the room acts (sim/app/bands.py), so a click never shares the interpreter with the
+        # rest of a background quarter, only with one mechanism's.
+        self.pause_point: Callable[[], None] | None = None
 
         self.inst, self.firms, self.investors, self.countries = population.build(
             self.rng, self.bloc_specs, scale, self.params.population, self.streams.fields
@@ -119,6 +125,8 @@ class EntangleModel(mesa.Model):
         if self.quarter > self.scenario.start:
             self._apply_due()
         for mechanism in STEP_ORDER:
+            if self.pause_point is not None:
+                self.pause_point()
             mechanism.step(self)
         for prog in self.levers.programmes.values():
             prog.quarters_left -= 1

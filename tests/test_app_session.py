@@ -418,3 +418,23 @@ def test_a_screens_step_pauses_the_seed_bands_background_runs_and_a_background_r
     stop.set()  # the background run steps one quarter and stops
     assert bands.run_rows("baseline", None, 0, "classroom", stop) is None
     assert bands._quiet_until == 0.0  # it did not pause the other background runs
+
+
+def test_a_background_run_can_pause_before_every_mechanism_of_its_quarter(monkeypatch):
+    """A room's click that lands while a seed-band run is mid-quarter waits for one mechanism at most:
+    the run looks at the room's pause before each mechanism, not only between quarters."""
+    import threading
+
+    from sim.app import bands
+    from sim.mechanisms import STEP_ORDER
+
+    stop, calls = threading.Event(), []
+
+    def pause_check(st):
+        calls.append(st)
+        if len(calls) == len(STEP_ORDER):
+            stop.set()  # before the quarter's last mechanism: the run ends after this quarter
+
+    monkeypatch.setattr(bands, "_wait_for_quiet", pause_check)
+    assert bands.run_rows("baseline", None, 0, "classroom", stop) is None
+    assert len(calls) == len(STEP_ORDER) > 3 and all(c is stop for c in calls)

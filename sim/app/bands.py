@@ -39,7 +39,7 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def hush(seconds: float = QUIET) -> None:
-    """The room acted (a click, a played step): background runs pause at their next quarter for a moment.
+    """The room acted (a click, a played step): background runs pause at their next mechanism for a moment.
 
     They share the server's interpreter lock; without the pause a step's redraw waits for theirs."""
     global _quiet_until
@@ -87,8 +87,10 @@ def run_rows(scenario: str | None, text: str | None, seed: int, scale: str, stop
     try:
         s = Session(path or scenario, seed, scale, uploaded=path is not None)
         s.hushes_bands = False  # a background run must not pause the background runs
+        # it pauses between mechanisms, not only between quarters: a click that lands mid-quarter shares
+        # the interpreter with one mechanism's work at most
+        s.model.pause_point = lambda: _wait_for_quiet(stop)
         while True:
-            _wait_for_quiet(stop)
             if not s.step():
                 break
             if stop is not None and stop.is_set():

@@ -203,14 +203,24 @@ def team_states(room: Room) -> tuple:
 
 @solara.component
 def Teams(states: tuple):  # re-renders only when a team joins, commits or drafts again
-    with solara.Row(classes=["entangle-room-teams"], style={"flex-wrap": "wrap"}):
-        for bloc, team, committed in states:
-            if team is None:
-                text, cls = f"{bloc}: no team (follows the rules)", "free"
-            else:
-                state = "committed" if committed else "deciding"
-                text, cls = f"{bloc}: {team} · {state}", state
-            solara.Text(text, classes=["entangle-room-team", f"team-{bloc}", f"team-{cls}"])
+    # One HTML widget for the whole row: a step that flips every team back to "deciding" is one
+    # websocket message a screen, not one per team.
+    spans = []
+    for bloc, team, committed in states:
+        if team is None:
+            text, cls = f"{bloc}: no team (follows the rules)", "free"
+        else:
+            text, cls = (
+                f"{bloc}: {team} · {'committed' if committed else 'deciding'}",
+                "committed" if committed else "deciding",
+            )
+        spans.append(f"<span class='entangle-room-team team-{bloc} team-{cls}'>{html.escape(text)}</span>")
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML="".join(spans),
+        classes=["entangle-room-teams"],
+        style="display: flex; flex-wrap: wrap; row-gap: 4px",
+    )
 
 
 @solara.component
