@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from sim.mechanisms import collaboration, workload
+from sim.mechanisms.sampling import Buckets
 from tests.conftest import run
 
 
@@ -15,7 +16,7 @@ def _model(share):
     return SimpleNamespace(params=SimpleNamespace(collaboration=p), network=SimpleNamespace(authors=SimpleNamespace()))
 
 
-def test_a_full_author_writes_at_its_bound_and_its_partners_lose_only_their_ties_with_it():
+def test_a_full_author_writes_at_its_bound_and_a_tie_between_others_keeps_its_rate():
     # Author 0 holds three ties (to 1, 2, 3) that would write 6 papers a quarter; its capacity 1 and a 0.5
     # share allow 1 paper abroad. The tie 2-3 (both ends with room) keeps its rate.
     a, b = np.array([0, 0, 0, 2]), np.array([1, 2, 3, 3])
@@ -27,14 +28,48 @@ def test_a_full_author_writes_at_its_bound_and_its_partners_lose_only_their_ties
     assert written[0] == np.float64(1.0)  # at its bound, not beyond
     assert out[3] == 0.5
     assert model.network.authors.full.tolist() == [True, False, False, False]
-    assert workload.open_authors(model).tolist() == [0.0, 1.0, 1.0, 1.0]  # no new ties next quarter
+    au = model.network.authors
+    assert au.bound_ties.tolist() == [0, 1, 2]  # the full author's ties: the only ones the bound can cut
+    assert np.allclose(au.lost, (lam - out)[au.bound_ties])  # what its partners' researchers still want to write
+
+
+def test_time_a_fuller_partner_cannot_take_goes_to_the_ties_the_author_can_serve():
+    # Author 0 (bound 1 paper) has ties to 1 and 2, each wanting 2 papers; author 1 is fuller (bound 0.25), so
+    # the tie 0-1 writes what 1 can. Proportional cuts alone would leave 0 writing 0.75; its spare time goes to
+    # its tie with 2, which nobody else limits.
+    a, b = np.array([0, 0]), np.array([1, 2])
+    lam = np.array([2.0, 2.0])
+    cap = np.array([1.0, 0.25, 100.0])
+    out = workload.bound_papers(_model(0.5), a, b, lam.copy(), cap)
+    assert out[0] == 0.25
+    assert 0.5 < out[1] <= 0.75  # more than its proportional cut (1/4 of 2), within 0's bound
+    assert out.sum() <= 1.0 + 1e-12
+
+
+def test_lost_papers_are_written_by_the_partner_with_a_next_best_author_with_time_to_spare():
+    # Bloc 0: author 0 (full), 2 (time to spare), 3 (full); bloc 1: author 1, 0's partner. 0's lost papers go
+    # to 1 with 2, never with the full 0 or 3.
+    au = SimpleNamespace(
+        bloc=np.array([0, 1, 0, 0]),
+        used=np.array([1.0, 0.1, 0.2, 1.0]),
+        lost=np.array([40.0]),
+        bound_ties=np.array([0]),
+    )
+    model = SimpleNamespace(network=SimpleNamespace(authors=au))
+    buckets = Buckets(au.bloc, 2)
+    rng = np.random.default_rng(0)
+    partner, coauthor, field = workload.redirect(
+        model, rng, np.array([0]), np.array([1]), np.array([0]), np.ones(4), buckets, 1
+    )
+    assert 20 < len(partner) < 60  # Poisson(40) papers, every one placed
+    assert set(partner.tolist()) == {1} and set(coauthor.tolist()) == {2} and set(field.tolist()) == {0}
 
 
 def test_a_share_of_one_is_no_bound():
     model = _model(1.0)
     lam = np.array([5.0])
     assert workload.bound_papers(model, np.array([0]), np.array([1]), lam, np.ones(2)) is lam
-    assert workload.open_authors(model) is None
+    assert model.network.authors.lost is None
 
 
 def test_in_a_run_no_institution_writes_beyond_its_share_abroad():

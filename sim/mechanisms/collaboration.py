@@ -114,11 +114,15 @@ class Params:
         hi=1,
         source=(
             "assumption: the largest share of an author's output its researchers can co-author with other blocs"
-            " (sim/mechanisms/workload.py); 1 = no bound, the default. 0.7 is the sourced value to switch on: the"
-            " most international European universities co-author about 0.6-0.8 of their papers abroad (CWTS Leiden"
-            " Ranking, PP(international collaboration), all fields), and here only other blocs count as abroad, so"
-            " 0.7 binds only the outliers. Off because at 0.7 C1 falls out of band at realistic scale and"
-            " uk_own_bloc loses a part (docs/CALIBRATION.md, Session 10: C6)"
+            " (sim/mechanisms/workload.py); 1 = no bound, the default: at 20 seeds 0.7 adds no part in band and"
+            " costs ~2 ms a quarter (docs/CALIBRATION.md, session 11: C6). 0.7: about the share of the most"
+            " international European"
+            " universities' papers with a foreign co-author (a recollection of CWTS Leiden Ranking PP(international"
+            " collaboration), not checked against the ranking's data); checked only at country level: 2.2 of 5.5"
+            " million European articles 2009-2018 had international co-authors, 40% (Kwiek 2020, Studies in Higher"
+            " Education; other European countries count as abroad there), a mean the most international exceed."
+            " Here only other blocs count as abroad, so 0.7 binds only the outliers (the median institution's"
+            " foreign papers are ~0.06 of its own)"
         ),
     )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
@@ -573,9 +577,6 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form", lanes=None) -> N
     rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
     if model.levers.entry_ban.any():  # and so do entry bans: effort still sent to a lane yields no visit there
         rate *= 1.0 - travel_cut(model).ravel()[au.lane_cell]
-    # Authors whose collaboration capacity was full last quarter start and accept no new ties (workload.py).
-    if (room := workload.open_authors(model)) is not None:
-        rate *= _per_lane(au, room)
     if lanes is not None:  # only these lanes form ties (the young lanes' draw at the start)
         rate *= lanes
     xl, jl = au.lane_author, au.lane_bloc
@@ -585,8 +586,6 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form", lanes=None) -> N
     if len(x) == 0:
         return
     w = partner_weight(model, reach)
-    if room is not None:
-        w = w * room
     # Partner choice by field fit (the gravity form of co-authorship, field by field): the initiator's
     # researchers in field f look for a partner among the world's researchers in f, so its effort on the lane
     # goes to f in proportion to its own share of work there times the partner bloc's share of the field's
@@ -812,7 +811,19 @@ def _write_papers(model, cap) -> None:
     runs = au.bloc_runs  # authors come in runs of one bloc
     fl.ties = np.zeros((nb, nb), np.int64)
     np.add.at(fl.ties, au.bloc[runs], np.add.reduceat(ties.degree.reshape(-1, nb), runs, axis=0))
-    x, y, field = x[wrote], y[wrote], ties.field[wrote]
+    x, y, field, key = x[wrote], y[wrote], ties.field[wrote], ties.key[wrote]
+    joint_a, joint_b, joint_lam = ties.a, ties.b, lam
+    if au.lost is not None:  # full authors' papers, written with next-best partners (workload.py)
+        sx, sy, sf = workload.redirect(
+            model, _rng(model, "redirect"), ties.a, ties.b, ties.field, partner_weight(model, au.reach), au.buckets, F
+        )
+        if len(sx):
+            n = len(au)
+            x, y, field = np.concatenate([x, sx]), np.concatenate([y, sy]), np.concatenate([field, sf])
+            papers = np.concatenate([papers, np.ones(len(sx))])
+            key = np.concatenate([key, np.minimum(sx, sy) * n + np.maximum(sx, sy)])
+            joint_a, joint_b = np.concatenate([ties.a, sx]), np.concatenate([ties.b, sy])
+            joint_lam = np.concatenate([lam, np.ones(len(sx))])
     bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
     pair = bx * nb + by
 
@@ -840,7 +851,7 @@ def _write_papers(model, cap) -> None:
     # Home output (single-bloc papers), per country, and its citation impact.
     home_mean = np.bincount(au.country, weights=cap, minlength=nc) * productivity
     # Papers between blocs of one split region (EU-UK) were home output in the calibration (sim/split.py).
-    home_mean = split.home_less_joint(model, home_mean, lam, ties.a, ties.b)
+    home_mean = split.home_less_joint(model, home_mean, joint_lam, joint_a, joint_b)
     home_country = rng.poisson(home_mean).astype(float)
     fl.home_country = home_country
     fl.home = np.bincount(model.country_bloc, weights=home_country, minlength=nb)
@@ -848,7 +859,7 @@ def _write_papers(model, cap) -> None:
         pool, 1e-9
     )
     if model.counts_institutions:  # only institution-level outputs read them; their draws are keyed, not rng's
-        _count_institutions(model, x, y, bx, by, papers, ties.key[wrote], cap)
+        _count_institutions(model, x, y, bx, by, papers, key, cap)
     fl.country_with = (
         np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
         + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)
