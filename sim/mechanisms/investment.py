@@ -296,7 +296,10 @@ class _Circles:
             group = round_group[self.point_round].astype(np.int16)
             order = np.argsort(group, kind="stable")
             circle = np.append(group[order] + self.place[order], np.inf)
-            lo = np.searchsorted(circle, np.arange(n_groups + 1))
+            # Each group's first place: the count of places in lower groups (a place is in [0, 1), so group g's
+            # entries are the ones in [g, g + 1)); what a binary search of the circle for each g finds.
+            lo = np.zeros(n_groups + 1, np.int64)
+            np.cumsum(np.bincount(group, minlength=n_groups)[:n_groups], out=lo[1:])
             self._layouts[name] = (self.point_round[order], circle, lo, _place_cells(circle, n_groups))
         return self._layouts[name]
 
@@ -504,18 +507,24 @@ def _choose(u, p_block, block_u):
     n, k = u.shape
     # Where the best candidate (the first of equal bests, as a stable sort ranks them) carries no screening
     # risk it is taken and nothing is tried before it: only the other attempts need their candidates ranked.
-    # Column by column (np.argmax along these short rows is slower): a later column wins only if greater.
-    top, best = u[:, 0].copy(), np.zeros(n, np.int64)
-    for c in range(1, k):
-        better = u[:, c] > top
-        np.copyto(best, c, where=better)
-        np.maximum(top, u[:, c], out=top)
+    top, best = _row_best(u)
     has = np.isfinite(top)
-    hard = np.flatnonzero(has & (p_block[np.arange(n), best] > 0))
+    hard = np.flatnonzero(has & (p_block.ravel()[np.arange(0, n * k, k) + best] > 0))
     blocked_col = np.full(u.shape, -1)
     if len(hard):
         best[hard], has[hard], blocked_col[hard] = _choose_ranked(u[hard], p_block[hard], block_u[hard])
     return best, has, blocked_col
+
+
+def _row_best(u):
+    """Each row's largest value and its column (the first of equal ones, as np.argmax finds it; no NaN here).
+    Column by column (np.argmax along these short rows is slower): a later column wins only if greater."""
+    top, best = u[:, 0].copy(), np.zeros(len(u), np.int64)
+    for c in range(1, u.shape[1]):
+        better = u[:, c] > top
+        np.copyto(best, c, where=better)
+        np.maximum(top, u[:, c], out=top)
+    return top, best
 
 
 def _choose_ranked(u, p_block, block_u):
@@ -558,9 +567,9 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     if p_plan is p_block:  # the plans are the rules in force: nothing was displaced by a tightened rule
         return none, none, none, none
     chosen, has, blocked_col, block_u = choice
-    best0 = np.argmax(planned_u, axis=1)
-    rows = np.arange(len(cand))
-    wanted = np.flatnonzero(np.isfinite(planned_u[rows, best0]) & (p_block[rows, best0] > p_plan[rows, best0]))
+    top0, best0 = _row_best(planned_u)
+    at0 = np.arange(0, planned_u.size, planned_u.shape[1]) + best0  # flat gathers: cheaper than [rows, best0]
+    wanted = np.flatnonzero(np.isfinite(top0) & (p_block.ravel()[at0] > p_plan.ravel()[at0]))
     best0 = best0[wanted]  # the few attempts whose plan a tightened rule made riskier go on
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
     tried = blocked_col[wanted] == best0[:, None]
