@@ -307,8 +307,9 @@ class _Circles:
 def _place_cells(circle: np.ndarray, n_groups: int) -> tuple[int, np.ndarray]:
     """`_next_place`'s table: cells per unit of the circles and each cell's first entry.
 
-    About one entry a cell (a power of two per unit of the circles, so the cells' bounds are exact)."""
-    cells = 1 << min(max(int(len(circle) / max(n_groups, 1)).bit_length() - 1, 0), 16)
+    About a quarter of an entry a cell (a power of two per unit of the circles, so the cells' bounds are exact):
+    fewer steps than one a cell, for a table still small beside the circle."""
+    cells = 1 << min(max(int(len(circle) / max(n_groups, 1)).bit_length() + 1, 0), 16)
     cell_of = (circle[:-1] * cells).astype(np.int64)
     first = np.zeros(n_groups * cells + 1, np.int64)
     np.cumsum(np.bincount(cell_of, minlength=n_groups * cells)[: n_groups * cells], out=first[1:])
