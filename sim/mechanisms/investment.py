@@ -369,23 +369,27 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
             continue
         if name == "home":
             table = (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage)
-            row_group, group_of, round_group = itype * nb + ibloc, ibloc[:, None] * n_stage, r_home * n_stage + r_stage
+            row_group, group_of, round_group = itype * nb + ibloc, ibloc * n_stage, r_home * n_stage + r_stage
         else:
             table, row_group, group_of, round_group = prefs * (s_count > 0), itype, 0, r_stage
         cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0)  # rows by np.take: a fancy row index is slower
-        total = cdf[:, -1:]
-        u = stage_u[:, cols] * total
+        total = cdf[:, -1]
+        # Laid out [candidate, attempt]: a per-attempt value is then a row, and each operation one loop over the
+        # attempts per candidate column, not a k-long loop per attempt (numpy's cost of an [attempt, k] array
+        # against an [attempt, 1] column). The same operations on the same numbers, element by element.
+        u = np.multiply(stage_u[:, cols].T, total, out=np.empty((k, len(total))))
         stage = np.zeros(u.shape, np.int8)  # a byte a count: the adds below cost less than on int64
         for s in range(n_stage - 1):  # stages whose cumulative weight u reaches (at most the last stage)
-            stage += u >= cdf[:, s : s + 1]
+            stage += u >= cdf[:, s]
         g = group_of + stage
         # Group g's circle is [g, g + 1): its rounds' places, sorted; a pick takes the next place (wrapping).
         round_at, circle, lo, cell_table = circles.layout(name, round_group, n_groups)
-        nxt = _next_place(circle, (g + round_u[:, cols]).ravel(), cell_table).reshape(g.shape)
+        query = np.add(g, round_u[:, cols].T, out=np.empty(g.shape))
+        nxt = _next_place(circle, query.ravel(), cell_table).reshape(g.shape)
         start, end = lo[g], lo[g + 1]
         nxt = np.where(nxt < end, nxt, start)
         pick = np.where(end > start, round_at[np.minimum(nxt, len(round_at) - 1)], -1)
-        out[:, cols] = np.where(total > 0, pick, -1)
+        out[:, cols] = np.where(total > 0, pick, -1).T
     return out
 
 
@@ -407,8 +411,8 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     tk = ticket[np.maximum(cand, 0)]
     # too small a deal isn't worth it
     fits = (cand >= 0) & (tk >= (mk.tickets[inv.type[attempt_inv], 0] * inv.target_capital[attempt_inv])[:, None])
-    row, col = np.nonzero(fits)
-    flat = row * k + col
+    flat = np.flatnonzero(fits)  # cheaper than np.nonzero's (row, column) pairs of a 2-d array
+    row = flat // k
     a, c, tk = attempt_inv[row], cand.ravel()[flat], tk.ravel()[flat]
     ib, tb, it = inv.bloc[a], r_bloc[c], inv.type[a]
     local = inv.deal_flow[a]
