@@ -572,9 +572,9 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     if p_plan is p_block:  # the plans are the rules in force: nothing was displaced by a tightened rule
         return none, none, none, none
     chosen, has, blocked_col, block_u = choice
-    top0, best0 = _row_best(planned_u)
+    best0 = np.argmax(planned_u, axis=1)
     at0 = np.arange(0, planned_u.size, planned_u.shape[1]) + best0  # flat gathers: cheaper than [rows, best0]
-    wanted = np.flatnonzero(np.isfinite(top0) & (p_block.ravel()[at0] > p_plan.ravel()[at0]))
+    wanted = np.flatnonzero(np.isfinite(planned_u.ravel()[at0]) & (p_block.ravel()[at0] > p_plan.ravel()[at0]))
     best0 = best0[wanted]  # the few attempts whose plan a tightened rule made riskier go on
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
     tried = blocked_col[wanted] == best0[:, None]
