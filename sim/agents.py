@@ -71,6 +71,17 @@ class RowAgent(mesa.Agent):
         return self.model.countries[self.arrays.country[self.row]]
 
 
+def release_agents(model) -> None:
+    """Let a finished model's agents go (`EntangleModel.release`): on Mesa 3.3 by emptying its registries,
+    weak-keyed sets first, so no removal callback runs per agent; on any other Mesa by its own removal."""
+    if not _BULK_REGISTRATION:
+        model.remove_all_agents()
+        return
+    for agent_set in (model._all_agents, *model._agents_by_type.values()):
+        agent_set._agents.data.clear()
+    model._agents.clear()
+
+
 def _add_all(agent_set: mesa.agent.AgentSet, agents: list) -> None:
     """`agent_set.add(a)` for each agent, in order: its weak-keyed dict's entries made in one C-level pass."""
     store = agent_set._agents  # a WeakKeyDictionary: entries are weak references with its removal callback

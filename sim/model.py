@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from . import periods, population
-from .agents import Bloc, Firm, Institution, Investor
+from .agents import Bloc, Firm, Institution, Investor, release_agents
 from .catalogue import FIELDS
 from .config import ParamsConfig
 from .levers import Levers
@@ -159,6 +159,4 @@ class EntangleModel(mesa.Model):
         ids = getattr(mesa.Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
-        for agent_set in (self._all_agents, *self._agents_by_type.values()):
-            agent_set._agents.data.clear()
-        self._agents.clear()
+        release_agents(self)

@@ -2,7 +2,7 @@
 
 import mesa
 import pytest
-from conftest import run
+from conftest import _run, fast, run
 
 import sim.agents
 from sim.agents import Bloc, Firm, Institution, Investor
@@ -72,11 +72,14 @@ def test_rows_added_in_bulk_are_registered_as_mesa_registers_them_one_by_one(fas
     assert len(bulk_model.agents) == len(mesa_model.agents) - 1
 
 
-def test_a_released_model_lets_its_agents_go_and_keeps_its_tables():
+@pytest.mark.parametrize("fast_path", [True, False], ids=["mesa-3.3-registries", "other-mesa-fallback"])
+def test_a_released_model_lets_its_agents_go_and_keeps_its_tables(fast_path, monkeypatch):
     import gc
     import weakref
 
-    m = run("seed=0", "end=2017Q2")
+    monkeypatch.setattr(sim.agents, "_BULK_REGISTRATION", fast_path and sim.agents._BULK_REGISTRATION)
+
+    m = _run.__wrapped__(fast(("scale=classroom", "seed=0", "end=2017Q2")))  # its own model: the cached are shared
     firm = weakref.ref(m.agents_by_type[Firm][0])
     rows = len(m.recorder.timeseries())
     gc.disable()  # freed by reference counting alone, not by a later collection

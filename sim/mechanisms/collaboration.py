@@ -113,16 +113,15 @@ class Params:
         lo=0,
         hi=1,
         source=(
-            "assumption: the largest share of an author's output its researchers can co-author with other blocs"
-            " (sim/mechanisms/workload.py); 1 = no bound, the default: at 20 seeds 0.7 adds no part in band and"
-            " costs ~2 ms a quarter (docs/CALIBRATION.md, session 11: C6). 0.7: about the share of the most"
-            " international European"
-            " universities' papers with a foreign co-author (a recollection of CWTS Leiden Ranking PP(international"
-            " collaboration), not checked against the ranking's data); checked only at country level: 2.2 of 5.5"
-            " million European articles 2009-2018 had international co-authors, 40% (Kwiek 2020, Studies in Higher"
-            " Education; other European countries count as abroad there), a mean the most international exceed."
-            " Here only other blocs count as abroad, so 0.7 binds only the outliers (the median institution's"
-            " foreign papers are ~0.06 of its own)"
+            "assumption: the largest share of an author's output its researchers can co-author with other blocs "
+            "(sim/mechanisms/workload.py); 1 = no bound, the default: at 20 seeds 0.7 adds no part in band and costs "
+            "~2 ms a quarter (docs/CALIBRATION.md, session 11: C6). 0.7: about the share of the most international "
+            "European universities' papers with a foreign co-author (a recollection of CWTS Leiden Ranking "
+            "PP(international collaboration), not checked against the ranking's data); checked only at country level:"
+            " 2.2 of 5.5 million European articles 2009-2018 had international co-authors, 40% (Kwiek 2020, Studies "
+            "in Higher Education; other European countries count as abroad there), a mean the most international "
+            "exceed. Here only other blocs count as abroad, so 0.7 binds only the outliers (the median institution's "
+            "foreign papers are ~0.06 of its own)"
         ),
     )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
@@ -676,13 +675,18 @@ def _screening_table(model) -> np.ndarray:
     ).ravel()
 
 
+def _pair_key(x: np.ndarray, y: np.ndarray, n: int) -> np.ndarray:
+    """A pair of authors' key, the same whichever end is named first (`ties.key`)."""
+    return np.minimum(x, y) * n + np.maximum(x, y)
+
+
 def _merge(model, x, y, field, cap) -> None:
     """Add accepted ties; a pair already tied is strengthened instead (by one per proposal)."""
     ties, n = model.network.ties, len(model.network.authors)
     if not len(x):
         return
     # Search the existing ties among the few proposed pairs, not the proposals among all ties.
-    uniq, first, count = _unique_pairs(np.minimum(x, y) * n + np.maximum(x, y), n * n)
+    uniq, first, count = _unique_pairs(_pair_key(x, y, n), n * n)
     # Only ties whose key's low 16 bits are those of a proposed pair can match: a 64 KB table read once per
     # tie leaves a few hundred candidates (the matches, plus ~5% of ties by chance) to search, in tie order.
     proposed = np.zeros(1 << 16, bool)
@@ -821,7 +825,7 @@ def _write_papers(model, cap) -> None:
             n = len(au)
             x, y, field = np.concatenate([x, sx]), np.concatenate([y, sy]), np.concatenate([field, sf])
             papers = np.concatenate([papers, np.ones(len(sx))])
-            key = np.concatenate([key, np.minimum(sx, sy) * n + np.maximum(sx, sy)])
+            key = np.concatenate([key, _pair_key(sx, sy, n)])
             joint_a, joint_b = np.concatenate([ties.a, sx]), np.concatenate([ties.b, sy])
             joint_lam = np.concatenate([lam, np.ones(len(sx))])
     bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
