@@ -3,6 +3,10 @@
 For notebooks: `from sim import run_scenario, evaluate` (sim/api.py, docs/API.md).
 """
 
+from . import simd
+
+simd.pin()  # before anything imports NumPy: same SIMD paths, same tables, on every machine (sim/simd.py)
+
 __version__ = "0.1.0"
 __all__ = ["run_scenario", "evaluate", "Tables"]
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from omegaconf import DictConfig, OmegaConf
 
-from . import __version__, marker, periods
+from . import __version__, marker, periods, simd
 from .atomic import write_csv, write_json, write_parquet
 from .config import EntangleConfig
 from .errors import ConfigError
@@ -144,6 +144,7 @@ SUMMARY_KEYS = [
     ("scale", "text", "the scale's name (realistic, classroom)"),
     ("scale_factor", "agents per real-world actor", "what scaled counts are divided by"),
     ("version", "text", "Entangle's version"),
+    ("simd", "text", "NumPy's SIMD code paths in the run (sim/simd.py): the same paths give the same tables"),
     ("start", "period", "first quarter run"),
     ("end", "period", "last quarter run"),
     ("blocs", "list of bloc codes", "the blocs of the run, in the model's order"),
@@ -162,6 +163,7 @@ def summarize(ts, scenario: Scenario, cfg, overrides=()) -> dict:
         "scale": cfg.scale.name,
         "scale_factor": cfg.scale.factor,
         "version": __version__,
+        "simd": simd.level(),
         "start": periods.label(scenario.start),
         "end": periods.label(scenario.end),
         "blocs": scenario.blocs,

@@ -198,7 +198,8 @@ def step(model) -> None:
     specs = list(model.bloc_specs.values())
     compute = s.compute_access * s.compute_stock
     compute_term = (compute / compute.max()) ** p.compute_elasticity
-    models_lost = s.chip_supply @ lv.effective_export("models")  # frontier models come with chip leaders
+    # frontier models come with chip leaders (a sum, not `@`: BLAS differs by CPU, sim/simd.py)
+    models_lost = (s.chip_supply[:, None] * lv.effective_export("models")).sum(axis=0)
     model_term = 1 - p.model_access_weight * np.clip(models_lost, 0, 1)
     rd = np.array([b.rd_growth for b in specs]) / 4
     capital_term = np.clip((np.maximum(f.capital, 1e-6) / p.capital_ref_eur_m) ** p.capital_elasticity, 0.3, 1.5)

@@ -417,7 +417,7 @@ def _decision_inputs(model, cap) -> None:
     au.lane_fit = fit / np.maximum(mean_fit[au.lane_cell], 1e-12)
     weight = np.bincount(au.bloc * len(RISKS) + au.risk, weights=cap, minlength=nb * len(RISKS)).reshape(nb, -1)
     au.partner_risk = weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)  # [bloc, risk]
-    au.dual_use = au.mix @ np.asarray(DUAL_USE)
+    au.dual_use = (au.mix * np.asarray(DUAL_USE)).sum(axis=1)  # not `@`: BLAS differs by CPU (sim/simd.py)
     au.pool0 = np.maximum(np.bincount(au.bloc, weights=cap, minlength=nb), 1e-12)
 
 

@@ -116,10 +116,12 @@ def step(model) -> None:
     baseline = np.array([b.chip_investment_eur_bn for b in model.bloc_specs.values()]) / 40.0  # over a decade
     s.chip_investment = baseline + p.substitution_rate * shortfall * market_size * (1.0 - s.chip_capacity)
     # Controlled tools make each euro of substitution buy less capacity.
-    tools_lost = s.tool_supply @ lv.effective_export("tools") - s.tool_supply * np.diag(lv.effective_export("tools"))
+    # (sums, not `@`: BLAS picks its kernels by CPU, so its last bits differ between machines; sim/simd.py)
+    tools = lv.effective_export("tools")
+    tools_lost = (s.tool_supply[:, None] * tools).sum(axis=0) - s.tool_supply * np.diag(tools)
     # Controlled critical minerals make chips dearer to make: less capacity per euro in the target.
     ms = model.market.mineral_supply
-    minerals_lost = ms @ lv.minerals - ms * np.diag(lv.minerals)
+    minerals_lost = (ms[:, None] * lv.minerals).sum(axis=0) - ms * np.diag(lv.minerals)
     s.pipeline[-1] += (
         s.chip_investment
         * p.capacity_per_eur_bn

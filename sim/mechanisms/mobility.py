@@ -198,9 +198,10 @@ def setup(model) -> None:
         alumni=alumni,
         pull0=np.zeros((ni, nb)),
         pull0_country=np.zeros((len(model.countries), nb)),
-        bloc_dual_use=bloc_mix @ np.asarray(DUAL_USE),
+        bloc_dual_use=(bloc_mix * np.asarray(DUAL_USE)).sum(axis=1),  # not `@`: BLAS differs by CPU (sim/simd.py)
         newcomer_pull=(_affinity(model) ** p.country_pull)[inst.country],
-        situation=inst.bloc * DU_LEVELS + np.rint(inst.mix @ np.asarray(DUAL_USE) * (DU_LEVELS - 1)).astype(np.int64),
+        situation=inst.bloc * DU_LEVELS
+        + np.rint((inst.mix * np.asarray(DUAL_USE)).sum(axis=1) * (DU_LEVELS - 1)).astype(np.int64),
         starts=bloc_bounds(inst.bloc, nb)[:-1],
         sit_cells=np.zeros(0, np.int64),
         cells=(inst.country[:, None] * nb + np.arange(nb)).ravel(),
