@@ -1,7 +1,7 @@
 """Every scenario file runs, tells its own story, and more blocs extend the pair columns."""
 
 import pytest
-from conftest import timeseries
+from conftest import run, timeseries
 
 from sim.scenario import available, load
 
@@ -58,3 +58,15 @@ def test_decoupling_cuts_eu_cn_papers_and_china_compute():
     dec = timeseries("scenario=decoupling", "seed=0")
     assert late(dec, "papers_CN_EU") < 0.6 * late(base, "papers_CN_EU")
     assert late(dec, "compute_access_CN") < late(base, "compute_access_CN")
+
+
+def test_uk_entry_bans_bar_uk_travellers_from_the_us_as_the_record_does():
+    # Proclamation 9996: the US barred travellers from the UK from 16 Mar 2020 to 8 Nov 2021, as from Schengen.
+    def ban(end):
+        model = run("scenario=uk_entry_bans", "seed=0", f"end={end}")
+        us, uk, eu = (model.blocs.index(b) for b in ("US", "UK", "EU"))
+        return model.levers.entry_ban[us, uk], model.levers.entry_ban[us, eu], model.levers.entry_ban[uk].max()
+
+    assert ban("2019Q4") == (0.0, 0.0, 0.0)
+    assert ban("2020Q3") == (1.0, 1.0, 0.0)  # the UK itself barred no one (quarantine only)
+    assert ban("2022Q1") == (0.0, 0.0, 0.0)

@@ -130,6 +130,19 @@ class Params:
     exit_rate: float = spec(0.01, lo=0, hi=1, source="assumption: B-D firms acquired per quarter (trade sales)")
     burn_rate: float = spec(0.06, lo=0, hi=1, source="assumption: share of capital spent per quarter")
     refill_rate: float = spec(0.15, lo=0, hi=1, source="assumption: funds raise new capital towards their target")
+    mandate_rate: float = spec(
+        0.15,
+        lo=0,
+        hi=1,
+        source="assumption: the screening a fund's foreign allocation was planned under moves to the rules in "
+        "force as its capital refills (refill_rate's 0.15, as since session 9), so a redirect ends within about "
+        "two years. The record suggests a slower rate: after FIRRMA (Aug 2018) Chinese VC in US start-ups slowed "
+        "to a trickle (Reuters, 7 Jan 2019, Rhodium data) while Chinese VC in Europe more than doubled to a "
+        "record EUR 1.2 bn in 2021, mostly the UK and Germany (Rhodium/MERICS, Chinese FDI in Europe: 2021 "
+        "Update): a foreign allocation is a vehicle's mandate, renewed with the successor fund about every 4 "
+        "years (1/16 a quarter). 1/16 and 0.04 held the classroom diversion check in fewer seeds, 0 (never "
+        "adapted) in more but overshot (docs/CALIBRATION.md, Session 12), so the default stays",
+    )
     fund_growth: dict[str, float] = spec(
         factory=lambda: {"CN": 0.2},
         lo=-1,
@@ -475,11 +488,13 @@ def _p_block(screens, cell, tb, ib, tk, sens):
 
 
 def _plan_screening(model) -> None:
-    """The screening funds' capital was raised under: each quarter the new capital (`refill_rate` of the gap to
-    the fund's size) comes in under the rules in force, so the planned rules move towards the current ones at
-    that rate. A rule in force since before a fund raised its money is in its plans (its expected screening
-    loss already steers its choices); a rule tightened since displaces deals the money was raised for."""
-    lv, mk, rate = model.levers, model.investment_market, model.params.investment.refill_rate
+    """The screening funds' foreign allocation was planned under: a share `mandate_rate` of it a quarter is
+    planned anew under the rules in force (by default as new capital comes in, `refill_rate`'s value; a
+    vehicle's mandate renewed with its successor fund would be slower), so the planned rules move towards the
+    current ones at that rate. A rule in force since before is in the plans (its expected screening loss
+    already steers the choices); a rule tightened since displaces deals the allocation was planned for, and the
+    fund places them abroad elsewhere (`_redirect`)."""
+    lv, mk, rate = model.levers, model.investment_market, model.params.investment.mandate_rate
     now = (lv.inbound, lv.outbound, lv.threshold_eur_m)
     if mk.planned_inbound is None:
         mk.planned_inbound, mk.planned_outbound, mk.planned_threshold = (np.array(x, float) for x in now)
