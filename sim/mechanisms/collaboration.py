@@ -25,7 +25,7 @@ from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
 from ..streams import keyed_uniforms
-from . import workload
+from . import projects, workload
 from .mobility import travel_cut
 from .sampling import Buckets, poisson_events, sort_order_int
 
@@ -135,6 +135,22 @@ class Params:
             " (0.05: halves in ~3.4 years, about a tie's own lifetime at `tie_decay`); 0 = strength only grows,"
             " the default (off: docs/CALIBRATION.md, session 9)"
         ),
+    )
+    project_quarters: int = spec(
+        8,
+        lo=1,
+        hi=40,
+        source=(
+            "assumption: a research project writes its papers over about two years after it starts (a grant's"
+            " work package, a PhD chapter), evenly; read only when a scenario cuts project starts (`shocks.starts`,"
+            " sim/mechanisms/projects.py)"
+        ),
+    )
+    project_delay: int = spec(
+        0,
+        lo=0,
+        hi=40,
+        source="assumption: quarters after its start before a project writes its first papers (0: from the next)",
     )
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
@@ -791,6 +807,7 @@ def _write_papers(model, cap) -> None:
     )
     nb, nc = model.n_blocs, len(model.countries)
     productivity = 1.0 - lv.shock_productivity
+    started = projects.output_factor(model)  # [bloc] papers of projects started in past quarters, or None
     x, y = ties.a, ties.b
     if p.team_growth == 1.0:
         # papers_per_tie * sqrt(strength * cap[x] * cap[y]) / cap_ref * productivity, in place (same operations)
@@ -804,6 +821,8 @@ def _write_papers(model, cap) -> None:
     else:
         team = ties.team ** (1.0 - p.team_growth) * (np.sqrt(cap[x] * cap[y]) / au.cap_ref) ** p.team_growth
         lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
+    if started is not None:  # a joint project needs both ends: the root of both blocs' project output
+        lam *= np.sqrt(started[au.bloc[x]] * started[au.bloc[y]])
     lam = workload.bound_papers(model, x, y, lam, cap)  # no author writes beyond its researchers' time
     # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
     # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
@@ -854,6 +873,8 @@ def _write_papers(model, cap) -> None:
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
     home_mean = np.bincount(au.country, weights=cap, minlength=nc) * productivity
+    if started is not None:
+        home_mean *= started[model.country_bloc]
     # Papers between blocs of one split region (EU-UK) were home output in the calibration (sim/split.py).
     home_mean = split.home_less_joint(model, home_mean, joint_lam, joint_a, joint_b)
     home_country = rng.poisson(home_mean).astype(float)
