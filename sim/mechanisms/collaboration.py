@@ -136,21 +136,34 @@ class Params:
             " the default (off: docs/CALIBRATION.md, session 9)"
         ),
     )
+    project_starts: bool = spec(
+        False,
+        source=(
+            "assumption: papers come from projects started over the past `project_delay` + `project_quarters`"
+            " quarters, so the pandemic's cut in new projects (`shocks.starts` in scenarios/baseline.yaml: 36% fewer"
+            " in the US and Europe in 2020, Gao et al. 2021; China in its quarter of closures) shows in 2021-22's"
+            " papers (sim/mechanisms/projects.py). False = start cuts are ignored, the default: on its own it misses"
+            " the 20-seed guards (docs/CALIBRATION.md, 'Session 12: C15')"
+        ),
+    )
     project_quarters: int = spec(
         8,
         lo=1,
         hi=40,
         source=(
-            "assumption: a research project writes its papers over about two years after it starts (a grant's"
-            " work package, a PhD chapter), evenly; read only when a scenario cuts project starts (`shocks.starts`,"
-            " sim/mechanisms/projects.py)"
+            "assumption: a research project writes its papers evenly over about two years (a grant's work package,"
+            " a PhD's papers), after `project_delay`"
         ),
     )
     project_delay: int = spec(
-        0,
+        4,
         lo=0,
         hi=40,
-        source="assumption: quarters after its start before a project writes its first papers (0: from the next)",
+        source=(
+            "assumption: a project writes its first papers about a year after it starts (with `project_quarters`"
+            " 8: one to three years after; 0, papers from the next quarter, was tried first: docs/CALIBRATION.md,"
+            " 'Session 12: C15')"
+        ),
     )
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")

@@ -1,6 +1,6 @@
 """Research projects: papers come from projects started earlier, so a cut in project starts shows later.
 
-Authors decide each quarter how many new research projects to start (the work a tie or a home team
+Off unless `collaboration.project_starts`. Authors decide each quarter how many new research projects to start (the work a tie or a home team
 will write up). Under the pandemic's closures researchers started fewer of them (the `shocks` family's
 `starts`, by bloc: share of new projects not started). A project writes its papers over the quarters
 `project_delay + 1 .. project_delay + project_quarters` after its start, evenly, so a bloc's output in a
@@ -22,6 +22,8 @@ def output_factor(model) -> np.ndarray | None:
     the next quarter on) and reads the window of past starts whose projects write now.
     """
     p, net = model.params.collaboration, model.network
+    if not p.project_starts:
+        return None  # off: start cuts are ignored (the pandemic is only the direct output cut)
     starts = 1.0 - np.asarray(getattr(model.levers, "start_cut", np.zeros(model.n_blocs)), float)
     depth = p.project_delay + p.project_quarters
     hist = getattr(net, "project_starts", None)
