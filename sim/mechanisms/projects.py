@@ -1,13 +1,13 @@
 """Research projects: papers come from projects started earlier, so a cut in project starts shows later.
 
-Off unless `collaboration.project_starts`. Authors decide each quarter how many new research
-projects to start (the work a tie or a home team will write up). Under the pandemic's closures researchers
-started fewer of them (the `shocks` family's `starts`, by bloc: share of new projects not started). A project
-writes its papers over the quarters `project_delay + 1 .. project_delay + project_quarters` after its
-start, evenly, so a bloc's output in a quarter is its researchers' usual output times the mean of its start rates over that window. A joint
-project needs both ends: a tie between blocs a and b writes sqrt(output_a x output_b) of its usual papers,
-as it writes with the root of both ends' capacities (collaboration.py). With no start ever cut every
-factor is exactly 1 and nothing is multiplied (the runs are those of the model without this submodel).
+Off unless `collaboration.project_starts`. Authors decide each quarter how many new research projects
+to start (the work a tie or a home team will write up). Under the pandemic's closures researchers started
+fewer of them (the `shocks` family's `starts`, by bloc: the share of new projects not started). A project
+writes its papers evenly over the quarters `project_delay` + 1 .. `project_delay` + `project_quarters`
+after its start, so a bloc's output in a quarter is its researchers' usual output times the mean of its
+start rates over that window. A joint project needs both ends: a tie between blocs a and b writes
+sqrt(output_a x output_b) of its usual papers, as it writes with the root of both ends' capacities
+(collaboration.py). With no start ever cut every factor is exactly 1 and nothing is multiplied.
 """
 
 from __future__ import annotations
