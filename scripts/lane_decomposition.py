@@ -12,7 +12,8 @@ growth from year y0 to y1 is the product of
   (ties moving onto larger authors);
 - authors' growth: the pair size of y1's ties at y1's capacities over the same at y0's (the authors grew);
 - strength: sqrt(strength) weighted by pair size (pairs that proposed their tie again write more);
-- productivity: one minus the productivity shock (the pandemic's);
+- productivity: one minus the productivity shock (the pandemic's), times the root of both blocs' output from
+  past project starts (sim/mechanisms/projects.py) where a scenario cut them;
 - rest: papers over the product (the sum of products over quarters, the workload bound, Poisson noise).
 Each row is the median over seeds of the per-seed value (ratios: the median of per-seed ratios). Read only:
 the model runs as `python -m sim.validation` runs it.
@@ -33,6 +34,12 @@ FACTORS += ("authors_growth", "strength", "productivity", "firm_share")
 
 def _pair_size(model, cap, a, b):
     return np.sqrt(cap[a] * cap[b]) / model.network.authors.cap_ref
+
+
+def _project_output(model, nb):
+    """[lane] the root of both blocs' output from past project starts (sim/mechanisms/projects.py), 1 if none."""
+    f = getattr(model.network, "project_output", None)
+    return np.ones(nb * nb) if f is None else np.sqrt(np.outer(f, f)).ravel()
 
 
 def quarter_stats(model, prev_keys, y0_caps):
@@ -69,7 +76,7 @@ def quarter_stats(model, prev_keys, y0_caps):
         "size_root": per_lane(size * root),
         "size_y0": per_lane(_pair_size(model, base, ties.a, ties.b)) if base is not None else None,
         "firm": per_lane(size * root, where=firm),
-        "productivity": np.full(nb * nb, 1.0 - model.levers.shock_productivity),
+        "productivity": (1.0 - model.levers.shock_productivity) * _project_output(model, nb),
         "papers_per_tie": np.full(nb * nb, model.params.collaboration.papers_per_tie),
     }
     order = np.argsort(ties.key)

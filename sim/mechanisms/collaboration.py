@@ -25,7 +25,7 @@ from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
 from ..streams import keyed_uniforms
-from . import workload
+from . import projects, workload
 from .mobility import travel_cut
 from .sampling import Buckets, poisson_events, sort_order_int
 
@@ -134,6 +134,35 @@ class Params:
             " fresh tie's fades at this rate a quarter without a new one, so old ties do not write ever more"
             " (0.05: halves in ~3.4 years, about a tie's own lifetime at `tie_decay`); 0 = strength only grows,"
             " the default (off: docs/CALIBRATION.md, session 9)"
+        ),
+    )
+    project_starts: bool = spec(
+        False,
+        source=(
+            "assumption: papers come from projects started over the past `project_delay` + `project_quarters`"
+            " quarters, so the pandemic's cut in new projects (`shocks.starts` in scenarios/baseline.yaml: 36% fewer"
+            " in the US and Europe in 2020, Gao et al. 2021; China in its quarter of closures) shows in 2021-22's"
+            " papers (sim/mechanisms/projects.py). False = start cuts are ignored, the default: on its own it misses"
+            " the 20-seed guards (docs/CALIBRATION.md, 'Session 12: C15')"
+        ),
+    )
+    project_quarters: int = spec(
+        8,
+        lo=1,
+        hi=40,
+        source=(
+            "assumption: a research project writes its papers evenly over about two years (a grant's work package,"
+            " a PhD's papers), after `project_delay`"
+        ),
+    )
+    project_delay: int = spec(
+        4,
+        lo=0,
+        hi=40,
+        source=(
+            "assumption: a project writes its first papers about a year after it starts (with `project_quarters`"
+            " 8: one to three years after; 0, papers from the next quarter, was tried first: docs/CALIBRATION.md,"
+            " 'Session 12: C15')"
         ),
     )
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
@@ -791,6 +820,7 @@ def _write_papers(model, cap) -> None:
     )
     nb, nc = model.n_blocs, len(model.countries)
     productivity = 1.0 - lv.shock_productivity
+    started = projects.output_factor(model)  # [bloc] papers of projects started in past quarters, or None
     x, y = ties.a, ties.b
     if p.team_growth == 1.0:
         # papers_per_tie * sqrt(strength * cap[x] * cap[y]) / cap_ref * productivity, in place (same operations)
@@ -804,6 +834,8 @@ def _write_papers(model, cap) -> None:
     else:
         team = ties.team ** (1.0 - p.team_growth) * (np.sqrt(cap[x] * cap[y]) / au.cap_ref) ** p.team_growth
         lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
+    if started is not None:  # a joint project needs both ends: the root of both blocs' project output
+        lam *= np.sqrt(started[au.bloc[x]] * started[au.bloc[y]])
     lam = workload.bound_papers(model, x, y, lam, cap)  # no author writes beyond its researchers' time
     # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
     # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
@@ -854,6 +886,8 @@ def _write_papers(model, cap) -> None:
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
     home_mean = np.bincount(au.country, weights=cap, minlength=nc) * productivity
+    if started is not None:
+        home_mean *= started[model.country_bloc]
     # Papers between blocs of one split region (EU-UK) were home output in the calibration (sim/split.py).
     home_mean = split.home_less_joint(model, home_mean, joint_lam, joint_a, joint_b)
     home_country = rng.poisson(home_mean).astype(float)
