@@ -42,9 +42,28 @@ BLOCS = ("EU", "CN", "US")
 # The marks `entangle-arm:<screen>:<round>` and `entangle-seen:...` put the round in a Chrome trace (--trace).
 ARM = """([prev, tag]) => { window.__seen = 0; window.__msg = 0; window.__charts = 0; window.__armed = true;
     const grid = document.querySelector('.entangle-grid');
+    window.__draws = 0; window.__drawn = [];
+    for (const el of document.querySelectorAll('.entangle-chart')) {
+        const c = el.__chart;
+        if (!c || c.__counted) continue;
+        const set = c.setOption.bind(c);
+        c.setOption = (...a) => { window.__draws += 1; window.__drawn.push(el.dataset.key); return set(...a); };
+        c.__counted = true; }
     performance.mark('entangle-arm:' + tag);
     const seen = () => requestAnimationFrame(() => {
-        window.__seen = performance.timeOrigin + performance.now(); performance.mark('entangle-seen:' + tag); });
+        window.__seen = performance.timeOrigin + performance.now(); window.__seenDraws = window.__draws;
+        performance.mark('entangle-seen:' + tag);
+        // the charts in view now (any pixel of the box inside the window) and, where the page can tell
+        // (charts.vue's `current`), how many of them do not show the latest data: must be 0
+        const g = grid.__grid; let inView = 0, stale = 0, plots = 0;
+        for (const el of grid.querySelectorAll('.entangle-chart')) {
+            const r = el.getBoundingClientRect();
+            if (r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth) {
+                inView += 1; if (g && g.current && !g.current(el.dataset.key)) stale += 1;
+                const p = el.querySelector(':scope > .entangle-plot'), q = p && p.getBoundingClientRect();
+                if (q && q.bottom > 0 && q.top < innerHeight) plots += 1; } }
+        window.__inView = inView; window.__plots = g && g.current ? plots : -1;
+        window.__stale = g && g.current ? stale : -1; });
     if (grid.dataset.period !== prev) { seen(); return; }
     const obs = new MutationObserver(() => {
         if (grid.dataset.period !== prev) { obs.disconnect(); seen(); } });
@@ -64,8 +83,58 @@ WS_HOOK = """(() => { const WS = window.WebSocket;
         return ws; };
     window.WebSocket.prototype = WS.prototype; Object.assign(window.WebSocket, WS); })()"""
 
+# After a round: draw every chart out of view at once, as if all were scrolled to (charts.vue's `drawPending`):
+# [ms, charts drawn]; [0, 0] where the page has no such hook.
+PENDING = """() => { const g = document.querySelector('.entangle-grid').__grid;
+    if (!g || !g.drawPending) return [0, 0];
+    const t = performance.now(), n = g.drawPending(); return [performance.now() - t, n]; }"""
+
 CLICK = """sel => { window.__t0 = performance.timeOrigin + performance.now();
     document.querySelector(sel).click(); return window.__t0; }"""
+
+
+def _cpu_ms(pids) -> float:
+    """CPU time (user + system, ms) of the given processes so far (processes gone since count nothing)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * 1000 / tick
+
+
+def browser_pids(exclude: int) -> list[int]:
+    """This benchmark's chromium processes (the browser and its renderers, GPU and utility processes):
+    descendants of this process, outside the app server's tree."""
+    parent = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    parent[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                pass
+
+    def under(pid, root):
+        while pid > 1:
+            if pid == root:
+                return True
+            pid = parent.get(pid, 0)
+        return False
+
+    out = []
+    for pid in parent:
+        if under(pid, os.getpid()) and not under(pid, exclude):
+            try:
+                with open(f"/proc/{pid}/comm") as f:
+                    if "chrom" in f.read():
+                        out.append(pid)
+            except OSError:
+                pass
+    return out
 
 
 def _page(browser, url: str, ready: str):
@@ -100,19 +169,23 @@ def start_band(browser, url: str):
     return page
 
 
-def play(rounds: int, auto: bool, band: bool, trace: bool = False) -> dict:
+def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     env = {"ENTANGLE_ROOMS": tempfile.mkdtemp(prefix="entangle-bench-rooms-")}
     if band:
         env["ENTANGLE_BAND_SEEDS"] = "400"  # outlasts the measurement
-    with app_server(env) as (url, _), sync_playwright() as p:
+    with app_server(env) as (url, server), sync_playwright() as p:
         browser = launch(p)
         lect, teams, code = open_room(browser, url, auto)
         band_page = start_band(browser, url) if band else None
         screens = [lect, *teams.values()]
         total, first_msg, charts_msg = [], [], []
-        per_screen, drawing = ({name: [] for name in ("lecturer", *BLOCS)} for _ in range(2))
+        per_screen, drawing, draws, in_view, stale, pending = (
+            {name: [] for name in ("lecturer", *BLOCS)} for _ in range(6)
+        )
+        pids = browser_pids(server.pid)
+        cpu = {"browser_round": 0.0, "server_round": 0.0, "browser_all": 0.0, "server_all": 0.0}
         if trace:
             browser.start_tracing(categories=TRACE_CATEGORIES)
         for n in range(rounds + 1):
@@ -128,6 +201,9 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False) -> dict:
                     page.wait_for_selector(f".team-{BLOCS[-1]}.team-committed")
             for name, page in zip(per_screen, screens):
                 page.evaluate(ARM, [prev, f"{name}:{n}"])
+            if n == 1:
+                b_all, s_all = _cpu_ms(pids), _cpu_ms([server.pid])
+            b0, s0 = _cpu_ms(pids), _cpu_ms([server.pid])
             if auto:
                 t0 = teams[BLOCS[-1]].evaluate(CLICK, ".entangle-commit")
             else:
@@ -142,14 +218,26 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False) -> dict:
             for page in screens:
                 page.wait_for_function("() => window.__seen > 0", polling="raf")
                 seen.append(page.evaluate("() => window.__seen"))
+            cpu["browser_round"] += _cpu_ms(pids) - b0
+            cpu["server_round"] += _cpu_ms([server.pid]) - s0
             total.append(max(seen) - t0)
             first_msg.append(max(page.evaluate("() => window.__msg") for page in screens) - t0)
             charts = [page.evaluate("() => window.__charts") for page in screens]
             charts_msg.append(max(charts) - t0)
-            for name, t, c in zip(per_screen, seen, charts):
+            for name, t, c, page in zip(per_screen, seen, charts, screens):
                 per_screen[name].append(t - t0)
                 drawing[name].append(t - c)
-        cpu = renderer_cpu(json.loads(browser.stop_tracing())) if trace else None
+                d, v, pv, st = page.evaluate(
+                    "() => [window.__seenDraws, window.__inView, window.__plots, window.__stale]"
+                )
+                draws[name].append(d)
+                in_view[name].append((v, pv))
+                stale[name].append(st)
+                if offscreen:
+                    pending[name].append(page.evaluate(PENDING))
+        cpu["browser_all"] = _cpu_ms(pids) - b_all
+        cpu["server_all"] = _cpu_ms([server.pid]) - s_all
+        rcpu = renderer_cpu(json.loads(browser.stop_tracing())) if trace else None
         status = band_page.inner_text(".entangle-band-status") if band_page else ""
         period = lect.inner_text(".entangle-room-status")
         browser.close()
@@ -160,8 +248,17 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False) -> dict:
     out["charts_message"] = stats(charts_msg)
     out["browser"] = {name: stats(ms) for name, ms in drawing.items()}
     st = out["total"]
-    if cpu:
-        out["renderer_cpu"] = {name: stats(ms) for name, ms in cpu.items()}
+    if rcpu:
+        out["renderer_cpu"] = {name: stats(ms) for name, ms in rcpu.items()}
+    out["chart_updates"] = {name: sum(v) / len(v) for name, v in draws.items()}
+    out["charts_in_view"] = {name: f"{min(x[0] for x in v)}-{max(x[0] for x in v)}" for name, v in in_view.items()}
+    out["plots_in_view"] = {name: f"{min(x[1] for x in v)}-{max(x[1] for x in v)}" for name, v in in_view.items()}
+    out["stale_in_view"] = {name: max(v) for name, v in stale.items()}
+    out["cpu_ms_a_round"] = {k: round(v / rounds, 1) for k, v in cpu.items()}
+    if offscreen:
+        out["offscreen"] = {
+            name: stats([x[0] for x in v]) | {"charts": max(x[1] for x in v)} for name, v in pending.items()
+        }
     print(
         f"room {code}, 3 teams, classroom scale{'; seed band: ' + status if band else ''}; ended at {period}\n"
         f"{what} -> all 4 screens show the new quarter: {st['n']} rounds, median {st['median_ms']:.1f} ms, "
@@ -173,7 +270,31 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False) -> dict:
         + "\n  each screen's browser part (the charts' message -> drawn), median: "
         + ", ".join(f"{name} {sc['median_ms']:.0f} ms" for name, sc in out["browser"].items())
     )
-    if cpu:
+    print(
+        "  ECharts updates a round (setOption, arm -> drawn), mean: "
+        + ", ".join(f"{name} {v:.1f}" for name, v in out["chart_updates"].items())
+        + f" (total {sum(out['chart_updates'].values()):.1f})"
+        + "\n  charts in view (any pixel) at the drawn frame: "
+        + ", ".join(f"{name} {v}" for name, v in out["charts_in_view"].items())
+        + "; with their plot in view (-1: the page cannot tell): "
+        + ", ".join(f"{name} {v}" for name, v in out["plots_in_view"].items())
+        + "; showing anything not current (-1: the page cannot tell): "
+        + ", ".join(f"{name} {v}" for name, v in out["stale_in_view"].items())
+    )
+    c = out["cpu_ms_a_round"]
+    print(
+        f"  CPU a round: all chromium processes {c['browser_round']:.1f} ms and the server {c['server_round']:.1f} ms"
+        f" from the click to the last screen drawn; {c['browser_all']:.1f} and {c['server_all']:.1f} ms over the"
+        " whole round (commits included; the server's figure includes the seed band's runs between rounds)"
+    )
+    if offscreen:
+        print(
+            "  charts out of view, drawn at once after the round (what scrolling to them would cost), median: "
+            + ", ".join(
+                f"{name} {sc['median_ms']:.1f} ms ({sc['charts']} charts)" for name, sc in out["offscreen"].items()
+            )
+        )
+    if rcpu:
         print(
             "  each screen's renderer main-thread CPU in a round (Chrome trace; arm -> drawn), median: "
             + ", ".join(f"{name} {sc['median_ms']:.1f} ms" for name, sc in out["renderer_cpu"].items())
@@ -280,9 +401,18 @@ def main() -> None:
     ap.add_argument("--join-leave", type=int, default=0, metavar="N", help="server RSS over N join/leave cycles")
     ap.add_argument("--trace", action="store_true", help="and each screen's renderer CPU a round (Chrome trace)")
     ap.add_argument("--json", action="store_true", help="end with the measurements as one JSON line")
+    ap.add_argument(
+        "--offscreen",
+        action="store_true",
+        help="after each round, draw the charts out of view at once and time it (not in the round's figure)",
+    )
     args = ap.parse_args()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    out = join_leave(args.join_leave) if args.join_leave else play(args.rounds, args.auto, args.band, args.trace)
+    out = (
+        join_leave(args.join_leave)
+        if args.join_leave
+        else play(args.rounds, args.auto, args.band, args.trace, args.offscreen)
+    )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         print(json.dumps(out))

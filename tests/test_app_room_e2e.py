@@ -324,3 +324,86 @@ def test_rewind_in_a_room_and_the_rooms_own_clock(tmp_path):
     pd.testing.assert_frame_equal(cli.reset_index(drop=True), mine.reset_index(drop=True), check_dtype=False)
     served = Rooms(rooms).get(code).session.model.recorder.timeseries()  # the server's room, restored
     pd.testing.assert_frame_equal(served.reset_index(drop=True), mine.reset_index(drop=True), check_dtype=False)
+
+
+def _drawn(page, key: str) -> dict:
+    """What any chart draws now (also one without an x axis): lines or nodes, x axis, markers."""
+    page.locator(f".chart-{key}").scroll_into_view_if_needed()
+    page.wait_for_function("k => document.querySelector('.chart-' + k).__chart?.getOption()", arg=key)
+    return page.evaluate(
+        """k => { const el = document.querySelector('.chart-' + k), o = el.__chart.getOption();
+            return {series: o.series.map(s => [s.name, s.data, s.links || null]),
+                    axis: o.xAxis && o.xAxis[0] ? o.xAxis[0].data : null,
+                    marks: [...el.querySelectorAll('.entangle-mark')]
+                        .map(m => [m.dataset.name, m.dataset.period])}; }""",
+        key,
+    )
+
+
+PENDING = """() => { const g = document.querySelector('.entangle-grid').__grid;
+    return g.keys.filter(k => !g.drawn[k] || g.drawn[k].option !== g.options[k]); }"""
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_a_chart_scrolled_into_view_after_a_round_shows_that_round(tmp_path, size):
+    """A step redraws only the charts whose plot is in view; the others keep the round's data and draw it
+    when scrolled to. On the lecturer's and a team's screen, after five rounds, nothing in view is behind
+    (charts.vue `current`), and every chart still waiting is scrolled into view and then draws what a
+    screen opened fresh draws (the same lines, values and markers), up to the round's quarter."""
+    width, height = size
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    rooms, log = tmp_path / "rooms", open(ARTIFACTS / f"room-scroll-{width}-server.log", "w")
+    port = _free_port()
+    proc, url = _start(port, rooms, log)
+    view = {"viewport": {"width": width, "height": height}}  # the screens open at 1400x900, then resize
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = launch(p)
+            lect, code = open_room(browser, url)
+            team = join_room(browser, url, code, "EU", "Brussels")
+            screens = (lect, team)
+            for page in screens:
+                page.set_viewport_size(view["viewport"])
+            # five rounds: the list of the last four rounds above the charts has its full height, so the
+            # last step moves no chart (a chart drawn in view and then pushed out of it is current anyway)
+            for quarter in ("2017Q2", "2017Q3", "2017Q4", "2018Q1", "2018Q2"):
+                team.click(".entangle-commit")
+                lect.wait_for_selector(".team-EU.team-committed")
+                lect.click(".entangle-room-step")
+                for page in screens:
+                    page.wait_for_selector(f".entangle-room-status:has-text('{quarter}')")
+            period = "2018Q1"  # the charts' last recorded quarter, one behind the room's next quarter
+            for page in screens:
+                page.wait_for_function(
+                    "q => document.querySelector('.entangle-grid')?.dataset.period === q", arg=period
+                )
+                # what is in view is current
+                stale = page.evaluate("""() => { const g = document.querySelector('.entangle-grid').__grid;
+                    return g.keys.filter(k => { const r = document.querySelector('.chart-' + k).getBoundingClientRect();
+                        return r.bottom > 0 && r.top < innerHeight && !g.current(k); }); }""")
+                assert stale == [], stale
+            fresh = new_page(browser, lect.url, ".entangle-room-code")
+            fresh.set_viewport_size(view["viewport"])
+            fresh.wait_for_function("q => document.querySelector('.entangle-grid')?.dataset.period === q", arg=period)
+            for page in screens:
+                waiting = page.evaluate(PENDING)
+                # a team's screen (levers beside the charts) has charts out of view at both sizes; the
+                # lecturer's may have all in view (1920x1080: three rows of four)
+                assert waiting or page is lect, "a team's screen has charts out of view and they wait"
+                for key in waiting:
+                    page.locator(f".chart-{key}").scroll_into_view_if_needed()
+                    page.wait_for_function(
+                        "k => { const g = document.querySelector('.entangle-grid').__grid;"
+                        " return g.drawn[k] && g.drawn[k].option === g.options[k]; }",
+                        arg=key,
+                    )
+                    shown, want = _drawn(page, key), _drawn(fresh, key)
+                    assert shown["series"] == want["series"] and shown["axis"] == want["axis"], key
+                    assert shown["marks"] == want["marks"], key
+                    if period in (shown["axis"] or []):  # a line chart over the quarters: up to this round
+                        assert len(shown["series"][0][1]) == shown["axis"].index(period) + 1, key
+                assert page.evaluate(PENDING) == []
+            browser.close()
+    finally:
+        _stop(proc)
+        log.close()
