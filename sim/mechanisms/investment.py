@@ -409,17 +409,12 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     n, k = cand.shape
     nb = model.n_blocs
     tk = ticket[np.maximum(cand, 0)]
-    # Per-investor terms computed once per investor (~1,800), then gathered per attempt or per scored pair (~10,000):
-    # the same operations on the same numbers, element by element, as computing them after the gathers.
-    itype = inv.type
-    smallest = mk.tickets[itype, 0] * inv.target_capital
-    caution = 2 * (1 - inv.risk_appetite)  # the risk terms weigh less on bolder funds
     # too small a deal isn't worth it
-    fits = (cand >= 0) & (tk >= smallest[attempt_inv][:, None])
+    fits = (cand >= 0) & (tk >= (mk.tickets[inv.type[attempt_inv], 0] * inv.target_capital[attempt_inv])[:, None])
     flat = np.flatnonzero(fits)  # cheaper than np.nonzero's (row, column) pairs of a 2-d array
     row = flat // k
     a, c, tk = attempt_inv[row], cand.ravel()[flat], tk.ravel()[flat]
-    ib, tb = inv.bloc[a], r_bloc[c]
+    ib, tb, it = inv.bloc[a], r_bloc[c], inv.type[a]
     local = inv.deal_flow[a]
     abroad = local != tb  # home bias and political risk follow where its team sits
     if split.is_split(model):  # ... and a deal inside its region (UK-EU) is at home, as calibrated (sim/split.py)
@@ -436,7 +431,7 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
         # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
         cell = tb_f * nb + ib_f
         sens = SENSITIVITY[f.sector[firm]][c[foreign]] * np.where(
-            itype[a[foreign]] == InvestorType.STATE, p.state_investor_sensitivity, 1.0
+            it[foreign] == InvestorType.STATE, p.state_investor_sensitivity, 1.0
         )
         p_block = np.zeros(len(flat))
         p_block[foreign] = _p_block(screens, cell, tb_f, ib_f, tk_f, sens)
@@ -447,13 +442,14 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     else:
         p_block = p_plan = np.zeros(len(flat))
 
-    quality = mk.quality_weight[itype][a] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
+    caution = 2 * (1 - inv.risk_appetite[a])
+    quality = mk.quality_weight[it] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
     u = (
         quality
         - abroad
         * (
-            mk.home_bias[itype][a]
-            + (caution * p.political_risk)[a] * mk.distance.ravel()[local * nb + tb]
+            mk.home_bias[it]
+            + caution * p.political_risk * mk.distance.ravel()[local * nb + tb]
             - p.depth_weight * mk.depth[f.country[firm]][c]
         )
         + -np.log(-np.log(gumbel_u.ravel()[flat]))
@@ -466,15 +462,14 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
 
     # The choice with the screening loss, and (for redirection) the one its capital was raised for: the same
     # utility under the screening it planned with (`_plan_screening`), with that screening's block chance.
-    loss = (caution * p.screening_cost)[a]  # utility lost per unit of block chance
-    with_risk = u - loss * p_block
+    with_risk = u - caution * p.screening_cost * p_block
     with_risk = spread(np.where(with_risk <= p.hurdle, -np.inf, with_risk), -np.inf)
     full_block = spread(p_block, 0.0)
     if not (plan and p.candidates_redirect):
         return with_risk, None, full_block
     if p_plan is p_block:  # the plans are the rules in force (`_redirect` has nothing to do)
         return with_risk, (None, full_block), full_block
-    plan_u = u - loss * p_plan
+    plan_u = u - caution * p.screening_cost * p_plan
     return with_risk, (spread(np.where(plan_u > p.hurdle, plan_u, -np.inf), -np.inf), spread(p_plan, 0.0)), full_block
 
 
