@@ -309,7 +309,10 @@ class _Circles:
             group = round_group[self.point_round].astype(np.int16)
             order = np.argsort(group, kind="stable")
             circle = np.append(group[order] + self.place[order], np.inf)
-            lo = np.searchsorted(circle, np.arange(n_groups + 1))
+            # Each group's first place: the count of places in lower groups (a place is in [0, 1), so group g's
+            # entries are the ones in [g, g + 1)); what a binary search of the circle for each g finds.
+            lo = np.zeros(n_groups + 1, np.int64)
+            np.cumsum(np.bincount(group, minlength=n_groups)[:n_groups], out=lo[1:])
             self._layouts[name] = (self.point_round[order], circle, lo, _place_cells(circle, n_groups))
         return self._layouts[name]
 
@@ -317,8 +320,9 @@ class _Circles:
 def _place_cells(circle: np.ndarray, n_groups: int) -> tuple[int, np.ndarray]:
     """`_next_place`'s table: cells per unit of the circles and each cell's first entry.
 
-    About one entry a cell (a power of two per unit of the circles, so the cells' bounds are exact)."""
-    cells = 1 << min(max(int(len(circle) / max(n_groups, 1)).bit_length() - 1, 0), 16)
+    About a quarter of an entry a cell (a power of two per unit of the circles, so the cells' bounds are exact):
+    fewer steps than one a cell, for a table still small beside the circle."""
+    cells = 1 << min(max(int(len(circle) / max(n_groups, 1)).bit_length() + 1, 0), 16)
     cell_of = (circle[:-1] * cells).astype(np.int64)
     first = np.zeros(n_groups * cells + 1, np.int64)
     np.cumsum(np.bincount(cell_of, minlength=n_groups * cells)[: n_groups * cells], out=first[1:])
@@ -378,23 +382,27 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
             continue
         if name == "home":
             table = (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage)
-            row_group, group_of, round_group = itype * nb + ibloc, ibloc[:, None] * n_stage, r_home * n_stage + r_stage
+            row_group, group_of, round_group = itype * nb + ibloc, ibloc * n_stage, r_home * n_stage + r_stage
         else:
             table, row_group, group_of, round_group = prefs * (s_count > 0), itype, 0, r_stage
         cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0)  # rows by np.take: a fancy row index is slower
-        total = cdf[:, -1:]
-        u = stage_u[:, cols] * total
+        total = cdf[:, -1]
+        # Laid out [candidate, attempt]: a per-attempt value is then a row, and each operation one loop over the
+        # attempts per candidate column, not a k-long loop per attempt (numpy's cost of an [attempt, k] array
+        # against an [attempt, 1] column). The same operations on the same numbers, element by element.
+        u = np.multiply(stage_u[:, cols].T, total, out=np.empty((k, len(total))))
         stage = np.zeros(u.shape, np.int8)  # a byte a count: the adds below cost less than on int64
         for s in range(n_stage - 1):  # stages whose cumulative weight u reaches (at most the last stage)
-            stage += u >= cdf[:, s : s + 1]
+            stage += u >= cdf[:, s]
         g = group_of + stage
         # Group g's circle is [g, g + 1): its rounds' places, sorted; a pick takes the next place (wrapping).
         round_at, circle, lo, cell_table = circles.layout(name, round_group, n_groups)
-        nxt = _next_place(circle, (g + round_u[:, cols]).ravel(), cell_table).reshape(g.shape)
+        query = np.add(g, round_u[:, cols].T, out=np.empty(g.shape))
+        nxt = _next_place(circle, query.ravel(), cell_table).reshape(g.shape)
         start, end = lo[g], lo[g + 1]
         nxt = np.where(nxt < end, nxt, start)
         pick = np.where(end > start, round_at[np.minimum(nxt, len(round_at) - 1)], -1)
-        out[:, cols] = np.where(total > 0, pick, -1)
+        out[:, cols] = np.where(total > 0, pick, -1).T
     return out
 
 
@@ -416,8 +424,8 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     tk = ticket[np.maximum(cand, 0)]
     # too small a deal isn't worth it
     fits = (cand >= 0) & (tk >= (mk.tickets[inv.type[attempt_inv], 0] * inv.target_capital[attempt_inv])[:, None])
-    row, col = np.nonzero(fits)
-    flat = row * k + col
+    flat = np.flatnonzero(fits)  # cheaper than np.nonzero's (row, column) pairs of a 2-d array
+    row = flat // k
     a, c, tk = attempt_inv[row], cand.ravel()[flat], tk.ravel()[flat]
     ib, tb, it = inv.bloc[a], r_bloc[c], inv.type[a]
     local = inv.deal_flow[a]
@@ -519,18 +527,24 @@ def _choose(u, p_block, block_u):
     n, k = u.shape
     # Where the best candidate (the first of equal bests, as a stable sort ranks them) carries no screening
     # risk it is taken and nothing is tried before it: only the other attempts need their candidates ranked.
-    # Column by column (np.argmax along these short rows is slower): a later column wins only if greater.
-    top, best = u[:, 0].copy(), np.zeros(n, np.int64)
-    for c in range(1, k):
-        better = u[:, c] > top
-        np.copyto(best, c, where=better)
-        np.maximum(top, u[:, c], out=top)
+    top, best = _row_best(u)
     has = np.isfinite(top)
-    hard = np.flatnonzero(has & (p_block[np.arange(n), best] > 0))
+    hard = np.flatnonzero(has & (p_block.ravel()[np.arange(0, n * k, k) + best] > 0))
     blocked_col = np.full(u.shape, -1)
     if len(hard):
         best[hard], has[hard], blocked_col[hard] = _choose_ranked(u[hard], p_block[hard], block_u[hard])
     return best, has, blocked_col
+
+
+def _row_best(u):
+    """Each row's largest value and its column (the first of equal ones, as np.argmax finds it; no NaN here).
+    Column by column (np.argmax along these short rows is slower): a later column wins only if greater."""
+    top, best = u[:, 0].copy(), np.zeros(len(u), np.int64)
+    for c in range(1, u.shape[1]):
+        better = u[:, c] > top
+        np.copyto(best, c, where=better)
+        np.maximum(top, u[:, c], out=top)
+    return top, best
 
 
 def _choose_ranked(u, p_block, block_u):
@@ -574,8 +588,8 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
         return none, none, none, none
     chosen, has, blocked_col, block_u = choice
     best0 = np.argmax(planned_u, axis=1)
-    rows = np.arange(len(cand))
-    wanted = np.flatnonzero(np.isfinite(planned_u[rows, best0]) & (p_block[rows, best0] > p_plan[rows, best0]))
+    at0 = np.arange(0, planned_u.size, planned_u.shape[1]) + best0  # flat gathers: cheaper than [rows, best0]
+    wanted = np.flatnonzero(np.isfinite(planned_u.ravel()[at0]) & (p_block.ravel()[at0] > p_plan.ravel()[at0]))
     best0 = best0[wanted]  # the few attempts whose plan a tightened rule made riskier go on
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
     tried = blocked_col[wanted] == best0[:, None]
