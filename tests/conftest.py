@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +57,12 @@ def mean_over_seeds(column: str, years, *overrides: str, seeds=(0, 1, 2), factor
 @pytest.fixture
 def classroom():
     return run("seed=0")
+
+
+def load_script(name: str):
+    """A script of `scripts/` as a module (scripts are not a package), for tests of its reading of the model."""
+    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod

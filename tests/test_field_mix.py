@@ -1,23 +1,12 @@
 """scripts/field_mix.py: its `world` rule is the model's own field choice (C10's decomposition)."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
-
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "field_mix.py"
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location("field_mix", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from conftest import load_script
 
 
 def test_the_world_rule_reproduces_the_fields_of_the_ties_the_model_formed():
     # If the field choice in collaboration._form changes, the script's reading of it fails here.
-    mod = _script()
+    mod = load_script("field_mix")
     out = mod.run_seed("baseline", 0, 0.5, {})  # classroom scale
     eu, cn = out["blocs"].index("EU"), out["blocs"].index("CN")
     formed = out["initiated"][eu, cn] + out["initiated"][cn, eu]

@@ -1,23 +1,12 @@
 """scripts/lane_decomposition.py: the factors it splits a lane's growth into are the model's own."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
-
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "lane_decomposition.py"
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location("lane_decomposition", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from conftest import load_script
 
 
 def test_expected_papers_from_the_factors_match_the_papers_the_model_wrote():
     # If the papers' formula in collaboration._write_papers changes, the decomposition's reading of it fails here.
-    mod = _script()
+    mod = load_script("lane_decomposition")
     out = mod.run_seed("baseline", 0, 0.5, 2017, 2018)  # classroom scale
     for year in (2017, 2018):
         papers, expected = out[(year, "papers")], out[(year, "expected")]
