@@ -38,8 +38,8 @@ def _pair_size(model, cap, a, b):
 
 def _project_output(model, nb):
     """[lane] the root of both blocs' output from past project starts (sim/mechanisms/projects.py), 1 if none."""
-    f = getattr(model.network, "project_output", None)
-    return np.ones(nb * nb) if f is None else np.sqrt(np.outer(f, f)).ravel()
+    f = model.network.project_output
+    return np.sqrt(np.outer(f, f)).ravel()
 
 
 def quarter_stats(model, prev_keys, y0_caps):

@@ -237,5 +237,6 @@ class ResearchNetwork:
     occasional_size: np.ndarray = None  # [occasional] capacity relative to its country's mean institution
     occasional_with: np.ndarray = None  # [occasional, bloc] cumulative co-authored papers with that bloc
     # [quarters ago, bloc] start rate of new research projects (1 = usual), kept only while a cut is in the window
+    # (no rows: no cut in the window; sim/mechanisms/projects.py)
     project_starts: np.ndarray = None
-    project_output: np.ndarray = None  # [bloc] this quarter's output from past project starts (None: all 1)
+    project_output: np.ndarray = None  # [bloc] this quarter's output from past project starts (1: as usual)

@@ -352,7 +352,11 @@ def setup(model) -> None:
                         affinity[ci, model.blocs.index(code)] = v
     authors = Authors(model, split.split_affinity(model, affinity))
     model.network = ResearchNetwork(
-        authors, Ties.empty(authors.bloc, model.n_blocs), np.zeros((len(authors), model.n_blocs))
+        authors,
+        Ties.empty(authors.bloc, model.n_blocs),
+        np.zeros((len(authors), model.n_blocs)),
+        project_starts=np.ones((0, model.n_blocs)),  # no start cut in the window yet
+        project_output=np.ones(model.n_blocs),
     )
     _occasional_publishers(model, p)
     _decision_inputs(model, capacity(model))

@@ -26,16 +26,15 @@ def output_factor(model) -> np.ndarray | None:
         return None  # off: start cuts are ignored (the pandemic is only the direct output cut)
     starts = 1.0 - np.asarray(getattr(model.levers, "start_cut", np.zeros(model.n_blocs)), float)
     depth = p.project_delay + p.project_quarters
-    hist = getattr(net, "project_starts", None)
-    if hist is None:
+    hist = net.project_starts
+    if len(hist) == 0:
         if not (starts < 1.0).any():
-            net.project_output = None
-            return None  # nothing was ever cut: no history needed yet
+            return None  # no cut in the window: no history needed (project_output stays all 1)
         hist = np.ones((depth, model.n_blocs))  # before the first cut every start rate was the usual one
     window = hist[p.project_delay :]  # rows: 1, 2, ... quarters ago; the window's starts write now
     factor = window.mean(axis=0)
     hist = np.roll(hist, 1, axis=0)
     hist[0] = starts
-    net.project_starts = None if (hist == 1.0).all() else hist
-    net.project_output = None if (factor == 1.0).all() else factor  # what the papers read (and scripts report)
-    return net.project_output
+    net.project_starts = hist[:0] if (hist == 1.0).all() else hist  # dropped once the cut has left the window
+    net.project_output = factor  # what scripts report
+    return None if (factor == 1.0).all() else factor
