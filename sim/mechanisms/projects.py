@@ -24,7 +24,7 @@ def output_factor(model) -> np.ndarray | None:
     p, net = model.params.collaboration, model.network
     if not p.project_starts:
         return None  # off: start cuts are ignored (the pandemic is only the direct output cut)
-    starts = 1.0 - np.asarray(getattr(model.levers, "start_cut", np.zeros(model.n_blocs)), float)
+    starts = 1.0 - model.levers.start_cut  # the shocks family declares it for every run
     depth = p.project_delay + p.project_quarters
     hist = net.project_starts
     if len(hist) == 0:
