@@ -132,8 +132,9 @@ class BlocSpec:
             "assumption: share of the bloc's own AI research in each field (China leans to vision and telecom,"
             " Europe to robotics); the values date from the first commit, where they were read from C10 itself"
             " (the joint field was then read back from them), not tuned since: the joint papers' fields (C10) now"
-            " come from partner choice by field fit. FACTS.md gives no per-bloc field shares to source them on"
-            " (docs/CALIBRATION.md, Session 12: C10)"
+            " come from partner choice by field fit. FACTS.md gives no per-bloc field shares to source them on,"
+            " and a search of public sources (Elsevier 2018, ETO/CSET, AI Index, AI Watch, WIPO, OECD.AI,"
+            " ReConnect) found none over these six fields either (docs/CALIBRATION.md, Sessions 12 and 13: C10)"
         ),
     )
     countries: dict[str, CountrySpec] = spec(factory=dict, source="MERICS counts, see catalogue")
