@@ -148,7 +148,9 @@ class Params:
         source="assumption: a redirected fund pays at most the ticket it was displaced from (what its mandate set "
         "aside for the screened deal, capped by its largest ticket), so a redirect moves the screened capital "
         "abroad and no more; the rest stays undeployed for later attempts. Off: it pays the new round's ticket "
-        "(larger in the US), which at mandate_rate 0 overshot the EU's loss (docs/CALIBRATION.md, Session 12)",
+        "(larger in the US), which at mandate_rate 0 overshot the EU's loss (docs/CALIBRATION.md, Session 12). "
+        "On, it removed that overshoot but held the classroom diversion check in fewer seeds (5/8, 5/8, 4/8 at "
+        "mandate_rate 0.15, 1/16, 0: Session 13), so it is off",
     )
     fund_growth: dict[str, float] = spec(
         factory=lambda: {"CN": 0.2},
