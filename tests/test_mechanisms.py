@@ -147,6 +147,25 @@ def test_redirection_answers_only_to_screening_tightened_since_funds_raised_thei
     assert not on.equals(off)
 
 
+def test_a_capped_redirect_pays_at_most_the_displaced_ticket():
+    # Up to the first quarter a capped redirect binds (after the EU's 2020Q4 screening regulation), the runs with
+    # and without the cap are the same; in that quarter the same funds pick the same rounds (seats do not depend
+    # on what is paid), and a redirected fund pays at most the ticket of the round it was displaced from.
+    def deals(cap):
+        model = run("seed=0", "scale.factor=0.3", "end=2022Q4", f"params.investment.redirect_cap={cap}")
+        return model.recorder.deals(model).sort_values(["period", "round_id", "investor_id"], kind="stable")
+
+    on, off = deals(True), deals(False)
+    per = lambda d, q: d[d["period"] == q].reset_index(drop=True)  # noqa: E731
+    first = next(q for q in sorted(set(off["period"])) if not per(on, q).equals(per(off, q)))
+    assert first >= "2020Q4"
+    a, b = per(on, first), per(off, first)
+    keys = ["round_id", "investor_id", "blocked"]
+    pd.testing.assert_frame_equal(a[keys], b[keys])
+    assert (a["amount_eur"] <= b["amount_eur"] + 1e-6).all()
+    assert (a["amount_eur"] < b["amount_eur"] - 1e-6).any()
+
+
 def test_us_funds_choose_china_teams_and_outbound_rules_close_some():
     from sim.compose import compose_config
     from sim.mechanisms import investment

@@ -143,6 +143,15 @@ class Params:
         "years (1/16 a quarter). 1/16 and 0.04 held the classroom diversion check in fewer seeds, 0 (never "
         "adapted) in more but overshot (docs/CALIBRATION.md, Session 12), so the default stays",
     )
+    redirect_cap: bool = spec(
+        False,
+        source="assumption: a redirected fund pays at most the ticket it was displaced from (what its mandate set "
+        "aside for the screened deal, capped by its largest ticket), so a redirect moves the screened capital "
+        "abroad and no more; the rest stays undeployed for later attempts. Off: it pays the new round's ticket "
+        "(larger in the US), which at mandate_rate 0 overshot the EU's loss (docs/CALIBRATION.md, Session 12). "
+        "On, it removed that overshoot but held the classroom diversion check in fewer seeds (5/8, 5/8, 4/8 at "
+        "mandate_rate 0.15, 1/16, 0: Session 13), so it is off",
+    )
     fund_growth: dict[str, float] = spec(
         factory=lambda: {"CN": 0.2},
         lo=-1,
@@ -577,15 +586,17 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     The foreign allocation is the fund's decision (diversification, technology or a foreign mandate), so a
     screen moves it to the next-best foreign round by the same expected return net of political and
     screening risk; only if none clears the hurdle does the fund fall back on its home candidates.
-    Returns the attempts redirected, the rounds they take, and the blocked tries of the new search.
+    Returns the attempts redirected, the rounds they take, the tickets of the rounds they were displaced from,
+    and the blocked tries of the new search.
     """
     p, inv = model.params.investment, model.investors
     none = np.zeros(0, np.int64)
+    nothing = none, none, np.zeros(0), none, none
     if p.candidates_redirect == 0 or not p_block.any():
-        return none, none, none, none
+        return nothing
     planned_u, p_plan = plan
     if p_plan is p_block:  # the plans are the rules in force: nothing was displaced by a tightened rule
-        return none, none, none, none
+        return nothing
     chosen, has, blocked_col, block_u = choice
     best0 = np.argmax(planned_u, axis=1)
     at0 = np.arange(0, planned_u.size, planned_u.shape[1]) + best0  # flat gathers: cheaper than [rows, best0]
@@ -597,7 +608,7 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     keep = ~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway
     displaced, best0 = wanted[keep], best0[keep]
     if len(displaced) == 0:
-        return none, none, none, none
+        return nothing
     # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
     k = p.candidates_redirect
     drawn = _keyed(model, "redirect", attempt_id[displaced], 4 * k).reshape(len(displaced), 4, k).transpose(1, 0, 2)
@@ -634,7 +645,8 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     b_att, b_col = np.nonzero(blocked_col >= 0)
     b_round = new[b_att, blocked_col[b_att, b_col]]
     took = np.flatnonzero(ok)
-    return displaced[took], new[took, col[took]], b_round, att_inv[b_att]
+    was = ticket[cand[displaced[took], best0[took]]]
+    return displaced[took], new[took, col[took]], was, b_round, att_inv[b_att]
 
 
 def step(model) -> None:
@@ -682,7 +694,7 @@ def step(model) -> None:
     block_u = drawn[:, 3, : cand.shape[1]]
     chosen_col, has, blocked_col = _choose(u, p_block, block_u)
     pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
-    re_att, re_round, rb_round, rb_inv = _redirect(
+    re_att, re_round, re_was, rb_round, rb_inv = _redirect(
         model,
         attempt_inv,
         attempt_id,
@@ -697,11 +709,16 @@ def step(model) -> None:
         circles,
     )
     pick_round[re_att] = re_round
+    # What each attempt may pay: its round's ticket, or with `redirect_cap` for a redirected one at most the
+    # ticket of the round it was displaced from (the screened capital moves abroad, no more).
+    cap = ticket[np.maximum(pick_round, 0)] if len(firm) else np.zeros(len(pick_round))
+    if p.redirect_cap and len(re_att):
+        cap[re_att] = np.minimum(cap[re_att], re_was)
     pick_att = np.flatnonzero(pick_round >= 0)
     pick_round = pick_round[pick_att]
     pick_inv = attempt_inv[pick_att]
     # A fund takes at most its largest ticket: a small fund joins a big round with a smaller share.
-    pick_paid = np.minimum(ticket[pick_round], mk.tickets[inv.type[pick_inv], 1] * inv.target_capital[pick_inv])
+    pick_paid = np.minimum(cap[pick_att], mk.tickets[inv.type[pick_inv], 1] * inv.target_capital[pick_inv])
 
     # Turnover's draws (one per firm, a fixed count) come first, so the variable ones after them (seats,
     # closures) cannot shift them.
