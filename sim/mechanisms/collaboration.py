@@ -115,7 +115,8 @@ class Params:
         source=(
             "assumption: the largest share of an author's output its researchers can co-author with other blocs "
             "(sim/mechanisms/workload.py); 1 = no bound, the default: at 20 seeds 0.7 adds no part in band and costs "
-            "~2 ms a quarter (docs/CALIBRATION.md, session 11: C6). 0.7: about the share of the most international "
+            "~2 ms a quarter (docs/CALIBRATION.md, session 11: C6); with the mature start and project starts it keeps "
+            "C6 but costs uk_own_bloc C8 and C9 (session 13: C15). 0.7: about the share of the most international "
             "European universities' papers with a foreign co-author (a recollection of CWTS Leiden Ranking "
             "PP(international collaboration), not checked against the ranking's data); checked only at country level:"
             " 2.2 of 5.5 million European articles 2009-2018 had international co-authors, 40% (Kwiek 2020, Studies "
@@ -152,7 +153,11 @@ class Params:
         hi=40,
         source=(
             "assumption: a research project writes its papers evenly over about two years (a grant's work package,"
-            " a PhD's papers), after `project_delay`"
+            " a PhD's papers), after `project_delay`. Not AI-specific sources, checked in session 13: research"
+            " grants run ~3-4.5 years (NIH R01 ~4.5, Australia's NHMRC ~3.5: Nature Index, 18 Aug 2016; Horizon"
+            " 2020 projects 3-4); the median lag from a new NIH grant to its papers is 3 years (Boyack & Jordan"
+            " 2011, JAMIA 18:423). This window's mean lag (delay + 4.5 quarters, ~2.1 years) is shorter; no source"
+            " for AI's faster conference-paper cycle was found"
         ),
     )
     project_delay: int = spec(
@@ -161,8 +166,10 @@ class Params:
         hi=40,
         source=(
             "assumption: a project writes its first papers about a year after it starts (with `project_quarters`"
-            " 8: one to three years after; 0, papers from the next quarter, was tried first: docs/CALIBRATION.md,"
-            " 'Session 12: C15')"
+            " 8: one to three years after; 0, papers from the next quarter, was tried first and 4 set after seeing"
+            " C15: docs/CALIBRATION.md, 'Session 12: C15'). Boyack & Jordan 2011 (JAMIA 18:423; NIH grants,"
+            " biomedicine): median lag from a new grant to publication 3 years, so a year before the first papers"
+            " is not long"
         ),
     )
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
