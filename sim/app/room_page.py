@@ -259,14 +259,20 @@ def shared_charts(room: Room) -> tuple[str, str, str]:
         return hit[1:]
 
 
+# A team's charts fill the column beside its levers in whole rows of at least this height (charts.vue
+# `fit`): assumption, the 280 px of a chart on the other screens plus room to spare, so that at the
+# benchmark's 1400x900 and at 1280x800 one row fills the column (two charts) and at 1920x1080 two rows.
+TEAM_ROW_PX = 360
+
+
 @solara.component
-def SharedCharts(room: Room, model_version: int):
+def SharedCharts(room: Room, model_version: int, fit: int = 0):
     """The single-user page's charts, drawn from the room's shared model; keyed on the model, not on
     every room change: a draft, a commit or a countdown second never touches the charts."""
     from .page import ChartGrid, help_json
 
     options, marks, period = shared_charts(room)
-    ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period)
+    ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period, fit=fit)
 
 
 @solara.component
@@ -421,14 +427,17 @@ def TeamScreen(room: Room, token: str, error):
     lv = room.session.model.levers
 
     state = "committed: waiting for the lecturer's step" if seat.committed else f"draft: {len(seat.draft)} move(s)"
-    with shown_in_order():
+    # The screen is the window's height (page.css `.entangle-team-screen`): the bars on top, then the
+    # levers and the charts side by side, each scrolled by itself; the charts' rows fill their column
+    # exactly (`TEAM_ROW_PX`), the list of rounds above them has a fixed most height.
+    with solara.Column(classes=["entangle-team-screen"]):
         # The charts come first in the tree (see LecturerScreen), the levers' column and the bars above
         # are put back in place by their CSS order.
-        with solara.Row(gap="0px", style={"align-items": "flex-start", "flex-wrap": "nowrap", "order": "3"}):
-            with solara.Column(gap="4px", style={"flex": "1 1 auto", "min-width": "0", "order": "2"}):
-                with solara.Div(style={"order": "2"}):
-                    SharedCharts(room, room.model_version)
-                with solara.Div(style={"order": "1"}):
+        with solara.Row(gap="0px", classes=["entangle-team-main"], style={"order": "3"}):
+            with solara.Column(gap="4px", classes=["entangle-team-charts"], style={"order": "2"}):
+                with solara.Div(classes=["entangle-team-grid"], style={"order": "2"}):
+                    SharedCharts(room, room.model_version, fit=TEAM_ROW_PX)
+                with solara.Div(classes=["entangle-team-rounds"], style={"order": "1"}):
                     WhoDidWhat(room, room.model_version)
             with solara.Column(gap="4px", classes=["entangle-sidebar"], style={"order": "1"}):
                 with solara.Row(style={"align-items": "center"}):
