@@ -195,6 +195,7 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bo
             # the previous round's messages and frames, from its step to now (before the next commits)
             for name, page in zip(round_msgs, screens):
                 round_msgs[name].append(page.evaluate("() => [window.__msgs, window.__frames]"))
+
         pids = browser_pids(server.pid)
         cpu = {"browser_round": 0.0, "server_round": 0.0, "browser_all": 0.0, "server_all": 0.0}
         if trace:
