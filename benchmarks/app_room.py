@@ -41,6 +41,7 @@ BLOCS = ("EU", "CN", "US")
 # the next animation frame (the frame that paints it).
 # The marks `entangle-arm:<screen>:<round>` and `entangle-seen:...` put the round in a Chrome trace (--trace).
 ARM = """([prev, tag]) => { window.__seen = 0; window.__msg = 0; window.__charts = 0; window.__armed = true;
+    window.__msgs = 0; window.__frames = 0;
     const grid = document.querySelector('.entangle-grid');
     window.__draws = 0; window.__drawn = [];
     for (const el of document.querySelectorAll('.entangle-chart')) {
@@ -52,6 +53,7 @@ ARM = """([prev, tag]) => { window.__seen = 0; window.__msg = 0; window.__charts
     performance.mark('entangle-arm:' + tag);
     const seen = () => requestAnimationFrame(() => {
         window.__seen = performance.timeOrigin + performance.now(); window.__seenDraws = window.__draws;
+        window.__seenMsgs = window.__msgs; window.__seenFrames = window.__frames;
         performance.mark('entangle-seen:' + tag);
         // the charts in view now (any pixel of the box inside the window) and, where the page can tell
         // (charts.vue's `current`), how many of them do not show the latest data: must be 0
@@ -78,6 +80,10 @@ WS_HOOK = """(() => { const WS = window.WebSocket;
             if (!window.__armed) return;
             const now = performance.timeOrigin + performance.now();
             if (!window.__msg) window.__msg = now;
+            // messages, and the animation frames that follow one (each such frame restyles and repaints)
+            window.__msgs += 1;
+            if (!window.__frameAsked) { window.__frameAsked = true;
+                requestAnimationFrame(() => { window.__frames += 1; window.__frameAsked = false; }); }
             const charts = typeof e.data === 'string' && e.data.includes('options_json');
             if (charts && !window.__charts) window.__charts = now; });
         return ws; };
@@ -181,15 +187,23 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bo
         band_page = start_band(browser, url) if band else None
         screens = [lect, *teams.values()]
         total, first_msg, charts_msg = [], [], []
-        per_screen, drawing, draws, in_view, stale, pending = (
-            {name: [] for name in ("lecturer", *BLOCS)} for _ in range(6)
+        per_screen, drawing, draws, in_view, stale, pending, msgs, round_msgs = (
+            {name: [] for name in ("lecturer", *BLOCS)} for _ in range(8)
         )
+
+        def count_round():
+            # the previous round's messages and frames, from its step to now (before the next commits)
+            for name, page in zip(round_msgs, screens):
+                round_msgs[name].append(page.evaluate("() => [window.__msgs, window.__frames]"))
+
         pids = browser_pids(server.pid)
         cpu = {"browser_round": 0.0, "server_round": 0.0, "browser_all": 0.0, "server_all": 0.0}
         if trace:
             browser.start_tracing(categories=TRACE_CATEGORIES)
         for n in range(rounds + 1):
             # Round 0 is a warm-up: before the first step the charts already name the first quarter.
+            if n >= 2:
+                count_round()
             prev = lect.evaluate("() => document.querySelector('.entangle-grid').dataset.period")
             before = lect.inner_text(".entangle-room-status")
             for bloc in BLOCS[:-1]:
@@ -227,14 +241,18 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bo
             for name, t, c, page in zip(per_screen, seen, charts, screens):
                 per_screen[name].append(t - t0)
                 drawing[name].append(t - c)
-                d, v, pv, st = page.evaluate(
-                    "() => [window.__seenDraws, window.__inView, window.__plots, window.__stale]"
+                d, v, pv, st, m, f = page.evaluate(
+                    "() => [window.__seenDraws, window.__inView, window.__plots, window.__stale,"
+                    " window.__seenMsgs, window.__seenFrames]"
                 )
+                msgs[name].append((m, f))
                 draws[name].append(d)
                 in_view[name].append((v, pv))
                 stale[name].append(st)
                 if offscreen:
                     pending[name].append(page.evaluate(PENDING))
+        time.sleep(0.5)
+        count_round()
         cpu["browser_all"] = _cpu_ms(pids) - b_all
         cpu["server_all"] = _cpu_ms([server.pid]) - s_all
         rcpu = renderer_cpu(json.loads(browser.stop_tracing())) if trace else None
@@ -254,6 +272,11 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bo
     out["charts_in_view"] = {name: f"{min(x[0] for x in v)}-{max(x[0] for x in v)}" for name, v in in_view.items()}
     out["plots_in_view"] = {name: f"{min(x[1] for x in v)}-{max(x[1] for x in v)}" for name, v in in_view.items()}
     out["stale_in_view"] = {name: max(v) for name, v in stale.items()}
+    mean = lambda xs: round(sum(xs) / len(xs), 1)  # noqa: E731
+    out["messages_to_drawn"] = {name: mean([m for m, _ in v]) for name, v in msgs.items()}
+    out["frames_to_drawn"] = {name: mean([f for _, f in v]) for name, v in msgs.items()}
+    out["messages_a_round"] = {name: mean([m for m, _ in v]) for name, v in round_msgs.items()}
+    out["frames_a_round"] = {name: mean([f for _, f in v]) for name, v in round_msgs.items()}
     out["cpu_ms_a_round"] = {k: round(v / rounds, 1) for k, v in cpu.items()}
     if offscreen:
         out["offscreen"] = {
@@ -280,6 +303,12 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bo
         + ", ".join(f"{name} {v}" for name, v in out["plots_in_view"].items())
         + "; showing anything not current (-1: the page cannot tell): "
         + ", ".join(f"{name} {v}" for name, v in out["stale_in_view"].items())
+    )
+    print(
+        "  websocket messages a round per screen (and animation frames after one), mean, step click -> drawn: "
+        + ", ".join(f"{n} {out['messages_to_drawn'][n]} ({out['frames_to_drawn'][n]})" for n in out["frames_to_drawn"])
+        + "; step click -> the next round's commits: "
+        + ", ".join(f"{n} {out['messages_a_round'][n]} ({out['frames_a_round'][n]})" for n in out["frames_a_round"])
     )
     c = out["cpu_ms_a_round"]
     print(

@@ -349,6 +349,9 @@ DRAWN_BOXES = """() => {
         for (const b of el.querySelectorAll('.entangle-badge')) {
             box(key, 'badge', b.innerText, b.getBoundingClientRect());
         }
+        for (const k of el.querySelectorAll('.entangle-key')) {   // the legend, DOM since session 13
+            box(key, 'head', k.dataset.name, k.getBoundingClientRect());
+        }
         for (const b of el.parentElement.querySelectorAll('.entangle-tools button')) {
             box(key, 'tool', b.className, b.getBoundingClientRect());
         }

@@ -382,6 +382,18 @@ def test_a_chart_scrolled_into_view_after_a_round_shows_that_round(tmp_path, siz
                     return g.keys.filter(k => { const r = document.querySelector('.chart-' + k).getBoundingClientRect();
                         return r.bottom > 0 && r.top < innerHeight && !g.current(k); }); }""")
                 assert stale == [], stale
+            # A team's charts fill their column in whole rows: each is wholly in the grid's view or wholly out
+            # of it (a strip of a row's plot in view had it drawn every round).
+            cut = team.evaluate("""() => { const g = document.querySelector('.entangle-grid').getBoundingClientRect();
+                return [...document.querySelectorAll('.entangle-box')].map(b => b.getBoundingClientRect())
+                    .filter(r => r.top < g.bottom - 0.5 && r.bottom > g.top + 0.5
+                        && !(r.top >= g.top - 0.5 && r.bottom <= g.bottom + 0.5)).length; }""")
+            assert cut == 0
+            # The legend is DOM: an entry clicked switches its line off in ECharts (its own legend, hidden).
+            team.click(".chart-capability .entangle-key[data-name='US']")
+            legend_off = "() => document.querySelector('.chart-capability').__chart.getOption().legend[0].selected.US"
+            team.wait_for_function(f"() => ({legend_off})() === false")
+            assert team.locator(".chart-capability .entangle-key.off").count() == 1
             fresh = new_page(browser, lect.url, ".entangle-room-code")
             fresh.set_viewport_size(view["viewport"])
             fresh.wait_for_function("q => document.querySelector('.entangle-grid')?.dataset.period === q", arg=period)

@@ -49,8 +49,11 @@ CSS = (Path(__file__).with_name("page.css")).read_text()
 
 
 @solara.component_vue("charts.vue")
-def ChartGrid(options_json: str, marks_json: str = "{}", help_json: str = "{}", period: str = "", height: int = 280):
-    pass
+def ChartGrid(
+    options_json: str, marks_json: str = "{}", help_json: str = "{}", period: str = "", height: int = 280, fit: int = 0
+):
+    """`fit` > 0: the grid has its own height (CSS) and scrolls by itself; its rows fill it exactly, each at
+    least `fit` px (charts.vue). 0: every chart `height` px, the page scrolls."""
 
 
 @solara.component_vue("upload.vue")

@@ -201,10 +201,8 @@ def team_states(room: Room) -> tuple:
         return tuple((b, s.team, s.committed) if (s := room.seats.get(b)) else (b, None, False) for b in room.blocs)
 
 
-@solara.component
-def Teams(states: tuple):  # re-renders only when a team joins, commits or drafts again
-    # One HTML widget for the whole row: a step that flips every team back to "deciding" is one
-    # websocket message a screen, not one per team.
+def teams_html(states: tuple) -> str:
+    """The teams row: a team per bloc, committed or deciding, or the rules for a bloc with no team."""
     spans = []
     for bloc, team, committed in states:
         if team is None:
@@ -215,20 +213,14 @@ def Teams(states: tuple):  # re-renders only when a team joins, commits or draft
                 "committed" if committed else "deciding",
             )
         spans.append(f"<span class='entangle-room-team team-{bloc} team-{cls}'>{html.escape(text)}</span>")
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML="".join(spans),
-        classes=["entangle-room-teams"],
-        style="display: flex; flex-wrap: wrap; row-gap: 4px",
-    )
+    return f"<div class='entangle-room-teams'>{''.join(spans)}</div>"
 
 
-@solara.component
-def WhoDidWhat(room: Room, model_version: int):  # rounds change only with the model (step, rewind, upload, join)
+def rounds_html(room: Room) -> str:
+    """Who did what in the last four rounds, the latest first."""
     rounds = room.public_rounds()
     if not rounds:
-        solara.Text("No round yet.", classes=["entangle-sub"])
-        return
+        return "<div class='entangle-who'><span class='entangle-sub'>No round yet.</span></div>"
     items = []
     for n, r in reversed(list(enumerate(rounds, 1))):
         moves = "".join(
@@ -238,7 +230,22 @@ def WhoDidWhat(room: Room, model_version: int):  # rounds change only with the m
         kept = "".join(f"<li><b>{html.escape(b)}</b>: did not commit, kept its levers</li>" for b in r["kept"])
         head = f"Round {n} · {r['period']} ({r['quarters']} q)"
         items.append(f"<div class='entangle-round round-{n}'>{head}<ul>{moves}{kept}</ul></div>")
-    solara.HTML(tag="div", unsafe_innerHTML="".join(items[:4]), classes=["entangle-who"])
+    return f"<div class='entangle-who'>{''.join(items[:4])}</div>"
+
+
+@solara.component
+def RoundNews(status: str, state: str, states: tuple, rounds: str):
+    """Everything a round changes on a screen but the charts, as one HTML widget: the status line (and a
+    team's own state), the teams row and who did what. A step is then two websocket messages a screen
+    (the charts and this), not five or six that arrive apart and cost a frame each."""
+    line = f"<span class='entangle-room-status'>{html.escape(status)}</span>"
+    if state:
+        line += f"<span class='entangle-team-state'>{html.escape(state)}</span>"
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=f"<div class='entangle-news-line'>{line}</div>{teams_html(states)}{rounds}",
+        classes=["entangle-news"],
+    )
 
 
 _shared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # room -> its charts' data, built once a change
@@ -259,14 +266,20 @@ def shared_charts(room: Room) -> tuple[str, str, str]:
         return hit[1:]
 
 
+# A team's charts fill the column beside its levers in whole rows of at least this height (charts.vue
+# `fit`): assumption, the 280 px of a chart on the other screens plus room to spare, so that at the
+# benchmark's 1400x900 and at 1280x800 one row fills the column (two charts) and at 1920x1080 two rows.
+TEAM_ROW_PX = 360
+
+
 @solara.component
-def SharedCharts(room: Room, model_version: int):
+def SharedCharts(room: Room, model_version: int, fit: int = 0):
     """The single-user page's charts, drawn from the room's shared model; keyed on the model, not on
     every room change: a draft, a commit or a countdown second never touches the charts."""
     from .page import ChartGrid, help_json
 
     options, marks, period = shared_charts(room)
-    ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period)
+    ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period, fit=fit)
 
 
 @solara.component
@@ -293,6 +306,7 @@ def shown_in_order():
 @solara.component
 def LecturerScreen(room: Room, token: str, error):
     admitted, version = use_room(room)
+    rounds = solara.use_memo(lambda: rounds_html(room), [room, room.model_version])
     if not admitted:
         solara.Error("This room has too many screens open.", classes=["entangle-error"])
         return
@@ -305,19 +319,15 @@ def LecturerScreen(room: Room, token: str, error):
             SharedCharts(room, room.model_version)
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "order": "0"}, gap="16px"):
             solara.Text(room.code, classes=["entangle-room-code", "entangle-period"])
-            with solara.Column(gap="0px"):
-                solara.Text(_status_line(room), classes=["entangle-room-status"])
-                solara.Text(
-                    f"Teams join at this address with the code {room.code}: /?room={room.code}",
-                    classes=["entangle-sub"],
-                )
+            solara.Text(
+                f"Teams join at this address with the code {room.code}: /?room={room.code}",
+                classes=["entangle-sub"],
+            )
             LecturerControls(room, token, error, room.round_length, room.countdown_s, room.auto, room.session.finished)
         with solara.Div(style={"order": "1"}):
-            Teams(team_states(room))
+            RoundNews(_status_line(room), "", team_states(room), rounds)
         with solara.Div(style={"order": "2"}):
             ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
-        with solara.Div(style={"order": "3"}):
-            WhoDidWhat(room, room.model_version)
         with solara.Div(style={"order": "5"}):
             LecturerTools(room, token, error)
 
@@ -409,6 +419,7 @@ def LecturerTools(room: Room, token: str, error):
 @solara.component
 def TeamScreen(room: Room, token: str, error):
     admitted, version = use_room(room)
+    rounds = solara.use_memo(lambda: rounds_html(room), [room, room.model_version])
     seat = room.seat_of(token)
     blocs = room.blocs
     partner = solara.use_reactive(next(b for b in blocs if b != seat.bloc))
@@ -421,15 +432,16 @@ def TeamScreen(room: Room, token: str, error):
     lv = room.session.model.levers
 
     state = "committed: waiting for the lecturer's step" if seat.committed else f"draft: {len(seat.draft)} move(s)"
-    with shown_in_order():
+    # The screen is the window's height (page.css `.entangle-team-screen`): the bars on top, then the
+    # levers and the charts side by side, each scrolled by itself; the charts' rows fill their column
+    # exactly (`TEAM_ROW_PX`); the rounds' list above has a fixed height, so a round never resizes them.
+    with solara.Column(classes=["entangle-team-screen"]):
         # The charts come first in the tree (see LecturerScreen), the levers' column and the bars above
         # are put back in place by their CSS order.
-        with solara.Row(gap="0px", style={"align-items": "flex-start", "flex-wrap": "nowrap", "order": "3"}):
-            with solara.Column(gap="4px", style={"flex": "1 1 auto", "min-width": "0", "order": "2"}):
-                with solara.Div(style={"order": "2"}):
-                    SharedCharts(room, room.model_version)
-                with solara.Div(style={"order": "1"}):
-                    WhoDidWhat(room, room.model_version)
+        with solara.Row(gap="0px", classes=["entangle-team-main"], style={"order": "3"}):
+            with solara.Column(gap="4px", classes=["entangle-team-charts"], style={"order": "2"}):
+                with solara.Div(classes=["entangle-team-grid"]):
+                    SharedCharts(room, room.model_version, fit=TEAM_ROW_PX)
             with solara.Column(gap="4px", classes=["entangle-sidebar"], style={"order": "1"}):
                 with solara.Row(style={"align-items": "center"}):
                     solara.Text("towards", classes=["entangle-sub"])
@@ -441,21 +453,19 @@ def TeamScreen(room: Room, token: str, error):
                     # re-rendered number box is reset to its value, undoing what the team is typing).
                     Lever(room, token, error, key, b, round(current, 6), drafted is not None)
         with solara.Div(style={"order": "0"}):
-            TeamBar(room, token, error, f"{seat.team} · {a}", _status_line(room), state)
+            TeamBar(room, token, error, f"{seat.team} · {a}")
         with solara.Div(style={"order": "1"}):
-            Teams(team_states(room))
+            RoundNews(_status_line(room), state, team_states(room), rounds)
         with solara.Div(style={"order": "2"}):
             ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
 
 
 @solara.component
-def TeamBar(room: Room, token: str, error, title: str, status: str, state: str):
+def TeamBar(room: Room, token: str, error, title: str):
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
         solara.Text(title, classes=["entangle-period", "entangle-team-title"])
         # The plain room link offers this seat back in this browser; "forget this seat" undoes that.
         SeatStore(code=room.code, token=token)
-        solara.Text(status, classes=["entangle-room-status"])
-        solara.Text(state, classes=["entangle-team-state"])
         commit = lambda: _act(room.commit, token, error)  # noqa: E731
         solara.Button("Commit moves", on_click=commit, color="success", classes=["entangle-commit"])
         solara.Button("Discard draft", on_click=lambda: _act(room.discard, token, error), classes=["entangle-discard"])
