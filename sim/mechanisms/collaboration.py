@@ -573,7 +573,9 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     value *= au.lane_fit
     value *= quality[jl]
     # Who is where (mobility): researchers born in or alumni of the partner bloc make ties there worth more.
-    value *= 1.0 + model.flows.people_gain.ravel()[au.foreign_lanes]
+    gain = np.take(model.flows.people_gain.ravel(), au.foreign_lanes)
+    gain += 1.0  # 1 + g, in place (the same sum)
+    value *= gain
     memory = p.tie_memory * ties.degree[au.foreign_lanes] if with_memory else 0.0  # ties with each bloc beget ties
     # A bloc split off from its region (the UK from Europe) shares the region's one lane (sim/split.py).
     value = split.pool_region_lanes(model, value, memory, lambda: partner_weight(model, reach))
@@ -589,7 +591,10 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     total = _author_sum(au, weight)
     total += home
     np.maximum(total, 1e-300, out=total)
-    rate = _per_lane(au, effort) * (weight / _per_lane(au, total))
+    # effort * (weight / total) per lane, with no further temporaries (a product is the same either way round)
+    rate = _per_lane(au, total)
+    np.divide(weight, rate, out=rate)
+    rate *= _per_lane(au, effort)
     model.network.authors.lane_effort = rate  # effort sent to each lane (new ties per quarter it seeks)
     return rate
 
@@ -665,7 +670,10 @@ def partner_weight(model, reach) -> np.ndarray:
     prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
     # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
     degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
-    return reach * prestige**p.prestige_weight * degree_term[deg_all]
+    # reach * prestige ** prestige_weight * degree_term[deg_all], left to right, in place
+    out = reach * (prestige if p.prestige_weight == 1.0 else prestige**p.prestige_weight)
+    out *= np.take(degree_term, deg_all)
+    return out
 
 
 def _pass_screening(model, x, y, field, rng) -> np.ndarray:
@@ -754,7 +762,9 @@ def _unique_pairs(keys: np.ndarray, top: int):
     radix sort of sim/mechanisms/sampling.py (the first index of a key is its first occurrence, as numpy's)."""
     order = sort_order_int(keys, top)
     ordered = keys[order]
-    start = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(keys) else np.zeros(0, np.int64)
+    start = (
+        np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(keys) else np.zeros(0, np.int64)
+    )
     return ordered[start], order[start], np.diff(start, append=len(keys))
 
 
@@ -794,7 +804,8 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     # (bloc, risk) codes, then read each tie's value from that small table.
     n_codes = model.n_blocs * len(RISKS)
     ban, screen = _lever_table(model, "decay", (lv.ban_military, lv.ban_security, lv.screening), _decay_tables)
-    end = p.tie_decay / np.sqrt(ties.strength)
+    end = np.sqrt(ties.strength)
+    np.divide(p.tie_decay, end, out=end)  # tie_decay / sqrt(strength), in place
     if ban.any() or screen.any():  # adding a table of zeros would change no tie's rate
         pair = au.code[ties.a] * n_codes + au.code[ties.b]
         if ban.any():

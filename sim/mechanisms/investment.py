@@ -730,7 +730,7 @@ def step(model) -> None:
     key = pick_round * len(inv) + pick_inv
     by_key = sort_order_int(key, len(firm) * len(inv))
     key = key[by_key]
-    uniq = by_key[np.r_[True, key[1:] != key[:-1]]] if len(key) else by_key
+    uniq = by_key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else by_key
     arrival = _keyed(model, "seats", firm[pick_round[uniq]] * len(inv) + pick_inv[uniq], 1)[:, 0]
     # np.lexsort((arrival, round)) as two stable passes: by arrival, then by round.
     by_arrival = sort_order(arrival)
@@ -814,7 +814,7 @@ def _record(model, raised, firm, r_stage, ask, seats, round_id, d_round, d_inv, 
     # One row per (round, investor bloc): a done deal's first investor before any blocked attempt.
     order = np.lexsort((~done, key))
     key, r, i, paid, done = key[order], r[order], i[order], paid[order], done[order]
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else np.zeros(0, np.int64)
     amount = np.add.reduceat(paid, first) if len(key) else np.zeros(0)
     r0, i0 = r[first], i[first]
     tb, ib = model.firms.bloc[firm[r0]], inv.bloc[i0]

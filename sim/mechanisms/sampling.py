@@ -133,7 +133,7 @@ def poisson_events(rng, rates: np.ndarray) -> np.ndarray:
     u = sort_unit(rng.random(n)) * total  # sorted: the events come out in lane order, like np.repeat's
     lane = np.searchsorted(cum, u, side="right")  # the lane whose share of [0, total) holds u (never a zero mean)
     # u < total but for rounding; then the last lane with a positive mean (the first to reach the total).
-    return np.minimum(lane, np.searchsorted(cum, total, side="left"))
+    return np.minimum(lane, np.searchsorted(cum, total, side="left"), out=lane)
 
 
 def sort_unit(values: np.ndarray) -> np.ndarray:
