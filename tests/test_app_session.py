@@ -410,8 +410,11 @@ def test_a_screens_step_pauses_the_seed_bands_background_runs_and_a_background_r
 
     bands._quiet_until = 0.0
     s = Session("baseline", seed=0)
+    before = time.monotonic()
     s.step()  # a tab's or a room's step: the background runs wait for its redraw
-    assert bands._quiet_until > time.monotonic()
+    # Held against the clock before the step, not after it: a step slower than the pause (a loaded
+    # machine) must not fail the test, which asks only whether the step set the pause.
+    assert bands._quiet_until >= before + bands.QUIET
     s.close()
     bands._quiet_until = 0.0
     stop = threading.Event()
