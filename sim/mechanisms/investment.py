@@ -709,16 +709,17 @@ def step(model) -> None:
         circles,
     )
     pick_round[re_att] = re_round
-    # What each attempt may pay: its round's ticket, or with `redirect_cap` for a redirected one at most the
-    # ticket of the round it was displaced from (the screened capital moves abroad, no more).
-    cap = ticket[np.maximum(pick_round, 0)] if len(firm) else np.zeros(len(pick_round))
-    if p.redirect_cap and len(re_att):
-        cap[re_att] = np.minimum(cap[re_att], re_was)
     pick_att = np.flatnonzero(pick_round >= 0)
     pick_round = pick_round[pick_att]
     pick_inv = attempt_inv[pick_att]
     # A fund takes at most its largest ticket: a small fund joins a big round with a smaller share.
-    pick_paid = np.minimum(cap[pick_att], mk.tickets[inv.type[pick_inv], 1] * inv.target_capital[pick_inv])
+    pick_paid = np.minimum(ticket[pick_round], mk.tickets[inv.type[pick_inv], 1] * inv.target_capital[pick_inv])
+    if p.redirect_cap and len(re_att):
+        # A redirected fund pays at most the ticket of the round it was displaced from (the screened capital
+        # moves abroad, no more); every redirected attempt took a round, so it is among the picks.
+        was = np.full(len(attempt_inv), np.inf)
+        was[re_att] = re_was
+        np.minimum(pick_paid, was[pick_att], out=pick_paid)
 
     # Turnover's draws (one per firm, a fixed count) come first, so the variable ones after them (seats,
     # closures) cannot shift them.
