@@ -129,6 +129,15 @@ def home_less_joint(model, home_mean: np.ndarray, lam: np.ndarray, a: np.ndarray
     return np.maximum(home_mean - joint, 0.0)
 
 
+def inside_ties(model, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """[tie] True for a tie between two blocs of one region (`a`, `b` its authors); None where none is split."""
+    inside = region_pairs(model)
+    if inside is None:
+        return None
+    bloc = model.network.authors.bloc
+    return inside[bloc[a], bloc[b]]
+
+
 def outside_degree(model, ties) -> np.ndarray:
     """[author] its ties with blocs outside its own region (`ties.degree_all` itself where none is split): how
     popular a partner it is, as the calibration counted it (ties inside Europe were home work there)."""

@@ -11,9 +11,17 @@ from sim.mechanisms.sampling import Buckets
 from tests.conftest import run
 
 
-def _model(share):
+def _model(share, split_region=(0,), bloc=None):
+    """A stand-in model; `split_region` [bloc] its region (blocs sharing one: a split region, sim/split.py)."""
     p = SimpleNamespace(international_share_max=share)
-    return SimpleNamespace(params=SimpleNamespace(collaboration=p), network=SimpleNamespace(authors=SimpleNamespace()))
+    au = SimpleNamespace() if bloc is None else SimpleNamespace(bloc=np.asarray(bloc))
+    region = np.asarray(split_region)
+    return SimpleNamespace(
+        params=SimpleNamespace(collaboration=p),
+        network=SimpleNamespace(authors=au),
+        n_blocs=len(region),
+        split_region=region,
+    )
 
 
 def test_a_full_author_writes_at_its_bound_and_a_tie_between_others_keeps_its_rate():
@@ -63,6 +71,18 @@ def test_lost_papers_are_written_by_the_partner_with_a_next_best_author_with_tim
     )
     assert 20 < len(partner) < 60  # Poisson(40) papers, every one placed
     assert set(partner.tolist()) == {1} and set(coauthor.tolist()) == {2} and set(field.tolist()) == {0}
+
+
+def test_ties_inside_a_split_region_neither_load_the_bound_nor_are_cut():
+    # Blocs 0 (EU) and 1 (UK) form one region, bloc 2 (CN) is outside. Author 0 (EU, capacity 1, bound 1 paper at
+    # 0.5) has a tie with the UK author 1 (4 papers) and one with the Chinese author 2 (0.5 papers): only the latter
+    # counts, so 0 is not full and neither tie is cut, as when the UK was part of Europe.
+    a, b = np.array([0, 0]), np.array([1, 2])
+    lam = np.array([4.0, 0.5])
+    model = _model(0.5, split_region=[0, 0, 2], bloc=[0, 1, 2])
+    out = workload.bound_papers(model, a, b, lam.copy(), np.array([1.0, 100.0, 100.0]))
+    assert out.tolist() == [4.0, 0.5]
+    assert not model.network.authors.full[0]
 
 
 def test_a_share_of_one_is_no_bound():

@@ -20,12 +20,14 @@ Without a bound, ties beget ties (tie history, popular partners) until one outli
 institution writes many times its own capacity with foreign partners and carries its
 country's lane (docs/CALIBRATION.md, "Session 10: C6"); with it, the outlier writes what its
 researchers can and the rest of its lanes' papers go to others of its bloc with time to spare.
+Where a region is split (uk_own_bloc), ties between its blocs count as home work, as in the calibration.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .. import split
 from .sampling import poisson_events
 
 # Rounds of moving a full author's time from ties its fuller partners cap to the ties it can still serve.
@@ -57,13 +59,21 @@ def bound_papers(model, a, b, lam, cap) -> np.ndarray:
     au.lost = au.full = None
     if not np.isfinite(bound):
         return lam
-    work = load(a, b, lam, cap, bound)
+    # Ties between two blocs of one split region (the EU and the UK in uk_own_bloc) write what was home output
+    # in the calibration (sim/split.py), so the bound, a share of output abroad as the calibration counted it,
+    # neither counts them in an author's workload nor cuts them: a German university's time with China is
+    # bounded as when the UK was part of Europe.
+    inside = split.inside_ties(model, a, b)
+    work = load(a, b, lam if inside is None else np.where(inside, 0.0, lam), cap, bound)
     au.full = work >= 1.0
     if not au.full.any():
         return lam
     # Only ties with a full end change (a few thousand of tens of thousands): work on those, and correct the
     # authors' workloads by what the bound takes from them.
-    ties = np.flatnonzero(au.full[a] | au.full[b])
+    bounded = au.full[a] | au.full[b]
+    if inside is not None:
+        bounded &= ~inside
+    ties = np.flatnonzero(bounded)
     ta, tb, tl = a[ties], b[ties], lam[ties]
     per_unit = 1.0 / np.maximum(cap * bound, 1e-300)
     scale = 1.0 / np.maximum(work, 1.0)  # [author] share of its ties' demand it can write
