@@ -44,7 +44,7 @@ from .. import periods
 from ..atomic import Batch
 from ..errors import ConfigError
 from ..scenario import parse_measures
-from . import bands, uploads
+from . import bands, room_trace, uploads
 from .explain import describe
 from .levers_ui import sliders
 from .room_writer import WRITER
@@ -277,6 +277,7 @@ class Room:
         with self.changed:
             if self.session.finished:
                 return None
+            room_trace.event("step")
             moves = {b: list(s.draft.values()) for b, s in self.seats.items() if s.committed}
             rnd = Round(
                 self.session.period, ROUNDS[self.round_length], moves, [b for b in self.seats if b not in moves]
@@ -287,6 +288,7 @@ class Room:
                 self.seats[b].draft.clear()
                 self.seats[b].committed = False
             self.deadline = None
+            room_trace.event("stepped", version=self.version + 1)
             self._changed()
             return rnd
 

@@ -24,11 +24,12 @@ import solara
 
 from ..errors import ConfigError
 from ..scenario import available
-from . import live
+from . import live, room_trace
 from .number_box import NumberBox
 from .room import ROUNDS, Room, slider_keys
 
 CSS = (Path(__file__).with_name("page.css")).read_text()
+room_trace.install()  # benchmarks only ($ENTANGLE_ROOM_TRACE): each websocket message a screen sends
 
 
 @solara.component_vue("seat_store.vue")
@@ -40,8 +41,10 @@ def query(search: str | None) -> dict:
     return {k: v[0] for k, v in urllib.parse.parse_qs(search or "", keep_blank_values=True).items()}
 
 
-def use_room(room: Room):
-    """Redraw when the room changes (and once a second while its countdown runs); False if the room is full."""
+def use_room(room: Room, who: str = ""):
+    """Redraw when the room changes (and once a second while its countdown runs); False if the room is full.
+
+    `who` names the screen in the benchmarks' server trace (room_trace.py)."""
     version = solara.use_reactive((room.version, None))
     admitted = solara.use_memo(room.attach, [room])
 
@@ -56,7 +59,9 @@ def use_room(room: Room):
             now = (room.version, None if left is None else int(left))
             if now != seen:
                 seen = now
+                room_trace.event("render", who=who, version=now[0])
                 version.set(now)
+                room_trace.event("rendered", who=who, version=now[0])
 
     def leave():
         if admitted:
@@ -261,7 +266,9 @@ def shared_charts(room: Room) -> tuple[str, str, str]:
         hit = _shared.get(room)
         if hit is None or hit[0] != key:
             s = room.session
+            room_trace.event("charts")
             hit = (key, chart_json(s, False, "papers"), marks_json(s), last_period(s))
+            room_trace.event("charts_built")
             _shared[room] = hit
         return hit[1:]
 
@@ -305,7 +312,7 @@ def shown_in_order():
 
 @solara.component
 def LecturerScreen(room: Room, token: str, error):
-    admitted, version = use_room(room)
+    admitted, version = use_room(room, "lecturer")
     rounds = solara.use_memo(lambda: rounds_html(room), [room, room.model_version])
     if not admitted:
         solara.Error("This room has too many screens open.", classes=["entangle-error"])
@@ -418,9 +425,9 @@ def LecturerTools(room: Room, token: str, error):
 
 @solara.component
 def TeamScreen(room: Room, token: str, error):
-    admitted, version = use_room(room)
-    rounds = solara.use_memo(lambda: rounds_html(room), [room, room.model_version])
     seat = room.seat_of(token)
+    admitted, version = use_room(room, seat.bloc if seat else "team")
+    rounds = solara.use_memo(lambda: rounds_html(room), [room, room.model_version])
     blocs = room.blocs
     partner = solara.use_reactive(next(b for b in blocs if b != seat.bloc))
     if not admitted:
