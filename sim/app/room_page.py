@@ -11,6 +11,7 @@ All state is in `room.Room`; every screen follows `room.version` and redraws whe
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import re
@@ -279,14 +280,61 @@ def shared_charts(room: Room) -> tuple[str, str, str]:
 TEAM_ROW_PX = 360
 
 
+_grids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # room -> {id: (grid widget, its kernel)}
+
+
+def push_charts(room: Room) -> None:
+    """The room's new charts to every open screen's chart grid at once, ahead of the screens' re-render.
+
+    Called by the room (`Room.publish`) under its lock when the shared model changed, before the screens
+    are told: the stepping thread builds the charts' data once and hands each grid its new trait values
+    (one websocket message a screen), so every screen's browser starts drawing while the server still
+    re-renders the screens one by one for the rest (status line, teams, levers). The screens' own
+    re-render then finds the grid holding the values it would set and sends nothing for it."""
+    grids = list(_grids.get(room, {}).values())
+    if not grids:
+        return
+    options, marks, period = shared_charts(room)
+    for ref, ctx_ref in grids:
+        widget, ctx = ref(), ctx_ref() if ctx_ref is not None else None
+        if widget is None or getattr(widget, "comm", None) is None:
+            continue  # a screen that has closed
+        try:
+            with ctx if ctx is not None else contextlib.nullcontext(), widget.hold_sync():
+                widget.options_json, widget.marks_json, widget.period = options, marks, period
+        except Exception as err:  # noqa: BLE001 - a closing screen must not stop the step or the others
+            room_trace.event("push_failed", error=str(err)[:200])
+    room_trace.event("pushed", screens=len(grids))
+
+
+def _register_grid(room: Room, el) -> Callable[[], None]:
+    """Keep this screen's chart grid widget for `push_charts` while the screen is open."""
+    from solara.server import kernel_context
+
+    widget = solara.get_widget(el)
+    ctx = kernel_context.get_current_context() if kernel_context.has_current_context() else None
+    key = id(widget)
+    with room.lock:
+        _grids.setdefault(room, {})[key] = (weakref.ref(widget), weakref.ref(ctx) if ctx is not None else None)
+        room.publish = functools.partial(push_charts, room)  # the room calls it on every model change
+
+    def forget():
+        with room.lock:
+            _grids.get(room, {}).pop(key, None)
+
+    return forget
+
+
 @solara.component
 def SharedCharts(room: Room, model_version: int, fit: int = 0):
     """The single-user page's charts, drawn from the room's shared model; keyed on the model, not on
-    every room change: a draft, a commit or a countdown second never touches the charts."""
+    every room change: a draft, a commit or a countdown second never touches the charts. Its grid gets
+    a step's new charts from the stepping thread (`push_charts`), before this re-renders."""
     from .page import ChartGrid, help_json
 
     options, marks, period = shared_charts(room)
-    ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period, fit=fit)
+    el = ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period, fit=fit)
+    solara.use_effect(lambda: _register_grid(room, el), [room])
 
 
 @solara.component
