@@ -11,6 +11,7 @@ All state is in `room.Room`; every screen follows `room.version` and redraws whe
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import html
@@ -19,6 +20,7 @@ import threading
 import urllib.parse
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import solara
@@ -281,6 +283,7 @@ TEAM_ROW_PX = 360
 
 
 _grids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # room -> {id: (grid widget, its kernel)}
+_grids_lock = threading.Lock()
 
 
 def push_charts(room: Room) -> None:
@@ -294,17 +297,41 @@ def push_charts(room: Room) -> None:
     grids = list(_grids.get(room, {}).values())
     if not grids:
         return
-    options, marks, period = shared_charts(room)
-    for ref, ctx_ref in grids:
-        widget, ctx = ref(), ctx_ref() if ctx_ref is not None else None
-        if widget is None or getattr(widget, "comm", None) is None:
-            continue  # a screen that has closed
-        try:
-            with ctx if ctx is not None else contextlib.nullcontext(), widget.hold_sync():
-                widget.options_json, widget.marks_json, widget.period = options, marks, period
-        except Exception as err:  # noqa: BLE001 - a closing screen must not stop the step or the others
-            room_trace.event("push_failed", error=str(err)[:200])
+    values = shared_charts(room)
+    if len(grids) == 1:
+        _push_one(*grids[0], values)
+    else:
+        # One thread a screen: each message waits in Solara's send for the event loop to write it
+        # (`portal.call`); sent one after another, a loaded machine made each wait for the loop's turn
+        # on a core again. Sent together, the loop writes them in one turn. Bounded: a stuck send must
+        # not hold the room (its screen's re-render sends the charts in any case).
+        done = [_pushers().submit(_push_one, ref, ctx_ref, values) for ref, ctx_ref in grids]
+        concurrent.futures.wait(done, timeout=PUSH_WAIT_S)
     room_trace.event("pushed", screens=len(grids))
+
+
+PUSH_WAIT_S = 2.0  # at most this long a step waits for its charts' messages before the screens re-render
+_PUSHERS: ThreadPoolExecutor | None = None
+
+
+def _pushers() -> ThreadPoolExecutor:
+    global _PUSHERS
+    with _grids_lock:
+        if _PUSHERS is None:
+            _PUSHERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="room-push")
+        return _PUSHERS
+
+
+def _push_one(ref, ctx_ref, values: tuple[str, str, str]) -> None:
+    """One screen's chart grid gets the new charts (one websocket message), in its own kernel's context."""
+    widget, ctx = ref(), ctx_ref() if ctx_ref is not None else None
+    if widget is None or getattr(widget, "comm", None) is None:
+        return  # a screen that has closed
+    try:
+        with ctx if ctx is not None else contextlib.nullcontext(), widget.hold_sync():
+            widget.options_json, widget.marks_json, widget.period = values
+    except Exception as err:  # noqa: BLE001 - a closing screen must not stop the step or the others
+        room_trace.event("push_failed", error=str(err)[:200])
 
 
 def _register_grid(room: Room, el) -> Callable[[], None]:
