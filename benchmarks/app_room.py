@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -175,10 +176,70 @@ def start_band(browser, url: str):
     return page
 
 
-def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bool = False) -> dict:
+def server_split(path: str, clicks: list[float]) -> dict:
+    """The server's part of each round, from its trace (sim/app/room_trace.py), in ms after the click:
+    the step's start and end, and per screen its re-render's start, its charts' message sent, its
+    re-render's end, and the messages it sent; medians over the rounds."""
+    events = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    who = {e["thread"]: e["who"] for e in events if e["event"] == "render"}
+    rounds = []
+    for k, t0 in enumerate(clicks):
+        t1 = clicks[k + 1] if k + 1 < len(clicks) else float("inf")
+        evs = [e for e in events if t0 <= e["t"] < t1]
+
+        def first(name, evs=evs, t0=t0):
+            return next((e["t"] - t0) * 1e3 for e in evs if e["event"] == name)
+
+        r = {}
+        try:
+            r["step"], r["stepped"] = first("step"), first("stepped")
+            version = next(e["version"] for e in evs if e["event"] == "stepped")
+        except StopIteration:
+            continue
+        pushed = [e for e in evs if e["event"] == "pushed"]
+        r["pushed"] = (pushed[0]["t"] - t0) * 1e3 if pushed else None  # every grid has its charts (push_charts)
+        r["push_failed"] = sum(e["event"] == "push_failed" for e in evs)
+        built = [e["t"] for e in evs if e["event"] in ("charts", "charts_built")]
+        r["charts_build"] = (built[1] - built[0]) * 1e3 if len(built) == 2 else None
+        for name in ("lecturer", *BLOCS):
+            # the screen's re-render for the step's version, and the messages it sent in it
+            mine = [e for e in evs if who.get(e["thread"]) == name]
+            start = next((e["t"] for e in mine if e["event"] == "render" and e["version"] >= version), None)
+            end = next((e["t"] for e in mine if e["event"] == "rendered" and e["version"] >= version), None)
+            if start is None or end is None:
+                continue
+            sends = [e for e in mine if e["event"] == "send" and start <= e["t"] <= end]
+            charts = [e for e in sends if e["charts"]]
+            r[name] = {
+                "render": (start - t0) * 1e3,
+                "charts_sent": (charts[0]["t"] - t0) * 1e3 if charts else None,
+                "rendered": (end - t0) * 1e3,
+                "sends": len(sends),
+                "send_ms": sum(e["t"] - e["start"] for e in sends) * 1e3,
+            }
+        rounds.append(r)
+    med = lambda xs: round(statistics.median(xs), 1) if xs else None  # noqa: E731
+    keys = ("step", "stepped", "charts_build", "pushed")
+    out = {k: med([r[k] for r in rounds if r.get(k) is not None]) for k in keys}
+    out["push_failed"] = sum(r["push_failed"] for r in rounds)
+    out["rounds"] = len(rounds)
+    for name in ("lecturer", *BLOCS):
+        out[name] = {
+            k: med([r[name][k] for r in rounds if name in r and r[name][k] is not None])
+            for k in ("render", "charts_sent", "rendered", "sends", "send_ms")
+        }
+    return out
+
+
+def play(
+    rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bool = False, split: bool = False
+) -> dict:
     from playwright.sync_api import sync_playwright
 
     env = {"ENTANGLE_ROOMS": tempfile.mkdtemp(prefix="entangle-bench-rooms-")}
+    if split:
+        env["ENTANGLE_ROOM_TRACE"] = os.path.join(env["ENTANGLE_ROOMS"], "trace.jsonl")
+    clicks = []
     if band:
         env["ENTANGLE_BAND_SEEDS"] = "400"  # outlasts the measurement
     with app_server(env) as (url, server), sync_playwright() as p:
@@ -235,6 +296,7 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bo
             cpu["browser_round"] += _cpu_ms(pids) - b0
             cpu["server_round"] += _cpu_ms([server.pid]) - s0
             total.append(max(seen) - t0)
+            clicks.append(t0 / 1e3)
             first_msg.append(max(page.evaluate("() => window.__msg") for page in screens) - t0)
             charts = [page.evaluate("() => window.__charts") for page in screens]
             charts_msg.append(max(charts) - t0)
@@ -278,6 +340,8 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bo
     out["messages_a_round"] = {name: mean([m for m, _ in v]) for name, v in round_msgs.items()}
     out["frames_a_round"] = {name: mean([f for _, f in v]) for name, v in round_msgs.items()}
     out["cpu_ms_a_round"] = {k: round(v / rounds, 1) for k, v in cpu.items()}
+    if split:
+        out["server_split"] = server_split(env["ENTANGLE_ROOM_TRACE"], clicks)
     if offscreen:
         out["offscreen"] = {
             name: stats([x[0] for x in v]) | {"charts": max(x[1] for x in v)} for name, v in pending.items()
@@ -327,6 +391,19 @@ def play(rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bo
         print(
             "  each screen's renderer main-thread CPU in a round (Chrome trace; arm -> drawn), median: "
             + ", ".join(f"{name} {sc['median_ms']:.1f} ms" for name, sc in out["renderer_cpu"].items())
+        )
+    if split:
+        sp = out["server_split"]
+        print(
+            f"  server's part (its trace; ms after the click, median of {sp['rounds']} rounds): step "
+            f"{sp['step']} -> {sp['stepped']} (charts' data built in {sp['charts_build']}); every grid pushed "
+            f"{sp['pushed']} (failed pushes: {sp['push_failed']}); per screen, its "
+            "re-render's start -> its charts' message sent -> its end (messages sent, ms inside send): "
+            + "; ".join(
+                f"{n} {sp[n]['render']} -> {sp[n]['charts_sent']} -> {sp[n]['rendered']} "
+                f"({sp[n]['sends']}, {sp[n]['send_ms']})"
+                for n in ("lecturer", *BLOCS)
+            )
         )
     return out
 
@@ -429,6 +506,11 @@ def main() -> None:
     ap.add_argument("--band", action="store_true", help="a single-user page's seed band running meanwhile")
     ap.add_argument("--join-leave", type=int, default=0, metavar="N", help="server RSS over N join/leave cycles")
     ap.add_argument("--trace", action="store_true", help="and each screen's renderer CPU a round (Chrome trace)")
+    ap.add_argument(
+        "--server-split",
+        action="store_true",
+        help="and the server's part per screen, from the server's own trace (sim/app/room_trace.py)",
+    )
     ap.add_argument("--json", action="store_true", help="end with the measurements as one JSON line")
     ap.add_argument(
         "--offscreen",
@@ -440,7 +522,7 @@ def main() -> None:
     out = (
         join_leave(args.join_leave)
         if args.join_leave
-        else play(args.rounds, args.auto, args.band, args.trace, args.offscreen)
+        else play(args.rounds, args.auto, args.band, args.trace, args.offscreen, args.server_split)
     )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:

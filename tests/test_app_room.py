@@ -383,3 +383,39 @@ def test_a_refused_action_does_not_reset_what_the_lecturer_typed(rooms):
     rewind_button().fire_event("click", None)
     assert room.session.period == "2017Q2" and len(room.rounds) == 1
     rc.close()
+
+
+def test_a_step_pushes_the_charts_to_every_screen_before_the_screens_re_render(rooms):
+    """Every open screen's chart grid gets the step's charts within the step call, under the room's lock
+    and before the screens are told (room_page.push_charts, one pusher thread a screen); the screens'
+    re-render that follows then sends nothing more for the grid. A closed screen's grid is forgotten."""
+    import solara
+
+    from sim.app import room_page
+
+    room, token = rooms.open()
+    room.settings(token, auto=False)
+    seat = room.join("EU", "team EU")
+    screens = [
+        solara.render(room_page.LecturerScreen(room, token, solara.reactive("")), handle_error=False)[1],
+        solara.render(room_page.TeamScreen(room, seat, solara.reactive("")), handle_error=False)[1],
+    ]
+    grids = [ref() for ref, _ in room_page._grids[room].values()]
+    assert len(grids) == 2 and room.publish is not None
+    changes = []
+    for grid in grids:
+        grid.observe(lambda ch, g=grid: changes.append((g, threading.current_thread())), names=["options_json"])
+    room.step(token)
+    period = room.session.model.recorder.rows[-1]["period"]
+    # pushed by the step call itself: the grids hold the new quarter as the call returns
+    assert [g.period for g in grids] == [period, period]
+    assert {g for g, thread in changes if thread.name.startswith("room-push")} == set(grids)
+    time.sleep(0.5)  # the screens' watcher threads re-render
+    options, _, _ = room_page.shared_charts(room)
+    assert all(g.options_json == options for g in grids)
+    assert len(changes) == 2  # the re-render found the values in place: no second update of a grid
+    screens[1].close()
+    room.step(token)
+    assert len(room_page._grids[room]) == 1
+    assert grids[0].period == room.session.model.recorder.rows[-1]["period"]
+    screens[0].close()

@@ -44,7 +44,7 @@ from .. import periods
 from ..atomic import Batch
 from ..errors import ConfigError
 from ..scenario import parse_measures
-from . import bands, uploads
+from . import bands, room_trace, uploads
 from .explain import describe
 from .levers_ui import sliders
 from .room_writer import WRITER
@@ -128,6 +128,7 @@ class Room:
         self.ended = False
         self.viewers = 0
         self.wake = None  # the server's clock (Rooms), called on every change: an auto step need not wait a beat
+        self.publish = None  # the screens' charts (room_page.push_charts), called when the model changed
         self.session = self._fresh()
 
     # --- access --------------------------------------------------------------------
@@ -277,6 +278,7 @@ class Room:
         with self.changed:
             if self.session.finished:
                 return None
+            room_trace.event("step")
             moves = {b: list(s.draft.values()) for b, s in self.seats.items() if s.committed}
             rnd = Round(
                 self.session.period, ROUNDS[self.round_length], moves, [b for b in self.seats if b not in moves]
@@ -287,6 +289,7 @@ class Room:
                 self.seats[b].draft.clear()
                 self.seats[b].committed = False
             self.deadline = None
+            room_trace.event("stepped", version=self.version + 1)
             self._changed()
             return rnd
 
@@ -477,7 +480,7 @@ class Room:
         room.lock = threading.RLock()
         room.changed = threading.Condition(room.lock)
         room.version, room.model_version, room.viewers, room.ended = 0, 0, 0, False
-        room.wake = None
+        room.wake = room.publish = None
         room.round_length, room.countdown_s = data["round_length"], int(data["countdown_s"])
         room.deadline, room.auto = data.get("deadline"), bool(data.get("auto", True))  # a running countdown goes on
         room.seats = {}
@@ -502,6 +505,12 @@ class Room:
         # that follows at once, the last commit's auto step or the lecturer's click) does not share the
         # interpreter with a band run's quarter.
         bands.hush()
+        if export and self.publish is not None and not self.ended:
+            # the new charts go to every screen first, from this thread, before the screens re-render
+            try:
+                self.publish()
+            except Exception as err:  # noqa: BLE001 - the screens' re-render still draws them
+                print(f"warning: room {self.code}: charts not pushed: {str(err).splitlines()[0]}", flush=True)
         self.changed.notify_all()
         if self.wake is not None:
             self.wake()

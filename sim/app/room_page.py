@@ -11,6 +11,8 @@ All state is in `room.Room`; every screen follows `room.version` and redraws whe
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import functools
 import html
 import re
@@ -18,17 +20,19 @@ import threading
 import urllib.parse
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import solara
 
 from ..errors import ConfigError
 from ..scenario import available
-from . import live
+from . import live, room_trace
 from .number_box import NumberBox
 from .room import ROUNDS, Room, slider_keys
 
 CSS = (Path(__file__).with_name("page.css")).read_text()
+room_trace.install()  # benchmarks only ($ENTANGLE_ROOM_TRACE): each websocket message a screen sends
 
 
 @solara.component_vue("seat_store.vue")
@@ -40,8 +44,10 @@ def query(search: str | None) -> dict:
     return {k: v[0] for k, v in urllib.parse.parse_qs(search or "", keep_blank_values=True).items()}
 
 
-def use_room(room: Room):
-    """Redraw when the room changes (and once a second while its countdown runs); False if the room is full."""
+def use_room(room: Room, who: str = ""):
+    """Redraw when the room changes (and once a second while its countdown runs); False if the room is full.
+
+    `who` names the screen in the benchmarks' server trace (room_trace.py)."""
     version = solara.use_reactive((room.version, None))
     admitted = solara.use_memo(room.attach, [room])
 
@@ -56,7 +62,9 @@ def use_room(room: Room):
             now = (room.version, None if left is None else int(left))
             if now != seen:
                 seen = now
+                room_trace.event("render", who=who, version=now[0])
                 version.set(now)
+                room_trace.event("rendered", who=who, version=now[0])
 
     def leave():
         if admitted:
@@ -261,7 +269,9 @@ def shared_charts(room: Room) -> tuple[str, str, str]:
         hit = _shared.get(room)
         if hit is None or hit[0] != key:
             s = room.session
+            room_trace.event("charts")
             hit = (key, chart_json(s, False, "papers"), marks_json(s), last_period(s))
+            room_trace.event("charts_built")
             _shared[room] = hit
         return hit[1:]
 
@@ -272,14 +282,86 @@ def shared_charts(room: Room) -> tuple[str, str, str]:
 TEAM_ROW_PX = 360
 
 
+_grids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # room -> {id: (grid widget, its kernel)}
+_grids_lock = threading.Lock()
+
+
+def push_charts(room: Room) -> None:
+    """The room's new charts to every open screen's chart grid at once, ahead of the screens' re-render.
+
+    Called by the room (`Room.publish`) under its lock when the shared model changed, before the screens
+    are told: the stepping thread builds the charts' data once and hands each grid its new trait values
+    (one websocket message a screen), so every screen's browser starts drawing while the server still
+    re-renders the screens one by one for the rest (status line, teams, levers). The screens' own
+    re-render then finds the grid holding the values it would set and sends nothing for it."""
+    grids = list(_grids.get(room, {}).values())
+    if not grids:
+        return
+    values = shared_charts(room)
+    if len(grids) == 1:
+        _push_one(*grids[0], values)
+    else:
+        # One thread a screen: each message waits in Solara's send for the event loop to write it
+        # (`portal.call`); sent one after another, a loaded machine made each wait for the loop's turn
+        # on a core again. Sent together, the loop writes them in one turn. Bounded: a stuck send must
+        # not hold the room (its screen's re-render sends the charts in any case).
+        done = [_pushers().submit(_push_one, ref, ctx_ref, values) for ref, ctx_ref in grids]
+        concurrent.futures.wait(done, timeout=PUSH_WAIT_S)
+    room_trace.event("pushed", screens=len(grids))
+
+
+PUSH_WAIT_S = 2.0  # at most this long a step waits for its charts' messages before the screens re-render
+_PUSHERS: ThreadPoolExecutor | None = None
+
+
+def _pushers() -> ThreadPoolExecutor:
+    global _PUSHERS
+    with _grids_lock:
+        if _PUSHERS is None:
+            _PUSHERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="room-push")
+        return _PUSHERS
+
+
+def _push_one(ref, ctx_ref, values: tuple[str, str, str]) -> None:
+    """One screen's chart grid gets the new charts (one websocket message), in its own kernel's context."""
+    widget, ctx = ref(), ctx_ref() if ctx_ref is not None else None
+    if widget is None or getattr(widget, "comm", None) is None:
+        return  # a screen that has closed
+    try:
+        with ctx if ctx is not None else contextlib.nullcontext(), widget.hold_sync():
+            widget.options_json, widget.marks_json, widget.period = values
+    except Exception as err:  # noqa: BLE001 - a closing screen must not stop the step or the others
+        room_trace.event("push_failed", error=str(err)[:200])
+
+
+def _register_grid(room: Room, el) -> Callable[[], None]:
+    """Keep this screen's chart grid widget for `push_charts` while the screen is open."""
+    from solara.server import kernel_context
+
+    widget = solara.get_widget(el)
+    ctx = kernel_context.get_current_context() if kernel_context.has_current_context() else None
+    key = id(widget)
+    with room.lock:
+        _grids.setdefault(room, {})[key] = (weakref.ref(widget), weakref.ref(ctx) if ctx is not None else None)
+        room.publish = functools.partial(push_charts, room)  # the room calls it on every model change
+
+    def forget():
+        with room.lock:
+            _grids.get(room, {}).pop(key, None)
+
+    return forget
+
+
 @solara.component
 def SharedCharts(room: Room, model_version: int, fit: int = 0):
     """The single-user page's charts, drawn from the room's shared model; keyed on the model, not on
-    every room change: a draft, a commit or a countdown second never touches the charts."""
+    every room change: a draft, a commit or a countdown second never touches the charts. Its grid gets
+    a step's new charts from the stepping thread (`push_charts`), before this re-renders."""
     from .page import ChartGrid, help_json
 
     options, marks, period = shared_charts(room)
-    ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period, fit=fit)
+    el = ChartGrid(options_json=options, marks_json=marks, help_json=help_json(), period=period, fit=fit)
+    solara.use_effect(lambda: _register_grid(room, el), [room])
 
 
 @solara.component
@@ -305,7 +387,7 @@ def shown_in_order():
 
 @solara.component
 def LecturerScreen(room: Room, token: str, error):
-    admitted, version = use_room(room)
+    admitted, version = use_room(room, "lecturer")
     rounds = solara.use_memo(lambda: rounds_html(room), [room, room.model_version])
     if not admitted:
         solara.Error("This room has too many screens open.", classes=["entangle-error"])
@@ -418,9 +500,9 @@ def LecturerTools(room: Room, token: str, error):
 
 @solara.component
 def TeamScreen(room: Room, token: str, error):
-    admitted, version = use_room(room)
-    rounds = solara.use_memo(lambda: rounds_html(room), [room, room.model_version])
     seat = room.seat_of(token)
+    admitted, version = use_room(room, seat.bloc if seat else "team")
+    rounds = solara.use_memo(lambda: rounds_html(room), [room, room.model_version])
     blocs = room.blocs
     partner = solara.use_reactive(next(b for b in blocs if b != seat.bloc))
     if not admitted:
