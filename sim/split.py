@@ -119,11 +119,11 @@ def home_less_joint(model, home_mean: np.ndarray, lam: np.ndarray, a: np.ndarray
     quarter (`lam`: each tie's expected papers, `a`, `b` its authors), so that the region's total output is the
     calibration's whether or not its blocs co-author as separate blocs: those papers were home output there.
     `home_mean` itself where no region is split."""
-    inside = region_pairs(model)
+    inside = inside_ties(model, a, b)
     if inside is None:
         return home_mean
     au = model.network.authors
-    w = lam * inside[au.bloc[a], au.bloc[b]]
+    w = lam * inside
     n = len(home_mean)
     joint = np.bincount(au.country[a], weights=w, minlength=n) + np.bincount(au.country[b], weights=w, minlength=n)
     return np.maximum(home_mean - joint, 0.0)
