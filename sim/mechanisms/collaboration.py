@@ -15,6 +15,7 @@ security-linked partners in dual-use fields, exposure.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -297,6 +298,10 @@ class Ties:
     author_bloc: np.ndarray  # bloc of every author (fixed)
     degree: np.ndarray  # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
     degree_all: np.ndarray  # [author] ties of the author in all
+    # [column name] (buffer, spare buffer, the view of the buffer the column is): the columns are the first
+    # len(a) entries of buffers with room at the end, so a quarter's new ties are written after the live ones
+    # and ended ties are compacted into the spare buffer, instead of six new arrays for each (see `append`).
+    room: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def empty(cls, author_bloc: np.ndarray, n_blocs: int):
@@ -317,18 +322,50 @@ class Ties:
         """Add (sign 1) or remove (-1) the ties a-b in the degree counts.
 
         A quarter adds and ends a few thousand ties among tens of thousands: updating the counts
-        costs that much, recounting them would cost a pass over every tie.
+        costs that much, recounting them would cost a pass over every tie. Whole numbers: added in any
+        order, the same counts.
         """
         nb = len(self.degree) // len(self.degree_all)
         np.add.at(self.degree, np.concatenate([a * nb + self.author_bloc[b], b * nb + self.author_bloc[a]]), sign)
         np.add.at(self.degree_all, np.concatenate([a, b]), sign)
 
+    def _buffer(self, name: str, need: int) -> np.ndarray:
+        """Column `name`'s buffer, holding its live ties first and room for `need` ties in all."""
+        col = getattr(self, name)
+        held = self.room.get(name)
+        if held is not None and held[2] is col and len(held[0]) >= need:
+            return held[0]
+        # First use, a column set from outside (a test, the spin-up), or full: a new buffer with room to double.
+        buf = np.empty(max(2 * need, 1024), col.dtype)
+        buf[: len(col)] = col
+        self.room[name] = (buf, np.empty_like(buf), col)
+        return buf
+
+    def append(self, **columns) -> None:
+        """Add ties at the end: each column's values written after its live ones (the same arrays as
+        `np.concatenate`, in amortised constant time per tie)."""
+        n = len(self.a)
+        k = len(columns["a"])
+        for name in TIE_ARRAYS:
+            buf = self._buffer(name, n + k)
+            buf[n : n + k] = columns[name]
+            view = buf[: n + k]
+            self.room[name] = (buf, self.room[name][1], view)
+            setattr(self, name, view)
+
     def keep(self, mask):
         ended = ~mask
         self.count(self.a[ended], self.b[ended], -1)
         rows = np.flatnonzero(mask)  # one pass over the mask, then a cheap gather per array
+        n, m = len(mask), len(rows)
         for name in TIE_ARRAYS:
-            setattr(self, name, getattr(self, name)[rows])
+            buf = self._buffer(name, n)
+            spare = self.room[name][1]
+            # Gathered into the spare buffer (no new array; mode="clip" is not buffered, every row is in range),
+            # which then holds the column.
+            view = np.take(getattr(self, name), rows, out=spare[:m], mode="clip")
+            self.room[name] = (spare, buf, view)
+            setattr(self, name, view)
 
 
 def capacity(model) -> np.ndarray:
@@ -427,8 +464,7 @@ def _spin_up(model, p) -> None:
         return
     # The young lanes go back to their first draw: their build-up is part of the record (C2).
     ties.count(kept["a"], kept["b"], 1)
-    for name in TIE_ARRAYS:
-        setattr(ties, name, np.concatenate([getattr(ties, name), kept[name]]))
+    ties.append(**kept)
 
 
 def _young_pairs(model, lanes) -> np.ndarray:
@@ -748,13 +784,16 @@ def _merge(model, x, y, field, cap) -> None:
     fresh = np.ones(len(uniq), bool)
     fresh[at] = False
     sel = first[fresh]
-    ties.count(x[sel], y[sel], 1)
-    ties.a = np.concatenate([ties.a, x[sel]])
-    ties.b = np.concatenate([ties.b, y[sel]])
-    ties.field = np.concatenate([ties.field, field[sel]])
-    ties.strength = np.concatenate([ties.strength, count[fresh].astype(float)])
-    ties.key = np.concatenate([ties.key, uniq[fresh]])
-    ties.team = np.concatenate([ties.team, np.sqrt(cap[x[sel]] * cap[y[sel]]) / model.network.authors.cap_ref])
+    xs, ys = x[sel], y[sel]
+    ties.count(xs, ys, 1)
+    ties.append(
+        a=xs,
+        b=ys,
+        field=field[sel],
+        strength=count[fresh],  # whole numbers, written into the float column as .astype(float) made them
+        key=uniq[fresh],
+        team=np.sqrt(cap[xs] * cap[ys]) / model.network.authors.cap_ref,
+    )
 
 
 def _unique_pairs(keys: np.ndarray, top: int):
