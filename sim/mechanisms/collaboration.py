@@ -354,7 +354,7 @@ class Ties:
             setattr(self, name, view)
 
     def keep(self, mask):
-        ended = ~mask
+        ended = np.flatnonzero(~mask)  # a few thousand: gathered by index, not by a second pass over a mask
         self.count(self.a[ended], self.b[ended], -1)
         rows = np.flatnonzero(mask)  # one pass over the mask, then a cheap gather per array
         n, m = len(mask), len(rows)
@@ -652,9 +652,15 @@ def _form(model, cap, scale=1.0, with_memory=True, part="form", lanes=None) -> N
     # The pandemic's closures are not a choice: they cut what every lane's effort yields.
     # Individuals, not institutions, start ties: a small group is nearly as likely to have one as a big
     # one, so the reach grows sub-linearly with capacity (C9: most institutions have a few papers).
-    reach = au.cap_ref * (cap / au.cap_ref) ** p.capacity_exponent
+    # cap_ref * (cap / cap_ref) ** capacity_exponent, in place (`**=` takes the same path as `**`)
+    reach = cap / au.cap_ref
+    reach **= p.capacity_exponent
+    reach *= au.cap_ref
     au.reach = reach  # this quarter's, for the papers' home co-authors (_home_coauthors)
-    rate = _lane_rates(model, cap, reach, with_memory) * (scale * (1.0 - model.levers.shock_mobility))
+    rate = _lane_rates(model, cap, reach, with_memory)  # au.lane_effort itself: scaled below into a new array
+    factor = scale * (1.0 - model.levers.shock_mobility)
+    if factor != 1.0 or model.levers.entry_ban.any() or lanes is not None:  # x * 1.0 is x: no copy needed
+        rate = rate * factor
     if model.levers.entry_ban.any():  # and so do entry bans: effort still sent to a lane yields no visit there
         rate *= 1.0 - travel_cut(model).ravel()[au.lane_cell]
     if lanes is not None:  # only these lanes form ties (the young lanes' draw at the start)
