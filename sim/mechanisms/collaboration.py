@@ -277,6 +277,14 @@ class Authors:
         self.affinity = country_affinity[self.country]  # [author, bloc], fixed for the run
         self.lane_affinity = self.affinity.ravel()[self.foreign_lanes]
         self.bloc_runs = np.flatnonzero(np.diff(self.bloc, prepend=-1))  # first author of each run of one bloc
+        # Within a run of one bloc's authors, each lane column (an author's first, second ... foreign lane) goes
+        # to one partner bloc: (first author, end, [partner bloc of each column]) per run, so a per-(author,
+        # bloc) value is read onto the lanes by a few strided copies, not a gather per lane (`lane_values`).
+        ends = np.append(self.bloc_runs[1:], n)
+        self.lane_runs = [
+            (int(lo), int(hi), [j for j in range(model.n_blocs) if j != self.bloc[lo]])
+            for lo, hi in zip(self.bloc_runs, ends)
+        ]
         # [author * F + field] author's (bloc, field) cell: what field_share sums over
         self.field_cells = (self.bloc[:, None] * F + np.arange(F)[None, :]).ravel()
 
@@ -524,12 +532,49 @@ def _author_sum(au, per_lane: np.ndarray) -> np.ndarray:
     return out
 
 
-def _per_lane(au, per_author: np.ndarray) -> np.ndarray:
-    """`per_author[lane_author]`: each author's value repeated over its nb - 1 lanes."""
+def _lanes_by_column(au):
+    """The number of foreign lanes an author has (nb - 1) where every author has as many, else 0."""
     k = len(au.lane_author) // max(len(au), 1)
-    if k == 0 or k * len(au) != len(au.lane_author):
+    return k if k and k * len(au) == len(au.lane_author) and len(au.lane_runs) <= 64 else 0
+
+
+def _per_lane(au, per_author: np.ndarray) -> np.ndarray:
+    """`per_author[lane_author]`: each author's value repeated over its nb - 1 lanes (a column copy per lane
+    of an author, not `np.repeat`, which copies element by element)."""
+    k = _lanes_by_column(au)
+    if not k:
         return per_author[au.lane_author]
-    return np.repeat(per_author, k)
+    out = np.empty((len(per_author), k), per_author.dtype)
+    for c in range(k):
+        out[:, c] = per_author
+    return out.reshape(-1)
+
+
+def lane_values(au, per_pair: np.ndarray, dtype=None) -> np.ndarray:
+    """`per_pair.ravel()[foreign_lanes]` for an [author, bloc] array (as `dtype`, a copy converts exactly as
+    `astype`): per run of one bloc's authors and lane column, one strided copy of the partner bloc's column."""
+    k = _lanes_by_column(au)
+    if not k:
+        out = per_pair.reshape(-1)[au.foreign_lanes]
+        return out if dtype is None else out.astype(dtype)
+    table = per_pair.reshape(len(au), -1)
+    out = np.empty((len(au), k), per_pair.dtype if dtype is None else dtype)
+    for lo, hi, partners in au.lane_runs:
+        for c, j in enumerate(partners):
+            out[lo:hi, c] = table[lo:hi, j]
+    return out.reshape(-1)
+
+
+def lane_bloc_values(au, per_bloc: np.ndarray) -> np.ndarray:
+    """`per_bloc[lane_bloc]`: the partner bloc's value on each lane, filled run by run and column by column."""
+    k = _lanes_by_column(au)
+    if not k:
+        return per_bloc[au.lane_bloc]
+    out = np.empty((len(au), k), per_bloc.dtype)
+    for lo, hi, partners in au.lane_runs:
+        for c, j in enumerate(partners):
+            out[lo:hi, c] = per_bloc[j]
+    return out.reshape(-1)
 
 
 def _lane_pass(model) -> np.ndarray:
@@ -601,18 +646,21 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     and home.
     """
     p, au, ties = model.params.collaboration, model.network.authors, model.network.ties
-    jl = au.lane_bloc
     pool = np.bincount(au.bloc, weights=cap, minlength=model.n_blocs)
     quality = (pool / au.pool0) ** p.quality_weight
     value = _per_lane(au, p.tie_rate * reach)
     value *= au.lane_affinity
     value *= au.lane_fit
-    value *= quality[jl]
+    value *= lane_bloc_values(au, quality)
     # Who is where (mobility): researchers born in or alumni of the partner bloc make ties there worth more.
-    gain = np.take(model.flows.people_gain.ravel(), au.foreign_lanes)
+    gain = lane_values(au, model.flows.people_gain)
     gain += 1.0  # 1 + g, in place (the same sum)
     value *= gain
-    memory = p.tie_memory * ties.degree[au.foreign_lanes] if with_memory else 0.0  # ties with each bloc beget ties
+    if with_memory:  # ties with each bloc beget ties: tie_memory * degree (whole numbers, exact as floats)
+        memory = lane_values(au, ties.degree, float)
+        memory *= p.tie_memory
+    else:
+        memory = 0.0
     # A bloc split off from its region (the UK from Europe) shares the region's one lane (sim/split.py).
     value = split.pool_region_lanes(model, value, memory, lambda: partner_weight(model, reach))
     value *= _lane_open(model)
@@ -781,7 +829,7 @@ def _merge(model, x, y, field, cap) -> None:
     # tie leaves a few hundred candidates (the matches, plus ~5% of ties by chance) to search, in tie order.
     proposed = np.zeros(1 << 16, bool)
     proposed[uniq.astype(np.uint16)] = True
-    cand = np.flatnonzero(proposed[ties.key.astype(np.uint16)])
+    cand = np.flatnonzero(np.take(proposed, ties.key & 0xFFFF))  # the low 16 bits, as .astype(np.uint16)
     keys = ties.key[cand]
     at = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
     hit = uniq[at] == keys
@@ -852,11 +900,13 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     end = np.sqrt(ties.strength)
     np.divide(p.tie_decay, end, out=end)  # tie_decay / sqrt(strength), in place
     if ban.any() or screen.any():  # adding a table of zeros would change no tie's rate
-        pair = au.code[ties.a] * n_codes + au.code[ties.b]
+        pair = np.take(au.code, ties.a)  # np.take: the same values as indexing, a cheaper gather
+        pair *= n_codes
+        pair += np.take(au.code, ties.b)
         if ban.any():
-            end += ban[pair]
+            end += np.take(ban, pair)
         if screen.any():
-            end += screen[pair]
+            end += np.take(screen, pair)
     if quarters != 1:
         end = 1.0 - (1.0 - np.minimum(end, 1.0)) ** quarters
     survive = rng.random(len(ties.a)) >= end
@@ -866,7 +916,7 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     if len(exited) and ties.degree_all[au.n_inst + exited].any():  # most exits had no foreign ties
         gone = np.zeros(len(au), bool)
         gone[au.n_inst + exited] = True
-        survive &= ~(gone[ties.a] | gone[ties.b])
+        survive &= ~(np.take(gone, ties.a) | np.take(gone, ties.b))
     ties.keep(survive)
 
 

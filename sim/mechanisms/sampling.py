@@ -70,8 +70,21 @@ class Buckets:
         return np.where(hi > lo, out, -1)
 
     def group_sums(self, element_weights: np.ndarray) -> np.ndarray:
-        """[group] the sum of its elements' weights, element by element in row order (np.bincount's order)."""
-        return np.bincount(self.groups, weights=element_weights, minlength=self.n_groups)
+        """[group] the sum of its elements' weights, element by element in row order (np.bincount's order).
+
+        The elements are in group order, so a group's sum is the last of its elements' running sums: a
+        cumulative sum adds them one by one from the first, as np.bincount does (0 + w is w), at a fraction
+        of np.bincount's cost per element (which checks each element's group); a call per group, so for few
+        groups only."""
+        if self.n_groups > 64:
+            return np.bincount(self.groups, weights=element_weights, minlength=self.n_groups)
+        out = np.zeros(self.n_groups)
+        running = np.empty(len(element_weights))
+        for g, (lo, hi) in enumerate(zip(self.bounds[:-1].tolist(), self.bounds[1:].tolist())):
+            if hi > lo:
+                np.cumsum(element_weights[lo:hi], out=running[lo:hi])
+                out[g] = running[hi - 1]
+        return out
 
     def weigh(self, weights: np.ndarray) -> np.ndarray:
         """[element, in group order] its row's weight times its share."""
