@@ -292,7 +292,7 @@ class Authors:
         return len(self.bloc)
 
 
-TIE_ARRAYS = ("a", "b", "field", "strength", "key", "team")
+TIE_ARRAYS = ("a", "b", "field", "strength", "key", "team", "codes")
 
 
 @dataclass
@@ -306,6 +306,9 @@ class Ties:
     author_bloc: np.ndarray  # bloc of every author (fixed)
     degree: np.ndarray  # [author * n_blocs + bloc] ties of the author with that bloc, kept up to date
     degree_all: np.ndarray  # [author] ties of the author in all
+    # [tie] code[a] * n_codes + code[b] (Authors.code: bloc and risk, fixed per author row): the pair of codes the
+    # decay's ban and screening tables are read at, kept so the decay needn't gather both ends' codes each quarter
+    codes: np.ndarray = None
     # [column name] (buffer, spare buffer, the view of the buffer the column is): the columns are the first
     # len(a) entries of buffers with room at the end, so a quarter's new ties are written after the live ones
     # and ended ties are compacted into the spare buffer, instead of six new arrays for each (see `append`).
@@ -324,6 +327,7 @@ class Ties:
             author_bloc,
             np.zeros(n * n_blocs, np.int64),
             np.zeros(n, np.int64),
+            np.zeros(0, np.int64),
         )
 
     def count(self, a, b, sign: int) -> None:
@@ -838,15 +842,19 @@ def _merge(model, x, y, field, cap) -> None:
     fresh = np.ones(len(uniq), bool)
     fresh[at] = False
     sel = first[fresh]
-    xs, ys = x[sel], y[sel]
+    xs, ys, au = x[sel], y[sel], model.network.authors
     ties.count(xs, ys, 1)
+    codes = np.take(au.code, xs)
+    codes *= model.n_blocs * len(RISKS)
+    codes += np.take(au.code, ys)
     ties.append(
         a=xs,
         b=ys,
         field=field[sel],
         strength=count[fresh],  # whole numbers, written into the float column as .astype(float) made them
         key=uniq[fresh],
-        team=np.sqrt(cap[xs] * cap[ys]) / model.network.authors.cap_ref,
+        team=np.sqrt(cap[xs] * cap[ys]) / au.cap_ref,
+        codes=codes,
     )
 
 
@@ -885,6 +893,15 @@ def _decay_tables(model) -> tuple[np.ndarray, np.ndarray]:
     return p.ban_cut * banned, p.screening_cut * screened
 
 
+def _pair_table(model, ban, screen) -> np.ndarray:
+    """[pair of codes, 2] the ban and screening tables side by side (rebuilt when they are)."""
+    au = model.network.authors
+    held = getattr(au, "pair_table", None)
+    if held is None or held[0] is not ban or held[1] is not screen:
+        au.pair_table = (ban, screen, np.stack([ban, screen], axis=1))
+    return au.pair_table[2]
+
+
 def _decay(model, quarters: int = 1, part: str = "decay") -> None:
     rng, p, lv, au, ties = (
         _rng(model, part),
@@ -894,19 +911,17 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
         model.network.ties,
     )
     # Bans and screening depend only on both ends' bloc and risk: evaluate them once per pair of
-    # (bloc, risk) codes, then read each tie's value from that small table.
-    n_codes = model.n_blocs * len(RISKS)
+    # (bloc, risk) codes, then read each tie's value from that small table at its pair of codes (`Ties.codes`).
     ban, screen = _lever_table(model, "decay", (lv.ban_military, lv.ban_security, lv.screening), _decay_tables)
     end = np.sqrt(ties.strength)
     np.divide(p.tie_decay, end, out=end)  # tie_decay / sqrt(strength), in place
-    if ban.any() or screen.any():  # adding a table of zeros would change no tie's rate
-        pair = np.take(au.code, ties.a)  # np.take: the same values as indexing, a cheaper gather
-        pair *= n_codes
-        pair += np.take(au.code, ties.b)
-        if ban.any():
-            end += np.take(ban, pair)
-        if screen.any():
-            end += np.take(screen, pair)
+    banned, screened = ban.any(), screen.any()
+    if banned and screened:  # both read in one gather of [pair, 2] rows, then added one after the other
+        both = np.take(_pair_table(model, ban, screen), ties.codes, axis=0)
+        end += both[:, 0]
+        end += both[:, 1]
+    elif banned or screened:  # adding a table of zeros would change no tie's rate
+        end += np.take(ban if banned else screen, ties.codes)
     if quarters != 1:
         end = 1.0 - (1.0 - np.minimum(end, 1.0)) ** quarters
     survive = rng.random(len(ties.a)) >= end
