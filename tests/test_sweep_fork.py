@@ -147,6 +147,8 @@ def assert_same_runs(one, forked) -> None:
 
 @pytest.mark.slow
 def test_a_forked_sweep_equals_one_run_per_job_and_resumes(tmp_path):
+    for side in ("one", "forked"):
+        (tmp_path / side).mkdir()
     one = multirun(tmp_path / "one" / "sweep", *SWEEP)
     forked = multirun(tmp_path / "forked" / "sweep", *SWEEP, "sweep.batch=6")
     logs = "".join(p.read_text() for p in forked.glob("*/cli.log"))
