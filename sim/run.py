@@ -21,6 +21,7 @@ from .scenario import Scenario, load, parse_measures
 from .schema import check
 
 if TYPE_CHECKING:
+    from .fork import Histories
     from .model import EntangleModel
 
 
@@ -81,25 +82,40 @@ def build_model(cfg) -> EntangleModel:
     return EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params)
 
 
-def run(cfg, out_dir: str | Path, progress=None, overrides: list[str] | None = None, digest: str | None = None) -> dict:
+def run(
+    cfg,
+    out_dir: str | Path,
+    progress=None,
+    overrides: list[str] | None = None,
+    digest: str | None = None,
+    histories: Histories | None = None,
+    more: bool = False,
+) -> dict:
     """Run the model and write the tables, summary and plots into `out_dir`, then its marker `done.json`.
 
     `overrides` (for summary.json) default to the command line's when Hydra runs this, else none.
     `digest` is the marker's config hash (a sweep job computes it before deciding to run).
+    `histories`: a sweep job's shared history (sim/fork.py), which builds the model or forks it from a
+    snapshot; `more`: whether later runs of the job may share this run's history.
     """
     scenario, checked = prepare(cfg)
     digest = digest or marker.config_hash(cfg)
     with marker.writing(out_dir) as out:
         marker.begin(out)  # before the first write: no earlier run's files, no marker until the last
-        return _run(scenario, checked, out, digest, progress, overrides)
+        return _run(scenario, checked, out, digest, progress, overrides, histories, more)
 
 
-def _run(scenario: Scenario, cfg, out: Path, digest: str, progress, overrides) -> dict:
+def _run(scenario: Scenario, cfg, out: Path, digest: str, progress, overrides, histories=None, more=False) -> dict:
     from .model import EntangleModel
 
     t0 = time.perf_counter()
     # Built knowing the tables it will write: what only the others read is not computed (sweeps keep one).
-    model = EntangleModel(scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params, tables=cfg.output.tables)
+    if histories is not None:
+        model = histories.build(scenario, cfg, more)
+    else:
+        model = EntangleModel(
+            scenario, scale=cfg.scale.factor, seed=cfg.seed, params=cfg.params, tables=cfg.output.tables
+        )
     model.run(progress)
     t_model = time.perf_counter() - t0
     ts = model.recorder.timeseries()

@@ -78,22 +78,60 @@ def why_not(master: DictConfig, job_overrides: Sequence[Sequence[str]]) -> str |
     return None
 
 
+def history(overrides: Sequence[str]) -> tuple[str, ...]:
+    """A run's overrides but its `policies.*` levers (`policies.start` kept): runs equal in them share
+    every quarter before `policies.start` (sim/fork.py decides, on the built inputs, whether they do)."""
+
+    def lever(o: str) -> bool:
+        key = o.split("=", 1)[0].lstrip("+~")
+        return key.startswith("policies.") and key != "policies.start"
+
+    return tuple(sorted(str(o) for o in overrides if not lever(str(o))))
+
+
+def _batches(job_overrides: Sequence[Sequence[str]], size: int) -> list[list[list[str]]]:
+    """The runs in batches of at most `size`, each run's lever settings next to each other and, where a
+    group of them fits, in one batch (so its job runs their shared history once): Hydra's sweeps list a
+    world's lever settings together already when the levers come after `sweep.row`; this makes it so
+    whatever the order. A group larger than `size` is cut into batches of `size`."""
+    groups: dict[tuple, list[list[str]]] = {}
+    for o in job_overrides:
+        groups.setdefault(history(o), []).append([str(x) for x in o])
+    batches: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    for runs in groups.values():
+        if current and len(current) + len(runs) > size:
+            batches.append(current)
+            current = []
+        for start in range(0, len(runs), size):
+            part = runs[start : start + size]
+            if len(part) == size:
+                batches.append(part)
+            else:
+                current += part
+    if current:
+        batches.append(current)
+    return batches
+
+
 def plan(master: DictConfig, job_overrides: Sequence[Sequence[str]], size: int, first: int) -> list[list[str]]:
-    """Write one `.batches/N.json` per `size` jobs; return the jobs to launch (one per batch).
+    """Write one `.batches/N.json` per batch of at most `size` jobs; return the jobs to launch (one per batch).
 
     Each run's entry: its overrides (its folder's name, summary.json) and those of them a run of
     the batch re-values (`set`: the plain ones; the rest, equal for every run, shaped the job's
     composition). `first`: the number of the launch's first job (the sweeper's `initial_job_idx`):
-    file names stay unique over several launches of one sweep."""
+    file names stay unique over several launches of one sweep. Runs that differ only in their
+    levers go into one batch where they fit (`_batches`)."""
     folder = Path(str(master.hydra.sweep.dir)) / BATCHES
     folder.mkdir(parents=True, exist_ok=True)
     jobs = []
-    for start in range(0, len(job_overrides), size):
-        runs = [[str(x) for x in o] for o in job_overrides[start : start + size]]
+    start = 0
+    for runs in _batches(job_overrides, size):
         n = first + start
         entries = [{"overrides": o, "set": _split(master, o)[0]} for o in runs]
         write_json(entries, folder / f"{n}.json")
         jobs.append([*runs[0], f"{KEY}={n}"])
+        start += len(runs)
     return jobs
 
 
@@ -108,6 +146,7 @@ def run_batch(cfg: DictConfig) -> list[dict]:
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.utils import configure_log
 
+    from ..fork import Histories
     from .job import run_id, sweep_run
 
     hydra_cfg = HydraConfig.get()
@@ -118,7 +157,9 @@ def run_batch(cfg: DictConfig) -> list[dict]:
     logs = OmegaConf.create({"hydra": OmegaConf.to_container(hydra_cfg, resolve=False)})
     parser = OverridesParser.create()
     summaries = []
-    for entry in runs:
+    histories = Histories() if cfg.sweep.fork else None
+    keys = [history(entry["overrides"]) for entry in runs]
+    for i, entry in enumerate(runs):
         overrides = entry["overrides"]
         ConfigLoaderImpl._apply_overrides_to_config(parser.parse_overrides(entry["set"]), cfg)
         cfg.sweep.batch_start = None  # as in a job of its own
@@ -126,5 +167,10 @@ def run_batch(cfg: DictConfig) -> list[dict]:
         out.mkdir(parents=True, exist_ok=True)
         logs.hydra.runtime.output_dir = str(out)
         configure_log(logs.hydra.job_logging, logs.hydra.verbose)
-        summaries.append(sweep_run(cfg, out, overrides=overrides))
+        more = keys[i] in keys[i + 1 :]  # a later run of the job may fork from this one's history
+        summaries.append(sweep_run(cfg, out, overrides=overrides, histories=histories, more=more))
+    if histories is not None:
+        histories.close()
+    if histories is not None and histories.forks:
+        log.info(f"{histories.forks} of {len(runs)} runs forked from a shared history (sweep.fork)")
     return summaries

@@ -74,6 +74,11 @@ class SweepConfig:
     batch_start: int | None = spec(
         None, lo=0, source="set by the sweeper: the job runs the runs listed in .batches/<batch_start>.json"
     )
+    fork: bool = spec(
+        True,
+        source="runs of one job that differ only in policies.* levers share the quarters before policies.start: "
+        "run once, the model forked there (sim/fork.py; the same tables as runs made one by one)",
+    )
 
     def __post_init__(self):
         from ..schema import build

@@ -115,10 +115,11 @@ def _freeze_long_lived() -> None:
     _FROZEN = True
 
 
-def sweep_run(cfg, out: Path, overrides: list[str] | None = None) -> dict:
+def sweep_run(cfg, out: Path, overrides: list[str] | None = None, histories=None, more: bool = False) -> dict:
     """Run one sweep job into `out`, or skip it if a matching run is already complete there.
 
-    `overrides`: the run's (summary.json); default the Hydra job's (a batch passes each run's)."""
+    `overrides`: the run's (summary.json); default the Hydra job's (a batch passes each run's).
+    `histories`, `more`: a batch's shared history (sim/fork.py; `sim.run.run`)."""
     from ..run import run
 
     _freeze_long_lived()
@@ -135,4 +136,4 @@ def sweep_run(cfg, out: Path, overrides: list[str] | None = None) -> dict:
         summary = json.loads((out / "summary.json").read_text())
         summary["_skipped"] = True
         return summary
-    return run(cfg, out, digest=digest, overrides=overrides)
+    return run(cfg, out, digest=digest, overrides=overrides, histories=histories, more=more)
