@@ -24,7 +24,7 @@ from ..catalogue import INVESTOR_TYPES, InvestorType, Stage
 from ..errors import ConfigError
 from ..schema import spec
 from ..state import InvestmentMarket
-from ..streams import keyed_uniforms
+from ..streams import keyed_columns, keyed_uniforms
 from ..streams import poisson_inverse as _poisson_inverse
 from .sampling import sort_order, sort_order_int
 
@@ -246,6 +246,12 @@ def _keyed(model, part: str, ids: np.ndarray, n: int) -> np.ndarray:
     return keyed_uniforms(model.streams.key("investment", model.quarter, part), ids, n)
 
 
+def _keyed_t(model, part: str, ids: np.ndarray, start: int, n: int) -> np.ndarray:
+    """Columns `start` ... `start + n - 1` of `_keyed(model, part, ids, start + n)`, a column per row ([n,
+    len(ids)], the same numbers): only the columns a caller reads, each a contiguous row."""
+    return keyed_columns(model.streams.key("investment", model.quarter, part), ids, start, n)
+
+
 ATTEMPT_BITS = 16  # an attempt's id: investor row << ATTEMPT_BITS | its attempt number this quarter
 
 
@@ -313,7 +319,8 @@ class _Circles:
 
     def layout(self, name: str, round_group: np.ndarray, n_groups: int):
         """For grouping `name` (each round's group `round_group`, of `n_groups`): the round at each place in
-        circle order, the circle (ending with inf), each group's first place and `_next_place`'s cell table."""
+        circle order (ending with -1), the circle (ending with inf), each group's first place and `_next_place`'s
+        cell table."""
         if name not in self._layouts:
             group = round_group[self.point_round].astype(np.int16)
             order = np.argsort(group, kind="stable")
@@ -322,7 +329,9 @@ class _Circles:
             # entries are the ones in [g, g + 1)); what a binary search of the circle for each g finds.
             lo = np.zeros(n_groups + 1, np.int64)
             np.cumsum(np.bincount(group, minlength=n_groups)[:n_groups], out=lo[1:])
-            self._layouts[name] = (self.point_round[order], circle, lo, _place_cells(circle, n_groups))
+            # The round at each place, and -1 at the end (the inf's place, where a query past every place lands).
+            round_at = np.append(self.point_round[order], -1)
+            self._layouts[name] = (round_at, circle, lo, _place_cells(circle, n_groups))
         return self._layouts[name]
 
 
@@ -353,10 +362,11 @@ def _next_place(circle: np.ndarray, query: np.ndarray, table: tuple[int, np.ndar
     return nxt
 
 
-def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home, k_world, circles=None):
+def _candidates(model, stage_t, round_t, inv_row, firm, r_stage, r_bloc, k_home, k_world, circles=None):
     """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers.
 
-    `stage_u`, `round_u`: [attempt, k] uniforms that pick each candidate's stage, then its round.
+    `stage_t`, `round_t`: [k, attempt] uniforms (a candidate column per row) that pick each candidate's stage,
+    then its round.
     Inside a group (a bloc's rounds at a stage, or all rounds at a stage) a round is picked by consistent
     hashing: each round holds POINTS places on a circle, keyed to its firm's row, and `round_u` takes the
     round whose place comes next. A round that opens or closes in one run and not in its pair (a firm a
@@ -394,24 +404,34 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
             row_group, group_of, round_group = itype * nb + ibloc, ibloc * n_stage, r_home * n_stage + r_stage
         else:
             table, row_group, group_of, round_group = prefs * (s_count > 0), itype, 0, r_stage
-        cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0)  # rows by np.take: a fancy row index is slower
-        total = cdf[:, -1]
+        # [stage, attempt]: each stage's cumulative weight a contiguous row, as the comparisons below read it.
+        cdf = np.take(np.cumsum(table, axis=1).T, row_group, axis=1)
+        total = cdf[-1]
         # Laid out [candidate, attempt]: a per-attempt value is then a row, and each operation one loop over the
         # attempts per candidate column, not a k-long loop per attempt (numpy's cost of an [attempt, k] array
         # against an [attempt, 1] column). The same operations on the same numbers, element by element.
-        u = np.multiply(stage_u[:, cols].T, total, out=np.empty((k, len(total))))
+        u = np.multiply(stage_t[cols], total)
         stage = np.zeros(u.shape, np.int8)  # a byte a count: the adds below cost less than on int64
         for s in range(n_stage - 1):  # stages whose cumulative weight u reaches (at most the last stage)
-            stage += u >= cdf[:, s]
+            stage += u >= cdf[s]
         g = group_of + stage
         # Group g's circle is [g, g + 1): its rounds' places, sorted; a pick takes the next place (wrapping).
         round_at, circle, lo, cell_table = circles.layout(name, round_group, n_groups)
-        query = np.add(g, round_u[:, cols].T, out=np.empty(g.shape))
-        nxt = _next_place(circle, query.ravel(), cell_table).reshape(g.shape)
-        start, end = lo[g], lo[g + 1]
-        nxt = np.where(nxt < end, nxt, start)
-        pick = np.where(end > start, round_at[np.minimum(nxt, len(round_at) - 1)], -1)
-        out[:, cols] = np.where(total > 0, pick, -1).T
+        query = np.add(g, round_t[cols], out=np.empty(g.shape)).ravel()
+        nxt = _next_place(circle, query, cell_table)
+        pick = round_at[nxt]
+        # A query past its group's last place finds a place of a later group (or the end, inf): it wraps to the
+        # group's first place, or finds nothing in an empty group. Only those few are looked at again.
+        wrap = np.flatnonzero(circle[nxt] >= g.ravel() + 1)
+        if len(wrap):
+            gw = g.ravel()[wrap]
+            start, end = lo[gw], lo[gw + 1]
+            pick[wrap] = np.where(end > start, round_at[start], -1)
+        pick = pick.reshape(g.shape)
+        none = np.flatnonzero(~(total > 0))  # no stage with open rounds the type would take
+        if len(none):
+            pick[:, none] = -1
+        out[:, cols] = pick.T
     return out
 
 
@@ -527,7 +547,8 @@ def _plan_screening(model) -> None:
 
 
 def _choose(u, p_block, block_u):
-    """Best first; a blocked deal sends the investor to its next-best candidate.
+    """Best first; a blocked deal sends the investor to its next-best candidate. `block_u(rows)`: those
+    attempts' [row, k] screening draws.
 
     Returns the chosen column (valid where `has`), `has`, and [attempt, k] the columns of blocked tries (-1)."""
     if u.shape[1] == 0:
@@ -541,7 +562,7 @@ def _choose(u, p_block, block_u):
     hard = np.flatnonzero(has & (p_block.ravel()[np.arange(0, n * k, k) + best] > 0))
     blocked_col = np.full(u.shape, -1)
     if len(hard):
-        best[hard], has[hard], blocked_col[hard] = _choose_ranked(u[hard], p_block[hard], block_u[hard])
+        best[hard], has[hard], blocked_col[hard] = _choose_ranked(u[hard], p_block[hard], block_u(hard))
     return best, has, blocked_col
 
 
@@ -604,14 +625,14 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     best0 = best0[wanted]  # the few attempts whose plan a tightened rule made riskier go on
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
     tried = blocked_col[wanted] == best0[:, None]
-    blocked_anyway = tried.any(axis=1) & ((block_u[wanted] * tried).sum(axis=1) < p_plan[wanted, best0])
+    blocked_anyway = tried.any(axis=1) & ((block_u(wanted) * tried).sum(axis=1) < p_plan[wanted, best0])
     keep = ~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway
     displaced, best0 = wanted[keep], best0[keep]
     if len(displaced) == 0:
         return nothing
     # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
     k = p.candidates_redirect
-    drawn = _keyed(model, "redirect", attempt_id[displaced], 4 * k).reshape(len(displaced), 4, k).transpose(1, 0, 2)
+    drawn = _keyed_t(model, "redirect", attempt_id[displaced], 0, 4 * k)  # [column, attempt]
     att_inv = attempt_inv[displaced]
     # The search covers the foreign markets the tightened rule does not: not its home region, and not the market
     # of the round it displaced (the target's inbound rule, or the fund's own outbound rule on it, covers every
@@ -629,8 +650,8 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
         if len(open_):
             got = _candidates(
                 model,
-                drawn[0][mine],
-                drawn[1][mine],
+                drawn[:k, mine],
+                drawn[k : 2 * k, mine],
                 att_inv[mine],
                 firm[open_],
                 r_stage[open_],
@@ -640,8 +661,8 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
                 circles.subset(open_),
             )
             new[mine] = np.where(got >= 0, open_[np.maximum(got, 0)], -1)
-    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2], plan=False)
-    col, ok, blocked_col = _choose(u2, pb2, drawn[3])
+    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2 * k : 3 * k].T, plan=False)
+    col, ok, blocked_col = _choose(u2, pb2, lambda rows: drawn[3 * k :].T[rows])
     b_att, b_col = np.nonzero(blocked_col >= 0)
     b_round = new[b_att, blocked_col[b_att, b_col]]
     took = np.flatnonzero(ok)
@@ -671,14 +692,15 @@ def step(model) -> None:
     pace = mk.pace[inv.type] * team * np.maximum(inv.capital, 0) / np.maximum(inv.target_capital, 1e-9)
     attempt_inv, attempt_id = _attempts(model, pace)
     k = p.candidates_home + p.candidates_world
-    # An attempt's numbers: per candidate its stage, its round, a Gumbel taste and a screening draw.
-    drawn = _keyed(model, "choice", attempt_id, 4 * k).reshape(len(attempt_id), 4, k)
+    # An attempt's numbers: per candidate its stage, its round, a Gumbel taste and a screening draw; the last
+    # only for the few attempts whose choice reads it (`_choose`), the same numbers (`_keyed_t`).
+    drawn = _keyed_t(model, "choice", attempt_id, 0, 3 * k)
     circles = _Circles(model, firm) if len(firm) else None
     if len(firm):
         cand = _candidates(
             model,
-            drawn[:, 0],
-            drawn[:, 1],
+            drawn[:k],
+            drawn[k : 2 * k],
             attempt_inv,
             firm,
             r_stage,
@@ -690,8 +712,11 @@ def step(model) -> None:
     else:
         cand = np.full((len(attempt_inv), 0), -1)
     _plan_screening(model)
-    u, plan, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, drawn[:, 2, : cand.shape[1]])
-    block_u = drawn[:, 3, : cand.shape[1]]
+    u, plan, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, drawn[2 * k :].T[:, : cand.shape[1]])
+
+    def block_u(rows):
+        return _keyed_t(model, "choice", attempt_id[rows], 3 * k, k).T[:, : cand.shape[1]]
+
     chosen_col, has, blocked_col = _choose(u, p_block, block_u)
     pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
     re_att, re_round, re_was, rb_round, rb_inv = _redirect(
