@@ -363,7 +363,8 @@ def _next_place(circle: np.ndarray, query: np.ndarray, table: tuple[int, np.ndar
 
 
 def _candidates(model, stage_t, round_t, inv_row, firm, r_stage, r_bloc, k_home, k_world, circles=None):
-    """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers.
+    """[k, attempt] candidate rounds (a candidate column per row): home deal flow first, then the world, at
+    stages the type prefers.
 
     `stage_t`, `round_t`: [k, attempt] uniforms (a candidate column per row) that pick each candidate's stage,
     then its round.
@@ -388,7 +389,7 @@ def _candidates(model, stage_t, round_t, inv_row, firm, r_stage, r_bloc, k_home,
     itype, ibloc = inv.type[inv_row], region[inv.deal_flow[inv_row]]
     prefs = model.investment_market.prefs
     n_types = len(prefs)
-    out = np.full((len(inv_row), k_home + k_world), -1, np.int64)
+    out = np.full((k_home + k_world, len(inv_row)), -1, np.int64)
     # A stage is drawn from the cumulative preference weights of stages with open rounds. Those depend only
     # on (type, deal-flow bloc) for home draws and on the type for world draws: a small table per pass,
     # gathered per attempt, and compared stage by stage (no [attempt, k, stage] array).
@@ -431,33 +432,35 @@ def _candidates(model, stage_t, round_t, inv_row, firm, r_stage, r_bloc, k_home,
         none = np.flatnonzero(~(total > 0))  # no stage with open rounds the type would take
         if len(none):
             pick[:, none] = -1
-        out[:, cols] = pick.T
+        out[cols] = pick
     return out
 
 
 def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
-    """Utility of each (attempt, candidate round) and its probability of being blocked.
+    """Utility of each (candidate, attempt) and its probability of being blocked, [k, attempt] as `cand`.
 
     Expected return (the firm's knowledge against the mean) net of home bias, political risk and the
     expected screening loss; the risk terms weigh less on bolder funds. A round outside the fund's ticket
-    range, or worth less than keeping the money (the hurdle), scores -inf. `gumbel_u`: [attempt, k] uniforms
-    of the Gumbel taste draws. With `plan` (the first search), also the utility under the screening the fund's
-    capital was raised under and its block chance (None and the current one when those are the rules in force).
+    range, or worth less than keeping the money (the hurdle), scores -inf. `gumbel_u`: [k, attempt] uniforms
+    of the Gumbel taste draws. With `plan` (the first search), also, for the attempts whose block chance a rule
+    tightened since their capital was raised has raised (the only ones `_redirect` can displace), their
+    utility under the screening the fund's capital was raised under and its block chance; None where there are
+    none.
 
-    Only rounds in the fund's ticket range are scored (about half the candidates): a block chance elsewhere is
-    left 0, as nothing reads it (the choice and redirection look only at candidates with a finite utility).
+    Scored on the whole [k, attempt] grid (about 9 in 10 candidates are in the ticket range), a candidate
+    column per row: per-attempt terms are rows broadcast over the columns, not gathered per candidate. Block
+    chances only for foreign rounds in range (0 elsewhere, by the formula or as nothing reads them: the choice
+    and redirection look only at candidates with a finite utility).
     """
     f, inv, p, lv, mk = model.firms, model.investors, model.params.investment, model.levers, model.investment_market
-    n, k = cand.shape
+    k, n = cand.shape
     nb = model.n_blocs
-    tk = ticket[np.maximum(cand, 0)]
+    c = np.maximum(cand, 0)  # a missing candidate (-1) reads round 0's numbers; it scores -inf below
+    tk = ticket[c]
+    it, local, ib = inv.type[attempt_inv], inv.deal_flow[attempt_inv], inv.bloc[attempt_inv]
     # too small a deal isn't worth it
-    fits = (cand >= 0) & (tk >= (mk.tickets[inv.type[attempt_inv], 0] * inv.target_capital[attempt_inv])[:, None])
-    flat = np.flatnonzero(fits)  # cheaper than np.nonzero's (row, column) pairs of a 2-d array
-    row = flat // k
-    a, c, tk = attempt_inv[row], cand.ravel()[flat], tk.ravel()[flat]
-    ib, tb, it = inv.bloc[a], r_bloc[c], inv.type[a]
-    local = inv.deal_flow[a]
+    fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[attempt_inv])
+    tb = r_bloc[c]
     abroad = local != tb  # home bias and political risk follow where its team sits
     if split.is_split(model):  # ... and a deal inside its region (UK-EU) is at home, as calibrated (sim/split.py)
         region = split.regions(model)
@@ -467,25 +470,33 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     # Screening follows where the fund is registered: only foreign rounds carry a risk.
     screens = (lv.inbound, lv.outbound, lv.threshold_eur_m)
     planned = (mk.planned_inbound, mk.planned_outbound, mk.planned_threshold)
+    p_block = np.zeros(k * n)
+    riskier = None
     if any((m > 0).any() for m in screens[:2] + planned[:2]):
-        foreign = np.flatnonzero(ib != tb)
-        tb_f, ib_f, tk_f = tb[foreign], ib[foreign], tk[foreign]
+        foreign = np.flatnonzero(fits & (ib != tb))
+        att = foreign % max(n, 1)
+        tb_f, ib_f, tk_f = tb.ravel()[foreign], ib[att], tk.ravel()[foreign]
         # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
         cell = tb_f * nb + ib_f
-        sens = SENSITIVITY[f.sector[firm]][c[foreign]] * np.where(
-            it[foreign] == InvestorType.STATE, p.state_investor_sensitivity, 1.0
+        sens = SENSITIVITY[f.sector[firm]][c.ravel()[foreign]] * np.where(
+            it[att] == InvestorType.STATE, p.state_investor_sensitivity, 1.0
         )
-        p_block = np.zeros(len(flat))
-        p_block[foreign] = _p_block(screens, cell, tb_f, ib_f, tk_f, sens)
-        p_plan = p_block
+        pb_f = _p_block(screens, cell, tb_f, ib_f, tk_f, sens)
+        p_block[foreign] = pb_f
         if plan and p.candidates_redirect and mk.plan_differs:
-            p_plan = np.zeros(len(flat))
-            p_plan[foreign] = _p_block(planned, cell, tb_f, ib_f, tk_f, sens)
-    else:
-        p_block = p_plan = np.zeros(len(flat))
+            pp_f = _p_block(planned, cell, tb_f, ib_f, tk_f, sens)
+            p_plan = np.zeros((k, n))
+            p_plan.ravel()[foreign] = pp_f
+            riskier = np.zeros(n, bool)  # attempts with a candidate a tightened rule made riskier
+            riskier[att[pb_f > pp_f]] = True
+    p_block = p_block.reshape(k, n)
 
-    caution = 2 * (1 - inv.risk_appetite[a])
+    caution = 2 * (1 - inv.risk_appetite[attempt_inv])
     quality = mk.quality_weight[it] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
+    gumbel = np.log(gumbel_u)
+    np.negative(gumbel, out=gumbel)
+    np.log(gumbel, out=gumbel)
+    np.negative(gumbel, out=gumbel)
     u = (
         quality
         - abroad
@@ -494,25 +505,20 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
             + caution * p.political_risk * mk.distance.ravel()[local * nb + tb]
             - p.depth_weight * mk.depth[f.country[firm]][c]
         )
-        + -np.log(-np.log(gumbel_u.ravel()[flat]))
+        + gumbel
     )
-
-    def spread(values, fill):
-        out = np.full(n * k, fill)
-        out[flat] = values
-        return out.reshape(n, k)
 
     # The choice with the screening loss, and (for redirection) the one its capital was raised for: the same
     # utility under the screening it planned with (`_plan_screening`), with that screening's block chance.
     with_risk = u - caution * p.screening_cost * p_block
-    with_risk = spread(np.where(with_risk <= p.hurdle, -np.inf, with_risk), -np.inf)
-    full_block = spread(p_block, 0.0)
-    if not (plan and p.candidates_redirect):
-        return with_risk, None, full_block
-    if p_plan is p_block:  # the plans are the rules in force (`_redirect` has nothing to do)
-        return with_risk, (None, full_block), full_block
-    plan_u = u - caution * p.screening_cost * p_plan
-    return with_risk, (spread(np.where(plan_u > p.hurdle, plan_u, -np.inf), -np.inf), spread(p_plan, 0.0)), full_block
+    np.copyto(with_risk, -np.inf, where=~fits | (with_risk <= p.hurdle))
+    if riskier is None or not riskier.any():
+        return with_risk, None, p_block
+    rows = np.flatnonzero(riskier)
+    p_plan = p_plan[:, rows]
+    plan_u = u[:, rows] - caution[rows] * p.screening_cost * p_plan
+    plan_u = np.where(fits[:, rows] & (plan_u > p.hurdle), plan_u, -np.inf)
+    return with_risk, (rows, plan_u, p_plan), p_block
 
 
 def _p_block(screens, cell, tb, ib, tk, sens):
@@ -547,33 +553,35 @@ def _plan_screening(model) -> None:
 
 
 def _choose(u, p_block, block_u):
-    """Best first; a blocked deal sends the investor to its next-best candidate. `block_u(rows)`: those
-    attempts' [row, k] screening draws.
+    """Best first; a blocked deal sends the investor to its next-best candidate. `u`, `p_block`: [k, attempt];
+    `block_u(rows)`: those attempts' [row, k] screening draws.
 
     Returns the chosen column (valid where `has`), `has`, and [attempt, k] the columns of blocked tries (-1)."""
-    if u.shape[1] == 0:
-        nothing = np.zeros(len(u), np.int64)
-        return nothing, nothing.astype(bool), np.full(u.shape, -1)
-    n, k = u.shape
+    k, n = u.shape
+    if k == 0:
+        nothing = np.zeros(n, np.int64)
+        return nothing, nothing.astype(bool), np.full((n, k), -1)
     # Where the best candidate (the first of equal bests, as a stable sort ranks them) carries no screening
     # risk it is taken and nothing is tried before it: only the other attempts need their candidates ranked.
     top, best = _row_best(u)
     has = np.isfinite(top)
-    hard = np.flatnonzero(has & (p_block.ravel()[np.arange(0, n * k, k) + best] > 0))
-    blocked_col = np.full(u.shape, -1)
+    hard = np.flatnonzero(has & (p_block.ravel()[best * n + np.arange(n)] > 0))
+    blocked_col = np.full((n, k), -1)
     if len(hard):
-        best[hard], has[hard], blocked_col[hard] = _choose_ranked(u[hard], p_block[hard], block_u(hard))
+        best[hard], has[hard], blocked_col[hard] = _choose_ranked(
+            np.ascontiguousarray(u[:, hard].T), np.ascontiguousarray(p_block[:, hard].T), block_u(hard)
+        )
     return best, has, blocked_col
 
 
 def _row_best(u):
-    """Each row's largest value and its column (the first of equal ones, as np.argmax finds it; no NaN here).
-    Column by column (np.argmax along these short rows is slower): a later column wins only if greater."""
-    top, best = u[:, 0].copy(), np.zeros(len(u), np.int64)
-    for c in range(1, u.shape[1]):
-        better = u[:, c] > top
+    """Each attempt's (column's) largest value and its row (the first of equal ones, as np.argmax finds it; no
+    NaN here). Row by row (np.argmax along these short columns is slower): a later row wins only if greater."""
+    top, best = u[0].copy(), np.zeros(u.shape[1], np.int64)
+    for c in range(1, u.shape[0]):
+        better = u[c] > top
         np.copyto(best, c, where=better)
-        np.maximum(top, u[:, c], out=top)
+        np.maximum(top, u[c], out=top)
     return top, best
 
 
@@ -613,19 +621,18 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     p, inv = model.params.investment, model.investors
     none = np.zeros(0, np.int64)
     nothing = none, none, np.zeros(0), none, none
-    if p.candidates_redirect == 0 or not p_block.any():
+    if p.candidates_redirect == 0 or plan is None:  # no attempt's candidate a tightened rule made riskier
         return nothing
-    planned_u, p_plan = plan
-    if p_plan is p_block:  # the plans are the rules in force: nothing was displaced by a tightened rule
-        return nothing
+    rows, planned_u, p_plan = plan  # [k, row] for those attempts only
     chosen, has, blocked_col, block_u = choice
-    best0 = np.argmax(planned_u, axis=1)
-    at0 = np.arange(0, planned_u.size, planned_u.shape[1]) + best0  # flat gathers: cheaper than [rows, best0]
-    wanted = np.flatnonzero(np.isfinite(planned_u.ravel()[at0]) & (p_block.ravel()[at0] > p_plan.ravel()[at0]))
-    best0 = best0[wanted]  # the few attempts whose plan a tightened rule made riskier go on
+    best0 = np.argmax(planned_u, axis=0)
+    at = np.arange(len(rows))
+    p_plan0 = p_plan[best0, at]
+    w = np.flatnonzero(np.isfinite(planned_u[best0, at]) & (p_block[best0, rows] > p_plan0))
+    wanted, best0, p_plan0 = rows[w], best0[w], p_plan0[w]  # the few attempts whose plan is now riskier go on
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
     tried = blocked_col[wanted] == best0[:, None]
-    blocked_anyway = tried.any(axis=1) & ((block_u(wanted) * tried).sum(axis=1) < p_plan[wanted, best0])
+    blocked_anyway = tried.any(axis=1) & ((block_u(wanted) * tried).sum(axis=1) < p_plan0)
     keep = ~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway
     displaced, best0 = wanted[keep], best0[keep]
     if len(displaced) == 0:
@@ -641,9 +648,9 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     # before, a world draw minus home rounds lost about a third of them and half the redirects went back to the
     # market that had just screened the fund out.
     region = split.regions(model)  # a bloc's own where none is split
-    home, shut = region[inv.bloc[att_inv]], r_bloc[cand[displaced, best0]]
+    home, shut = region[inv.bloc[att_inv]], r_bloc[cand[best0, displaced]]
     pair = home * model.n_blocs + shut
-    new = np.full((len(displaced), k), -1, np.int64)
+    new = np.full((k, len(displaced)), -1, np.int64)
     for pr in np.unique(pair):
         mine = np.flatnonzero(pair == pr)
         open_ = np.flatnonzero((region[r_bloc] != pr // model.n_blocs) & (r_bloc != pr % model.n_blocs))
@@ -660,14 +667,14 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
                 k,
                 circles.subset(open_),
             )
-            new[mine] = np.where(got >= 0, open_[np.maximum(got, 0)], -1)
-    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2 * k : 3 * k].T, plan=False)
+            new[:, mine] = np.where(got >= 0, open_[np.maximum(got, 0)], -1)
+    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2 * k : 3 * k], plan=False)
     col, ok, blocked_col = _choose(u2, pb2, lambda rows: drawn[3 * k :].T[rows])
     b_att, b_col = np.nonzero(blocked_col >= 0)
-    b_round = new[b_att, blocked_col[b_att, b_col]]
+    b_round = new[blocked_col[b_att, b_col], b_att]
     took = np.flatnonzero(ok)
-    was = ticket[cand[displaced[took], best0[took]]]
-    return displaced[took], new[took, col[took]], was, b_round, att_inv[b_att]
+    was = ticket[cand[best0[took], displaced[took]]]
+    return displaced[took], new[col[took], took], was, b_round, att_inv[b_att]
 
 
 def step(model) -> None:
@@ -710,15 +717,15 @@ def step(model) -> None:
             circles,
         )
     else:
-        cand = np.full((len(attempt_inv), 0), -1)
+        cand = np.full((0, len(attempt_inv)), -1)
     _plan_screening(model)
-    u, plan, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, drawn[2 * k :].T[:, : cand.shape[1]])
+    u, plan, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, drawn[2 * k :][: len(cand)])
 
     def block_u(rows):
-        return _keyed_t(model, "choice", attempt_id[rows], 3 * k, k).T[:, : cand.shape[1]]
+        return _keyed_t(model, "choice", attempt_id[rows], 3 * k, k).T[:, : len(cand)]
 
     chosen_col, has, blocked_col = _choose(u, p_block, block_u)
-    pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
+    pick_round = np.where(has, cand[chosen_col, np.arange(cand.shape[1])] if len(cand) else -1, -1)
     re_att, re_round, re_was, rb_round, rb_inv = _redirect(
         model,
         attempt_inv,
@@ -800,7 +807,7 @@ def step(model) -> None:
 
     # Blocked attempts (foreign by construction), for the deals table: first searches and redirected ones.
     b_att, b_col = np.nonzero(blocked_col >= 0)
-    b_round = np.concatenate([cand[b_att, blocked_col[b_att, b_col]], rb_round])
+    b_round = np.concatenate([cand[blocked_col[b_att, b_col], b_att], rb_round])
     b_inv = np.concatenate([attempt_inv[b_att], rb_inv])
     _record(
         model,
