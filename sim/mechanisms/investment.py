@@ -458,7 +458,17 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     k, n = cand.shape
     nb = model.n_blocs
     c = np.maximum(cand, 0)  # a missing candidate (-1) reads round 0's numbers; it scores -inf below
-    tk = ticket[c]
+    # The rounds' own terms gathered in one pass (a 32-byte row a candidate: one copy, where four gathers cost
+    # four): ticket, log capability against the mean, depth term, sector's screening sensitivity. The same values
+    # as gathered one by one (each computed per round by the same operations).
+    terms = np.empty((len(firm), 4))
+    terms[:, 0] = ticket
+    terms[:, 1] = np.log(f.knowledge[firm] / mk.mean_knowledge)  # contiguous, as numpy's log kernels expect
+    np.multiply(p.depth_weight, mk.depth[f.country[firm]], out=terms[:, 2])
+    terms[:, 3] = SENSITIVITY[f.sector[firm]]
+    terms = np.take(terms, c, axis=0)
+    flat_terms = terms.reshape(-1)
+    tk = terms[..., 0]
     it, local, ib = inv.type[attempt_inv], inv.deal_flow[attempt_inv], inv.bloc[attempt_inv]
     # too small a deal isn't worth it
     fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[attempt_inv])
@@ -477,36 +487,35 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     if any((m > 0).any() for m in screens[:2] + planned[:2]):
         foreign = np.flatnonzero(fits & (ib != tb))
         att = foreign % max(n, 1)
-        tb_f, ib_f, tk_f = tb.ravel()[foreign], ib[att], tk.ravel()[foreign]
+        at4 = foreign * 4
+        tb_f, ib_f, tk_f = tb.ravel()[foreign], ib[att], flat_terms[at4]
         # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
         cell = tb_f * nb + ib_f
-        sens = SENSITIVITY[f.sector[firm]][c.ravel()[foreign]] * np.where(
-            it[att] == InvestorType.STATE, p.state_investor_sensitivity, 1.0
-        )
+        sens = flat_terms[at4 + 3] * np.where(it[att] == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
         pb_f = _p_block(screens, cell, tb_f, ib_f, tk_f, sens)
         p_block[foreign] = pb_f
         if plan and p.candidates_redirect and mk.plan_differs:
             pp_f = _p_block(planned, cell, tb_f, ib_f, tk_f, sens)
-            p_plan = np.zeros((k, n))
-            p_plan.ravel()[foreign] = pp_f
             riskier = np.zeros(n, bool)  # attempts with a candidate a tightened rule made riskier
             riskier[att[pb_f > pp_f]] = True
+            if riskier.any():  # the planned block chances of those attempts' candidates, [k, attempt]
+                mine = np.flatnonzero(riskier[att])
+                rows = np.flatnonzero(riskier)
+                p_plan = np.zeros((k, len(rows)))
+                p_plan[foreign[mine] // n, np.searchsorted(rows, att[mine])] = pp_f[mine]
     p_block = p_block.reshape(k, n)
 
     caution = 2 * (1 - inv.risk_appetite[attempt_inv])
-    quality = mk.quality_weight[it] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
+    quality = mk.quality_weight[it] * terms[..., 1]
+    # -log(-log(u)), negating in place (the logs read and write separate arrays, as before: numpy may pick
+    # another log kernel for an in-place call on some CPUs)
     gumbel = np.log(gumbel_u)
-    np.negative(gumbel, out=gumbel)
-    np.log(gumbel, out=gumbel)
+    gumbel = np.log(np.negative(gumbel, out=gumbel))
     np.negative(gumbel, out=gumbel)
     u = (
         quality
         - abroad
-        * (
-            mk.home_bias[it]
-            + caution * p.political_risk * mk.distance.ravel()[local * nb + tb]
-            - p.depth_weight * mk.depth[f.country[firm]][c]
-        )
+        * (mk.home_bias[it] + caution * p.political_risk * mk.distance.ravel()[local * nb + tb] - terms[..., 2])
         + gumbel
     )
 
@@ -516,8 +525,6 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     np.copyto(with_risk, -np.inf, where=~fits | (with_risk <= p.hurdle))
     if riskier is None or not riskier.any():
         return with_risk, None, p_block
-    rows = np.flatnonzero(riskier)
-    p_plan = p_plan[:, rows]
     plan_u = u[:, rows] - caution[rows] * p.screening_cost * p_plan
     plan_u = np.where(fits[:, rows] & (plan_u > p.hurdle), plan_u, -np.inf)
     return with_risk, (rows, plan_u, p_plan), p_block
