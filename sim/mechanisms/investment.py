@@ -407,8 +407,9 @@ def _candidates(model, stage_t, round_t, inv_row, firm, r_stage, r_bloc, k_home,
             row_group, group_of, round_group = itype * nb + ibloc, ibloc * n_stage, r_home * n_stage + r_stage
         else:
             table, row_group, group_of, round_group = prefs * (s_count > 0), itype, 0, r_stage
-        # [stage, attempt]: each stage's cumulative weight a contiguous row, as the comparisons below read it.
-        cdf = np.take(np.cumsum(table, axis=1).T, row_group, axis=1)
+        # [stage, attempt]: each stage's cumulative weight a contiguous row, as the comparisons below read it
+        # (rows taken whole, one copy per attempt, then transposed: cheaper than a take along the other axis).
+        cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0).T.copy()
         total = cdf[-1]
         # Laid out [candidate, attempt]: a per-attempt value is then a row, and each operation one loop over the
         # attempts per candidate column, not a k-long loop per attempt (numpy's cost of an [attempt, k] array
@@ -522,7 +523,7 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     # The choice with the screening loss, and (for redirection) the one its capital was raised for: the same
     # utility under the screening it planned with (`_plan_screening`), with that screening's block chance.
     with_risk = u - caution * p.screening_cost * p_block
-    np.copyto(with_risk, -np.inf, where=~fits | (with_risk <= p.hurdle))
+    np.putmask(with_risk, ~fits | (with_risk <= p.hurdle), -np.inf)  # (np.copyto's where= copies run by run)
     if riskier is None or not riskier.any():
         return with_risk, None, p_block
     plan_u = u[:, rows] - caution[rows] * p.screening_cost * p_plan
@@ -534,8 +535,10 @@ def _p_block(screens, cell, tb, ib, tk, sens):
     """Chance a foreign deal is blocked by the target's inbound or the investor's outbound screening (`screens`:
     the inbound [target, investor] and outbound [investor, target] stringencies and the review thresholds)."""
     inbound, outbound, threshold = screens
-    p_in = np.where(tk < threshold[tb], 0.0, np.minimum(inbound.ravel()[cell] * sens, 1))
-    p_out = np.where(tk < threshold[ib], 0.0, np.minimum(outbound.T.ravel()[cell] * sens, 1))
+    p_in = np.minimum(inbound.ravel()[cell] * sens, 1)
+    np.putmask(p_in, tk < threshold[tb], 0.0)  # below the review threshold (np.putmask: cheaper than np.where)
+    p_out = np.minimum(outbound.T.ravel()[cell] * sens, 1)
+    np.putmask(p_out, tk < threshold[ib], 0.0)
     return 1 - (1 - p_in) * (1 - p_out)
 
 
@@ -589,7 +592,7 @@ def _row_best(u):
     top, best = u[0].copy(), np.zeros(u.shape[1], np.int64)
     for c in range(1, u.shape[0]):
         better = u[c] > top
-        np.copyto(best, c, where=better)
+        np.putmask(best, better, c)
         np.maximum(top, u[c], out=top)
     return top, best
 
