@@ -404,7 +404,11 @@ def _candidates(model, stage_t, round_t, inv_row, firm, r_stage, r_bloc, k_home,
             continue
         if name == "home":
             table = (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage)
-            row_group, group_of, round_group = itype * nb + ibloc, ibloc * n_stage, r_home * n_stage + r_stage
+            row_group, group_of, round_group = (
+                itype * nb + ibloc,
+                (ibloc * n_stage).astype(float),
+                r_home * n_stage + r_stage,
+            )
         else:
             table, row_group, group_of, round_group = prefs * (s_count > 0), itype, 0, r_stage
         # [stage, attempt]: each stage's cumulative weight a contiguous row, as the comparisons below read it
@@ -417,18 +421,21 @@ def _candidates(model, stage_t, round_t, inv_row, firm, r_stage, r_bloc, k_home,
         u = np.multiply(stage_t[cols], total)
         stage = np.zeros(u.shape, np.int8)  # a byte a count: the adds below cost less than on int64
         for s in range(n_stage - 1):  # stages whose cumulative weight u reaches (at most the last stage)
-            stage += u >= cdf[s]
-        g = group_of + stage
+            stage += (u >= cdf[s]).view(np.int8)  # the comparison's bytes as counts: no cast, no buffering
+        # The group as a float (small integers, exact): the query and the wrap test below then mix no types
+        # (a mixed-type ufunc call copies its operands through buffers).
+        g = stage.astype(float)
+        g += group_of
         # Group g's circle is [g, g + 1): its rounds' places, sorted; a pick takes the next place (wrapping).
         round_at, circle, lo, cell_table = circles.layout(name, round_group, n_groups)
-        query = np.add(g, round_t[cols], out=np.empty(g.shape)).ravel()
+        query = np.add(g, round_t[cols]).ravel()
         nxt, at = _next_place(circle, query, cell_table)
         pick = round_at[nxt]
         # A query past its group's last place finds a place of a later group (or the end, inf): it wraps to the
         # group's first place, or finds nothing in an empty group. Only those few are looked at again.
-        wrap = np.flatnonzero(at >= g.ravel() + 1)
+        wrap = np.flatnonzero(at >= g.ravel() + 1.0)
         if len(wrap):
-            gw = g.ravel()[wrap]
+            gw = g.ravel()[wrap].astype(np.int64)
             start, end = lo[gw], lo[gw + 1]
             pick[wrap] = np.where(end > start, round_at[start], -1)
         pick = pick.reshape(g.shape)
@@ -515,7 +522,7 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     np.negative(gumbel, out=gumbel)
     u = (
         quality
-        - abroad
+        - abroad.astype(float)  # 1.0 or 0.0 times the terms, as before, without a mixed-type multiply
         * (mk.home_bias[it] + caution * p.political_risk * mk.distance.ravel()[local * nb + tb] - terms[..., 2])
         + gumbel
     )
