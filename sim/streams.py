@@ -87,6 +87,25 @@ def keyed_uniforms(key: np.uint64, ids: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def keyed_columns(key: np.uint64, ids: np.ndarray, start: int, n: int) -> np.ndarray:
+    """Columns `start` ... `start + n - 1` of `keyed_uniforms(key, ids, start + n)`, transposed: [n, len(ids)].
+
+    The same bits (the same hash per id and pair of columns, the same 32-bit halves), with only the hashes of
+    the columns asked for computed, and laid out a column per row: a caller that needs some columns for every
+    id and others for a few ids draws each set on its own, and reads a column as one contiguous row."""
+    with np.errstate(over="ignore"):
+        row = _mix(np.asarray(ids, np.uint64) * _GOLDEN + key)
+        cols = np.arange(start // 2 + 1, (start + n - 1) // 2 + 2, dtype=np.uint64) * _GOLDEN
+        bits = _mix(cols[:, None] ^ row[None, :])
+    out = np.empty((2 * len(cols), len(row)))
+    # A hash's low half is the even column, its high half the odd one (the uint32 view of keyed_uniforms).
+    out.reshape(len(cols), 2, len(row))[...] = bits.view(np.uint32).reshape(len(cols), len(row), 2).transpose(0, 2, 1)
+    out = out[start % 2 : start % 2 + n]
+    out += 0.5
+    out *= 2.0**-32
+    return out
+
+
 def poisson_inverse(u: np.ndarray, lam) -> np.ndarray:
     """Poisson counts with means `lam` (an array, or one mean for all) from uniforms `u`, by inverse CDF:
     the smallest k with CDF(k) >= u."""

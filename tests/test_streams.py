@@ -103,6 +103,22 @@ def test_keyed_uniforms_depend_only_on_their_own_id():
     assert not np.array_equal(keyed_uniforms(Streams(5).key("investment", 31, "choice"), ids, 24), all_rows)
 
 
+def test_keyed_columns_are_keyed_uniforms_columns_transposed():
+    """`keyed_columns` (the investment step's draws of some columns only) gives the same bits as the columns of
+    `keyed_uniforms`, a column per row, from any first column."""
+    import numpy as np
+
+    from sim.streams import Streams, keyed_columns, keyed_uniforms
+
+    key = Streams(3).key("investment", 8070, "choice")
+    ids = np.random.default_rng(0).integers(0, 2**40, 500)
+    for start in range(6):
+        for n in (1, 2, 3, 6, 7):
+            want = keyed_uniforms(key, ids, start + n)[:, start:].T
+            got = keyed_columns(key, ids, start, n)
+            assert got.shape == want.shape and got.tobytes() == want.tobytes()
+
+
 def test_one_funds_pace_moves_only_its_own_attempts_and_a_round_only_the_picks_on_it():
     """Paired runs: one fund with more dry powder keeps every other fund's attempts and candidates as they were,
     and a round that closes on one side moves only the candidates that were that round."""
@@ -124,10 +140,10 @@ def test_one_funds_pace_moves_only_its_own_attempts_and_a_round_only_the_picks_o
     firm, stage, ask, seats = investment._open_rounds(model)
     r_bloc = model.firms.bloc[firm]
     u = investment._keyed(model, "choice", id_a, 12).reshape(len(id_a), 2, 6)
-    pick = investment._candidates(model, u[:, 0], u[:, 1], inv_a, firm, stage, r_bloc, 3, 3)
+    pick = investment._candidates(model, u[:, 0].T, u[:, 1].T, inv_a, firm, stage, r_bloc, 3, 3)
     gone = 5  # the 6th round closes on one side only
     keep = np.arange(len(firm)) != gone
-    pick2 = investment._candidates(model, u[:, 0], u[:, 1], inv_a, firm[keep], stage[keep], r_bloc[keep], 3, 3)
+    pick2 = investment._candidates(model, u[:, 0].T, u[:, 1].T, inv_a, firm[keep], stage[keep], r_bloc[keep], 3, 3)
     as_firm = np.where(pick >= 0, firm[np.maximum(pick, 0)], -1)
     as_firm2 = np.where(pick2 >= 0, firm[keep][np.maximum(pick2, 0)], -1)
     moved = as_firm != as_firm2
@@ -150,7 +166,7 @@ def test_a_search_among_some_rounds_picks_as_circles_built_on_those_rounds_alone
     inv_a, id_a = investment._attempts(model, np.full(len(model.investors), 1.5))
     u = investment._keyed(model, "redirect", id_a, 12).reshape(len(id_a), 2, 6)
     open_ = np.flatnonzero(r_bloc != 0)  # one market shut
-    args = (model, u[:, 0], u[:, 1], inv_a, firm[open_], stage[open_], r_bloc[open_], 0, 6)
+    args = (model, u[:, 0].T, u[:, 1].T, inv_a, firm[open_], stage[open_], r_bloc[open_], 0, 6)
     filtered = investment._candidates(*args, investment._Circles(model, firm).subset(open_))
     assert (filtered >= 0).any()
     assert np.array_equal(filtered, investment._candidates(*args))

@@ -24,7 +24,7 @@ from ..catalogue import INVESTOR_TYPES, InvestorType, Stage
 from ..errors import ConfigError
 from ..schema import spec
 from ..state import InvestmentMarket
-from ..streams import keyed_uniforms
+from ..streams import keyed_columns, keyed_uniforms
 from ..streams import poisson_inverse as _poisson_inverse
 from .sampling import sort_order, sort_order_int
 
@@ -246,6 +246,12 @@ def _keyed(model, part: str, ids: np.ndarray, n: int) -> np.ndarray:
     return keyed_uniforms(model.streams.key("investment", model.quarter, part), ids, n)
 
 
+def _keyed_t(model, part: str, ids: np.ndarray, start: int, n: int) -> np.ndarray:
+    """Columns `start` ... `start + n - 1` of `_keyed(model, part, ids, start + n)`, a column per row ([n,
+    len(ids)], the same numbers): only the columns a caller reads, each a contiguous row."""
+    return keyed_columns(model.streams.key("investment", model.quarter, part), ids, start, n)
+
+
 ATTEMPT_BITS = 16  # an attempt's id: investor row << ATTEMPT_BITS | its attempt number this quarter
 
 
@@ -313,7 +319,8 @@ class _Circles:
 
     def layout(self, name: str, round_group: np.ndarray, n_groups: int):
         """For grouping `name` (each round's group `round_group`, of `n_groups`): the round at each place in
-        circle order, the circle (ending with inf), each group's first place and `_next_place`'s cell table."""
+        circle order (ending with -1), the circle (ending with inf), each group's first place and `_next_place`'s
+        cell table."""
         if name not in self._layouts:
             group = round_group[self.point_round].astype(np.int16)
             order = np.argsort(group, kind="stable")
@@ -322,7 +329,9 @@ class _Circles:
             # entries are the ones in [g, g + 1)); what a binary search of the circle for each g finds.
             lo = np.zeros(n_groups + 1, np.int64)
             np.cumsum(np.bincount(group, minlength=n_groups)[:n_groups], out=lo[1:])
-            self._layouts[name] = (self.point_round[order], circle, lo, _place_cells(circle, n_groups))
+            # The round at each place, and -1 at the end (the inf's place, where a query past every place lands).
+            round_at = np.append(self.point_round[order], -1)
+            self._layouts[name] = (round_at, circle, lo, _place_cells(circle, n_groups))
         return self._layouts[name]
 
 
@@ -339,24 +348,28 @@ def _place_cells(circle: np.ndarray, n_groups: int) -> tuple[int, np.ndarray]:
 
 
 def _next_place(circle: np.ndarray, query: np.ndarray, table: tuple[int, np.ndarray]) -> np.ndarray:
-    """Index of the first entry of `circle` (sorted, in [0, n_groups), ending with inf) at or after each query.
+    """Index of the first entry of `circle` (sorted, in [0, n_groups), ending with inf) at or after each query,
+    and the entry there.
 
-    The table (`_place_cells`) gives each cell's first entry; a query starts there and steps over the few
-    entries of its cell below it: cheaper than a binary search per query. The answer does not depend on the
-    cells, only the steps."""
+    The table (`_place_cells`) gives each cell's first entry: most queries (about 4 in 5) have no entry of their
+    cell below them, and the rest are found by a binary search (one pass, where stepping over the entries of
+    the cell took ~6 passes on ever fewer queries). The answer does not depend on the cells."""
     cells, first = table
     nxt = first[(query * cells).astype(np.int64)]
-    behind = np.flatnonzero(circle[nxt] < query)
-    while len(behind):
-        nxt[behind] += 1
-        behind = behind[circle[nxt[behind]] < query[behind]]
-    return nxt
+    at = circle[nxt]
+    behind = np.flatnonzero(at < query)
+    if len(behind):
+        nxt[behind] = found = np.searchsorted(circle, query[behind])
+        at[behind] = circle[found]
+    return nxt, at
 
 
-def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home, k_world, circles=None):
-    """[attempt, k] candidate rounds: home deal flow first, then the world, at stages the type prefers.
+def _candidates(model, stage_t, round_t, inv_row, firm, r_stage, r_bloc, k_home, k_world, circles=None):
+    """[k, attempt] candidate rounds (a candidate column per row): home deal flow first, then the world, at
+    stages the type prefers.
 
-    `stage_u`, `round_u`: [attempt, k] uniforms that pick each candidate's stage, then its round.
+    `stage_t`, `round_t`: [k, attempt] uniforms (a candidate column per row) that pick each candidate's stage,
+    then its round.
     Inside a group (a bloc's rounds at a stage, or all rounds at a stage) a round is picked by consistent
     hashing: each round holds POINTS places on a circle, keyed to its firm's row, and `round_u` takes the
     round whose place comes next. A round that opens or closes in one run and not in its pair (a firm a
@@ -378,7 +391,7 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
     itype, ibloc = inv.type[inv_row], region[inv.deal_flow[inv_row]]
     prefs = model.investment_market.prefs
     n_types = len(prefs)
-    out = np.full((len(inv_row), k_home + k_world), -1, np.int64)
+    out = np.full((k_home + k_world, len(inv_row)), -1, np.int64)
     # A stage is drawn from the cumulative preference weights of stages with open rounds. Those depend only
     # on (type, deal-flow bloc) for home draws and on the type for world draws: a small table per pass,
     # gathered per attempt, and compared stage by stage (no [attempt, k, stage] array).
@@ -391,53 +404,83 @@ def _candidates(model, stage_u, round_u, inv_row, firm, r_stage, r_bloc, k_home,
             continue
         if name == "home":
             table = (prefs[:, None, :] * (bs_count > 0)[None, :, :]).reshape(n_types * nb, n_stage)
-            row_group, group_of, round_group = itype * nb + ibloc, ibloc * n_stage, r_home * n_stage + r_stage
+            row_group, group_of, round_group = (
+                itype * nb + ibloc,
+                (ibloc * n_stage).astype(float),
+                r_home * n_stage + r_stage,
+            )
         else:
             table, row_group, group_of, round_group = prefs * (s_count > 0), itype, 0, r_stage
-        cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0)  # rows by np.take: a fancy row index is slower
-        total = cdf[:, -1]
+        # [stage, attempt]: each stage's cumulative weight a contiguous row, as the comparisons below read it
+        # (rows taken whole, one copy per attempt, then transposed: cheaper than a take along the other axis).
+        cdf = np.take(np.cumsum(table, axis=1), row_group, axis=0).T.copy()
+        total = cdf[-1]
         # Laid out [candidate, attempt]: a per-attempt value is then a row, and each operation one loop over the
         # attempts per candidate column, not a k-long loop per attempt (numpy's cost of an [attempt, k] array
         # against an [attempt, 1] column). The same operations on the same numbers, element by element.
-        u = np.multiply(stage_u[:, cols].T, total, out=np.empty((k, len(total))))
+        u = np.multiply(stage_t[cols], total)
         stage = np.zeros(u.shape, np.int8)  # a byte a count: the adds below cost less than on int64
         for s in range(n_stage - 1):  # stages whose cumulative weight u reaches (at most the last stage)
-            stage += u >= cdf[:, s]
-        g = group_of + stage
+            stage += (u >= cdf[s]).view(np.int8)  # the comparison's bytes as counts: no cast, no buffering
+        # The group as a float (small integers, exact): the query and the wrap test below then mix no types
+        # (a mixed-type ufunc call copies its operands through buffers).
+        g = stage.astype(float)
+        g += group_of
         # Group g's circle is [g, g + 1): its rounds' places, sorted; a pick takes the next place (wrapping).
         round_at, circle, lo, cell_table = circles.layout(name, round_group, n_groups)
-        query = np.add(g, round_u[:, cols].T, out=np.empty(g.shape))
-        nxt = _next_place(circle, query.ravel(), cell_table).reshape(g.shape)
-        start, end = lo[g], lo[g + 1]
-        nxt = np.where(nxt < end, nxt, start)
-        pick = np.where(end > start, round_at[np.minimum(nxt, len(round_at) - 1)], -1)
-        out[:, cols] = np.where(total > 0, pick, -1).T
+        query = np.add(g, round_t[cols]).ravel()
+        nxt, at = _next_place(circle, query, cell_table)
+        pick = round_at[nxt]
+        # A query past its group's last place finds a place of a later group (or the end, inf): it wraps to the
+        # group's first place, or finds nothing in an empty group. Only those few are looked at again.
+        wrap = np.flatnonzero(at >= g.ravel() + 1.0)
+        if len(wrap):
+            gw = g.ravel()[wrap].astype(np.int64)
+            start, end = lo[gw], lo[gw + 1]
+            pick[wrap] = np.where(end > start, round_at[start], -1)
+        pick = pick.reshape(g.shape)
+        none = np.flatnonzero(~(total > 0))  # no stage with open rounds the type would take
+        if len(none):
+            pick[:, none] = -1
+        out[cols] = pick
     return out
 
 
 def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
-    """Utility of each (attempt, candidate round) and its probability of being blocked.
+    """Utility of each (candidate, attempt) and its probability of being blocked, [k, attempt] as `cand`.
 
     Expected return (the firm's knowledge against the mean) net of home bias, political risk and the
     expected screening loss; the risk terms weigh less on bolder funds. A round outside the fund's ticket
-    range, or worth less than keeping the money (the hurdle), scores -inf. `gumbel_u`: [attempt, k] uniforms
-    of the Gumbel taste draws. With `plan` (the first search), also the utility under the screening the fund's
-    capital was raised under and its block chance (None and the current one when those are the rules in force).
+    range, or worth less than keeping the money (the hurdle), scores -inf. `gumbel_u`: [k, attempt] uniforms
+    of the Gumbel taste draws. With `plan` (the first search), also, for the attempts whose block chance a rule
+    tightened since their capital was raised has raised (the only ones `_redirect` can displace), their
+    utility under the screening the fund's capital was raised under and its block chance; None where there are
+    none.
 
-    Only rounds in the fund's ticket range are scored (about half the candidates): a block chance elsewhere is
-    left 0, as nothing reads it (the choice and redirection look only at candidates with a finite utility).
+    Scored on the whole [k, attempt] grid (about 9 in 10 candidates are in the ticket range), a candidate
+    column per row: per-attempt terms are rows broadcast over the columns, not gathered per candidate. Block
+    chances only for foreign rounds in range (0 elsewhere, by the formula or as nothing reads them: the choice
+    and redirection look only at candidates with a finite utility).
     """
     f, inv, p, lv, mk = model.firms, model.investors, model.params.investment, model.levers, model.investment_market
-    n, k = cand.shape
+    k, n = cand.shape
     nb = model.n_blocs
-    tk = ticket[np.maximum(cand, 0)]
+    c = np.maximum(cand, 0)  # a missing candidate (-1) reads round 0's numbers; it scores -inf below
+    # The rounds' own terms gathered in one pass (a 32-byte row a candidate: one copy, where four gathers cost
+    # four): ticket, log capability against the mean, depth term, sector's screening sensitivity. The same values
+    # as gathered one by one (each computed per round by the same operations).
+    terms = np.empty((len(firm), 4))
+    terms[:, 0] = ticket
+    terms[:, 1] = np.log(f.knowledge[firm] / mk.mean_knowledge)  # contiguous, as numpy's log kernels expect
+    np.multiply(p.depth_weight, mk.depth[f.country[firm]], out=terms[:, 2])
+    terms[:, 3] = SENSITIVITY[f.sector[firm]]
+    terms = np.take(terms, c, axis=0)
+    flat_terms = terms.reshape(-1)
+    tk = terms[..., 0]
+    it, local, ib = inv.type[attempt_inv], inv.deal_flow[attempt_inv], inv.bloc[attempt_inv]
     # too small a deal isn't worth it
-    fits = (cand >= 0) & (tk >= (mk.tickets[inv.type[attempt_inv], 0] * inv.target_capital[attempt_inv])[:, None])
-    flat = np.flatnonzero(fits)  # cheaper than np.nonzero's (row, column) pairs of a 2-d array
-    row = flat // k
-    a, c, tk = attempt_inv[row], cand.ravel()[flat], tk.ravel()[flat]
-    ib, tb, it = inv.bloc[a], r_bloc[c], inv.type[a]
-    local = inv.deal_flow[a]
+    fits = (cand >= 0) & (tk >= mk.tickets[it, 0] * inv.target_capital[attempt_inv])
+    tb = r_bloc[c]
     abroad = local != tb  # home bias and political risk follow where its team sits
     if split.is_split(model):  # ... and a deal inside its region (UK-EU) is at home, as calibrated (sim/split.py)
         region = split.regions(model)
@@ -447,60 +490,62 @@ def _score(model, attempt_inv, cand, firm, ticket, r_bloc, gumbel_u, plan=True):
     # Screening follows where the fund is registered: only foreign rounds carry a risk.
     screens = (lv.inbound, lv.outbound, lv.threshold_eur_m)
     planned = (mk.planned_inbound, mk.planned_outbound, mk.planned_threshold)
+    p_block = np.zeros(k * n)
+    riskier = None
     if any((m > 0).any() for m in screens[:2] + planned[:2]):
-        foreign = np.flatnonzero(ib != tb)
-        tb_f, ib_f, tk_f = tb[foreign], ib[foreign], tk[foreign]
+        foreign = np.flatnonzero(fits & (ib != tb))
+        att = foreign % max(n, 1)
+        at4 = foreign * 4
+        tb_f, ib_f, tk_f = tb.ravel()[foreign], ib[att], flat_terms[at4]
         # Gathers from the small [target, investor] matrices by one flat index (a stringency of 0 gives 0).
         cell = tb_f * nb + ib_f
-        sens = SENSITIVITY[f.sector[firm]][c[foreign]] * np.where(
-            it[foreign] == InvestorType.STATE, p.state_investor_sensitivity, 1.0
-        )
-        p_block = np.zeros(len(flat))
-        p_block[foreign] = _p_block(screens, cell, tb_f, ib_f, tk_f, sens)
-        p_plan = p_block
+        sens = flat_terms[at4 + 3] * np.where(it[att] == InvestorType.STATE, p.state_investor_sensitivity, 1.0)
+        pb_f = _p_block(screens, cell, tb_f, ib_f, tk_f, sens)
+        p_block[foreign] = pb_f
         if plan and p.candidates_redirect and mk.plan_differs:
-            p_plan = np.zeros(len(flat))
-            p_plan[foreign] = _p_block(planned, cell, tb_f, ib_f, tk_f, sens)
-    else:
-        p_block = p_plan = np.zeros(len(flat))
+            pp_f = _p_block(planned, cell, tb_f, ib_f, tk_f, sens)
+            riskier = np.zeros(n, bool)  # attempts with a candidate a tightened rule made riskier
+            riskier[att[pb_f > pp_f]] = True
+            if riskier.any():  # the planned block chances of those attempts' candidates, [k, attempt]
+                mine = np.flatnonzero(riskier[att])
+                rows = np.flatnonzero(riskier)
+                p_plan = np.zeros((k, len(rows)))
+                p_plan[foreign[mine] // n, np.searchsorted(rows, att[mine])] = pp_f[mine]
+    p_block = p_block.reshape(k, n)
 
-    caution = 2 * (1 - inv.risk_appetite[a])
-    quality = mk.quality_weight[it] * np.log(f.knowledge[firm] / mk.mean_knowledge)[c]
+    caution = 2 * (1 - inv.risk_appetite[attempt_inv])
+    quality = mk.quality_weight[it] * terms[..., 1]
+    # -log(-log(u)), negating in place (the logs read and write separate arrays, as before: numpy may pick
+    # another log kernel for an in-place call on some CPUs)
+    gumbel = np.log(gumbel_u)
+    gumbel = np.log(np.negative(gumbel, out=gumbel))
+    np.negative(gumbel, out=gumbel)
     u = (
         quality
-        - abroad
-        * (
-            mk.home_bias[it]
-            + caution * p.political_risk * mk.distance.ravel()[local * nb + tb]
-            - p.depth_weight * mk.depth[f.country[firm]][c]
-        )
-        + -np.log(-np.log(gumbel_u.ravel()[flat]))
+        - abroad.astype(float)  # 1.0 or 0.0 times the terms, as before, without a mixed-type multiply
+        * (mk.home_bias[it] + caution * p.political_risk * mk.distance.ravel()[local * nb + tb] - terms[..., 2])
+        + gumbel
     )
-
-    def spread(values, fill):
-        out = np.full(n * k, fill)
-        out[flat] = values
-        return out.reshape(n, k)
 
     # The choice with the screening loss, and (for redirection) the one its capital was raised for: the same
     # utility under the screening it planned with (`_plan_screening`), with that screening's block chance.
     with_risk = u - caution * p.screening_cost * p_block
-    with_risk = spread(np.where(with_risk <= p.hurdle, -np.inf, with_risk), -np.inf)
-    full_block = spread(p_block, 0.0)
-    if not (plan and p.candidates_redirect):
-        return with_risk, None, full_block
-    if p_plan is p_block:  # the plans are the rules in force (`_redirect` has nothing to do)
-        return with_risk, (None, full_block), full_block
-    plan_u = u - caution * p.screening_cost * p_plan
-    return with_risk, (spread(np.where(plan_u > p.hurdle, plan_u, -np.inf), -np.inf), spread(p_plan, 0.0)), full_block
+    np.putmask(with_risk, ~fits | (with_risk <= p.hurdle), -np.inf)  # (np.copyto's where= copies run by run)
+    if riskier is None or not riskier.any():
+        return with_risk, None, p_block
+    plan_u = u[:, rows] - caution[rows] * p.screening_cost * p_plan
+    plan_u = np.where(fits[:, rows] & (plan_u > p.hurdle), plan_u, -np.inf)
+    return with_risk, (rows, plan_u, p_plan), p_block
 
 
 def _p_block(screens, cell, tb, ib, tk, sens):
     """Chance a foreign deal is blocked by the target's inbound or the investor's outbound screening (`screens`:
     the inbound [target, investor] and outbound [investor, target] stringencies and the review thresholds)."""
     inbound, outbound, threshold = screens
-    p_in = np.where(tk < threshold[tb], 0.0, np.minimum(inbound.ravel()[cell] * sens, 1))
-    p_out = np.where(tk < threshold[ib], 0.0, np.minimum(outbound.T.ravel()[cell] * sens, 1))
+    p_in = np.minimum(inbound.ravel()[cell] * sens, 1)
+    np.putmask(p_in, tk < threshold[tb], 0.0)  # below the review threshold (np.putmask: cheaper than np.where)
+    p_out = np.minimum(outbound.T.ravel()[cell] * sens, 1)
+    np.putmask(p_out, tk < threshold[ib], 0.0)
     return 1 - (1 - p_in) * (1 - p_out)
 
 
@@ -527,32 +572,35 @@ def _plan_screening(model) -> None:
 
 
 def _choose(u, p_block, block_u):
-    """Best first; a blocked deal sends the investor to its next-best candidate.
+    """Best first; a blocked deal sends the investor to its next-best candidate. `u`, `p_block`: [k, attempt];
+    `block_u(rows)`: those attempts' [row, k] screening draws.
 
     Returns the chosen column (valid where `has`), `has`, and [attempt, k] the columns of blocked tries (-1)."""
-    if u.shape[1] == 0:
-        nothing = np.zeros(len(u), np.int64)
-        return nothing, nothing.astype(bool), np.full(u.shape, -1)
-    n, k = u.shape
+    k, n = u.shape
+    if k == 0:
+        nothing = np.zeros(n, np.int64)
+        return nothing, nothing.astype(bool), np.full((n, k), -1)
     # Where the best candidate (the first of equal bests, as a stable sort ranks them) carries no screening
     # risk it is taken and nothing is tried before it: only the other attempts need their candidates ranked.
     top, best = _row_best(u)
     has = np.isfinite(top)
-    hard = np.flatnonzero(has & (p_block.ravel()[np.arange(0, n * k, k) + best] > 0))
-    blocked_col = np.full(u.shape, -1)
+    hard = np.flatnonzero(has & (p_block.ravel()[best * n + np.arange(n)] > 0))
+    blocked_col = np.full((n, k), -1)
     if len(hard):
-        best[hard], has[hard], blocked_col[hard] = _choose_ranked(u[hard], p_block[hard], block_u[hard])
+        best[hard], has[hard], blocked_col[hard] = _choose_ranked(
+            np.ascontiguousarray(u[:, hard].T), np.ascontiguousarray(p_block[:, hard].T), block_u(hard)
+        )
     return best, has, blocked_col
 
 
 def _row_best(u):
-    """Each row's largest value and its column (the first of equal ones, as np.argmax finds it; no NaN here).
-    Column by column (np.argmax along these short rows is slower): a later column wins only if greater."""
-    top, best = u[:, 0].copy(), np.zeros(len(u), np.int64)
-    for c in range(1, u.shape[1]):
-        better = u[:, c] > top
-        np.copyto(best, c, where=better)
-        np.maximum(top, u[:, c], out=top)
+    """Each attempt's (column's) largest value and its row (the first of equal ones, as np.argmax finds it; no
+    NaN here). Row by row (np.argmax along these short columns is slower): a later row wins only if greater."""
+    top, best = u[0].copy(), np.zeros(u.shape[1], np.int64)
+    for c in range(1, u.shape[0]):
+        better = u[c] > top
+        np.putmask(best, better, c)
+        np.maximum(top, u[c], out=top)
     return top, best
 
 
@@ -592,26 +640,25 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     p, inv = model.params.investment, model.investors
     none = np.zeros(0, np.int64)
     nothing = none, none, np.zeros(0), none, none
-    if p.candidates_redirect == 0 or not p_block.any():
+    if p.candidates_redirect == 0 or plan is None:  # no attempt's candidate a tightened rule made riskier
         return nothing
-    planned_u, p_plan = plan
-    if p_plan is p_block:  # the plans are the rules in force: nothing was displaced by a tightened rule
-        return nothing
+    rows, planned_u, p_plan = plan  # [k, row] for those attempts only
     chosen, has, blocked_col, block_u = choice
-    best0 = np.argmax(planned_u, axis=1)
-    at0 = np.arange(0, planned_u.size, planned_u.shape[1]) + best0  # flat gathers: cheaper than [rows, best0]
-    wanted = np.flatnonzero(np.isfinite(planned_u.ravel()[at0]) & (p_block.ravel()[at0] > p_plan.ravel()[at0]))
-    best0 = best0[wanted]  # the few attempts whose plan a tightened rule made riskier go on
+    best0 = np.argmax(planned_u, axis=0)
+    at = np.arange(len(rows))
+    p_plan0 = p_plan[best0, at]
+    w = np.flatnonzero(np.isfinite(planned_u[best0, at]) & (p_block[best0, rows] > p_plan0))
+    wanted, best0, p_plan0 = rows[w], best0[w], p_plan0[w]  # the few attempts whose plan is now riskier go on
     # Its screening draw, where it was tried and blocked (block_u is in the order the candidates were tried).
     tried = blocked_col[wanted] == best0[:, None]
-    blocked_anyway = tried.any(axis=1) & ((block_u[wanted] * tried).sum(axis=1) < p_plan[wanted, best0])
+    blocked_anyway = tried.any(axis=1) & ((block_u(wanted) * tried).sum(axis=1) < p_plan0)
     keep = ~(has[wanted] & (chosen[wanted] == best0)) & ~blocked_anyway
     displaced, best0 = wanted[keep], best0[keep]
     if len(displaced) == 0:
         return nothing
     # Keyed to the attempt: which attempts are displaced does not shift the draws of the others.
     k = p.candidates_redirect
-    drawn = _keyed(model, "redirect", attempt_id[displaced], 4 * k).reshape(len(displaced), 4, k).transpose(1, 0, 2)
+    drawn = _keyed_t(model, "redirect", attempt_id[displaced], 0, 4 * k)  # [column, attempt]
     att_inv = attempt_inv[displaced]
     # The search covers the foreign markets the tightened rule does not: not its home region, and not the market
     # of the round it displaced (the target's inbound rule, or the fund's own outbound rule on it, covers every
@@ -620,17 +667,17 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
     # before, a world draw minus home rounds lost about a third of them and half the redirects went back to the
     # market that had just screened the fund out.
     region = split.regions(model)  # a bloc's own where none is split
-    home, shut = region[inv.bloc[att_inv]], r_bloc[cand[displaced, best0]]
+    home, shut = region[inv.bloc[att_inv]], r_bloc[cand[best0, displaced]]
     pair = home * model.n_blocs + shut
-    new = np.full((len(displaced), k), -1, np.int64)
+    new = np.full((k, len(displaced)), -1, np.int64)
     for pr in np.unique(pair):
         mine = np.flatnonzero(pair == pr)
         open_ = np.flatnonzero((region[r_bloc] != pr // model.n_blocs) & (r_bloc != pr % model.n_blocs))
         if len(open_):
             got = _candidates(
                 model,
-                drawn[0][mine],
-                drawn[1][mine],
+                drawn[:k, mine],
+                drawn[k : 2 * k, mine],
                 att_inv[mine],
                 firm[open_],
                 r_stage[open_],
@@ -639,14 +686,14 @@ def _redirect(model, attempt_inv, attempt_id, cand, plan, p_block, choice, firm,
                 k,
                 circles.subset(open_),
             )
-            new[mine] = np.where(got >= 0, open_[np.maximum(got, 0)], -1)
-    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2], plan=False)
-    col, ok, blocked_col = _choose(u2, pb2, drawn[3])
+            new[:, mine] = np.where(got >= 0, open_[np.maximum(got, 0)], -1)
+    u2, _, pb2 = _score(model, att_inv, new, firm, ticket, r_bloc, drawn[2 * k : 3 * k], plan=False)
+    col, ok, blocked_col = _choose(u2, pb2, lambda rows: drawn[3 * k :].T[rows])
     b_att, b_col = np.nonzero(blocked_col >= 0)
-    b_round = new[b_att, blocked_col[b_att, b_col]]
+    b_round = new[blocked_col[b_att, b_col], b_att]
     took = np.flatnonzero(ok)
-    was = ticket[cand[displaced[took], best0[took]]]
-    return displaced[took], new[took, col[took]], was, b_round, att_inv[b_att]
+    was = ticket[cand[best0[took], displaced[took]]]
+    return displaced[took], new[col[took], took], was, b_round, att_inv[b_att]
 
 
 def step(model) -> None:
@@ -671,14 +718,15 @@ def step(model) -> None:
     pace = mk.pace[inv.type] * team * np.maximum(inv.capital, 0) / np.maximum(inv.target_capital, 1e-9)
     attempt_inv, attempt_id = _attempts(model, pace)
     k = p.candidates_home + p.candidates_world
-    # An attempt's numbers: per candidate its stage, its round, a Gumbel taste and a screening draw.
-    drawn = _keyed(model, "choice", attempt_id, 4 * k).reshape(len(attempt_id), 4, k)
+    # An attempt's numbers: per candidate its stage, its round, a Gumbel taste and a screening draw; the last
+    # only for the few attempts whose choice reads it (`_choose`), the same numbers (`_keyed_t`).
+    drawn = _keyed_t(model, "choice", attempt_id, 0, 3 * k)
     circles = _Circles(model, firm) if len(firm) else None
     if len(firm):
         cand = _candidates(
             model,
-            drawn[:, 0],
-            drawn[:, 1],
+            drawn[:k],
+            drawn[k : 2 * k],
             attempt_inv,
             firm,
             r_stage,
@@ -688,12 +736,15 @@ def step(model) -> None:
             circles,
         )
     else:
-        cand = np.full((len(attempt_inv), 0), -1)
+        cand = np.full((0, len(attempt_inv)), -1)
     _plan_screening(model)
-    u, plan, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, drawn[:, 2, : cand.shape[1]])
-    block_u = drawn[:, 3, : cand.shape[1]]
+    u, plan, p_block = _score(model, attempt_inv, cand, firm, ticket, r_bloc, drawn[2 * k :][: len(cand)])
+
+    def block_u(rows):
+        return _keyed_t(model, "choice", attempt_id[rows], 3 * k, k).T[:, : len(cand)]
+
     chosen_col, has, blocked_col = _choose(u, p_block, block_u)
-    pick_round = np.where(has, cand[np.arange(len(cand)), chosen_col] if cand.shape[1] else -1, -1)
+    pick_round = np.where(has, cand[chosen_col, np.arange(cand.shape[1])] if len(cand) else -1, -1)
     re_att, re_round, re_was, rb_round, rb_inv = _redirect(
         model,
         attempt_inv,
@@ -775,7 +826,7 @@ def step(model) -> None:
 
     # Blocked attempts (foreign by construction), for the deals table: first searches and redirected ones.
     b_att, b_col = np.nonzero(blocked_col >= 0)
-    b_round = np.concatenate([cand[b_att, blocked_col[b_att, b_col]], rb_round])
+    b_round = np.concatenate([cand[blocked_col[b_att, b_col], b_att], rb_round])
     b_inv = np.concatenate([attempt_inv[b_att], rb_inv])
     _record(
         model,
