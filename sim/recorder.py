@@ -193,7 +193,7 @@ class Recorder:
         i, j = self.oi, self.oj
         cross = complying / n_firms[:, None]
         # Researchers of each origin (rows) working in each bloc (columns).
-        people = np.add.reduceat(model.people.researchers.sum(axis=0), model.people.starts, axis=0).T
+        people = model.people.at.T  # mobility's sums of its cohorts by bloc (the same numbers)
         ordered_block = np.column_stack(
             [
                 ratio(fl.papers[i, j], total[i]),

@@ -212,6 +212,7 @@ def setup(model) -> None:
     people.talent = np.zeros(nb)
     model.people = people
     by_origin = researchers.sum(axis=0)
+    _keep_sums(people, by_origin, _last(by_origin))
     people.pull0 = _pull(model, by_origin)
     people.pull0_country = _country_mean(model, people.pull0, by_origin.sum(axis=1))
     model.flows.moves = np.zeros((nb, nb))
@@ -384,10 +385,8 @@ def step(model) -> None:
     p, pe, inst, nb = model.params.mobility, model.people, model.inst, model.n_blocs
     starts, blocks = pe.starts, _blocks(model)
     m = pe.researchers
-    by_origin = m.sum(axis=0)  # [inst, origin]
-    before = _last(by_origin)
+    by_origin, before, at = pe.by_origin, pe.total, pe.at  # [inst, origin], [inst], [bloc, origin]: m's sums
     # Share of each bloc's researchers of each origin: the network a newcomer finds there.
-    at = _by_bloc(by_origin, starts)  # [bloc, origin]
     share_at = at / np.maximum(at.sum(axis=1, keepdims=True), 1e-12)
     # Who decides this quarter: graduating students and postdocs, seniors reconsidering; seniors retire.
     grad = np.asarray(p.graduate_rate)
@@ -432,6 +431,7 @@ def step(model) -> None:
     carried = alumni_in * (1 - np.eye(nb))[:, None, :]  # [origin, destination, bloc left], origin's own dropped
     by_origin = m.sum(axis=0)
     total = _last(by_origin)
+    _keep_sums(pe, by_origin, total)
     pe.alumni *= _rows((1 - p.alumni_decay) * np.minimum(total / np.maximum(before, 1e-12), 1.0), nb)
     pe.alumni += _alumni_arrivals(alloc, carried, pe.bloc_cells)
     model.flows.moves = moves
@@ -444,6 +444,11 @@ def step(model) -> None:
         pe.net0 = rate
     pe.talent += rate - pe.net0
     model.bloc_state.talent_inflow = p.talent_weight * pe.talent
+
+
+def _keep_sums(pe, by_origin, total) -> None:
+    """Keep the cohorts' sums (`People.by_origin`, `total`, `at`) for the next quarter and the recorder."""
+    pe.by_origin, pe.total, pe.at = by_origin, total, _by_bloc(by_origin, pe.starts)
 
 
 def _alumni_arrivals(alloc, carried, bloc_cells) -> np.ndarray:
