@@ -1,4 +1,5 @@
-"""Instructions per phase of the step, under callgrind: one realistic baseline run (seed 1, timeseries only).
+"""Instructions per phase of the step, under callgrind: one realistic baseline run (seed 1, timeseries only;
+`--all-tables` for every table, as `python -m sim` writes them, institution counts included).
 
     valgrind --tool=callgrind --callgrind-out-file=step.cg python benchmarks/step_instructions.py
     callgrind_annotate --inclusive=yes --threshold=100 step.cg | grep -E ':(_operator_call|[a-z_]+_next|\
@@ -71,7 +72,8 @@ def main() -> None:
     from sim.mechanisms import behaviour, capability, compute, investment, mobility, openweights, standards
     from sim.mechanisms import collaboration as co
 
-    model = _entangle(1.0, tables=["timeseries"])()
+    # `--all-tables`: every table, so the institution counts (papers' home co-authors) run too.
+    model = _entangle(1.0, tables=None if "--all-tables" in sys.argv[1:] else ["timeseries"])()
     phases = [
         (behaviour, "step", "map"),
         (compute, "step", "filter"),

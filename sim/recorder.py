@@ -29,6 +29,26 @@ def _ordered(blocs):
     return [(i, j, a, b) for i, a in enumerate(blocs) for j, b in enumerate(blocs) if i != j]
 
 
+def _country_blocks(country: np.ndarray, nc: int):
+    """(countries with rows, their first rows) where `country` is in country order, else None."""
+    if len(country) and np.any(np.diff(country) < 0):
+        return None
+    present = np.flatnonzero(np.bincount(country, minlength=nc))
+    return present, np.searchsorted(country, present)
+
+
+def _count_by_country(has: np.ndarray, blocks, cells: np.ndarray, nc: int, nb: int) -> np.ndarray:
+    """[country, bloc] how many rows of `has` ([row, bloc] true/false) are true in each country: whole numbers, so a
+    sum over each country's block of rows is the count `np.bincount(cells[has])` gives."""
+    if blocks is None:
+        return np.bincount(cells[has], minlength=nc * nb).reshape(nc, nb)
+    out = np.zeros((nc, nb), np.int64)
+    present, first = blocks
+    if len(present):  # a block runs to the next present country's first row: the absent ones have no rows
+        out[present] = np.add.reduceat(has, first, axis=0, dtype=np.int64)
+    return out
+
+
 class Recorder:
     """Collects one row per quarter; turns them into tables once, at the end.
 
@@ -126,6 +146,10 @@ class Recorder:
         au = model.network.authors
         self.inst_cells = au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs)
         self.occasional_cells = model.network.occasional_country[:, None] * model.n_blocs + np.arange(model.n_blocs)
+        # Rows come country by country (institutions, and occasional publishers): then a country's count is a sum
+        # over its block of rows, from the first row of each country that has any (None: rows not in that order).
+        self.inst_blocks = _country_blocks(au.country[: au.n_inst], len(model.countries))
+        self.occasional_blocks = _country_blocks(model.network.occasional_country, len(model.countries))
 
     def collect(self, model) -> None:
         fl, s, lv, blocs, up = model.flows, model.bloc_state, model.levers, model.blocs, self.up
@@ -193,7 +217,7 @@ class Recorder:
         i, j = self.oi, self.oj
         cross = complying / n_firms[:, None]
         # Researchers of each origin (rows) working in each bloc (columns).
-        people = np.add.reduceat(model.people.researchers.sum(axis=0), model.people.starts, axis=0).T
+        people = model.people.at.T  # mobility's sums of its cohorts by bloc (the same numbers)
         ordered_block = np.column_stack(
             [
                 ratio(fl.papers[i, j], total[i]),
@@ -220,11 +244,12 @@ class Recorder:
         fl, up = model.flows, self.up
         nc, nb = len(model.countries), model.n_blocs
         # Institutions of each country that have co-authored with each bloc: one count per country and bloc.
-        has_papers = model.network.papers_with[: model.network.authors.n_inst] > 0
-        inst_with = np.bincount(self.inst_cells[has_papers], minlength=nc * nb).reshape(nc, nb)
+        inst_with = _count_by_country(
+            model.network.papers_with[: model.network.authors.n_inst] > 0, self.inst_blocks, self.inst_cells, nc, nb
+        )
         # ... and its occasional publishers that have (as a home co-author).
-        inst_with += np.bincount(self.occasional_cells[model.network.occasional_with > 0], minlength=nc * nb).reshape(
-            nc, nb
+        inst_with += _count_by_country(
+            model.network.occasional_with > 0, self.occasional_blocks, self.occasional_cells, nc, nb
         )
         papers_total = (fl.home_country + fl.country_with.sum(axis=1)) * up
         self.country_parts.append((row["period"], int(row["year"]), papers_total, fl.country_with * up, inst_with * up))

@@ -106,6 +106,24 @@ def keyed_columns(key: np.uint64, ids: np.ndarray, start: int, n: int) -> np.nda
     return out
 
 
+def keyed_bits(key: np.uint64, ids: np.ndarray) -> np.ndarray:
+    """[len(ids)] the 32-bit hashes h behind `keyed_uniforms(key, ids, 1)[:, 0]` (that is (h + 0.5) * 2**-32):
+    a threshold on a uniform is a threshold on h, with no conversion to floats. The same words, one column."""
+    with np.errstate(over="ignore"):
+        row = _mix(np.asarray(ids, np.uint64) * _GOLDEN + key)
+        row ^= _GOLDEN  # the first column's constant (1 x _GOLDEN), in place on the fresh array
+        bits = _mix(row)
+    return bits.view(np.uint32)[::2]  # each word's first 32 bits, as keyed_uniforms' [:, 0]
+
+
+def keyed_uniform(key: np.uint64, ids: np.ndarray) -> np.ndarray:
+    """`keyed_uniforms(key, ids, 1)[:, 0]` (the same numbers) without the one-column matrix."""
+    out = keyed_bits(key, ids).astype(float)
+    out += 0.5
+    out *= 2.0**-32
+    return out
+
+
 def poisson_inverse(u: np.ndarray, lam) -> np.ndarray:
     """Poisson counts with means `lam` (an array, or one mean for all) from uniforms `u`, by inverse CDF:
     the smallest k with CDF(k) >= u."""

@@ -25,10 +25,10 @@ from .. import split
 from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
-from ..streams import keyed_uniforms
+from ..streams import keyed_bits, keyed_uniform
 from . import projects, workload
 from .mobility import travel_cut
-from .sampling import Buckets, poisson_events, sort_order_int
+from .sampling import Buckets, poisson_events, search_right, sort_order_int
 
 F = len(FIELDS)
 MAX_COAUTHORS = 32  # further home co-authors a team can have (Poisson(home_coauthors) truncated; hi = 10)
@@ -444,6 +444,8 @@ def _occasional_publishers(model, p) -> None:
     # Institutions and occasional publishers by country: one pool per country for the co-author draws, and
     # what of their weight is fixed for the run (prestige; an occasional publisher's prestige is its size).
     au.home = Buckets(np.concatenate([model.inst.country, country]).astype(np.int64), len(model.countries))
+    # The co-author draws' stream key: quarter 0, the same every quarter (teams keep their members), so derived once.
+    au.coauthor_key = model.streams.key("collaboration", 0, "coauthors")
     au.home_prestige = np.concatenate([model.inst.prestige, net.occasional_size]) ** p.prestige_weight
     au.occasional_reach = net.occasional_size**p.capacity_exponent
     au.inst_per_country = np.bincount(model.inst.country, minlength=len(model.countries))
@@ -979,7 +981,8 @@ def _write_papers(model, cap) -> None:
     runs = au.bloc_runs  # authors come in runs of one bloc
     fl.ties = np.zeros((nb, nb), np.int64)
     np.add.at(fl.ties, au.bloc[runs], np.add.reduceat(ties.degree.reshape(-1, nb), runs, axis=0))
-    x, y, field, key = x[wrote], y[wrote], ties.field[wrote], ties.key[wrote]
+    # (np.take: the same elements as indexing, with less work per element than fancy indexing)
+    x, y, field, key = np.take(x, wrote), np.take(y, wrote), np.take(ties.field, wrote), np.take(ties.key, wrote)
     joint_a, joint_b, joint_lam = ties.a, ties.b, lam
     if au.lost is not None:  # full authors' papers, written with next-best partners (workload.py)
         sx, sy, sf = workload.redirect(
@@ -992,7 +995,7 @@ def _write_papers(model, cap) -> None:
             key = np.concatenate([key, _pair_key(sx, sy, n)])
             joint_a, joint_b = np.concatenate([ties.a, sx]), np.concatenate([ties.b, sy])
             joint_lam = np.concatenate([lam, np.ones(len(sx))])
-    bx, by, rx, ry = au.bloc[x], au.bloc[y], au.risk[x], au.risk[y]
+    bx, by, rx, ry = np.take(au.bloc, x), np.take(au.bloc, y), np.take(au.risk, x), np.take(au.risk, y)
     pair = bx * nb + by
 
     def sym(weights, extra=1):
@@ -1009,12 +1012,12 @@ def _write_papers(model, cap) -> None:
     # It depends only on the two blocs: computed per bloc pair, then read per paper (the same numbers).
     pb, pc = pool[:, None], pool[None, :]
     audience = np.take(((pb + pc) / np.maximum(np.maximum(pb, pc), 1e-12)) ** p.audience_elasticity, pair)
-    impact = np.sqrt(quality[x] * quality[y]) * audience
+    impact = np.sqrt(np.take(quality, x) * np.take(quality, y)) * audience
     fl.papers = sym(papers)
     fl.papers_field = sym(papers, F)
     fl.papers_military = sym(papers * ((rx == Risk.MILITARY) | (ry == Risk.MILITARY)))
     fl.papers_security = sym(papers * ((rx == Risk.SECURITY) | (ry == Risk.SECURITY)))
-    fl.papers_corporate = sym(papers * (au.is_firm[x] | au.is_firm[y]))
+    fl.papers_corporate = sym(papers * (np.take(au.is_firm, x) | np.take(au.is_firm, y)))
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
     home_mean = np.bincount(au.country, weights=cap, minlength=nc) * productivity
@@ -1031,8 +1034,8 @@ def _write_papers(model, cap) -> None:
     if model.counts_institutions:  # only institution-level outputs read them; their draws are keyed, not rng's
         _count_institutions(model, x, y, bx, by, papers, key, cap)
     fl.country_with = (
-        np.bincount(au.country[x] * nb + by, weights=papers, minlength=nc * nb)
-        + np.bincount(au.country[y] * nb + bx, weights=papers, minlength=nc * nb)
+        np.bincount(np.take(au.country, x) * nb + by, weights=papers, minlength=nc * nb)
+        + np.bincount(np.take(au.country, y) * nb + bx, weights=papers, minlength=nc * nb)
     ).reshape(nc, nb)
     # Knowledge flows both ways, more from a more capable partner; exposure in dual-use fields.
     total = fl.home + fl.papers.sum(axis=1)
@@ -1041,7 +1044,7 @@ def _write_papers(model, cap) -> None:
     models_cut = lv.effective_export("models").T  # [receiver, issuer]
     learned = split.region_sum(model, split.abroad(model, fl.papers * gain * (1 - models_cut)).sum(axis=1))
     fl.spillover = p.spillover * learned / np.maximum(split.region_sum(model, total), 1e-9)
-    du = np.asarray(DUAL_USE)[field] * papers
+    du = np.take(DUAL_USE, field) * papers
     exp_w = np.bincount(bx, weights=du * (ry != Risk.NONE), minlength=nb) + np.bincount(
         by, weights=du * (rx != Risk.NONE), minlength=nb
     )
@@ -1056,20 +1059,12 @@ def _write_papers(model, cap) -> None:
 def _count_institutions(model, x, y, bx, by, papers, key, cap) -> None:
     """Credit the papers of the ties that wrote to their two authors and to each side's home co-authors."""
     nb = model.n_blocs
-    # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
-    # (and touches only the authors who wrote, not a fresh [author, bloc] array).
-    flat = model.network.papers_with.reshape(-1)
-    np.add.at(flat, x * nb + by, papers)
-    np.add.at(flat, y * nb + bx, papers)
     team = key * 2  # each tie's two sides: its teams of home co-authors
-    _home_coauthors(
-        model,
-        np.concatenate([x, y]),
-        np.concatenate([by, bx]),
-        np.concatenate([papers, papers]),
-        np.concatenate([team, team + 1]),
-        cap,
-    )
+    writer, partner_bloc, papers = np.concatenate([x, y]), np.concatenate([by, bx]), np.concatenate([papers, papers])
+    # Paper counts are whole numbers, so adding them in place, in any order, gives the same sums
+    # (and touches only the authors who wrote, not a fresh [author, bloc] array): both sides in one call.
+    np.add.at(model.network.papers_with.reshape(-1), writer * nb + partner_bloc, papers)
+    _home_coauthors(model, writer, partner_bloc, papers, np.concatenate([team, team + 1]), cap)
 
 
 @functools.cache
@@ -1077,6 +1072,30 @@ def _poisson_cdf(mean: float) -> np.ndarray:
     """Poisson(mean)'s cumulative probabilities of 0 .. MAX_COAUTHORS - 1 (the team sizes' inverse CDF)."""
     k = np.arange(MAX_COAUTHORS)
     return np.cumsum(np.exp(-mean) * np.concatenate([[1.0], np.cumprod(mean / k[1:])]))
+
+
+def _draw_home(home: Buckets, group: np.ndarray, weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """`home.sample(None, group, weights, u=u)`, the same rows, with the per-group numbers (cumulative weight at
+    the group's start and its span, the last element, whether it has weight) taken per country and then read per
+    draw, as countries are few and draws many. A draw lands at or after its group's first element (u >= 0), so
+    `sample`'s clip to the group is a minimum with its last element (Buckets.sample for the reasoning)."""
+    cum = np.empty(len(home.rows) + 1)
+    cum[0] = 0.0
+    np.cumsum(home.weigh(weights), out=cum[1:])
+    edges = cum[home.bounds]  # [group + 1]
+    lo, span = edges[:-1], edges[1:] - edges[:-1]
+    last = np.minimum(np.maximum(home.bounds[1:] - 1, home.bounds[:-1]), len(home.rows) - 1)
+    pos = search_right(cum, np.take(lo, group) + u * np.take(span, group))
+    pos -= 1
+    np.minimum(pos, np.take(last, group), out=pos)
+    return np.where(np.take(span > 0, group), np.take(home.rows, pos), -1)
+
+
+@functools.cache
+def _size_thresholds(mean: float) -> np.ndarray:
+    """`_poisson_cdf(mean)` on the keyed hashes' scale: a uniform (h + 0.5) * 2**-32 is >= cdf[k] exactly when
+    h >= this[k] (the products and the 0.5 are exact in doubles), so a team's size is a count of thresholds."""
+    return np.ceil(_poisson_cdf(mean) * 2.0**32 - 0.5).astype(np.int64)
 
 
 def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
@@ -1095,16 +1114,17 @@ def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
     if p.home_coauthors <= 0 or not len(writer):
         return
     # One keyed number per team for its size, then one per co-author: ids team x (1 + MAX_COAUTHORS) + slot.
-    key, stride = model.streams.key("collaboration", 0, "coauthors"), 1 + MAX_COAUTHORS
-    size = keyed_uniforms(key, team * stride, 1)[:, 0]
-    n = np.minimum(np.searchsorted(_poisson_cdf(p.home_coauthors), size, side="right"), MAX_COAUTHORS)
+    key, stride = au.coauthor_key, 1 + MAX_COAUTHORS
+    # (a Poisson(home_coauthors) size by inverse CDF, read on the hashes themselves: see _size_thresholds)
+    size = keyed_bits(key, team * stride)
+    n = np.minimum(np.searchsorted(_size_thresholds(p.home_coauthors), size, side="right"), MAX_COAUTHORS)
     total = int(n.sum())
     if not total:
         return
     paper = np.repeat(np.arange(len(writer)), n)
     # A co-author's id: its team's, plus its slot (1, 2, ... within the team): one repeat, no per-slot gather.
     first = team * stride + 1 - (np.cumsum(n) - n)
-    u = keyed_uniforms(key, first[paper] + np.arange(total), 1)[:, 0]
+    u = keyed_uniform(key, np.take(first, paper) + np.arange(total))
     # Chosen as a partner is, by reach and prestige (partner_weight), but not by popularity abroad: the degree
     # term counts foreign ties, which a domestic co-author is not sought for. An occasional publisher keeps its
     # size relative to its country's mean institution as capacities move (its reach: that of its size).
@@ -1113,11 +1133,14 @@ def _home_coauthors(model, writer, partner_bloc, papers, team, cap) -> None:
     country_reach = au.cap_ref * (mean / au.cap_ref) ** p.capacity_exponent
     reach = np.concatenate([au.reach[:n_inst], country_reach[net.occasional_country] * au.occasional_reach])
     weight = reach * au.home_prestige
-    who = au.home.sample(None, au.country[writer[paper]], weight, u=u)
-    ok = (who >= 0) & (who != writer[paper])
-    # Whole numbers of papers: summed in one count over both kinds of institution, in any order, the same sums.
-    credit = np.bincount(
-        who[ok] * nb + partner_bloc[paper[ok]], weights=papers[paper[ok]], minlength=len(weight) * nb
-    ).reshape(-1, nb)
-    net.papers_with[:n_inst] += credit[:n_inst]
-    net.occasional_with += credit[n_inst:]
+    writer = np.take(writer, paper)  # each co-author's team's writer
+    who = _draw_home(au.home, np.take(au.country, writer), weight, u)
+    ok = np.flatnonzero((who >= 0) & (who != writer))
+    who, paper = np.take(who, ok), np.take(paper, ok)
+    cell, credit = who * nb + np.take(partner_bloc, paper), np.take(papers, paper)
+    # Whole numbers of papers: added in place, in any order, the same sums; only the co-authors' cells are
+    # touched (no count over every institution cell, no whole-table additions).
+    inst = who < n_inst  # the pool's rows: institutions, then occasional publishers
+    np.add.at(net.papers_with.reshape(-1), cell[inst], credit[inst])
+    occasional = ~inst
+    np.add.at(net.occasional_with.reshape(-1), cell[occasional] - n_inst * nb, credit[occasional])

@@ -209,12 +209,23 @@ def setup(model) -> None:
     people.sit_cells = (people.situation[:, None] * nb + np.arange(nb)).ravel()
     people.bloc_cells = (inst.bloc[:, None] * nb + np.arange(nb)).ravel()
     people.firm_cells = (model.firms.country[:, None] * nb + np.arange(nb)).ravel()
+    people.firm_blocks = _country_blocks(model.firms.country, len(model.countries))
     people.talent = np.zeros(nb)
     model.people = people
     by_origin = researchers.sum(axis=0)
+    _keep_sums(people, by_origin, _last(by_origin))
     people.pull0 = _pull(model, by_origin)
     people.pull0_country = _country_mean(model, people.pull0, by_origin.sum(axis=1))
     model.flows.moves = np.zeros((nb, nb))
+
+
+def _country_blocks(country: np.ndarray, nc: int) -> list[tuple[int, int, int]]:
+    """(country, first row, end row) of each country's block of rows where `country` is in country order (the
+    firms at set-up, the rows `firm_cells` reads); [] where it is not (then `firm_cells` is gathered)."""
+    if np.any(np.diff(country) < 0):
+        return []
+    bounds = np.searchsorted(country, np.arange(nc + 1))
+    return [(c, int(bounds[c]), int(bounds[c + 1])) for c in range(nc) if bounds[c + 1] > bounds[c]]
 
 
 def _affinity(model) -> np.ndarray:
@@ -240,12 +251,26 @@ def _last(a: np.ndarray) -> np.ndarray:
 def _rows(values: np.ndarray, k: int) -> np.ndarray:
     """[row, k] each row's value repeated over k columns: the same numbers as `values[:, None]` broadcast, but
     contiguous, so an operation with an [row, k] array runs one long loop instead of one 3-long loop a row."""
-    return np.repeat(values, k).reshape(len(values), k)
+    out = np.empty((len(values), k))
+    for j in range(k):  # k strided copies: cheaper than np.repeat's copy of one element at a time
+        out[:, j] = values
+    return out
 
 
 def _spread(table: np.ndarray, cells: np.ndarray, rows: int) -> np.ndarray:
     """[row, k] the small table's cell of each row (`cells`, flat), by one gather: `table[group[:, None], ...]`."""
     return np.take(table.ravel(), cells).reshape(rows, -1)
+
+
+def _fill(table: np.ndarray, blocks, rows: int) -> np.ndarray:
+    """[row, k] the small [group, k] table's row of each row's group, where `blocks` (group, first row, end row)
+    lays the rows out group by group: `_spread` with the groups' cells, the same numbers, written block by block
+    and column by column (a constant each) instead of gathered one element at a time."""
+    out = np.empty((rows, table.shape[1]))
+    for g, lo, hi in blocks:
+        for j in range(table.shape[1]):
+            out[lo:hi, j] = table[g, j]
+    return out
 
 
 def _blocks(model):
@@ -285,7 +310,11 @@ def _gain(model, by_origin, total=None) -> np.ndarray:
     out = np.empty((ni + len(model.firms), model.n_blocs))
     out[:ni] = (1 + p.people_weight * pull) / base - 1
     country = _country_mean(model, pull, total)
-    np.take(((1 + p.people_weight * country) / base_country - 1).ravel(), pe.firm_cells, out=out[ni:].reshape(-1))
+    table = (1 + p.people_weight * country) / base_country - 1  # [country, bloc]
+    if pe.firm_blocks:  # firms come country by country: each country's rows filled with its row of the table
+        out[ni:] = _fill(table, pe.firm_blocks, len(model.firms))
+    else:
+        np.take(table.ravel(), pe.firm_cells, out=out[ni:].reshape(-1))
     return out
 
 
@@ -384,10 +413,8 @@ def step(model) -> None:
     p, pe, inst, nb = model.params.mobility, model.people, model.inst, model.n_blocs
     starts, blocks = pe.starts, _blocks(model)
     m = pe.researchers
-    by_origin = m.sum(axis=0)  # [inst, origin]
-    before = _last(by_origin)
+    by_origin, before, at = pe.by_origin, pe.total, pe.at  # [inst, origin], [inst], [bloc, origin]: m's sums
     # Share of each bloc's researchers of each origin: the network a newcomer finds there.
-    at = _by_bloc(by_origin, starts)  # [bloc, origin]
     share_at = at / np.maximum(at.sum(axis=1, keepdims=True), 1e-12)
     # Who decides this quarter: graduating students and postdocs, seniors reconsidering; seniors retire.
     grad = np.asarray(p.graduate_rate)
@@ -424,16 +451,17 @@ def step(model) -> None:
     for b, lo, hi in blocks:
         w[lo:hi, b] = inst.capacity[lo:hi]
     # [inst, origin]: its share of its bloc's newcomers of each origin
-    alloc = w / _spread(np.maximum(_by_bloc(w, starts), 1e-300), pe.bloc_cells, len(w))
+    alloc = w / _fill(np.maximum(_by_bloc(w, starts), 1e-300), blocks, len(w))
     by_stage = arrive.transpose(1, 2, 0)  # [stage, destination, origin]
     for stage, cohort in enumerate(m):  # cohort[i] += alloc[i] * by_stage[stage, bloc of i]
-        cohort += alloc * _spread(by_stage[stage], pe.bloc_cells, len(w))
+        cohort += alloc * _fill(by_stage[stage], blocks, len(w))
     # Alumni: ties carried from the bloc left (not one's origin: those ties are the diaspora's), fading.
     carried = alumni_in * (1 - np.eye(nb))[:, None, :]  # [origin, destination, bloc left], origin's own dropped
     by_origin = m.sum(axis=0)
     total = _last(by_origin)
+    _keep_sums(pe, by_origin, total)
     pe.alumni *= _rows((1 - p.alumni_decay) * np.minimum(total / np.maximum(before, 1e-12), 1.0), nb)
-    pe.alumni += _alumni_arrivals(alloc, carried, pe.bloc_cells)
+    pe.alumni += _alumni_arrivals(alloc, carried, blocks)
     model.flows.moves = moves
     model.flows.people_gain = _gain(model, by_origin, total)
     # Talent (capability's research capacity reads it): the share of its researchers a bloc has gained or lost
@@ -446,11 +474,16 @@ def step(model) -> None:
     model.bloc_state.talent_inflow = p.talent_weight * pe.talent
 
 
-def _alumni_arrivals(alloc, carried, bloc_cells) -> np.ndarray:
+def _keep_sums(pe, by_origin, total) -> None:
+    """Keep the cohorts' sums (`People.by_origin`, `total`, `at`) for the next quarter and the recorder."""
+    pe.by_origin, pe.total, pe.at = by_origin, total, _by_bloc(by_origin, pe.starts)
+
+
+def _alumni_arrivals(alloc, carried, blocks) -> np.ndarray:
     """[inst, bloc left] alumni each institution gains: its share of its bloc's newcomers of each origin times
     the ties they carry (summed over origins in order, as one product-sum per institution and bloc left)."""
     n, nb = alloc.shape
-    out = _rows(alloc[:, 0], nb) * _spread(carried[0], bloc_cells, n)
+    out = _rows(alloc[:, 0], nb) * _fill(carried[0], blocks, n)
     for o in range(1, len(carried)):
-        out += _rows(alloc[:, o], nb) * _spread(carried[o], bloc_cells, n)
+        out += _rows(alloc[:, o], nb) * _fill(carried[o], blocks, n)
     return out
