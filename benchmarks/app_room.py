@@ -681,7 +681,13 @@ def main() -> None:
         join_leave(args.join_leave)
         if args.join_leave
         else play(
-            args.rounds, args.auto, args.band, args.trace or args.profile, args.offscreen, args.server_split, args.profile
+            args.rounds,
+            args.auto,
+            args.band,
+            args.trace or args.profile,
+            args.offscreen,
+            args.server_split,
+            args.profile,
         )
     )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
