@@ -45,7 +45,7 @@ BLOCS = ("EU", "CN", "US")
 ARM = """([prev, tag]) => { window.__seen = 0; window.__msg = 0; window.__charts = 0; window.__armed = true;
     window.__msgs = 0; window.__frames = 0;
     const grid = document.querySelector('.entangle-grid');
-    window.__draws = 0; window.__drawn = []; window.__setMs = 0;
+    window.__draws = 0; window.__drawn = []; window.__setMs = 0; window.__resizes = 0;
     for (const el of document.querySelectorAll('.entangle-chart')) {
         const c = el.__chart;
         if (!c || c.__counted) continue;
@@ -54,6 +54,9 @@ ARM = """([prev, tag]) => { window.__seen = 0; window.__msg = 0; window.__charts
         c.setOption = (...a) => { window.__draws += 1; window.__drawn.push(el.dataset.key);
             const t = performance.now(); try { return set(...a); } finally {
                 window.__setMs += performance.now() - t; } };
+        // a chart's resize redraws it too (its row's height changed: the grid's box moved)
+        const rs = c.resize.bind(c);
+        c.resize = (...a) => { window.__resizes += 1; return rs(...a); };
         c.__counted = true; }
     // the grid's own work a round (charts.vue: `sync` per change, `draw` per chart), timed in the page
     window.__syncMs = 0; window.__drawMs = 0; window.__sync0 = 0; window.__syncs = 0;
@@ -69,7 +72,8 @@ ARM = """([prev, tag]) => { window.__seen = 0; window.__msg = 0; window.__charts
     performance.mark('entangle-arm:' + tag);
     const seen = () => requestAnimationFrame(() => {
         window.__seen = performance.timeOrigin + performance.now(); window.__seenDraws = window.__draws;
-        window.__seenSetMs = window.__setMs; window.__seenSync = [window.__syncMs, window.__drawMs, window.__syncs];
+        window.__seenSetMs = window.__setMs; window.__seenResizes = window.__resizes;
+        window.__seenSync = [window.__syncMs, window.__drawMs, window.__syncs];
         window.__seenMsgs = window.__msgs; window.__seenFrames = window.__frames;
         performance.mark('entangle-seen:' + tag);
         // the charts in view now (any pixel of the box inside the window) and, where the page can tell
@@ -303,8 +307,8 @@ def play(
         band_page = start_band(browser, url) if band else None
         screens = [lect, *teams.values()]
         total, first_msg, charts_msg = [], [], []
-        per_screen, drawing, draws, in_view, stale, pending, msgs, round_msgs, set_ms, sync_ms = (
-            {name: [] for name in ("lecturer", *BLOCS)} for _ in range(10)
+        per_screen, drawing, draws, in_view, stale, pending, msgs, round_msgs, set_ms, sync_ms, resizes = (
+            {name: [] for name in ("lecturer", *BLOCS)} for _ in range(11)
         )
 
         def count_round():
@@ -362,10 +366,11 @@ def play(
             for name, t, c, page in zip(per_screen, seen, charts, screens):
                 per_screen[name].append(t - t0)
                 drawing[name].append(t - c)
-                d, v, pv, st, m, f, sm = page.evaluate(
+                d, v, pv, st, m, f, sm, rz = page.evaluate(
                     "() => [window.__seenDraws, window.__inView, window.__plots, window.__stale,"
-                    " window.__seenMsgs, window.__seenFrames, window.__seenSetMs]"
+                    " window.__seenMsgs, window.__seenFrames, window.__seenSetMs, window.__seenResizes]"
                 )
+                resizes[name].append(rz)
                 set_ms[name].append(sm)
                 sy = page.evaluate("() => [...(window.__seenSync || [0, 0, 0]), window.__sync0]")
                 sync_ms[name].append(sy[:3] + [sy[3] - c if sy[3] else 0.0])
@@ -396,6 +401,7 @@ def play(
         out["renderer_cpu"] = {name: stats(ms) for name, ms in rcpu.items()}
     out["chart_updates"] = {name: sum(v) / len(v) for name, v in draws.items()}
     out["setoption_ms"] = {name: stats(v) for name, v in set_ms.items()}
+    out["chart_resizes"] = {name: sum(v) / len(v) for name, v in resizes.items()}
     med = lambda xs: round(statistics.median(xs), 1)  # noqa: E731
     out["grid_ms"] = {
         name: {
@@ -437,7 +443,8 @@ def play(
     print(
         "  ECharts updates a round (setOption, arm -> drawn), mean: "
         + ", ".join(f"{name} {v:.1f}" for name, v in out["chart_updates"].items())
-        + f" (total {sum(out['chart_updates'].values()):.1f})"
+        + f" (total {sum(out['chart_updates'].values()):.1f}); chart resizes (a redraw each): "
+        + ", ".join(f"{name} {v:.1f}" for name, v in out["chart_resizes"].items())
         + "\n  time inside ECharts' setOption a round (in the page, arm -> drawn), median: "
         + ", ".join(f"{name} {v['median_ms']:.1f} ms" for name, v in out["setoption_ms"].items())
         + "\n  the chart grid's work a round, median: sync ms / draw ms / syncs / charts' message -> first sync ms: "
