@@ -292,6 +292,7 @@ def play(
     offscreen: bool = False,
     split: bool = False,
     profile: bool = False,
+    size: tuple[int, int] | None = None,
 ) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -306,6 +307,10 @@ def play(
         lect, teams, code = open_room(browser, url, auto)
         band_page = start_band(browser, url) if band else None
         screens = [lect, *teams.values()]
+        if size:  # the four screens at another window size (the pages open at 1400x900)
+            for page in screens:
+                page.set_viewport_size({"width": size[0], "height": size[1]})
+            time.sleep(1.0)
         total, first_msg, charts_msg = [], [], []
         per_screen, drawing, draws, in_view, stale, pending, msgs, round_msgs, set_ms, sync_ms, resizes = (
             {name: [] for name in ("lecturer", *BLOCS)} for _ in range(11)
@@ -676,6 +681,7 @@ def main() -> None:
         action="store_true",
         help="with --trace: each screen's renderer main thread a round by trace event (script, style, layout, paint)",
     )
+    ap.add_argument("--size", default="", metavar="WxH", help="the screens' window size (default 1400x900)")
     ap.add_argument("--json", action="store_true", help="end with the measurements as one JSON line")
     ap.add_argument(
         "--offscreen",
@@ -695,6 +701,7 @@ def main() -> None:
             args.offscreen,
             args.server_split,
             args.profile,
+            tuple(int(x) for x in args.size.split("x")) if args.size else None,
         )
     )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
