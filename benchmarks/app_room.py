@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -44,16 +45,35 @@ BLOCS = ("EU", "CN", "US")
 ARM = """([prev, tag]) => { window.__seen = 0; window.__msg = 0; window.__charts = 0; window.__armed = true;
     window.__msgs = 0; window.__frames = 0;
     const grid = document.querySelector('.entangle-grid');
-    window.__draws = 0; window.__drawn = [];
+    window.__draws = 0; window.__drawn = []; window.__setMs = 0; window.__resizes = 0;
     for (const el of document.querySelectorAll('.entangle-chart')) {
         const c = el.__chart;
         if (!c || c.__counted) continue;
         const set = c.setOption.bind(c);
-        c.setOption = (...a) => { window.__draws += 1; window.__drawn.push(el.dataset.key); return set(...a); };
+        // each update counted and timed (setOption draws at once: merge, layout and the canvas paint)
+        c.setOption = (...a) => { window.__draws += 1; window.__drawn.push(el.dataset.key);
+            const t = performance.now(); try { return set(...a); } finally {
+                window.__setMs += performance.now() - t; } };
+        // a chart's resize redraws it too (its row's height changed: the grid's box moved)
+        const rs = c.resize.bind(c);
+        c.resize = (...a) => { window.__resizes += 1; return rs(...a); };
         c.__counted = true; }
+    // the grid's own work a round (charts.vue: `sync` per change, `draw` per chart), timed in the page
+    window.__syncMs = 0; window.__drawMs = 0; window.__sync0 = 0; window.__syncs = 0;
+    const g0 = grid.__grid;
+    if (g0 && !g0.__timed) {
+        for (const [name, acc] of [['sync', '__syncMs'], ['draw', '__drawMs']]) {
+            const f = g0[name].bind(g0);
+            g0[name] = (...a) => { const t = performance.now();
+                if (name === 'sync') { window.__syncs += 1;
+                    if (!window.__sync0) window.__sync0 = performance.timeOrigin + t; }
+                try { return f(...a); } finally { window[acc] += performance.now() - t; } }; }
+        g0.__timed = true; }
     performance.mark('entangle-arm:' + tag);
     const seen = () => requestAnimationFrame(() => {
         window.__seen = performance.timeOrigin + performance.now(); window.__seenDraws = window.__draws;
+        window.__seenSetMs = window.__setMs; window.__seenResizes = window.__resizes;
+        window.__seenSync = [window.__syncMs, window.__drawMs, window.__syncs];
         window.__seenMsgs = window.__msgs; window.__seenFrames = window.__frames;
         performance.mark('entangle-seen:' + tag);
         // the charts in view now (any pixel of the box inside the window) and, where the page can tell
@@ -111,6 +131,39 @@ def _cpu_ms(pids) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total * 1000 / tick
+
+
+def _proc_kind(pid: int) -> str:
+    """A chromium process's type (its --type= flag: renderer, gpu-process, utility, zygote; browser if none)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            args = f.read()  # a zygote's child rewrites it as one string: search, do not split
+    except OSError:
+        return "gone"
+    m = re.search(rb"--type=([a-z-]+)", args)
+    return m.group(1).decode() if m else "browser"
+
+
+def cpu_by_thread(pids) -> dict[str, float]:
+    """CPU time (ms) so far of every thread of the given processes, summed by process type and thread
+    name (`renderer/CrRendererMain`, `renderer/Compositor`, `gpu-process/VizCompositorTh`, ...)."""
+    tick, out = os.sysconf("SC_CLK_TCK"), {}
+    for pid in pids:
+        kind = _proc_kind(pid)
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    head, rest = f.read().rsplit(")", 1)
+            except OSError:
+                continue
+            fields = rest.split()
+            name = f"{kind}/{head.split('(', 1)[1]}"
+            out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) * 1000 / tick
+    return out
 
 
 def browser_pids(exclude: int) -> list[int]:
@@ -232,7 +285,14 @@ def server_split(path: str, clicks: list[float]) -> dict:
 
 
 def play(
-    rounds: int, auto: bool, band: bool, trace: bool = False, offscreen: bool = False, split: bool = False
+    rounds: int,
+    auto: bool,
+    band: bool,
+    trace: bool = False,
+    offscreen: bool = False,
+    split: bool = False,
+    profile: bool = False,
+    size: tuple[int, int] | None = None,
 ) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -247,9 +307,13 @@ def play(
         lect, teams, code = open_room(browser, url, auto)
         band_page = start_band(browser, url) if band else None
         screens = [lect, *teams.values()]
+        if size:  # the four screens at another window size (the pages open at 1400x900)
+            for page in screens:
+                page.set_viewport_size({"width": size[0], "height": size[1]})
+            time.sleep(1.0)
         total, first_msg, charts_msg = [], [], []
-        per_screen, drawing, draws, in_view, stale, pending, msgs, round_msgs = (
-            {name: [] for name in ("lecturer", *BLOCS)} for _ in range(8)
+        per_screen, drawing, draws, in_view, stale, pending, msgs, round_msgs, set_ms, sync_ms, resizes = (
+            {name: [] for name in ("lecturer", *BLOCS)} for _ in range(11)
         )
 
         def count_round():
@@ -258,9 +322,10 @@ def play(
                 round_msgs[name].append(page.evaluate("() => [window.__msgs, window.__frames]"))
 
         pids = browser_pids(server.pid)
+        threads_cpu: dict[str, float] = {}  # click -> last screen drawn, summed over the rounds
         cpu = {"browser_round": 0.0, "server_round": 0.0, "browser_all": 0.0, "server_all": 0.0}
         if trace:
-            browser.start_tracing(categories=TRACE_CATEGORIES)
+            browser.start_tracing(categories=TRACE_CATEGORIES + (PROFILE_CATEGORIES if profile else []))
         for n in range(rounds + 1):
             # Round 0 is a warm-up: before the first step the charts already name the first quarter.
             if n >= 2:
@@ -279,6 +344,7 @@ def play(
             if n == 1:
                 b_all, s_all = _cpu_ms(pids), _cpu_ms([server.pid])
             b0, s0 = _cpu_ms(pids), _cpu_ms([server.pid])
+            th0 = cpu_by_thread(pids)
             if auto:
                 t0 = teams[BLOCS[-1]].evaluate(CLICK, ".entangle-commit")
             else:
@@ -294,6 +360,8 @@ def play(
                 page.wait_for_function("() => window.__seen > 0", polling="raf")
                 seen.append(page.evaluate("() => window.__seen"))
             cpu["browser_round"] += _cpu_ms(pids) - b0
+            for k, v in cpu_by_thread(pids).items():
+                threads_cpu[k] = threads_cpu.get(k, 0.0) + v - th0.get(k, 0.0)
             cpu["server_round"] += _cpu_ms([server.pid]) - s0
             total.append(max(seen) - t0)
             clicks.append(t0 / 1e3)
@@ -303,10 +371,14 @@ def play(
             for name, t, c, page in zip(per_screen, seen, charts, screens):
                 per_screen[name].append(t - t0)
                 drawing[name].append(t - c)
-                d, v, pv, st, m, f = page.evaluate(
+                d, v, pv, st, m, f, sm, rz = page.evaluate(
                     "() => [window.__seenDraws, window.__inView, window.__plots, window.__stale,"
-                    " window.__seenMsgs, window.__seenFrames]"
+                    " window.__seenMsgs, window.__seenFrames, window.__seenSetMs, window.__seenResizes]"
                 )
+                resizes[name].append(rz)
+                set_ms[name].append(sm)
+                sy = page.evaluate("() => [...(window.__seenSync || [0, 0, 0]), window.__sync0]")
+                sync_ms[name].append(sy[:3] + [sy[3] - c if sy[3] else 0.0])
                 msgs[name].append((m, f))
                 draws[name].append(d)
                 in_view[name].append((v, pv))
@@ -317,7 +389,9 @@ def play(
         count_round()
         cpu["browser_all"] = _cpu_ms(pids) - b_all
         cpu["server_all"] = _cpu_ms([server.pid]) - s_all
-        rcpu = renderer_cpu(json.loads(browser.stop_tracing())) if trace else None
+        traced = json.loads(browser.stop_tracing()) if trace else None
+        rcpu = renderer_cpu(traced) if trace else None
+        where = renderer_breakdown(traced) if profile else None
         status = band_page.inner_text(".entangle-band-status") if band_page else ""
         period = lect.inner_text(".entangle-room-status")
         browser.close()
@@ -331,6 +405,18 @@ def play(
     if rcpu:
         out["renderer_cpu"] = {name: stats(ms) for name, ms in rcpu.items()}
     out["chart_updates"] = {name: sum(v) / len(v) for name, v in draws.items()}
+    out["setoption_ms"] = {name: stats(v) for name, v in set_ms.items()}
+    out["chart_resizes"] = {name: sum(v) / len(v) for name, v in resizes.items()}
+    med = lambda xs: round(statistics.median(xs), 1)  # noqa: E731
+    out["grid_ms"] = {
+        name: {
+            "sync": med([x[0] for x in v]),
+            "draw": med([x[1] for x in v]),
+            "syncs": med([x[2] for x in v]),
+            "message_to_sync": med([x[3] for x in v]),
+        }
+        for name, v in sync_ms.items()
+    }
     out["charts_in_view"] = {name: f"{min(x[0] for x in v)}-{max(x[0] for x in v)}" for name, v in in_view.items()}
     out["plots_in_view"] = {name: f"{min(x[1] for x in v)}-{max(x[1] for x in v)}" for name, v in in_view.items()}
     out["stale_in_view"] = {name: max(v) for name, v in stale.items()}
@@ -340,6 +426,8 @@ def play(
     out["messages_a_round"] = {name: mean([m for m, _ in v]) for name, v in round_msgs.items()}
     out["frames_a_round"] = {name: mean([f for _, f in v]) for name, v in round_msgs.items()}
     out["cpu_ms_a_round"] = {k: round(v / rounds, 1) for k, v in cpu.items()}
+    top = sorted(threads_cpu.items(), key=lambda kv: -kv[1])
+    out["chromium_threads_ms_a_round"] = {k: round(v / rounds, 1) for k, v in top if v / rounds >= 1.0}
     if split:
         out["server_split"] = server_split(env["ENTANGLE_ROOM_TRACE"], clicks)
     if offscreen:
@@ -360,7 +448,14 @@ def play(
     print(
         "  ECharts updates a round (setOption, arm -> drawn), mean: "
         + ", ".join(f"{name} {v:.1f}" for name, v in out["chart_updates"].items())
-        + f" (total {sum(out['chart_updates'].values()):.1f})"
+        + f" (total {sum(out['chart_updates'].values()):.1f}); chart resizes (a redraw each): "
+        + ", ".join(f"{name} {v:.1f}" for name, v in out["chart_resizes"].items())
+        + "\n  time inside ECharts' setOption a round (in the page, arm -> drawn), median: "
+        + ", ".join(f"{name} {v['median_ms']:.1f} ms" for name, v in out["setoption_ms"].items())
+        + "\n  the chart grid's work a round, median: sync ms / draw ms / syncs / charts' message -> first sync ms: "
+        + ", ".join(
+            f"{n} {v['sync']} / {v['draw']} / {v['syncs']} / {v['message_to_sync']}" for n, v in out["grid_ms"].items()
+        )
         + "\n  charts in view (any pixel) at the drawn frame: "
         + ", ".join(f"{name} {v}" for name, v in out["charts_in_view"].items())
         + "; with their plot in view (-1: the page cannot tell): "
@@ -380,6 +475,10 @@ def play(
         f" from the click to the last screen drawn; {c['browser_all']:.1f} and {c['server_all']:.1f} ms over the"
         " whole round (commits included; the server's figure includes the seed band's runs between rounds)"
     )
+    print(
+        "  chromium CPU a round by process type / thread (click -> last screen drawn, ms, >= 1 ms): "
+        + ", ".join(f"{k} {v}" for k, v in out["chromium_threads_ms_a_round"].items())
+    )
     if offscreen:
         print(
             "  charts out of view, drawn at once after the round (what scrolling to them would cost), median: "
@@ -392,6 +491,11 @@ def play(
             "  each screen's renderer main-thread CPU in a round (Chrome trace; arm -> drawn), median: "
             + ", ".join(f"{name} {sc['median_ms']:.1f} ms" for name, sc in out["renderer_cpu"].items())
         )
+    if where:
+        out["renderer_breakdown"] = where
+        print("  each screen's renderer main thread, arm -> drawn, self time by trace event, median ms a round:")
+        for name, parts in where.items():
+            print(f"    {name}: " + ", ".join(f"{k} {v}" for k, v in parts.items()))
     if split:
         sp = out["server_split"]
         print(
@@ -409,6 +513,67 @@ def play(
 
 
 TRACE_CATEGORIES = ["toplevel", "blink.user_timing", "__metadata"]
+PROFILE_CATEGORIES = ["devtools.timeline", "v8.execute", "blink"]
+
+
+def _rounds_of(events):
+    """(pid of a screen's renderer, screen, t0, t1) per timed round, from the arm and seen marks."""
+    marks: dict[tuple[int, str], dict[str, float]] = {}
+    for e in events:
+        name = e.get("name", "")
+        if name.startswith(("entangle-arm:", "entangle-seen:")):
+            what, tag = name.split(":", 1)
+            marks.setdefault((e["pid"], tag), {})[what] = e["ts"]
+    for (pid, tag), at in sorted(marks.items(), key=lambda kv: kv[1].get("entangle-arm", 0)):
+        screen, n = tag.rsplit(":", 1)
+        if n != "0" and len(at) == 2:
+            yield pid, screen, at["entangle-arm"], at["entangle-seen"]
+
+
+def renderer_breakdown(trace: dict) -> dict[str, dict[str, float]]:
+    """Where each screen's renderer main thread spends a round (arm -> drawn): the self time (thread time
+    where the trace has it, minus the events nested in it) of each trace event name, median over the
+    rounds, the ten largest; `all` is the top-level tasks' total."""
+    events = trace["traceEvents"] if isinstance(trace, dict) else trace
+    main = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
+    }
+    by_pid: dict[int, list] = {}
+    for e in events:
+        if e.get("ph") == "X" and (e.get("pid"), e.get("tid")) in main:
+            d = e.get("tdur", e.get("dur", 0))
+            by_pid.setdefault(e["pid"], []).append((e["ts"], -e.get("dur", 0), e["ts"] + e.get("dur", 0), d, e["name"]))
+    for v in by_pid.values():
+        v.sort()
+    per: dict[str, list[dict[str, float]]] = {}
+    for pid, screen, t0, t1 in _rounds_of(events):
+        own: dict[str, float] = {}
+        stack: list[list] = []  # [end, name, self]
+        total = 0.0
+        for ts, _neg, te, d, name in by_pid.get(pid, []):
+            if ts < t0 or ts > t1:
+                continue
+            while stack and ts >= stack[-1][0]:
+                end, nm, self_ = stack.pop()
+                own[nm] = own.get(nm, 0.0) + self_
+            if stack:
+                stack[-1][2] -= d
+            else:
+                total += d
+            stack.append([te, name, d])
+        for _end, nm, self_ in stack:
+            own[nm] = own.get(nm, 0.0) + self_
+        own["all"] = total
+        per.setdefault(screen, []).append(own)
+    out = {}
+    for screen, rounds in per.items():
+        names = {k for r in rounds for k in r}
+        med = {k: round(statistics.median([r.get(k, 0.0) for r in rounds]) / 1000, 1) for k in names}
+        top = sorted((k for k in med if k != "all"), key=lambda k: -med[k])[:10]
+        out[screen] = {"all": med["all"], **{k: med[k] for k in top}}
+    return out
 
 
 def renderer_cpu(trace: dict) -> dict[str, list[float]]:
@@ -511,6 +676,12 @@ def main() -> None:
         action="store_true",
         help="and the server's part per screen, from the server's own trace (sim/app/room_trace.py)",
     )
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="with --trace: each screen's renderer main thread a round by trace event (script, style, layout, paint)",
+    )
+    ap.add_argument("--size", default="", metavar="WxH", help="the screens' window size (default 1400x900)")
     ap.add_argument("--json", action="store_true", help="end with the measurements as one JSON line")
     ap.add_argument(
         "--offscreen",
@@ -522,7 +693,16 @@ def main() -> None:
     out = (
         join_leave(args.join_leave)
         if args.join_leave
-        else play(args.rounds, args.auto, args.band, args.trace, args.offscreen, args.server_split)
+        else play(
+            args.rounds,
+            args.auto,
+            args.band,
+            args.trace or args.profile,
+            args.offscreen,
+            args.server_split,
+            args.profile,
+            tuple(int(x) for x in args.size.split("x")) if args.size else None,
+        )
     )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:

@@ -280,6 +280,10 @@ def shared_charts(room: Room) -> tuple[str, str, str]:
 # `fit`): assumption, the 280 px of a chart on the other screens plus room to spare, so that at the
 # benchmark's 1400x900 and at 1280x800 one row fills the column (two charts) and at 1920x1080 two rows.
 TEAM_ROW_PX = 360
+# The lecturer's charts likewise (s15): whole rows below the controls, so a round never draws a row that
+# shows only a strip of plot. Assumption: the teams' row height, so the projector shows the same charts
+# as large (1280x800 and 1400x900: one row of two or three; 1920x1080: two rows of four).
+LECTURER_ROW_PX = TEAM_ROW_PX
 
 
 _grids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # room -> {id: (grid widget, its kernel)}
@@ -379,10 +383,10 @@ def _act(fn, token: str, error, *args, **kwargs) -> None:
         error.set(f"error: {err}")
 
 
-def shown_in_order():
+def shown_in_order(classes=()):
     """Solara's default container of a screen's parts, made explicit: its children are shown in their
     CSS `order`, so the tree can list the charts first (a widget's update goes out in tree order)."""
-    return solara.Column()
+    return solara.Column(classes=list(classes))
 
 
 @solara.component
@@ -394,11 +398,14 @@ def LecturerScreen(room: Room, token: str, error):
         return
     # Each part below is a component of what it shows: a room change re-renders only the parts whose
     # values moved (a widget re-rendered is reset to its value, which would undo a half-typed number).
-    with shown_in_order():
-        # First in the tree, shown fourth: a step's chart update is the first message every screen
+    # The screen is the window's height (page.css `.entangle-lecturer-screen`), like a team's: the bars
+    # and tools on top (the rounds' list a fixed height, scrolled by itself, so a round never moves the
+    # charts), then the charts in whole rows that fill the rest (`LECTURER_ROW_PX`), scrolled by themselves.
+    with shown_in_order(["entangle-lecturer-screen"]):
+        # First in the tree, shown last: a step's chart update is the first message every screen
         # gets, so its browser draws while the server still renders the other screens' status lines.
-        with solara.Div(style={"order": "4"}):
-            SharedCharts(room, room.model_version)
+        with solara.Div(style={"order": "4"}, classes=["entangle-lecturer-grid"]):
+            SharedCharts(room, room.model_version, fit=LECTURER_ROW_PX)
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "order": "0"}, gap="16px"):
             solara.Text(room.code, classes=["entangle-room-code", "entangle-period"])
             solara.Text(
@@ -410,7 +417,7 @@ def LecturerScreen(room: Room, token: str, error):
             RoundNews(_status_line(room), "", team_states(room), rounds)
         with solara.Div(style={"order": "2"}):
             ErrorLine(error.value)  # a fixed slot: an error never shifts (and re-mounts) what follows
-        with solara.Div(style={"order": "5"}):
+        with solara.Div(style={"order": "3"}):
             LecturerTools(room, token, error)
 
 
