@@ -341,6 +341,13 @@ class Ties:
         np.add.at(self.degree, np.concatenate([a * nb + self.author_bloc[b], b * nb + self.author_bloc[a]]), sign)
         np.add.at(self.degree_all, np.concatenate([a, b]), sign)
 
+    def __getstate__(self):
+        # A copy (copy.deepcopy, pickle: a forked model, sim/fork.py) copies each column and each buffer as an
+        # array of its own, so a copied column is no longer a view of its copied buffer, and an in-place change
+        # to it (a tie's strength) would be lost at the next append. The copy starts without buffers instead:
+        # `_buffer` makes them from the columns on first use.
+        return {**vars(self), "room": {}}
+
     def _buffer(self, name: str, need: int) -> np.ndarray:
         """Column `name`'s buffer, holding its live ties first and room for `need` ties in all."""
         col = getattr(self, name)
