@@ -47,7 +47,7 @@ class RowAgent(mesa.Agent):
         """
         if n == 0:
             return
-        with _collector_paused():
+        with collector_paused():
             if not _BULK_REGISTRATION:
                 for row in range(n):
                     cls(model, row)
@@ -76,10 +76,10 @@ class RowAgent(mesa.Agent):
 
 
 @contextlib.contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off while a kind's agents are made. Every ~700 new agents or weak
-    references would start a collection, and some of them walk the whole heap, yet new agents are all alive:
-    they found nothing to free and cost ~50-90 ms of a realistic build (a third of it). Back on afterwards."""
+def collector_paused():
+    """Python's cyclic garbage collector off while many objects that all stay alive are made (a kind's agents,
+    a model's copy: sim/fork.py). Every ~700 new objects would start a collection, and some walk the whole heap,
+    yet finding nothing to free: ~50-90 ms of a realistic build (a third of it). Back on afterwards."""
     was_on = gc.isenabled()
     gc.disable()
     try:

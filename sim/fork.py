@@ -34,15 +34,16 @@ LEVER_KEY = "policies."  # the measure keys of command-line levers (sim/run.py p
 def copy_model(model: EntangleModel) -> EntangleModel | None:
     """An independent copy of a model's whole state (arrays, generators, recorder, rules' memory, agents),
     sharing only its scenario, which a fork replaces. None where the agents cannot be copied (not Mesa 3.3)."""
-    from .agents import copy_agents
+    from .agents import collector_paused, copy_agents
 
     new = type(model).__new__(type(model))
     memo = {id(model): new, id(model.scenario): model.scenario}
     state = vars(new)
-    for key, value in vars(model).items():
-        if key not in _REGISTRIES:
-            state[key] = copy.deepcopy(value, memo)
-    return new if copy_agents(model, new, memo) else None
+    with collector_paused():  # every object made here is kept: a collection would find nothing (~65-130 -> ~45 ms)
+        for key, value in vars(model).items():
+            if key not in _REGISTRIES:
+                state[key] = copy.deepcopy(value, memo)
+        return new if copy_agents(model, new, memo) else None
 
 
 def _without_levers(scenario: Scenario, start: int) -> Scenario:
