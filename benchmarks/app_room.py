@@ -590,18 +590,9 @@ def renderer_cpu(trace: dict) -> dict[str, list[float]]:
     for e in events:
         if e.get("ph") == "X" and (e.get("pid"), e.get("tid")) in main and "tdur" in e:
             tasks.setdefault(e["pid"], []).append((e["ts"], e["ts"] + e.get("dur", 0), e["tdur"]))
-    marks: dict[tuple[int, str], dict[str, float]] = {}
-    for e in events:
-        name = e.get("name", "")
-        if name.startswith(("entangle-arm:", "entangle-seen:")):
-            what, tag = name.split(":", 1)
-            marks.setdefault((e["pid"], tag), {})[what] = e["ts"]
     out: dict[str, list[float]] = {}
-    for (pid, tag), at in sorted(marks.items(), key=lambda kv: kv[1].get("entangle-arm", 0)):
-        screen, n = tag.rsplit(":", 1)
-        if n == "0" or len(at) < 2:
-            continue  # round 0 is the warm-up
-        t0, t1, cpu, end = at["entangle-arm"], at["entangle-seen"], 0.0, 0.0
+    for pid, screen, t0, t1 in _rounds_of(events):  # round 0, the warm-up, left out
+        cpu, end = 0.0, 0.0
         for ts, te, tdur in sorted(tasks.get(pid, [])):
             if t0 <= ts <= t1 and ts >= end:  # top-level only: a nested task is inside its parent
                 cpu += tdur
