@@ -198,6 +198,16 @@ def bloc_bounds(bloc: np.ndarray, n_blocs: int) -> np.ndarray:
     return np.searchsorted(bloc, np.arange(n_blocs + 1))
 
 
+def group_blocks(group: np.ndarray, n_groups: int) -> list[tuple[int, int, int]]:
+    """(group, first row, end row) of each non-empty group's block of rows where rows come group by group (firms
+    and institutions country by country within their bloc, as `build` lays them out); [] where they do not, and
+    the caller then gathers by group instead."""
+    if np.any(np.diff(group) < 0):
+        return []
+    bounds = np.searchsorted(group, np.arange(n_groups + 1))
+    return [(g, int(bounds[g]), int(bounds[g + 1])) for g in range(n_groups) if bounds[g + 1] > bounds[g]]
+
+
 def sum_by_bloc(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Column sums of `values` (e.g. 0/1 flags, as integers) over each bloc's block of rows."""
     out = np.zeros((len(bounds) - 1,) + values.shape[1:], np.int64)

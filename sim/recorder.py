@@ -19,6 +19,7 @@ from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, STAGES
 from .mechanisms.collaboration import effort_by_pair
 from .mechanisms.market import world_shares
 from .policies import lever_columns
+from .population import group_blocks
 
 
 def _pairs(blocs):
@@ -29,23 +30,15 @@ def _ordered(blocs):
     return [(i, j, a, b) for i, a in enumerate(blocs) for j, b in enumerate(blocs) if i != j]
 
 
-def _country_blocks(country: np.ndarray, nc: int):
-    """(countries with rows, their first rows) where `country` is in country order, else None."""
-    if len(country) and np.any(np.diff(country) < 0):
-        return None
-    present = np.flatnonzero(np.bincount(country, minlength=nc))
-    return present, np.searchsorted(country, present)
-
-
 def _count_by_country(has: np.ndarray, blocks, cells: np.ndarray, nc: int, nb: int) -> np.ndarray:
     """[country, bloc] how many rows of `has` ([row, bloc] true/false) are true in each country: whole numbers, so a
     sum over each country's block of rows is the count `np.bincount(cells[has])` gives."""
-    if blocks is None:
+    if not blocks:
         return np.bincount(cells[has], minlength=nc * nb).reshape(nc, nb)
     out = np.zeros((nc, nb), np.int64)
-    present, first = blocks
-    if len(present):  # a block runs to the next present country's first row: the absent ones have no rows
-        out[present] = np.add.reduceat(has, first, axis=0, dtype=np.int64)
+    present, first = [g for g, _, _ in blocks], [lo for _, lo, _ in blocks]
+    # a block runs to the next present country's first row: the absent ones have no rows
+    out[present] = np.add.reduceat(has, first, axis=0, dtype=np.int64)
     return out
 
 
@@ -147,9 +140,9 @@ class Recorder:
         self.inst_cells = au.country[: au.n_inst, None] * model.n_blocs + np.arange(model.n_blocs)
         self.occasional_cells = model.network.occasional_country[:, None] * model.n_blocs + np.arange(model.n_blocs)
         # Rows come country by country (institutions, and occasional publishers): then a country's count is a sum
-        # over its block of rows, from the first row of each country that has any (None: rows not in that order).
-        self.inst_blocks = _country_blocks(au.country[: au.n_inst], len(model.countries))
-        self.occasional_blocks = _country_blocks(model.network.occasional_country, len(model.countries))
+        # over its block of rows (group_blocks; []: rows not in that order).
+        self.inst_blocks = group_blocks(au.country[: au.n_inst], len(model.countries))
+        self.occasional_blocks = group_blocks(model.network.occasional_country, len(model.countries))
 
     def collect(self, model) -> None:
         fl, s, lv, blocs, up = model.flows, model.bloc_state, model.levers, model.blocs, self.up

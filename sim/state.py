@@ -214,7 +214,7 @@ class People:
     bloc_cells: np.ndarray = None  # [institution * bloc] flat [bloc, bloc] cell of each institution's row: a
     # per-(bloc, origin) value spread over the rows by one gather, not a broadcast with a 3-long inner loop
     firm_cells: np.ndarray = None  # [firm * bloc] flat [country, bloc] cell of each firm's row (its country's)
-    firm_blocks: list = None  # (country, first row, end row) of those rows where they come country by country, or []
+    firm_blocks: list = None  # population.group_blocks of the firms by country: (country, first row, end row), or []
     # The cohorts' sums as mobility last left them (only mobility changes `researchers`): its next quarter starts
     # from them and the recorder reads them, instead of summing the cohorts again (the same numbers).
     by_origin: np.ndarray = None  # [institution, origin bloc] researchers over the three stages

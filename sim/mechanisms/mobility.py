@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import split
 from ..catalogue import DUAL_USE, FIELDS
-from ..population import bloc_bounds
+from ..population import bloc_bounds, group_blocks
 from ..schema import spec
 from ..state import People
 
@@ -209,7 +209,7 @@ def setup(model) -> None:
     people.sit_cells = (people.situation[:, None] * nb + np.arange(nb)).ravel()
     people.bloc_cells = (inst.bloc[:, None] * nb + np.arange(nb)).ravel()
     people.firm_cells = (model.firms.country[:, None] * nb + np.arange(nb)).ravel()
-    people.firm_blocks = _country_blocks(model.firms.country, len(model.countries))
+    people.firm_blocks = group_blocks(model.firms.country, len(model.countries))
     people.talent = np.zeros(nb)
     model.people = people
     by_origin = researchers.sum(axis=0)
@@ -217,15 +217,6 @@ def setup(model) -> None:
     people.pull0 = _pull(model, by_origin)
     people.pull0_country = _country_mean(model, people.pull0, by_origin.sum(axis=1))
     model.flows.moves = np.zeros((nb, nb))
-
-
-def _country_blocks(country: np.ndarray, nc: int) -> list[tuple[int, int, int]]:
-    """(country, first row, end row) of each country's block of rows where `country` is in country order (the
-    firms at set-up, the rows `firm_cells` reads); [] where it is not (then `firm_cells` is gathered)."""
-    if np.any(np.diff(country) < 0):
-        return []
-    bounds = np.searchsorted(country, np.arange(nc + 1))
-    return [(c, int(bounds[c]), int(bounds[c + 1])) for c in range(nc) if bounds[c + 1] > bounds[c]]
 
 
 def _affinity(model) -> np.ndarray:
