@@ -72,19 +72,40 @@ class Buckets:
     def group_sums(self, element_weights: np.ndarray) -> np.ndarray:
         """[group] the sum of its elements' weights, element by element in row order (np.bincount's order).
 
-        The elements are in group order, so a group's sum is the last of its elements' running sums: a
-        cumulative sum adds them one by one from the first, as np.bincount does (0 + w is w), at a fraction
-        of np.bincount's cost per element (which checks each element's group); a call per group, so for few
-        groups only."""
+        A group's sum is a chain of additions from its first element to its last, each on the sum so far:
+        one chain per group, which the elements' group order puts one after another, so summed as they come
+        (a cumulative sum, np.bincount) each addition waits for the one before it. Here each group is a column
+        of a [largest group, group] table (`_columns`), the columns run down in parallel: `np.add.reduce`
+        along the first axis of a C-ordered table adds row after row, a column's elements in order from its
+        first (copied, as 0 + w is w), the same additions as np.bincount's. The columns of the smaller groups
+        end in -0.0, which added to any sum leaves it as it is (-0.0 is the identity of IEEE addition, +0.0
+        is not: -0.0 + 0.0 is 0.0); an empty group's sum is then set to 0.0, as np.bincount's. For few groups
+        only (one table column each); one group, a plain reduction (which NumPy sums pairwise), is left to the
+        running sum."""
         if self.n_groups > 64:
             return np.bincount(self.groups, weights=element_weights, minlength=self.n_groups)
-        out = np.zeros(self.n_groups)
-        running = np.empty(len(element_weights))
-        for g, (lo, hi) in enumerate(zip(self.bounds[:-1].tolist(), self.bounds[1:].tolist())):
-            if hi > lo:
-                np.cumsum(element_weights[lo:hi], out=running[lo:hi])
-                out[g] = running[hi - 1]
+        table = self._columns()
+        if table is None:  # one group, or no elements: the running sum, the last of which is the sum
+            out = np.zeros(self.n_groups)
+            for g, (lo, hi) in enumerate(zip(self.bounds[:-1].tolist(), self.bounds[1:].tolist())):
+                if hi > lo:
+                    out[g] = np.cumsum(element_weights[lo:hi])[-1]
+            return out
+        for g, (lo, hi) in enumerate(self.spans):
+            table[: hi - lo, g] = element_weights[lo:hi]  # the rest of the column stays -0.0
+        out = np.add.reduce(table, axis=0)
+        out[self.empty] = 0.0
         return out
+
+    def _columns(self) -> np.ndarray | None:
+        """The [largest group, group] table `group_sums` fills column by column (made on first use, kept)."""
+        table = self.__dict__.get("table")
+        if table is None and self.n_groups >= 2 and len(self.rows):
+            sizes = np.diff(self.bounds)
+            self.spans = list(zip(self.bounds[:-1].tolist(), self.bounds[1:].tolist()))
+            self.empty = np.flatnonzero(sizes == 0)
+            table = self.table = np.full((int(sizes.max()), self.n_groups), -0.0)
+        return table
 
     def weigh(self, weights: np.ndarray) -> np.ndarray:
         """[element, in group order] its row's weight times its share."""
