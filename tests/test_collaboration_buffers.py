@@ -46,6 +46,31 @@ def test_bucket_group_sums_are_bincounts_bit_for_bit():
     assert np.array_equal(buckets.group_sums(element_w), expected)  # groups 18 and 19 are empty: 0
 
 
+def test_bucket_group_sums_add_each_group_in_order_whatever_the_shape():
+    """The table form (session 16) adds a group's elements one by one from its first, as a Python loop does,
+    call after call (the table is kept), for any number of groups and group sizes, -0.0 and empty groups too."""
+    rng = np.random.default_rng(2)
+    for trial in range(60):
+        n_groups, n = int(rng.integers(1, 40)), int(rng.integers(0, 2000))
+        groups = rng.integers(0, max(n_groups - int(rng.integers(0, 3)), 1), n)  # some groups empty
+        buckets = Buckets(groups, n_groups, shares=rng.random(n))
+        for _ in range(3):
+            element_w = buckets.weigh(rng.random(n) * 10.0 ** rng.uniform(-8, 8, n))
+            if trial % 7 == 0 and n:  # a group of negative zeros sums to -0.0, as a running sum gives it
+                g = int(buckets.groups[0])
+                element_w[buckets.bounds[g] : buckets.bounds[g + 1]] = -0.0
+            expected = np.zeros(n_groups)
+            for g in range(n_groups):
+                part = element_w[buckets.bounds[g] : buckets.bounds[g + 1]].tolist()
+                if part:
+                    total = part[0]
+                    for v in part[1:]:
+                        total += v
+                    expected[g] = total
+            got = buckets.group_sums(element_w)
+            assert np.array_equal(got.view(np.int64), expected.view(np.int64)), (trial, n_groups, n)
+
+
 def test_lane_values_are_the_gathers_they_replace():
     model = _model()
     au, ties = model.network.authors, model.network.ties

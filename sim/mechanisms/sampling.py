@@ -72,16 +72,15 @@ class Buckets:
     def group_sums(self, element_weights: np.ndarray) -> np.ndarray:
         """[group] the sum of its elements' weights, element by element in row order (np.bincount's order).
 
-        A group's sum is a chain of additions from its first element to its last, each on the sum so far:
-        one chain per group, which the elements' group order puts one after another, so summed as they come
-        (a cumulative sum, np.bincount) each addition waits for the one before it. Here each group is a column
-        of a [largest group, group] table (`_columns`), the columns run down in parallel: `np.add.reduce`
-        along the first axis of a C-ordered table adds row after row, a column's elements in order from its
-        first (copied, as 0 + w is w), the same additions as np.bincount's. The columns of the smaller groups
-        end in -0.0, which added to any sum leaves it as it is (-0.0 is the identity of IEEE addition, +0.0
-        is not: -0.0 + 0.0 is 0.0); an empty group's sum is then set to 0.0, as np.bincount's. For few groups
-        only (one table column each); one group, a plain reduction (which NumPy sums pairwise), is left to the
-        running sum."""
+        A group's sum is a chain of additions from its first element to its last, each on the sum so far: one
+        chain per group, and the elements' group order puts the chains one after another, so summed as the
+        elements come (a running sum, np.bincount) each addition waits for the one before it. Here each group is
+        a column of a [largest group, group] table (`_columns`) and the columns run down side by side:
+        `np.add.reduce` along the first axis of a C-ordered table adds row after row, each column's elements in
+        order from its first, the same additions as a running sum. Its start, -0.0, and the -0.0 that ends the
+        columns of the smaller groups change no sum (-0.0 is the identity of IEEE addition: -0.0 + w is w for
+        every w, -0.0 too; +0.0 is not); an empty group's sum is 0.0, as np.bincount's. For few groups only (a
+        table column each); for one group (a plain reduction, which NumPy sums pairwise) the running sum."""
         if self.n_groups > 64:
             return np.bincount(self.groups, weights=element_weights, minlength=self.n_groups)
         table = self._columns()
@@ -93,7 +92,7 @@ class Buckets:
             return out
         for g, (lo, hi) in enumerate(self.spans):
             table[: hi - lo, g] = element_weights[lo:hi]  # the rest of the column stays -0.0
-        out = np.add.reduce(table, axis=0)
+        out = np.add.reduce(table, axis=0, initial=-0.0)
         out[self.empty] = 0.0
         return out
 
