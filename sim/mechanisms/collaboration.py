@@ -613,7 +613,7 @@ def _lane_pass_now(model) -> np.ndarray:
     partner's risk and applies its own dual-use share to the field-dependent controls.
     """
     lv, au, p = model.levers, model.network.authors, model.params.collaboration
-    nb, nr = model.n_blocs, len(RISKS)
+    nr = len(RISKS)
     risk_w = np.asarray(p.risk_screening)
     r = np.arange(nr)
 
@@ -630,16 +630,21 @@ def _lane_pass_now(model) -> np.ndarray:
     their_rules = side(lv.screening.T, lv.ban_military.T, lv.ban_security.T, r)
     risk_pass = own_rules[:, :, None] * their_rules  # [bloc, partner, own risk]
     cell = au.lane_cell
-    lane_risk = risk_pass.reshape(nb * nb, nr)[cell, au.risk[au.lane_author]]
+    # Each lane's flat [cell, own risk] entry and its author's dual-use share are fixed for the run: taken once
+    # (the same elements as indexing `risk_pass[cell, risk[lane_author]]` and `dual_use[lane_author]` each time).
+    fixed = au.__dict__.get("lane_fixed")
+    if fixed is None:
+        fixed = au.lane_fixed = (cell * nr + au.risk[au.lane_author], au.dual_use[au.lane_author])
+    risk_at, du = fixed
+    lane_risk = np.take(risk_pass.reshape(-1), risk_at)
     assist = lv.effective_export("assistance")
-    du = au.dual_use[au.lane_author]
     field_pass = (
-        (1 - lv.personnel.ravel()[cell] * du)
-        * (1 - lv.personnel.T.ravel()[cell] * du)
-        * (1 - assist.ravel()[cell] * du)
-        * (1 - assist.T.ravel()[cell] * du)
+        (1 - np.take(lv.personnel.ravel(), cell) * du)
+        * (1 - np.take(lv.personnel.T.ravel(), cell) * du)
+        * (1 - np.take(assist.ravel(), cell) * du)
+        * (1 - np.take(assist.T.ravel(), cell) * du)
     )
-    mobility = np.maximum(lv.mobility, lv.mobility.T).ravel()[cell]
+    mobility = np.take(np.maximum(lv.mobility, lv.mobility.T).ravel(), cell)
     out = lane_risk * field_pass * (1 - mobility)
     if lv.entry_ban.any():  # the visits entry bans stop (sim/mechanisms/mobility.py)
         out *= 1.0 - travel_cut(model).ravel()[cell]
