@@ -55,9 +55,10 @@ class Params:
         lo=0,
         hi=400,
         source=(
-            "calibrated to C2, C4 (tried 30-60; 60 with the first-draw start); 54 with the session-11 mature start (`spinup_quarters` 80, whose"
-            " young lanes are drawn on the spun-up network), so that C4/C5 2017 (fit) sit equally inside their"
-            " bands on 8 seeds: 2017 tie stock (with a spin-up: the young lanes') in quarters of formation"
+            "calibrated to C2, C4 (tried 30-60; 60 with the first-draw start); 54 with the session-11 mature start"
+            " (`spinup_quarters` 80, whose young lanes are drawn on the spun-up network), so that C4/C5 2017 (fit)"
+            " sit equally inside their bands on 8 seeds: 2017 tie stock (with a spin-up: the young lanes') in"
+            " quarters of formation"
         ),
     )
     spinup_quarters: int = spec(
@@ -117,7 +118,8 @@ class Params:
         source=(
             "assumption: the largest share of an author's output its researchers can co-author with other blocs "
             "(sim/mechanisms/workload.py); 1 = no bound; 0.7 the default since session 16 (with the mature start and "
-            "project starts; docs/CALIBRATION.md, 'Session 16: C15'); alone at 20 seeds 0.7 adds no part in band and costs "
+            "project starts; docs/CALIBRATION.md, 'Session 16: C15'); alone at 20 seeds 0.7 adds no part in band and "
+            "costs "
             "~2 ms a quarter (docs/CALIBRATION.md, session 11: C6); with the mature start and project starts it keeps "
             "C6 but costs uk_own_bloc C8 and C9 (session 13: C15). 0.7: about the share of the most international "
             "European universities' papers with a foreign co-author (a recollection of CWTS Leiden Ranking "
