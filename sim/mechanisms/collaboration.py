@@ -26,7 +26,7 @@ from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
 from ..streams import keyed_bits, keyed_uniform
-from . import projects, workload
+from . import freed, projects, workload
 from .mobility import travel_cut
 from .sampling import Buckets, poisson_events, search_right, sort_order_int
 
@@ -128,6 +128,25 @@ class Params:
             "in Higher Education; other European countries count as abroad there), a mean the most international "
             "exceed. Here only other blocs count as abroad, so 0.7 binds only the outliers (the median institution's "
             "foreign papers are ~0.06 of its own)"
+        ),
+    )
+    freed_time: bool = spec(
+        False,
+        source=(
+            "assumption: the writing time a tie closed by restrictions (bans, screening) took is spent by its"
+            " authors as they spend their effort (formation's logit split: the foreign share goes to their other"
+            " foreign ties, by expected papers times the chance their lane survives the restrictions; the rest"
+            " home): sim/mechanisms/freed.py, issue 13 item 2 (substitution). False = off, the default"
+            " (docs/CALIBRATION.md, 'Session 16: C15')"
+        ),
+    )
+    freed_time_max: float = spec(
+        1.0,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: freed time raises an author's remaining foreign ties' papers by at most this share (1:"
+            " at most doubles them; a team can take on about as much again, not more, within a project's years)"
         ),
     )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
@@ -693,6 +712,8 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     total = _author_sum(au, weight)
     total += home
     np.maximum(total, 1e-300, out=total)
+    if p.freed_time:  # the share of its effort an author sends abroad: where freed writing time goes (freed.py)
+        au.foreign_share = 1.0 - home / total
     # effort * (weight / total) per lane, with no further temporaries (a product is the same either way round)
     rate = _per_lane(au, total)
     np.divide(weight, rate, out=rate)
@@ -916,7 +937,7 @@ def _pair_table(model, ban, screen) -> np.ndarray:
     return au.pair_table[2]
 
 
-def _decay(model, quarters: int = 1, part: str = "decay") -> None:
+def _decay(model, quarters: int = 1, part: str = "decay", cap=None) -> None:
     rng, p, lv, au, ties = (
         _rng(model, part),
         model.params.collaboration,
@@ -936,6 +957,13 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
         end += both[:, 1]
     elif banned or screened:  # adding a table of zeros would change no tie's rate
         end += np.take(ban if banned else screen, ties.codes)
+    if p.freed_time and cap is not None:  # the writing time the restrictions' closures free (freed.py)
+        restricted = None
+        if banned and screened:
+            restricted = np.take(ban, ties.codes) + np.take(screen, ties.codes)
+        elif banned or screened:
+            restricted = np.take(ban if banned else screen, ties.codes)
+        freed.close(model, ties, restricted, cap)
     if quarters != 1:
         end = 1.0 - (1.0 - np.minimum(end, 1.0)) ** quarters
     survive = rng.random(len(ties.a)) >= end
@@ -952,7 +980,7 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
 def step(model) -> None:
     cap = capacity(model)
     _form(model, cap)
-    _decay(model)
+    _decay(model, cap=cap)
     _write_papers(model, cap)
 
 
@@ -982,6 +1010,9 @@ def _write_papers(model, cap) -> None:
         lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
     if started is not None:  # a joint project needs both ends: the root of both blocs' project output
         lam *= np.sqrt(started[au.bloc[x]] * started[au.bloc[y]])
+    if p.freed_time:  # time closed ties freed, spent on the authors' other ties (freed.py)
+        rate = np.full(nb, productivity) if started is None else productivity * started
+        lam = freed.respend(model, x, y, lam, rate)
     lam = workload.bound_papers(model, x, y, lam, cap)  # no author writes beyond its researchers' time
     # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
     # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
