@@ -131,7 +131,7 @@ class Params:
         ),
     )
     freed_time: bool = spec(
-        False,
+        True,
         source=(
             "assumption: the writing time a tie closed by restrictions (bans, screening) took is spent by its"
             " authors as they spend their effort (formation's logit split: the foreign share goes to their other"
