@@ -43,7 +43,7 @@ def test_respend_spends_each_ends_freed_time_by_expected_value_at_its_blocs_rate
     m.network.freed_time = np.array([0.3, 0.0, 0.0, 0.0])
     a, b = np.array([0, 0, 1]), np.array([2, 3, 2])
     lam = np.array([1.0, 2.0, 1.0])
-    out = freed.respend(m, a, b, lam, rate=np.array([0.5, 1.0, 1.0]))
+    out = freed.respend(m, a, b, lam.copy(), rate=np.array([0.5, 1.0, 1.0]))
     # author 0 spends 0.3 * 0.5 over its two ties by lam: 0.05 and 0.1; author 1's tie is untouched
     assert out == pytest.approx([1.05, 2.1, 1.0])
     assert out.sum() - lam.sum() == pytest.approx(0.15)

@@ -46,8 +46,9 @@ def close(model, ties, restricted: np.ndarray | None, cap: np.ndarray) -> None:
         freed *= 1.0 - p.tie_decay
     if restricted is None or not len(ties.a):
         return
-    a, b = ties.a, ties.b
-    gone = p.papers_per_tie * np.sqrt(ties.strength * cap[a] * cap[b]) / au.cap_ref  # usual papers a quarter
+    hit = np.flatnonzero(restricted)  # only ties under a rule (the US-China ones in the baseline) free time
+    a, b, restricted = ties.a[hit], ties.b[hit], restricted[hit]
+    gone = p.papers_per_tie * np.sqrt(ties.strength[hit] * cap[a] * cap[b]) / au.cap_ref  # usual papers a quarter
     # A closed tie's papers, re-written once elsewhere: each end's time writes half of them (its new partners'
     # halves come from their usual time), so the closure moves papers and makes none.
     gone *= 0.5 * np.minimum(restricted, 1.0)
@@ -69,12 +70,20 @@ def respend(model, a: np.ndarray, b: np.ndarray, lam: np.ndarray, rate: np.ndarr
         return lam
     freed = freed * rate[au.bloc]
     n, nb = len(au), model.n_blocs
-    lane_pass = np.ones(n * nb)  # [author * nb + bloc] the chance a tie on that lane survives the restrictions
-    lane_pass[au.foreign_lanes] = au.lane_pass
-    pa = lane_pass[a * nb + au.bloc[b]]  # a's view of the tie
-    pb = lane_pass[b * nb + au.bloc[a]]
-    va, vb = lam * pa, lam * pb  # each end's expected value of the tie
+    # Only ties with an end that has freed time change (every tie of such an author is among them).
+    has = freed > 0.0
+    t = np.flatnonzero(has[a] | has[b])
+    a, b, tl = a[t], b[t], lam[t]
+    held = getattr(au, "pass_dense", None)
+    if held is None or held[0] is not au.lane_pass:  # rebuilt when the lanes' pass is (a few times a run)
+        dense = np.ones(n * nb)  # [author * nb + bloc] the chance a tie on that lane survives the restrictions
+        dense[au.foreign_lanes] = au.lane_pass
+        au.pass_dense = held = (au.lane_pass, dense)
+    dense = held[1]
+    va = tl * dense[a * nb + au.bloc[b]]  # each end's expected value of the tie
+    vb = tl * dense[b * nb + au.bloc[a]]
     value = np.bincount(a, weights=va, minlength=n) + np.bincount(b, weights=vb, minlength=n)
     share = np.minimum(freed / np.maximum(value, 1e-300), model.params.collaboration.freed_time_max)
     share[value <= 0.0] = 0.0
-    return lam + va * share[a] + vb * share[b]
+    lam[t] = tl + va * share[a] + vb * share[b]  # in place: the papers step's own array
+    return lam
