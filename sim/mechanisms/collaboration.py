@@ -444,6 +444,7 @@ def setup(model) -> None:
         np.zeros((len(authors), model.n_blocs)),
         project_starts=np.ones((0, model.n_blocs)),  # no start cut in the window yet
         project_output=np.ones(model.n_blocs),
+        freed_time=np.zeros(len(authors)),  # nothing freed before a restriction closes a tie (freed.py)
     )
     _occasional_publishers(model, p)
     _decision_inputs(model, capacity(model))
