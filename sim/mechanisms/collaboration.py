@@ -136,8 +136,9 @@ class Params:
             "assumption: the writing time a tie closed by restrictions (bans, screening) took is spent by its"
             " authors as they spend their effort (formation's logit split: the foreign share goes to their other"
             " foreign ties, by expected papers times the chance their lane survives the restrictions; the rest"
-            " home): sim/mechanisms/freed.py, issue 13 item 2 (substitution). False = off, the default"
-            " (docs/CALIBRATION.md, 'Session 16: C15')"
+            " home; half a closed tie's papers per end, written at the bloc's current rate): sim/mechanisms/freed.py,"
+            " issue 13 item 2 (substitution). True, the default since session 16; False = off (docs/CALIBRATION.md,"
+            " 'Session 16: C15': the two factors were set after seeing test parts)"
         ),
     )
     freed_time_max: float = spec(

@@ -1,12 +1,13 @@
 """Freed writing time: the papers a closed tie no longer writes are written with the author's other partners.
 
-Off unless `collaboration.freed_time`. An author's researchers have a finite amount of time for
-joint work abroad (issue 13 item 2: finite collaboration capacity, substitution). When restrictions end one of
-its ties (bans and research screening, `collaboration._decay`: the end rate they add to a tie's natural decay),
-the time its researchers spent writing with that partner is not lost: they spend it as they spend their
-effort (formation's logit split over the foreign lanes and home, `collaboration._lane_rates`): its foreign
-share on the ties they still have, in proportion to each tie's expected value (its expected papers times the
-chance its lane survives the restrictions, the pass formation weighs lanes by), the rest at home.
+On with `collaboration.freed_time` (the default since session 16). An author's researchers have a finite
+amount of time for joint work abroad (issue 13 item 2: finite collaboration capacity, substitution). When
+restrictions end one of its ties (bans and research screening, `collaboration._decay`: the end rate they add
+to a tie's natural decay), the time its researchers spent writing with that partner is not lost: they spend
+it as they spend their effort (formation's logit split over the foreign lanes and home,
+`collaboration._lane_rates`): its foreign share on the ties they still have, in proportion to each tie's
+expected value (its expected papers times the chance its lane survives the restrictions, the pass formation
+weighs lanes by), the rest at home.
 Ties ended by their natural decay free nothing here: those authors start new ties instead
 (formation, `tie_rate`), as calibrated.
 
@@ -18,12 +19,15 @@ Ties ended by their natural decay free nothing here: those authors start new tie
   writing bound (`workload.bound_papers`): no author writes beyond its researchers' share abroad.
 - **Freed time.** Per author, the usual papers a quarter (`papers_per_tie` x sqrt(strength x both
   capacities) / cap_ref) of its ties times the end rate the restrictions added to them this quarter (an
-  expectation, so no random numbers are drawn), times the author's foreign share of effort this quarter (1 -
-  the home option's logit share in formation; the rest goes home). It fades at
+  expectation, so no random numbers are drawn), times 1/2 (a closed tie's papers are re-written once, half
+  through each end; the new partners' halves come from their usual time), times the author's foreign share of
+  effort this quarter (1 - the home option's logit share in formation; the rest goes home). It fades at
   `tie_decay` a quarter: a closed tie would have ended at about that rate anyway, and its authors would then
   have started new ties, which formation already does.
 - **Spending.** A tie between a and b writes lam (1 + pass_a e_a + pass_b e_b), where pass is each end's lane
-  pass and e = freed / (the author's sum of lam x pass over its ties), capped at `freed_time_max`: each end
+  pass and e = freed x rate / (the author's sum of lam x pass over its ties), capped at `freed_time_max`, with
+  rate the share of its usual papers the author's bloc writes this quarter (the pandemic's productivity cut
+  times its past project starts: freed time writes as all its researchers' work does): each end
   spends its own freed time on its ties by expected value, and a joint paper needs its partner too, who
   writes it with the time its own lane had (the writing bound, applied after, cuts full partners).
 
