@@ -82,13 +82,11 @@ class CountrySpec:
         source=(
             "calibrated: EU countries to CN on C6 (UK ~47%, DE ~12% of EU-CN papers); US-CN both ways on C14"
             " 2017-20 and C16 (the US is China's top partner); UK-US on C12 (US-CN nearly 3x UK-US in 2017;"
-            " 9 with the first-draw start; 4.5, the default since session 16, refits it with the session-11 mature"
-            " start,"
+            " 9 with the first-draw start, the default; 4.5 refits it with the session-11 mature start,"
             " docs/CALIBRATION.md)."
             " Between the EU and the UK, read only when the UK is a bloc (uk_own_bloc): each EU country to the UK"
             " half its US affinity (assumption: a continental researcher seeks UK partners about half as often as"
-            " US ones), the UK to the EU 6 (10 with the first-draw start; 6 with the session-11 mature start, the"
-            " default since session 16), calibrated so that"
+            " US ones), the UK to the EU 10 (6 with the session-11 mature start), calibrated so that"
             " UK-EU papers are about 1.5x UK-US in 2017-22 (assumption from all-field counts: Royal Society 2016,"
             " 'more than half of the UK's collaborative papers are with EU partners'; Elsevier/THE 2017, 2011-16:"
             " ~273k papers with the UK's top EU partners against ~150k with the US)"
@@ -166,7 +164,7 @@ CATALOGUE: dict[str, BlocSpec] = {
         patent_propensity=0.6,
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],
         countries={
-            "UK": _c(620, 1550, 160, 1.1, CN=6.0, US=4.5),
+            "UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0),
             "DE": _c(530, 720, 90, 1.0, CN=0.5, US=1.0, UK=0.5),
             "FR": _c(420, 520, 90, 1.0, CN=0.4, US=1.0, UK=0.5),
             "IT": _c(380, 250, 40, 0.9, CN=0.4, US=0.9, UK=0.45),
@@ -241,9 +239,8 @@ CATALOGUE: dict[str, BlocSpec] = {
         round_rate=0.085,
         patent_propensity=0.6,
         field_mix=[0.22, 0.15, 0.16, 0.14, 0.13, 0.20],  # Europe's: the C10 field calibration is Europe-wide
-        # EU 6 (10 with the first-draw start): the UK-EU lane, calibrated to UK-EU ~1.5x UK-US papers
-        # (CountrySpec.affinity, sim/split.py).
-        countries={"UK": _c(620, 1550, 160, 1.1, CN=6.0, US=4.5, EU=6.0)},
+        # EU 10: the UK-EU lane, calibrated to UK-EU ~1.5x UK-US papers (CountrySpec.affinity, sim/split.py).
+        countries={"UK": _c(620, 1550, 160, 1.1, CN=6.0, US=9.0, EU=10.0)},
     ),
     "JP": BlocSpec(
         name="Japan",
