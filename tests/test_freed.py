@@ -59,3 +59,13 @@ def test_respend_weighs_ties_by_their_lanes_pass_and_caps_the_raise():
     a, b = np.array([0, 0]), np.array([2, 3])
     out = freed.respend(m, a, b, np.array([1.0, 2.0]), rate=np.ones(3))
     assert out == pytest.approx([1.0, 4.0])  # all to the open lane, at most doubling it (freed_time_max 1)
+
+
+def test_in_a_run_nothing_is_freed_before_a_restriction_and_china_europe_gains_after_the_us_closes_ties():
+    from conftest import timeseries
+
+    on, off = (timeseries("seed=0", "end=2021Q4", f"params.collaboration.freed_time={v}") for v in ("true", "false"))
+    before = on["period"] < "2018Q4"  # the China Initiative (2018Q4) is the record's first rule that ends ties
+    assert on[before].equals(off[before])
+    after = ~before
+    assert on.loc[after, "papers_CN_EU"].sum() > off.loc[after, "papers_CN_EU"].sum()
