@@ -20,7 +20,7 @@ def _model(n_blocs=3):
     au = _Authors(
         bloc=bloc, cap_ref=1.0, foreign_share=np.full(4, 0.8), foreign_lanes=lanes, lane_pass=np.ones(len(lanes))
     )
-    net = SimpleNamespace(authors=au, freed_time=None)
+    net = SimpleNamespace(authors=au, freed_time=np.zeros(4))  # as collaboration.setup makes it
     p = SimpleNamespace(tie_decay=0.1, papers_per_tie=0.5, freed_time_max=1.0)
     return SimpleNamespace(params=SimpleNamespace(collaboration=p), network=net, n_blocs=n_blocs)
 
@@ -30,7 +30,7 @@ def test_close_frees_half_a_closed_ties_papers_per_end_times_the_foreign_share_a
     ties = SimpleNamespace(a=np.array([0, 1]), b=np.array([2, 3]), strength=np.array([4.0, 1.0]))
     cap = np.ones(4)
     freed.close(m, ties, None, cap)
-    assert m.network.freed_time is None  # nothing restricted: nothing freed
+    assert not m.network.freed_time.any()  # nothing restricted: nothing freed
     freed.close(m, ties, np.array([0.2, 0.0]), cap)
     # tie 0: usual papers 0.5 * sqrt(4) = 1; 0.2 of it closes; half per end; foreign share 0.8
     assert m.network.freed_time == pytest.approx([0.08, 0.0, 0.08, 0.0])

@@ -954,18 +954,17 @@ def _decay(model, quarters: int = 1, part: str = "decay", cap=None) -> None:
     end = np.sqrt(ties.strength)
     np.divide(p.tie_decay, end, out=end)  # tie_decay / sqrt(strength), in place
     banned, screened = ban.any(), screen.any()
+    restricted = None  # [tie] the end rate the restrictions add (None: none in force)
     if banned and screened:  # both read in one gather of [pair, 2] rows, then added one after the other
         both = np.take(_pair_table(model, ban, screen), ties.codes, axis=0)
         end += both[:, 0]
         end += both[:, 1]
+        if p.freed_time:
+            restricted = both[:, 0] + both[:, 1]
     elif banned or screened:  # adding a table of zeros would change no tie's rate
-        end += np.take(ban if banned else screen, ties.codes)
+        restricted = np.take(ban if banned else screen, ties.codes)
+        end += restricted
     if p.freed_time and cap is not None:  # the writing time the restrictions' closures free (freed.py)
-        restricted = None
-        if banned and screened:
-            restricted = np.take(ban, ties.codes) + np.take(screen, ties.codes)
-        elif banned or screened:
-            restricted = np.take(ban if banned else screen, ties.codes)
         freed.close(model, ties, restricted, cap)
     if quarters != 1:
         end = 1.0 - (1.0 - np.minimum(end, 1.0)) ** quarters

@@ -46,9 +46,8 @@ def close(model, ties, restricted: np.ndarray | None, cap: np.ndarray) -> None:
     p, net = model.params.collaboration, model.network
     au = net.authors
     n = len(au)
-    freed = net.freed_time
-    if freed is not None:
-        freed *= 1.0 - p.tie_decay
+    freed = net.freed_time  # zeros from set-up (collaboration.setup)
+    freed *= 1.0 - p.tie_decay
     if restricted is None or not len(ties.a):
         return
     hit = np.flatnonzero(restricted)  # only ties under a rule (the US-China ones in the baseline) free time
@@ -57,8 +56,6 @@ def close(model, ties, restricted: np.ndarray | None, cap: np.ndarray) -> None:
     # A closed tie's papers, re-written once elsewhere: each end's time writes half of them (its new partners'
     # halves come from their usual time), so the closure moves papers and makes none.
     gone *= 0.5 * np.minimum(restricted, 1.0)
-    if freed is None:
-        freed = net.freed_time = np.zeros(n)
     # Each end spends as it spends its effort (formation's split this quarter): its foreign share abroad.
     freed += np.bincount(a, weights=gone, minlength=n) * au.foreign_share
     freed += np.bincount(b, weights=gone, minlength=n) * au.foreign_share
@@ -70,10 +67,8 @@ def respend(model, a: np.ndarray, b: np.ndarray, lam: np.ndarray, rate: np.ndarr
     `rate` [bloc]: the share of its usual papers a bloc's researchers write this quarter (the pandemic's
     productivity cut times its past project starts): freed time writes at that rate, as all their work."""
     net = model.network
-    freed, au = net.freed_time, net.authors
-    if freed is None:
-        return lam
-    freed = freed * rate[au.bloc]
+    au = net.authors
+    freed = net.freed_time * rate[au.bloc]
     n, nb = len(au), model.n_blocs
     # Only ties with an end that has freed time change (every tie of such an author is among them).
     has = freed > 0.0
