@@ -119,6 +119,10 @@ def test_three_teams_play_a_room_and_the_export_replays(tmp_path):
             lect.wait_for_selector(".team-US.team-committed")
             lect.wait_for_selector(".team-EU.team-committed")
             lect.click(".entangle-room-step")
+            # The buttons that move a round draw no ripple: its half second of frames on the clicked screen
+            # competed with the round's redraw (benchmarks/app_room.py; docs/PERFORMANCE.md, session 17).
+            assert lect.locator(".v-ripple__animation").count() == 0
+            assert teams["US"].locator(".v-ripple__animation").count() == 0
             for page in (lect, *teams.values()):  # every screen: the round and who did what
                 page.wait_for_selector(".round-1:has-text('strictness 0.80')")
                 page.wait_for_selector(".round-1:has-text('CN (Beijing)'), .round-1:has-text('did not commit')")

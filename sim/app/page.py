@@ -281,6 +281,7 @@ def Controls(c: Controller, s: Session, period: str, finished: bool, playing: bo
             on_click=c.step,
             disabled=finished or playing,
             classes=["entangle-step"],
+            ripple=False,  # clicked quarter after quarter: its ripple's frames would compete with the redraw
         )
         solara.Button("Reset", icon_name="mdi-restore", on_click=c.reset, classes=["entangle-reset"])
         with solara.Div(style={"width": "200px"}, classes=["entangle-speed"]):
@@ -300,6 +301,7 @@ def TimeAndView(c: Controller, s: Session, period: str, playing: bool, band_vers
             on_click=c.step_back,
             disabled=playing or not started,
             classes=["entangle-back"],
+            ripple=False,  # like "Step one quarter"
         )
         with solara.Div(style={"width": "130px"}):
             solara.InputText("Run to quarter", value=target, continuous_update=True, classes=["entangle-run-to-text"])

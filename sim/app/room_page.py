@@ -446,6 +446,10 @@ def LecturerControls(room: Room, token: str, error, round_length: str, countdown
             color="primary",
             disabled=finished,
             classes=["entangle-room-step"],
+            # No ripple on the buttons that move the round (here and a team's commit and discard): the
+            # ripple's half-second animation made the clicked screen draw ~30 frames while the round's charts
+            # were due (the benchmark's screens share two cores; each frame is composited whole).
+            ripple=False,
         )
         # The room's own clock steps (room.Rooms' ticker), with this screen open or not.
         solara.Switch(
@@ -556,8 +560,13 @@ def TeamBar(room: Room, token: str, error, title: str):
         # The plain room link offers this seat back in this browser; "forget this seat" undoes that.
         SeatStore(code=room.code, token=token)
         commit = lambda: _act(room.commit, token, error)  # noqa: E731
-        solara.Button("Commit moves", on_click=commit, color="success", classes=["entangle-commit"])
-        solara.Button("Discard draft", on_click=lambda: _act(room.discard, token, error), classes=["entangle-discard"])
+        solara.Button("Commit moves", on_click=commit, color="success", classes=["entangle-commit"], ripple=False)
+        solara.Button(
+            "Discard draft",
+            on_click=lambda: _act(room.discard, token, error),
+            classes=["entangle-discard"],
+            ripple=False,
+        )
 
 
 @solara.component
