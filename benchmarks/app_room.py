@@ -86,7 +86,9 @@ ARM = """([prev, tag]) => { window.__seen = 0; window.__msg = 0; window.__charts
                 const p = el.querySelector(':scope > .entangle-plot'), q = p && p.getBoundingClientRect();
                 if (q && q.bottom > 0 && q.top < innerHeight) plots += 1; } }
         window.__inView = inView; window.__plots = g && g.current ? plots : -1;
-        window.__stale = g && g.current ? stale : -1; });
+        window.__stale = g && g.current ? stale : -1;
+        // animations still running (a button's ripple or fade): each draws a frame every 16 ms, composited whole
+        window.__anims = document.getAnimations().length; });
     if (grid.dataset.period !== prev) { seen(); return; }
     const obs = new MutationObserver(() => {
         if (grid.dataset.period !== prev) { obs.disconnect(); seen(); } });
@@ -312,8 +314,8 @@ def play(
                 page.set_viewport_size({"width": size[0], "height": size[1]})
             time.sleep(1.0)
         total, first_msg, charts_msg = [], [], []
-        per_screen, drawing, draws, in_view, stale, pending, msgs, round_msgs, set_ms, sync_ms, resizes = (
-            {name: [] for name in ("lecturer", *BLOCS)} for _ in range(11)
+        per_screen, drawing, draws, in_view, stale, pending, msgs, round_msgs, set_ms, sync_ms, resizes, anims = (
+            {name: [] for name in ("lecturer", *BLOCS)} for _ in range(12)
         )
 
         def count_round():
@@ -371,10 +373,11 @@ def play(
             for name, t, c, page in zip(per_screen, seen, charts, screens):
                 per_screen[name].append(t - t0)
                 drawing[name].append(t - c)
-                d, v, pv, st, m, f, sm, rz = page.evaluate(
+                d, v, pv, st, m, f, sm, rz, an = page.evaluate(
                     "() => [window.__seenDraws, window.__inView, window.__plots, window.__stale,"
-                    " window.__seenMsgs, window.__seenFrames, window.__seenSetMs, window.__seenResizes]"
+                    " window.__seenMsgs, window.__seenFrames, window.__seenSetMs, window.__seenResizes, window.__anims]"
                 )
+                anims[name].append(an)
                 resizes[name].append(rz)
                 set_ms[name].append(sm)
                 sy = page.evaluate("() => [...(window.__seenSync || [0, 0, 0]), window.__sync0]")
@@ -420,6 +423,7 @@ def play(
     out["charts_in_view"] = {name: f"{min(x[0] for x in v)}-{max(x[0] for x in v)}" for name, v in in_view.items()}
     out["plots_in_view"] = {name: f"{min(x[1] for x in v)}-{max(x[1] for x in v)}" for name, v in in_view.items()}
     out["stale_in_view"] = {name: max(v) for name, v in stale.items()}
+    out["animations_at_drawn"] = {name: max(v) for name, v in anims.items()}
     mean = lambda xs: round(sum(xs) / len(xs), 1)  # noqa: E731
     out["messages_to_drawn"] = {name: mean([m for m, _ in v]) for name, v in msgs.items()}
     out["frames_to_drawn"] = {name: mean([f for _, f in v]) for name, v in msgs.items()}
@@ -462,6 +466,8 @@ def play(
         + ", ".join(f"{name} {v}" for name, v in out["plots_in_view"].items())
         + "; showing anything not current (-1: the page cannot tell): "
         + ", ".join(f"{name} {v}" for name, v in out["stale_in_view"].items())
+        + "\n  animations running at the drawn frame (a ripple or fade: a frame every 16 ms; should be 0), max: "
+        + ", ".join(f"{name} {v}" for name, v in out["animations_at_drawn"].items())
     )
     print(
         "  websocket messages a round per screen (and animation frames after one), mean, step click -> drawn: "
