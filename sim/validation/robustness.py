@@ -73,7 +73,9 @@ def variant_job(args) -> dict:
     return out
 
 
-def jobs(scenario: str, seeds: list[int], factor: float, end: str | None, items: list[Uncertainty], params=None) -> list:
+def jobs(
+    scenario: str, seeds: list[int], factor: float, end: str | None, items: list[Uncertainty], params=None
+) -> list:
     return [
         (variant_job, (scenario, s, factor, end, u.key, m, params))
         for u in items
