@@ -76,10 +76,12 @@ class Params:
     mature_affinities: bool = spec(
         False,
         source=(
-            "calibrated (session 11's refit for the mature start, docs/CALIBRATION.md 'Session 11: mature start'):"
-            " True scales the UK's US affinity by 4.5/9 (both UK entries of sim/catalogue.py: 9 -> 4.5; C12) and the"
-            " UK bloc's EU affinity by 6/10 (10 -> 6; UK-EU ~1.5x UK-US), the catalogue values session 13's"
-            " candidate uses with `spinup_quarters` 80; False = the catalogue's, the default"
+            "assumption: a switch, off by default, for the catalogue affinities' session-11 refit with the mature"
+            " start (calibrated there on C12 and UK-EU ~1.5x UK-US, docs/CALIBRATION.md 'Session 11: mature start';"
+            " their robustness rows scale the catalogue values it scales): True scales the UK's US affinity by"
+            " 4.5/9 (both UK entries of sim/catalogue.py: 9 -> 4.5; C12) and the UK bloc's EU affinity by 6/10"
+            " (10 -> 6; UK-EU ~1.5x UK-US), the catalogue values session 13's candidate uses with `spinup_quarters`"
+            " 80; False = the catalogue's, the default"
         ),
     )
     young_lanes: list[str] = spec(

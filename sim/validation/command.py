@@ -60,6 +60,21 @@ def options(argv: list[str]) -> ValidateConfig:
     return command_options("validate", ValidateConfig, argv)
 
 
+def changed_params(params, default=None, prefix: str = "params") -> dict:
+    """{dotted key: value} of every field of `params` that differs from the defaults (empty: the defaults)."""
+    import dataclasses
+
+    default = ParamsConfig() if default is None else default
+    out = {}
+    for f in dataclasses.fields(params):
+        value, base = getattr(params, f.name), getattr(default, f.name)
+        if dataclasses.is_dataclass(value) and dataclasses.is_dataclass(base):
+            out.update(changed_params(value, base, f"{prefix}.{f.name}"))
+        elif value != base:
+            out[f"{prefix}.{f.name}"] = value
+    return out
+
+
 def _run_end(scenario_name: str, directions: bool) -> tuple[str | None, bool]:
     """Runs stop after the last year anything reads: 2030 with directions, else 2023 (or the scenario's end)."""
     from ..scenario import load
@@ -135,6 +150,7 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
         "seconds": seconds,
         "pooled": pooled is not None,
         "robustness_seconds": robust_seconds if opts.robustness else None,
+        "params": changed_params(params),  # overrides of the defaults; a record with any is not the code's status
     }
 
     # Write into a hidden temporary folder, then rename it: the report folder appears complete or not at all.
