@@ -12,7 +12,7 @@ from .agents import Bloc, Firm, Institution, Investor, release_agents
 from .catalogue import FIELDS
 from .config import ParamsConfig
 from .levers import Levers
-from .mechanisms import SETUP_ORDER, STEP_ORDER
+from .mechanisms import SETUP_ORDER, STEP_ORDER, collaboration
 from .mechanisms.behaviour import Governments
 from .mechanisms.market import Market
 from .recorder import Recorder
@@ -56,7 +56,7 @@ class EntangleModel(mesa.Model):
         self.streams = Streams(seed)  # one random stream per mechanism; model.rng builds the population
         self.blocs = scenario.blocs
         self.n_blocs = len(self.blocs)
-        self.bloc_specs = scenario.bloc_specs
+        self.bloc_specs = collaboration.with_affinities(scenario.bloc_specs, self.params.collaboration)
         self.quarter = scenario.start
         self.levers = Levers(self.n_blocs)
         self.bloc_state = BlocState()

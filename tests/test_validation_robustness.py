@@ -194,3 +194,34 @@ def test_a_catalogue_setting_reaches_the_model_even_after_a_default_run():
     assert military_share(0.5) == pytest.approx(0.5 * default)  # not the scenario validated a moment ago
     assert military_share(2.0) == pytest.approx(2.0 * default)
     assert build_model(make_config("baseline", 0, 0.04, "2017Q1")).bloc_specs["CN"].military_share == default
+
+
+def test_a_record_made_with_params_overrides_is_not_the_defaults_status(tmp_path):
+    from sim.validation.command import changed_params, options
+
+    assert changed_params(options([]).params) == {}
+    changed = changed_params(options(["params.collaboration.freed_time=true"]).params)
+    assert changed == {"params.collaboration.freed_time": True}
+    meta = {"scenario": "baseline", "scale": "realistic", "factor": 1.0, "seeds": 8, "params": changed}
+    rec = record.make(_rows(), [], meta)
+    assert rec["params"] == {"params.collaboration.freed_time": True}
+    _write(tmp_path, dict(rec, version="0.0.9", commit="abc"), "with_params")
+    assert record.latest(tmp_path, version_="0.0.9", commit_="abc") is None
+    assert "params" not in record.make(_rows(), [], dict(meta, params={}))
+
+
+def test_mature_affinities_scale_the_uk_entries_and_keep_their_robustness_rows():
+    from sim.run import build_model
+    from sim.validation.runs import make_config
+
+    def uk(scenario, mult=1.0, on=True):
+        cfg = make_config(scenario, 0, 0.04, "2017Q1")
+        cfg.params.collaboration.mature_affinities = on
+        with R.applied(cfg, {"catalogue.EU.countries.UK.affinity.US": mult}):
+            specs = build_model(cfg).bloc_specs
+        return next(s.countries["UK"].affinity for s in specs.values() if "UK" in s.countries)
+
+    assert uk("baseline", on=False)["US"] == 9.0 and uk("baseline")["US"] == 4.5
+    assert uk("baseline", 1.2)["US"] == pytest.approx(4.5 * 1.2)  # the row scales the switched value
+    assert uk("uk_own_bloc")["US"] == 4.5 and uk("uk_own_bloc")["EU"] == 6.0
+    assert catalogue.CATALOGUE["UK"].countries["UK"].affinity["EU"] == 10.0  # the catalogue itself is untouched

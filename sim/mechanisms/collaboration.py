@@ -15,6 +15,7 @@ security-linked partners in dual-use fields, exposure.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 from dataclasses import dataclass
@@ -70,6 +71,17 @@ class Params:
             " draw only, the default (80: within ~7% of the steady state, time constant ~30 quarters; with it, the"
             " session-11 refit is initial_stock_quarters 54, the UK's US affinity 4.5 and the UK bloc's EU affinity"
             " 6; off because it misses the 20-seed guards: docs/CALIBRATION.md, 'Session 11: mature start')"
+        ),
+    )
+    mature_affinities: bool = spec(
+        False,
+        source=(
+            "assumption: a switch, off by default, for the catalogue affinities' session-11 refit with the mature"
+            " start (calibrated there on C12 and UK-EU ~1.5x UK-US, docs/CALIBRATION.md 'Session 11: mature start';"
+            " their robustness rows scale the catalogue values it scales): True scales the UK's US affinity by"
+            " 4.5/9 (both UK entries of sim/catalogue.py: 9 -> 4.5; C12) and the UK bloc's EU affinity by 6/10"
+            " (10 -> 6; UK-EU ~1.5x UK-US), the catalogue values session 13's candidate uses with `spinup_quarters`"
+            " 80; False = the catalogue's, the default"
         ),
     )
     young_lanes: list[str] = spec(
@@ -422,6 +434,20 @@ def field_share(model, weights) -> np.ndarray:
     w = np.multiply(np.asarray(weights)[:, None], au.mix).ravel()
     by_bloc = np.bincount(au.field_cells, weights=w, minlength=model.n_blocs * F).reshape(model.n_blocs, F)
     return by_bloc / np.maximum(by_bloc.sum(axis=0), 1e-300)
+
+
+def with_affinities(specs: dict, p: Params) -> dict:
+    """The bloc specs with `mature_affinities` applied (a copy; the specs themselves when it is off)."""
+    if not p.mature_affinities:
+        return specs
+    out = copy.deepcopy(specs)
+    for spec_ in out.values():
+        if "UK" in spec_.countries:
+            aff = spec_.countries["UK"].affinity
+            aff["US"] = aff["US"] * 4.5 / 9.0  # relative to the catalogue's, so its robustness rows still scale it
+            if "EU" in aff:
+                aff["EU"] = aff["EU"] * 6.0 / 10.0
+    return out
 
 
 def setup(model) -> None:

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import periods
-from ..config import ScaleConfig
+from ..config import ParamsConfig, ScaleConfig
 from ..errors import ConfigError
 from ..schema import spec
 
@@ -48,6 +48,9 @@ class ValidateConfig:
     workers: int | None = spec(None, lo=1, source="worker processes (default: all cores)")
     out: str = spec(str(ROOT / "results" / "validation"), source="folder the report folder is written into")
     scale: ScaleConfig = field(default_factory=ScaleConfig)
+    # `python -m sim`'s params group: e.g. `params.collaboration.freed_time=true` runs every seed (history, direction
+    # pairs, robustness rows) with it; the defaults otherwise.
+    params: ParamsConfig = field(default_factory=ParamsConfig)
 
 
 def options(argv: list[str]) -> ValidateConfig:
@@ -55,6 +58,21 @@ def options(argv: list[str]) -> ValidateConfig:
     from ..compose import command_options
 
     return command_options("validate", ValidateConfig, argv)
+
+
+def changed_params(params, default=None, prefix: str = "params") -> dict:
+    """{dotted key: value} of every field of `params` that differs from the defaults (empty: the defaults)."""
+    import dataclasses
+
+    default = ParamsConfig() if default is None else default
+    out = {}
+    for f in dataclasses.fields(params):
+        value, base = getattr(params, f.name), getattr(default, f.name)
+        if dataclasses.is_dataclass(value) and dataclasses.is_dataclass(base):
+            out.update(changed_params(value, base, f"{prefix}.{f.name}"))
+        elif value != base:
+            out[f"{prefix}.{f.name}"] = value
+    return out
 
 
 def _run_end(scenario_name: str, directions: bool) -> tuple[str | None, bool]:
@@ -87,12 +105,13 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
         from . import robustness as R
 
         items = R.uncertainties(only=opts.robustness_only)  # a bad entry: fail before any run too
-    jobs = [(history_job, (opts.scenario, s, factor, end, None)) for s in seeds]
+    params = opts.params
+    jobs = [(history_job, (opts.scenario, s, factor, end, params)) for s in seeds]
     if directions:
-        jobs += [(lever_job, (opts.scenario, s, factor, end, None, i)) for s in seeds for i in range(len(DIRECTIONS))]
+        jobs += [(lever_job, (opts.scenario, s, factor, end, params, i)) for s in seeds for i in range(len(DIRECTIONS))]
         # a direction with its own counterfactual (not the scenario as it is) runs that too, on the same seeds
         own = [i for i, d in enumerate(DIRECTIONS) if d.base is not None]
-        jobs += [(lever_job, (opts.scenario, s, factor, end, None, i, "base")) for s in seeds for i in own]
+        jobs += [(lever_job, (opts.scenario, s, factor, end, params, i, "base")) for s in seeds for i in own]
     t0 = time.perf_counter()
     results = parallel_map(run_job, jobs, opts.workers, progress="validation runs" if progress else None)
     seconds = time.perf_counter() - t0
@@ -108,7 +127,7 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
         t1 = time.perf_counter()
         varied = parallel_map(
             run_job,
-            R.jobs(opts.scenario, seeds, factor, hist_end, items),
+            R.jobs(opts.scenario, seeds, factor, hist_end, items, params),
             opts.workers,
             progress="robustness runs" if progress else None,
         )
@@ -131,6 +150,7 @@ def validate(opts: ValidateConfig, progress: bool = True) -> dict:
         "seconds": seconds,
         "pooled": pooled is not None,
         "robustness_seconds": robust_seconds if opts.robustness else None,
+        "params": changed_params(params),  # overrides of the defaults; a record with any is not the code's status
     }
 
     # Write into a hidden temporary folder, then rename it: the report folder appears complete or not at all.

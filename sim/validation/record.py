@@ -77,6 +77,8 @@ def make(rows, directions, meta, robustness=None) -> dict:
             ],
         },
     }
+    if meta.get("params"):  # run with params overrides: not the defaults' validation (`latest` skips it)
+        rec["params"] = {k: v if isinstance(v, (bool, int, float, str)) else repr(v) for k, v in meta["params"].items()}
     if robustness is not None:
         rec["robustness"] = {
             "rows": len(robustness),
@@ -113,6 +115,7 @@ def latest(
 
     A record made on uncommitted changes ("-dirty") matches only a dirty checkout of the same commit, and no
     record matches when the commit is unknown on either side: a brief then says the version is not validated.
+    A record made with params overrides (`params.<mechanism>.<field>=...`) never matches.
     """
     want_version = version_ or version()
     want_commit = commit_ if commit_ is not None else commit()
@@ -120,6 +123,8 @@ def latest(
         return None
     for rec in reversed(records(out)):
         if rec.get("version") != want_version or rec.get("commit") != want_commit:
+            continue
+        if rec.get("params"):  # made with params overrides: says nothing about the defaults
             continue
         if scenario is not None and rec.get("scenario") != scenario:
             continue

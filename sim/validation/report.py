@@ -155,6 +155,11 @@ def markdown(rows, directions, meta) -> str:
         f"**{headline_text(rows)}** ({meta['seeds']} seeds, scale {meta['scale']} "
         f"(factor {meta['factor']}), {meta['seconds']:.0f} s).",
         "",
+        *(
+            ["Params overrides (not the defaults): " + ", ".join(f"`{k}={v}`" for k, v in meta["params"].items()), ""]
+            if meta.get("params")
+            else []
+        ),
         "Targets: configs/validation_targets.yaml (from ../shared/FACTS.md). Values are medians over seeds "
         "(basis `median`) or, below realistic scale, for shares, ratios and orderings, the value of the counts "
         "pooled over seeds (basis `pooled`: a ratio of summed counts, not a median of per-seed ratios); "

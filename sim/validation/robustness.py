@@ -63,8 +63,8 @@ def variant_job(args) -> dict:
     from .runs import make_config, pools, run_tables
     from .targets import evaluate
 
-    scenario, seed, factor, end, key, mult = args
-    cfg = make_config(scenario, seed, factor, end)
+    scenario, seed, factor, end, key, mult, *params = args
+    cfg = make_config(scenario, seed, factor, end, params[0] if params else None)
     with applied(cfg, {key: mult}):
         t = run_tables(cfg)
     out = {"seed": seed, "key": key, "mult": mult, "values": evaluate(t)}
@@ -73,9 +73,11 @@ def variant_job(args) -> dict:
     return out
 
 
-def jobs(scenario: str, seeds: list[int], factor: float, end: str | None, items: list[Uncertainty]) -> list:
+def jobs(
+    scenario: str, seeds: list[int], factor: float, end: str | None, items: list[Uncertainty], params=None
+) -> list:
     return [
-        (variant_job, (scenario, s, factor, end, u.key, m))
+        (variant_job, (scenario, s, factor, end, u.key, m, params))
         for u in items
         if u.history
         for m in (LOW, HIGH)
