@@ -83,7 +83,7 @@ def respend(model, a: np.ndarray, b: np.ndarray, lam: np.ndarray, rate: np.ndarr
     va = tl * dense[a * nb + au.bloc[b]]  # each end's expected value of the tie
     vb = tl * dense[b * nb + au.bloc[a]]
     value = np.bincount(a, weights=va, minlength=n) + np.bincount(b, weights=vb, minlength=n)
+    # an author whose ties are worth nothing (value 0) gets the cap, but every va and vb of its ties is 0
     share = np.minimum(freed / np.maximum(value, 1e-300), model.params.collaboration.freed_time_max)
-    share[value <= 0.0] = 0.0
     lam[t] = tl + va * share[a] + vb * share[b]  # in place: the papers step's own array
     return lam

@@ -21,7 +21,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,13 +62,11 @@ def options(argv: list[str]) -> ValidateConfig:
 
 def changed_params(params, default=None, prefix: str = "params") -> dict:
     """{dotted key: value} of every field of `params` that differs from the defaults (empty: the defaults)."""
-    import dataclasses
-
     default = ParamsConfig() if default is None else default
     out = {}
-    for f in dataclasses.fields(params):
+    for f in fields(params):
         value, base = getattr(params, f.name), getattr(default, f.name)
-        if dataclasses.is_dataclass(value) and dataclasses.is_dataclass(base):
+        if is_dataclass(value) and is_dataclass(base):
             out.update(changed_params(value, base, f"{prefix}.{f.name}"))
         elif value != base:
             out[f"{prefix}.{f.name}"] = value

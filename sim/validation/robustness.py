@@ -63,8 +63,8 @@ def variant_job(args) -> dict:
     from .runs import make_config, pools, run_tables
     from .targets import evaluate
 
-    scenario, seed, factor, end, key, mult, *params = args
-    cfg = make_config(scenario, seed, factor, end, params[0] if params else None)
+    scenario, seed, factor, end, key, mult, params = args
+    cfg = make_config(scenario, seed, factor, end, params)
     with applied(cfg, {key: mult}):
         t = run_tables(cfg)
     out = {"seed": seed, "key": key, "mult": mult, "values": evaluate(t)}
