@@ -88,6 +88,8 @@ def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
 # seeds, and C15); 38 of 39 at 32 seeds.
 # Session 11, 20 seeds (`... scenario=uk_own_bloc scale=classroom seeds=20 directions=false workers=2`): main
 # a900222 38 of 39 and branch s11-divert3 38 of 39 (out C15 1.40 on both).
+# Session 16 (s16-c15, freed writing time): 38 of 39 (out C10 0.454); uk_own_bloc realistic 45 of 48 (out C5 2021
+# 0.0971, C9 top/second 1.45, C10 0.471; C1 30,719 and C15 0.966 in).
 UK_CLASSROOM_IN_BAND = 38
 
 

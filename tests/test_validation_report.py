@@ -29,7 +29,10 @@ REGRESSION_SEEDS = 20
 # purpose in a commit that said so); 35 of 37 in session 7; 37 of 39 since session 8 (out C10, C15).
 # Session 11, 20 seeds (`python -m sim.validation seeds=20 scale=classroom directions=false workers=2`): main
 # a900222 37 of 39 (out C10 share 0.461, C15 1.39); branch s11-divert3 37 of 39 (the same two out).
-CLASSROOM_IN_BAND = 37
+# Session 16 (s16-c15: session 13's candidate plus freed writing time, sim/mechanisms/freed.py): 38 of 39 (out
+# C10 share 0.463; C2 1.98 back in). Realistic stays 46 of 48 (out C5 2021 0.0956, C10 0.469; C1 30,344 and
+# C15 0.961 in).
+CLASSROOM_IN_BAND = 38
 CLASSROOM_SEEDS = 20
 
 

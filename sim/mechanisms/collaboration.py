@@ -52,36 +52,37 @@ class Params:
         0.06, lo=0, hi=1, source="calibrated to C2 (tried 0.052-0.09): new ties per existing tie and quarter"
     )
     initial_stock_quarters: float = spec(
-        60.0,
+        54.0,
         lo=0,
         hi=400,
         source=(
-            "calibrated to C2, C4 (tried 30-60); 54 with the session-11 mature start (`spinup_quarters` 80, whose"
-            " young lanes are drawn on the spun-up network), so that C4/C5 2017 (fit) sit equally inside their"
-            " bands on 8 seeds: 2017 tie stock (with a spin-up: the young lanes') in quarters of formation"
+            "calibrated to C2, C4 (tried 30-60; 60 with the first-draw start); 54 with the session-11 mature start"
+            " (`spinup_quarters` 80, whose young lanes are drawn on the spun-up network), so that C4/C5 2017 (fit)"
+            " sit equally inside their bands on 8 seeds: 2017 tie stock (with a spin-up: the young lanes') in"
+            " quarters of formation"
         ),
     )
     spinup_quarters: int = spec(
-        0,
+        80,
         lo=0,
         hi=400,
         source=(
             "assumption: quarters of formation and decay at 2017 conditions run before 2017, so the 2017 tie stock"
             " of the mature lanes (its count and who holds it) is the one the 2017 rates sustain; 0 = the first"
-            " draw only, the default (80: within ~7% of the steady state, time constant ~30 quarters; with it, the"
-            " session-11 refit is initial_stock_quarters 54, the UK's US affinity 4.5 and the UK bloc's EU affinity"
-            " 6; off because it misses the 20-seed guards: docs/CALIBRATION.md, 'Session 11: mature start')"
+            " draw only (80, the default since session 18: within ~7% of the steady state, time constant ~30 quarters;"
+            " with it, the session-11 refit is initial_stock_quarters 54, the UK's US affinity 4.5 and the UK bloc's"
+            " EU affinity 6; on with project starts and the writing bound: docs/CALIBRATION.md, 'Session 13: C15',"
+            " 'Session 16: C15')"
         ),
     )
     mature_affinities: bool = spec(
-        False,
+        True,
         source=(
-            "assumption: a switch, off by default, for the catalogue affinities' session-11 refit with the mature"
-            " start (calibrated there on C12 and UK-EU ~1.5x UK-US, docs/CALIBRATION.md 'Session 11: mature start';"
-            " their robustness rows scale the catalogue values it scales): True scales the UK's US affinity by"
-            " 4.5/9 (both UK entries of sim/catalogue.py: 9 -> 4.5; C12) and the UK bloc's EU affinity by 6/10"
-            " (10 -> 6; UK-EU ~1.5x UK-US), the catalogue values session 13's candidate uses with `spinup_quarters`"
-            " 80; False = the catalogue's, the default"
+            "calibrated with the mature start (`spinup_quarters` 80): the catalogue affinities' session-11 refit"
+            " (on C12 and UK-EU ~1.5x UK-US, docs/CALIBRATION.md 'Session 11: mature start'; their robustness rows"
+            " scale the catalogue values it scales): True, the default since session 18, scales the UK's US affinity"
+            " by 4.5/9 (both UK entries of sim/catalogue.py: 9 -> 4.5; C12) and the UK bloc's EU affinity by 6/10"
+            " (10 -> 6; UK-EU ~1.5x UK-US); False = the catalogue's, calibrated with the first-draw start"
         ),
     )
     young_lanes: list[str] = spec(
@@ -122,12 +123,14 @@ class Params:
         0.5, lo=0, hi=2, source="assumption: pull of a partner pool grows with the square root of its capacity"
     )
     international_share_max: float = spec(
-        1.0,
+        0.7,
         lo=0,
         hi=1,
         source=(
             "assumption: the largest share of an author's output its researchers can co-author with other blocs "
-            "(sim/mechanisms/workload.py); 1 = no bound, the default: at 20 seeds 0.7 adds no part in band and costs "
+            "(sim/mechanisms/workload.py); 1 = no bound; 0.7 the default since session 18 (with the mature start and "
+            "project starts; docs/CALIBRATION.md, 'Session 16: C15'); alone at 20 seeds 0.7 adds no part in band and "
+            "costs "
             "~2 ms a quarter (docs/CALIBRATION.md, session 11: C6); with the mature start and project starts it keeps "
             "C6 but costs uk_own_bloc C8 and C9 (session 13: C15). 0.7: about the share of the most international "
             "European universities' papers with a foreign co-author (a recollection of CWTS Leiden Ranking "
@@ -139,15 +142,14 @@ class Params:
         ),
     )
     freed_time: bool = spec(
-        False,
+        True,
         source=(
             "assumption: the writing time a tie closed by restrictions (bans, screening) took is spent by its"
             " authors as they spend their effort (formation's logit split: the foreign share goes to their other"
             " foreign ties, by expected papers times the chance their lane survives the restrictions; the rest"
             " home; half a closed tie's papers per end, written at the bloc's current rate): sim/mechanisms/freed.py,"
-            " issue 13 item 2 (substitution). False = off, the default: on, with session 13's candidate, it brings C1"
-            " and C15 in but C5 2021 out, and the classroom diversion check to 15/20 (docs/CALIBRATION.md,"
-            " 'Session 16: C15'; its two factors were set after seeing test parts)"
+            " issue 13 item 2 (substitution). True, the default since session 18; False = off (docs/CALIBRATION.md,"
+            " 'Session 16: C15': the two factors were set after seeing test parts)"
         ),
     )
     freed_time_max: float = spec(
@@ -172,13 +174,14 @@ class Params:
         ),
     )
     project_starts: bool = spec(
-        False,
+        True,
         source=(
             "assumption: papers come from projects started over the past `project_delay` + `project_quarters`"
             " quarters, so the pandemic's cut in new projects (`shocks.starts` in scenarios/baseline.yaml: 36% fewer"
             " in the US and Europe in 2020, Gao et al. 2021; China in its quarter of closures) shows in 2021-22's"
-            " papers (sim/mechanisms/projects.py). False = start cuts are ignored, the default: on its own it misses"
-            " the 20-seed guards (docs/CALIBRATION.md, 'Session 12: C15')"
+            " papers (sim/mechanisms/projects.py). True, the default since session 18 (with the mature start and the"
+            " writing bound: docs/CALIBRATION.md, 'Session 13: C15', 'Session 16: C15'); False = start cuts are"
+            " ignored (on its own it misses the 20-seed guards: 'Session 12: C15')"
         ),
     )
     project_quarters: int = spec(

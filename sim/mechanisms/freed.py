@@ -1,8 +1,7 @@
 """Freed writing time: the papers a closed tie no longer writes are written with the author's other partners.
 
-Off unless `collaboration.freed_time` (off by default: docs/CALIBRATION.md, "Session 16: C15"). An author's
-researchers have a finite amount of time for joint work abroad (issue 13 item 2: finite collaboration
-capacity, substitution). When
+On with `collaboration.freed_time` (the default since session 18). An author's researchers have a finite
+amount of time for joint work abroad (issue 13 item 2: finite collaboration capacity, substitution). When
 restrictions end one of its ties (bans and research screening, `collaboration._decay`: the end rate they add
 to a tie's natural decay), the time its researchers spent writing with that partner is not lost: they spend
 it as they spend their effort (formation's logit split over the foreign lanes and home,
