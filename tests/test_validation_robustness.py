@@ -200,11 +200,11 @@ def test_a_record_made_with_params_overrides_is_not_the_defaults_status(tmp_path
     from sim.validation.command import changed_params, options
 
     assert changed_params(options([]).params) == {}
-    changed = changed_params(options(["params.collaboration.freed_time=true"]).params)
-    assert changed == {"params.collaboration.freed_time": True}
+    changed = changed_params(options(["params.collaboration.freed_time=false"]).params)
+    assert changed == {"params.collaboration.freed_time": False}
     meta = {"scenario": "baseline", "scale": "realistic", "factor": 1.0, "seeds": 8, "params": changed}
     rec = record.make(_rows(), [], meta)
-    assert rec["params"] == {"params.collaboration.freed_time": True}
+    assert rec["params"] == {"params.collaboration.freed_time": False}
     _write(tmp_path, dict(rec, version="0.0.9", commit="abc"), "with_params")
     assert record.latest(tmp_path, version_="0.0.9", commit_="abc") is None
     assert "params" not in record.make(_rows(), [], dict(meta, params={}))

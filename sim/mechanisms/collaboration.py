@@ -78,11 +78,12 @@ class Params:
     mature_affinities: bool = spec(
         True,
         source=(
-            "calibrated with the mature start (`spinup_quarters` 80): the catalogue affinities' session-11 refit"
-            " (on C12 and UK-EU ~1.5x UK-US, docs/CALIBRATION.md 'Session 11: mature start'; their robustness rows"
-            " scale the catalogue values it scales): True, the default since session 18, scales the UK's US affinity"
-            " by 4.5/9 (both UK entries of sim/catalogue.py: 9 -> 4.5; C12) and the UK bloc's EU affinity by 6/10"
-            " (10 -> 6; UK-EU ~1.5x UK-US); False = the catalogue's, calibrated with the first-draw start"
+            "a switch for the catalogue affinities' session-11 refit with the mature start (`spinup_quarters` 80;"
+            " calibrated there on C12 and UK-EU ~1.5x UK-US, docs/CALIBRATION.md 'Session 11: mature start'; their"
+            " robustness rows scale the catalogue values it scales): True, the default since session 18, scales the"
+            " UK's US affinity by 4.5/9 (both UK entries of sim/catalogue.py: 9 -> 4.5; C12) and the UK bloc's EU"
+            " affinity by 6/10 (10 -> 6; UK-EU ~1.5x UK-US); False = the catalogue's, calibrated with the first-draw"
+            " start"
         ),
     )
     young_lanes: list[str] = spec(
