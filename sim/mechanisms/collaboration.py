@@ -95,6 +95,21 @@ class Params:
         ),
     )
     spinup_step: int = spec(4, lo=1, hi=20, source="assumption: quarters per spin-up step (a numerical step)")
+    mature_stock: str = spec(
+        "spin_up",
+        choices=["spin_up", "first_draw_ties", "first_draw_papers"],
+        source=(
+            "assumption: with a spin-up, how large the mature lanes' 2017 stock is. 'spin_up' (the default): what"
+            " the spin-up leaves, which scales with how long ties last (x4.5 between `tie_decay` 0.056 and 0.084:"
+            " docs/CALIBRATION.md, 'Session 17'); 'first_draw_ties': the spin-up decides who holds the ties"
+            " (popular partners, strengths, fields), the first draw (`initial_stock_quarters` of formation, which"
+            " no decay enters) how many per bloc pair: a random subset of the spun-up ties, topped up from the"
+            " first draw's if the spin-up left fewer; 'first_draw_papers': as many as write the first draw's"
+            " expected 2017 papers on the bloc pair (papers grow with the root of a tie's strength). The 2017"
+            " stock is an initial condition (the record's 2017 papers: C4/C5 2017, C12); how long ties last acts"
+            " from 2017 on (docs/CALIBRATION.md, 'Session 18: the mature start's stock')"
+        ),
+    )
     young_on_mature: bool = spec(
         True,
         source=(
@@ -526,12 +541,16 @@ def _spin_up(model, p) -> None:
         return
     ties = model.network.ties
     young = _young_pairs(model, p.young_lanes)
-    kept = young[ties.author_bloc[ties.a], ties.author_bloc[ties.b]]
-    kept = {name: getattr(ties, name)[kept] for name in TIE_ARRAYS}
+    on_young = young[ties.author_bloc[ties.a], ties.author_bloc[ties.b]]
+    kept = {name: getattr(ties, name)[on_young] for name in TIE_ARRAYS}
+    # The first draw's mature-lane ties: how many (or how many papers) the mature lanes keep (`mature_stock`).
+    first = None if p.mature_stock == "spin_up" else {name: getattr(ties, name)[~on_young] for name in TIE_ARRAYS}
     for k in range(steps):
         _form(model, cap, scale=dt, part=f"spinup{k}")
         _decay(model, quarters=dt, part=f"spinup-decay{k}")
     ties.keep(~young[ties.author_bloc[ties.a], ties.author_bloc[ties.b]])
+    if first is not None:
+        _mature_size(model, first, cap, by_papers=p.mature_stock == "first_draw_papers")
     if p.young_on_mature:
         # The young lanes' stock is drawn again, as the first draw was, but on the spun-up network.
         au = model.network.authors
@@ -541,6 +560,56 @@ def _spin_up(model, p) -> None:
     # The young lanes go back to their first draw: their build-up is part of the record (C2).
     ties.count(kept["a"], kept["b"], 1)
     ties.append(**kept)
+
+
+def _mature_size(model, first: dict, cap, by_papers: bool) -> None:
+    """Size the spun-up mature lanes to the first draw's stock, bloc pair by bloc pair (`mature_stock`).
+
+    Each bloc pair keeps a random subset of its spun-up ties (who holds them, their strengths and fields: the
+    spin-up's) as large as its first-draw ties (`first`, the columns of `TIE_ARRAYS`), counted in ties or in
+    expected 2017 papers (`by_papers`); a pair the spin-up left smaller keeps all its spun-up ties and takes
+    the rest from a random subset of its first-draw ties, skipping pairs of authors already tied (a pair of
+    authors holds one tie). Random orders from the mechanism's own stream; a loop over the few bloc pairs.
+    """
+    ties, au, p, nb = model.network.ties, model.network.authors, model.params.collaboration, model.n_blocs
+    rng = _rng(model, "mature-stock")
+
+    def pair(a, b):  # [tie] the unordered bloc pair
+        ba, bb = au.bloc[a], au.bloc[b]
+        return np.minimum(ba, bb) * nb + np.maximum(ba, bb)
+
+    def size(cols):  # [tie] what a tie counts for: one, or its expected papers (`_write_papers`' rate, 2017)
+        if not by_papers:
+            return np.ones(len(cols["a"]))
+        team = np.sqrt(cap[cols["a"]] * cap[cols["b"]]) / au.cap_ref
+        if p.team_growth != 1.0:
+            team = cols["team"] ** (1.0 - p.team_growth) * team**p.team_growth
+        return p.papers_per_tie * np.sqrt(cols["strength"]) * team
+
+    def take(order, w, target):  # the first ties of `order` whose sizes add up to `target`, to the nearest tie
+        cum = np.cumsum(w[order])
+        return order[: int(np.searchsorted(cum - 0.5 * w[order], target))]
+
+    spun = {name: getattr(ties, name) for name in TIE_ARRAYS}
+    s_pair, f_pair = pair(ties.a, ties.b), pair(first["a"], first["b"])
+    s_size, f_size = size(spun), size(first)
+    s_order, f_order = rng.permutation(len(s_pair)), rng.permutation(len(f_pair))
+    keep, add = np.ones(len(s_pair), bool), []
+    for cell in np.unique(np.concatenate([s_pair, f_pair])):
+        mine, theirs = s_order[s_pair[s_order] == cell], f_order[f_pair[f_order] == cell]
+        target, held = f_size[theirs].sum(), s_size[mine].sum()
+        if held > target:
+            keep[mine] = False
+            keep[take(mine, s_size, target)] = True
+        else:
+            free = theirs[~np.isin(first["key"][theirs], ties.key[mine])]
+            add.append(take(free, f_size, target - held))
+    ties.keep(keep)
+    add = np.concatenate(add) if add else np.zeros(0, np.int64)
+    if len(add):
+        extra = {name: first[name][add] for name in TIE_ARRAYS}
+        ties.count(extra["a"], extra["b"], 1)
+        ties.append(**extra)
 
 
 def _young_pairs(model, lanes) -> np.ndarray:
