@@ -58,7 +58,9 @@ class Params:
         source=(
             "calibrated to C2, C4 (tried 30-60); 54 with the session-11 mature start (`spinup_quarters` 80, whose"
             " young lanes are drawn on the spun-up network), so that C4/C5 2017 (fit) sit equally inside their"
-            " bands on 8 seeds: 2017 tie stock (with a spin-up: the young lanes') in quarters of formation"
+            " bands on 8 seeds; 52 with `mature_stock` 'first_draw_ties', by the same rule (session 18): 2017 tie"
+            " stock (with a spin-up: the young lanes', and with `mature_stock` the mature lanes' size) in quarters"
+            " of formation"
         ),
     )
     spinup_quarters: int = spec(
@@ -105,7 +107,9 @@ class Params:
             " first draw's if the spin-up left fewer; 'first_draw_papers': as many as write the first draw's"
             " expected 2017 papers on the bloc pair (papers grow with the root of a tie's strength). The 2017"
             " stock is an initial condition (the record's 2017 papers: C4/C5 2017, C12); how long ties last acts"
-            " from 2017 on (docs/CALIBRATION.md, 'Session 18: the mature start's stock')"
+            " from 2017 on. 'first_draw_ties' chosen (session 18): with it and `initial_stock_quarters` 52 session"
+            " 17's package keeps its four guards and the `tie_decay` row; 'first_draw_papers' keeps a sixth of the"
+            " transatlantic papers and misses them (docs/CALIBRATION.md, 'Session 18: the mature start's stock')"
         ),
     )
     young_on_mature: bool = spec(
