@@ -56,10 +56,11 @@ class Params:
         lo=0,
         hi=400,
         source=(
-            "calibrated to C2, C4 (tried 30-60; 60 with the first-draw start); 54 with the session-11 mature start"
-            " (`spinup_quarters` 80, whose young lanes are drawn on the spun-up network), so that C4/C5 2017 (fit)"
-            " sit equally inside their bands on 8 seeds: 2017 tie stock (with a spin-up: the young lanes') in"
-            " quarters of formation"
+            "calibrated to C2, C4 (tried 30-60; 60 with the first-draw start): 2017 tie stock in quarters of formation"
+            " at the 2017 rates, every lane's count (the mature lanes' with `mature_stock` 'first_draw_ties', the"
+            " default since session 18; their holders from the spin-up). 54 since session 11's mature start and"
+            " again with the first draw's count and the catalogue's affinities (session 18), so that C4/C5 2017"
+            " (fit) sit equally inside their bands on 8 seeds (0.0523, 0.0586; C12 2.6)"
         ),
     )
     spinup_quarters: int = spec(
@@ -67,23 +68,23 @@ class Params:
         lo=0,
         hi=400,
         source=(
-            "assumption: quarters of formation and decay at 2017 conditions run before 2017, so the 2017 tie stock"
-            " of the mature lanes (its count and who holds it) is the one the 2017 rates sustain; 0 = the first"
-            " draw only (80, the default since session 18: within ~7% of the steady state, time constant ~30 quarters;"
-            " with it, the session-11 refit is initial_stock_quarters 54, the UK's US affinity 4.5 and the UK bloc's"
-            " EU affinity 6; on with project starts and the writing bound: docs/CALIBRATION.md, 'Session 13: C15',"
-            " 'Session 16: C15')"
+            "assumption: quarters of formation and decay at 2017 conditions run before 2017, so that who holds the"
+            " mature lanes' 2017 ties (popular partners, renewed strengths, fields) is what the 2017 rates sustain"
+            " (with `mature_stock` 'spin_up' also how many); 0 = the first draw only. 80, the default since session"
+            " 18: within ~7% of the steady state, time constant ~30 quarters (docs/CALIBRATION.md, 'Session 11:"
+            " mature start', 'Session 18')"
         ),
     )
     mature_affinities: bool = spec(
-        True,
+        False,
         source=(
-            "a switch for the catalogue affinities' session-11 refit with the mature start (`spinup_quarters` 80;"
-            " calibrated there on C12 and UK-EU ~1.5x UK-US, docs/CALIBRATION.md 'Session 11: mature start'; their"
-            " robustness rows scale the catalogue values it scales): True, the default since session 18, scales the"
-            " UK's US affinity by 4.5/9 (both UK entries of sim/catalogue.py: 9 -> 4.5; C12) and the UK bloc's EU"
-            " affinity by 6/10 (10 -> 6; UK-EU ~1.5x UK-US); False = the catalogue's, calibrated with the first-draw"
-            " start"
+            "assumption: a switch for the catalogue affinities' session-11 refit with the spun-up stock (calibrated"
+            " there on C12 and UK-EU ~1.5x UK-US, docs/CALIBRATION.md 'Session 11: mature start'; their robustness"
+            " rows scale the catalogue values it scales): True scales the UK's US affinity by 4.5/9 (both UK entries"
+            " of sim/catalogue.py: 9 -> 4.5) and the UK bloc's EU affinity by 6/10 (10 -> 6). False, the default:"
+            " the catalogue's, calibrated with the first draw's count, which the mature lanes hold again with"
+            " `mature_stock` 'first_draw_ties' (C12 2.6 against 3.9 with the refit; 'nearly three times'; UK-EU 1.42x"
+            " UK-US against 1.50x: docs/CALIBRATION.md, 'Session 18')"
         ),
     )
     young_lanes: list[str] = spec(
@@ -96,18 +97,19 @@ class Params:
     )
     spinup_step: int = spec(4, lo=1, hi=20, source="assumption: quarters per spin-up step (a numerical step)")
     mature_stock: str = spec(
-        "spin_up",
+        "first_draw_ties",
         choices=["spin_up", "first_draw_ties", "first_draw_papers"],
         source=(
-            "assumption: with a spin-up, how large the mature lanes' 2017 stock is. 'spin_up' (the default): what"
-            " the spin-up leaves, which scales with how long ties last (x4.5 between `tie_decay` 0.056 and 0.084:"
-            " docs/CALIBRATION.md, 'Session 17'); 'first_draw_ties': the spin-up decides who holds the ties"
-            " (popular partners, strengths, fields), the first draw (`initial_stock_quarters` of formation, which"
-            " no decay enters) how many per bloc pair: a random subset of the spun-up ties, topped up from the"
-            " first draw's if the spin-up left fewer; 'first_draw_papers': as many as write the first draw's"
-            " expected 2017 papers on the bloc pair (papers grow with the root of a tie's strength). The 2017"
-            " stock is an initial condition (the record's 2017 papers: C4/C5 2017, C12); how long ties last acts"
-            " from 2017 on (docs/CALIBRATION.md, 'Session 18: the mature start's stock')"
+            "assumption: with a spin-up, how large the mature lanes' 2017 stock is. 'first_draw_ties' (the default"
+            " since session 18): the spin-up decides who holds the ties (popular partners, strengths, fields), the"
+            " first draw (`initial_stock_quarters` of formation, which no decay enters, as for every lane) how many"
+            " per bloc pair: a random subset of the spun-up ties, topped up from the first draw's if the spin-up"
+            " left fewer. The 2017 stock is an initial condition (the record's 2017 papers: C4/C5 2017, C12); how"
+            " long ties last acts from 2017 on. 'spin_up': what the spin-up leaves, which scales with how long ties"
+            " last (x4.5 between `tie_decay` 0.056 and 0.084, so that robustness row re-made the 2017 record:"
+            " docs/CALIBRATION.md, 'Session 17'); 'first_draw_papers': as many as write the first draw's expected"
+            " 2017 papers on the bloc pair (a sixth of the transatlantic papers; it misses every guard:"
+            " docs/CALIBRATION.md, 'Session 18: the mature start's stock')"
         ),
     )
     young_on_mature: bool = spec(
