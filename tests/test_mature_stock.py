@@ -9,7 +9,9 @@ from sim.mechanisms import collaboration
 from sim.run import build_model
 
 SMALL = ["scale.factor=0.1", "seed=0"]
-SPUN = "params.collaboration.spinup_quarters=80"
+NO_SPIN = "params.collaboration.spinup_quarters=0"  # the first draw only
+# the spin-up's own stock (80 quarters, the default length), not sized to the first draw
+SPUN = ("params.collaboration.spinup_quarters=80", "params.collaboration.mature_stock=spin_up")
 
 
 def _model(*overrides: str):
@@ -59,9 +61,9 @@ def test_the_mature_lanes_hold_as_many_ties_as_the_first_draw_and_the_spin_ups_t
     the run without a spin-up), taken from the spun-up ties (renewed, so stronger than fresh ones) when the
     spin-up left more and topped up from the first draw's when it left fewer; the degree counts stay right."""
     td = f"params.collaboration.tie_decay={decay}"
-    first = _mature(_model(td), _by_pair(_model(td)))
-    spun_model = _model(td, SPUN)
-    sized_model = _model(td, SPUN, "params.collaboration.mature_stock=first_draw_ties")
+    first = _mature(_model(td, NO_SPIN), _by_pair(_model(td, NO_SPIN)))
+    spun_model = _model(td, *SPUN)
+    sized_model = _model(td, *SPUN, "params.collaboration.mature_stock=first_draw_ties")
     spun, sized = _mature(spun_model, _by_pair(spun_model)), _mature(sized_model, _by_pair(sized_model))
     assert sized == first
     ea = "EU-US"
@@ -77,9 +79,9 @@ def test_the_mature_lanes_hold_as_many_ties_as_the_first_draw_and_the_spin_ups_t
     _degrees_right(sized_model)
 
 
-def test_the_switch_changes_nothing_without_a_spin_up_and_spin_up_is_the_default():
+def test_the_switch_changes_nothing_without_a_spin_up_and_first_draw_ties_is_the_default():
     """Without a spin-up there is no spun-up stock to size: every value of the switch gives the same ties;
-    `spin_up` (the default) is the spin-up's stock as it was."""
+    `first_draw_ties` is the default (since session 18) and differs from the spin-up's own stock."""
 
     def columns(model):
         ties = model.network.ties
@@ -88,9 +90,9 @@ def test_the_switch_changes_nothing_without_a_spin_up_and_spin_up_is_the_default
     def same(m1, m2):
         return all(np.array_equal(a, b) for a, b in zip(columns(m1), columns(m2)))
 
-    assert same(_model(), _model("params.collaboration.mature_stock=first_draw_ties"))
-    assert same(_model(SPUN), _model(SPUN, "params.collaboration.mature_stock=spin_up"))
-    assert not same(_model(SPUN), _model(SPUN, "params.collaboration.mature_stock=first_draw_ties"))
+    assert same(_model(NO_SPIN), _model(NO_SPIN, "params.collaboration.mature_stock=spin_up"))
+    assert same(_model(), _model(SPUN[0], "params.collaboration.mature_stock=first_draw_ties"))
+    assert not same(_model(), _model(*SPUN))
 
 
 def test_with_the_switch_the_2017_mature_stock_barely_moves_with_how_long_ties_last():
@@ -99,7 +101,7 @@ def test_with_the_switch_the_2017_mature_stock_barely_moves_with_how_long_ties_l
     move by much less (only through the kept ties' strengths)."""
 
     def stock(decay, *rule):
-        model = _model(SPUN, f"params.collaboration.tie_decay={decay}", *rule)
+        model = _model(*SPUN, f"params.collaboration.tie_decay={decay}", *rule)
         ties, au = model.network.ties, model.network.authors
         cap = collaboration.capacity(model)
         papers = np.sqrt(ties.strength * cap[ties.a] * cap[ties.b]) / au.cap_ref
@@ -124,8 +126,8 @@ def test_sized_by_papers_the_mature_lanes_write_the_first_draws_expected_papers(
         cap = collaboration.capacity(model)
         return _mature(model, _by_pair(model, np.sqrt(ties.strength * cap[ties.a] * cap[ties.b]) / au.cap_ref))
 
-    first = papers(_model())
-    model = _model(SPUN, "params.collaboration.mature_stock=first_draw_papers")
+    first = papers(_model(NO_SPIN))
+    model = _model(SPUN[0], "params.collaboration.mature_stock=first_draw_papers")
     sized = papers(model)
     ties, au = model.network.ties, model.network.authors
     cap = collaboration.capacity(model)
