@@ -70,6 +70,8 @@ def test_europe_whole_leaves_a_run_without_a_uk_bloc_alone():
 # Session 11, 20 seeds (`python -m sim.validation scenario=uk_own_bloc seeds=20 directions=false workers=2`):
 # main a900222 43 of 48 (out C9 1.39, C10 0.458, C15 1.43, I4 1.48, I5 share_UK 0.537: the region frictions
 # are not on main); branch s11-divert3 45 of 48 (out C9 top/second 1.48, C10 0.459, C15 1.41).
+# Session 18 (the session-16 package on by default, `mature_stock` first_draw_ties): 45 of 48 (out C1 29,010,
+# C9 top/second 1.39, C10 0.471; C15 in).
 UK_IN_BAND = 45
 UK_SEEDS = 20
 
@@ -89,7 +91,8 @@ def test_uk_own_bloc_keeps_europes_targets_in_band(tmp_path):
 # Session 11, 20 seeds (`... scenario=uk_own_bloc scale=classroom seeds=20 directions=false workers=2`): main
 # a900222 38 of 39 and branch s11-divert3 38 of 39 (out C15 1.40 on both).
 # Session 16 (s16-c15, freed writing time): 38 of 39 (out C10 0.454); uk_own_bloc realistic 45 of 48 (out C5 2021
-# 0.0971, C9 top/second 1.45, C10 0.471; C1 30,719 and C15 0.966 in).
+# 0.0971, C9 top/second 1.45, C10 0.471; C1 30,719 and C15 0.966 in). Session 18 (the package on by default,
+# `mature_stock` first_draw_ties): 38 of 39 (out C15 1.02).
 UK_CLASSROOM_IN_BAND = 38
 
 

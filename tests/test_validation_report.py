@@ -21,6 +21,8 @@ from sim.validation.targets import TARGETS
 # 8-10 (out C6 DE_rank 2.5, C10, C15).
 # Session 11, 20 seeds (`python -m sim.validation seeds=20 directions=false workers=2`): main a900222 45 of 48
 # (out C6 DE_rank 2.5, C10 share 0.455, C15 1.42); branch s11-divert3 46 of 48 (out C10 0.458, C15 1.41).
+# Session 18 (the session-16 package on by default, the mature lanes at the first draw's count): 46 of 48 (out
+# C1 29,440, 0.4% under its floor, and C10 0.468; C15 0.990 in), 25 of 25 directions.
 REGRESSION_IN_BAND = 46
 REGRESSION_SEEDS = 20
 # The same at the shipped classroom scale (factor 0.5, shares, ratios and orderings on counts pooled over
@@ -31,7 +33,8 @@ REGRESSION_SEEDS = 20
 # a900222 37 of 39 (out C10 share 0.461, C15 1.39); branch s11-divert3 37 of 39 (the same two out).
 # Session 16 (s16-c15: session 13's candidate plus freed writing time, sim/mechanisms/freed.py): 38 of 39 (out
 # C10 share 0.463; C2 1.98 back in). Realistic stays 46 of 48 (out C5 2021 0.0956, C10 0.469; C1 30,344 and
-# C15 0.961 in).
+# C15 0.961 in). Session 18 (the package on by default, `mature_stock` first_draw_ties): 38 of 39 (out C10 0.468),
+# 25 of 25 directions.
 CLASSROOM_IN_BAND = 38
 CLASSROOM_SEEDS = 20
 
