@@ -10,8 +10,13 @@ from sim.run import build_model
 
 SMALL = ["scale.factor=0.1", "seed=0"]
 NO_SPIN = "params.collaboration.spinup_quarters=0"  # the first draw only
-# the spin-up's own stock (80 quarters, the default length), not sized to the first draw
-SPUN = ("params.collaboration.spinup_quarters=80", "params.collaboration.mature_stock=spin_up")
+SPIN = "params.collaboration.spinup_quarters=80"  # the default length
+
+
+def _stock(rule: str) -> str:
+    """The override for how large the mature lanes start: 'spin_up' (the spin-up's own stock), 'first_draw_ties'
+    (the default: the first draw's count) or 'first_draw_papers'."""
+    return f"params.collaboration.mature_stock={rule}"
 
 
 def _model(*overrides: str):
@@ -62,8 +67,8 @@ def test_the_mature_lanes_hold_as_many_ties_as_the_first_draw_and_the_spin_ups_t
     spin-up left more and topped up from the first draw's when it left fewer; the degree counts stay right."""
     td = f"params.collaboration.tie_decay={decay}"
     first = _mature(_model(td, NO_SPIN), _by_pair(_model(td, NO_SPIN)))
-    spun_model = _model(td, *SPUN)
-    sized_model = _model(td, *SPUN, "params.collaboration.mature_stock=first_draw_ties")
+    spun_model = _model(td, SPIN, _stock("spin_up"))
+    sized_model = _model(td, SPIN, _stock("first_draw_ties"))
     spun, sized = _mature(spun_model, _by_pair(spun_model)), _mature(sized_model, _by_pair(sized_model))
     assert sized == first
     ea = "EU-US"
@@ -90,9 +95,9 @@ def test_the_switch_changes_nothing_without_a_spin_up_and_first_draw_ties_is_the
     def same(m1, m2):
         return all(np.array_equal(a, b) for a, b in zip(columns(m1), columns(m2)))
 
-    assert same(_model(NO_SPIN), _model(NO_SPIN, "params.collaboration.mature_stock=spin_up"))
-    assert same(_model(), _model(SPUN[0], "params.collaboration.mature_stock=first_draw_ties"))
-    assert not same(_model(), _model(*SPUN))
+    assert same(_model(NO_SPIN), _model(NO_SPIN, _stock("spin_up")))
+    assert same(_model(), _model(SPIN, _stock("first_draw_ties")))
+    assert not same(_model(), _model(SPIN, _stock("spin_up")))
 
 
 def test_with_the_switch_the_2017_mature_stock_barely_moves_with_how_long_ties_last():
@@ -100,17 +105,16 @@ def test_with_the_switch_the_2017_mature_stock_barely_moves_with_how_long_ties_l
     CALIBRATION.md, "Session 17"); sized to the first draw, its count does not move and its expected papers
     move by much less (only through the kept ties' strengths)."""
 
-    def stock(decay, *rule):
-        model = _model(*SPUN, f"params.collaboration.tie_decay={decay}", *rule)
+    def stock(decay, rule):
+        model = _model(SPIN, f"params.collaboration.tie_decay={decay}", _stock(rule))
         ties, au = model.network.ties, model.network.authors
         cap = collaboration.capacity(model)
         papers = np.sqrt(ties.strength * cap[ties.a] * cap[ties.b]) / au.cap_ref
         return _by_pair(model)["EU-US"], _by_pair(model, papers)["EU-US"]
 
-    before_lo, before_hi = stock(0.056), stock(0.084)
+    before_lo, before_hi = stock(0.056, "spin_up"), stock(0.084, "spin_up")
     assert before_lo[0] > 3 * before_hi[0] and before_lo[1] > 3 * before_hi[1]
-    rule = "params.collaboration.mature_stock=first_draw_ties"
-    lo, hi = stock(0.056, rule), stock(0.084, rule)
+    lo, hi = stock(0.056, "first_draw_ties"), stock(0.084, "first_draw_ties")
     assert lo[0] == hi[0]
     # Longer-lived ties were renewed more often, so the spun-up ties kept are stronger: ~1.26x here (seed 0, a
     # tenth of the scale), against ~4.5x before
@@ -127,7 +131,7 @@ def test_sized_by_papers_the_mature_lanes_write_the_first_draws_expected_papers(
         return _mature(model, _by_pair(model, np.sqrt(ties.strength * cap[ties.a] * cap[ties.b]) / au.cap_ref))
 
     first = papers(_model(NO_SPIN))
-    model = _model(SPUN[0], "params.collaboration.mature_stock=first_draw_papers")
+    model = _model(SPIN, _stock("first_draw_papers"))
     sized = papers(model)
     ties, au = model.network.ties, model.network.authors
     cap = collaboration.capacity(model)

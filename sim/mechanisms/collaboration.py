@@ -572,7 +572,7 @@ def _mature_size(model, first: dict, cap, by_papers: bool) -> None:
     the rest from a random subset of its first-draw ties, skipping pairs of authors already tied (a pair of
     authors holds one tie). Random orders from the mechanism's own stream; a loop over the few bloc pairs.
     """
-    ties, au, p, nb = model.network.ties, model.network.authors, model.params.collaboration, model.n_blocs
+    ties, au, nb = model.network.ties, model.network.authors, model.n_blocs
     rng = _rng(model, "mature-stock")
 
     def pair(a, b):  # [tie] the unordered bloc pair
@@ -582,10 +582,7 @@ def _mature_size(model, first: dict, cap, by_papers: bool) -> None:
     def size(cols):  # [tie] what a tie counts for: one, or its expected papers (`_write_papers`' rate, 2017)
         if not by_papers:
             return np.ones(len(cols["a"]))
-        team = np.sqrt(cap[cols["a"]] * cap[cols["b"]]) / au.cap_ref
-        if p.team_growth != 1.0:
-            team = cols["team"] ** (1.0 - p.team_growth) * team**p.team_growth
-        return p.papers_per_tie * np.sqrt(cols["strength"]) * team
+        return _tie_papers(model, cap, cols["a"], cols["b"], cols["strength"], cols["team"])
 
     def take(order, w, target):  # the first ties of `order` whose sizes add up to `target`, to the nearest tie
         cum = np.cumsum(w[order])
@@ -1089,6 +1086,16 @@ def step(model) -> None:
     _write_papers(model, cap)
 
 
+def _tie_papers(model, cap, a, b, strength, team) -> np.ndarray:
+    """[tie] expected papers a quarter of ties a-b before shocks and bounds: papers_per_tie x sqrt(strength) x the
+    team, sqrt(capacity_a x capacity_b) / cap_ref (with `team_growth` < 1, partly the team as it formed)."""
+    p = model.params.collaboration
+    now = np.sqrt(cap[a] * cap[b]) / model.network.authors.cap_ref
+    if p.team_growth != 1.0:
+        now = team ** (1.0 - p.team_growth) * now**p.team_growth
+    return p.papers_per_tie * np.sqrt(strength) * now
+
+
 def _write_papers(model, cap) -> None:
     rng, p, au, ties, lv = (
         _rng(model, "papers"),
@@ -1111,8 +1118,7 @@ def _write_papers(model, cap) -> None:
         lam /= au.cap_ref
         lam *= productivity
     else:
-        team = ties.team ** (1.0 - p.team_growth) * (np.sqrt(cap[x] * cap[y]) / au.cap_ref) ** p.team_growth
-        lam = p.papers_per_tie * np.sqrt(ties.strength) * team * productivity
+        lam = _tie_papers(model, cap, x, y, ties.strength, ties.team) * productivity
     if started is not None:  # a joint project needs both ends: the root of both blocs' project output
         lam *= np.sqrt(started[au.bloc[x]] * started[au.bloc[y]])
     if p.freed_time:  # time closed ties freed, spent on the authors' other ties (freed.py)
