@@ -61,3 +61,37 @@ def test_counts_are_scored_only_at_realistic_scale():
     assert classroom["papers_2017_2022"]["status"].startswith("not scored")
     realistic = {r["part"]: r for r in summarize_targets([values], factor=1.0) if r["id"] == "C1"}
     assert realistic["papers_2017_2022"]["counted"]
+
+
+def test_a_test_part_counts_as_out_of_sample_only_if_nothing_has_seen_it():
+    """The report tells in-sample fit from out-of-sample evidence (sim/validation/seen.py): a test part is out of
+    sample only if no uncertainty entry was tuned on it and no other choice was made looking at it."""
+    from sim.validation.report import headline, summarize_targets
+
+    values = {t.id: {} for t in T.TARGETS}
+    seen = {("C1", "papers_2017_2022"): ["papers_per_tie"], ("C4", "share_2017"): ["tie_rate"]}
+    rows = {(r["id"], r["part"]): r for r in summarize_targets([values], factor=1.0, seen=seen)}
+    assert rows[("C1", "papers_2017_2022")]["seen_by"] == ["papers_per_tie"]
+    assert not rows[("C1", "papers_2017_2022")]["out_of_sample"]  # a test part tuned on
+    assert not rows[("C4", "share_2017")]["out_of_sample"]  # a fit part is never out of sample
+    assert rows[("C15", "ratio_2022_2020")]["out_of_sample"]  # a test part nothing here has seen
+    tests = [r for r in rows.values() if r["group"] == "test" and r["counted"]]
+    assert headline(list(rows.values()))["out_of_sample"][1] == len(tests) - 1
+
+
+def test_the_shipped_declarations_mark_what_tuned_each_part():
+    """Every tuned parameter names the parts it was tuned on, and the report's marks follow: C1 (tuned on by
+    papers_per_tie) and C10 (the field mixes were read from it) are not out of sample; C14's 2022 crossover,
+    which the issue says must emerge and not be tuned, is."""
+    from sim.robust.uncertainties import load
+    from sim.validation.seen import default_seen, parts_of
+
+    declared = load()
+    assert all(u.tuned_on for u in declared.values() if u.kind == "tuned")
+    seen = default_seen()
+    assert "papers_per_tie" in seen[("C1", "papers_2017_2022")]
+    assert any("field_mix" in s for s in seen[("C10", "share_vision_networking")])
+    assert ("C14", "EU_over_US_2022") not in seen
+    assert parts_of("C4") == [("C4", "share_2017"), ("C4", "share_2021")]
+    with pytest.raises(ValueError, match="no part"):
+        parts_of("C4.share_2019")

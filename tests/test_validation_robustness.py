@@ -80,6 +80,9 @@ def test_the_table_runs_each_history_entry_at_20_percent_and_the_sweep_samples_t
         ({"key": "params.investment.pace"}, "lo"),  # a range for a dict
         ({"key": "params.investment.pace", "lo": None, "hi": None}, "sample"),  # a dict cannot be sampled
         ({"key": "catalogue.EU.paper_rate", "lo": None, "hi": None}, "sample"),
+        ({"kind": "tuned"}, "tuned_on"),  # a tuned entry names the parts it was tuned on
+        ({"tuned_on": ["C99"]}, "tuned_on"),
+        ({"tuned_on": ["C4.share_2019"]}, "tuned_on"),
     ],
 )
 def test_a_bad_entry_is_refused_in_one_line_naming_it(entry, where):
@@ -133,6 +136,7 @@ def _rows(fit=(8, 8), test=(30, 33)):
                 "status": "in",
                 "counted": True,
                 "in_band": k < n_in,
+                "out_of_sample": group == "test" and k >= n - 4,  # the last four test parts: nothing saw them
             }
             for k in range(n)
         ]
@@ -153,6 +157,7 @@ def test_record_holds_the_counts_and_latest_matches_version_and_commit(tmp_path)
     ]
     rec = record.make(_rows(), dirs, meta)
     assert (rec["in_band"], rec["counted"], rec["fit"], rec["test"]) == (38, 41, [8, 8], [30, 33])
+    assert rec["out_of_sample"] == [1, 4]  # of the last four test parts only the 30th is in band
     assert rec["directions"]["hold"] == 1 and rec["directions"]["of"] == 1
     assert rec["directions"]["reported_only"] == ["b: y (5/8)"]
     assert rec["version"] == record.version()
@@ -179,6 +184,7 @@ def test_the_brief_states_the_latest_matching_record(tmp_path):
         assert text is None
     else:
         assert "38 of 41 counted target parts in band (fit 8/8, test 30/33)" in text and "1 of 1" in text
+        assert "1 of the 4 test parts nothing was tuned on" in text
 
 
 def test_a_catalogue_setting_reaches_the_model_even_after_a_default_run():

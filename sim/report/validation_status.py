@@ -21,6 +21,9 @@ def sentence(rec: dict) -> str:
         f"{rec['in_band']} of {rec['counted']} counted target parts in band (fit {rec['fit'][0]}/{rec['fit'][1]}, "
         f"test {rec['test'][0]}/{rec['test'][1]})"
     )
+    if "out_of_sample" in rec:  # records before session 19 do not have it
+        fresh = rec["out_of_sample"]
+        text += f", {fresh[0]} of the {fresh[1]} test parts nothing was tuned on"
     if rec["out_of_band"]:
         text += f"; out: {', '.join(rec['out_of_band'])}"
     if d["checked"]:

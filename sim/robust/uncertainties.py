@@ -38,6 +38,10 @@ class Uncertainty:
     hi: float | None = spec(None, source="upper end of the analysis range (default: 1.2 x the default)")
     history: bool = spec(True, source="false: acts only after the record (2025Q3), left out of the validation table")
     sample: bool = spec(True, source="false: declared and in the validation table, not sampled by policy analysis")
+    tuned_on: list[str] = spec(
+        factory=list,
+        source="target parts (C4.share_2017) or whole targets (C9) its value was tuned on or picked after seeing",
+    )
 
 
 def check(uncertainties: dict) -> dict[str, Uncertainty]:
@@ -77,9 +81,23 @@ def check(uncertainties: dict) -> dict[str, Uncertainty]:
             raise ConfigError(f"{where}.sample", f"'{u.key}' is not a single number", allowed)
         if u.key in keys:
             raise ConfigError(f"{where}.key", f"'{u.key}' is also {keys[u.key]}", "each parameter once")
+        _check_tuned_on(where, u)
         keys[u.key] = where
-        out[name] = Uncertainty(u.key, u.kind, u.reason, lo, hi, u.history, u.sample)
+        out[name] = Uncertainty(u.key, u.kind, u.reason, lo, hi, u.history, u.sample, list(u.tuned_on))
     return out
+
+
+def _check_tuned_on(where: str, u) -> None:
+    """A tuned entry names the parts it was tuned on (the report then does not count them as out-of-sample)."""
+    from ..validation.seen import parts_of
+
+    if u.kind == "tuned" and not u.tuned_on:
+        raise ConfigError(f"{where}.tuned_on", "missing", "the target parts it was tuned on, e.g. [C4.share_2017]")
+    for ref in u.tuned_on:
+        try:
+            parts_of(str(ref))
+        except ValueError as err:
+            raise ConfigError(f"{where}.tuned_on", str(err), "C<n> or C<n>.<part> of validation_targets.yaml") from None
 
 
 def sampled(uncertainties: dict[str, Uncertainty]) -> dict[str, Uncertainty]:

@@ -65,6 +65,7 @@ def make(rows, directions, meta, robustness=None) -> dict:
         "counted": h["of"],
         "fit": list(h["fit"]),
         "test": list(h["test"]),
+        "out_of_sample": list(h["out_of_sample"]),
         "input_parts_in_band": list(h["input"]),
         "out_of_band": [f"{r['id']} {r['part']}" for r in rows if r["counted"] and not r["in_band"]],
         "directions": {

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..atomic import save_figure, write_text
+from .seen import default_seen
 from .targets import COUNTED, GROUPS, TARGETS
 
 
@@ -32,14 +33,19 @@ def _status(part, med: dict, factor: float) -> tuple[str, bool]:
     return ("in" if ok else "out") + (" (input)" if part.kind == "input" else ""), ok
 
 
-def summarize_targets(values: list[dict], factor: float = 1.0, pooled: dict | None = None) -> list[dict]:
+def summarize_targets(
+    values: list[dict], factor: float = 1.0, pooled: dict | None = None, seen: dict | None = None
+) -> list[dict]:
     """One row per target part: medians and 10-90% over seeds of the target's values, judged on the medians.
 
     `pooled` ({target id: values} from targets.evaluate_pooled, given at small scales): a part scored at every
     scale whose target pools is judged on the value of the seeds' pooled counts instead of the median of
     per-seed ratios (`basis` says which). `counted`: the part counts towards "in band" (an emergent or
     initial part, computed, scored at this scale); input parts are judged and shown but not counted.
+    `seen` ({(id, part): what has seen it}, default: the shipped uncertainty group's, sim/validation/seen.py):
+    a test part nothing has seen is `out_of_sample`.
     """
+    seen = default_seen() if seen is None else seen
     rows = []
     for t in TARGETS:
         names = list(values[0][t.id])
@@ -70,6 +76,8 @@ def summarize_targets(values: list[dict], factor: float = 1.0, pooled: dict | No
                     "in_band": ok,
                     "counted": part.kind in COUNTED and status in ("in", "out"),
                     "note": part.note,
+                    "seen_by": seen.get((t.id, part.name), []),
+                    "out_of_sample": part.group == "test" and not seen.get((t.id, part.name)),
                     "basis": basis,
                     "median": "; ".join(f"{k} {_fmt(judged[k])}" for k in shown),
                     "spread_10_90": "; ".join(f"{k} {_fmt(lo[k])}-{_fmt(hi[k])}" for k in shown),
@@ -88,6 +96,8 @@ def headline(rows) -> dict:
     out = {"in": sum(r["in_band"] for r in counted), "of": len(counted)}
     for g in GROUPS:
         out[g] = (sum(r["in_band"] for r in counted if r["group"] == g), sum(r["group"] == g for r in counted))
+    fresh = [r for r in counted if r["out_of_sample"]]
+    out["out_of_sample"] = (sum(r["in_band"] for r in fresh), len(fresh))
     inputs = [r for r in rows if r["kind"] == "input" and r["status"].startswith(("in", "out"))]
     out["input"] = (sum(r["in_band"] for r in inputs), len(inputs))
     out["not_computed"] = sum(r["status"].startswith("not computed") for r in rows)
@@ -99,7 +109,9 @@ def headline_text(rows) -> str:
     h = headline(rows)
     return (
         f"{h['in']} of {h['of']} counted target parts in band (fit {h['fit'][0]}/{h['fit'][1]}, "
-        f"test {h['test'][0]}/{h['test'][1]}); input parts, not counted: {h['input'][0]}/{h['input'][1]} in band; "
+        f"test {h['test'][0]}/{h['test'][1]}); out of sample (test parts nothing was tuned on): "
+        f"{h['out_of_sample'][0]}/{h['out_of_sample'][1]}; "
+        f"input parts, not counted: {h['input'][0]}/{h['input'][1]} in band; "
         f"not computed: {h['not_computed']}; realistic-only, not scored at this scale: {h['not_scored']}"
     )
 
@@ -128,6 +140,8 @@ def targets_frame(rows) -> pd.DataFrame:
                 "counted": r["counted"],
                 "fact": r["fact"],
                 "note": r["note"],
+                "seen_by": "; ".join(r["seen_by"]),
+                "out_of_sample": r["out_of_sample"],
             }
         )
     return pd.DataFrame(out)
@@ -135,17 +149,23 @@ def targets_frame(rows) -> pd.DataFrame:
 
 def _table(rows) -> list[str]:
     lines = [
-        "| id | part | years | fact | model value | basis | 10-90% over seeds | band | kind | status |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| id | part | years | fact | model value | basis | 10-90% over seeds | band | kind | status | seen by |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         status = r["status"] if r["in_band"] or not r["counted"] else f"**{r['status']}**"
         kind = r["kind"] + (f" ({r['note']})" if r["note"] and r["kind"] != "emergent" else "")
         lines.append(
             f"| {r['id']} | {r['part']} | {r['years']} | {r['fact']} | {r['median']} | {r['basis']} | "
-            f"{r['spread_10_90']} | {r['band']} | {kind} | {status} |"
+            f"{r['spread_10_90']} | {r['band']} | {kind} | {status} | {_seen_text(r)} |"
         )
     return lines
+
+
+def _seen_text(r) -> str:
+    if r["seen_by"]:
+        return ", ".join(f"`{s}`" if " " not in s else s for s in r["seen_by"])
+    return "nothing: **out of sample**" if r["group"] == "test" else "-"
 
 
 def markdown(rows, directions, meta) -> str:
@@ -166,7 +186,10 @@ def markdown(rows, directions, meta) -> str:
         "10-90% is the spread of per-seed values. Counts are real-world-scaled (model count / scale factor). "
         "Only emergent parts (and the initial conditions C12, G1) count towards in band; input parts "
         "(fixed by configuration, no agent decision in between) are judged but not counted. "
-        "Fit parts are dated up to 2020, test parts 2021-2023.",
+        "Fit parts are dated up to 2020, test parts 2021-2023. A test part is **out of sample** only if nothing "
+        "has seen it: `seen by` names the uncertainty entries tuned on it (configs/uncertainties/default.yaml, "
+        "`tuned_on`) and any other choice made while looking at it (the targets file's `seen`); "
+        "docs/CALIBRATION.md tells each story.",
         "",
     ]
     for group, title in (("fit", "Fit parts (up to 2020)"), ("test", "Test parts (2021-2023)")):
@@ -292,7 +315,8 @@ def print_summary(result: dict) -> None:
     for r in rows:
         if r["counted"] and not r["in_band"]:
             what = r["median"] if r["_value"] else f"{r['part']}: {r['median']}"
-            print(f"  out ({r['group']}): {r['id']} {what}  (band: {r['band']})")
+            fresh = ", out of sample" if r["out_of_sample"] else ""
+            print(f"  out ({r['group']}{fresh}): {r['id']} {what}  (band: {r['band']})")
     if dirs:
         print(directions_text(dirs))
         for d in dirs:

@@ -44,6 +44,7 @@ class Part:
     note: str = ""
     on_series: bool = False  # draw the band on the target's fan plot at years[0]
     not_computed: str = ""  # why today's outputs cannot give it
+    seen: str = ""  # a choice (not a declared parameter) made while looking at this part (sim/validation/seen.py)
 
     def band_text(self) -> str:
         if self.compare:
@@ -369,6 +370,7 @@ def _part(tid: str, raw: dict) -> Part:
         note=str(raw.get("note", "")),
         on_series=bool(raw.get("on_series", False)),
         not_computed=str(raw.get("not_computed", "")),
+        seen=str(raw.get("seen", "")),
     )
 
 
