@@ -131,7 +131,7 @@ class InvestorArrays:
     target_capital: np.ndarray  # fund size: what its refills aim at; sets its ticket range
     risk_appetite: np.ndarray  # 0-1: how little screening and political risk deter it
     deal_flow: np.ndarray  # the bloc whose rounds it sees first and judges as a local (its bloc; China for a US
-    # fund that chose a China team: investment._choose_vehicles)
+    # fund that chose a China team: investment/vehicles.py `_choose_vehicles`)
 
     def __len__(self):
         return len(self.bloc)

@@ -169,7 +169,7 @@ def test_a_capped_redirect_pays_at_most_the_displaced_ticket():
 
 def test_us_funds_choose_china_teams_and_outbound_rules_close_some():
     from sim.compose import compose_config
-    from sim.mechanisms import investment
+    from sim.mechanisms.investment.vehicles import _choose_vehicles
     from sim.run import build_model
 
     model = build_model(compose_config(["scale.factor=0.5", "seed=0"]))
@@ -179,7 +179,7 @@ def test_us_funds_choose_china_teams_and_outbound_rules_close_some():
     assert 0 < china_team.sum() < 0.2 * (inv.bloc == us).sum()  # a few US funds, by their own choice
     assert (inv.deal_flow[inv.bloc != us] == inv.bloc[inv.bloc != us]).all()
     model.levers.outbound[us, cn] = 1.0
-    investment._choose_vehicles(model)
+    _choose_vehicles(model)
     assert ((inv.bloc == us) & (inv.deal_flow == cn)).sum() < china_team.sum()
 
 

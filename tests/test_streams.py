@@ -124,26 +124,27 @@ def test_one_funds_pace_moves_only_its_own_attempts_and_a_round_only_the_picks_o
     and a round that closes on one side moves only the candidates that were that round."""
     import numpy as np
 
-    from sim.mechanisms import investment
+    from sim.mechanisms.investment.candidates import _attempts, _candidates, _open_rounds
+    from sim.mechanisms.investment.draws import _keyed
     from sim.run import build_model
     from sim.validation.runs import make_config
 
     model = build_model(make_config("baseline", 3, 0.04, "2018Q4"))
     model.step()
     pace = np.full(len(model.investors), 1.5)
-    inv_a, id_a = investment._attempts(model, pace)
+    inv_a, id_a = _attempts(model, pace)
     pace[10] = 6.0
-    inv_b, id_b = investment._attempts(model, pace)
+    inv_b, id_b = _attempts(model, pace)
     assert (inv_b == 10).sum() >= (inv_a == 10).sum()
     assert np.array_equal(id_a[inv_a != 10], id_b[inv_b != 10])
 
-    firm, stage, ask, seats = investment._open_rounds(model)
+    firm, stage, ask, seats = _open_rounds(model)
     r_bloc = model.firms.bloc[firm]
-    u = investment._keyed(model, "choice", id_a, 12).reshape(len(id_a), 2, 6)
-    pick = investment._candidates(model, u[:, 0].T, u[:, 1].T, inv_a, firm, stage, r_bloc, 3, 3)
+    u = _keyed(model, "choice", id_a, 12).reshape(len(id_a), 2, 6)
+    pick = _candidates(model, u[:, 0].T, u[:, 1].T, inv_a, firm, stage, r_bloc, 3, 3)
     gone = 5  # the 6th round closes on one side only
     keep = np.arange(len(firm)) != gone
-    pick2 = investment._candidates(model, u[:, 0].T, u[:, 1].T, inv_a, firm[keep], stage[keep], r_bloc[keep], 3, 3)
+    pick2 = _candidates(model, u[:, 0].T, u[:, 1].T, inv_a, firm[keep], stage[keep], r_bloc[keep], 3, 3)
     as_firm = np.where(pick >= 0, firm[np.maximum(pick, 0)], -1)
     as_firm2 = np.where(pick2 >= 0, firm[keep][np.maximum(pick2, 0)], -1)
     moved = as_firm != as_firm2
@@ -155,18 +156,19 @@ def test_a_search_among_some_rounds_picks_as_circles_built_on_those_rounds_alone
     filtered to them (`_Circles.subset`): the picks are those of circles built on those rounds alone."""
     import numpy as np
 
-    from sim.mechanisms import investment
+    from sim.mechanisms.investment.candidates import _attempts, _candidates, _Circles, _open_rounds
+    from sim.mechanisms.investment.draws import _keyed
     from sim.run import build_model
     from sim.validation.runs import make_config
 
     model = build_model(make_config("baseline", 3, 0.04, "2018Q4"))
     model.step()
-    firm, stage, ask, seats = investment._open_rounds(model)
+    firm, stage, ask, seats = _open_rounds(model)
     r_bloc = model.firms.bloc[firm]
-    inv_a, id_a = investment._attempts(model, np.full(len(model.investors), 1.5))
-    u = investment._keyed(model, "redirect", id_a, 12).reshape(len(id_a), 2, 6)
+    inv_a, id_a = _attempts(model, np.full(len(model.investors), 1.5))
+    u = _keyed(model, "redirect", id_a, 12).reshape(len(id_a), 2, 6)
     open_ = np.flatnonzero(r_bloc != 0)  # one market shut
     args = (model, u[:, 0].T, u[:, 1].T, inv_a, firm[open_], stage[open_], r_bloc[open_], 0, 6)
-    filtered = investment._candidates(*args, investment._Circles(model, firm).subset(open_))
+    filtered = _candidates(*args, _Circles(model, firm).subset(open_))
     assert (filtered >= 0).any()
-    assert np.array_equal(filtered, investment._candidates(*args))
+    assert np.array_equal(filtered, _candidates(*args))

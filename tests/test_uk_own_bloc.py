@@ -7,6 +7,7 @@ from conftest import mean_over_seeds, timeseries
 
 from sim.compose import compose_config
 from sim.mechanisms import investment
+from sim.mechanisms.investment import candidates, choice, redirect
 from sim.run import build_model
 from sim.validation import command as V
 from sim.validation.targets import europe_whole
@@ -177,8 +178,9 @@ def test_uk_funds_invest_in_eu_rounds_as_at_home(monkeypatch):
                 compose_config(["scenario=uk_own_bloc", f"seed={seed}", "scale.factor=0.15", "end=2019Q4"])
             )
             with monkeypatch.context() as m:
-                if cross_bloc:
-                    m.setattr(investment, "split", _CrossBloc)
+                if cross_bloc:  # every investment module that reads sim/split.py
+                    for module in (investment, candidates, choice, redirect):
+                        m.setattr(module, "split", _CrossBloc)
                 model.run()
             n += float(model.recorder.timeseries()["deals_UK_to_EU"].sum())
         return n

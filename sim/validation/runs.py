@@ -176,7 +176,7 @@ DIRECTIONS = [
                 # Holds through the funds' own choices: a fund whose planned EU round the tightened rule screens out
                 # keeps the ticket for a foreign deal (redirection against the screening its capital was raised
                 # under) and its undeployed capital brings more attempts (attempts answer to dry powder past the
-                # team cap); draws keyed to investor and attempt (investment.py). 8/8 on the s8-diversion branch,
+                # team cap); draws keyed to investor and attempt (investment/draws.py). 8/8 on the s8-diversion branch,
                 # 5/8 after the field-fit merge (lumpy late deals against a diverted flow near zero: idle capital
                 # and home fallbacks), 7/8 in session 9 after merging open weights (seed 1 -0.05 bn, others
                 # +0.13 to +2.52 bn; classroom 6/8; docs/CALIBRATION.md, "Session 9: diversion"). 8/8 since the
