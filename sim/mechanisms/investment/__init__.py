@@ -180,10 +180,12 @@ def step(model) -> None:
     raised = np.bincount(j_round, weights=paid, minlength=len(firm))
     f.capital[fr] += raised[closed]
     f.stage[fr] = np.minimum(f.stage[fr] + 1, RAISING - 1)
-    # A young firm whose round finds no investor may run out of money (its row goes to an entrant).
+    # A young firm whose round finds no investor may run out of money, an older one be sold in distress (either
+    # way its row goes to an entrant: turnover.py).
     unfunded = firm[~closed]
     fail_draw = turnover_draws[2][unfunded]
-    mk.starved = unfunded[(f.stage[unfunded] <= Stage.B) & (fail_draw < p.unfunded_failure)]
+    young = f.stage[unfunded] <= Stage.B
+    mk.starved = unfunded[np.where(young, fail_draw < p.unfunded_failure, fail_draw < p.unfunded_sale)]
     j_ib, j_tb = inv.bloc[j_inv], r_bloc[j_round]
     j_foreign = j_ib != j_tb
     # A backer from the firm's own region (a UK fund in an EU firm) was a domestic one in the calibration: it

@@ -1,11 +1,12 @@
 """Firms after the quarter's rounds: public programmes' start-up money, spending, listings, trade sales,
-failures and the entrants that take failed firms' rows."""
+failures and the entrants that take failed and acquired firms' rows."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ...catalogue import Stage
+from .draws import _keyed
 
 
 def _public_programmes(model) -> None:
@@ -21,16 +22,26 @@ def _public_programmes(model) -> None:
 
 
 def _turnover(model, draws) -> None:
-    """Firms spend capital; some list or are acquired (they stop raising private rounds, their knowledge
-    stays), some young firms fail: their row is reused by a new seed-stage entrant with a new company id."""
+    """Firms spend capital; some list (they stop raising private rounds, their knowledge stays); some are sold
+    to a listed firm of their bloc (with `trade_sale_entry`: the acquirer absorbs them, `_absorb`; else they
+    stay, as listed); some young firms fail. A failed or absorbed firm's row is reused by a new seed-stage
+    entrant with a new company id."""
     f, p = model.firms, model.params.investment
     f.capital *= 1.0 - p.burn_rate
     u = draws[0]
     late = (f.stage >= Stage.E) & (f.stage < Stage.LISTED)
     middle = (f.stage >= Stage.B) & (f.stage < Stage.E)
-    f.stage[(late & (u < p.listing_rate)) | (middle & (u < p.exit_rate))] = Stage.LISTED
+    sold = middle & (u < p.exit_rate)
+    f.stage[(late & (u < p.listing_rate)) | (sold if not p.trade_sale_entry else False)] = Stage.LISTED
     failed = np.flatnonzero((f.stage <= Stage.A) & (draws[1] < p.failure_rate))
-    failed = np.union1d(failed, model.investment_market.starved)
+    starved = model.investment_market.starved
+    # Sold in distress (unfunded_sale); one that listed this quarter stays listed.
+    distressed = starved[(f.stage[starved] >= Stage.C) & (f.stage[starved] < Stage.LISTED)]
+    failed = np.union1d(failed, starved[f.stage[starved] < Stage.C])
+    if p.trade_sale_entry:
+        sold = np.union1d(np.flatnonzero(sold), distressed)
+        _absorb(model, sold)
+        failed = np.union1d(failed, sold)
     f.stage[failed] = Stage.SEED
     f.capital[failed] = model.params.population.stage_capital_eur_m[Stage.SEED]
     f.knowledge[failed] = model.bloc_state.entrant_knowledge[f.bloc[failed]]
@@ -39,3 +50,23 @@ def _turnover(model, draws) -> None:
     f.company[failed] = model.investment_market.next_company + np.arange(len(failed))
     model.investment_market.next_company += len(failed)
     model.flows.exited_firms = failed
+
+
+def _absorb(model, sold: np.ndarray) -> None:
+    """Each sold firm's acquirer is a listed firm of its bloc, drawn uniformly (a draw keyed to the sold firm's
+    row): it takes the firm's capital and know-how (its knowledge becomes the larger of the two, as a team
+    joining a lab adds what the lab lacked, not a second copy of what it has). A bloc with no listed firm has no
+    acquirer: the firm's capital and knowledge leave with it."""
+    f = model.firms
+    if not len(sold):
+        return
+    listed = np.flatnonzero(f.stage == Stage.LISTED)  # firm rows are grouped by bloc, so these are too
+    count = np.bincount(f.bloc[listed], minlength=model.n_blocs)
+    first = np.cumsum(count) - count
+    b = f.bloc[sold]
+    has = count[b] > 0
+    sold, b = sold[has], b[has]
+    pick = np.minimum((_keyed(model, "acquirer", sold, 1)[:, 0] * count[b]).astype(np.int64), count[b] - 1)
+    acquirer = listed[first[b] + pick]
+    np.add.at(f.capital, acquirer, f.capital[sold])
+    np.maximum.at(f.knowledge, acquirer, f.knowledge[sold])
