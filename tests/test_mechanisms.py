@@ -192,6 +192,31 @@ def test_an_unknown_dollar_fund_type_is_refused_in_one_line():
         build_model(compose_config(["scale.factor=0.04", "params.investment.dollar_fund_types=[venture,bogus]"]))
 
 
+def test_the_private_pipeline_is_refilled_when_firms_are_sold_or_fail():
+    """Trade sales and distress sales free their rows for seed-stage entrants, as failures do: by 2030 every bloc
+    keeps a sixth of its 2017 seed and A firms (before session 19 sold firms stayed, as listed, and 2-4% were
+    left), and a sold firm's knowledge goes to a listed firm of its bloc."""
+    from sim.catalogue import Stage
+    from sim.compose import compose_config
+    from sim.mechanisms.investment.turnover import _absorb
+    from sim.run import build_model
+
+    model = build_model(compose_config(["scale.factor=0.2", "seed=0", "end=2030Q4"]))
+    f = model.firms
+    young0 = np.bincount(f.bloc[f.stage <= Stage.A], minlength=model.n_blocs)
+    model.run()
+    young = np.bincount(f.bloc[f.stage <= Stage.A], minlength=model.n_blocs)
+    assert (young >= young0 / 6).all(), (young0, young)
+
+    sold = np.flatnonzero((f.stage >= Stage.B) & (f.stage < Stage.LISTED))[:50]
+    f.knowledge[sold] = 1e6  # far above every listed firm's
+    listed_before = f.knowledge[f.stage == Stage.LISTED].copy()
+    _absorb(model, sold)
+    gained = f.knowledge[f.stage == Stage.LISTED] > listed_before
+    assert 0 < gained.sum() <= len(sold)
+    assert (f.knowledge[f.stage == Stage.LISTED][gained] == 1e6).all()
+
+
 # --- standards ----------------------------------------------------------------------------------
 @pytest.mark.slow  # whole runs end to end: the full suite and CI run it
 def test_costly_regime_attracts_fewer_foreign_firms():

@@ -40,13 +40,13 @@ def test_research_security_policy_leaves_investment_and_standards_draws_unchange
         assert _yearly(strict, prefix).equals(_yearly(base, prefix)), prefix
 
 
-# Screening reaches collaboration through real causal channels, not through shared random numbers: which
-# rounds close sets firms' capital (capability's capital term -> knowledge -> a firm's research capacity and
-# prestige) and the private capital in a bloc's research funding (research capacity); it sets which firms
-# are still seed/A when early failures strike or close unfunded (exits end their ties), and which firms
-# list, are sold or have a foreign backer (standards' market reach -> compliance), and which firms are a
-# bloc's frontier labs (ranked partly by capital), whose open-weight releases spill capability over. With those channels
-# shut, the papers must be exactly the same: collaboration draws from its own streams.
+# Screening reaches collaboration through real causal channels, not through shared random numbers: which rounds close
+# sets firms' capital (capability's capital term -> knowledge -> a firm's research capacity and prestige) and the
+# private capital in a bloc's research funding (research capacity); it sets which firms are still seed/A when early
+# failures strike or close (seed-B) or are sold (C-F+) unfunded (exits end their ties), and which firms list, are sold
+# or have a foreign backer (standards' market reach -> compliance), and which firms are a bloc's frontier labs (ranked
+# partly by capital), whose open-weight releases spill capability over. With those channels shut, the papers must be
+# exactly the same: collaboration draws from its own streams.
 CHANNELS_SHUT = (
     "params.capability.capital_elasticity=0",
     "params.capability.private_research_share=0",
@@ -54,6 +54,7 @@ CHANNELS_SHUT = (
     "params.investment.unfunded_failure=0",
     "params.investment.listing_rate=0",
     "params.investment.exit_rate=0",
+    "params.investment.unfunded_sale=0",
     "params.standards.backer_bonus=0",
     "params.capability.frontier_capital_share=0",
     # A firm's funding stage is its market reach, which sets the regimes it complies with and so its compliance
