@@ -193,20 +193,21 @@ def test_an_unknown_dollar_fund_type_is_refused_in_one_line():
 
 
 def test_the_private_pipeline_is_refilled_when_firms_are_sold_or_fail():
-    """Trade sales and distress sales free their rows for seed-stage entrants, as failures do: by 2030 every bloc
-    keeps a sixth of its 2017 seed and A firms (before session 19 sold firms stayed, as listed, and 2-4% were
-    left), and a sold firm's knowledge goes to a listed firm of its bloc."""
+    """With trade_sale_entry, trade and distress sales free their rows for seed-stage entrants, as failures do: by
+    2030 every bloc keeps an eighth of its 2017 seed and A firms (18-37% at seed 0; without it sold firms stay, as
+    listed, and 2-4% are left), and a sold firm's knowledge goes to a listed firm of its bloc."""
     from sim.catalogue import Stage
     from sim.compose import compose_config
     from sim.mechanisms.investment.turnover import _absorb
     from sim.run import build_model
 
-    model = build_model(compose_config(["scale.factor=0.2", "seed=0", "end=2030Q4"]))
+    on = "params.investment.trade_sale_entry=true"  # off by default (docs/CALIBRATION.md, Session 19)
+    model = build_model(compose_config(["scale.factor=0.2", "seed=0", "end=2030Q4", on]))
     f = model.firms
     young0 = np.bincount(f.bloc[f.stage <= Stage.A], minlength=model.n_blocs)
     model.run()
     young = np.bincount(f.bloc[f.stage <= Stage.A], minlength=model.n_blocs)
-    assert (young >= young0 / 6).all(), (young0, young)
+    assert (young >= young0 / 8).all(), (young0, young)
 
     sold = np.flatnonzero((f.stage >= Stage.B) & (f.stage < Stage.LISTED))[:50]
     f.knowledge[sold] = 1e6  # far above every listed firm's
