@@ -28,18 +28,19 @@ def _turnover(model, draws) -> None:
     entrant with a new company id."""
     f, p = model.firms, model.params.investment
     f.capital *= 1.0 - p.burn_rate
+    starved = model.investment_market.starved  # unfunded this quarter: seed-B ones close, C-F+ ones are sold
+    young_starved = f.stage[starved] <= Stage.B  # (their stage before this quarter's listings and sales)
     u = draws[0]
     late = (f.stage >= Stage.E) & (f.stage < Stage.LISTED)
     middle = (f.stage >= Stage.B) & (f.stage < Stage.E)
     sold = middle & (u < p.exit_rate)
     f.stage[(late & (u < p.listing_rate)) | (sold if not p.trade_sale_entry else False)] = Stage.LISTED
     failed = np.flatnonzero((f.stage <= Stage.A) & (draws[1] < p.failure_rate))
-    starved = model.investment_market.starved
-    # Sold in distress (unfunded_sale); one that listed this quarter stays listed.
-    distressed = starved[(f.stage[starved] >= Stage.C) & (f.stage[starved] < Stage.LISTED)]
-    failed = np.union1d(failed, starved[f.stage[starved] < Stage.C])
+    failed = np.union1d(failed, starved[young_starved])
     if p.trade_sale_entry:
-        sold = np.union1d(np.flatnonzero(sold), distressed)
+        distressed = starved[~young_starved]
+        distressed = distressed[f.stage[distressed] < Stage.LISTED]  # one that listed this quarter stays listed
+        sold = np.setdiff1d(np.union1d(np.flatnonzero(sold), distressed), failed)  # a failure is no sale
         _absorb(model, sold)
         failed = np.union1d(failed, sold)
     f.stage[failed] = Stage.SEED
