@@ -21,8 +21,8 @@ take the best, a blocked one passed over for the next best (choice.py); a fund w
 rule tightened since screens out searches abroad again (redirect.py); rounds seat their investors first come
 up to their seats, funds pay and refill, rounds with an investor close and move their firm on, foreign
 backers carry influence home; the deals are recorded (record.py); public programmes fund young firms, and
-firms spend, list, are sold or fail, an entrant taking a failed firm's row (turnover.py). Parameters, each
-with its source: params.py; the keyed draws that keep paired runs paired: draws.py.
+firms spend, list, are sold or fail, an entrant taking a failed (with `trade_sale_entry` also a sold) firm's row
+(turnover.py). Parameters, each with its source: params.py; the keyed draws that keep paired runs paired: draws.py.
 """
 
 from __future__ import annotations
