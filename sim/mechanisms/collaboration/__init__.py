@@ -11,6 +11,14 @@ bans, personnel screening and technical-assistance controls on either side can s
 a tie; bans and screening also end existing ones. Each tie writes papers, cited
 by its authors' quality and the communities it reaches, carrying knowledge both ways and, with military- or
 security-linked partners in dual-use fields, exposure.
+
+Each quarter (`step`), after mobility (who is where): every author's `capacity`; new ties (formation.py: the
+effort each author sends to each partner bloc, split by expected value in effort.py, drawn as proposals,
+partners chosen by field fit, screened and merged); tie decay (decay.py: ends, bans, screening, exited
+firms); papers (papers.py: what the ties write, home output, citations, spillover, exposure, institution
+counts). Set-up (`setup`): the authors and their country affinities (network.py), then the 2017 start
+(start.py: occasional publishers, decision inputs, the first draw of ties, the spin-up). The parameters and
+their sources are in params.py.
 """
 
 from __future__ import annotations
@@ -20,15 +28,11 @@ import copy
 import numpy as np
 
 from ... import split
-from ...catalogue import FIELDS
 from ...state import ResearchNetwork
-from .decay import _decay
+from . import decay, formation, papers, start
 from .effort import effort_by_pair, lane_bloc_values, lane_values
-from .formation import _form
 from .network import TIE_ARRAYS, Authors, Ties, capacity, field_share, partner_weight
-from .papers import _write_papers
 from .params import Params
-from .start import _decision_inputs, _occasional_publishers, _spin_up
 
 __all__ = [
     "Params",
@@ -45,8 +49,6 @@ __all__ = [
     "setup",
     "step",
 ]
-
-F = len(FIELDS)
 
 
 def with_affinities(specs: dict, p: Params) -> dict:
@@ -82,16 +84,18 @@ def setup(model) -> None:
         project_output=np.ones(model.n_blocs),
         freed_time=np.zeros(len(authors)),  # nothing freed before a restriction closes a tie (freed.py)
     )
-    _occasional_publishers(model, p)
-    _decision_inputs(model, capacity(model))
+    start._occasional_publishers(model, p)
+    start._decision_inputs(model, capacity(model))
     # Start from the stock of ties the 2017 formation rate sustains.
     # (A free parameter: with individual initiative (tie_memory) the stock is not at a steady state.)
-    _form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False, part="setup")
-    _spin_up(model, p)
+    formation._form(model, capacity(model), scale=p.initial_stock_quarters, with_memory=False, part="setup")
+    start._spin_up(model, p)
 
 
 def step(model) -> None:
+    # The parts are looked up in their modules at call time, so a profiler can wrap them there
+    # (benchmarks/profile_step.py, benchmarks/step_instructions.py).
     cap = capacity(model)
-    _form(model, cap)
-    _decay(model, cap=cap)
-    _write_papers(model, cap)
+    formation._form(model, cap)
+    decay._decay(model, cap=cap)
+    papers._write_papers(model, cap)
