@@ -33,6 +33,11 @@ if str(ROOT) not in sys.path:
 
 
 def _through(kind: str, fn):
+    """`fn`, called once through `kind` (`_once`); keyword arguments (`_decay(model, cap=cap)`) are bound first."""
+    return lambda *a, **kw: _once(kind, functools.partial(fn, **kw) if kw else fn)(*a)
+
+
+def _once(kind: str, fn):
     """`fn`, called once through the C-level iterator or helper `kind`; returns what `fn` returns."""
     if kind == "map":
         return lambda *a: list(map(lambda x: fn(*x), [a]))[0]
