@@ -33,10 +33,10 @@ PHASES = [
     ("investment", "step", "investment (rounds, screening, turnover)"),
     ("mobility", "step", "mobility (researchers' moves, who is where)"),
     ("collaboration", "step", "collaboration, in all"),
-    ("collaboration", "_form", "  new ties (rates, partner draw, screening, merge)"),
-    ("collaboration", "_decay", "  tie decay and bans"),
-    ("collaboration", "_write_papers", "  papers and knowledge flows"),
-    ("collaboration", "_home_coauthors", "    home co-authors (institution counts only)"),
+    ("collaboration.formation", "_form", "  new ties (rates, partner draw, screening, merge)"),
+    ("collaboration.decay", "_decay", "  tie decay and bans"),
+    ("collaboration.papers", "_write_papers", "  papers and knowledge flows"),
+    ("collaboration.papers", "_home_coauthors", "    home co-authors (institution counts only)"),
     ("standards", "step", "standards (compliance, alignment)"),
     ("openweights", "step", "open weights (labs' release choices, spillover)"),
     ("capability", "step", "capability (growth, index, notable models)"),
@@ -48,12 +48,16 @@ def profile(
 ) -> tuple[dict[str, float], float, int, int]:
     from sim import recorder
     from sim.mechanisms import capability, collaboration, compute, investment, mobility, openweights, standards
+    from sim.mechanisms.collaboration import decay, formation, papers
 
     modules = {
         "compute": compute,
         "investment": investment,
         "mobility": mobility,
         "collaboration": collaboration,
+        "collaboration.formation": formation,  # collaboration's parts, wrapped where its step looks them up
+        "collaboration.decay": decay,
+        "collaboration.papers": papers,
         "standards": standards,
         "openweights": openweights,
         "capability": capability,

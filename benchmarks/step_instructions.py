@@ -33,6 +33,11 @@ if str(ROOT) not in sys.path:
 
 
 def _through(kind: str, fn):
+    """`fn`, called once through `kind` (`_once`); keyword arguments (`_decay(model, cap=cap)`) are bound first."""
+    return lambda *a, **kw: _once(kind, functools.partial(fn, **kw) if kw else fn)(*a)
+
+
+def _once(kind: str, fn):
     """`fn`, called once through the C-level iterator or helper `kind`; returns what `fn` returns."""
     if kind == "map":
         return lambda *a: list(map(lambda x: fn(*x), [a]))[0]
@@ -70,7 +75,7 @@ def main() -> None:
     from benchmarks.tasks import _entangle
     from sim import recorder
     from sim.mechanisms import behaviour, capability, compute, investment, mobility, openweights, standards
-    from sim.mechanisms import collaboration as co
+    from sim.mechanisms.collaboration import decay, formation, papers
 
     # `--all-tables`: every table, so the institution counts (papers' home co-authors) run too.
     model = _entangle(1.0, tables=None if "--all-tables" in sys.argv[1:] else ["timeseries"])()
@@ -79,9 +84,9 @@ def main() -> None:
         (compute, "step", "filter"),
         (investment, "step", "starmap"),
         (mobility, "step", "takewhile"),
-        (co, "_form", "dropwhile"),
-        (co, "_decay", "filterfalse"),
-        (co, "_write_papers", "accumulate"),
+        (formation, "_form", "dropwhile"),
+        (decay, "_decay", "filterfalse"),
+        (papers, "_write_papers", "accumulate"),
         (standards, "step", "groupby"),
         (openweights, "step", "reduce"),
         (capability, "step", "defaultdict"),

@@ -14,7 +14,7 @@ Per seed, over 2017-2022 (C10's window), as `python -m sim.validation` runs the 
   the initiator's own bloc left out of the denominator; `partner` the partner bloc's mix alone; `own` the
   initiator's mix alone.
 Rows: vision + networking and robotics shares, median over seeds (10-90% range). Read only: the field choice
-is observed by wrapping `collaboration._merge`, which the script does not change.
+is observed by wrapping `collaboration.formation._merge`, which the script does not change.
 """
 
 from __future__ import annotations
@@ -42,11 +42,13 @@ def _rule(rule, E, W, i, j):
 
 
 def run_seed(scenario, seed, factor, params):
+    from sim.catalogue import FIELDS
     from sim.mechanisms import collaboration as C
+    from sim.mechanisms.collaboration import formation
     from sim.run import build_model
     from sim.validation.runs import make_config
 
-    F = len(C.FIELDS)
+    F = len(FIELDS)
     cfg = make_config(scenario, seed, factor, YEARS[1])
     for key, value in (params or {}).items():  # {"collaboration.tie_decay": "0.05"}, as lane_decomposition.py
         *path, last = key.split(".")
@@ -60,14 +62,14 @@ def run_seed(scenario, seed, factor, params):
     papers = np.zeros((nb, nb, F))
     rules = {r: np.zeros((nb, nb, F)) for r in RULES}
     own = np.zeros((nb, F))
-    inner, on = C._merge, [False]
+    inner, on = formation._merge, [False]
 
     def merge(m, x, y, field, cap):  # observe the accepted proposals' fields, by the proposing author's bloc
         if on[0]:
             np.add.at(initiated, (au.bloc[x], au.bloc[y], field), 1)
         return inner(m, x, y, field, cap)
 
-    C._merge = merge
+    formation._merge = merge  # where `formation._form` looks it up
     try:
         while model.running:
             period = model.period
@@ -88,7 +90,7 @@ def run_seed(scenario, seed, factor, params):
                         if i != j:
                             rules[r][i, j] += _rule(r, E, W, i, j)
     finally:
-        C._merge = inner
+        formation._merge = inner
     blocs = list(model.blocs)
     model.release()
     return {"blocs": blocs, "own": own, "papers": papers, "initiated": initiated, "rules": rules}

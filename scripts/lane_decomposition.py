@@ -5,7 +5,7 @@
     python scripts/lane_decomposition.py seeds=4 params.collaboration.spinup_quarters=80   # a parameter changed
 
 A lane's expected papers in a quarter are `papers_per_tie` x productivity x the sum over its ties of
-sqrt(strength) x sqrt(cap_a x cap_b) / cap_ref (sim/mechanisms/collaboration.py, `_write_papers`). So a lane's
+sqrt(strength) x sqrt(cap_a x cap_b) / cap_ref (sim/mechanisms/collaboration/papers.py, `_write_papers`). So a lane's
 growth from year y0 to y1 is the product of
 - ties: how many ties it holds (new ties in, ended ties out; effort sent each way says where new ties come from);
 - composition: the pair size (sqrt(cap_a x cap_b) / cap_ref) of y1's ties over y0's, both at y0's capacities

@@ -238,7 +238,7 @@ class ResearchNetwork:
     ties: Ties  # the live cross-bloc research ties
     papers_with: np.ndarray  # [author, bloc] cumulative co-authored papers with that bloc
     # Occasional publishers: institutions that publish AI work but start no foreign ties of their own; they
-    # appear on cross-bloc papers only as a writer's home co-authors (collaboration._home_coauthors).
+    # appear on cross-bloc papers only as a writer's home co-authors (collaboration.papers._home_coauthors).
     occasional_country: np.ndarray = None  # [occasional] country index
     occasional_size: np.ndarray = None  # [occasional] capacity relative to its country's mean institution
     occasional_with: np.ndarray = None  # [occasional, bloc] cumulative co-authored papers with that bloc

@@ -4,7 +4,7 @@ import numpy as np
 
 from sim.compose import compose_config
 from sim.mechanisms import collaboration
-from sim.mechanisms.collaboration import TIE_ARRAYS, Ties
+from sim.mechanisms.collaboration import TIE_ARRAYS, Ties, effort
 from sim.mechanisms.sampling import Buckets
 from sim.run import build_model
 
@@ -74,9 +74,9 @@ def test_bucket_group_sums_add_each_group_in_order_whatever_the_shape():
 def test_lane_values_are_the_gathers_they_replace():
     model = _model()
     au, ties = model.network.authors, model.network.ties
-    assert collaboration._lanes_by_column(au) == model.n_blocs - 1
+    assert effort._lanes_by_column(au) == model.n_blocs - 1
     per_author = np.random.default_rng(2).random(len(au))
-    assert np.array_equal(collaboration._per_lane(au, per_author), per_author[au.lane_author])
+    assert np.array_equal(effort._per_lane(au, per_author), per_author[au.lane_author])
     gain = np.random.default_rng(3).random((len(au), model.n_blocs))
     assert np.array_equal(collaboration.lane_values(au, gain), gain.ravel()[au.foreign_lanes])
     memory = collaboration.lane_values(au, ties.degree, float)

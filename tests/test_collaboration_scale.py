@@ -4,6 +4,7 @@ import numpy as np
 
 from sim.compose import compose_config
 from sim.mechanisms import collaboration
+from sim.mechanisms.collaboration import decay
 from sim.run import build_model
 
 
@@ -89,8 +90,8 @@ def test_a_ties_strength_fades_back_towards_a_fresh_ties_unless_renewed():
     ties = model.network.ties
     ties.strength = np.where(np.arange(len(ties.a)) % 2 == 0, 1.0, 6.0)
     before = ties.strength.copy()
-    collaboration._decay(model)
+    decay._decay(model)
     assert np.allclose(ties.strength, 1.0 + (before - 1.0) * 0.8)
     model.params.collaboration.strength_fade = 0.0
-    collaboration._decay(model)
+    decay._decay(model)
     assert np.allclose(ties.strength, 1.0 + (before - 1.0) * 0.8)  # 0: strength only grows (the former model)

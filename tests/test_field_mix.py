@@ -5,7 +5,7 @@ from conftest import load_script
 
 
 def test_the_world_rule_reproduces_the_fields_of_the_ties_the_model_formed():
-    # If the field choice in collaboration._form changes, the script's reading of it fails here.
+    # If the field choice in collaboration.formation._form changes, the script's reading of it fails here.
     mod = load_script("field_mix")
     out = mod.run_seed("baseline", 0, 0.5, {})  # classroom scale
     eu, cn = out["blocs"].index("EU"), out["blocs"].index("CN")

@@ -5,7 +5,7 @@ from conftest import load_script
 
 
 def test_expected_papers_from_the_factors_match_the_papers_the_model_wrote():
-    # If the papers' formula in collaboration._write_papers changes, the decomposition's reading of it fails here.
+    # If the papers' formula in collaboration.papers._write_papers changes, the decomposition's reading fails here.
     mod = load_script("lane_decomposition")
     out = mod.run_seed("baseline", 0, 0.5, 2017, 2018)  # classroom scale
     for year in (2017, 2018):

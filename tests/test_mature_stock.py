@@ -6,6 +6,7 @@ import pytest
 
 from sim.compose import compose_config
 from sim.mechanisms import collaboration
+from sim.mechanisms.collaboration import start
 from sim.run import build_model
 
 SMALL = ["scale.factor=0.1", "seed=0"]
@@ -33,7 +34,7 @@ def _by_pair(model, weights=None) -> dict[str, float]:
 
 
 def _mature(model, per_pair: dict[str, float]) -> dict[str, float]:
-    young = collaboration._young_pairs(model, model.params.collaboration.young_lanes)
+    young = start._young_pairs(model, model.params.collaboration.young_lanes)
     out = {}
     for name, v in per_pair.items():
         u, _, w = name.partition("-")

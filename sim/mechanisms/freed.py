@@ -2,10 +2,10 @@
 
 On with `collaboration.freed_time` (the default since session 18). An author's researchers have a finite
 amount of time for joint work abroad (issue 13 item 2: finite collaboration capacity, substitution). When
-restrictions end one of its ties (bans and research screening, `collaboration._decay`: the end rate they add
+restrictions end one of its ties (bans and research screening, `collaboration.decay._decay`: the end rate they add
 to a tie's natural decay), the time its researchers spent writing with that partner is not lost: they spend
 it as they spend their effort (formation's logit split over the foreign lanes and home,
-`collaboration._lane_rates`): its foreign share on the ties they still have, in proportion to each tie's
+`collaboration.effort._lane_rates`): its foreign share on the ties they still have, in proportion to each tie's
 expected value (its expected papers times the chance its lane survives the restrictions, the pass formation
 weighs lanes by), the rest at home.
 Ties ended by their natural decay free nothing here: those authors start new ties instead
@@ -13,8 +13,8 @@ Ties ended by their natural decay free nothing here: those authors start new tie
 
 - **Decision.** Each author, each quarter: how to spend the writing time its closed ties freed.
   Objective: the most expected joint papers. Options: its remaining foreign ties, and home. Information: its
-  ties' expected papers this quarter (what `collaboration._write_papers` draws from), its lanes' pass under
-  the restrictions in force (`collaboration._lane_pass`) and the time freed (below).
+  ties' expected papers this quarter (what `collaboration.papers._write_papers` draws from), its lanes' pass under
+  the restrictions in force (`collaboration.effort._lane_pass`) and the time freed (below).
   Constraint: the freed time (at most `freed_time_max` times its remaining ties' papers), and afterwards the
   writing bound (`workload.bound_papers`): no author writes beyond its researchers' share abroad.
 - **Freed time.** Per author, the usual papers a quarter (`papers_per_tie` x sqrt(strength x both

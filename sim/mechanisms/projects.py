@@ -7,7 +7,7 @@ writes its papers evenly over the quarters `project_delay` + 1 .. `project_delay
 after its start, so a bloc's output in a quarter is its researchers' usual output times the mean of its
 start rates over that window. A joint project needs both ends: a tie between blocs a and b writes
 sqrt(output_a x output_b) of its usual papers, as it writes with the root of both ends' capacities
-(collaboration.py). With no start ever cut every factor is exactly 1 and nothing is multiplied.
+(collaboration/papers.py). With no start ever cut every factor is exactly 1 and nothing is multiplied.
 """
 
 from __future__ import annotations

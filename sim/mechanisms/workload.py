@@ -98,7 +98,7 @@ def redirect(model, rng, a, b, field, weight, buckets, n_fields):
 
     A tie's lost papers (`authors.lost`) are its partner's researchers' demand that the full end cannot serve.
     Drawn as Poisson events over the ties, each lost paper's partner end looks for another co-author as any
-    proposal does (`collaboration._form`): in the full end's bloc and the tie's field, drawn by `weight`
+    proposal does (`collaboration.formation._form`): in the full end's bloc and the tie's field, drawn by `weight`
     (partner weight: reach, prestige, popularity) times the share of its time a candidate has to spare
     (1 - its workload; a full author none). Returns (partner, co-author, field) per paper; empty arrays when
     nothing was lost. Cost: one binary search per lost paper, no search over pairs.

@@ -3,7 +3,7 @@
 Unlike a visa restriction on researchers of an origin (research security's `mobility`), an entry ban
 is by where the traveller comes from and pushes nobody already abroad to leave. It stops moves into
 the bloc (mobility.py) and the visits that start new research ties with it: an author who cannot
-visit sends its collaboration effort to the lanes still open or home (collaboration.py, through the
+visit sends its collaboration effort to the lanes still open or home (collaboration/effort.py, through the
 pass it expects on each lane; the share of new ties that need a visit is `mobility.visit_share`).
 """
 
