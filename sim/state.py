@@ -95,6 +95,9 @@ class Flows:
     rounds_capital: np.ndarray  # [bloc] EUR m raised in those rounds
     rounds_foreign: np.ndarray  # [bloc] rounds with at least one foreign backer that was not blocked
     exited_firms: np.ndarray  # [exit] firm rows that failed this quarter (each row now holds a new entrant)
+    # [sale, 2] (sold firm row, acquirer firm row) of this quarter's absorbed firms (`trade_sale_entry`); the
+    # sold rows are among exited_firms, and collaboration moves their research ties to the acquirer
+    acquisitions: np.ndarray
     # standards
     complying: np.ndarray  # [bloc, regime] how many of the bloc's firms comply with each bloc's regime
     # collaboration (symmetric [bloc, bloc] matrices count ties and papers between two blocs)
@@ -141,6 +144,7 @@ class Flows:
             rounds_capital=per_bloc(),
             rounds_foreign=per_bloc(np.int64),
             exited_firms=np.zeros(0, np.int64),
+            acquisitions=np.zeros((0, 2), np.int64),
             complying=pairs(),
             ties=np.zeros((nb, nb), np.int64),
             papers=pairs(),

@@ -193,7 +193,7 @@ def test_an_unknown_dollar_fund_type_is_refused_in_one_line():
 
 
 def test_the_private_pipeline_is_refilled_when_firms_are_sold_or_fail():
-    """With trade_sale_entry, trade and distress sales free their rows for seed-stage entrants, as failures do: by
+    """With trade_sale_entry (the default), trade and distress sales free their rows for seed-stage entrants, as failures do: by
     2030 every bloc keeps an eighth of its 2017 seed and A firms (18-37% at seed 0; without it sold firms stay, as
     listed, and 2-4% are left), and a sold firm's knowledge goes to a listed firm of its bloc."""
     from sim.catalogue import Stage
@@ -201,8 +201,7 @@ def test_the_private_pipeline_is_refilled_when_firms_are_sold_or_fail():
     from sim.mechanisms.investment.turnover import _absorb
     from sim.run import build_model
 
-    on = "params.investment.trade_sale_entry=true"  # off by default (docs/CALIBRATION.md, Session 19)
-    model = build_model(compose_config(["scale.factor=0.2", "seed=0", "end=2030Q4", on]))
+    model = build_model(compose_config(["scale.factor=0.2", "seed=0", "end=2030Q4"]))
     f = model.firms
     young0 = np.bincount(f.bloc[f.stage <= Stage.A], minlength=model.n_blocs)
     model.run()
@@ -216,6 +215,44 @@ def test_the_private_pipeline_is_refilled_when_firms_are_sold_or_fail():
     gained = f.knowledge[f.stage == Stage.LISTED] > listed_before
     assert 0 < gained.sum() <= len(sold)
     assert (f.knowledge[f.stage == Stage.LISTED][gained] == 1e6).all()
+
+
+def test_a_sold_start_ups_research_ties_go_to_its_acquirer():
+    """A start-up bought by a listed firm brings its co-authors abroad along: after the takeover the sold row (now
+    an entrant) has no ties, the acquirer holds every pair the sold firm had, each pair is tied once, and the degree
+    counts, keys and risk codes agree with the ends."""
+    from sim.catalogue import RISKS, Stage
+    from sim.compose import compose_config
+    from sim.mechanisms.collaboration.takeover import _take_over
+    from sim.run import build_model
+
+    model = build_model(compose_config(["scale.factor=0.2", "seed=0", "end=2019Q4"]))
+    model.run()
+    ties, au, f = model.network.ties, model.network.authors, model.firms
+    tied = np.flatnonzero(ties.degree_all[au.n_inst :] > 0)
+    sold = tied[(f.stage[tied] >= Stage.B) & (f.stage[tied] < Stage.LISTED)][:5]
+    assert len(sold) >= 2, "too few start-ups with foreign ties to test"
+    listed = np.flatnonzero(f.stage == Stage.LISTED)
+    acquirer = np.array([listed[f.bloc[listed] == f.bloc[s]][0] for s in sold])  # one buyer for several
+    rows = au.n_inst + sold
+
+    def partners(row):
+        return set(ties.b[ties.a == row]) | set(ties.a[ties.b == row])
+
+    expected = {r: partners(au.n_inst + r) for r in set(acquirer)}
+    for s, r in zip(sold, acquirer):
+        expected[r] |= partners(au.n_inst + s)
+    model.flows.acquisitions = np.column_stack([sold, acquirer])
+    _take_over(model)
+
+    assert (ties.degree_all[rows] == 0).all()
+    for r, want in expected.items():
+        assert partners(au.n_inst + r) == want
+    n = len(au)
+    assert len(np.unique(ties.key)) == len(ties.key)
+    assert (ties.key == np.minimum(ties.a, ties.b) * n + np.maximum(ties.a, ties.b)).all()
+    assert (ties.codes == au.code[ties.a] * (model.n_blocs * len(RISKS)) + au.code[ties.b]).all()
+    assert (np.bincount(np.concatenate([ties.a, ties.b]), minlength=n) == ties.degree_all).all()
 
 
 # --- standards ----------------------------------------------------------------------------------

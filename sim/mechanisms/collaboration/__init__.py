@@ -12,7 +12,8 @@ a tie; bans and screening also end existing ones. Each tie writes papers, cited
 by its authors' quality and the communities it reaches, carrying knowledge both ways and, with military- or
 security-linked partners in dual-use fields, exposure.
 
-Each quarter (`step`), after mobility (who is where): every author's `capacity`; new ties (formation.py: the
+Each quarter (`step`), after mobility (who is where): sold start-ups' ties move to their acquirers
+(takeover.py); every author's `capacity`; new ties (formation.py: the
 effort each author sends to each partner bloc, split by expected value in effort.py, drawn as proposals,
 partners chosen by field fit, screened and merged); tie decay (decay.py: ends, bans, screening, exited
 firms); papers (papers.py: what the ties write, home output, citations, spillover, exposure, institution
@@ -29,7 +30,7 @@ import numpy as np
 
 from ... import split
 from ...state import ResearchNetwork
-from . import decay, formation, papers, start
+from . import decay, formation, papers, start, takeover
 from .effort import effort_by_pair, lane_bloc_values, lane_values
 from .network import TIE_ARRAYS, Authors, Ties, capacity, field_share, partner_weight
 from .params import Params
@@ -95,6 +96,7 @@ def setup(model) -> None:
 def step(model) -> None:
     # The parts are looked up in their modules at call time, so a profiler can wrap them there
     # (benchmarks/profile_step.py, benchmarks/step_instructions.py).
+    takeover._take_over(model)  # sold start-ups' ties go to their acquirers before anyone chooses partners
     cap = capacity(model)
     formation._form(model, cap)
     decay._decay(model, cap=cap)

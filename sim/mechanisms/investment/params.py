@@ -115,18 +115,17 @@ class Params:
         source="assumption: a C-F+ firm whose round finds no investor is sold in distress (an acqui-hire: a listed "
         "firm of its bloc absorbs it, as a trade sale) with this chance a quarter, as unfunded_failure closes a "
         "younger one; its row goes to a seed-stage entrant. Acts only with trade_sale_entry (without it unfunded late "
-        "firms wait for a later round, as before session 19)",
+        "firms wait for a later round, as before session 20)",
     )
     exit_rate: float = spec(0.01, lo=0, hi=1, source="assumption: B-D firms acquired per quarter (trade sales)")
     trade_sale_entry: bool = spec(
-        False,
+        True,
         source="assumption: a trade sale ends the start-up as a company: a listed firm of its bloc absorbs it (its "
-        "capital and know-how), and its row goes to a seed-stage entrant, as a failed firm's does, so founding "
-        "replaces failures and trade sales one for one and only listings leave the private pipeline; with it, "
-        "unfunded C-F+ firms are sold in distress (unfunded_sale). Off (as before session 19): a sold firm stays, "
-        "as listed, and the pipeline empties by 2035. Off by default: on, C9 top_over_second (a test part; main "
-        "1.504 against >= 1.5) fell to 1.454 and the realistic guard to 45 of 48 (docs/CALIBRATION.md, Session 19: "
-        "firm entry)",
+        "capital, know-how and research ties), and its row goes to a seed-stage entrant, as a failed firm's does, "
+        "so founding replaces failures and trade sales one for one and only listings leave the private pipeline; "
+        "with it, unfunded C-F+ firms are sold in distress (unfunded_sale). Off (as before session 20): a sold "
+        "firm stays, as listed, and the private pipeline empties by 2035 (docs/CALIBRATION.md, Sessions 19 and "
+        "20: firm entry)",
     )
     burn_rate: float = spec(0.06, lo=0, hi=1, source="assumption: share of capital spent per quarter")
     refill_rate: float = spec(0.15, lo=0, hi=1, source="assumption: funds raise new capital towards their target")

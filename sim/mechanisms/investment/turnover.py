@@ -37,11 +37,12 @@ def _turnover(model, draws) -> None:
     f.stage[(late & (u < p.listing_rate)) | (sold if not p.trade_sale_entry else False)] = Stage.LISTED
     failed = np.flatnonzero((f.stage <= Stage.A) & (draws[1] < p.failure_rate))
     failed = np.union1d(failed, starved[young_starved])
+    model.flows.acquisitions = np.zeros((0, 2), np.int64)
     if p.trade_sale_entry:
         distressed = starved[~young_starved]
         distressed = distressed[f.stage[distressed] < Stage.LISTED]  # one that listed this quarter stays listed
         sold = np.setdiff1d(np.union1d(np.flatnonzero(sold), distressed), failed)  # a failure is no sale
-        _absorb(model, sold)
+        model.flows.acquisitions = _absorb(model, sold)
         failed = np.union1d(failed, sold)
     f.stage[failed] = Stage.SEED
     f.capital[failed] = model.params.population.stage_capital_eur_m[Stage.SEED]
@@ -53,14 +54,15 @@ def _turnover(model, draws) -> None:
     model.flows.exited_firms = failed
 
 
-def _absorb(model, sold: np.ndarray) -> None:
+def _absorb(model, sold: np.ndarray) -> np.ndarray:
     """Each sold firm's acquirer is a listed firm of its bloc, drawn uniformly (a draw keyed to the sold firm's
     row): it takes the firm's capital and know-how (its knowledge becomes the larger of the two, as a team
-    joining a lab adds what the lab lacked, not a second copy of what it has). A bloc with no listed firm has no
-    acquirer: the firm's capital and knowledge leave with it."""
+    joining a lab adds what the lab lacked, not a second copy of what it has); collaboration moves its research
+    ties to the acquirer (sim/mechanisms/collaboration/takeover.py). A bloc with no listed firm has no acquirer:
+    the firm's capital, knowledge and ties leave with it. Returns the [sale, 2] (sold row, acquirer row) pairs."""
     f = model.firms
     if not len(sold):
-        return
+        return np.zeros((0, 2), np.int64)
     listed = np.flatnonzero(f.stage == Stage.LISTED)  # firm rows are grouped by bloc, so these are too
     count = np.bincount(f.bloc[listed], minlength=model.n_blocs)
     first = np.cumsum(count) - count
@@ -71,3 +73,4 @@ def _absorb(model, sold: np.ndarray) -> None:
     acquirer = listed[first[b] + pick]
     np.add.at(f.capital, acquirer, f.capital[sold])
     np.maximum.at(f.knowledge, acquirer, f.knowledge[sold])
+    return np.column_stack([sold, acquirer])
