@@ -23,9 +23,9 @@ def _public_programmes(model) -> None:
 
 def _turnover(model, draws) -> None:
     """Firms spend capital; some list (they stop raising private rounds, their knowledge stays); some are sold
-    to a listed firm of their bloc (with `trade_sale_entry`: the acquirer absorbs them, `_absorb`; else they
-    stay, as listed); some young firms fail. A failed or absorbed firm's row is reused by a new seed-stage
-    entrant with a new company id."""
+    to a listed firm of their bloc (with `trade_sale_entry`, the default: the acquirer absorbs them and, in
+    collaboration, their research ties, `_absorb`; without it they stay, as listed); some young firms fail. A
+    failed or absorbed firm's row is reused by a new seed-stage entrant with a new company id."""
     f, p = model.firms, model.params.investment
     f.capital *= 1.0 - p.burn_rate
     starved = model.investment_market.starved  # unfunded this quarter: seed-B ones close, C-F+ ones are sold
