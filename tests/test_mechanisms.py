@@ -217,6 +217,23 @@ def test_the_private_pipeline_is_refilled_when_firms_are_sold_or_fail():
     assert (f.knowledge[f.stage == Stage.LISTED][gained] == 1e6).all()
 
 
+def test_a_firm_sold_where_no_firm_is_listed_leaves_with_its_capital():
+    """A bloc without a listed firm has no acquirer (tiny scales): the sale records no acquisition and changes no
+    other firm's capital."""
+    from sim.catalogue import Stage
+    from sim.compose import compose_config
+    from sim.mechanisms.investment.turnover import _absorb
+    from sim.run import build_model
+
+    model = build_model(compose_config(["scale.factor=0.05", "seed=0"]))
+    f = model.firms
+    f.stage[f.stage == Stage.LISTED] = Stage.E
+    capital = f.capital.copy()
+    deals = _absorb(model, np.flatnonzero(f.stage == Stage.B)[:3])
+    assert deals.shape == (0, 2)
+    assert (f.capital == capital).all()
+
+
 def test_a_sold_start_ups_research_ties_go_to_its_acquirer():
     """A start-up bought by a listed firm brings its co-authors abroad along: after the takeover the sold row (now
     an entrant) has no ties, the acquirer holds every pair the sold firm had, each pair is tied once, and the degree

@@ -69,6 +69,8 @@ def _absorb(model, sold: np.ndarray) -> np.ndarray:
     b = f.bloc[sold]
     has = count[b] > 0
     sold, b = sold[has], b[has]
+    if not len(sold):  # tiny scales: no bloc that sold a firm has a listed one
+        return np.zeros((0, 2), np.int64)
     pick = np.minimum((_keyed(model, "acquirer", sold, 1)[:, 0] * count[b]).astype(np.int64), count[b] - 1)
     acquirer = listed[first[b] + pick]
     np.add.at(f.capital, acquirer, f.capital[sold])
