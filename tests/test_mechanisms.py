@@ -193,9 +193,9 @@ def test_an_unknown_dollar_fund_type_is_refused_in_one_line():
 
 
 def test_the_private_pipeline_is_refilled_when_firms_are_sold_or_fail():
-    """With trade_sale_entry (the default), trade and distress sales free their rows for seed-stage entrants, as failures do: by
-    2030 every bloc keeps an eighth of its 2017 seed and A firms (18-37% at seed 0; without it sold firms stay, as
-    listed, and 2-4% are left), and a sold firm's knowledge goes to a listed firm of its bloc."""
+    """With trade_sale_entry (the default), trade and distress sales free their rows for seed-stage entrants, as
+    failures do: by 2030 every bloc keeps an eighth of its 2017 seed and A firms (18-37% at seed 0; without it sold
+    firms stay, as listed, and 2-4% are left), and a sold firm's knowledge goes to a listed firm of its bloc."""
     from sim.catalogue import Stage
     from sim.compose import compose_config
     from sim.mechanisms.investment.turnover import _absorb
