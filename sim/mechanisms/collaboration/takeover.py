@@ -23,25 +23,36 @@ def _take_over(model) -> None:
     sold, acquirer = au.n_inst + deals[:, 0], au.n_inst + deals[:, 1]
     if not ties.degree_all[sold].any():  # most sold firms had no foreign ties
         return
+    # Only the ties at a sold row move: found by a gather of flags per end (no pass of int compares over all ties).
+    at = np.zeros(len(au), bool)
+    at[sold] = True
+    moved = np.take(at, ties.a)
+    moved |= np.take(at, ties.b)
+    moved = np.flatnonzero(moved)
     moves_to = np.arange(len(au))
     moves_to[sold] = acquirer
-    a, b = np.take(moves_to, ties.a), np.take(moves_to, ties.b)
-    moved = np.flatnonzero((a != ties.a) | (b != ties.b))
-    ties.count(ties.a[moved], ties.b[moved], -1)
-    a, b = a[moved], b[moved]
+    a_old, b_old = ties.a[moved], ties.b[moved]
+    ties.count(a_old, b_old, -1)
+    a, b = moves_to[a_old], moves_to[b_old]
     ties.count(a, b, 1)
     ties.a[moved], ties.b[moved] = a, b
     ties.key[moved] = _pair_key(a, b, len(au))
     ties.codes[moved] = au.code[a] * (model.n_blocs * len(RISKS)) + au.code[b]
-    _keep_strongest(ties, ties.key[moved])
+    # A pair tied twice now has an acquirer at one end: look among the acquirers' ties only.
+    at[sold] = False
+    at[acquirer] = True
+    held = np.take(at, ties.a)
+    held |= np.take(at, ties.b)
+    _keep_strongest(ties, np.flatnonzero(held))
 
 
-def _keep_strongest(ties, keys: np.ndarray) -> None:
-    """End all but the strongest tie (the first in tie order among equals) of each pair in `keys` tied twice."""
-    cand = np.flatnonzero(np.isin(ties.key, keys))
-    if len(np.unique(ties.key[cand])) == len(cand):
+def _keep_strongest(ties, cand: np.ndarray) -> None:
+    """End all but the strongest tie (the first in tie order among equals) of each pair tied twice among the
+    ties `cand`."""
+    keys = ties.key[cand]
+    if len(np.unique(keys)) == len(keys):
         return
-    order = cand[np.lexsort((cand, -ties.strength[cand], ties.key[cand]))]  # by pair, strongest first
+    order = cand[np.lexsort((cand, -ties.strength[cand], keys))]  # by pair, strongest first
     k = ties.key[order]
     second = order[1:][k[1:] == k[:-1]]
     keep = np.ones(len(ties.a), bool)
