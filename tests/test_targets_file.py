@@ -11,18 +11,21 @@ from sim.validation import targets as T
 # ../shared/FACTS.md beside the clone (ENTANGLE_SHARED names another folder, e.g. for a git worktree)
 FACTS = Path(os.environ.get("ENTANGLE_SHARED") or Path(__file__).resolve().parents[2] / "shared") / "FACTS.md"
 IDS = [f"C{i}" for i in range(1, 18)] + [f"I{i}" for i in range(1, 8)] + ["G1", "G2"]
+OUTSIDE = ["X1"]  # published facts not in FACTS.md: judged and reported, never counted
 PARTS = [p for t in T.TARGETS for p in t.parts]
 
 
 def test_targets_file_has_the_26_facts_ids():
-    assert [t.id for t in T.TARGETS] == IDS
+    assert [t.id for t in T.TARGETS] == IDS + OUTSIDE
     assert all(t.fact and t.source and t.band and t.parts for t in T.TARGETS)
 
 
 @pytest.mark.skipif(not FACTS.is_file(), reason="../shared/FACTS.md is not beside this clone")
 def test_targets_file_ids_are_facts_ids():
     facts = set(re.findall(r"^\| ([CIG]\d+) \|", FACTS.read_text(), flags=re.M))
-    assert {t.id for t in T.TARGETS} == facts & set(IDS) and set(IDS) <= facts
+    ours = {t.id for t in T.TARGETS if not t.id.startswith(T.OUTSIDE_PREFIX)}
+    assert ours == facts & set(IDS) and set(IDS) <= facts
+    assert not facts & set(OUTSIDE)  # an outside check is not a FACTS.md row
 
 
 def test_at_least_a_third_of_parts_are_test():
@@ -95,3 +98,19 @@ def test_the_shipped_declarations_mark_what_tuned_each_part():
     assert parts_of("C4") == [("C4", "share_2017"), ("C4", "share_2021")]
     with pytest.raises(ValueError, match="no part"):
         parts_of("C4.share_2019")
+
+
+def test_outside_checks_are_judged_and_shown_but_never_counted():
+    from sim.validation.report import headline, headline_text, summarize_targets
+
+    outside = [p for t in T.TARGETS if t.id.startswith(T.OUTSIDE_PREFIX) for p in t.parts]
+    assert outside and all(p.kind == "outside" for p in outside)
+    assert all(p.kind != "outside" for t in T.TARGETS if not t.id.startswith(T.OUTSIDE_PREFIX) for p in t.parts)
+    values = {t.id: {} for t in T.TARGETS}
+    values["X1"] = {"ratio_2020_2017": 1.3, "ratio_2021_2020": 0.8}  # the first in band, the second not
+    rows = [r for r in summarize_targets([values]) if r["id"] == "X1"]
+    assert [r["status"] for r in rows] == ["in (outside)", "out (outside)"]
+    assert not any(r["counted"] for r in rows)
+    h = headline(summarize_targets([values]))
+    assert h["outside"] == (1, 2)
+    assert "outside checks (not in FACTS.md), not counted: 1/2 in band" in headline_text(summarize_targets([values]))

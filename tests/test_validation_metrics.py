@@ -148,8 +148,19 @@ def test_deal_counts_are_scaled_to_real_world(tables):
 
 
 def test_every_facts_target_has_a_row():
-    ids = [t.id for t in T.TARGETS]
+    ids = [t.id for t in T.TARGETS if not t.id.startswith(T.OUTSIDE_PREFIX)]
     assert ids == [f"C{i}" for i in range(1, 18)] + [f"I{i}" for i in range(1, 8)] + ["G1", "G2"]
+
+
+def test_the_us_china_outside_check_reads_the_lane_by_year(tables):
+    """X1 (AI Index 2022, not in FACTS.md): US-CN papers 2020 over 2017 and 2021 over 2020, from the yearly sums."""
+    ts = tables["ts"]
+    year = ts["year"]
+    ts = ts.assign(papers_CN_US=np.where(year == 2017, 100.0, np.where(year == 2020, 150.0, 120.0)))
+    v = T.evaluate(dict(tables, ts=ts))["X1"]
+    quarters = ts.groupby("year").size()
+    assert v["ratio_2020_2017"] == pytest.approx(150 * quarters[2020] / (100 * quarters[2017]))
+    assert v["ratio_2021_2020"] == pytest.approx(120 * quarters[2021] / (150 * quarters[2020]))
 
 
 def test_summary_takes_medians_over_seeds(tables):

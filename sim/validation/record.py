@@ -67,6 +67,7 @@ def make(rows, directions, meta, robustness=None) -> dict:
         "test": list(h["test"]),
         "out_of_sample": list(h["out_of_sample"]),
         "input_parts_in_band": list(h["input"]),
+        "outside_checks_in_band": list(h["outside"]),
         "out_of_band": [f"{r['id']} {r['part']}" for r in rows if r["counted"] and not r["in_band"]],
         "directions": {
             "checked": bool(directions),

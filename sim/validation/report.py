@@ -30,7 +30,7 @@ def _status(part, med: dict, factor: float) -> tuple[str, bool]:
     if not part.scored_at(factor):
         return "not scored at this scale (realistic only)", False
     ok = part.holds(med)
-    return ("in" if ok else "out") + (" (input)" if part.kind == "input" else ""), ok
+    return ("in" if ok else "out") + (f" ({part.kind})" if part.kind in ("input", "outside") else ""), ok
 
 
 def summarize_targets(
@@ -98,8 +98,9 @@ def headline(rows) -> dict:
         out[g] = (sum(r["in_band"] for r in counted if r["group"] == g), sum(r["group"] == g for r in counted))
     fresh = [r for r in counted if r["out_of_sample"]]
     out["out_of_sample"] = (sum(r["in_band"] for r in fresh), len(fresh))
-    inputs = [r for r in rows if r["kind"] == "input" and r["status"].startswith(("in", "out"))]
-    out["input"] = (sum(r["in_band"] for r in inputs), len(inputs))
+    for kind in ("input", "outside"):
+        judged = [r for r in rows if r["kind"] == kind and r["status"].startswith(("in", "out"))]
+        out[kind] = (sum(r["in_band"] for r in judged), len(judged))
     out["not_computed"] = sum(r["status"].startswith("not computed") for r in rows)
     out["not_scored"] = sum(r["status"].startswith("not scored") for r in rows)
     return out
@@ -112,6 +113,7 @@ def headline_text(rows) -> str:
         f"test {h['test'][0]}/{h['test'][1]}); out of sample (test parts nothing was tuned on): "
         f"{h['out_of_sample'][0]}/{h['out_of_sample'][1]}; "
         f"input parts, not counted: {h['input'][0]}/{h['input'][1]} in band; "
+        f"outside checks (not in FACTS.md), not counted: {h['outside'][0]}/{h['outside'][1]} in band; "
         f"not computed: {h['not_computed']}; realistic-only, not scored at this scale: {h['not_scored']}"
     )
 
@@ -185,7 +187,8 @@ def markdown(rows, directions, meta) -> str:
         "pooled over seeds (basis `pooled`: a ratio of summed counts, not a median of per-seed ratios); "
         "10-90% is the spread of per-seed values. Counts are real-world-scaled (model count / scale factor). "
         "Only emergent parts (and the initial conditions C12, G1) count towards in band; input parts "
-        "(fixed by configuration, no agent decision in between) are judged but not counted. "
+        "(fixed by configuration, no agent decision in between) are judged but not counted, and so are "
+        "outside checks (ids X1, ...: published facts not in FACTS.md, never tuned on). "
         "Fit parts are dated up to 2020, test parts 2021-2023. A test part is **out of sample** only if nothing "
         "has seen it: `seen by` names the uncertainty entries tuned on it (configs/uncertainties/default.yaml, "
         "`tuned_on`) and any other choice made while looking at it (the targets file's `seen`); "
@@ -235,7 +238,7 @@ def _target_status(rows) -> dict:
             now = "in" if r["in_band"] else "OUT"
             out[r["id"]] = "OUT" if "OUT" in (prev, now) else "in"
         elif prev is None:
-            out[r["id"]] = "input" if r["kind"] == "input" else "n/a"
+            out[r["id"]] = r["kind"] if r["kind"] in ("input", "outside") else "n/a"
     return out
 
 
@@ -294,7 +297,7 @@ def plot_overview(rows, directions, path, dpi=100):
         fontsize=13,
     )
     status = _target_status(rows)
-    colour = {"in": "green", "OUT": "red", "input": "grey", "n/a": "grey"}
+    colour = {"in": "green", "OUT": "red", "input": "grey", "outside": "grey", "n/a": "grey"}
     for k, tid in enumerate(status):
         y = 1 - (k + 1) * 0.034
         parts = [r for r in rows if r["id"] == tid]

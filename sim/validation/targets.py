@@ -24,8 +24,11 @@ import yaml
 
 HISTORY = (2017, 2022)  # MERICS window
 TARGETS_FILE = Path(__file__).resolve().parent.parent.parent / "configs" / "validation_targets.yaml"
-GROUPS, KINDS, SCALES = ("fit", "test"), ("emergent", "input", "initial"), ("all", "realistic")
+GROUPS, KINDS, SCALES = ("fit", "test"), ("emergent", "input", "initial", "outside"), ("all", "realistic")
 COUNTED = ("emergent", "initial")  # kinds counted towards "in band" (FACTS.md: initial conditions by their row)
+# Outside checks (ids X1, ...): published facts that are not in FACTS.md, found by the team; judged and reported,
+# never counted, never tuned on: they say where the model's emergent path disagrees with the wider record.
+OUTSIDE_PREFIX = "X"
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
@@ -320,6 +323,17 @@ def i7(t):
     return out
 
 
+# --- outside checks (not in FACTS.md) ------------------------------------------------------------
+
+
+def x1(t):
+    a = annual(t["ts"], "papers_CN_US")
+    return {
+        "ratio_2020_2017": float(a[2020] / a[2017]) if a.get(2017) else np.nan,
+        "ratio_2021_2020": float(a[2021] / a[2020]) if a.get(2020) else np.nan,
+    }
+
+
 # --- compute, capability ------------------------------------------------------------------------
 
 
@@ -342,6 +356,7 @@ METRICS: dict[str, Callable[[dict], dict]] = {
     **{f"I{i}": globals()[f"i{i}"] for i in range(1, 8)},
     "G1": g1,
     "G2": g2,
+    "X1": x1,
 }
 
 
