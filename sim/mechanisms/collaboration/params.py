@@ -202,6 +202,44 @@ class Params:
             " session 18, after the value was set"
         ),
     )
+    paper_lag: str = spec(
+        "off",
+        choices=["off", "joint", "all"],
+        source=(
+            "assumption (a prototype, session 20: docs/CALIBRATION.md, 'Session 20: the US-China path'): papers"
+            " publish the work done `lag_delay` + 1 .. `lag_delay` + `lag_quarters` quarters earlier"
+            " (`project_delay`, `project_quarters`: one to three years from a project's start to its papers), per bloc pair"
+            " ('joint'), or also per country's home output ('all'), so a cut in tie formation shows later and a tie"
+            " ended by a restriction still publishes its work (sim/mechanisms/pipeline.py); 'off' = papers come"
+            " from the ties alive this quarter"
+        ),
+    )
+    lag_growth: float = spec(
+        0.0,
+        lo=-0.5,
+        hi=1,
+        source=(
+            "assumption: with `paper_lag`, the growth a quarter of the young lanes' (`young_lanes`) work before 2017"
+            " (fills the history; the mature lanes' and home work are flat, as spun up at 2017 conditions; the first"
+            " quarter's papers are kept at their unlagged level); 0 = flat"
+        ),
+    )
+    lag_delay: int = spec(
+        4,
+        lo=0,
+        hi=40,
+        source=(
+            "assumption: with `paper_lag`, quarters from joint work to its first papers; 4, as `project_delay` (its"
+            " sources: idea to publication median 18 months, Tumin et al. 2021; new grant to papers 3 years, Boyack"
+            " & Jordan 2011)"
+        ),
+    )
+    lag_quarters: int = spec(
+        8,
+        lo=1,
+        hi=40,
+        source="assumption: with `paper_lag`, quarters over which a quarter's work is published; 8, as `project_quarters`",
+    )
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
     papers_per_tie: float = spec(0.06, lo=0, hi=10, source="calibrated to C1, C9 (tried 0.033-0.35): many weak ties")
