@@ -208,10 +208,10 @@ class Params:
         source=(
             "assumption (a prototype, session 20: docs/CALIBRATION.md, 'Session 20: the US-China path'): papers"
             " publish the work done `lag_delay` + 1 .. `lag_delay` + `lag_quarters` quarters earlier"
-            " (`project_delay`, `project_quarters`: one to three years from a project's start to its papers), per bloc pair"
-            " ('joint'), or also per country's home output ('all'), so a cut in tie formation shows later and a tie"
-            " ended by a restriction still publishes its work (sim/mechanisms/pipeline.py); 'off' = papers come"
-            " from the ties alive this quarter"
+            " (`project_delay`, `project_quarters`: one to three years from a project's start to its papers), per"
+            " bloc pair ('joint'), or also per country's home output ('all'), so a cut in tie formation shows later"
+            " and a tie ended by a restriction still publishes its work (sim/mechanisms/pipeline.py); 'off' = papers"
+            " come from the ties alive this quarter"
         ),
     )
     lag_growth: float = spec(
@@ -238,7 +238,9 @@ class Params:
         8,
         lo=1,
         hi=40,
-        source="assumption: with `paper_lag`, quarters over which a quarter's work is published; 8, as `project_quarters`",
+        source=(
+            "assumption: with `paper_lag`, quarters over which a quarter's work is published; 8, as `project_quarters`"
+        ),
     )
     ban_cut: float = spec(0.2, lo=0, hi=1, source="assumption: banned ties end within a few quarters")
     screening_cut: float = spec(0.05, lo=0, hi=1, source="assumption: screening slowly ends risky ties")
