@@ -2,8 +2,8 @@
 
 Off unless `collaboration.paper_lag` is 'joint' or 'all' (a prototype, session 20: docs/CALIBRATION.md,
 "Session 20: the US-China path (s20-uscn)"). A collaboration's work becomes papers over the quarters
-`lag_delay` + 1 .. `lag_delay` + `lag_quarters` after it is done (by default the window of
-sim/mechanisms/projects.py, whose sources are a project's one to three years from start to paper). So
+`lag_delay` + 1 .. `lag_delay` + `lag_quarters` after it is done (by default 3-10 quarters, mean 6.5: idea to
+publication median 18 months, Tumin et al. 2021; the params' sources). So
 
 - a cut in tie formation (screening of proposals, personnel, mobility) shows in papers only as the work the
   missing ties would have done reaches its publication window;
@@ -18,11 +18,12 @@ carried by its live ties in proportion to their own work (an approximation: who 
 ties is not tracked), and then the productivity cut and the writing bound act as before.
 
 The history before the first quarter is filled as if the work had grown by `lag_growth` a quarter on the young
-lanes (`young_lanes`: still building up in 2017) and had been flat on the mature ones (spun up at 2017
-conditions) and at home, and the published papers are divided by the window's mean of that history relative to
-the first quarter's work, so the first quarter publishes what it would without the lag (2017's calibrated
-levels: C4, C5, C12 fit) and a pair whose work grows at its assumed rate publishes its current work. With
-'all' a country's home output is lagged the same way (its capacity's work, times its bloc's start rate).
+lanes (`young_lanes`: still building up in 2017), by `lag_growth_mature` on the mature ones (default 0, flat:
+spun up at 2017 conditions) and flat at home; the published papers are divided by the window's mean of that
+history relative to the first quarter's work, so the first quarter publishes what it would without the lag
+(2017's calibrated levels: C4, C5, C12 fit) and a pair whose work grows at its assumed rate publishes its
+current work. With 'all' a country's home output is lagged the same way (its capacity's work, times its bloc's
+start rate).
 Arrays: [quarters ago, bloc x bloc] and [quarters ago, country]; no per-tie state, no per-agent loop.
 """
 
@@ -60,12 +61,12 @@ def _publish(p, model, name: str, now: np.ndarray, growth: np.ndarray) -> np.nda
 
 
 def _pair_growth(model) -> np.ndarray:
-    """[bloc x bloc] `lag_growth` on the young lanes (still building up in 2017), 0 on the mature ones (spun
-    up at 2017 conditions: a flat past)."""
+    """[bloc x bloc] `lag_growth` on the young lanes (still building up in 2017), `lag_growth_mature` (0: a flat
+    past, as spun up at 2017 conditions) on the mature ones."""
     from .collaboration.start import _young_pairs
 
     p = model.params.collaboration
-    return np.where(_young_pairs(model, p.young_lanes), p.lag_growth, 0.0).ravel()
+    return np.where(_young_pairs(model, p.young_lanes), p.lag_growth, p.lag_growth_mature).ravel()
 
 
 def start_rates(model) -> np.ndarray:

