@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import periods
-from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, STAGES
+from .catalogue import FIELDS, INVESTOR_TYPES, RISKS, STAGES, Stage
 from .mechanisms.collaboration import effort_by_pair
 from .mechanisms.market import world_shares
 from .policies import lever_columns
@@ -91,6 +91,9 @@ class Recorder:
                 f"deals_total_{code}",
                 f"capital_total_{code}",
                 f"deals_foreign_share_{code}",
+                f"firms_private_{code}",
+                f"firms_founded_{code}",
+                f"firms_acquired_{code}",
                 f"capability_{code}",
                 f"compute_access_{code}",
                 f"compute_stock_{code}",
@@ -146,6 +149,7 @@ class Recorder:
 
     def collect(self, model) -> None:
         fl, s, lv, blocs, up = model.flows, model.bloc_state, model.levers, model.blocs, self.up
+        f = model.firms
         q = model.quarter
         row = {"period": periods.label(q), "year": float(periods.year(q)), "quarter": float(q % 4 + 1)}
         total = fl.home + fl.papers.sum(axis=1)
@@ -178,6 +182,11 @@ class Recorder:
                 fl.rounds * up,
                 fl.rounds_capital * 1e6 * up,
                 ratio(fl.rounds_foreign, fl.rounds),
+                # The start-up pipeline: firms not yet listed, the entrants that took failed or sold firms'
+                # rows this quarter, and the sold ones a listed firm absorbed (investment/turnover.py).
+                np.bincount(f.bloc[f.stage < Stage.LISTED], minlength=len(blocs)) * up,
+                np.bincount(f.bloc[fl.exited_firms], minlength=len(blocs)) * up,
+                np.bincount(f.bloc[fl.acquisitions[:, 0]], minlength=len(blocs)) * up,
                 s.capability,
                 s.compute_access,
                 s.compute_stock,
@@ -423,6 +432,21 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("deals_total_<bloc>", "funding rounds per quarter, scaled", "funding rounds raised by the bloc's firms"),
         ("capital_total_<bloc>", "EUR per quarter, scaled", "capital raised in those rounds"),
         ("deals_foreign_share_<bloc>", "share 0-1", "share of the bloc's rounds with at least one foreign investor"),
+        (
+            "firms_private_<bloc>",
+            "firms, scaled",
+            "the bloc's firms not (yet) listed: its start-up pipeline at the quarter's end",
+        ),
+        (
+            "firms_founded_<bloc>",
+            "firms per quarter, scaled",
+            "seed-stage entrants: one for each firm that failed or was sold this quarter (founding follows exits)",
+        ),
+        (
+            "firms_acquired_<bloc>",
+            "firms per quarter, scaled",
+            "start-ups sold to a listed firm of the bloc (trade and distress sales; their research ties go along)",
+        ),
         ("capability_<bloc>", "index, US 2017 = 1", "AI capability: geometric mean of the top-decile firms' knowledge"),
         (
             "compute_access_<bloc>",

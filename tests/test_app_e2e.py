@@ -452,6 +452,8 @@ def test_projector_layout_explanations_and_nothing_off_server(server, browser, s
     # Presenter layout: fold the sidebar; at 1280x800 four charts are then on screen whole.
     page.click(".entangle-sidebar-toggle")
     page.wait_for_selector(".entangle-sidebar", state="detached")
+    # Folding the sidebar re-mounts the grid: under load the old charts are still in the page for a moment.
+    page.wait_for_function("() => document.querySelectorAll('.chart-papers').length === 1")
     page.evaluate("() => window.scrollTo(0, 0)")
     page.locator(".chart-papers").scroll_into_view_if_needed()
     page.evaluate("() => window.scrollTo(0, 0)")

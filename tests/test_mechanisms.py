@@ -217,6 +217,24 @@ def test_the_private_pipeline_is_refilled_when_firms_are_sold_or_fail():
     assert (f.knowledge[f.stage == Stage.LISTED][gained] == 1e6).all()
 
 
+def test_the_timeseries_shows_the_start_up_pipeline():
+    """firms_private_<bloc> is the bloc's unlisted firms at the quarter's end (scaled); firms_founded_<bloc> the
+    entrants of the quarter, one per failed or sold firm, of which firms_acquired_<bloc> were sold."""
+    from sim.catalogue import Stage
+    from sim.compose import compose_config
+    from sim.run import build_model
+
+    model = build_model(compose_config(["scale.factor=0.2", "seed=0", "end=2019Q4"]))
+    model.run()
+    ts, f, up = model.recorder.timeseries(), model.firms, 1 / 0.2
+    for b, code in enumerate(model.blocs):
+        assert ts[f"firms_private_{code}"].iloc[-1] == pytest.approx(
+            np.sum((f.bloc == b) & (f.stage < Stage.LISTED)) * up
+        )
+        founded, acquired = ts[f"firms_founded_{code}"], ts[f"firms_acquired_{code}"]
+        assert (acquired <= founded).all() and acquired.sum() > 0 and founded.sum() > acquired.sum()
+
+
 def test_a_firm_sold_where_no_firm_is_listed_leaves_with_its_capital():
     """A bloc without a listed firm has no acquirer (tiny scales): the sale records no acquisition and changes no
     other firm's capital."""
