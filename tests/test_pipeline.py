@@ -37,7 +37,7 @@ def test_the_first_quarter_publishes_its_own_work_and_assumed_growth_is_neutral(
 
 def test_off_by_default_and_on_it_keeps_a_history_and_moves_the_us_china_decline_later():
     off = run("seed=0", "end=2019Q4")
-    assert off.network.pipeline is None and off.network.pipeline_home is None
+    assert len(off.network.pipeline) == 0 and len(off.network.pipeline_home) == 0  # off: no history kept
     on = run(
         "seed=0",
         "end=2019Q4",

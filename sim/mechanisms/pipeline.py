@@ -51,7 +51,7 @@ def _publish(p, model, name: str, now: np.ndarray, growth: np.ndarray) -> np.nda
     net = model.network
     hist = getattr(net, name)
     past = _past(p, growth)
-    if hist is None:
+    if hist is None or not len(hist):  # the first quarter (set-up leaves no rows)
         hist = now[None, :] * past
     published = hist[lo:hi].mean(axis=0) / past[lo:hi].mean(axis=0)
     hist = np.roll(hist, 1, axis=0)
