@@ -253,6 +253,6 @@ class ResearchNetwork:
     # [author] usual papers a quarter of its ties closed by restrictions, fading (sim/mechanisms/freed.py)
     freed_time: np.ndarray = None
     # [quarters ago, bloc x bloc] and [quarters ago, country]: the joint and home work done in past quarters, what
-    # publishes now (sim/mechanisms/pipeline.py; no rows until the first quarter, and with `paper_lag` off)
-    pipeline: np.ndarray = None
-    pipeline_home: np.ndarray = None
+    # publishes now (sim/mechanisms/publication_lag.py; no rows until the first quarter, and with `paper_lag` off)
+    work_history: np.ndarray = None
+    home_work_history: np.ndarray = None

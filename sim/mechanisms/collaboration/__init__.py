@@ -84,8 +84,9 @@ def setup(model) -> None:
         project_starts=np.ones((0, model.n_blocs)),  # no start cut in the window yet
         project_output=np.ones(model.n_blocs),
         freed_time=np.zeros(len(authors)),  # nothing freed before a restriction closes a tie (freed.py)
-        pipeline=np.zeros((0, model.n_blocs**2)),  # no past work yet: filled at the first quarter (pipeline.py)
-        pipeline_home=np.zeros((0, len(model.countries))),
+        # no past work yet: filled at the first quarter (publication_lag.py)
+        work_history=np.zeros((0, model.n_blocs**2)),
+        home_work_history=np.zeros((0, len(model.countries))),
     )
     start._occasional_publishers(model, p)
     start._decision_inputs(model, capacity(model))

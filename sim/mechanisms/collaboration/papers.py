@@ -15,7 +15,7 @@ import numpy as np
 from ... import split
 from ...catalogue import DUAL_USE, FIELDS, Risk
 from ...streams import keyed_bits, keyed_uniform
-from .. import freed, pipeline, projects, workload
+from .. import freed, projects, publication_lag, workload
 from ..sampling import Buckets, poisson_events, search_right
 from .network import _pair_key, _rng, partner_weight
 
@@ -58,14 +58,14 @@ def _write_papers(model, cap) -> None:
         lam *= productivity
     else:
         lam = _tie_papers(model, cap, x, y, ties.strength, ties.team) * productivity
-    lag = p.paper_lag != "off"  # papers publish the pair's past work (pipeline.py; the start cut acts there)
+    lag = p.paper_lag != "off"  # papers publish the pair's past work (publication_lag.py; the start cut acts there)
     if started is not None and not lag:  # a joint project needs both ends: the root of both blocs' project output
         lam *= np.sqrt(started[au.bloc[x]] * started[au.bloc[y]])
     if p.freed_time:  # time closed ties freed, spent on the authors' other ties (freed.py)
         rate = np.full(nb, productivity) if (started is None or lag) else productivity * started
         lam = freed.respend(model, x, y, lam, rate)
     if lag:  # this quarter's work (without the productivity cut, which acts on what is written now) goes in
-        lam *= pipeline.joint_factor(model, au.bloc[x], au.bloc[y], lam / max(productivity, 1e-12))
+        lam *= publication_lag.joint_factor(model, au.bloc[x], au.bloc[y], lam / max(productivity, 1e-12))
     lam = workload.bound_papers(model, x, y, lam, cap)  # no author writes beyond its researchers' time
     # Each tie's papers are Poisson; most ties write none in a quarter, so the papers are drawn as a
     # Poisson total spread over the ties by rate, and only ties that wrote enter the sums below.
@@ -117,8 +117,8 @@ def _write_papers(model, cap) -> None:
     fl.citations = sym(papers * impact)
     # Home output (single-bloc papers), per country, and its citation impact.
     home_mean = np.bincount(au.country, weights=cap, minlength=nc) * productivity
-    if p.paper_lag == "all":  # home output publishes the country's past home work too (pipeline.py)
-        home_mean *= pipeline.home_factor(model, home_mean / max(productivity, 1e-12))
+    if p.paper_lag == "all":  # home output publishes the country's past home work too (publication_lag.py)
+        home_mean *= publication_lag.home_factor(model, home_mean / max(productivity, 1e-12))
     elif started is not None:
         home_mean *= started[model.country_bloc]
     # Papers between blocs of one split region (EU-UK) were home output in the calibration (sim/split.py).

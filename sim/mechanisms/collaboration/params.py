@@ -210,8 +210,8 @@ class Params:
             " publish the work done `lag_delay` + 1 .. `lag_delay` + `lag_quarters` quarters earlier"
             " (`project_delay`, `project_quarters`: one to three years from a project's start to its papers), per"
             " bloc pair ('joint'), or also per country's home output ('all'), so a cut in tie formation shows later"
-            " and a tie ended by a restriction still publishes its work (sim/mechanisms/pipeline.py); 'off' = papers"
-            " come from the ties alive this quarter"
+            " and a tie ended by a restriction still publishes its work (sim/mechanisms/publication_lag.py);"
+            " 'off' = papers come from the ties alive this quarter"
         ),
     )
     lag_growth: float = spec(

@@ -1,20 +1,21 @@
-"""Publication lag (sim/mechanisms/pipeline.py): papers publish the work a bloc pair did some quarters ago."""
+"""Publication lag (sim/mechanisms/publication_lag.py): papers publish the work a bloc pair did some quarters ago."""
 
 from types import SimpleNamespace
 
 import numpy as np
 from conftest import run
 
-from sim.mechanisms import pipeline
+from sim.mechanisms import publication_lag
 
 
 def _fake(delay: int, quarters: int, growth: float = 0.0):
     p = SimpleNamespace(lag_delay=delay, lag_quarters=quarters, lag_growth=growth)
-    return SimpleNamespace(params=SimpleNamespace(collaboration=p), network=SimpleNamespace(pipeline=None))
+    return SimpleNamespace(params=SimpleNamespace(collaboration=p), network=SimpleNamespace(work_history=None))
 
 
 def _path(model, work, growth):
-    return [pipeline._publish(model.params.collaboration, model, "pipeline", np.array([w]), growth)[0] for w in work]
+    p = model.params.collaboration
+    return [publication_lag._publish(p, model, "work_history", np.array([w]), growth)[0] for w in work]
 
 
 def test_a_drop_in_work_shows_after_the_delay_over_the_window():
@@ -37,7 +38,7 @@ def test_the_first_quarter_publishes_its_own_work_and_assumed_growth_is_neutral(
 
 def test_off_by_default_and_on_it_keeps_a_history_and_moves_the_us_china_decline_later():
     off = run("seed=0", "end=2019Q4")
-    assert len(off.network.pipeline) == 0 and len(off.network.pipeline_home) == 0  # off: no history kept
+    assert len(off.network.work_history) == 0 and len(off.network.home_work_history) == 0  # off: no history kept
     on = run(
         "seed=0",
         "end=2019Q4",
@@ -46,8 +47,8 @@ def test_off_by_default_and_on_it_keeps_a_history_and_moves_the_us_china_decline
         "params.collaboration.lag_growth=0.041",
     )
     net, p = on.network, on.params.collaboration
-    assert net.pipeline.shape == (p.lag_delay + p.lag_quarters, on.n_blocs**2)
-    assert net.pipeline_home.shape == (p.lag_delay + p.lag_quarters, len(on.countries))
+    assert net.work_history.shape == (p.lag_delay + p.lag_quarters, on.n_blocs**2)
+    assert net.home_work_history.shape == (p.lag_delay + p.lag_quarters, len(on.countries))
 
     def us_cn(m):
         ts = m.recorder.timeseries()

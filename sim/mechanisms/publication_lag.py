@@ -84,7 +84,7 @@ def joint_factor(model, bx: np.ndarray, by: np.ndarray, lam: np.ndarray) -> np.n
     pair = np.minimum(bx, by) * nb + np.maximum(bx, by)
     usual = np.bincount(pair, weights=lam, minlength=nb * nb)
     now = usual * np.sqrt(np.outer(sr, sr)).ravel()
-    published = _publish(p, model, "pipeline", now, _pair_growth(model))
+    published = _publish(p, model, "work_history", now, _pair_growth(model))
     factor = published / np.maximum(usual, 1e-300)
     return np.take(factor, pair)
 
@@ -94,5 +94,5 @@ def home_factor(model, home_usual: np.ndarray) -> np.ndarray:
     to publish its lagged home work (work = usual x its bloc's start rate)."""
     p = model.params.collaboration
     now = home_usual * start_rates(model)[model.country_bloc]
-    published = _publish(p, model, "pipeline_home", now, np.zeros(len(now)))
+    published = _publish(p, model, "home_work_history", now, np.zeros(len(now)))
     return published / np.maximum(home_usual, 1e-300)
