@@ -11,7 +11,7 @@ from sim.validation import targets as T
 # ../shared/FACTS.md beside the clone (ENTANGLE_SHARED names another folder, e.g. for a git worktree)
 FACTS = Path(os.environ.get("ENTANGLE_SHARED") or Path(__file__).resolve().parents[2] / "shared") / "FACTS.md"
 IDS = [f"C{i}" for i in range(1, 18)] + [f"I{i}" for i in range(1, 8)] + ["G1", "G2"]
-OUTSIDE = ["X1"]  # published facts not in FACTS.md: judged and reported, never counted
+OUTSIDE = ["X1", "X2", "X3"]  # published facts not in FACTS.md: judged and reported, never counted
 PARTS = [p for t in T.TARGETS for p in t.parts]
 
 
@@ -50,7 +50,8 @@ def test_a_part_not_computed_is_reported_with_its_reason(monkeypatch):
     monkeypatch.setattr(i7.parts[-1], "not_computed", "the deals table has no company id")
     values = {t.id: {} for t in T.TARGETS}
     rows = summarize_targets([values])
-    missing = [r for r in rows if r["status"].startswith("not computed")]
+    # (outside checks without a value are not computed either: the next test)
+    missing = [r for r in rows if r["status"].startswith("not computed") and r["kind"] != "outside"]
     assert [r["part"] for r in missing] == [i7.parts[-1].name] and "company id" in missing[0]["status"]
     assert not any(r["counted"] for r in missing)
     assert len(rows) == len(PARTS)  # nothing dropped
@@ -111,6 +112,9 @@ def test_outside_checks_are_judged_and_shown_but_never_counted():
     rows = [r for r in summarize_targets([values]) if r["id"] == "X1"]
     assert [r["status"] for r in rows] == ["in (outside)", "out (outside)"]
     assert not any(r["counted"] for r in rows)
+    # X2 and X3 have no value here (as when runs end before their years): not computed, not out
+    later = [r for r in summarize_targets([values]) if r["id"] in ("X2", "X3")]
+    assert later and all(r["status"].startswith("not computed") and not r["in_band"] for r in later)
     h = headline(summarize_targets([values]))
     assert h["outside"] == (1, 2)
     assert "outside checks (not in FACTS.md), not counted: 1/2 in band" in headline_text(summarize_targets([values]))

@@ -39,6 +39,7 @@ def _ts():
                 "chip_supply_share_US": 0.85,
                 "frontier_models_US": 15.0,
                 "frontier_models_CN": 3.75,
+                "frontier_models_EU": 5.0,
             }
             for f in ("nlp", "robotics", "data_mining", "other"):
                 row[f"papers_CN_EU_{f}"] = 0.15 * p
@@ -161,6 +162,21 @@ def test_the_us_china_outside_check_reads_the_lane_by_year(tables):
     quarters = ts.groupby("year").size()
     assert v["ratio_2020_2017"] == pytest.approx(150 * quarters[2020] / (100 * quarters[2017]))
     assert v["ratio_2021_2020"] == pytest.approx(120 * quarters[2021] / (150 * quarters[2020]))
+
+
+def test_the_notable_model_outside_checks_read_the_blocs_yearly_counts(tables):
+    """X2 (AI Index 2024) and X3 (AI Index 2025), not in FACTS.md: ratios of the blocs' notable models in 2023 and
+    2024 from the yearly sums; a run that stops before 2024 leaves X3 undefined (nan), not wrong."""
+    ts = tables["ts"]
+    v = T.evaluate(tables)
+    assert v["X2"] == pytest.approx({"EU_over_CN_2023": 5.0 / 3.75, "US_over_EU_2023": 15.0 / 5.0})
+    assert all(np.isnan(x) for x in v["X3"].values())
+    later = ts[ts["year"] == 2023].assign(year=2024, frontier_models_US=10.0, frontier_models_EU=0.75)
+    v = T.evaluate(dict(tables, ts=pd.concat([ts, later])))
+    assert v["X3"] == pytest.approx(
+        {"EU_over_CN_2024": 0.2, "US_over_CN_2024": 10.0 / 3.75, "US_2024_over_2023": 10.0 / 15.0}
+    )
+    assert T.BY_ID["X3"].check(v["X3"])  # the record's own counts (40, 15, 3 after 61) are in its bands
 
 
 def test_summary_takes_medians_over_seeds(tables):

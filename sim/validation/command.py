@@ -74,12 +74,14 @@ def changed_params(params, default=None, prefix: str = "params") -> dict:
 
 
 def _run_end(scenario_name: str, directions: bool) -> tuple[str | None, bool]:
-    """Runs stop after the last year anything reads: 2030 with directions, else 2023 (or the scenario's end)."""
+    """Runs stop after the last year anything reads: 2030 with directions, else the targets' last year (or the
+    scenario's end)."""
     from ..scenario import load
     from .runs import DIRECTION_YEAR
+    from .targets import LAST_YEAR
 
     scenario = load(scenario_name, None)
-    want = periods.parse(f"{DIRECTION_YEAR}Q4" if directions else "2023Q4", "end")
+    want = periods.parse(f"{max(DIRECTION_YEAR, LAST_YEAR) if directions else LAST_YEAR}Q4", "end")
     if scenario.end <= want:
         return None, directions and scenario.end >= want
     return periods.label(want), directions

@@ -334,6 +334,29 @@ def x1(t):
     }
 
 
+def _models(t, year):
+    """[bloc] notable models in `year`, read from the yearly sums (nan where the run has no such year)."""
+    return {b: float(annual(t["ts"], f"frontier_models_{b}").get(year, np.nan)) for b in ("EU", "CN", "US")}
+
+
+def _over(a, b):
+    return float(a / b) if b and np.isfinite(b) else np.nan
+
+
+def x2(t):
+    m = _models(t, 2023)
+    return {"EU_over_CN_2023": _over(m["EU"], m["CN"]), "US_over_EU_2023": _over(m["US"], m["EU"])}
+
+
+def x3(t):
+    m, before = _models(t, 2024), _models(t, 2023)
+    return {
+        "EU_over_CN_2024": _over(m["EU"], m["CN"]),
+        "US_over_CN_2024": _over(m["US"], m["CN"]),
+        "US_2024_over_2023": _over(m["US"], before["US"]),
+    }
+
+
 # --- compute, capability ------------------------------------------------------------------------
 
 
@@ -357,6 +380,8 @@ METRICS: dict[str, Callable[[dict], dict]] = {
     "G1": g1,
     "G2": g2,
     "X1": x1,
+    "X2": x2,
+    "X3": x3,
 }
 
 
@@ -411,6 +436,8 @@ def load(path: Path = TARGETS_FILE) -> list[Target]:
 
 
 TARGETS: list[Target] = load()
+# The last year any part reads: validation runs (without the directions) end with it.
+LAST_YEAR: int = max(p.years[1] for t in TARGETS for p in t.parts)
 BY_ID = {t.id: t for t in TARGETS}
 
 # Targets that are a statistic inside one run, not a ratio of counts, so pooling runs makes no sense: C9 ranks
