@@ -11,7 +11,7 @@ from sim.validation import targets as T
 # ../shared/FACTS.md beside the clone (ENTANGLE_SHARED names another folder, e.g. for a git worktree)
 FACTS = Path(os.environ.get("ENTANGLE_SHARED") or Path(__file__).resolve().parents[2] / "shared") / "FACTS.md"
 IDS = [f"C{i}" for i in range(1, 18)] + [f"I{i}" for i in range(1, 8)] + ["G1", "G2"]
-OUTSIDE = ["X1", "X2", "X3"]  # published facts not in FACTS.md: judged and reported, never counted
+OUTSIDE = ["X1", "X2", "X3", "X4"]  # published facts not in FACTS.md: judged and reported, never counted
 PARTS = [p for t in T.TARGETS for p in t.parts]
 
 

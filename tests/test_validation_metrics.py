@@ -36,6 +36,7 @@ def _ts():
                 "deals_total_CN": 90.0,
                 "capital_total_CN": 7.5e9,  # EUR 30 bn a year (I6)
                 "capital_total_EU": 3e9,
+                "capital_total_US": 15.5e9,  # EUR 62 bn a year (X4)
                 "chip_supply_share_US": 0.85,
                 "frontier_models_US": 15.0,
                 "frontier_models_CN": 3.75,
@@ -177,6 +178,15 @@ def test_the_notable_model_outside_checks_read_the_blocs_yearly_counts(tables):
         {"EU_over_CN_2024": 0.2, "US_over_CN_2024": 10.0 / 3.75, "US_2024_over_2023": 10.0 / 15.0}
     )
     assert T.BY_ID["X3"].check(v["X3"])  # the record's own counts (40, 15, 3 after 61) are in its bands
+
+
+def test_the_us_investment_outside_check_reads_eur_bn_and_growth(tables):
+    """X4 (AI Index 2024 and 2025): the US's private AI capital in 2023 in EUR bn and its 2024 / 2023 growth."""
+    ts = tables["ts"]
+    later = ts[ts["year"] == 2023].assign(year=2024, capital_total_US=25e9)
+    v = T.evaluate(dict(tables, ts=pd.concat([ts, later])))["X4"]
+    assert v == pytest.approx({"US_eur_bn_2023": 62.0, "US_2024_over_2023": 100.0 / 62.0})
+    assert T.BY_ID["X4"].check(v)  # the record's own figures are in its bands
 
 
 def test_summary_takes_medians_over_seeds(tables):

@@ -357,6 +357,14 @@ def x3(t):
     }
 
 
+def x4(t):
+    us = annual(t["ts"], "capital_total_US")
+    return {
+        "US_eur_bn_2023": float(us.get(2023, np.nan) / 1e9),
+        "US_2024_over_2023": _over(us.get(2024, np.nan), us.get(2023, np.nan)),
+    }
+
+
 # --- compute, capability ------------------------------------------------------------------------
 
 
@@ -382,6 +390,7 @@ METRICS: dict[str, Callable[[dict], dict]] = {
     "X1": x1,
     "X2": x2,
     "X3": x3,
+    "X4": x4,
 }
 
 
