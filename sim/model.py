@@ -14,6 +14,7 @@ from .config import ParamsConfig
 from .levers import Levers
 from .mechanisms import SETUP_ORDER, STEP_ORDER, collaboration
 from .mechanisms.behaviour import Governments
+from .mechanisms.investment import founding
 from .mechanisms.market import Market
 from .recorder import Recorder
 from .scenario import Scenario
@@ -68,6 +69,10 @@ class EntangleModel(mesa.Model):
 
         self.inst, self.firms, self.investors, self.countries = population.build(
             self.rng, self.bloc_specs, scale, self.params.population, self.streams.fields
+        )
+        # Rows for firms founders start later (founding 'money'; none with the default 'exits').
+        self.firms = founding.with_spare_rows(
+            self.firms, self.bloc_specs, self.params.investment, self.params.population, self.streams.founding
         )
         self.country_bloc = np.array(
             [next(b for b, s in enumerate(self.bloc_specs.values()) if c in s.countries) for c in self.countries]

@@ -117,6 +117,9 @@ class FirmArrays:
     foreign_backer: np.ndarray  # bloc index of the latest foreign investor, -1 if none
     mix: np.ndarray
     company: np.ndarray  # company id: a row reused by a new entrant gets a new id
+    # False for a spare row: a venture not (yet, or no longer) founded, which raises, writes and counts nothing
+    # (rows for founders' decisions, params.investment.founding 'money': sim/mechanisms/investment/founding.py)
+    alive: np.ndarray
 
     def __len__(self):
         return len(self.bloc)
@@ -326,6 +329,7 @@ def build(rng: np.random.Generator, specs: dict, factor: float, params, fields_r
         foreign_backer=np.full(len(fb), -1, np.int64),
         mix=join(firms, "mix"),
         company=np.arange(len(fb), dtype=np.int64),
+        alive=np.ones(len(fb), bool),
     )
     inv_arr = InvestorArrays(
         bloc=join(inv, "bloc").astype(np.int64),

@@ -153,7 +153,7 @@ class Recorder:
         q = model.quarter
         row = {"period": periods.label(q), "year": float(periods.year(q)), "quarter": float(q % 4 + 1)}
         total = fl.home + fl.papers.sum(axis=1)
-        n_firms, complying = np.bincount(model.firms.bloc, minlength=len(blocs)), fl.complying  # [bloc, regime]
+        n_firms, complying = np.bincount(f.bloc[f.alive], minlength=len(blocs)), fl.complying  # [bloc, regime]
 
         def ratio(num, den):  # num / den, 0 where den is 0
             return np.divide(num, den, out=np.zeros(np.shape(num)), where=den != 0)
@@ -182,10 +182,10 @@ class Recorder:
                 fl.rounds * up,
                 fl.rounds_capital * 1e6 * up,
                 ratio(fl.rounds_foreign, fl.rounds),
-                # The start-up pipeline: firms not yet listed, the entrants that took failed or sold firms'
-                # rows this quarter, and the sold ones a listed firm absorbed (investment/turnover.py).
-                np.bincount(f.bloc[f.stage < Stage.LISTED], minlength=len(blocs)) * up,
-                np.bincount(f.bloc[fl.exited_firms], minlength=len(blocs)) * up,
+                # The start-up pipeline: firms not yet listed, the firms founded this quarter, and the sold ones
+                # a listed firm absorbed (investment/turnover.py, founding.py).
+                np.bincount(f.bloc[(f.stage < Stage.LISTED) & f.alive], minlength=len(blocs)) * up,
+                np.bincount(f.bloc[fl.founded_firms], minlength=len(blocs)) * up,
                 np.bincount(f.bloc[fl.acquisitions[:, 0]], minlength=len(blocs)) * up,
                 s.capability,
                 s.compute_access,
@@ -195,7 +195,7 @@ class Recorder:
                 s.chip_investment,
                 # Share of the world's compute bought from this bloc's vendors (G1 at the start; then the market).
                 world_shares(model)[: len(blocs)],
-                complying.sum(axis=0) / len(model.firms),
+                complying.sum(axis=0) / max(int(f.alive.sum()), 1),
                 fl.exposure,
                 fl.spillover,
                 fl.open_labs,
@@ -440,7 +440,8 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         (
             "firms_founded_<bloc>",
             "firms per quarter, scaled",
-            "seed-stage entrants: one for each firm that failed or was sold this quarter (founding follows exits)",
+            "seed-stage firms founded this quarter: one for each firm that failed or was sold (founding 'exits', the"
+            " default), or as founders decide (founding 'money', sim/mechanisms/investment/founding.py)",
         ),
         (
             "firms_acquired_<bloc>",

@@ -50,6 +50,7 @@ class BlocState:
     capability: np.ndarray = None  # [bloc] capability index: geometric mean of top-decile firm knowledge
     installed_access: np.ndarray = None  # [bloc] compute access of the chips in service (lags compute_access)
     entrant_knowledge: np.ndarray = None  # [bloc] knowledge of a new entrant (20th percentile at set-up)
+    leading_firms: np.ndarray = None  # [bloc] how many firms the capability index averages (a tenth at set-up)
     knowledge0_us: float = None  # the US firms' total knowledge at set-up: the unit of new knowledge
     research_level: np.ndarray = None  # [bloc] research capacity relative to 2017
     research_funding0: np.ndarray = None  # [bloc] EUR bn a year reaching research in the first quarter
@@ -94,7 +95,8 @@ class Flows:
     rounds: np.ndarray  # [bloc] funding rounds raised by the bloc's firms
     rounds_capital: np.ndarray  # [bloc] EUR m raised in those rounds
     rounds_foreign: np.ndarray  # [bloc] rounds with at least one foreign backer that was not blocked
-    exited_firms: np.ndarray  # [exit] firm rows that failed this quarter (each row now holds a new entrant)
+    exited_firms: np.ndarray  # [exit] firm rows that failed or were sold this quarter (founding: who takes them)
+    founded_firms: np.ndarray  # [entry] firm rows a new firm took this quarter (the exited rows, or spare rows)
     # [sale, 2] (sold firm row, acquirer firm row) of this quarter's absorbed firms (`trade_sale_entry`); the
     # sold rows are among exited_firms, and collaboration moves their research ties to the acquirer
     acquisitions: np.ndarray
@@ -144,6 +146,7 @@ class Flows:
             rounds_capital=per_bloc(),
             rounds_foreign=per_bloc(np.int64),
             exited_firms=np.zeros(0, np.int64),
+            founded_firms=np.zeros(0, np.int64),
             acquisitions=np.zeros((0, 2), np.int64),
             complying=pairs(),
             ties=np.zeros((nb, nb), np.int64),
@@ -187,6 +190,8 @@ class InvestmentMarket:
     )  # [firm] rows closing unfunded
     next_round: int = 0  # the next round id
     next_company: int = 0  # the next company id
+    founding_ref: tuple | None = None  # ([bloc] set-up's money per young firm, [bloc] young firms): founding.py
+    early_money: np.ndarray | None = None  # [bloc] EUR m this quarter: seed and A rounds, programmes' start-up money
     mean_knowledge: float = 1.0  # firms' mean knowledge this quarter: returns are judged against it
     vehicle_taste: np.ndarray | None = None  # [investor] lasting taste for a China team (logistic draw)
     # The screening funds' capital was raised under (inbound, outbound, thresholds as in Levers), moving towards

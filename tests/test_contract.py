@@ -107,7 +107,7 @@ def test_every_flow_holds_an_empty_value_of_the_shape_the_step_writes(set_up_and
         assert isinstance(value, np.ndarray), name
         assert value.dtype.kind == np.asarray(stepped[name]).dtype.kind, name
         assert not value.any(), name  # nothing has happened yet
-        if name in ("exited_firms", "acquisitions"):  # how many firms exit or are sold varies by quarter
+        if name in ("exited_firms", "founded_firms", "acquisitions"):  # how many exit, enter, are sold varies
             assert value.shape[1:] == np.shape(stepped[name])[1:], name
         else:
             assert value.shape == np.shape(stepped[name]), name

@@ -108,7 +108,7 @@ def setup(model) -> None:
     s.installed_access = s.compute_access.copy()
     s.entrant_knowledge = np.array(
         [
-            np.percentile(f.knowledge[lo:hi], 20) if hi > lo else 0.01
+            np.percentile(f.knowledge[lo:hi][f.alive[lo:hi]], 20) if f.alive[lo:hi].any() else 0.01
             for lo, hi in zip(s.firm_bounds[:-1], s.firm_bounds[1:])
         ]
     )
@@ -167,12 +167,18 @@ def grow_research(model) -> None:
 
 
 def index(model) -> np.ndarray:
-    f, out = model.firms, np.zeros(model.n_blocs)
-    bounds = model.bloc_state.firm_bounds
+    """[bloc] capability: the geometric mean of the knowledge of the bloc's leading firms, as many as a tenth of
+    its firms at set-up (a fixed number: founders entering with little know-how do not dilute the frontier)."""
+    f, s, out = model.firms, model.bloc_state, np.zeros(model.n_blocs)
+    bounds = s.firm_bounds
+    if s.leading_firms is None:
+        s.leading_firms = np.maximum(1, np.bincount(f.bloc[f.alive], minlength=model.n_blocs) // 10)
     for b in range(model.n_blocs):  # blocs are few; each partition is O(n)
         k = f.knowledge[bounds[b] : bounds[b + 1]]
+        k = k[f.alive[bounds[b] : bounds[b + 1]]]  # spare rows are no firms (founding.py)
         if len(k):
-            top = np.partition(k, len(k) - max(1, len(k) // 10))[-max(1, len(k) // 10) :]
+            m = min(int(s.leading_firms[b]), len(k))
+            top = np.partition(k, len(k) - m)[-m:]
             out[b] = np.exp(np.log(np.maximum(top, 1e-12)).mean())
     return out
 

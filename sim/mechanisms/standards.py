@@ -54,7 +54,7 @@ def _target(model, complying) -> np.ndarray:
     target = p.base_alignment * (1 - distance) * (1 - 0.5 * strict_gap)
     target = np.maximum(target, lv.agreement_depth())
     f = model.firms
-    counts = np.maximum(np.bincount(f.bloc, minlength=model.n_blocs), 1)
+    counts = np.maximum(np.bincount(f.bloc[f.alive], minlength=model.n_blocs), 1)
     cross = complying / counts[:, None]
     cross = (cross + cross.T) / 2
     np.fill_diagonal(cross, 0.0)
@@ -64,11 +64,11 @@ def _target(model, complying) -> np.ndarray:
 def step(model) -> None:
     rng, f, p, lv, s = model.streams.standards, model.firms, model.params.standards, model.levers, model.bloc_state
     nb = model.n_blocs
-    review = np.flatnonzero(rng.random(len(f)) < p.review_rate)
+    review = np.flatnonzero((rng.random(len(f)) < p.review_rate) & f.alive)
     home = f.bloc[review]
     market = np.array([b.market_size for b in model.bloc_specs.values()])
     reach = (f.stage[review] + 1) / float(len(STAGES))  # listed firms reach every market
-    share = complying(model).sum(axis=0) / len(f)
+    share = complying(model).sum(axis=0) / max(int(f.alive.sum()), 1)
     # [firm, regime] utility of complying
     access = p.market_weight * market[None, :] / market.max() * reach[:, None]
     cost = p.cost_weight * lv.compliance_cost[None, :] * (1 - s.alignment[home])

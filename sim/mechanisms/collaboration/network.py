@@ -179,7 +179,8 @@ def partner_weight(model, reach) -> np.ndarray:
     """[author] how likely a proposal to its bloc lands on it: reach, prestige and popularity (ties beget ties)."""
     # Ties between blocs of one split region (EU-UK) were home work in the calibration: they add no popularity.
     p, deg_all = model.params.collaboration, split.outside_degree(model, model.network.ties)
-    prestige = np.concatenate([model.inst.prestige, model.firms.knowledge / max(model.firms.knowledge.mean(), 1e-9)])
+    f = model.firms
+    prestige = np.concatenate([model.inst.prestige, f.knowledge / max(f.knowledge[f.alive].mean(), 1e-9)])
     # Degrees are small whole numbers: one power per distinct degree, then a lookup, not a power per author.
     degree_term = (1.0 + np.arange(deg_all.max(initial=0) + 1)) ** p.degree_weight
     # reach * prestige ** prestige_weight * degree_term[deg_all], left to right, in place

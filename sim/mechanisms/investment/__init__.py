@@ -33,6 +33,7 @@ from ... import split
 from ...catalogue import INVESTOR_TYPES, Stage
 from ...state import InvestmentMarket
 from ..sampling import sort_order, sort_order_int
+from . import founding
 from .candidates import _attempts, _candidates, _Circles, _open_rounds
 from .choice import _choose, _score
 from .draws import _keyed, _keyed_t, _rng
@@ -48,17 +49,17 @@ __all__ = ["Params", "setup", "step"]
 def setup(model) -> None:
     p, n, f = model.params.investment, model.n_blocs, model.firms
     values = np.array([b.values for b in model.bloc_specs.values()])
-    n_country = np.bincount(f.country, minlength=len(model.countries)).astype(float)
+    n_country = np.bincount(f.country[f.alive], minlength=len(model.countries)).astype(float)
     # Depth is a country's share of its region's firms (a bloc split off from Europe, the UK, is still
     # measured against Europe's ecosystem, as calibrated on I5).
     region = split.regions(model)
-    region_firms = np.bincount(region[f.bloc], minlength=n).astype(float)
+    region_firms = np.bincount(region[f.bloc[f.alive]], minlength=n).astype(float)
     share = n_country / np.maximum(region_firms[region[model.country_bloc]], 1)
     model.investment_market = InvestmentMarket(
         distance=np.abs(values[:, None] - values[None, :]),
         depth=np.log(np.maximum(share, 1e-3) * len(model.countries) / len(np.unique(region))),
         fund0=np.maximum(model.investors.target_capital.copy(), 1e-9),
-        next_company=len(f),
+        next_company=int(f.alive.sum()),  # spare rows have no company yet (founding.py)
         prefs=np.array([p.stage_preference[t] for t in INVESTOR_TYPES], float),
         tickets=np.array([p.ticket_share[t] for t in INVESTOR_TYPES], float),
         pace=np.array([p.pace[t] for t in INVESTOR_TYPES], float),
@@ -66,6 +67,8 @@ def setup(model) -> None:
         quality_weight=np.array([p.quality_weight[t] for t in INVESTOR_TYPES], float),
     )
     model.bloc_state.influence = np.zeros((n, n))
+    model.investment_market.early_money = np.zeros(n)
+    model.investment_market.founding_ref = founding.reference(model)
     _choose_vehicles(model)
 
 
@@ -78,7 +81,7 @@ def step(model) -> None:
     firm, r_stage, ask, seats = _open_rounds(model)
     r_bloc = f.bloc[firm]
     ticket = ask / seats
-    mk.mean_knowledge = max(float(f.knowledge.mean()), 1e-12)
+    mk.mean_knowledge = max(float(f.knowledge[f.alive].mean()), 1e-12)
     round_id = mk.next_round + np.arange(len(firm))
     mk.next_round += len(firm)
 
@@ -219,6 +222,7 @@ def step(model) -> None:
     )
     model.flows.rounds = np.bincount(r_bloc[closed], minlength=nb)
     model.flows.rounds_capital = np.bincount(r_bloc[closed], weights=raised[closed], minlength=nb)
+    mk.early_money = np.zeros(nb)  # public programmes' start-up money this quarter (turnover.py; founding.py)
     backed = np.zeros(len(firm), bool)  # rounds with a foreign investor
     backed[j_round[j_foreign]] = True
     model.flows.rounds_foreign = np.bincount(r_bloc[backed], minlength=nb)

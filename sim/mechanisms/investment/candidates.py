@@ -30,7 +30,7 @@ def _open_rounds(model):
     specs = list(model.bloc_specs.values())
     # Per bloc, then gathered: the same product per firm.
     rate = (np.array([b.round_rate for b in specs]) * (1 + p.round_growth) ** model.years_elapsed)[f.bloc]
-    firm = np.flatnonzero((rng.random(len(f)) < rate) & (f.stage < RAISING))
+    firm = np.flatnonzero((rng.random(len(f)) < rate) & (f.stage < RAISING) & f.alive)
     stage = f.stage[firm]
     stage_capital = np.asarray(model.params.population.stage_capital_eur_m)
     ask = stage_capital[stage] * np.array([b.round_size for b in specs])[f.bloc[firm]]

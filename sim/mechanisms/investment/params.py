@@ -127,6 +127,46 @@ class Params:
         "firm stays, as listed, and the private pipeline empties by 2035 (docs/CALIBRATION.md, Sessions 19 and "
         "20: firm entry)",
     )
+    founding: str = spec(
+        "exits",
+        choices=["exits", "money"],
+        source=(
+            "assumption (session 21; sim/mechanisms/investment/founding.py): who founds a start-up. 'exits': an"
+            " entrant takes each failed or sold firm's row, so entry replaces exits one for one and start-up money"
+            " founds no firm. 'money': founders decide each quarter by the early-stage money a young firm of their"
+            " bloc can expect (its seed and A rounds' capital and public programmes' start-up money per young firm)"
+            " and by their bloc's research base; new firms take spare rows (`spare_firms`), and a failed or sold"
+            " firm's row is spare again"
+        ),
+    )
+    spare_firms: float = spec(
+        1.5,
+        lo=0,
+        hi=10,
+        source=(
+            "assumption: spare firm rows per catalogue firm with founding 'money' (room for the pipeline to grow:"
+            " at 1.5 it can reach 2.5 times its 2017 size); a bloc out of spare rows founds no more"
+        ),
+    )
+    founding_rate: float = spec(
+        0.022,
+        lo=0,
+        hi=1,
+        source=(
+            "assumption: with founding 'money', firms founded a quarter per young (seed-B) firm at the bloc's 2017"
+            " conditions: 0.022, Europe's entry in 2017 with founding 'exits' (about 250 a year for its ~2,870"
+            " seed-B firms, docs/CALIBRATION.md Session 21), so 2017 starts near the old steady state"
+        ),
+    )
+    founding_elasticity: float = spec(
+        1.0,
+        lo=0,
+        hi=5,
+        source=(
+            "assumption: founding grows with the early-stage money per young firm relative to 2017 with this"
+            " elasticity (1: twice the money a young firm can expect, twice the founders); 0 = a fixed rate"
+        ),
+    )
     burn_rate: float = spec(0.06, lo=0, hi=1, source="assumption: share of capital spent per quarter")
     refill_rate: float = spec(0.15, lo=0, hi=1, source="assumption: funds raise new capital towards their target")
     mandate_rate: float = spec(

@@ -6,19 +6,22 @@ from __future__ import annotations
 import numpy as np
 
 from ...catalogue import Stage
+from . import founding
 from .draws import _keyed
 
 
 def _public_programmes(model) -> None:
-    """The start-up share of public programmes, with the private money it draws in, goes to young firms."""
+    """The start-up share of public programmes, with the private money it draws in, goes to young firms (and
+    counts as early-stage money for founders: founding.py)."""
     f = model.firms
     for prog in model.levers.programmes.values():
         if prog.quarters_left <= 0:
             continue
-        young = np.flatnonzero((f.bloc == prog.bloc) & (f.stage <= Stage.B))
+        young = np.flatnonzero((f.bloc == prog.bloc) & (f.stage <= Stage.B) & f.alive)
         if len(young):
             eur_m = prog.quarterly_eur_bn * (1 - prog.compute_share) * (1 + prog.private_leverage) * 1000
             f.capital[young] += eur_m / len(young)
+            model.investment_market.early_money[prog.bloc] += eur_m
 
 
 def _turnover(model, draws) -> None:
@@ -35,7 +38,7 @@ def _turnover(model, draws) -> None:
     middle = (f.stage >= Stage.B) & (f.stage < Stage.E)
     sold = middle & (u < p.exit_rate)
     f.stage[(late & (u < p.listing_rate)) | (sold if not p.trade_sale_entry else False)] = Stage.LISTED
-    failed = np.flatnonzero((f.stage <= Stage.A) & (draws[1] < p.failure_rate))
+    failed = np.flatnonzero((f.stage <= Stage.A) & (draws[1] < p.failure_rate) & f.alive)
     failed = np.union1d(failed, starved[young_starved])
     model.flows.acquisitions = np.zeros((0, 2), np.int64)
     if p.trade_sale_entry:
@@ -44,14 +47,13 @@ def _turnover(model, draws) -> None:
         sold = np.setdiff1d(np.union1d(np.flatnonzero(sold), distressed), failed)  # a failure is no sale
         model.flows.acquisitions = _absorb(model, sold)
         failed = np.union1d(failed, sold)
-    f.stage[failed] = Stage.SEED
-    f.capital[failed] = model.params.population.stage_capital_eur_m[Stage.SEED]
-    f.knowledge[failed] = model.bloc_state.entrant_knowledge[f.bloc[failed]]
-    f.complies[failed] = np.eye(model.n_blocs, dtype=bool)[f.bloc[failed]]
-    f.foreign_backer[failed] = -1
-    f.company[failed] = model.investment_market.next_company + np.arange(len(failed))
-    model.investment_market.next_company += len(failed)
     model.flows.exited_firms = failed
+    if p.founding == "money":  # the rows wait for founders, who decide by the money a young firm can expect
+        founding.retire(model, failed)
+        model.flows.founded_firms = founding.found(model, model.investment_market.early_money)
+    else:  # an entrant in each exited row
+        founding.enter(model, failed)
+        model.flows.founded_firms = failed
 
 
 def _absorb(model, sold: np.ndarray) -> np.ndarray:

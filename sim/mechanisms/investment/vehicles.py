@@ -37,8 +37,9 @@ def _choose_vehicles(model) -> None:
             "params.investment.dollar_fund_types", f"unknown type {unknown[0]!r}", ", ".join(INVESTOR_TYPES)
         )
     eligible = (inv.bloc == us) & np.isin(inv.type, [INVESTOR_TYPES.index(t) for t in p.dollar_fund_types])
-    log_k = np.log(f.knowledge / max(float(f.knowledge.mean()), 1e-12))
-    premium = log_k[f.bloc == cn].mean() - log_k[f.bloc == us].mean()
+    live = f.alive
+    log_k = np.log(np.maximum(f.knowledge, 1e-300) / max(float(f.knowledge[live].mean()), 1e-12))
+    premium = log_k[(f.bloc == cn) & live].mean() - log_k[(f.bloc == us) & live].mean()
     block = 1 - (1 - min(lv.outbound[us, cn] * SENSITIVITY.mean(), 1)) * (
         1 - min(lv.inbound[cn, us] * SENSITIVITY.mean(), 1)
     )
