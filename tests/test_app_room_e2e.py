@@ -368,7 +368,7 @@ FRAMES = """sel => new Promise(res => { const out = []; let n = 0;
 
 def _press(page, selector: str, name: str) -> None:
     """A round's button, clicked as a user does. In fresh-clone CI runs at 1920x1080 (2 of 3 in session 21, never
-    in a hundred local runs) a page's button was not "visible, enabled and stable" for 45 s; what this test checks
+    in nine local runs) a page's button was not "visible, enabled and stable" for 45 s; what this test checks
     is the charts after the rounds, so a button that does not settle within 20 s gets its click as an event, and
     the page is kept (screenshot, the button's box frame by frame) in test-artifacts for whoever finds why."""
     try:
