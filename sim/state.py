@@ -191,7 +191,7 @@ class InvestmentMarket:
     next_round: int = 0  # the next round id
     next_company: int = 0  # the next company id
     founding_ref: tuple | None = None  # ([bloc] set-up's money per young firm, [bloc] young firms): founding.py
-    early_money: np.ndarray | None = None  # [bloc] EUR m this quarter: seed and A rounds, programmes' start-up money
+    programme_money: np.ndarray | None = None  # [bloc] EUR m of public programmes' start-up money this quarter
     mean_knowledge: float = 1.0  # firms' mean knowledge this quarter: returns are judged against it
     vehicle_taste: np.ndarray | None = None  # [investor] lasting taste for a China team (logistic draw)
     # The screening funds' capital was raised under (inbound, outbound, thresholds as in Levers), moving towards

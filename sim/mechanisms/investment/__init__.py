@@ -67,7 +67,7 @@ def setup(model) -> None:
         quality_weight=np.array([p.quality_weight[t] for t in INVESTOR_TYPES], float),
     )
     model.bloc_state.influence = np.zeros((n, n))
-    model.investment_market.early_money = np.zeros(n)
+    model.investment_market.programme_money = np.zeros(n)
     model.investment_market.founding_ref = founding.reference(model)
     _choose_vehicles(model)
 
@@ -222,7 +222,6 @@ def step(model) -> None:
     )
     model.flows.rounds = np.bincount(r_bloc[closed], minlength=nb)
     model.flows.rounds_capital = np.bincount(r_bloc[closed], weights=raised[closed], minlength=nb)
-    mk.early_money = np.zeros(nb)  # public programmes' start-up money this quarter (turnover.py; founding.py)
     backed = np.zeros(len(firm), bool)  # rounds with a foreign investor
     backed[j_round[j_foreign]] = True
     model.flows.rounds_foreign = np.bincount(r_bloc[backed], minlength=nb)

@@ -26,52 +26,39 @@ def with_spare_rows(firms: FirmArrays, specs, p_inv, p_pop, rng) -> FirmArrays:
     over the bloc's countries as its firms are; attributes a founder keeps (sector, fields, risk) drawn from `rng`."""
     if p_inv.founding != "money" or p_inv.spare_firms <= 0 or not len(firms):
         return firms
-    order, spare_parts = [], []
-    n_real = len(firms)
+    parts = []
     for b, bloc in enumerate(specs.values()):
-        own = np.flatnonzero(firms.bloc == b)
-        order.append(own)
-        countries, counts = np.unique(firms.country[own], return_counts=True)
-        n = np.round(counts * p_inv.spare_firms).astype(np.int64)
-        country = np.repeat(countries, n)
+        countries, counts = np.unique(firms.country[firms.bloc == b], return_counts=True)
+        country = np.repeat(countries, np.round(counts * p_inv.spare_firms).astype(np.int64))
         k = len(country)
-        if not k:
-            continue
-        sec = 2 * bloc.security_share
-        spare_parts.append(
+        sector = rng.choice(len(SECTORS), k, p=p_pop.sector_shares)
+        risky = rng.random(k) < 2 * bloc.security_share  # as population.build draws a firm's risk
+        parts.append(
             dict(
                 bloc=np.full(k, b, np.int64),
                 country=country.astype(np.int64),
-                sector=rng.choice(len(SECTORS), k, p=p_pop.sector_shares),
-                risk=np.where(rng.random(k) < sec, Risk.SECURITY, Risk.NONE).astype(firms.risk.dtype),
+                sector=sector,
+                risk=np.where(risky, Risk.SECURITY, Risk.NONE).astype(firms.risk.dtype),
                 mix=_mix(rng, bloc.field_mix, k, p_pop.firm_field_concentration),
             )
         )
-        order.append(n_real + sum(len(s["bloc"]) for s in spare_parts[:-1]) + np.arange(k))
-    if not spare_parts:
+    k = sum(len(part["bloc"]) for part in parts)
+    if not k:
         return firms
-    k = sum(len(s["bloc"]) for s in spare_parts)
-    nb = firms.complies.shape[1]
-
-    def spare(key):
-        return np.concatenate([s[key] for s in spare_parts])
-
-    stacked = {
-        "bloc": np.concatenate([firms.bloc, spare("bloc")]),
-        "country": np.concatenate([firms.country, spare("country")]),
-        "sector": np.concatenate([firms.sector, spare("sector")]),
-        "stage": np.concatenate([firms.stage, np.full(k, Stage.SEED, firms.stage.dtype)]),
-        "capital": np.concatenate([firms.capital, np.zeros(k)]),
-        "knowledge": np.concatenate([firms.knowledge, np.zeros(k)]),
-        "risk": np.concatenate([firms.risk, spare("risk")]),
-        "complies": np.concatenate([firms.complies, np.zeros((k, nb), bool)]),
-        "foreign_backer": np.concatenate([firms.foreign_backer, np.full(k, -1, np.int64)]),
-        "mix": np.concatenate([firms.mix, spare("mix")]),
-        "company": np.concatenate([firms.company, np.full(k, -1, np.int64)]),
-        "alive": np.concatenate([firms.alive, np.zeros(k, bool)]),
-    }
-    idx = np.concatenate(order)
-    return FirmArrays(**{key: v[idx] for key, v in stacked.items()})
+    spare = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    spare |= dict(
+        stage=np.full(k, Stage.SEED, firms.stage.dtype),
+        capital=np.zeros(k),
+        knowledge=np.zeros(k),
+        complies=np.zeros((k, firms.complies.shape[1]), bool),
+        foreign_backer=np.full(k, -1, np.int64),
+        company=np.full(k, -1, np.int64),
+        alive=np.zeros(k, bool),
+    )
+    both = {key: np.concatenate([getattr(firms, key), value]) for key, value in spare.items()}
+    # Each bloc's own rows, then its spare ones: a stable sort by bloc (the own rows come first and are grouped).
+    order = np.argsort(both["bloc"], kind="stable")
+    return FirmArrays(**{key: value[order] for key, value in both.items()})
 
 
 def retire(model, rows: np.ndarray) -> None:
@@ -99,23 +86,26 @@ def enter(model, rows: np.ndarray) -> None:
     model.investment_market.next_company += len(rows)
 
 
+def _young(model) -> np.ndarray:
+    """[bloc] its seed-B firms."""
+    f = model.firms
+    return np.bincount(f.bloc[f.alive & (f.stage <= Stage.B)], minlength=model.n_blocs).astype(float)
+
+
 def money_per_young(model, programme_eur_m: np.ndarray) -> np.ndarray:
     """[bloc] the early-stage money a young firm can expect: its bloc's funds' dry powder for seed and A rounds
     (each fund's capital times its type's preference for those stages) plus this quarter's public start-up money,
     per seed-B firm. The funds' money is supply, not what rounds raised: fewer young firms leave more for each."""
-    f, inv, mk = model.firms, model.investors, model.investment_market
+    inv, mk = model.investors, model.investment_market
     prefs = mk.prefs / np.maximum(mk.prefs.sum(axis=1, keepdims=True), 1e-12)
     early_share = prefs[:, Stage.SEED] + prefs[:, Stage.A]
     supply = np.bincount(inv.bloc, weights=inv.capital * early_share[inv.type], minlength=model.n_blocs)
-    young = np.bincount(f.bloc[f.alive & (f.stage <= Stage.B)], minlength=model.n_blocs)
-    return (supply + programme_eur_m) / np.maximum(young, 1)
+    return (supply + programme_eur_m) / np.maximum(_young(model), 1)
 
 
 def reference(model) -> tuple[np.ndarray, np.ndarray]:
     """([bloc] the money a young firm can expect at set-up, [bloc] its young firms then): the rate's 2017 terms."""
-    f = model.firms
-    young0 = np.bincount(f.bloc[f.alive & (f.stage <= Stage.B)], minlength=model.n_blocs).astype(float)
-    return np.maximum(money_per_young(model, np.zeros(model.n_blocs)), 1e-12), young0
+    return np.maximum(money_per_young(model, np.zeros(model.n_blocs)), 1e-12), _young(model)
 
 
 def found(model, programme_eur_m: np.ndarray) -> np.ndarray:

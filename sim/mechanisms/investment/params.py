@@ -134,9 +134,9 @@ class Params:
             "assumption (session 21; sim/mechanisms/investment/founding.py): who founds a start-up. 'exits': an"
             " entrant takes each failed or sold firm's row, so entry replaces exits one for one and start-up money"
             " founds no firm. 'money': founders decide each quarter by the early-stage money a young firm of their"
-            " bloc can expect (its seed and A rounds' capital and public programmes' start-up money per young firm)"
-            " and by their bloc's research base; new firms take spare rows (`spare_firms`), and a failed or sold"
-            " firm's row is spare again"
+            " bloc can expect (its funds' dry powder for seed and A rounds and public programmes' start-up money,"
+            " per seed-B firm) and by their bloc's research base; new firms take spare rows (`spare_firms`), and a"
+            " failed or sold firm's row is spare again"
         ),
     )
     spare_firms: float = spec(

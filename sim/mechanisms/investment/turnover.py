@@ -13,7 +13,8 @@ from .draws import _keyed
 def _public_programmes(model) -> None:
     """The start-up share of public programmes, with the private money it draws in, goes to young firms (and
     counts as early-stage money for founders: founding.py)."""
-    f = model.firms
+    f, mk = model.firms, model.investment_market
+    mk.programme_money = np.zeros(model.n_blocs)
     for prog in model.levers.programmes.values():
         if prog.quarters_left <= 0:
             continue
@@ -21,7 +22,7 @@ def _public_programmes(model) -> None:
         if len(young):
             eur_m = prog.quarterly_eur_bn * (1 - prog.compute_share) * (1 + prog.private_leverage) * 1000
             f.capital[young] += eur_m / len(young)
-            model.investment_market.early_money[prog.bloc] += eur_m
+            mk.programme_money[prog.bloc] += eur_m
 
 
 def _turnover(model, draws) -> None:
@@ -50,7 +51,7 @@ def _turnover(model, draws) -> None:
     model.flows.exited_firms = failed
     if p.founding == "money":  # the rows wait for founders, who decide by the money a young firm can expect
         founding.retire(model, failed)
-        model.flows.founded_firms = founding.found(model, model.investment_market.early_money)
+        model.flows.founded_firms = founding.found(model, model.investment_market.programme_money)
     else:  # an entrant in each exited row
         founding.enter(model, failed)
         model.flows.founded_firms = failed
